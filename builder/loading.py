@@ -1,0 +1,494 @@
+"""Canonical files -> the quiz model, with every problem found reported at its place.
+
+A quiz is a folder holding ``quiz.yaml`` and one YAML file per item (subfolders allowed). Nothing
+here decides how a quiz looks in any LMS; it only reads, checks and builds ``builder.model``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from builder import markup
+from builder.errors import InputError, Problem
+from builder.model import (FEEDBACK_TIMINGS, FORMAT_NAMES, ITEM_TYPES, Choice, Item, Place, Pool, Quiz,
+                           Settings)
+from builder.yamlsource import Node, SourceFile
+
+QUIZ_FILE = "quiz.yaml"
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}$")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+ITEM_FIELDS = ("id", "type", "title", "prompt", "choices", "hints", "explanation", "points", "tags",
+               "wrong_choice_penalty")
+CHOICE_FIELDS = ("id", "text", "correct", "feedback")
+SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
+                  "seed", "draw", "sections")
+QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
+               "cohorts", *SETTING_FIELDS)
+SECTION_FIELDS = ("id", "title", "items", "select")
+
+
+def load_quizzes(paths: Iterable[Path], root: Path) -> list[Quiz]:
+    """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders).
+
+    Raises InputError listing every problem in every file; returns only when all is valid."""
+    problems: list[Problem] = []
+    quiz_dirs: list[Path] = []
+    for path in paths:
+        found = find_quiz_dirs(path, root, problems)
+        quiz_dirs.extend(d for d in found if d not in quiz_dirs)
+    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems)) is not None]
+    seen: dict[str, Quiz] = {}
+    for quiz in quizzes:
+        if quiz.identifier in seen:
+            first = seen[quiz.identifier]
+            problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
+                                    f"quiz identifier '{quiz.identifier}' is also used by {first.place.path}; "
+                                    "each quiz needs its own"))
+        seen.setdefault(quiz.identifier, quiz)
+    if problems:
+        raise InputError(problems)
+    return quizzes
+
+
+def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    shown = display_path(path, root)
+    if not path.exists():
+        problems.append(Problem(shown, 0, 0, "no such file or folder"))
+        return []
+    if not _inside(path, root):
+        problems.append(Problem(shown, 0, 0, "is outside the project folder; quizzes must live inside it"))
+        return []
+    if path.is_file():
+        path = path.parent
+    if (path / QUIZ_FILE).is_file():
+        return [path]
+    found = sorted({p.parent for p in path.rglob(QUIZ_FILE) if _inside(p, root)})
+    if not found:
+        problems.append(Problem(shown, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
+                                             f"{QUIZ_FILE} and its item files"))
+    return found
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """True when ``path``, with every symbolic link followed, stays inside ``root``."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+class _Fields:
+    """Typed access to one YAML mapping, reporting each problem at its place in ``source``."""
+
+    def __init__(self, source: SourceFile, node: Node, allowed: tuple[str, ...], what: str) -> None:
+        self.source = source
+        self.node = node
+        self.values: dict[str, tuple[Node, Node]] = node.value if node.kind == "mapping" else {}  # type: ignore[assignment]
+        if node.kind != "mapping":
+            source.at(node, f"{what} must be a mapping of fields ({', '.join(allowed[:4])}, ...)")
+            return
+        for name, (key, _) in self.values.items():
+            if name not in allowed:
+                source.at(key, f"unknown field '{name}' in {what}{_did_you_mean(name, allowed)}")
+
+    def has(self, name: str) -> bool:
+        return name in self.values
+
+    def node_of(self, name: str) -> Node:
+        return self.values[name][1] if name in self.values else self.node
+
+    def text(self, name: str, required: bool = False, default: str = "") -> str:
+        if name not in self.values:
+            if required:
+                self.source.at(self.node, f"missing field '{name}'")
+            return default
+        node = self.values[name][1]
+        if node.kind != "scalar" or (node.plain and node.tag == "tag:yaml.org,2002:null"):
+            self.source.at(node, f"'{name}' must be text")
+            return default
+        value = str(node.value)
+        if required and not value.strip():
+            self.source.at(node, f"'{name}' is empty; write some text")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        if name not in self.values:
+            return default
+        node = self.values[name][1]
+        if node.kind == "scalar" and node.plain and str(node.value).lower() in ("true", "false"):
+            return str(node.value).lower() == "true"
+        self.source.at(node, f"'{name}' must be true or false")
+        return default
+
+    def number(self, name: str, default: float | None, minimum: float, maximum: float,
+               integer: bool = False) -> float | None:
+        if name not in self.values:
+            return default
+        node = self.values[name][1]
+        kind = "a whole number" if integer else "a number"
+        try:
+            if node.kind != "scalar" or not node.plain:
+                raise ValueError
+            value = float(int(str(node.value), 10)) if integer else float(str(node.value))
+        except ValueError:
+            self.source.at(node, f"'{name}' must be {kind} from {_num(minimum)} to {_num(maximum)}")
+            return default
+        if not minimum <= value <= maximum or value != value:
+            self.source.at(node, f"'{name}' must be {kind} from {_num(minimum)} to {_num(maximum)}, "
+                                 f"not {node.value}")
+            return default
+        return value
+
+    def choice(self, name: str, options: tuple[str, ...], required: bool = False,
+               default: str | None = None) -> str | None:
+        if name not in self.values:
+            if required:
+                self.source.at(self.node, f"missing field '{name}' (one of: {', '.join(options)})")
+            return default
+        node = self.values[name][1]
+        value = str(node.value) if node.kind == "scalar" else ""
+        if value not in options:
+            self.source.at(node, f"'{name}' must be one of: {', '.join(options)}, not '{value}'"
+                                 f"{_did_you_mean(value, options)}")
+            return default
+        return value
+
+    def sequence(self, name: str, required: bool = False) -> list[Node]:
+        if name not in self.values:
+            if required:
+                self.source.at(self.node, f"missing field '{name}'")
+            return []
+        node = self.values[name][1]
+        if node.kind != "sequence":
+            self.source.at(node, f"'{name}' must be a list (lines starting with '- ')")
+            return []
+        return node.value  # type: ignore[return-value]
+
+    def text_list(self, name: str) -> list[tuple[str, Node]]:
+        result = []
+        for node in self.sequence(name):
+            if node.kind != "scalar" or not str(node.value).strip():
+                self.source.at(node, f"each entry of '{name}' must be non-empty text")
+            else:
+                result.append((str(node.value), node))
+        return result
+
+    def identifier(self, name: str, required: bool = False, default: str = "") -> str:
+        value = self.text(name, required=required, default=default)
+        if name in self.values and value and not IDENTIFIER.match(value):
+            self.source.at(self.values[name][1],
+                           f"'{name}' '{value}' must start with a letter or '_' and use only letters, digits, "
+                           "'_', '-' and '.' (at most 64)")
+        return value
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _did_you_mean(name: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _rich(source: SourceFile, node: Node, text: str, render: Callable[[str], Any]) -> Markup:
+    xhtml, problems = render(text)
+    for problem in problems:
+        source.at(node, problem.message)
+    return xhtml
+
+
+def choice_letters(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ... like spreadsheet columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
+    source = SourceFile(path, display, problems)
+    root = source.parse()
+    if root is None:
+        return None
+    before = len(problems)
+    fields = _Fields(source, root, ITEM_FIELDS, "an item")
+    if root.kind != "mapping":
+        return None
+    item_id = fields.identifier("id", required=True)
+    item_type = fields.choice("type", ITEM_TYPES, required=True)
+    prompt_text = fields.text("prompt", required=True)
+    prompt = _rich(source, fields.node_of("prompt"), prompt_text, markup.block)
+    title = fields.text("title") or _title_from(prompt) or item_id
+    choices = _load_choices(source, fields, item_type)
+    hints = tuple(_rich(source, node, text, markup.block) for text, node in fields.text_list("hints"))
+    explanation_text = fields.text("explanation")
+    explanation = _rich(source, fields.node_of("explanation"), explanation_text, markup.block) or None
+    points = fields.number("points", 1.0, 0.01, 1000.0)
+    tags = tuple(text.strip() for text, _ in fields.text_list("tags"))
+    penalty = fields.boolean("wrong_choice_penalty", True)
+    if fields.has("wrong_choice_penalty") and item_type != "multiple_response":
+        source.at(fields.values["wrong_choice_penalty"][0],
+                  "'wrong_choice_penalty' applies only to multiple_response items; remove it")
+    if len(problems) > before or item_type is None or points is None:
+        return None
+    return Item(id=item_id, type=item_type, title=title.strip(), prompt=prompt, choices=choices, hints=hints,
+                explanation=explanation, points=points, tags=tags, wrong_choice_penalty=penalty,
+                place=Place(display, root.line, root.column),
+                source_sha256=hashlib.sha256(source.data).hexdigest())
+
+
+def _title_from(prompt: Markup, limit: int = 80) -> str:
+    text = markup.plain_text(prompt)
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) -> tuple[Choice, ...]:
+    nodes = fields.sequence("choices", required=True)
+    choices: list[Choice] = []
+    places: dict[str, Node] = {}
+    correct_nodes: list[Node] = []
+    for index, node in enumerate(nodes):
+        choice = _Fields(source, node, CHOICE_FIELDS, f"choice {index + 1}")
+        if node.kind != "mapping":
+            continue
+        identifier = choice.identifier("id", default=choice_letters(index))
+        if identifier in places:
+            source.at(choice.node_of("id"), f"choice id '{identifier}' is used twice in this item "
+                                            f"(first at line {places[identifier].line})")
+        places.setdefault(identifier, node)
+        text_source = choice.text("text", required=True)
+        text = _rich(source, choice.node_of("text"), text_source, markup.inline)
+        if text_source.strip() and not text:
+            source.at(choice.node_of("text"), "choice text is empty once unsafe markup is removed")
+        feedback_source = choice.text("feedback")
+        feedback = _rich(source, choice.node_of("feedback"), feedback_source, markup.inline) or None
+        correct = choice.boolean("correct", False)
+        if correct:
+            correct_nodes.append(choice.node_of("correct"))
+        choices.append(Choice(identifier, text, correct, feedback))
+    if not fields.has("choices") or fields.node_of("choices").kind != "sequence":
+        return tuple(choices)
+    where = fields.values["choices"][0]
+    if item_type == "true_false" and len(nodes) != 2:
+        source.at(where, f"a true_false item has exactly 2 choices (true and false), not {len(nodes)}")
+    elif len(nodes) < 2:
+        source.at(where, f"an item needs at least 2 choices, not {len(nodes)}")
+    if not correct_nodes and nodes:
+        source.at(where, "no choice is marked 'correct: true'; mark the right answer")
+    elif item_type in ("single_choice", "true_false") and len(correct_nodes) > 1:
+        for extra in correct_nodes[1:]:
+            source.at(extra, f"a {item_type} item has exactly one correct choice, but this is another "
+                             f"(first at line {correct_nodes[0].line}); keep one, or use type: multiple_response")
+    elif item_type == "multiple_response" and nodes and len(correct_nodes) == len(nodes):
+        source.at(where, "every choice is correct; a multiple_response item needs at least one wrong choice")
+    return tuple(choices)
+
+
+def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
+                   item_ids: tuple[str, ...]) -> Settings:
+    """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort)."""
+    base = base or Settings(pass_mark=80.0)
+    pass_mark = fields.number("pass_mark", base.pass_mark, 0, 100)
+    attempts = fields.number("attempts", base.attempts, 1, 100, integer=True)
+    time_limit = fields.number("time_limit", None, 1, 24 * 60, integer=True)
+    shuffle_items = fields.boolean("shuffle_items", base.shuffle_items)
+    shuffle_choices = fields.boolean("shuffle_choices", base.shuffle_choices)
+    feedback = fields.choice("feedback", FEEDBACK_TIMINGS, default=base.feedback)
+    seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
+    pools = _load_pools(source, fields, item_ids, base.pools)
+    return Settings(
+        pass_mark=float(pass_mark if pass_mark is not None else base.pass_mark),
+        attempts=int(attempts) if attempts is not None else None,
+        time_limit=int(time_limit) * 60 if time_limit is not None else base.time_limit,
+        shuffle_items=shuffle_items, shuffle_choices=shuffle_choices,
+        feedback=feedback or base.feedback,  # type: ignore[arg-type]
+        seed=int(seed if seed is not None else base.seed),
+        pools=pools,
+    )
+
+
+def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
+                inherited: tuple[Pool, ...]) -> tuple[Pool, ...]:
+    if fields.has("draw") and fields.has("sections"):
+        source.at(fields.values["draw"][0], "give either 'draw' (for the whole quiz) or 'sections', not both")
+        return inherited
+    if fields.has("draw"):
+        draw = fields.number("draw", None, 1, 100_000, integer=True)
+        if draw is None:
+            return inherited
+        if draw > len(item_ids):
+            source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} items")
+            return inherited
+        return (Pool("main", "", item_ids, int(draw)),)
+    if not fields.has("sections"):
+        return inherited
+    pools: list[Pool] = []
+    used: dict[str, Node] = {}
+    for index, node in enumerate(fields.sequence("sections")):
+        section = _Fields(source, node, SECTION_FIELDS, f"section {index + 1}")
+        if node.kind != "mapping":
+            continue
+        identifier = section.identifier("id", required=True)
+        ids = []
+        for text, id_node in section.text_list("items"):
+            if text not in item_ids:
+                source.at(id_node, f"no item with id '{text}' in this quiz{_did_you_mean(text, item_ids)}")
+            elif text in used:
+                source.at(id_node, f"item '{text}' is already in a section (line {used[text].line})")
+            else:
+                used[text] = id_node
+                ids.append(text)
+        if not section.has("items"):
+            source.at(node, "missing field 'items' (the ids this section draws from)")
+        select = section.number("select", None, 1, 100_000, integer=True)
+        if select is not None and select > len(ids):
+            source.at(section.node_of("select"), f"'select' is {int(select)} but the section has {len(ids)} items")
+            select = None
+        pools.append(Pool(identifier, section.text("title") or identifier, tuple(ids),
+                          int(select) if select is not None else None))
+    return tuple(pools)
+
+
+def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | None:
+    quiz_display = display_path(directory / QUIZ_FILE, root)
+    source = SourceFile(directory / QUIZ_FILE, quiz_display, problems)
+    quiz_node = source.parse()
+    items = _load_items(directory, root, problems)
+    if quiz_node is None:
+        return None
+    before = len(problems)
+    fields = _Fields(source, quiz_node, QUIZ_FIELDS, QUIZ_FILE)
+    if quiz_node.kind != "mapping":
+        return None
+    identifier = fields.identifier("identifier", required=True)
+    title = fields.text("title", required=True)
+    version = fields.text("version", required=True)
+    if version and not VERSION.match(version):
+        source.at(fields.node_of("version"), f"'version' '{version}' may use only letters, digits and . + _ -")
+    description = fields.text("description")
+    language = fields.text("language", default="en")
+    if not LANGUAGE.match(language):
+        source.at(fields.node_of("language"), f"'language' '{language}' is not a language tag such as en or en-US")
+    items = _order_items(source, fields, items)
+    item_ids = tuple(item.id for item in items)
+    if not fields.has("pass_mark"):
+        source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
+    settings = _load_settings(source, fields, None, item_ids)
+    formats = _load_formats(source, fields)
+    cohorts = _load_cohort_names(source, fields)
+    if len(problems) > before:
+        return None
+    return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
+                language=language, settings=settings, items=items, formats=formats, directory=directory,
+                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohorts=cohorts)
+
+
+def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
+    formats = []
+    for text, node in fields.text_list("formats"):
+        if text not in FORMAT_NAMES:
+            source.at(node, f"unknown format '{text}' (one of: {', '.join(FORMAT_NAMES)})"
+                            f"{_did_you_mean(text, FORMAT_NAMES)}")
+        elif text not in formats:
+            formats.append(text)
+    return tuple(formats) or ("qti21",)
+
+
+def _load_cohort_names(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
+    if not fields.has("cohorts"):
+        return ()
+    node = fields.node_of("cohorts")
+    if node.kind != "mapping":
+        source.at(node, "'cohorts' must map each cohort name to the settings it overrides")
+        return ()
+    names = []
+    for name, (key, value) in node.value.items():  # type: ignore[union-attr]
+        if not COHORT_NAME.match(name):
+            source.at(key, f"cohort name '{name}' must use lower-case letters, digits and '-' (at most 40)")
+        names.append(name)
+        _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'")
+    return tuple(names)
+
+
+def for_cohort(quiz: Quiz, cohort: str) -> Quiz:
+    """The quiz as ``cohort`` takes it: the cohort's settings over the quiz's. Validated at load."""
+    problems: list[Problem] = []
+    source = SourceFile(quiz.directory / QUIZ_FILE, quiz.place.path, problems)
+    root = source.parse()
+    assert root is not None and root.kind == "mapping"
+    cohort_node = root.value["cohorts"][1].value[cohort][1]  # type: ignore[index]
+    item_ids = tuple(item.id for item in quiz.items)
+    settings = _load_settings(source, _Fields(source, cohort_node, SETTING_FIELDS, f"cohort '{cohort}'"),
+                              quiz.settings, item_ids)
+    if problems:
+        raise InputError(problems)
+    return dataclasses.replace(quiz, settings=settings, cohort=cohort)
+
+
+def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[Item, ...]:
+    items: list[Item] = []
+    first_place: dict[str, Place] = {}
+    for path in sorted(directory.rglob("*"), key=lambda p: p.relative_to(directory).as_posix()):
+        if path.suffix not in (".yaml", ".yml") or path.name == QUIZ_FILE or not path.is_file():
+            continue
+        display = display_path(path, root)
+        if not _inside(path, directory):
+            problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+            continue
+        item = load_item(path, display, problems)
+        if item is None:
+            continue
+        if item.id in first_place:
+            first = first_place[item.id]
+            problems.append(Problem(display, item.place.line, item.place.column,
+                                    f"item id '{item.id}' is already used by {first.path}:{first.line}; "
+                                    "give each item its own id"))
+            continue
+        first_place[item.id] = item.place
+        items.append(item)
+    return tuple(items)
+
+
+def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
+    if not fields.has("items"):
+        if not items:
+            source.at(fields.node, "the quiz has no items; add item files beside quiz.yaml")
+        return items
+    by_id = {item.id: item for item in items}
+    ordered: list[Item] = []
+    listed: dict[str, Node] = {}
+    for text, node in fields.text_list("items"):
+        if text in listed:
+            source.at(node, f"item '{text}' is listed twice (first at line {listed[text].line})")
+        elif text not in by_id:
+            source.at(node, f"no item file has id '{text}'{_did_you_mean(text, by_id)}")
+        else:
+            ordered.append(by_id[text])
+        listed.setdefault(text, node)
+    for item in items:
+        if item.id not in listed:
+            source.at(fields.node_of("items"), f"item '{item.id}' ({item.place.path}) is not listed in 'items'; "
+                                               "list it, or move its file out of the quiz folder")
+    return tuple(ordered)

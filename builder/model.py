@@ -1,0 +1,125 @@
+"""The one model of a quiz. Built only by builder.loading; every output format reads only this.
+
+Text fields hold sanitised XHTML fragments (``Markup``), produced by builder.markup from the
+authors' Markdown. Nothing here is raw YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from markupsafe import Markup
+
+ItemType = Literal["single_choice", "multiple_response", "true_false"]
+ITEM_TYPES: tuple[ItemType, ...] = ("single_choice", "multiple_response", "true_false")
+
+FeedbackTiming = Literal["immediately", "after_submit", "never"]
+FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "never")
+
+FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was written: 1-based line and column in a canonical file."""
+
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    identifier: str
+    """Stable identifier, unique in its item (author-given ``id`` or the letter A, B, C...)."""
+    text: Markup
+    """Inline XHTML."""
+    correct: bool
+    feedback: Markup | None
+    """Inline XHTML shown when the learner chose this choice."""
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    type: ItemType
+    title: str
+    prompt: Markup
+    """Block XHTML."""
+    choices: tuple[Choice, ...]
+    hints: tuple[Markup, ...]
+    """Block XHTML each, revealed one at a time in this order."""
+    explanation: Markup | None
+    """Block XHTML shown after the attempt."""
+    points: float
+    tags: tuple[str, ...]
+    wrong_choice_penalty: bool
+    """multiple_response only: a wrong choice takes away what a right one gives (floor 0)."""
+    place: Place
+    source_sha256: str
+    """Hash of the item file's bytes, for build manifests and the cache."""
+
+    @property
+    def correct_choices(self) -> tuple[Choice, ...]:
+        return tuple(c for c in self.choices if c.correct)
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A section of the test: draw ``select`` of its items (all when None), in a seeded order."""
+
+    identifier: str
+    title: str
+    item_ids: tuple[str, ...]
+    select: int | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Delivery rules; a cohort overrides any of them."""
+
+    pass_mark: float
+    """Percent of the maximum score needed to pass, 0 to 100."""
+    attempts: int | None = None
+    """Attempts allowed; None means unlimited."""
+    time_limit: int | None = None
+    """Seconds; None means no limit."""
+    shuffle_items: bool = False
+    shuffle_choices: bool = False
+    feedback: FeedbackTiming = "immediately"
+    seed: int = 0
+    """Seeds the draw from pools, so the same seed always gives the same package."""
+    pools: tuple[Pool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quiz:
+    identifier: str
+    title: str
+    version: str
+    description: str
+    language: str
+    settings: Settings
+    items: tuple[Item, ...]
+    formats: tuple[str, ...]
+    """Formats built when the command line names none."""
+    directory: Path
+    place: Place
+    cohort: str | None = None
+    cohorts: tuple[str, ...] = field(default=(), compare=False)
+    """Names of the cohorts quiz.yaml defines (resolved by builder.loading.for_cohort)."""
+
+    @property
+    def max_score(self) -> float:
+        return sum(item.points for item in self.items)
+
+    @property
+    def package_id(self) -> str:
+        """Identifier that tells cohorts apart inside one LMS course."""
+        return f"{self.identifier}-{self.cohort}" if self.cohort else self.identifier
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.title} ({self.cohort})" if self.cohort else self.title

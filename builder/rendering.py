@@ -1,0 +1,71 @@
+"""One Jinja environment for every file we emit, and the check that each XML file is valid
+against the schema the project ships for it, before anything is written."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+from lxml import etree
+
+from builder.errors import OutputInvalidError, Problem
+from builder.scoring import format_number
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Installed wheels carry templates inside the package; a source checkout keeps them at the top.
+TEMPLATE_DIRS = [p for p in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if p.is_dir()]
+SCHEMA_DIR = PACKAGE_DIR / "schemas"
+
+
+def safe_parser() -> etree.XMLParser:
+    """Parser for anything we read: no DTDs, no entity expansion, no network, no huge trees."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=False)
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in TEMPLATE_DIRS]),
+        autoescape=jinja2.select_autoescape(["xml", "html", "xsd"], default_for_string=True, default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["number"] = format_number
+    return env
+
+
+def render(template: str, **context: object) -> str:
+    return environment().get_template(template).render(**context)
+
+
+@functools.cache
+def schema(name: str) -> etree.XMLSchema:
+    """A schema the project ships (``builder/schemas/NAME``), compiled once per process."""
+    document = etree.parse(str(SCHEMA_DIR / name), safe_parser())
+    return etree.XMLSchema(document)
+
+
+def render_xml(template: str, schema_name: str, output_name: str, **context: object) -> bytes:
+    """Render an XML template and validate the result; raise OutputInvalidError naming the
+    template, the output file and the line when it is not well-formed or not schema-valid."""
+    text = render(template, **context)
+    data = text.encode("utf-8")
+    check_xml(data, schema_name, f"{output_name} (from template {template})")
+    return data
+
+
+def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as error:
+        line = error.lineno or 0
+        raise OutputInvalidError([Problem(label, line, error.offset or 0, f"not well-formed XML: {error.msg}")])
+    validator = schema(schema_name)
+    if not validator.validate(root):
+        raise OutputInvalidError([Problem(label, e.line, e.column, f"schema {schema_name}: {e.message}")
+                                  for e in validator.error_log])
+    return root

@@ -1,0 +1,86 @@
+"""Shared fixtures: the project root, the bundled quiz, golden files and the independent checks
+from ../shared (official schemas and validate_package.py), skipped with a reason when absent."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from lxml import etree
+
+from builder.loading import load_quizzes
+from builder.model import Quiz
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+VALIDATOR = SHARED / "tools" / "validate_package.py"
+OFFICIAL_SCHEMAS = SHARED / "schemas"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("LMSPACK_UPDATE_GOLDEN") == "1"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def warm_handoff() -> Quiz:
+    (quiz,) = load_quizzes([ROOT / "items" / "warm-handoff"], ROOT)
+    return quiz
+
+
+@functools.cache
+def _validator_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["validate_package"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def package_validator() -> ModuleType:
+    """../shared/tools/validate_package.py, loaded once so its schemas compile once."""
+    if not VALIDATOR.is_file():
+        pytest.skip(f"independent validator not found at {VALIDATOR} (../shared is not beside the checkout)")
+    return _validator_module()
+
+
+def assert_valid_package(validator: ModuleType, path: Path, kind: str = "auto") -> None:
+    report = validator.validate_path(path, kind=kind)
+    problems = "\n".join(p.format() for p in report.sorted_problems())
+    assert report.ok, problems
+    assert report.warnings == 0, problems
+
+
+@functools.cache
+def _official_schema(relative: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
+    return etree.XMLSchema(etree.parse(str(OFFICIAL_SCHEMAS / relative), parser))
+
+
+@pytest.fixture(scope="session")
+def official_schema():
+    """official_schema('qti21/qti21_umbrella.xsd') -> compiled official schema, or skip."""
+    if not OFFICIAL_SCHEMAS.is_dir():
+        pytest.skip(f"official schemas not found at {OFFICIAL_SCHEMAS} (../shared is not beside the checkout)")
+    return _official_schema
+
+
+def assert_golden(relative: str, data: bytes) -> None:
+    """Compare with tests/golden/RELATIVE. Refresh with: LMSPACK_UPDATE_GOLDEN=1 pytest (then review the diff)."""
+    path = GOLDEN / relative
+    if UPDATE_GOLDEN:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return
+    assert path.is_file(), f"no golden file {path}; create it with LMSPACK_UPDATE_GOLDEN=1 and review it"
+    expected = path.read_bytes()
+    assert data.decode("utf-8") == expected.decode("utf-8"), f"output differs from golden file {relative}"
