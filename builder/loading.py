@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -81,8 +82,10 @@ def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path
 
 
 def display_path(path: Path, root: Path) -> str:
+    """``path`` relative to the project root, as written (links not followed), for messages."""
+    absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return absolute.relative_to(base).as_posix()
     except ValueError:
         return str(path)
 
@@ -269,6 +272,7 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
     choices: list[Choice] = []
     places: dict[str, Node] = {}
     correct_nodes: list[Node] = []
+    unreadable_correct = False  # then counting correct choices would only repeat that problem
     for index, node in enumerate(nodes):
         choice = _Fields(source, node, CHOICE_FIELDS, f"choice {index + 1}")
         if node.kind != "mapping":
@@ -284,7 +288,9 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
             source.at(choice.node_of("text"), "choice text is empty once unsafe markup is removed")
         feedback_source = choice.text("feedback")
         feedback = _rich(source, choice.node_of("feedback"), feedback_source, markup.inline) or None
+        before = len(source.problems)
         correct = choice.boolean("correct", False)
+        unreadable_correct |= len(source.problems) > before
         if correct:
             correct_nodes.append(choice.node_of("correct"))
         choices.append(Choice(identifier, text, correct, feedback))
@@ -295,7 +301,9 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
         source.at(where, f"a true_false item has exactly 2 choices (true and false), not {len(nodes)}")
     elif len(nodes) < 2:
         source.at(where, f"an item needs at least 2 choices, not {len(nodes)}")
-    if not correct_nodes and nodes:
+    if unreadable_correct:
+        pass
+    elif not correct_nodes and nodes:
         source.at(where, "no choice is marked 'correct: true'; mark the right answer")
     elif item_type in ("single_choice", "true_false") and len(correct_nodes) > 1:
         for extra in correct_nodes[1:]:
@@ -375,7 +383,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | No
     quiz_display = display_path(directory / QUIZ_FILE, root)
     source = SourceFile(directory / QUIZ_FILE, quiz_display, problems)
     quiz_node = source.parse()
-    items = _load_items(directory, root, problems)
+    items, item_files = _load_items(directory, root, problems)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -391,6 +399,8 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | No
     language = fields.text("language", default="en")
     if not LANGUAGE.match(language):
         source.at(fields.node_of("language"), f"'language' '{language}' is not a language tag such as en or en-US")
+    if not item_files:
+        source.at(quiz_node, "the quiz has no items; add item files beside quiz.yaml")
     items = _order_items(source, fields, items)
     item_ids = tuple(item.id for item in items)
     if not fields.has("pass_mark"):
@@ -447,12 +457,15 @@ def for_cohort(quiz: Quiz, cohort: str) -> Quiz:
     return dataclasses.replace(quiz, settings=settings, cohort=cohort)
 
 
-def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[Item, ...]:
+def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[tuple[Item, ...], int]:
+    """The valid items under ``directory`` in file-name order, and how many item files there are."""
     items: list[Item] = []
+    files = 0
     first_place: dict[str, Place] = {}
     for path in sorted(directory.rglob("*"), key=lambda p: p.relative_to(directory).as_posix()):
         if path.suffix not in (".yaml", ".yml") or path.name == QUIZ_FILE or not path.is_file():
             continue
+        files += 1
         display = display_path(path, root)
         if not _inside(path, directory):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
@@ -468,13 +481,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[I
             continue
         first_place[item.id] = item.place
         items.append(item)
-    return tuple(items)
+    return tuple(items), files
 
 
 def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
     if not fields.has("items"):
-        if not items:
-            source.at(fields.node, "the quiz has no items; add item files beside quiz.yaml")
         return items
     by_id = {item.id: item for item in items}
     ordered: list[Item] = []

@@ -1,0 +1,188 @@
+"""The build: load and check every quiz, render every package in memory, then write them all.
+
+Nothing touches the output folder until every package exists as validated bytes (STYLE.md #7)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import hashlib
+import json
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder import __version__
+from builder.errors import InputError, Problem, UsageError
+from builder.formats import FormatWarning, Output, builder_for
+from builder.loading import QUIZ_FILE, display_path, for_cohort, load_quizzes
+from builder.model import FORMAT_NAMES, Quiz
+from builder.packaging import build_time
+from builder.writing import Writer
+
+ALL = "all"
+CHECKSUMS_FILE = "SHA256SUMS"
+MANIFEST_FILE = "build-manifest.json"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One built file: which quiz, cohort and format it is, and its bytes."""
+
+    quiz: Quiz
+    format: str
+    output: Output
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.output.data).hexdigest()
+
+    def report(self, out_dir: Path) -> dict[str, object]:
+        return {
+            "quiz": self.quiz.identifier,
+            "cohort": self.quiz.cohort,
+            "format": self.format,
+            "version": self.quiz.version,
+            "path": (out_dir / self.output.filename).as_posix(),
+            "size": len(self.output.data),
+            "sha256": self.sha256,
+            "items": len(self.quiz.items),
+            "warnings": [w.format_line(self.quiz) for w in self.output.warnings],
+        }
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    packages: tuple[Package, ...]
+    out_dir: Path
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every warning once per build, in package order."""
+        lines: list[str] = []
+        for package in self.packages:
+            for warning in package.output.warnings:
+                line = warning.format_line(package.quiz)
+                if line not in lines:
+                    lines.append(line)
+        return lines
+
+    def report(self) -> dict[str, object]:
+        return {"tool": "lmspack", "version": __version__, "ok": True,
+                "packages": [p.report(self.out_dir) for p in self.packages], "warnings": self.warnings}
+
+
+def select_variants(quizzes: Sequence[Quiz], cohorts: Sequence[str]) -> list[Quiz]:
+    """Each quiz as is, or once per requested cohort (``all`` = every cohort the quiz defines)."""
+    if not cohorts:
+        return list(quizzes)
+    variants: list[Quiz] = []
+    problems: list[Problem] = []
+    for quiz in quizzes:
+        names = quiz.cohorts if ALL in cohorts else [c for c in cohorts]
+        for name in names:
+            if name not in quiz.cohorts:
+                known = ", ".join(quiz.cohorts) or "none"
+                problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
+                                        f"quiz '{quiz.identifier}' has no cohort '{name}' (cohorts: {known})"))
+                continue
+            variants.append(for_cohort(quiz, name))
+    if problems:
+        raise InputError(problems)
+    return variants
+
+
+def select_formats(quiz: Quiz, formats: Sequence[str]) -> list[str]:
+    if not formats:
+        return list(quiz.formats)
+    if ALL in formats:
+        return list(FORMAT_NAMES)
+    return [f for f in FORMAT_NAMES if f in formats]
+
+
+def check_out_dir(out_dir: Path, root: Path) -> None:
+    """The build may write anywhere the user says, except into the canonical sources."""
+    resolved = out_dir.resolve()
+    for protected in ("items", "templates", "builder"):
+        source = (root / protected).resolve()
+        if resolved == source or source in resolved.parents:
+            raise UsageError(f"--out {out_dir} is inside {protected}/; the build never writes there")
+
+
+def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
+                     cohorts: Sequence[str] = (), package_version: str | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> list[Package]:
+    """Load, check and render everything in memory. Raises InputError or OutputInvalidError."""
+    quizzes = load_quizzes(paths, root)
+    if package_version is not None:
+        quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
+    jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
+    packages = []
+    for done, (quiz, fmt) in enumerate(jobs):
+        packages.append(Package(quiz, fmt, builder_for(fmt)(quiz)))
+        if progress:
+            progress(done + 1, len(jobs))
+    return packages
+
+
+def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
+          cohorts: Sequence[str] = (), package_version: str | None = None,
+          progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    check_out_dir(out_dir, root)
+    packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
+    checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
+    manifest = build_manifest(packages, root)
+    # Everything exists as validated bytes; only now does anything reach the output folder.
+    writer = Writer(out_dir)
+    for package in packages:
+        writer.write(package.output.filename, package.output.data)
+    writer.write(CHECKSUMS_FILE, checksums)
+    writer.write(MANIFEST_FILE, manifest)
+    return BuildResult(tuple(packages), out_dir)
+
+
+def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
+    """Traceability for release artifacts: sources and their hashes, commit, tool, build time."""
+    quizzes = {p.quiz.identifier: p.quiz for p in packages}
+    sources = []
+    for quiz in quizzes.values():
+        quiz_file = quiz.directory / QUIZ_FILE
+        sources.append({"path": display_path(quiz_file, root),
+                        "sha256": hashlib.sha256(quiz_file.read_bytes()).hexdigest()})
+        sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
+    epoch = build_time() if _source_date_epoch_set() else None
+    document = {
+        "tool": "lmspack",
+        "tool_version": __version__,
+        "git_commit": git_commit(root),
+        "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None,
+        "sources": sorted(sources, key=lambda s: s["path"]),
+        "packages": [{"file": p.output.filename, "quiz": p.quiz.identifier, "cohort": p.quiz.cohort,
+                      "format": p.format, "version": p.quiz.version, "sha256": p.sha256,
+                      "size": len(p.output.data)} for p in packages],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def _source_date_epoch_set() -> bool:
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+
+
+def git_commit(root: Path) -> str | None:
+    try:
+        run = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = run.stdout.strip()
+    return commit if run.returncode == 0 and len(commit) == 40 else None
+
+
+def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
+    """Check the canonical files only (the first step of every build)."""
+    return load_quizzes(paths, root)
+
+
+__all__ = ["ALL", "BuildResult", "FormatWarning", "Package", "build", "compile_packages", "validate"]

@@ -1,0 +1,97 @@
+"""The command line. Each command parses its options and calls one function; only this module
+imports click. Exit status: 0 success, 1 invalid input, 2 usage error, 3 a produced file failed
+validation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+
+from builder import __version__
+from builder import build as building
+from builder.errors import InputError, LmspackError, OutputInvalidError
+from builder.model import FORMAT_NAMES
+
+T = TypeVar("T")
+DEFAULT_ITEMS = Path("items")
+DEFAULT_OUT = Path("dist")
+
+
+def _run(action: Callable[[], T], as_json: bool) -> T:
+    """Run ``action``; report our errors (never a traceback for bad input) and exit with their code."""
+    try:
+        return action()
+    except LmspackError as error:
+        problems = getattr(error, "problems", None)
+        lines = [p.format() for p in problems] if problems else [f"error: {error}"]
+        if isinstance(error, InputError):
+            lines.append(f"{len(problems or [])} problem{'s' if len(problems or []) != 1 else ''} found; "
+                         "nothing was written")
+        elif isinstance(error, OutputInvalidError):
+            lines.append("a produced file failed validation (a bug in lmspack's templates, please report it); "
+                         "nothing was written")
+        for line in lines:
+            click.echo(line, err=True)
+        if as_json:
+            click.echo(json.dumps({"tool": "lmspack", "version": __version__, "ok": False,
+                                   "exit_code": error.exit_code,
+                                   "errors": [p.format() for p in problems] if problems else [str(error)]},
+                                  indent=2, ensure_ascii=False))
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted; no partial file was left behind", err=True)
+        sys.exit(130)
+
+
+def _paths(paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) or [DEFAULT_ITEMS]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="lmspack", message="%(prog)s %(version)s")
+def main() -> None:
+    """Turn quiz questions kept as YAML files into packages that LMSs import."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+def validate(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Check the quiz files under PATHS (default: items/) and report every problem."""
+    quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd()), as_json)
+    count = sum(len(q.items) for q in quizzes)
+    if as_json:
+        click.echo(json.dumps({"tool": "lmspack", "version": __version__, "ok": True,
+                               "quizzes": [{"quiz": q.identifier, "items": len(q.items),
+                                            "cohorts": list(q.cohorts)} for q in quizzes]}, indent=2))
+    else:
+        click.echo(f"ok: {len(quizzes)} quiz{'zes' if len(quizzes) != 1 else ''}, {count} items")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, building.ALL]),
+              help="Format to build (repeatable); default: the quiz's own 'formats', else qti21.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
+              show_default=True, help="Folder for the packages.")
+@click.option("--cohort", "cohorts", multiple=True, help="Build for this cohort (repeatable, or 'all').")
+@click.option("--package-version", help="Use this version instead of the one in quiz.yaml.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
+def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],
+          package_version: str | None, as_json: bool, quiet: bool) -> None:
+    """Build packages for the quizzes under PATHS (default: every quiz under items/)."""
+    result = _run(lambda: building.build(_paths(paths), Path.cwd(), out_dir, formats, cohorts, package_version),
+                  as_json)
+    for line in result.warnings:
+        click.echo(line, err=True)
+    if as_json:
+        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+    elif not quiet:
+        for package in result.packages:
+            click.echo(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")

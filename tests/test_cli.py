@@ -1,0 +1,116 @@
+"""The command line through click's CliRunner: messages, exit codes, and what reaches dist/."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder import __version__
+from builder.cli import main
+from projects import SINGLE, make_project
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"lmspack {__version__}\n"
+
+
+def test_validate_ok(project):
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.stdout == "ok: 1 quiz, 1 items\n"
+
+
+def test_validate_reports_every_problem_and_exits_1(project):
+    (project / "items/demo/q2.yaml").write_text(SINGLE.format(id="q1"))
+    (project / "items/demo/q3.yaml").write_text("id: q3\ntype: essay\n")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "items/demo/q2.yaml:1:1: item id 'q1' is already used by items/demo/q1.yaml:1; give each item its own id",
+        "items/demo/q3.yaml:1:1: missing field 'choices'",
+        "items/demo/q3.yaml:1:1: missing field 'prompt'",
+        "items/demo/q3.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, not 'essay'",
+        "4 problems found; nothing was written",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_validate_json_on_error(project):
+    (project / "items/demo/q1.yaml").write_text("id: q1\n")
+    result = run("validate", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["exit_code"] == 1
+    assert report["errors"][0].startswith("items/demo/q1.yaml:1:1: missing field")
+
+
+def test_build_with_invalid_input_writes_nothing(project):
+    (project / "items/demo/q1.yaml").write_text(SINGLE.format(id="q1").replace("correct: true", "correct: maybe"))
+    result = run("build", "--format", "qti21")
+    assert result.exit_code == 1
+    assert not (project / "dist").exists()
+
+
+def test_missing_path_is_an_input_error(project):
+    result = run("validate", "nowhere")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "nowhere:0:0: no such file or folder"
+
+
+def test_unknown_format_is_a_usage_error(project):
+    result = run("build", "--format", "pdf")
+    assert result.exit_code == 2
+
+
+def test_out_inside_items_is_refused(project):
+    result = run("build", "--format", "qti21", "--out", "items/demo/out")
+    assert result.exit_code == 2
+    assert "the build never writes there" in result.stderr
+    assert not (project / "items/demo/out").exists()
+
+
+def test_build_writes_package_checksums_and_manifest(project):
+    result = run("build", "--format", "qti21")
+    assert result.exit_code == 0, result.output
+    dist = project / "dist"
+    assert sorted(p.name for p in dist.iterdir()) == ["SHA256SUMS", "build-manifest.json", "demo-1.0.0-qti21.zip"]
+    assert result.stdout.startswith("built dist/demo-1.0.0-qti21.zip (")
+    assert zipfile.ZipFile(dist / "demo-1.0.0-qti21.zip").namelist()[0] == "imsmanifest.xml"
+    manifest = json.loads((dist / "build-manifest.json").read_text())
+    assert [s["path"] for s in manifest["sources"]] == ["items/demo/q1.yaml", "items/demo/quiz.yaml"]
+
+
+def test_build_json_report(project):
+    result = run("build", "--format", "qti21", "--json")
+    assert result.exit_code == 0, result.output
+    (package,) = json.loads(result.stdout)["packages"]
+    assert package["quiz"] == "demo" and package["format"] == "qti21" and package["items"] == 1
+    data = (project / "dist/demo-1.0.0-qti21.zip").read_bytes()
+    import hashlib
+
+    assert package["sha256"] == hashlib.sha256(data).hexdigest() and package["size"] == len(data)
+
+
+def test_python_dash_m_builder_works(project):
+    import subprocess
+    import sys
+
+    run_ = subprocess.run([sys.executable, "-m", "builder", "validate"], capture_output=True, text=True,
+                          cwd=project, check=False)
+    assert run_.returncode == 0 and run_.stdout == "ok: 1 quiz, 1 items\n"

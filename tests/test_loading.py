@@ -1,0 +1,182 @@
+"""Every validation rule, with its message and its place, and the model the loader builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.errors import InputError
+from builder.loading import choice_letters, load_quizzes
+from projects import QUIZ_YAML, SINGLE, make_project
+
+
+def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -> list[str]:
+    make_project(tmp_path, items, quiz)
+    with pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "items"], tmp_path)
+    return [p.format() for p in raised.value.problems]
+
+
+def test_bundled_quiz_loads_with_every_item_type(warm_handoff):
+    assert warm_handoff.identifier == "warm-handoff"
+    assert {item.type for item in warm_handoff.items} == {"single_choice", "multiple_response", "true_false"}
+    first = warm_handoff.items[0]
+    assert first.prompt == "<p>What is a 'warm handoff' and why is it important?</p>"
+    assert [c.correct for c in first.choices] == [True, False, False, False]
+    assert first.hints and first.explanation and all(c.feedback for c in first.choices)
+
+
+def test_bundled_quiz_keeps_the_seed_text(warm_handoff, root):
+    seed = next((root.parent / "shared" / "seeds").glob("*.txt"), None) if (root.parent / "shared").is_dir() else None
+    if seed is None:
+        pytest.skip("../shared/seeds is not beside the checkout")
+    text = " ".join(seed.read_text(encoding="utf-8").split())
+    item = warm_handoff.items[0]
+    for choice in item.choices:
+        assert " ".join(str(choice.feedback).removeprefix("Correct. ").split()) in text
+    explanation = " ".join(str(item.explanation).replace("<p>", " ").replace("</p>", " ").split())
+    assert explanation in text
+
+
+def test_minimal_item_gets_defaults(tmp_path):
+    make_project(tmp_path)
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    (item,) = quiz.items
+    assert item.points == 1.0 and item.title == "Pick the right one." and item.hints == ()
+    assert [c.identifier for c in item.choices] == ["A", "B"]
+    assert quiz.settings.pass_mark == 50 and quiz.formats == ("qti21",)
+
+
+def test_two_correct_choices_in_single_choice(tmp_path):
+    item = SINGLE.format(id="q1").replace("    feedback: No.", "    correct: true")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:9:14: a single_choice item has exactly one correct choice, but this is another "
+        "(first at line 6); keep one, or use type: multiple_response"]
+
+
+def test_no_correct_choice(tmp_path):
+    item = SINGLE.format(id="q1").replace("    correct: true\n", "")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:4:1: no choice is marked 'correct: true'; mark the right answer"]
+
+
+def test_duplicate_id_across_files(tmp_path):
+    problems = problems_for(tmp_path, {"a.yaml": SINGLE.format(id="same"), "sub/b.yaml": SINGLE.format(id="same")})
+    assert problems == ["items/demo/sub/b.yaml:1:1: item id 'same' is already used by items/demo/a.yaml:1; "
+                        "give each item its own id"]
+
+
+def test_unknown_field_suggests_the_right_one(tmp_path):
+    item = SINGLE.format(id="q1") + "explaination: Because.\n"
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:10:1: unknown field 'explaination' in an item; did you mean 'explanation'?"]
+
+
+def test_unknown_choice_field(tmp_path):
+    item = SINGLE.format(id="q1").replace("feedback: No.", "feedbak: No.")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:9:5: unknown field 'feedbak' in choice 2; did you mean 'feedback'?"]
+
+
+def test_missing_prompt(tmp_path):
+    item = SINGLE.format(id="q1").replace("prompt: Pick the right one.\n", "")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == ["items/demo/q1.yaml:1:1: missing field 'prompt'"]
+
+
+def test_empty_prompt(tmp_path):
+    item = SINGLE.format(id="q1").replace("prompt: Pick the right one.", 'prompt: ""')
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:3:9: 'prompt' is empty; write some text"]
+
+
+def test_empty_choice(tmp_path):
+    item = SINGLE.format(id="q1").replace("text: Wrong", 'text: "  "')
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:8:11: 'text' is empty; write some text"]
+
+
+def test_wrong_type(tmp_path):
+    item = SINGLE.format(id="q1").replace("type: single_choice", "type: single")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, "
+        "not 'single'; did you mean 'single_choice'?"]
+
+
+def test_every_problem_in_one_run(tmp_path):
+    bad_type = SINGLE.format(id="a").replace("type: single_choice", "type: essay")
+    no_prompt = SINGLE.format(id="b").replace("prompt: Pick the right one.\n", "")
+    problems = problems_for(tmp_path, {"a.yaml": bad_type, "b.yaml": no_prompt, "c.yaml": "id: [\n"})
+    assert [p.split(":")[0] for p in problems] == ["items/demo/a.yaml", "items/demo/b.yaml", "items/demo/c.yaml"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("id: q1\nid: q2\n", "items/demo/q1.yaml:2:1: duplicate key 'id' (first at line 1); keep only one"),
+    ("id: q1\nprompt: [\n", "items/demo/q1.yaml:3:1: invalid YAML: did not find expected node content "
+                            "(while parsing a flow node)"),
+    ("- just\n- a list\n", "items/demo/q1.yaml:1:1: an item must be a mapping of fields (id, type, title, prompt, ...)"),
+    ("", "items/demo/q1.yaml:1:1: file is empty; write a YAML mapping of fields"),
+    ("a: &x [1]\nb: *x\n", "items/demo/q1.yaml:1:4: YAML anchors and aliases (&name, *name) are not allowed; "
+                           "write the value out in full"),
+])
+def test_yaml_problems(tmp_path, text, expected):
+    assert problems_for(tmp_path, {"q1.yaml": text}) == [expected]
+
+
+def test_true_false_needs_two_choices(tmp_path):
+    item = SINGLE.format(id="q1").replace("single_choice", "true_false") + "  - text: Maybe\n"
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:4:1: a true_false item has exactly 2 choices (true and false), not 3"]
+
+
+def test_bad_values(tmp_path):
+    item = SINGLE.format(id="1bad") + "points: lots\ntags: nope\n"
+    item = item.replace("correct: true", "correct: yes please")
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        "items/demo/q1.yaml:1:5: 'id' '1bad' must start with a letter or '_' and use only letters, digits, "
+        "'_', '-' and '.' (at most 64)",
+        "items/demo/q1.yaml:6:14: 'correct' must be true or false",
+        "items/demo/q1.yaml:10:9: 'points' must be a number from 0.01 to 1000",
+        "items/demo/q1.yaml:11:7: 'tags' must be a list (lines starting with '- ')",
+    ]
+
+
+def test_quiz_problems(tmp_path):
+    quiz = "identifier: demo\ntitle: Demo\nversion: 1.0\npass_mark: 120\nitems: [q1, q2]\nformats: [moodel]\n"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        "items/demo/quiz.yaml:4:12: 'pass_mark' must be a number from 0 to 100, not 120",
+        "items/demo/quiz.yaml:5:13: no item file has id 'q2'",
+        "items/demo/quiz.yaml:6:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas); "
+        "did you mean 'moodle'?",
+    ]
+
+
+def test_items_list_orders_items(tmp_path):
+    quiz = QUIZ_YAML + "items: [b, a]\n"
+    make_project(tmp_path, {"a.yaml": SINGLE.format(id="a"), "b.yaml": SINGLE.format(id="b")}, quiz)
+    (loaded,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert [i.id for i in loaded.items] == ["b", "a"]
+
+
+def test_quiz_folder_outside_project_is_refused(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    make_project(tmp_path / "elsewhere")
+    with pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "elsewhere" / "items"], project)
+    assert "is outside the project folder" in raised.value.problems[0].message
+
+
+def test_item_file_linking_outside_is_refused(tmp_path):
+    outside = tmp_path / "secret.yaml"
+    outside.write_text(SINGLE.format(id="x"))
+    quiz_dir = make_project(tmp_path / "p")
+    (quiz_dir / "link.yaml").symlink_to(outside)
+    with pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "p" / "items"], tmp_path / "p")
+    assert [p.format() for p in raised.value.problems] == [
+        "items/demo/link.yaml:0:0: is a link to a file outside the quiz folder; copy the file in"]
+
+
+def test_choice_letters():
+    assert [choice_letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
