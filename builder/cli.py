@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +49,31 @@ def _run(action: Callable[[], T], as_json: bool) -> T:
         sys.exit(130)
 
 
+class Progress:
+    """A one-line progress bar on stderr, shown only for builds that run longer than about a
+    second, and only when stderr is a terminal (never in logs, pipes or --json output)."""
+
+    DELAY = 1.0
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < self.DELAY:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rbuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} packages")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
+
+
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
     return list(paths) or [DEFAULT_ITEMS]
 
@@ -86,8 +112,12 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],
           package_version: str | None, as_json: bool, quiet: bool) -> None:
     """Build packages for the quizzes under PATHS (default: every quiz under items/)."""
-    result = _run(lambda: building.build(_paths(paths), Path.cwd(), out_dir, formats, cohorts, package_version),
-                  as_json)
+    progress = Progress(enabled=not (quiet or as_json))
+    try:
+        result = _run(lambda: building.build(_paths(paths), Path.cwd(), out_dir, formats, cohorts,
+                                             package_version, progress), as_json)
+    finally:
+        progress.close()
     for line in result.warnings:
         click.echo(line, err=True)
     if as_json:

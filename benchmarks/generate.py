@@ -1,0 +1,111 @@
+"""Synthetic quiz banks for the benchmark: N items of every type with Markdown (emphasis, lists,
+links), per-choice feedback, hints and explanations, plus the same bank as text2qti input.
+
+    python benchmarks/generate.py 1000 /tmp/bench      # -> /tmp/bench/items/bench-1000/, bench-1000.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+TYPES = ("single_choice", "multiple_response", "true_false")
+WORDS = ("care", "client", "referral", "provider", "support", "plan", "consent", "follow-up", "trust",
+         "engagement", "outreach", "clinician", "crisis", "continuity", "access", "appointment")
+ITEMS_PER_FOLDER = 250
+
+
+def sentence(rng: random.Random, words: int = 12) -> str:
+    chosen = [rng.choice(WORDS) for _ in range(words)]
+    chosen[rng.randrange(words)] = f"*{rng.choice(WORDS)}*"
+    return " ".join(chosen).capitalize()
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def make_item(index: int, rng: random.Random) -> tuple[str, dict]:
+    kind = TYPES[index % 3]
+    count = 2 if kind == "true_false" else rng.randint(3, 6)
+    if kind == "multiple_response":
+        correct = set(rng.sample(range(count), rng.randint(1, count - 1)))
+    else:
+        correct = {rng.randrange(count)}
+    choices = []
+    for c in range(count):
+        text = ("True" if c == 0 else "False") if kind == "true_false" else sentence(rng, 6)
+        choices.append({"text": text, "correct": c in correct, "feedback": sentence(rng, 10)})
+    item = {
+        "id": f"item-{index:05d}",
+        "type": kind,
+        "points": rng.choice((1, 2, 3)),
+        "prompt": f"{sentence(rng, 15)}?\n\n- {sentence(rng, 5)}\n- {sentence(rng, 5)}\n\n"
+                  f"See [the guide](https://example.org/guide/{index}).",
+        "choices": choices,
+        "hints": [sentence(rng, 10), sentence(rng, 8)],
+        "explanation": f"{sentence(rng, 30)}.\n\n{sentence(rng, 25)} **{rng.choice(WORDS)}**.",
+    }
+    lines = [f"id: {item['id']}", f"type: {kind}", f"points: {item['points']}", "prompt: |"]
+    lines += [f"  {line}" if line else "" for line in item["prompt"].split("\n")]
+    lines.append("choices:")
+    for choice in choices:
+        lines.append(f"  - text: {quoted(choice['text'])}")
+        if choice["correct"]:
+            lines.append("    correct: true")
+        lines.append(f"    feedback: {quoted(choice['feedback'])}")
+    lines.append("hints:")
+    lines += [f"  - {quoted(h)}" for h in item["hints"]]
+    lines.append("explanation: |")
+    lines += [f"  {line}" if line else "" for line in item["explanation"].split("\n")]
+    return "\n".join(lines) + "\n", item
+
+
+def text2qti_question(number: int, item: dict) -> str:
+    """The same question in text2qti's Markdown-based syntax (hints have no equivalent; its question
+    text is one wrapped paragraph, so the prompt's list items are joined into it)."""
+    prompt = " ".join(item["prompt"].replace("- ", "").split())
+    lines = [f"{number}.  {prompt}", f"... {item['explanation'].splitlines()[0]}"]
+    for index, choice in enumerate(item["choices"]):
+        if item["type"] == "multiple_response":
+            lines.append(f"[{'*' if choice['correct'] else ' '}] {choice['text']}")
+        else:
+            letter = "abcdefghij"[index]
+            lines.append(f"{'*' if choice['correct'] else ''}{letter})  {choice['text']}")
+        lines.append(f"... {choice['feedback']}")
+    return "\n".join(lines)
+
+
+def generate(size: int, out: Path, seed: int = 1) -> Path:
+    """Write the bank of ``size`` items under ``out``; return the quiz folder."""
+    rng = random.Random(seed)
+    quiz_dir = out / "items" / f"bench-{size}"
+    quiz_dir.mkdir(parents=True, exist_ok=True)
+    (quiz_dir / "quiz.yaml").write_text(
+        f"identifier: bench-{size}\ntitle: Benchmark bank of {size} items\nversion: 1.0.0\n"
+        "pass_mark: 70\nshuffle_choices: true\n", encoding="utf-8")
+    questions = []
+    for index in range(size):
+        yaml_text, item = make_item(index, rng)
+        folder = quiz_dir / f"part-{index // ITEMS_PER_FOLDER:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{item['id']}.yaml").write_text(yaml_text, encoding="utf-8")
+        questions.append(text2qti_question(index + 1, item))
+    (out / f"bench-{size}.md").write_text(
+        f"Quiz title: Benchmark bank of {size} items\nQuiz description: Synthetic bank.\n\n"
+        + "\n\n".join(questions) + "\n", encoding="utf-8")
+    return quiz_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("size", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(generate(args.size, args.out, args.seed))
+
+
+if __name__ == "__main__":
+    main()
