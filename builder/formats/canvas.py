@@ -1,0 +1,169 @@
+"""Canvas Classic Quizzes: a QTI 1.2 zip in the shape Canvas itself exports (lib/cc/qti in
+canvas-lms), so Canvas's importer takes question types, points, feedback and quiz settings as its
+own. Canvas runs every QTI 1.2 file through its QTIMigrationTool (QTI 1.2 -> 2.0) first; the text
+encoding below is chosen so that text survives that trip unchanged (see ``mattext``).
+
+Package: ``imsmanifest.xml`` (Canvas's Common Cartridge namespace), ``<id>/<id>.xml`` (the
+questestinterop) and ``<id>/assessment_meta.xml`` (quiz settings, read by Canvas's
+QuizMetadataConverter only when the folder is named by the assessment ident).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import zlib
+from dataclasses import dataclass
+
+from lxml import etree
+from markupsafe import Markup
+
+from builder import markup
+from builder.formats import FormatWarning, Output, package_stem
+from builder.formats.moodle import outcome_feedback, truefalse_choices
+from builder.model import Choice, Item, Quiz
+from builder.packaging import zip_bytes
+from builder.rendering import render_xml
+from builder.scoring import format_number
+
+FORMAT = "canvas"
+QUESTION_TYPES = {"single_choice": "multiple_choice_question",
+                  "multiple_response": "multiple_answers_question",
+                  "true_false": "true_false_question"}
+# Canvas's own export writes these character references where HTML would use named entities:
+# Canvas's clear_html() (gems/plugins/qti_exporter/lib/qti/html_helper.rb), which makes the plain
+# text of every answer and comment, decodes '&#NN;' but deletes named entities such as '&amp;'.
+_NUMERIC = {"&amp;": "&#38;", "&lt;": "&#60;", "&gt;": "&#62;", "&quot;": "&#34;"}
+_NAMED = re.compile("|".join(_NUMERIC))
+
+
+@dataclass(frozen=True)
+class Mattext:
+    """The content of one <mattext> and its texttype."""
+
+    texttype: str
+    text: str
+
+
+def mattext(fragment: Markup, block: bool = False) -> Mattext:
+    """How a text reaches Canvas unchanged after QTIMigrationTool and Canvas's importer.
+
+    * Plain text (no markup): ``text/plain``, the characters themselves. QTIMigrationTool puts it in a
+      ``<div class="text">`` and Canvas takes that text verbatim (html_helper.rb ``detect_html``).
+    * Markup: ``text/html`` with the HTML as escaped text, the way Canvas exports it. QTIMigrationTool
+      passes it on untouched in ``<div class="html">``; Canvas sanitises it into the HTML it shows and
+      derives the plain text with clear_html(), which keeps numeric references only: so '&', '<',
+      '>' and '"' are written as '&#38;', '&#60;', '&#62;', '&#34;'. Apostrophes, accents, Arabic
+      and emoji are written as themselves (UTF-8) and pass every step as they are.
+    Blocks (prompts, explanations) are wrapped in a <div> as Canvas does."""
+    wrapper = etree.fromstring(f"<div>{fragment}</div>")
+    if not block and len(wrapper) == 0:
+        return Mattext("text/plain", wrapper.text or "")
+    html = etree.tostring(wrapper, encoding="unicode", method="xml")
+    if not block:
+        html = html[len("<div>"):-len("</div>")]
+    return Mattext("text/html", _NAMED.sub(lambda m: _NUMERIC[m.group()], html))
+
+
+def canvas_ident(*parts: str) -> str:
+    """A content-derived identifier in Canvas's own form: 'g' and 32 hex digits."""
+    return "g" + hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def answer_ids(item: Item) -> dict[str, int]:
+    """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the item."""
+    ids: dict[str, int] = {}
+    for choice in item.choices:
+        number = zlib.crc32(f"{item.id}/{choice.identifier}".encode("utf-8")) % 9000 + 1000
+        while number in ids.values():
+            number = number % 9999 + 1
+        ids[choice.identifier] = number
+    return ids
+
+
+def _answers(item: Item, ids: dict[str, int]) -> list[dict[str, object]]:
+    choices: tuple[Choice, ...] = truefalse_choices(item) if item.type == "true_false" else item.choices
+    return [{"id": ids[c.identifier], "text": mattext(c.text), "correct": c.correct,
+             "feedback": mattext(c.feedback) if c.feedback else None} for c in choices]
+
+
+def item_context(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
+    """The template context of one <item>: everything Canvas's exporter writes for the same question."""
+    if item.hints:
+        warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no hints; "
+                                              f"{len(item.hints)} hint(s) left out", item.id))
+    if item.type == "multiple_response" and not item.wrong_choice_penalty:
+        warnings.append(FormatWarning(FORMAT, "Canvas scores multiple-answer questions with a deduction for "
+                                              "each wrong choice; wrong_choice_penalty: false is not kept", item.id))
+    if item.type == "true_false":
+        labels = [markup.plain_text(c.text).lower() for c in truefalse_choices(item)]
+        if not ("true" in labels[0] and "false" in labels[1]):
+            warnings.append(FormatWarning(FORMAT, "Canvas keeps a true/false question only when its choices "
+                                                  "read True and False; it will import this one as multiple "
+                                                  "choice", item.id))
+    ids = answer_ids(item)
+    feedback = outcome_feedback(item)
+    return {
+        "ident": canvas_ident(quiz.package_id, item.id),
+        "title": item.title,
+        "question_type": QUESTION_TYPES[item.type],
+        "points": format_number(item.points),
+        "original_answer_ids": ",".join(str(ids[c.identifier]) for c in item.choices),
+        "prompt": mattext(item.prompt, block=True),
+        "cardinality": "Multiple" if item.type == "multiple_response" else "Single",
+        "answers": _answers(item, ids),
+        "general_feedback": mattext(item.explanation, block=True) if item.explanation else None,
+        "correct_feedback": mattext(feedback.correct, block=True),
+        "incorrect_feedback": mattext(feedback.incorrect, block=True),
+    }
+
+
+def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
+    """assessment_meta.xml values, in Canvas's own vocabulary."""
+    settings = quiz.settings
+    warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no pass mark; "
+                                          f"{format_number(settings.pass_mark)}% is not carried"))
+    if settings.feedback == "immediately":
+        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes show feedback after the quiz is submitted, "
+                                              "not after each question"))
+    if settings.shuffle_items:
+        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes cannot shuffle the order of questions "
+                                              "outside question groups; items keep their order"))
+    if settings.pools:
+        warnings.append(FormatWarning(FORMAT, "draws from pools (sections) are not carried; Canvas gets every item"))
+    return {
+        "shuffle_answers": "true" if settings.shuffle_choices else "false",
+        "hide_results": "always" if settings.feedback == "never" else "",
+        "show_correct_answers": "false" if settings.feedback == "never" else "true",
+        # Canvas counts minutes; a limit is never shortened by rounding.
+        "time_limit": str(math.ceil(settings.time_limit / 60)) if settings.time_limit else None,
+        "allowed_attempts": str(settings.attempts) if settings.attempts is not None else "-1",
+        "max_attempts": str(settings.attempts) if settings.attempts is not None else "unlimited",
+    }
+
+
+def description_html(quiz: Quiz) -> str:
+    """The quiz description as the HTML Canvas keeps (its own export writes HTML here), or ''."""
+    return str(Markup("<p>{}</p>").format(quiz.description)) if quiz.description else ""
+
+
+def build(quiz: Quiz) -> Output:
+    warnings: list[FormatWarning] = []
+    ident = canvas_ident(quiz.package_id)
+    items = [item_context(item, quiz, warnings) for item in quiz.items]
+    settings = quiz_settings(quiz, warnings)
+    assessment_name = f"{ident}/{ident}.xml"
+    meta_name = f"{ident}/assessment_meta.xml"
+    title = quiz.display_title
+    assessment = render_xml("canvas/assessment.xml", "canvas/canvas_qti.xsd", assessment_name,
+                            ident=ident, title=title, items=items, settings=settings)
+    meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
+                      ident=ident, title=title, description=description_html(quiz),
+                      points=format_number(quiz.max_score), settings=settings)
+    manifest = render_xml("canvas/imsmanifest.xml", "canvas/canvas_manifest.xsd", "imsmanifest.xml",
+                          manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
+                          ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),
+                          assessment_href=assessment_name, meta_href=meta_name)
+    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, assessment), (meta_name, meta)])
+    return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))

@@ -1,0 +1,180 @@
+"""Moodle XML: a question-bank file Moodle's importer (question/format/xml) reads natively.
+
+One category question (``$course$/top/<quiz title>``), then one question per item:
+single_choice and multiple_response as ``multichoice``, true_false as ``truefalse``. Text goes in
+HTML format as escaped text (never CDATA, so no ``]]>`` can end it early). Answer grades come from
+builder.scoring and must be on Moodle's grade list, or Moodle refuses the whole question on
+import ("grades do not match"); an item that cannot be represented fails the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from builder import markup
+from builder.errors import InputError, Problem
+from builder.formats import FormatWarning, Output, package_stem
+from builder.model import Choice, Item, Quiz
+from builder.rendering import render_xml
+from builder.scoring import choice_fractions, format_number
+
+FORMAT = "moodle"
+SCHEMA = "moodle/moodle_quiz.xsd"
+
+# question_bank::fraction_options_full() (question/engine/bank.php): every grade an answer may carry,
+# as fractions; the negative ones are the same values below zero. Moodle matches an imported grade
+# to this list within 0.00001 and refuses the question otherwise.
+MOODLE_GRADES: tuple[float, ...] = (
+    1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25, 0.2,
+    0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0.0,
+)
+MOODLE_TOLERANCE = 0.00001
+# Moodle's defaults: a third of the mark lost per extra try (interactive behaviour); a true/false
+# question has one try.
+MULTICHOICE_PENALTY = "0.3333333"
+TRUEFALSE_PENALTY = "1"
+
+
+@dataclass(frozen=True)
+class OutcomeFeedback:
+    """What a learner reads after a fully right, partly right and wrong answer."""
+
+    correct: Markup
+    partially_correct: Markup
+    incorrect: Markup
+
+
+def outcome_feedback(item: Item) -> OutcomeFeedback:
+    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle."""
+    def paragraph(text: str) -> Markup:
+        return markup.block(text)[0]
+    partly = ("Your answer is partially correct." if item.type == "multiple_response"
+              else "Your answer is not fully correct.")
+    return OutcomeFeedback(paragraph("Your answer is correct."), paragraph(partly),
+                           paragraph("Your answer is incorrect."))
+
+
+def moodle_grade(fraction: float) -> float | None:
+    """The grade on Moodle's list that ``fraction`` (-1 to 1) matches, or None."""
+    for grade in MOODLE_GRADES:
+        if abs(abs(fraction) - grade) < MOODLE_TOLERANCE / 10:
+            return grade if fraction >= 0 else -grade
+    return None
+
+
+def answer_fractions(item: Item) -> dict[str, str]:
+    """Each choice's grade as Moodle writes it (percent, 5 decimals); InputError when one is off the list."""
+    grades: dict[str, str] = {}
+    for identifier, fraction in choice_fractions(item).items():
+        grade = moodle_grade(fraction)
+        if grade is None:
+            correct = len(item.correct_choices)
+            raise InputError([Problem(
+                item.place.path, item.place.line, item.place.column,
+                f"cannot build for Moodle: choice '{identifier}' would be worth {format_number(100 * fraction)}% "
+                f"of the item ({correct} correct choices), which is not on Moodle's grade list, so Moodle "
+                "would refuse the question; use 1 to 10 correct choices")])
+        grades[identifier] = format_number(100 * grade, 5)
+    return grades
+
+
+def _text(fragment: Markup | None) -> str:
+    """HTML source as plain text, so the template escapes it into the <text> element."""
+    return str(fragment) if fragment else ""
+
+
+def _multichoice(item: Item, quiz: Quiz) -> dict[str, object]:
+    fractions = answer_fractions(item)
+    feedback = outcome_feedback(item)
+    return {
+        "type": "multichoice",
+        "single": "true" if item.type == "single_choice" else "false",
+        "shuffle": "true" if quiz.settings.shuffle_choices else "false",
+        "penalty": MULTICHOICE_PENALTY,
+        "correct_feedback": _text(feedback.correct),
+        "partially_correct_feedback": _text(feedback.partially_correct),
+        "incorrect_feedback": _text(feedback.incorrect),
+        "answers": [{"fraction": fractions[c.identifier], "format": "html", "text": _text(c.text),
+                     "feedback": _text(c.feedback)} for c in item.choices],
+    }
+
+
+TRUE_WORDS = ("true", "false")
+
+
+def _truefalse(item: Item, warnings: list[FormatWarning]) -> dict[str, object]:
+    """Moodle's true/false keeps which statement is right and each answer's feedback; it shows its
+    own localised 'True'/'False' labels and keeps no hints."""
+    true_choice, false_choice = truefalse_choices(item)
+    if item.hints:
+        warnings.append(FormatWarning(FORMAT, f"Moodle true/false questions have no hints; "
+                                              f"{len(item.hints)} hint(s) left out", item.id))
+    if [markup.plain_text(c.text).lower() for c in (true_choice, false_choice)] != list(TRUE_WORDS):
+        warnings.append(FormatWarning(FORMAT, "Moodle shows its own 'True'/'False' labels instead of the "
+                                              "choice texts", item.id))
+    return {
+        "type": "truefalse",
+        "penalty": TRUEFALSE_PENALTY,
+        "answers": [{"fraction": "100" if c.correct else "0", "format": "moodle_auto_format", "text": word,
+                     "feedback": _text(c.feedback)} for word, c in zip(TRUE_WORDS, (true_choice, false_choice))],
+    }
+
+
+def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
+    """(the 'true' statement, the 'false' one): by identifier when the author named them true/false,
+    else in the order written (true first), as Moodle's and Canvas's own exports have them."""
+    by_id = {c.identifier.lower(): c for c in item.choices}
+    if set(by_id) == set(TRUE_WORDS):
+        return by_id["true"], by_id["false"]
+    return item.choices[0], item.choices[1]
+
+
+def question(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
+    """The template context of one <question>."""
+    common = {
+        "name": item.title,
+        "questiontext": _text(item.prompt),
+        "generalfeedback": _text(item.explanation),
+        "defaultgrade": format_number(item.points),
+        "idnumber": item.id,
+        "hints": [_text(h) for h in item.hints],
+        "tags": list(item.tags),
+    }
+    specific = _truefalse(item, warnings) if item.type == "true_false" else _multichoice(item, quiz)
+    return common | specific
+
+
+def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
+    """A question bank file carries questions only; say which quiz settings stay behind."""
+    settings = quiz.settings
+    left = [f"pass mark {format_number(settings.pass_mark)}%"]
+    if settings.attempts is not None:
+        left.append(f"{settings.attempts} attempt(s)")
+    if settings.time_limit is not None:
+        left.append(f"time limit {format_number(settings.time_limit / 60)} min")
+    if settings.shuffle_items:
+        left.append("shuffled items")
+    if settings.pools:
+        left.append("draws from pools (sections)")
+    left.append(f"feedback timing '{settings.feedback}'")
+    return [FormatWarning(FORMAT, "Moodle XML is a question bank and cannot carry quiz settings; set these on "
+                                  "the Moodle quiz: " + ", ".join(left))]
+
+
+def category_path(quiz: Quiz) -> str:
+    """``$course$/top/<title>``; a '/' inside the title is doubled, which Moodle reads as a slash
+    in the name rather than a subcategory."""
+    return "$course$/top/" + quiz.display_title.replace("/", "//")
+
+
+def build(quiz: Quiz) -> Output:
+    warnings = quiz_warnings(quiz)
+    questions = [question(item, quiz, warnings) for item in quiz.items]
+    filename = f"{package_stem(quiz)}-moodle.xml"
+    data = render_xml("moodle/quiz.xml", SCHEMA, filename,
+                      category=category_path(quiz),
+                      category_info=quiz.description,
+                      questions=questions)
+    return Output(filename, data, tuple(warnings))
