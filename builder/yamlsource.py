@@ -1,12 +1,21 @@
 """Reading YAML safely, keeping the line and column of every value.
 
 Only plain mappings, sequences and scalars are accepted: anchors and aliases are refused (they
-are the vehicle of 'billion laughs' documents), as are duplicate keys, tags, several documents in
-one file, NUL bytes and text that is not UTF-8.
+are the vehicle of 'billion laughs' documents), as are duplicate keys, tags (``!!python/object``
+and friends), several documents in one file, nesting deeper than ``MAX_NESTING``, files over
+``MAX_FILE_BYTES``, NUL bytes and text that is not UTF-8.
+
+The tree is built here from the parser's events, without PyYAML's composer: the composer recurses
+once per level (libyaml's can crash the interpreter on a deeply nested flow such as ``[[[[...``)
+and expands nothing we could refuse early. Reading events lets every refusal happen at the first
+offending token, so hostile files cost time and memory in proportion to their first few bytes.
+Scalars keep the text exactly as written: ``No`` or ``2024-01-01`` in a text field stay text.
 """
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,38 +61,42 @@ class SourceFile:
     def read(self) -> Node | None:
         """Parse the file; on any problem, report it and return None."""
         try:
-            size = self.path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                self.problem(0, 0, f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for "
-                                   "one file; split it into several items")
-                return None
-            self.data = self.path.read_bytes()
+            with self.path.open("rb") as handle:
+                # Read one byte past the limit rather than trusting stat(): the file may grow.
+                self.data = handle.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             self.problem(0, 0, f"cannot read file: {error.strerror or error}")
+            return None
+        if len(self.data) > MAX_FILE_BYTES:
+            self.problem(0, 0, f"file is over the {MAX_FILE_BYTES:,}-byte limit for one file; "
+                               "split it into several items")
             return None
         text = self._decode(self.data)
         if text is None:
             return None
         try:
-            root = yaml.compose(text, Loader=_Loader)
+            root = _build(yaml.parse(text, Loader=_Loader))
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             message = error.problem or str(error)
             if error.context and error.problem:
                 message = f"{error.problem} ({error.context})"
+            if mark and text[mark.index:mark.index + 1] == "\t":
+                message = "a tab character; YAML indents with spaces only"
             self.problem(mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
                          f"invalid YAML: {message}")
+            return None
+        except yaml.reader.ReaderError as error:
+            line, column = _place_in_text(text, error.position)
+            self.problem(line, column, f"character U+{error.character:04X} is not allowed in a YAML file; remove it")
             return None
         except yaml.YAMLError as error:
             self.problem(0, 0, f"invalid YAML: {error}")
             return None
-        except RecursionError:
-            self.problem(0, 0, "invalid YAML: nested too deeply")
-            return None
         if root is None:
             self.problem(1, 1, "file is empty; write a YAML mapping of fields")
             return None
-        return self._convert(root, set(), 0)
+        return root
 
     def _decode(self, data: bytes) -> str | None:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -92,42 +105,19 @@ class SourceFile:
         nul = data.find(b"\x00")
         if nul >= 0:
             line, column = _place_of(data, nul)
-            self.problem(line, column, "file contains a NUL byte; is it a binary file? save it as UTF-8 text")
+            if _looks_like_utf16(data):
+                self.problem(1, 1, "file is UTF-16 (without a byte order mark); save it as UTF-8")
+            else:
+                self.problem(line, column, "file contains a NUL byte; is it a binary file? save it as UTF-8 text")
             return None
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0  # accepted, and dropped
         try:
-            return data.decode("utf-8-sig")
+            return data[bom:].decode("utf-8")
         except UnicodeDecodeError as error:
-            line, column = _place_of(data, error.start)
-            self.problem(line, column, f"invalid UTF-8 (byte 0x{data[error.start]:02X}); save the file as UTF-8")
+            offset = bom + error.start
+            line, column = _place_of(data, offset)
+            self.problem(line, column, f"invalid UTF-8 (byte 0x{data[offset]:02X}); save the file as UTF-8")
             return None
-
-    def _convert(self, node: yaml.Node, seen: set[int], depth: int) -> Node:
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if id(node) in seen:
-            # The composer hands back the anchored node itself for every alias.
-            raise _Refused(line, column, "YAML anchors and aliases (&name, *name) are not allowed; "
-                                         "write the value out in full")
-        if depth > MAX_NESTING:
-            raise _Refused(line, column, f"nested more than {MAX_NESTING} levels deep")
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            return Node("scalar", node.value, node.tag, line, column, plain=node.style in (None, ""))
-        if isinstance(node, yaml.SequenceNode):
-            return Node("sequence", [self._convert(child, seen, depth + 1) for child in node.value],
-                        node.tag, line, column)
-        mapping: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            key = self._convert(key_node, seen, depth + 1)
-            value = self._convert(value_node, seen, depth + 1)
-            if key.kind != "scalar":
-                raise _Refused(key.line, key.column, "a key must be a plain name")
-            name = str(key.value)
-            if name in mapping:
-                first = mapping[name][0]
-                raise _Refused(key.line, key.column,
-                               f"duplicate key '{name}' (first at line {first.line}); keep only one")
-            mapping[name] = (key, value)
-        return Node("mapping", mapping, node.tag, line, column)
 
     def parse(self) -> Node | None:
         try:
@@ -137,6 +127,70 @@ class SourceFile:
             return None
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _build(events: Iterator[yaml.Event]) -> Node | None:
+    """The one document of ``events`` as a Node tree, refusing what we do not accept as soon as it
+    appears. Iterative, so no input can exhaust the stack."""
+    # Each open collection: its Node, and for mappings the key waiting for its value.
+    stack: list[tuple[Node, Node | None]] = []
+    root: Node | None = None
+    documents = 0
+    for event in events:
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(line, column, "a second YAML document ('---') in one file; "
+                                             "write one item per file")
+            continue
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(line, column, "YAML anchors and aliases (&name, *name) are not allowed; "
+                                         "write the value out in full")
+        if isinstance(event, yaml.NodeEvent) and getattr(event, "tag", None) is not None:
+            written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise _Refused(line, column, f"YAML tags such as '{written}' are not allowed; write a plain value "
+                                         "(in quotes if it starts with '!')")
+        if isinstance(event, yaml.ScalarEvent):
+            plain = event.style in (None, "")
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (plain, False)) if plain \
+                else "tag:yaml.org,2002:str"
+            node: Node | None = Node("scalar", event.value, tag, line, column, plain=plain)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(stack) >= MAX_NESTING:
+                raise _Refused(line, column, f"nested more than {MAX_NESTING} levels deep")
+            sequence = isinstance(event, yaml.SequenceStartEvent)
+            collection = Node("sequence" if sequence else "mapping", [] if sequence else {},
+                              "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map", line, column)
+            stack.append((collection, None))
+            continue
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node = stack.pop()[0]
+        else:
+            continue  # stream start and end, document end
+        if not stack:
+            root = node
+            continue
+        parent, key = stack[-1]
+        if parent.kind == "sequence":
+            parent.value.append(node)  # type: ignore[attr-defined]
+        elif key is None:
+            if node.kind != "scalar":
+                raise _Refused(node.line, node.column, "a key must be a plain name")
+            stack[-1] = (parent, node)
+        else:
+            mapping: dict[str, tuple[Node, Node]] = parent.value  # type: ignore[assignment]
+            name = str(key.value)
+            if name in mapping:
+                first = mapping[name][0]
+                raise _Refused(key.line, key.column,
+                               f"duplicate key '{name}' (first at line {first.line}); keep only one")
+            mapping[name] = (key, node)
+            stack[-1] = (parent, None)
+    return root
+
+
 class _Refused(Exception):
     def __init__(self, line: int, column: int, message: str) -> None:
         super().__init__(message)
@@ -144,5 +198,21 @@ class _Refused(Exception):
 
 
 def _place_of(data: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as editors count them) of a byte offset."""
     line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    before = data[line_start:offset]
+    if line_start == 0:
+        before = before.removeprefix(codecs.BOM_UTF8)
+    return data.count(b"\n", 0, offset) + 1, len(before.decode("utf-8", errors="replace")) + 1
+
+
+def _place_in_text(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a byte order mark: every other byte of ASCII text is NUL."""
+    sample = data[:200]
+    half = len(sample) // 2
+    return half > 0 and (sample[0::2].count(0) * 2 >= half or sample[1::2].count(0) * 2 >= half)
