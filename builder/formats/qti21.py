@@ -1,0 +1,213 @@
+"""IMS QTI 2.1 content package: ``imsmanifest.xml`` (IMS CP 1.1 with QTI 2.1 metadata), one
+``assessmentItem`` per item and one ``assessmentTest``.
+
+One function per emitted document (``manifest``, ``item``, ``test``); each decides everything in
+Python and hands its template an explicit context. Identifiers and structure are chosen so that
+Canvas's QTI 2 importer (gems/plugins/qti_exporter in instructure/canvas-lms) keeps points,
+per-choice feedback and the explanation; docs/canvas-qti21.md gives the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from builder.formats import FormatWarning, Output, package_stem
+from builder.model import Choice, Item, Pool, Quiz
+from builder.packaging import zip_bytes
+from builder.rendering import render_xml
+from builder.scoring import choice_weights, format_number
+
+FORMAT = "qti21"
+TOOL_NAME = "lmspack"
+ITEM_SCHEMA = "qti21/imsqti_v2p1.xsd"
+MANIFEST_SCHEMA = "qti21/imscp_v1p1.xsd"
+TEST_FILE = "assessment-test.xml"
+TEST_PART = "BaseTestPart"  # the testPart Canvas looks for first
+EXPLANATION_ID = "general_explanation"  # Canvas: 'general_' -> neutral (general) answer comments
+HINT_ID = "HINT_{}"  # matches none of Canvas's feedback patterns: hints are dropped there, kept in QTI
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    identifier: str
+    text: Markup
+    feedback: Markup | None
+    weight: str
+
+
+@dataclass(frozen=True)
+class HintView:
+    request: str
+    """Boolean response variable set by the hint's endAttemptInteraction."""
+    feedback: str
+    """modalFeedback identifier of this hint."""
+    shown: tuple[str, ...]
+    """modalFeedback identifiers shown when this hint is requested: it and every earlier hint."""
+    label: str
+    text: Markup
+
+
+@dataclass(frozen=True)
+class Resource:
+    identifier: str
+    href: str
+    title: str
+    interactions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    identifier: str
+    href: str
+    weight: str
+
+
+@dataclass(frozen=True)
+class SectionView:
+    identifier: str
+    title: str
+    select: int | None
+    items: tuple[ItemRef, ...]
+
+
+def build(quiz: Quiz) -> Output:
+    """The quiz as one validated QTI 2.1 content package, in memory."""
+    members = [(item_href(quiz, item), assessment_item(quiz, item)) for item in quiz.items]
+    members.append((TEST_FILE, assessment_test(quiz)))
+    data = zip_bytes([("imsmanifest.xml", manifest(quiz)), *members])
+    return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
+
+
+def item_identifier(quiz: Quiz, item: Item) -> str:
+    """The assessmentItem identifier, also its assessmentItemRef identifier (Canvas joins on it).
+    A cohort's package carries the cohort so two cohorts' questions stay apart in one course."""
+    return f"{item.id}-{quiz.cohort}" if quiz.cohort else item.id
+
+
+def item_href(quiz: Quiz, item: Item) -> str:
+    return f"items/{item_identifier(quiz, item)}.xml"
+
+
+def response_identifier(item: Item) -> str:
+    """Canvas recognises true/false only from a response variable whose name starts with 'TF'."""
+    return "TF_RESPONSE" if item.type == "true_false" else "RESPONSE"
+
+
+def assessment_item(quiz: Quiz, item: Item) -> bytes:
+    weights = choice_weights(item)
+    choices = tuple(_choice_view(choice, weights[choice.identifier]) for choice in item.choices)
+    hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
+    hints = tuple(
+        HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
+                 label=f"Hint {n}", text=text)
+        for n, text in enumerate(item.hints, start=1))
+    correct = tuple(c.identifier for c in item.correct_choices)
+    single = item.type != "multiple_response"
+    return render_xml(
+        "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(quiz, item),
+        identifier=item_identifier(quiz, item),
+        title=item.title,
+        language=quiz.language,
+        response=response_identifier(item),
+        cardinality="single" if single else "multiple",
+        max_choices=1 if single else len(item.choices),
+        # True comes before False in every LMS (Canvas reorders them anyway); never shuffle them.
+        shuffle=quiz.settings.shuffle_choices and item.type != "true_false",
+        correct=correct,
+        # Canvas reads true/false only from a responseCondition that matches the 'TF…' variable
+        # against a choice identifier; the match scores exactly as the mapping does.
+        match_correct=correct[0] if item.type == "true_false" else None,
+        points=format_number(item.points),
+        prompt=item.prompt,
+        choices=choices,
+        hints=hints,
+        explanation=item.explanation,
+        explanation_id=EXPLANATION_ID,
+    )
+
+
+def _choice_view(choice: Choice, weight: float) -> ChoiceView:
+    return ChoiceView(identifier=choice.identifier, text=choice.text, feedback=choice.feedback,
+                      weight=format_number(weight))
+
+
+def sections(quiz: Quiz) -> tuple[SectionView, ...]:
+    """One section per pool, then one for items no pool names; one section of all items without pools."""
+    by_id = {item.id: item for item in quiz.items}
+
+    def refs(ids: tuple[str, ...]) -> tuple[ItemRef, ...]:
+        return tuple(ItemRef(item_identifier(quiz, by_id[i]), item_href(quiz, by_id[i]),
+                             format_number(by_id[i].points)) for i in ids)
+
+    pools: list[Pool] = list(quiz.settings.pools)
+    pooled = {item_id for pool in pools for item_id in pool.item_ids}
+    rest = tuple(item.id for item in quiz.items if item.id not in pooled)
+    if rest:
+        pools.append(Pool("all" if not pooled else "unpooled", quiz.display_title, rest))
+    return tuple(SectionView(f"section-{pool.identifier}", pool.title or quiz.display_title, pool.select,
+                             refs(pool.item_ids)) for pool in pools)
+
+
+def assessment_test(quiz: Quiz) -> bytes:
+    settings = quiz.settings
+    test_sections = sections(quiz)
+    drawn = any(section.select is not None for section in test_sections)
+    return render_xml(
+        "qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE,
+        identifier=quiz.package_id,
+        title=quiz.display_title,
+        tool_name=TOOL_NAME,
+        # With draws the maximum depends on the draw; outcome processing computes it either way.
+        max_score=None if drawn else format_number(quiz.max_score),
+        pass_fraction=format_number(settings.pass_mark / 100),
+        # Whole seconds: Canvas reads a bare number as seconds, QTI's maxTime is in seconds.
+        time_limit=settings.time_limit,
+        test_part=TEST_PART,
+        # Feedback only after the test part is submitted means simultaneous submission.
+        submission_mode="individual" if settings.feedback == "immediately" else "simultaneous",
+        max_attempts=settings.attempts or 0,  # 0: no limit in QTI (Canvas: unlimited attempts)
+        show_feedback=settings.feedback != "never",
+        show_solution=settings.feedback != "never",
+        shuffle=settings.shuffle_items,
+        sections=test_sections,
+    )
+
+
+def manifest(quiz: Quiz) -> bytes:
+    items = tuple(
+        Resource(f"RES-ITEM-{item_identifier(quiz, item)}", item_href(quiz, item), item.title,
+                 ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
+        for item in quiz.items)
+    return render_xml(
+        "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml",
+        identifier=f"MANIFEST-{quiz.package_id}",
+        title=quiz.display_title,
+        description=quiz.description,
+        language=quiz.language,
+        tool_name=TOOL_NAME,
+        items=items,
+        test=Resource(f"RES-TEST-{quiz.package_id}", TEST_FILE, quiz.display_title),
+    )
+
+
+def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
+    """What QTI 2.1 cannot say as the quiz means it, once per build."""
+    settings = quiz.settings
+    found: list[str] = []
+    hinted = [item.id for item in quiz.items if item.hints]
+    drawn = [pool for pool in settings.pools if pool.select is not None]
+    if drawn:
+        found.append(f"the delivery system draws items from {', '.join(p.identifier for p in drawn)} at each "
+                     f"attempt; seed {settings.seed} is not carried (QTI has no seeded selection)")
+    if hinted and settings.feedback != "immediately":
+        found.append(f"feedback '{settings.feedback}' means simultaneous submission, in which a QTI player "
+                     f"shows requested hints only after the test is submitted (items with hints: "
+                     f"{', '.join(hinted)})")
+    if settings.feedback == "never" and settings.attempts != 1:
+        found.append("QTI shows feedback between attempts whenever more than one attempt is allowed; "
+                     "feedback 'never' holds only after the last attempt")
+    if settings.shuffle_items and len(sections(quiz)) > 1:
+        found.append("shuffle_items shuffles items within each section; the order of the sections is fixed")
+    return tuple(FormatWarning(FORMAT, message) for message in found)
