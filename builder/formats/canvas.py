@@ -94,8 +94,10 @@ def item_context(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[
         warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no hints; "
                                               f"{len(item.hints)} hint(s) left out", item.id))
     if item.type == "multiple_response" and not item.wrong_choice_penalty:
-        warnings.append(FormatWarning(FORMAT, "Canvas scores multiple-answer questions with a deduction for "
-                                              "each wrong choice; wrong_choice_penalty: false is not kept", item.id))
+        warnings.append(FormatWarning(FORMAT, "Canvas scores multiple-answer questions with a deduction "
+                                              "for each wrong choice; wrong_choice_penalty: false "
+                                              "is not kept",
+                                      item.id))
     if item.type == "true_false":
         labels = [markup.plain_text(c.text).lower() for c in truefalse_choices(item)]
         if not ("true" in labels[0] and "false" in labels[1]):
@@ -125,13 +127,14 @@ def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object
     warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no pass mark; "
                                           f"{format_number(settings.pass_mark)}% is not carried"))
     if settings.feedback == "immediately":
-        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes show feedback after the quiz is submitted, "
-                                              "not after each question"))
+        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes show feedback after the quiz is "
+                                              "submitted, not after each question"))
     if settings.shuffle_items:
         warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes cannot shuffle the order of questions "
                                               "outside question groups; items keep their order"))
     if settings.pools:
-        warnings.append(FormatWarning(FORMAT, "draws from pools (sections) are not carried; Canvas gets every item"))
+        warnings.append(FormatWarning(FORMAT, "draws from pools (sections) are not carried; "
+                                              "Canvas gets every item"))
     return {
         "shuffle_answers": "true" if settings.shuffle_choices else "false",
         "hide_results": "always" if settings.feedback == "never" else "",

@@ -73,7 +73,8 @@ def answer_fractions(item: Item) -> dict[str, str]:
             correct = len(item.correct_choices)
             raise InputError([Problem(
                 item.place.path, item.place.line, item.place.column,
-                f"cannot build for Moodle: choice '{identifier}' would be worth {format_number(100 * fraction)}% "
+                f"cannot build for Moodle: choice '{identifier}' would be worth "
+                f"{format_number(100 * fraction)}% "
                 f"of the item ({correct} correct choices), which is not on Moodle's grade list, so Moodle "
                 "would refuse the question; use 1 to 10 correct choices")])
         grades[identifier] = format_number(100 * grade, 5)
@@ -117,8 +118,10 @@ def _truefalse(item: Item, warnings: list[FormatWarning]) -> dict[str, object]:
     return {
         "type": "truefalse",
         "penalty": TRUEFALSE_PENALTY,
+        "hints": [],
         "answers": [{"fraction": "100" if c.correct else "0", "format": "moodle_auto_format", "text": word,
-                     "feedback": _text(c.feedback)} for word, c in zip(TRUE_WORDS, (true_choice, false_choice))],
+                     "feedback": _text(c.feedback)}
+                    for word, c in zip(TRUE_WORDS, (true_choice, false_choice))],
     }
 
 
@@ -159,8 +162,8 @@ def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
     if settings.pools:
         left.append("draws from pools (sections)")
     left.append(f"feedback timing '{settings.feedback}'")
-    return [FormatWarning(FORMAT, "Moodle XML is a question bank and cannot carry quiz settings; set these on "
-                                  "the Moodle quiz: " + ", ".join(left))]
+    return [FormatWarning(FORMAT, "Moodle XML is a question bank and cannot carry quiz settings; "
+                                  "set these on the Moodle quiz: " + ", ".join(left))]
 
 
 def category_path(quiz: Quiz) -> str:
