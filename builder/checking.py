@@ -1,0 +1,1101 @@
+"""``lmspack check``: validate existing packages, ours or another tool's.
+
+A PATH is a zip (any extension), an unpacked package folder, an ``imsmanifest.xml`` (its folder
+is checked) or one XML file (QTI 2.1 item/test/section, QTI 1.2 ``questestinterop``, Moodle XML).
+Every problem carries a stable code, the same codes as ../shared/tools/validate_package.py, so
+the two checkers can be compared; docs/check.md lists them.
+
+Schemas: by default each XML file is validated against the schemas lmspack ships
+(builder/schemas/<format>/), which describe only what lmspack emits, so a refusal is the warning
+``outside-lmspack-subset``. With ``schema_dir`` (a folder of official sets laid out as
+``<set>/<set>_umbrella.xsd``) refusals are ``schema`` (or ``dtd``) errors.
+
+Everything read is untrusted: zip entries are vetted before use and read under size caps, and
+XML is parsed without DTD loading, entity expansion, network access or huge trees.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import stat
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote
+
+from lxml import etree
+
+from builder.errors import UsageError
+from builder.rendering import SCHEMA_DIR, safe_parser
+
+KINDS = ("auto", "qti21", "scorm12", "scorm2004", "qti12", "moodle")
+
+# Caps on what one archive may make us read: checked from the central directory first, then
+# enforced while decompressing (a lying header cannot get past them).
+MAX_TOTAL_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
+MAX_ENTRIES = 20_000
+MAX_XML_BYTES = 64 * 1024 * 1024
+
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+SCORM12_CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+ADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
+ADLCP13 = "http://www.adlnet.org/xsd/adlcp_v1p3"
+QTI21 = "http://www.imsglobal.org/xsd/imsqti_v2p1"
+QTI12 = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+XINCLUDE = "http://www.w3.org/2001/XInclude"
+CC_MANIFESTS = {
+    "http://www.imsglobal.org/xsd/imscc/imscp_v1p1",
+    "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1",
+    "http://www.imsglobal.org/xsd/imsccv1p2/imscp_v1p1",
+    "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1",
+}
+QTI21_TYPES = {"imsqti_item_xmlv2p1": "assessmentItem", "imsqti_test_xmlv2p1": "assessmentTest",
+               "imsqti_section_xmlv2p1": "assessmentSection"}
+SCORM2004_VERSIONS = {"2004 4th Edition", "2004 3rd Edition", "CAM 1.3"}
+PREFIXES = {
+    IMSCP: "imscp", SCORM12_CP: "imscp", ADLCP12: "adlcp", ADLCP13: "adlcp",
+    "http://www.imsglobal.org/xsd/imsmd_v1p2": "imsmd", "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1": "imsmd",
+    "http://ltsc.ieee.org/xsd/LOM": "lom", "http://www.imsglobal.org/xsd/imsss": "imsss",
+    "http://www.adlnet.org/xsd/adlseq_v1p3": "adlseq", "http://www.adlnet.org/xsd/adlnav_v1p3": "adlnav",
+    QTI21: "qti", QTI12: "qti", "http://www.imsglobal.org/xsd/imsqti_metadata_v2p1": "qtimd",
+    "http://www.w3.org/1998/Math/MathML": "m", XINCLUDE: "xi",
+}
+# Which of our own schema folders (builder/schemas/<folder>) describe each kind.
+SHIPPED_FOLDERS = {"qti21": ("qti21",), "scorm12": ("scorm12",), "scorm2004": ("scorm2004",),
+                   "qti12": ("canvas",), "moodle": ("moodle",)}
+# Official sets (schema_dir/<set>/<set>_umbrella.xsd) for each kind's manifest and QTI files.
+OFFICIAL_SETS = {"qti21": "qti21", "scorm12": "scorm12", "scorm2004": "scorm2004_4th", "qti12": "qti12"}
+QTI12_DTD = "qti12/ims_qtiasiv1p2p1.dtd"
+
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'<>\s?#]+)")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+
+
+class CheckUsageError(UsageError):
+    """A PATH that does not exist, an unknown kind, an unusable schema folder (exit status 2)."""
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem: ``file`` is ``PATH``, ``ARCHIVE!/MEMBER`` or ``FOLDER/MEMBER``; line 0 means the whole file."""
+
+    file: str
+    line: int
+    level: str  # "error" | "warning"
+    code: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}: {self.level}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "level": self.level, "code": self.code,
+                "message": self.message}
+
+
+@dataclass
+class PackageReport:
+    path: str
+    kind: str | None = None
+    kind_reason: str = ""
+    members: int = 0
+    validated_files: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        return sum(p.level == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.level == "warning" for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def codes(self, level: str) -> list[str]:
+        return sorted({p.code for p in self.problems if p.level == level})
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "kind": self.kind, "kind_reason": self.kind_reason, "ok": self.ok,
+                "errors": self.errors, "warnings": self.warnings, "members": self.members,
+                "validated_files": self.validated_files, "seconds": round(self.seconds, 3),
+                "problems": [p.to_dict() for p in sorted(self.problems)]}
+
+
+@dataclass
+class CheckReport:
+    packages: list[PackageReport]
+    schemas: str
+
+    @property
+    def errors(self) -> int:
+        return sum(p.errors for p in self.packages)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.warnings for p in self.packages)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def lines(self) -> list[str]:
+        """One line per problem (sorted by file and line), then the summary line."""
+        out = [p.format() for package in self.packages for p in sorted(package.problems)]
+        n = len(self.packages)
+        out.append(f"summary: {n} path{'s' if n != 1 else ''} checked, {_plural(self.errors, 'error')}, "
+                   f"{_plural(self.warnings, 'warning')}")
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        from builder import __version__
+
+        return {"tool": "lmspack check", "version": __version__, "schemas": self.schemas, "ok": self.ok,
+                "errors": self.errors, "warnings": self.warnings,
+                "packages": [p.to_dict() for p in self.packages]}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Validator:
+    """A compiled XSD or DTD and how its refusals are reported."""
+
+    label: str
+    checker: etree.XMLSchema | etree.DTD
+    level: str
+    code: str
+
+    def problems(self, root: etree._Element) -> list[tuple[int, str]]:
+        if self.checker.validate(root):
+            return []
+        return [(e.line, _shorten(e.message)) for e in self.checker.error_log]
+
+
+class Schemas(Protocol):
+    description: str
+
+    def for_document(self, kind: str, root: etree._Element, role: str) -> Validator | None: ...
+
+
+@functools.cache
+def _compile_xsd(path: Path) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(path), safe_parser()))
+
+
+@functools.cache
+def _compile_dtd(path: Path) -> etree.DTD:
+    return etree.DTD(str(path))
+
+
+@functools.cache
+def _namespace_index(folder: Path) -> dict[str | None, Path]:
+    """targetNamespace -> the XSD in ``folder`` to compile for it (one that no other file there
+    imports or includes, i.e. the top of that namespace's schema tree)."""
+    declared: dict[str | None, list[Path]] = {}
+    pulled_in: set[Path] = set()
+    for xsd in sorted(folder.rglob("*.xsd")):
+        try:
+            top = etree.parse(str(xsd), safe_parser()).getroot()
+        except etree.XMLSyntaxError:
+            continue
+        declared.setdefault(top.get("targetNamespace"), []).append(xsd)
+        for ref in top.iterchildren("{http://www.w3.org/2001/XMLSchema}import",
+                                    "{http://www.w3.org/2001/XMLSchema}include"):
+            if ref.get("schemaLocation") and not SCHEME.match(ref.get("schemaLocation", "")):
+                pulled_in.add((xsd.parent / ref.get("schemaLocation", "")).resolve())
+    index = {}
+    for namespace, files in declared.items():
+        tops = [f for f in files if f.resolve() not in pulled_in] or files
+        index[namespace] = tops[0]
+    return index
+
+
+@dataclass
+class ShippedSchemas:
+    """lmspack's own schemas: a refusal means "not something lmspack emits", a warning."""
+
+    folder: Path = SCHEMA_DIR
+    description: str = "lmspack's own schemas (builder/schemas)"
+
+    def for_document(self, kind: str, root: etree._Element, role: str) -> Validator | None:
+        namespace = etree.QName(root).namespace
+        for name in SHIPPED_FOLDERS.get(kind, ()):
+            folder = self.folder / name
+            if folder.is_dir() and namespace in _namespace_index(folder):
+                xsd = _namespace_index(folder)[namespace]
+                return Validator(f"builder/schemas/{xsd.relative_to(self.folder).as_posix()}",
+                                 _compile_xsd(xsd), "warning", "outside-lmspack-subset")
+        return None
+
+
+@dataclass
+class OfficialSchemas:
+    """Official schema sets laid out like ../shared/schemas: refusals are errors."""
+
+    folder: Path
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.folder.is_dir():
+            raise CheckUsageError(f"schema folder {self.folder} does not exist")
+        self.description = str(self.folder)
+
+    def _umbrella(self, name: str) -> Validator:
+        path = (self.folder / name / f"{name}_umbrella.xsd").resolve()
+        if not path.is_file():
+            raise CheckUsageError(f"schema set {name!r} not found: no {path}")
+        try:
+            return Validator(f"{name}/{path.name}", _compile_xsd(path), "error", "schema")
+        except (etree.XMLSchemaParseError, etree.XMLSyntaxError) as error:
+            raise CheckUsageError(f"schema set {path} cannot be loaded: {error}") from error
+
+    def for_document(self, kind: str, root: etree._Element, role: str) -> Validator | None:
+        namespace = etree.QName(root).namespace
+        if kind == "moodle":  # no official schema exists; ours is the only description there is
+            return ShippedSchemas().for_document(kind, root, role)
+        if role == "manifest":
+            wanted = SCORM12_CP if kind == "scorm12" else IMSCP
+            return self._umbrella(OFFICIAL_SETS[kind]) if namespace == wanted and kind in OFFICIAL_SETS else None
+        if role == "qti" and namespace == QTI21:
+            return self._umbrella("qti21")
+        if role == "qti" and namespace == QTI12:
+            return self._umbrella("qti12")
+        if role == "qti" and namespace is None and etree.QName(root).localname == "questestinterop":
+            path = (self.folder / QTI12_DTD).resolve()
+            if not path.is_file():
+                raise CheckUsageError(f"QTI 1.2.1 DTD not found: no {path}")
+            return Validator(QTI12_DTD, _compile_dtd(path), "error", "dtd")
+        return None
+
+
+def _shorten(message: str) -> str:
+    return re.sub(r"\{([^}]*)\}", lambda m: f"{PREFIXES[m[1]]}:" if m[1] in PREFIXES else m[0], message)
+
+
+# --- reading packages ----------------------------------------------------------------------
+
+
+class Source:
+    """The files of one package, by normalised relative name, read under the caps."""
+
+    def __init__(self, label: str, report: PackageReport) -> None:
+        self.label = label
+        self.report = report
+        self.names: list[str] = []
+        self._parsed: dict[str, etree._Element | None] = {}
+
+    def display(self, name: str) -> str:
+        raise NotImplementedError
+
+    def _read(self, name: str) -> bytes | None:
+        raise NotImplementedError
+
+    def problem(self, name: str | None, line: int, level: str, code: str, message: str) -> None:
+        where = self.label if name is None else self.display(name)
+        self.report.problems.append(Finding(where, line or 0, level, code, message))
+
+    def has(self, name: str) -> bool:
+        return name in self._name_set
+
+    @functools.cached_property
+    def _name_set(self) -> set[str]:
+        return set(self.names)
+
+    def parse(self, name: str) -> etree._Element | None:
+        """The root element of member ``name``, or None after reporting why it cannot be read."""
+        if name not in self._parsed:
+            data = self._read(name)
+            self._parsed[name] = None if data is None else _parse(data, lambda *a: self.problem(name, *a))
+        return self._parsed[name]
+
+
+class ZipSource(Source):
+    def __init__(self, path: Path, label: str, report: PackageReport) -> None:
+        super().__init__(label, report)
+        self.archive = zipfile.ZipFile(path)
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        self.budget = MAX_TOTAL_BYTES
+        entries = self.archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            self.problem(None, 0, "error", "too-large", f"{len(entries)} entries; the limit is {MAX_ENTRIES}")
+            return
+        total = sum(e.file_size for e in entries)
+        if total > MAX_TOTAL_BYTES:
+            self.problem(None, 0, "error", "too-large",
+                         f"entries would unpack to {total:,} bytes; the limit is {MAX_TOTAL_BYTES:,} "
+                         "(nothing was unpacked)")
+            return
+        seen: Counter[str] = Counter(e.filename for e in entries)
+        folded: dict[str, str] = {}
+        for entry in entries:
+            name = entry.filename
+            reason = _unsafe_entry(entry)
+            if reason:
+                self.problem(None, 0, "error", "unsafe-path", f"zip entry {name!r} {reason}; it was not used")
+                continue
+            if entry.is_dir():
+                continue
+            if seen[name] > 1:
+                if name not in self.infos:
+                    self.problem(None, 0, "error", "duplicate-entry",
+                                 f"zip entry {name!r} appears {seen[name]} times; which one an LMS reads is "
+                                 "undefined")
+                self.infos.setdefault(name, entry)
+                continue
+            if entry.flag_bits & 0x1:
+                self.problem(None, 0, "error", "encrypted-entry", f"zip entry {name!r} is encrypted")
+                continue
+            if entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+                self.problem(None, 0, "error", "too-large",
+                             f"zip entry {name!r} expands {entry.file_size // max(entry.compress_size, 1)} "
+                             f"times (limit {MAX_RATIO}); it was not unpacked")
+                continue
+            other = folded.setdefault(name.casefold(), name)
+            if other != name:
+                self.problem(None, 0, "warning", "case-collision",
+                             f"zip entries {other!r} and {name!r} differ only in letter case")
+            self.infos[name] = entry
+        self.names = sorted(self.infos)
+
+    def display(self, name: str) -> str:
+        return f"{self.label}!/{name}"
+
+    def _read(self, name: str) -> bytes | None:
+        entry = self.infos[name]
+        limit = min(entry.file_size, MAX_XML_BYTES, self.budget)
+        chunks, size = [], 0
+        try:
+            with self.archive.open(entry) as stream:
+                while chunk := stream.read(65536):
+                    size += len(chunk)
+                    if size > limit:
+                        self.problem(name, 0, "error", "too-large",
+                                     f"unpacks to more than {limit:,} bytes (declared {entry.file_size:,}); "
+                                     "reading stopped")
+                        return None
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as error:
+            self.problem(name, 0, "error", "bad-zip", f"cannot be unpacked: {error}")
+            return None
+        self.budget -= size
+        return b"".join(chunks)
+
+
+class FolderSource(Source):
+    def __init__(self, path: Path, label: str, report: PackageReport) -> None:
+        super().__init__(label, report)
+        self.root = path
+        names = []
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            here = Path(folder)
+            for entry in sorted(dirs + files):
+                full = here / entry
+                relative = full.relative_to(path).as_posix()
+                if full.is_symlink():
+                    self.problem(None, 0, "error", "unsafe-path",
+                                 f"{relative!r} is a symbolic link; it was not followed")
+                    if entry in dirs:
+                        dirs.remove(entry)
+                elif entry in files:
+                    names.append(relative)
+        self.names = sorted(names)
+
+    def display(self, name: str) -> str:
+        return f"{self.label.rstrip('/')}/{name}"
+
+    def _read(self, name: str) -> bytes | None:
+        path = self.root / name
+        try:
+            if path.stat().st_size > MAX_XML_BYTES:
+                self.problem(name, 0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
+                return None
+            return path.read_bytes()
+        except OSError as error:
+            self.problem(name, 0, "error", "unreadable", f"cannot be read: {error.strerror}")
+            return None
+
+
+def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
+    name = entry.filename
+    if "\\" in name:
+        return "uses a backslash"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "is an absolute path"
+    if ".." in name.split("/"):
+        return "contains '..'"
+    if entry.create_system == 3 and stat.S_ISLNK(entry.external_attr >> 16):
+        return "is a symbolic link"
+    return None
+
+
+def _parse(data: bytes, report) -> etree._Element | None:  # type: ignore[no-untyped-def]
+    """Parse untrusted XML; report xml-syntax (error) or entity-declaration (warning)."""
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as error:
+        report(error.lineno or 0, "error", "xml-syntax", f"not well-formed XML: {error.msg}")
+        return None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.entities()):
+        names = ", ".join(sorted(e.name for e in dtd.entities()))
+        report(1, "warning", "entity-declaration", f"DOCTYPE declares entities ({names}); they were not expanded")
+    return root
+
+
+# --- hrefs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Href:
+    """An href resolved inside the package: ``path`` (normalised) or a reason it cannot be."""
+
+    path: str | None = None
+    external: bool = False
+    unsafe: str | None = None
+    dotdot: bool = False
+    backslash: bool = False
+
+
+def _join(base: str, href: str) -> Href:
+    """Resolve ``href`` against folder ``base`` ('' is the package root), as a package path."""
+    if SCHEME.match(href) and not re.match(r"^[A-Za-z]:[\\/]", href):
+        return Href(external=True)
+    backslash = "\\" in href
+    target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
+    if target.startswith("/") or re.match(r"^[A-Za-z]:/", target):
+        return Href(unsafe="is an absolute path", backslash=backslash)
+    parts: list[str] = [p for p in base.split("/") if p]
+    dotdot = False
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            dotdot = True
+            if not parts:
+                return Href(unsafe="points outside the package", backslash=backslash)
+            parts.pop()
+        else:
+            parts.append(part)
+    return Href(path="/".join(parts), dotdot=dotdot, backslash=backslash)
+
+
+def _base_of(element: etree._Element, start: str, bad: set[int]) -> str | None:
+    """The folder an href on ``element`` is relative to: ``start`` plus every xml:base on the way
+    down from the root. None when one of those bases is unsafe (``bad`` holds their element ids)."""
+    chain = [element, *element.iterancestors()]
+    base = start
+    for node in reversed(chain):
+        value = node.get(f"{{{XML_NS}}}base")
+        if value is None:
+            continue
+        resolved = _join(base, value)
+        if resolved.path is None:
+            bad.add(id(node))
+            return None
+        base = resolved.path
+    return base
+
+
+def _folder(name: str) -> str:
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
+# --- the checks ----------------------------------------------------------------------------
+
+
+def check_paths(paths: Sequence[Path], kind: str = "auto", schema_dir: Path | None = None) -> CheckReport:
+    """Check every PATH; raise CheckUsageError (exit 2) for an unknown kind, a missing PATH or
+    an unusable schema folder, before anything is checked."""
+    if kind not in KINDS:
+        raise CheckUsageError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    if not paths:
+        raise CheckUsageError("no PATH given")
+    missing = [str(p) for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
+    if missing:
+        raise CheckUsageError(f"no such file or folder: {', '.join(missing)}")
+    schemas: Schemas = OfficialSchemas(Path(schema_dir)) if schema_dir is not None else ShippedSchemas()
+    return CheckReport([_check_path(Path(p), kind, schemas) for p in paths], schemas.description)
+
+
+def _check_path(path: Path, kind: str, schemas: Schemas) -> PackageReport:
+    started = time.perf_counter()
+    report = PackageReport(str(path))
+    try:
+        _dispatch(path, kind, schemas, report)
+    except CheckUsageError:
+        raise
+    except Exception as error:  # a bug in the checker must show, never pass as "ok"
+        report.problems.append(Finding(str(path), 0, "error", "internal-error",
+                                       f"the checker failed: {type(error).__name__}: {error} (please report it)"))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _dispatch(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
+    label = str(path)
+    if path.is_symlink():
+        report.problems.append(Finding(label, 0, "error", "unsafe-path", "is a symbolic link; not followed"))
+        return
+    if path.is_dir():
+        _check_package(FolderSource(path, label, report), kind, schemas)
+        return
+    with path.open("rb") as stream:
+        magic = stream.read(4)
+    if magic[:2] == b"PK":
+        try:
+            source = ZipSource(path, label, report)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+            report.problems.append(Finding(label, 0, "error", "bad-zip", f"not a readable zip archive: {error}"))
+            return
+        with source.archive:
+            _check_package(source, kind, schemas)
+        return
+    if path.name.lower() == "imsmanifest.xml":
+        parent = path.parent
+        _check_package(FolderSource(parent, str(parent), report), kind, schemas)
+        return
+    _check_single_file(path, kind, schemas, report)
+
+
+def _note_kind(report: PackageReport, detected: str | None, reason: str, forced: str,
+               problem: Callable[[int, str, str, str], None]) -> str | None:
+    if forced == "auto":
+        report.kind, report.kind_reason = detected, reason
+        return detected
+    if detected is not None and detected != forced:
+        problem(0, "warning", "kind-mismatch", f"checked as {forced} as asked, but this looks like {detected} "
+                f"({reason})")
+    report.kind, report.kind_reason = forced, "given with --kind"
+    return forced
+
+
+# --- single XML files ----------------------------------------------------------------------
+
+
+def _single_kind(root: etree._Element) -> tuple[str | None, str]:
+    name = etree.QName(root)
+    if name.namespace == QTI21 and name.localname in QTI21_TYPES.values():
+        return "qti21", f"root element qti:{name.localname}"
+    if name.localname == "questestinterop" and name.namespace in (QTI12, None):
+        return "qti12", "root element questestinterop"
+    if name.namespace is None and name.localname == "quiz":
+        return "moodle", "root element quiz (Moodle XML)"
+    return None, f"root element {root.tag}"
+
+
+def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
+    label = str(path)
+
+    def problem(line: int, level: str, code: str, message: str) -> None:
+        report.problems.append(Finding(label, line, level, code, message))
+
+    report.members = 1
+    if path.stat().st_size > MAX_XML_BYTES:
+        problem(0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
+        return
+    root = _parse(path.read_bytes(), problem)
+    if root is None:
+        return
+    detected, reason = _single_kind(root)
+    if detected is None and kind == "auto":
+        report.kind_reason = reason
+        problem(root.sourceline or 0, "error", "unknown-kind",
+                f"{reason} is none of: QTI 2.1 assessmentItem/assessmentTest/assessmentSection, QTI 1.2 "
+                "questestinterop, Moodle XML quiz (give --kind to force one)")
+        return
+    chosen = _note_kind(report, detected, reason, kind, problem)
+    if chosen in ("scorm12", "scorm2004"):
+        problem(0, "error", "not-a-package", f"a {chosen} package is a zip or folder with imsmanifest.xml")
+        return
+    _validate(schemas, str(chosen), root, "qti", label, report, problem)
+    folder = path.parent
+
+    def exists(href: str) -> bool:
+        target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
+        return (folder / target).is_file()
+
+    if chosen == "qti21":
+        _check_qti21_refs(root, problem, exists_outside=exists)
+    elif chosen == "moodle":
+        _check_moodle(root, problem)
+
+
+def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, label: str,
+              report: PackageReport, problem) -> bool:  # type: ignore[no-untyped-def]
+    """Validate ``root``; False when no schema covers it."""
+    validator = schemas.for_document(kind, root, role)
+    if validator is None:
+        return False
+    report.validated_files.append(label)
+    failures = validator.problems(root)
+    if validator.level == "error":
+        for line, message in failures:
+            problem(line, "error", validator.code, message)
+    elif failures:
+        line, message = failures[0]
+        more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        problem(line, "warning", validator.code,
+                f"not within what lmspack emits ({validator.label}): {message}{more}; it may still be valid "
+                "for its standard (check with --schemas)")
+    return True
+
+
+def _check_qti21_refs(root: etree._Element, problem, *, exists_outside=None,  # type: ignore[no-untyped-def]
+                      resolve=None) -> list[tuple[etree._Element, str]]:
+    """Files a QTI 2.1 document names (img, object, stylesheet, xi:include, item and section refs),
+    and duplicate item ref identifiers. Returns the assessmentItemRef elements with their target
+    paths (inside a package) for the manifest-level checks."""
+    targets = []
+    wanted = [(f"{{{QTI21}}}img", "src"), (f"{{{QTI21}}}object", "data"), (f"{{{QTI21}}}stylesheet", "href"),
+              (f"{{{XINCLUDE}}}include", "href"), (f"{{{QTI21}}}assessmentItemRef", "href"),
+              (f"{{{QTI21}}}assessmentSectionRef", "href")]
+    for tag, attribute in wanted:
+        for element in root.iter(tag):
+            href = element.get(attribute)
+            if not href:
+                continue
+            what = f"<{etree.QName(element).localname} {attribute}> {href!r}"
+            if resolve is not None:
+                path = resolve(element, href, what)
+                if path is not None and tag.endswith("}assessmentItemRef"):
+                    targets.append((element, path))
+            elif not SCHEME.match(href) and exists_outside is not None and not exists_outside(href):
+                problem(element.sourceline, "warning", "missing-file",
+                        f"{what} names a file that is not beside this file (checked outside its package)")
+    counts = Counter(e.get("identifier") for e in root.iter(f"{{{QTI21}}}assessmentItemRef"))
+    for element in root.iter(f"{{{QTI21}}}assessmentItemRef"):
+        identifier = element.get("identifier")
+        if identifier and counts[identifier] > 1:
+            counts[identifier] = 0
+            problem(element.sourceline, "error", "duplicate-item-ref",
+                    f"two assessmentItemRef elements have identifier {identifier!r}")
+    return targets
+
+
+def _check_moodle(root: etree._Element, problem) -> None:  # type: ignore[no-untyped-def]
+    """Every @@PLUGINFILE@@/name in a text must be embedded as a <file> of the same element."""
+    for text in root.iter("text"):
+        holder = text.getparent()
+        if holder is None or not text.text:
+            continue
+        embedded = {(f.get("path", "/").strip("/") + "/" + (f.get("name") or "")).lstrip("/")
+                    for f in holder.iterchildren("file")}
+        for match in PLUGINFILE.finditer(text.text):
+            name = unquote(match[1])
+            if name not in embedded:
+                problem(text.sourceline, "error", "missing-file",
+                        f"@@PLUGINFILE@@/{match[1]} has no <file name={name!r}> in <{holder.tag}>")
+
+
+# --- packages ------------------------------------------------------------------------------
+
+
+def _detect(manifest: etree._Element) -> tuple[str | None, str, str | None]:
+    """(kind, reason, unsupported-reason) from the manifest, in validate_package.py's order."""
+    namespace = etree.QName(manifest).namespace
+    if namespace == SCORM12_CP:
+        return "scorm12", "SCORM 1.2 IMS CP namespace", None
+    types = [r.get("type") or "" for r in manifest.iter() if _local(r) == "resource"]
+    if any(t in QTI21_TYPES for t in types):
+        return "qti21", "resource types imsqti_*_xmlv2p1", None
+    other = sorted({t for t in types if re.fullmatch(r"imsqti_\w+_xmlv2p\d+", t)})
+    if other:
+        return None, "", f"resource type {other[0]}: only QTI 2.1 (…_xmlv2p1) is supported"
+    if any(t.startswith("imsqti_xmlv1p2") for t in types):
+        return "qti12", "resource type imsqti_xmlv1p2", None
+    namespaces = {etree.QName(e).namespace for e in manifest.iter() if isinstance(e.tag, str)}
+    namespaces |= {etree.QName(a).namespace for e in manifest.iter() if isinstance(e.tag, str) for a in e.attrib}
+    version = _text(manifest, "schemaversion")
+    if version in SCORM2004_VERSIONS or ADLCP13 in namespaces:
+        return "scorm2004", f"schemaversion {version!r}" if version else "ADL CP v1.3 namespace", None
+    if (_text(manifest, "schema") == "ADL SCORM" and version == "1.2") or ADLCP12 in namespaces:
+        return "scorm12", "schema ADL SCORM 1.2" if version == "1.2" else "ADL CP 1.2 namespace", None
+    return None, "", "no QTI resource type, SCORM schemaversion or ADL namespace (give --kind)"
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _text(manifest: etree._Element, name: str) -> str | None:
+    for metadata in manifest:
+        if _local(metadata) == "metadata":
+            for child in metadata:
+                if _local(child) == name:
+                    return (child.text or "").strip()
+    return None
+
+
+def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
+    report = source.report
+    report.members = len(source.names)
+    if any(p.code == "too-large" and p.file == source.label for p in report.problems):
+        return
+    if not source.has("imsmanifest.xml"):
+        others = [n for n in source.names if n.rsplit("/", 1)[-1].lower() == "imsmanifest.xml"]
+        if others:
+            source.problem(None, 0, "error", "manifest-location",
+                           f"imsmanifest.xml must be at the package root; found {others[0]!r}")
+        else:
+            source.problem(None, 0, "error", "no-manifest", "no imsmanifest.xml at the package root")
+        return
+    for name in source.names:  # every XML file must at least be well-formed
+        if name.lower().endswith(".xml"):
+            source.parse(name)
+    manifest = source.parse("imsmanifest.xml")
+    if manifest is None:
+        return
+    if _local(manifest) != "manifest":
+        source.problem("imsmanifest.xml", manifest.sourceline, "error", "manifest-root",
+                       f"root element is {manifest.tag}, not an IMS CP manifest")
+        return
+    detected, reason, unsupported = _detect(manifest)
+
+    def manifest_problem(line: int, level: str, code: str, message: str) -> None:
+        source.problem("imsmanifest.xml", line, level, code, message)
+
+    if detected is None and kind == "auto":
+        manifest_problem(0, "error", "unknown-kind", f"package kind not recognised: {unsupported}")
+        return
+    chosen = _note_kind(report, detected, reason, kind, manifest_problem)
+    if chosen == "moodle":
+        manifest_problem(0, "error", "not-a-package", "Moodle XML is one XML file, not a content package")
+        return
+    _PackageCheck(source, str(chosen), schemas, manifest).run()
+
+
+class _PackageCheck:
+    """Integrity of one IMS content package of a known kind."""
+
+    def __init__(self, source: Source, kind: str, schemas: Schemas, manifest: etree._Element) -> None:
+        self.source, self.kind, self.schemas, self.manifest = source, kind, schemas, manifest
+        self.cp = etree.QName(manifest).namespace
+        self.bad_bases: set[int] = set()
+        self.listed: set[str] = set()
+        self.resource_list = self._all("resource")
+        self.resources: dict[str | None, etree._Element] = {}
+        for resource in self.resource_list:
+            if resource.get("identifier"):
+                self.resources.setdefault(resource.get("identifier"), resource)
+        self.scorm = kind in ("scorm12", "scorm2004")
+
+    def problem(self, element: etree._Element | None, level: str, code: str, message: str,
+                member: str = "imsmanifest.xml") -> None:
+        line = element.sourceline if element is not None else 0
+        self.source.problem(member, line or 0, level, code, message)
+
+    def _all(self, local: str) -> list[etree._Element]:
+        return list(self.manifest.iter(f"{{{self.cp}}}{local}" if self.cp else local))
+
+    def run(self) -> None:
+        self._namespace_and_schema()
+        self._identifiers()
+        self._organizations()
+        self._files()
+        self._resources()
+        if self.kind == "qti21":
+            self._qti21()
+        elif self.kind == "qti12":
+            self._qti12()
+        self._unlisted()
+
+    # manifest -------------------------------------------------------------------------------
+
+    def _namespace_and_schema(self) -> None:
+        expected = {"scorm12": {SCORM12_CP}, "qti12": {IMSCP} | CC_MANIFESTS}.get(self.kind, {IMSCP})
+        if self.cp not in expected:
+            self.problem(self.manifest, "error", "wrong-namespace",
+                         f"manifest namespace is {self.cp!r}; a {self.kind} manifest uses "
+                         f"{' or '.join(sorted(expected))!r}")
+            return
+        if self.kind == "scorm2004":
+            version = _text(self.manifest, "schemaversion")
+            if version != "2004 4th Edition":
+                self.problem(self.manifest, "warning", "scorm-edition",
+                             f"schemaversion {version!r} is checked with the SCORM 2004 4th Edition rules")
+        label = self.source.display("imsmanifest.xml")
+        if not _validate(self.schemas, self.kind, self.manifest, "manifest", label, self.source.report,
+                         lambda line, *rest: self.source.problem("imsmanifest.xml", line, *rest)):
+            self.problem(None, "warning", "manifest-not-validated",
+                         f"no schema here for manifest namespace {self.cp!r}"
+                         + (" (Common Cartridge, as Canvas writes it)" if self.cp in CC_MANIFESTS else "")
+                         + "; its integrity was still checked")
+
+    def _identifiers(self) -> None:
+        seen: dict[str, etree._Element] = {}
+        for element in [self.manifest, *self._all("organization"), *self._all("item"), *self._all("resource")]:
+            identifier = element.get("identifier")
+            if not identifier:
+                continue
+            if identifier in seen:
+                self.problem(element, "error", "duplicate-identifier",
+                             f"identifier {identifier!r} is already used on line {seen[identifier].sourceline}")
+            else:
+                seen[identifier] = element
+
+    def _organizations(self) -> None:
+        holders = self._all("organizations")
+        organizations = self._all("organization")
+        ids = {o.get("identifier") for o in organizations}
+        default = holders[0].get("default") if holders else None
+        if self.scorm and not organizations:
+            self.problem(holders[0] if holders else self.manifest, "error", "default-organization",
+                         "a SCORM package needs an <organization> (the LMS has nothing to launch)")
+        elif default is not None and default not in ids:
+            self.problem(holders[0], "error", "unresolved-default",
+                         f"organizations default {default!r} names no organization")
+        elif self.scorm and default is None:
+            level = "error" if len(organizations) > 1 else "warning"
+            self.problem(holders[0], level, "default-organization",
+                         f"{len(organizations)} organizations and no default attribute")
+        for item in self._all("item"):
+            ref = item.get("identifierref")
+            children = [c for c in item if _local(c) == "item"]
+            if ref is not None and ref not in self.resources:
+                self.problem(item, "error", "unresolved-identifierref",
+                             f"item identifierref {ref!r} names no resource")
+            if not self.scorm:
+                continue
+            if children and ref is not None:
+                self.problem(item, "error" if self.kind == "scorm2004" else "warning", "parent-item-ref",
+                             "an item with child items must not have an identifierref")
+            elif not children and ref is None:
+                self.problem(item, "error", "leaf-item", "a leaf item needs an identifierref to a resource")
+            elif ref in self.resources and not self.resources[ref].get("href"):
+                self.problem(item, "error", "launch-href", f"item refers to resource {ref!r}, which has no href")
+        for dependency in self._all("dependency"):
+            ref = dependency.get("identifierref")
+            if ref not in self.resources:
+                self.problem(dependency, "error", "unresolved-identifierref",
+                             f"dependency identifierref {ref!r} names no resource")
+
+    # files ----------------------------------------------------------------------------------
+
+    def resolve(self, element: etree._Element, href: str, what: str, *, start: str = "",
+                member: str = "imsmanifest.xml", manifest_rules: bool = False) -> str | None:
+        """The package path ``href`` on ``element`` names, reporting unsafe, external and missing
+        targets; None when there is no file to look at."""
+        base = _base_of(element, start, self.bad_bases)
+        if base is None:
+            return None  # its xml:base was already reported as unsafe
+        target = _join(base, href)
+        if target.external:
+            if manifest_rules:
+                self.problem(element, "error", "external-file", f"{what} is a URL; package files must be inside",
+                             member)
+            return None
+        if target.unsafe:
+            self.problem(element, "error", "unsafe-href", f"{what} {target.unsafe}", member)
+            return None
+        if manifest_rules and target.dotdot:
+            self.problem(element, "warning", "dotdot-href", f"{what} uses '..'", member)
+        if manifest_rules and target.backslash:
+            self.problem(element, "warning", "backslash-href", f"{what} uses '\\' instead of '/'", member)
+        assert target.path is not None
+        if not self.source.has(target.path):
+            self.problem(element, "error", "missing-file", f"{what} is not in the package", member)
+        return target.path
+
+    def _report_bad_bases(self, root: etree._Element, member: str) -> None:
+        for element in root.iter():
+            if id(element) in self.bad_bases:
+                self.problem(element, "error", "unsafe-href",
+                             f"xml:base {element.get(f'{{{XML_NS}}}base')!r} points outside the package", member)
+        self.bad_bases.clear()
+
+    def _files(self) -> None:
+        for file in self._all("file"):
+            href = file.get("href")
+            if href:
+                path = self.resolve(file, href, f"<file href> {href!r}", manifest_rules=True)
+                if path is not None:
+                    self.listed.add(path)
+        for location in [*self.manifest.iter(f"{{{ADLCP12}}}location"), *self.manifest.iter(f"{{{ADLCP13}}}location")]:
+            if location.text and location.text.strip():
+                self.resolve(location, location.text.strip(), f"adlcp:location {location.text.strip()!r}")
+        self._report_bad_bases(self.manifest, "imsmanifest.xml")
+
+    def _files_of(self, resource: etree._Element, seen: set[int] | None = None) -> set[str]:
+        """Paths listed by <file> in ``resource`` and, transitively, in its dependencies."""
+        seen = set() if seen is None else seen
+        if id(resource) in seen:
+            return set()
+        seen.add(id(resource))
+        found = set()
+        for child in resource:
+            if _local(child) == "file" and child.get("href"):
+                base = _base_of(child, "", set())
+                target = _join(base, child.get("href", "")) if base is not None else Href()
+                if target.path is not None:
+                    found.add(target.path)
+            elif _local(child) == "dependency" and child.get("identifierref") in self.resources:
+                found |= self._files_of(self.resources[child.get("identifierref")], seen)
+        return found
+
+    def _resources(self) -> None:
+        scormtype = {"scorm12": f"{{{ADLCP12}}}scormtype", "scorm2004": f"{{{ADLCP13}}}scormType"}.get(self.kind)
+        self.href_paths: dict[int, str | None] = {}
+        for resource in self.resource_list:
+            href = resource.get("href")
+            path = None
+            if href:
+                path = self.resolve(resource, href, f"resource href {href!r}", manifest_rules=True)
+                if path is not None and self.source.has(path) and path not in self._files_of(resource):
+                    self.problem(resource, "warning", "href-not-listed",
+                                 f"resource href {href!r} is not listed in a <file> of the resource or of its "
+                                 "dependencies")
+            self.href_paths[id(resource)] = path
+            if scormtype is None:
+                continue
+            value = resource.get(scormtype)
+            if value is None:
+                self.problem(resource, "error", "scorm-type",
+                             f"resource {resource.get('identifier')!r} has no adlcp:{scormtype.split('}')[1]}")
+            elif value.lower() == "sco":
+                bare = re.split(r"[?#]", href or "", maxsplit=1)[0].lower()
+                if not href or SCHEME.match(href) or not bare.endswith(HTML_SUFFIXES):
+                    self.problem(resource, "error", "sco-href",
+                                 f"SCO resource {resource.get('identifier')!r} must launch a packaged HTML page; "
+                                 f"href is {href!r}")
+            if self.kind == "scorm2004" and resource.get("type") != "webcontent":
+                self.problem(resource, "warning", "resource-type",
+                             f"resource type {resource.get('type')!r}; SCORM 2004 expects 'webcontent'")
+        self._report_bad_bases(self.manifest, "imsmanifest.xml")
+
+    def _unlisted(self) -> None:
+        for name in self.source.names:
+            if name == "imsmanifest.xml" or name.lower().endswith((".xsd", ".dtd")) or name in self.listed:
+                continue
+            self.source.problem(name, 0, "warning", "unlisted-file",
+                                "file is in the package but no <file> element of the manifest lists it")
+
+    # QTI ------------------------------------------------------------------------------------
+
+    def _qti_document(self, resource: etree._Element, name: str, roots: tuple[str, ...],
+                      namespaces: tuple[str | None, ...]) -> etree._Element | None:
+        if not self.source.has(name):
+            return None  # missing-file already reported
+        root = self.source.parse(name)
+        if root is None:
+            return None
+        qname = etree.QName(root)
+        if qname.namespace not in namespaces:
+            self.problem(root, "error", "qti-namespace",
+                         f"root namespace {qname.namespace!r}; this resource needs "
+                         f"{' or '.join(repr(n) for n in namespaces)}", name)
+            return None
+        if qname.localname not in roots:
+            self.problem(resource, "error", "qti-root",
+                         f"resource type {resource.get('type')!r} needs root <{'/'.join(roots)}>, but {name!r} "
+                         f"holds <{qname.localname}>")
+            return None
+        _validate(self.schemas, self.kind, root, "qti", self.source.display(name), self.source.report,
+                  lambda line, *rest: self.source.problem(name, line, *rest))
+        return root
+
+    def _qti21(self) -> None:
+        items: dict[str, etree._Element] = {}
+        qti_resources = []
+        for resource in self.resource_list:
+            kind = resource.get("type") or ""
+            if kind in QTI21_TYPES:
+                qti_resources.append(resource)
+                path = self.href_paths.get(id(resource))
+                if kind == "imsqti_item_xmlv2p1" and path:
+                    items[path] = resource
+            elif kind.startswith("imsqti_"):
+                self.problem(resource, "error", "qti-version", f"resource type {kind!r} is not QTI 2.1")
+        if not qti_resources:
+            self.problem(self.manifest, "error", "no-qti-resource", "no QTI 2.1 resource in this package")
+        for resource in qti_resources:
+            path = self.href_paths.get(id(resource))
+            href = resource.get("href")
+            if not href or (path is not None and not path.lower().endswith(".xml")):
+                self.problem(resource, "error", "qti-href", "a QTI resource needs an href to its XML file")
+                continue
+            if path is None:
+                continue
+            root = self._qti_document(resource, path, (QTI21_TYPES[resource.get("type", "")],), (QTI21,))
+            if root is None:
+                continue
+            what = functools.partial(self._resolve_in_document, member=path)
+            refs = _check_qti21_refs(root, lambda line, *rest: self.source.problem(path, line, *rest),
+                                     resolve=what)
+            self._report_bad_bases(root, path)
+            depends = {d.get("identifierref") for d in resource if _local(d) == "dependency"}
+            for element, target in refs:
+                if not self.source.has(target):
+                    continue
+                if target not in items:
+                    self.problem(element, "error", "item-not-declared",
+                                 f"{target!r} is in the package but no imsqti_item_xmlv2p1 resource has it "
+                                 "as href", path)
+                elif items[target].get("identifier") not in depends:
+                    self.problem(resource, "warning", "missing-dependency",
+                                 f"test resource lacks <dependency identifierref="
+                                 f"{items[target].get('identifier')!r}/> for {target!r}")
+
+    def _resolve_in_document(self, element: etree._Element, href: str, what: str, *, member: str) -> str | None:
+        return self.resolve(element, href, what, start=_folder(member), member=member)
+
+    def _qti12(self) -> None:
+        found = False
+        for resource in self.resource_list:
+            kind = resource.get("type") or ""
+            if not kind.startswith("imsqti_"):
+                continue
+            if not kind.startswith("imsqti_xmlv1p2"):
+                self.problem(resource, "error", "qti-version", f"resource type {kind!r} is not QTI 1.2")
+                continue
+            found = True
+            path = self.href_paths.get(id(resource))
+            names = [path] if path else sorted(p for p in self._files_of_direct(resource) if p.lower().endswith(".xml"))
+            if not names and not resource.get("href"):
+                self.problem(resource, "error", "qti-href", "a QTI resource needs an href or an XML <file>")
+            for name in names:
+                self._qti_document(resource, name, ("questestinterop",), (QTI12, None))
+        if not found:
+            self.problem(self.manifest, "error", "no-qti-resource", "no QTI 1.2 resource in this package")
+        # Canvas's assessment_meta.xml and the like: validated when our own schemas describe them.
+        for name in self.source.names:
+            if name != "imsmanifest.xml" and name.lower().endswith(".xml") and isinstance(self.schemas, ShippedSchemas):
+                root = self.source.parse(name)
+                if root is not None and etree.QName(root).localname != "questestinterop":
+                    _validate(self.schemas, self.kind, root, "other", self.source.display(name),
+                              self.source.report, lambda line, *rest, n=name: self.source.problem(n, line, *rest))
+
+    def _files_of_direct(self, resource: etree._Element) -> list[str]:
+        found = []
+        for child in resource:
+            if _local(child) == "file" and child.get("href"):
+                base = _base_of(child, "", set())
+                target = _join(base, child.get("href", "")) if base is not None else Href()
+                if target.path is not None:
+                    found.append(target.path)
+        return found
