@@ -505,9 +505,9 @@ def _join(base: str, href: str) -> Href:
     return Href(path="/".join(parts), dotdot=dotdot, backslash=backslash)
 
 
-def _base_of(element: etree._Element, start: str, bad: set[int]) -> str | None:
+def _base_of(element: etree._Element, start: str, bad: list[etree._Element]) -> str | None:
     """The folder an href on ``element`` is relative to: ``start`` plus every xml:base on the way
-    down from the root. None when one of those bases is unsafe (``bad`` holds their element ids)."""
+    down from the root. None when one of those bases is unsafe (its element is added to ``bad``)."""
     chain = [element, *element.iterancestors()]
     base = start
     for node in reversed(chain):
@@ -516,7 +516,8 @@ def _base_of(element: etree._Element, start: str, bad: set[int]) -> str | None:
             continue
         resolved = _join(base, value)
         if resolved.path is None:
-            bad.add(id(node))
+            if node not in bad:  # lxml elements compare by identity
+                bad.append(node)
             return None
         base = resolved.path
     return base
@@ -688,13 +689,15 @@ def _check_qti21_refs(root: etree._Element, problem, *, exists_outside=None,  # 
             elif not SCHEME.match(href) and exists_outside is not None and not exists_outside(href):
                 problem(element.sourceline, "warning", "missing-file",
                         f"{what} names a file that is not beside this file (checked outside its package)")
-    counts = Counter(e.get("identifier") for e in root.iter(f"{{{QTI21}}}assessmentItemRef"))
+    first: dict[str, etree._Element] = {}
     for element in root.iter(f"{{{QTI21}}}assessmentItemRef"):
         identifier = element.get("identifier")
-        if identifier and counts[identifier] > 1:
-            counts[identifier] = 0
+        if identifier and identifier in first:
             problem(element.sourceline, "error", "duplicate-item-ref",
-                    f"two assessmentItemRef elements have identifier {identifier!r}")
+                    f"assessmentItemRef identifier {identifier!r} is already used on line "
+                    f"{first[identifier].sourceline}")
+        elif identifier:
+            first[identifier] = element
     return targets
 
 
@@ -743,13 +746,19 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
-def _text(manifest: etree._Element, name: str) -> str | None:
+def _child(manifest: etree._Element, name: str) -> etree._Element | None:
+    """The manifest's metadata/NAME element (schema, schemaversion)."""
     for metadata in manifest:
         if _local(metadata) == "metadata":
             for child in metadata:
                 if _local(child) == name:
-                    return (child.text or "").strip()
+                    return child
     return None
+
+
+def _text(manifest: etree._Element, name: str) -> str | None:
+    element = _child(manifest, name)
+    return None if element is None else (element.text or "").strip()
 
 
 def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
@@ -781,7 +790,7 @@ def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
         source.problem("imsmanifest.xml", line, level, code, message)
 
     if detected is None and kind == "auto":
-        manifest_problem(0, "error", "unknown-kind", f"package kind not recognised: {unsupported}")
+        manifest_problem(manifest.sourceline, "error", "unknown-kind", f"package kind not recognised: {unsupported}")
         return
     chosen = _note_kind(report, detected, reason, kind, manifest_problem)
     if chosen == "moodle":
@@ -796,7 +805,8 @@ class _PackageCheck:
     def __init__(self, source: Source, kind: str, schemas: Schemas, manifest: etree._Element) -> None:
         self.source, self.kind, self.schemas, self.manifest = source, kind, schemas, manifest
         self.cp = etree.QName(manifest).namespace
-        self.bad_bases: set[int] = set()
+        self.bad_bases: list[etree._Element] = []
+        self.reported_bases: list[etree._Element] = []
         self.listed: set[str] = set()
         self.resource_list = self._all("resource")
         self.resources: dict[str | None, etree._Element] = {}
@@ -837,12 +847,13 @@ class _PackageCheck:
         if self.kind == "scorm2004":
             version = _text(self.manifest, "schemaversion")
             if version != "2004 4th Edition":
-                self.problem(self.manifest, "warning", "scorm-edition",
+                where = _child(self.manifest, "schemaversion")
+                self.problem(self.manifest if where is None else where, "warning", "scorm-edition",
                              f"schemaversion {version!r} is checked with the SCORM 2004 4th Edition rules")
         label = self.source.display("imsmanifest.xml")
         if not _validate(self.schemas, self.kind, self.manifest, "manifest", label, self.source.report,
                          lambda line, *rest: self.source.problem("imsmanifest.xml", line, *rest)):
-            self.problem(None, "warning", "manifest-not-validated",
+            self.problem(self.manifest, "warning", "manifest-not-validated",
                          f"no schema here for manifest namespace {self.cp!r}"
                          + (" (Common Cartridge, as Canvas writes it)" if self.cp in CC_MANIFESTS else "")
                          + "; its integrity was still checked")
@@ -922,11 +933,13 @@ class _PackageCheck:
             self.problem(element, "error", "missing-file", f"{what} is not in the package", member)
         return target.path
 
-    def _report_bad_bases(self, root: etree._Element, member: str) -> None:
-        for element in root.iter():
-            if id(element) in self.bad_bases:
+    def _report_bad_bases(self, member: str) -> None:
+        for element in self.bad_bases:
+            if element not in self.reported_bases:
+                self.reported_bases.append(element)
                 self.problem(element, "error", "unsafe-href",
-                             f"xml:base {element.get(f'{{{XML_NS}}}base')!r} points outside the package", member)
+                             f"xml:base {element.get(f'{{{XML_NS}}}base')!r} is absolute or points outside the "
+                             "package", member)
         self.bad_bases.clear()
 
     def _files(self) -> None:
@@ -939,7 +952,7 @@ class _PackageCheck:
         for location in [*self.manifest.iter(f"{{{ADLCP12}}}location"), *self.manifest.iter(f"{{{ADLCP13}}}location")]:
             if location.text and location.text.strip():
                 self.resolve(location, location.text.strip(), f"adlcp:location {location.text.strip()!r}")
-        self._report_bad_bases(self.manifest, "imsmanifest.xml")
+        self._report_bad_bases("imsmanifest.xml")
 
     def _files_of(self, resource: etree._Element, seen: set[int] | None = None) -> set[str]:
         """Paths listed by <file> in ``resource`` and, transitively, in its dependencies."""
@@ -950,7 +963,7 @@ class _PackageCheck:
         found = set()
         for child in resource:
             if _local(child) == "file" and child.get("href"):
-                base = _base_of(child, "", set())
+                base = _base_of(child, "", [])
                 target = _join(base, child.get("href", "")) if base is not None else Href()
                 if target.path is not None:
                     found.add(target.path)
@@ -986,7 +999,7 @@ class _PackageCheck:
             if self.kind == "scorm2004" and resource.get("type") != "webcontent":
                 self.problem(resource, "warning", "resource-type",
                              f"resource type {resource.get('type')!r}; SCORM 2004 expects 'webcontent'")
-        self._report_bad_bases(self.manifest, "imsmanifest.xml")
+        self._report_bad_bases("imsmanifest.xml")
 
     def _unlisted(self) -> None:
         for name in self.source.names:
@@ -1011,9 +1024,9 @@ class _PackageCheck:
                          f"{' or '.join(repr(n) for n in namespaces)}", name)
             return None
         if qname.localname not in roots:
-            self.problem(resource, "error", "qti-root",
-                         f"resource type {resource.get('type')!r} needs root <{'/'.join(roots)}>, but {name!r} "
-                         f"holds <{qname.localname}>")
+            self.problem(root, "error", "qti-root",
+                         f"resource {resource.get('identifier')!r} of type {resource.get('type')!r} needs root "
+                         f"<{'/'.join(roots)}>, but this file holds <{qname.localname}>", name)
             return None
         _validate(self.schemas, self.kind, root, "qti", self.source.display(name), self.source.report,
                   lambda line, *rest: self.source.problem(name, line, *rest))
@@ -1047,7 +1060,7 @@ class _PackageCheck:
             what = functools.partial(self._resolve_in_document, member=path)
             refs = _check_qti21_refs(root, lambda line, *rest: self.source.problem(path, line, *rest),
                                      resolve=what)
-            self._report_bad_bases(root, path)
+            self._report_bad_bases(path)
             depends = {d.get("identifierref") for d in resource if _local(d) == "dependency"}
             for element, target in refs:
                 if not self.source.has(target):
@@ -1057,9 +1070,9 @@ class _PackageCheck:
                                  f"{target!r} is in the package but no imsqti_item_xmlv2p1 resource has it "
                                  "as href", path)
                 elif items[target].get("identifier") not in depends:
-                    self.problem(resource, "warning", "missing-dependency",
-                                 f"test resource lacks <dependency identifierref="
-                                 f"{items[target].get('identifier')!r}/> for {target!r}")
+                    self.problem(element, "warning", "missing-dependency",
+                                 f"test resource {resource.get('identifier')!r} lacks <dependency identifierref="
+                                 f"{items[target].get('identifier')!r}/> for {target!r}", path)
 
     def _resolve_in_document(self, element: etree._Element, href: str, what: str, *, member: str) -> str | None:
         return self.resolve(element, href, what, start=_folder(member), member=member)
@@ -1094,7 +1107,7 @@ class _PackageCheck:
         found = []
         for child in resource:
             if _local(child) == "file" and child.get("href"):
-                base = _base_of(child, "", set())
+                base = _base_of(child, "", [])
                 target = _join(base, child.get("href", "")) if base is not None else Href()
                 if target.path is not None:
                     found.append(target.path)
