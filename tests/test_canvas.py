@@ -196,7 +196,9 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
 
 
 def test_warnings(warm_handoff: Quiz) -> None:
-    assert [(w.item_id, w.message) for w in build(warm_handoff).warnings] == [
+    after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
+        warm_handoff.settings, feedback="after_submit"))
+    assert [(w.item_id, w.message) for w in build(after_submit).warnings] == [
         ("warm-handoff-definition", "Canvas Classic Quizzes have no hints; 2 hint(s) left out"),
         ("warm-handoff-email-summary", "Canvas Classic Quizzes have no hints; 1 hint(s) left out"),
         ("warm-handoff-benefits", "Canvas Classic Quizzes have no hints; 1 hint(s) left out"),

@@ -169,7 +169,9 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
 
 
 def test_warnings(warm_handoff: Quiz) -> None:
-    warnings = build(warm_handoff).warnings
+    after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
+        warm_handoff.settings, feedback="after_submit"))
+    warnings = build(after_submit).warnings
     assert [(w.item_id, w.message) for w in warnings] == [
         (None, "Moodle XML is a question bank and cannot carry quiz settings; set these on the Moodle quiz: "
                "pass mark 80%, feedback timing 'after_submit'"),
