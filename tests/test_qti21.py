@@ -286,7 +286,8 @@ def test_feedback_timing(warm_handoff: Quiz) -> None:
         assert test_part.get("submissionMode") == mode, feedback
         assert control.get("showFeedback") == control.get("showSolution") == shown, feedback
     assert qti21.warnings(with_settings(warm_handoff, feedback="immediately")) == ()
-    assert any("hints only after" in w.message for w in qti21.warnings(warm_handoff))
+    after_submit = qti21.warnings(with_settings(warm_handoff, feedback="after_submit"))
+    assert any("hints only after" in w.message for w in after_submit)
     assert any("'never'" in w.message for w in qti21.warnings(with_settings(warm_handoff, feedback="never")))
 
 
