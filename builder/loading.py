@@ -407,7 +407,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | No
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
     settings = _load_settings(source, fields, None, item_ids)
     formats = _load_formats(source, fields)
-    cohorts = _load_cohort_names(source, fields)
+    cohorts = _load_cohort_names(source, fields, settings, item_ids)
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
@@ -426,7 +426,9 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
     return tuple(formats) or ("qti21",)
 
 
-def _load_cohort_names(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
+def _load_cohort_names(source: SourceFile, fields: _Fields, settings: Settings,
+                       item_ids: tuple[str, ...]) -> tuple[str, ...]:
+    """The cohort names; each cohort's settings are checked now, so `validate` reports them."""
     if not fields.has("cohorts"):
         return ()
     node = fields.node_of("cohorts")
@@ -438,7 +440,7 @@ def _load_cohort_names(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name '{name}' must use lower-case letters, digits and '-' (at most 40)")
         names.append(name)
-        _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'")
+        _load_settings(source, _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'"), settings, item_ids)
     return tuple(names)
 
 

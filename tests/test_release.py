@@ -1,0 +1,138 @@
+"""Cohorts and release mode: one package per cohort per format, machine-readable reports,
+checksums, traceability, exit codes and byte-identical rebuilds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from builder import rendering
+from builder.cli import main
+from builder.model import FORMAT_NAMES
+from projects import QUIZ_YAML, SINGLE, make_project
+
+REPORT_SCHEMA = json.loads((Path(rendering.SCHEMA_DIR) / "build-report.schema.json").read_text())
+
+COHORT_QUIZ = QUIZ_YAML + """\
+cohorts:
+  spring-2027:
+    pass_mark: 80
+    attempts: 2
+    draw: 2
+  autumn-2027:
+    time_limit: 30
+    shuffle_items: true
+"""
+ITEMS = {f"q{n}.yaml": SINGLE.format(id=f"q{n}") for n in range(1, 4)}
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    make_project(tmp_path, ITEMS, COHORT_QUIZ)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_one_package_per_cohort_per_format(project):
+    result = run("build", "--cohort", "all", "--format", "qti21", "--format", "moodle", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert sorted(Path(p["path"]).name for p in report["packages"]) == [
+        "demo-autumn-2027-1.0.0-moodle.xml", "demo-autumn-2027-1.0.0-qti21.zip",
+        "demo-spring-2027-1.0.0-moodle.xml", "demo-spring-2027-1.0.0-qti21.zip"]
+    test_xml = zipfile.ZipFile(project / "dist/demo-spring-2027-1.0.0-qti21.zip").read("assessment-test.xml").decode()
+    assert 'identifier="demo-spring-2027"' in test_xml and "Demo quiz (spring-2027)" in test_xml
+    assert '<selection select="2"' in test_xml and 'maxAttempts="2"' in test_xml
+    autumn = zipfile.ZipFile(project / "dist/demo-autumn-2027-1.0.0-qti21.zip").read("assessment-test.xml").decode()
+    assert 'maxTime="1800"' in autumn and 'identifier="demo-autumn-2027"' in autumn
+
+
+def test_cohort_settings_are_validated_without_building(project):
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("attempts: 2", "attempts: none").replace("draw: 2", "draw: 9"))
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "items/demo/quiz.yaml:8:15: 'attempts' must be a whole number from 1 to 100",
+        "items/demo/quiz.yaml:9:11: 'draw' is 9 but the quiz has only 3 items",
+    ]
+
+
+def test_unknown_cohort(project):
+    result = run("build", "--cohort", "winter")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "items/demo/quiz.yaml:1:1: quiz 'demo' has no cohort 'winter' (cohorts: spring-2027, autumn-2027)")
+
+
+def test_checksums_and_build_manifest(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    result = run("build", "--format", "all", "--package-version", "2.0.0-rc1")
+    assert result.exit_code == 0, result.output
+    dist = project / "dist"
+    sums = dict(reversed(line.split("  ")) for line in (dist / "SHA256SUMS").read_text().splitlines())
+    assert len(sums) == len(FORMAT_NAMES)
+    for name, digest in sums.items():
+        assert "2.0.0-rc1" in name and hashlib.sha256((dist / name).read_bytes()).hexdigest() == digest
+    manifest = json.loads((dist / "build-manifest.json").read_text())
+    assert manifest["build_time"] == "2026-01-01T00:00:00Z"
+    assert manifest["tool"] == "lmspack" and manifest["git_commit"] is None  # not a git checkout
+    assert {s["path"] for s in manifest["sources"]} == {"items/demo/quiz.yaml", *(f"items/demo/{n}" for n in ITEMS)}
+    for entry in zipfile.ZipFile(dist / "demo-2.0.0-rc1-qti21.zip").infolist():
+        assert entry.date_time == (2026, 1, 1, 0, 0, 0)
+
+
+def test_rebuild_is_byte_identical_in_every_format(project, tmp_path):
+    first = run("build", "--format", "all", "--cohort", "all", "--out", "one")
+    second = run("build", "--format", "all", "--cohort", "all", "--out", "two")
+    assert first.exit_code == second.exit_code == 0, first.output + second.output
+    names = sorted(p.name for p in (project / "one").iterdir())
+    assert len(names) == 2 * len(FORMAT_NAMES) + 2
+    for name in names:
+        assert (project / "one" / name).read_bytes() == (project / "two" / name).read_bytes(), name
+
+
+def test_exit_code_1_json_report(project):
+    (project / "items/demo/q1.yaml").write_text("id: q1\n")
+    result = run("build", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["exit_code"] == 1 and not (project / "dist").exists()
+
+
+def test_exit_code_2_usage(project):
+    assert run("build", "--format", "pdf").exit_code == 2
+    assert run("build", "--bogus").exit_code == 2
+
+
+def test_exit_code_3_when_a_produced_file_is_invalid(project, monkeypatch):
+    real_render = rendering.render
+
+    def broken_render(template: str, **context: object) -> str:
+        text = real_render(template, **context)
+        return text.replace("</assessmentItem>", "<bogus/></assessmentItem>")
+
+    monkeypatch.setattr(rendering, "render", broken_render)
+    result = run("build", "--format", "qti21", "--json")
+    assert result.exit_code == 3
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert "from template qti21/" in report["errors"][0] and "bogus" in report["errors"][0]
+    assert not (project / "dist").exists()
+
+
+def test_json_output_has_no_progress_or_chatter(project):
+    result = run("build", "--format", "qti21", "--json")
+    json.loads(result.stdout)  # stdout is exactly one JSON document
