@@ -67,7 +67,7 @@ PREFIXES = {
     "http://ltsc.ieee.org/xsd/LOM": "lom", "http://www.imsglobal.org/xsd/imsss": "imsss",
     "http://www.adlnet.org/xsd/adlseq_v1p3": "adlseq", "http://www.adlnet.org/xsd/adlnav_v1p3": "adlnav",
     QTI21: "qti", QTI12: "qti", "http://www.imsglobal.org/xsd/imsqti_metadata_v2p1": "qtimd",
-    "http://www.w3.org/1998/Math/MathML": "m", XINCLUDE: "xi",
+    "http://www.w3.org/1998/Math/MathML": "m", XINCLUDE: "xi", XML_NS: "xml",
 }
 # Which of our own schema folders (builder/schemas/<folder>) describe each kind.
 SHIPPED_FOLDERS = {"qti21": ("qti21",), "scorm12": ("scorm12",), "scorm2004": ("scorm2004",),

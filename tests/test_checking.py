@@ -1,0 +1,283 @@
+"""``lmspack check`` (builder.checking): the samples of ../shared give the same verdicts and codes
+as validate_package.py recorded in expected.json; archives and XML are read defensively; our own
+packages check clean against our own schemas."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import struct
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builder.checking import CheckUsageError, check_paths
+from builder.formats import ENTRY_POINTS
+from tests.conftest import OFFICIAL_SCHEMAS, SHARED
+
+SAMPLES = SHARED / "samples"
+EXPECTED = SAMPLES / "expected.json"
+LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.*) \[(?P<code>[a-z0-9-]+)\]$")
+
+
+def _expected() -> dict[str, dict[str, object]]:
+    if not EXPECTED.is_file():
+        return {}
+    with EXPECTED.open(encoding="utf-8") as stream:
+        return json.load(stream)["results"]  # type: ignore[no-any-return]
+
+
+EXPECTED_RESULTS = _expected()
+needs_samples = pytest.mark.skipif(not EXPECTED_RESULTS or not OFFICIAL_SCHEMAS.is_dir(),
+                                   reason=f"samples or official schemas not found under {SHARED} "
+                                          "(../shared is not beside the checkout)")
+
+
+# --- the shared samples ----------------------------------------------------------------------
+
+
+@needs_samples
+@pytest.mark.shared
+@pytest.mark.parametrize("relative", sorted(EXPECTED_RESULTS) or ["(none)"])
+def test_sample_matches_reference_verdict(relative: str) -> None:
+    expected = EXPECTED_RESULTS[relative]
+    (package,) = check_paths([SAMPLES / relative], schema_dir=OFFICIAL_SCHEMAS).packages
+    problems = "\n".join(p.format() for p in sorted(package.problems))
+    assert (package.kind, package.ok) == (expected["kind"], expected["ok"]), problems
+    assert package.codes("error") == expected["errors"], problems
+    assert package.codes("warning") == expected["warnings"], problems
+
+
+@needs_samples
+@pytest.mark.shared
+def test_own_schemas_only_warn_where_official_schemas_refuse() -> None:
+    """Without official schemas every integrity error stays an error; schema refusals become the
+    warning outside-lmspack-subset (our schemas describe only what lmspack emits)."""
+    paths = [SAMPLES / relative for relative in sorted(EXPECTED_RESULTS)]
+    report = check_paths(paths)
+    for relative, package in zip(sorted(EXPECTED_RESULTS), report.packages, strict=True):
+        expected = EXPECTED_RESULTS[relative]
+        assert package.kind == expected["kind"], relative
+        assert package.codes("error") == sorted(set(expected["errors"]) - {"schema", "dtd"}), relative  # type: ignore[arg-type]
+        assert set(package.codes("warning")) - set(expected["warnings"]) <= {"outside-lmspack-subset"}, relative  # type: ignore[arg-type]
+    tao = report.packages[sorted(EXPECTED_RESULTS).index("qti21/valid/tao_package.zip")]
+    assert {p.code for p in tao.problems} == {"outside-lmspack-subset"}
+
+
+@needs_samples
+@pytest.mark.shared
+def test_output_lines_follow_the_reference_format() -> None:
+    report = check_paths([SAMPLES / "broken" / "qti21_missing_file.zip",
+                          SAMPLES / "broken" / "qti21_unlisted_file_warning_only.zip"], schema_dir=OFFICIAL_SCHEMAS)
+    *lines, summary = report.lines()
+    assert summary == "summary: 2 paths checked, 2 errors, 1 warning"
+    parsed = [LINE.match(line) for line in lines]
+    assert all(parsed), lines
+    assert [(m["file"].split("!/")[1], m["line"], m["code"]) for m in parsed if m] == [
+        ("i146219207248061213/qti.xml", "23", "missing-file"),
+        ("imsmanifest.xml", "11", "missing-file"),
+        ("notes/readme.txt", "0", "unlisted-file"),
+    ]
+    assert report.exit_code == 1
+    assert check_paths([SAMPLES / "broken" / "qti21_unlisted_file_warning_only.zip"]).exit_code == 0
+    assert json.loads(json.dumps(report.to_dict()))["errors"] == 2
+
+
+@needs_samples
+@pytest.mark.shared
+def test_explicit_kind_that_disagrees_is_a_warning() -> None:
+    (package,) = check_paths([SAMPLES / "qti21" / "valid" / "tao_package.zip"], kind="scorm12",
+                             schema_dir=OFFICIAL_SCHEMAS).packages
+    assert package.kind == "scorm12"
+    assert "kind-mismatch" in package.codes("warning")
+
+
+# --- usage errors ----------------------------------------------------------------------------
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    with pytest.raises(CheckUsageError, match="no such file") as raised:
+        check_paths([tmp_path / "absent.zip"])
+    assert raised.value.exit_code == 2
+    with pytest.raises(CheckUsageError, match="unknown kind"):
+        check_paths([tmp_path], kind="qti30")
+    with pytest.raises(CheckUsageError, match="schema folder"):
+        check_paths([tmp_path], schema_dir=tmp_path / "no-schemas")
+
+
+# --- archives --------------------------------------------------------------------------------
+
+MANIFEST = b"""<?xml version="1.0"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="M">
+  <organizations/>
+  <resources>
+    <resource identifier="R" type="imsqti_item_xmlv2p1" href="q.xml"><file href="q.xml"/></resource>
+  </resources>
+</manifest>
+"""
+ITEM = b"""<?xml version="1.0"?>
+<assessmentItem xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="q" title="q"
+  adaptive="false" timeDependent="false"><itemBody><p>Hi</p></itemBody></assessmentItem>
+"""
+
+
+def _zip(path: Path, members: list[tuple[str | zipfile.ZipInfo, bytes]], level: int = 1) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return path
+
+
+def _codes(path: Path) -> dict[str, list[str]]:
+    (package,) = check_paths([path]).packages
+    return {"errors": package.codes("error"), "warnings": package.codes("warning")}
+
+
+def _patch_central_directory(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    """Overwrite one field of every central directory record (the part readers trust)."""
+    out = bytearray(data)
+    start = 0
+    while (start := out.find(b"PK\x01\x02", start)) != -1:
+        struct.pack_into(fmt, out, start + offset, value)
+        start += 4
+    return bytes(out)
+
+
+def test_compression_ratio_bomb_is_refused_from_the_directory(tmp_path: Path) -> None:
+    bomb = _zip(tmp_path / "ratio.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM),
+                                         ("big.xml", b"<a>" + b" " * 30_000_000 + b"</a>")], level=9)
+    assert bomb.stat().st_size < 100_000
+    started = time.perf_counter()
+    (package,) = check_paths([bomb]).packages
+    assert time.perf_counter() - started < 1.0
+    assert "too-large" in package.codes("error")
+    assert any("expands" in p.message and "big.xml" in p.message for p in package.problems)
+
+
+def test_total_size_bomb_is_refused_before_anything_is_unpacked(tmp_path: Path) -> None:
+    chunk = b"\0" * 1_000_000  # each entry under the ratio floor; together over 100 MB
+    bomb = _zip(tmp_path / "total.pif", [("imsmanifest.xml", MANIFEST)] + [(f"f{i}.bin", chunk) for i in range(110)])
+    started = time.perf_counter()
+    (package,) = check_paths([bomb]).packages
+    assert time.perf_counter() - started < 1.0
+    assert [p.code for p in package.problems] == ["too-large"]
+
+
+def test_directory_that_understates_sizes_is_caught_while_reading(tmp_path: Path) -> None:
+    data = _zip(tmp_path / "x.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)]).read_bytes()
+    lying = tmp_path / "lying.zip"
+    lying.write_bytes(_patch_central_directory(data, 24, "<I", 10))  # uncompressed size: 10 bytes
+    (package,) = check_paths([lying]).packages
+    assert not package.ok
+    assert set(package.codes("error")) & {"too-large", "bad-zip"}
+
+
+def test_unsafe_entries(tmp_path: Path) -> None:
+    link = zipfile.ZipInfo("link.xml")
+    link.create_system = 3
+    link.external_attr = 0o120777 << 16
+    path = _zip(tmp_path / "entries.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), (link, b"/etc/passwd"),
+                                           ("../up.txt", b"x"), ("/abs.txt", b"x"), ("a\\b.txt", b"x")])
+    (package,) = check_paths([path]).packages
+    unsafe = [p.message for p in package.problems if p.code == "unsafe-path"]
+    assert len(unsafe) == 4, unsafe
+    assert any("symbolic link" in m for m in unsafe)
+    assert "unlisted-file" not in package.codes("warning")  # refused entries are not package members
+
+
+def test_duplicate_and_encrypted_entries(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        duplicate = _zip(tmp_path / "dup.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), ("q.xml", ITEM)])
+    assert _codes(duplicate)["errors"] == ["duplicate-entry"]
+    plain = _zip(tmp_path / "plain.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)]).read_bytes()
+    encrypted = tmp_path / "encrypted.zip"
+    encrypted.write_bytes(_patch_central_directory(plain, 8, "<H", 1))
+    assert "encrypted-entry" in _codes(encrypted)["errors"]
+
+
+def test_truncated_zip_and_non_package_file(tmp_path: Path) -> None:
+    whole = _zip(tmp_path / "whole.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)]).read_bytes()
+    truncated = tmp_path / "cut.zip"
+    truncated.write_bytes(whole[: len(whole) // 2])
+    assert _codes(truncated)["errors"] == ["bad-zip"]
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert _codes(text)["errors"] == ["xml-syntax"]
+
+
+def test_folder_package_with_symlink(tmp_path: Path) -> None:
+    (tmp_path / "imsmanifest.xml").write_bytes(MANIFEST)
+    (tmp_path / "q.xml").write_bytes(ITEM)
+    (tmp_path / "secret.xml").symlink_to("/etc/passwd")
+    assert _codes(tmp_path)["errors"] == ["unsafe-path"]
+    assert _codes(tmp_path / "imsmanifest.xml")["errors"] == ["unsafe-path"]
+
+
+# --- XML -------------------------------------------------------------------------------------
+
+
+def test_entity_bomb_never_expands(tmp_path: Path) -> None:
+    levels = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
+    item = f'<!DOCTYPE assessmentItem [<!ENTITY e0 "lol">{levels}]>'.encode() + ITEM.split(b"?>", 1)[1].replace(
+        b"<p>Hi</p>", b"<p>&e9;</p>")
+    path = _zip(tmp_path / "laughs.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", item)])
+    started = time.perf_counter()
+    (package,) = check_paths([path]).packages
+    assert time.perf_counter() - started < 1.0
+    assert "xml-syntax" in package.codes("error")
+
+
+def test_declared_entities_are_reported_and_not_resolved(tmp_path: Path) -> None:
+    item = (b'<?xml version="1.0"?>\n<!DOCTYPE assessmentItem [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+            + ITEM.split(b"?>", 1)[1].replace(b"<p>Hi</p>", b"<p>&secret;</p>"))
+    path = tmp_path / "q.xml"
+    path.write_bytes(item)
+    (package,) = check_paths([path]).packages
+    assert package.kind == "qti21"
+    assert "entity-declaration" in package.codes("warning")
+    assert "secret" in next(p.message for p in package.problems if p.code == "entity-declaration")
+
+
+def test_href_escaping_through_xml_base(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace(b"<resources>", b'<resources xml:base="../../">')
+    path = _zip(tmp_path / "base.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM)])
+    codes = _codes(path)
+    assert codes["errors"] == ["unsafe-href"]
+    assert "unlisted-file" in codes["warnings"]  # the hrefs resolve outside, so nothing lists q.xml
+
+
+def test_moodle_pluginfile_references(tmp_path: Path) -> None:
+    quiz = tmp_path / "quiz.xml"
+    quiz.write_text('<?xml version="1.0"?><quiz><question type="truefalse"><name><text>Q</text></name>'
+                    '<questiontext format="html"><text><![CDATA[<img src="@@PLUGINFILE@@/a%20b.png">'
+                    '<img src="@@PLUGINFILE@@/gone.png">]]></text>'
+                    '<file name="a b.png" path="/" encoding="base64">AA==</file></questiontext>'
+                    '</question></quiz>', encoding="utf-8")
+    (package,) = check_paths([quiz]).packages
+    assert package.kind == "moodle"
+    missing = [p.message for p in package.problems if p.code == "missing-file"]
+    assert len(missing) == 1 and "gone.png" in missing[0]
+
+
+# --- our own packages ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", sorted(ENTRY_POINTS))
+def test_lmspack_package_checks_clean(fmt: str, warm_handoff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    module_name, function = ENTRY_POINTS[fmt].split(":")
+    module = pytest.importorskip(module_name, reason=f"format module {module_name} not written yet")
+    output = getattr(module, function)(warm_handoff)
+    path = tmp_path / output.filename
+    path.write_bytes(output.data)
+    report = check_paths([path])
+    (package,) = report.packages
+    assert package.kind == {"canvas": "qti12"}.get(fmt, fmt)
+    assert package.problems == [], "\n".join(report.lines())
+    assert package.validated_files, "nothing was validated against our own schemas"
+    if OFFICIAL_SCHEMAS.is_dir():
+        official = check_paths([path], schema_dir=OFFICIAL_SCHEMAS)
+        assert official.ok, "\n".join(official.lines())
+        assert set(official.packages[0].codes("warning")) <= {"manifest-not-validated"}
