@@ -1,0 +1,231 @@
+"""SCORM 1.2 and SCORM 2004 4th Edition packages: one manifest per edition around one
+self-contained quiz player (launch page, CSS, JavaScript, quiz data embedded as JSON).
+
+Decisions live here and reach the templates as an explicit context:
+
+* the player data (``player_data``): item texts as the sanitised XHTML fragments of the model,
+  each choice's weight from ``builder.scoring.choice_weights`` (the player only sums and clamps),
+  the response codes each edition's data model accepts, and the delivery settings;
+* the manifest context (``manifest_context``): identifiers, the mastery score (1.2) or the
+  primary objective's minimum normalised measure (2004), attempt and time limits, the file list;
+* the upper bound of the resume state the player keeps in ``cmi.suspend_data``, checked against
+  the SCORM 1.2 limit of 4,096 characters.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from builder.formats import FormatWarning, Output, package_stem
+from builder.model import Item, Quiz
+from builder.packaging import zip_bytes
+from builder.rendering import render, render_xml
+from builder.scoring import choice_weights, format_number
+from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
+
+# The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
+PLAYER_FILES = ("index.html", "player.css", "player.js")
+LAUNCH_FILE = "index.html"
+
+SUSPEND_DATA_FORMAT = 1
+"""Version tag at the start of the player's suspend_data (see player.js, encodeState)."""
+SUSPEND_DATA_HEADER_MAX = 40
+"""Longest header the player writes: ``1;<attempt>;<elapsed seconds>;<position>;<phase>;``."""
+SUSPEND_DATA_LIMIT = {"scorm12": 4096, "scorm2004": 64000}
+"""cmi.suspend_data capacity: CMIString4096 in SCORM 1.2, characterstring SPM 64000 in 2004."""
+MASK_DIGITS_PER_CHAR = 5
+"""The player writes a choice selection as base-32 digits, five choices per character."""
+SHORT_IDENTIFIER_1_2 = "abcdefghijklmnopqrstuvwxyz0123456789"
+"""SCORM 1.2 choice responses are single characters a-z, 0-9 (RTE 1.2, cmi.interactions.n.student_response)."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    name: str
+    """Format name and file-name suffix: scorm12 or scorm2004."""
+    manifest_template: str
+    schema: str
+    """Our own schema for the manifest, under builder/schemas/."""
+    choice_code: Callable[[Item, int], str]
+    """The code a choice is reported as in learner responses and correct-response patterns."""
+
+
+def _code_1_2(item: Item, index: int) -> str:
+    return SHORT_IDENTIFIER_1_2[index]
+
+
+def _code_2004(item: Item, index: int) -> str:
+    """The choice identifier where Moodle's short_identifier_type check (``^[\\w.]{1,250}$``)
+    accepts it, else its position; hyphens are the only IDENTIFIER character it refuses."""
+    codes = [c.identifier.replace("-", "_") for c in item.choices]
+    if len(set(codes)) == len(codes):
+        return codes[index]
+    return f"choice_{index + 1}"
+
+
+SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd", _code_1_2)
+SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd", _code_2004)
+
+
+def build_scorm12(quiz: Quiz) -> Output:
+    return _build(quiz, SCORM12)
+
+
+def build_scorm2004(quiz: Quiz) -> Output:
+    return _build(quiz, SCORM2004)
+
+
+def _build(quiz: Quiz, edition: Edition) -> Output:
+    warnings = check(quiz, edition)
+    files = player_files(quiz, edition)
+    manifest = render_xml(edition.manifest_template, edition.schema, "imsmanifest.xml",
+                          **manifest_context(quiz, edition))
+    data = zip_bytes([("imsmanifest.xml", manifest), *files])
+    return Output(f"{package_stem(quiz)}-{edition.name}.zip", data, tuple(warnings))
+
+
+def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
+    """What this edition cannot carry exactly, once per build."""
+    warnings: list[FormatWarning] = []
+    if edition is SCORM12:
+        for item in quiz.items:
+            if len(item.choices) > len(SHORT_IDENTIFIER_1_2):
+                warnings.append(FormatWarning(edition.name, (
+                    f"{len(item.choices)} choices; SCORM 1.2 can report at most "
+                    f"{len(SHORT_IDENTIFIER_1_2)} per interaction, so LMS reports will be wrong"), item.id))
+    if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
+        warnings.append(FormatWarning(edition.name, (
+            f"pass mark {format_number(quiz.settings.pass_mark)} % has more than 2 decimals; the LMS "
+            f"compares scores with {mastery_score(quiz.settings.pass_mark)} %")))
+    bound = suspend_data_bound(quiz)
+    limit = SUSPEND_DATA_LIMIT[edition.name]
+    if bound > limit:
+        warnings.append(FormatWarning(edition.name, (
+            f"the resume state of this quiz can reach {bound} characters, more than the {limit} that "
+            f"cmi.suspend_data holds; a learner who leaves late in the quiz may not resume. "
+            f"Draw fewer items or split the quiz")))
+    return warnings
+
+
+def mastery_score(pass_mark: float) -> str:
+    """The pass mark as the LMS compares it: a percent with at most 2 decimals, rounded up, the
+    precision Moodle keeps for cmi.core.score.raw."""
+    return format_number(math.ceil(round(pass_mark * 100, 7)) / 100, 2)
+
+
+def suspend_data_bound(quiz: Quiz) -> int:
+    """Longest suspend_data the player can write for this quiz: the header plus, for each item it
+    can draw, ``<hints shown><s|n><selection>`` and a comma (player.js, encodeState)."""
+    def item_bound(item: Item) -> int:
+        return len(str(len(item.hints))) + 1 + math.ceil(len(item.choices) / MASK_DIGITS_PER_CHAR) + 1
+
+    by_id = {item.id: item for item in quiz.items}
+    total = SUSPEND_DATA_HEADER_MAX
+    for pool in _pools(quiz):
+        bounds = sorted((item_bound(by_id[i]) for i in pool.item_ids), reverse=True)
+        total += sum(bounds[: pool.select or len(bounds)])
+    return total
+
+
+@dataclass(frozen=True)
+class _Section:
+    identifier: str
+    title: str
+    item_ids: tuple[str, ...]
+    select: int | None
+
+
+def _pools(quiz: Quiz) -> list[_Section]:
+    """The sections the player draws from, in order. Without pools the quiz is one section of all
+    items; items that no pool names follow in a last section, all of them delivered."""
+    sections = [_Section(p.identifier, p.title, p.item_ids, p.select) for p in quiz.settings.pools]
+    pooled = {item_id for s in sections for item_id in s.item_ids}
+    rest = tuple(item.id for item in quiz.items if item.id not in pooled)
+    if rest:
+        sections.append(_Section("rest" if sections else "main", "", rest, None))
+    return sections
+
+
+def player_data(quiz: Quiz, edition: Edition) -> dict[str, object]:
+    """Everything the player needs, as JSON-ready values. Text fields are the model's sanitised
+    XHTML fragments; the player inserts these and nothing else as markup."""
+    index = {item.id: n for n, item in enumerate(quiz.items)}
+    settings = quiz.settings
+    return {
+        "format": SUSPEND_DATA_FORMAT,
+        "edition": edition.name,
+        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language},
+        "settings": {
+            "passMark": settings.pass_mark,
+            "attempts": settings.attempts,
+            "timeLimit": settings.time_limit,
+            "shuffleItems": settings.shuffle_items,
+            "shuffleChoices": settings.shuffle_choices,
+            "feedback": settings.feedback,
+            "seed": settings.seed,
+            "suspendDataLimit": SUSPEND_DATA_LIMIT[edition.name],
+        },
+        "pools": [{"id": s.identifier, "title": s.title, "items": [index[i] for i in s.item_ids],
+                   "select": s.select} for s in _pools(quiz)],
+        "items": [_item_data(item, edition) for item in quiz.items],
+        "allow": {"tags": sorted(BLOCK_TAGS), "schemes": sorted(URL_SCHEMES),
+                  "attributes": {tag: sorted(names) for tag, names in sorted(ATTRIBUTES.items())}},
+    }
+
+
+def _item_data(item: Item, edition: Edition) -> dict[str, object]:
+    weights = choice_weights(item)
+    return {
+        "id": item.id,
+        "title": item.title,
+        "type": item.type,
+        "multiple": item.type == "multiple_response",
+        "shuffle": item.type != "true_false",
+        "points": item.points,
+        "prompt": str(item.prompt),
+        "hints": [str(h) for h in item.hints],
+        "explanation": str(item.explanation) if item.explanation else None,
+        "choices": [{
+            "id": choice.identifier,
+            "code": edition.choice_code(item, n),
+            "html": str(choice.text),
+            "label": plain_text(choice.text),
+            "feedback": str(choice.feedback) if choice.feedback else None,
+            "weight": weights[choice.identifier],
+            "correct": choice.correct,
+        } for n, choice in enumerate(item.choices)],
+    }
+
+
+def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, bytes]]:
+    context = {"quiz": quiz, "data": player_data(quiz, edition), "edition": edition.name}
+    return [(name, render(f"scorm/{name}", **context).encode("utf-8")) for name in PLAYER_FILES]
+
+
+def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
+    stem = quiz.package_id
+    settings = quiz.settings
+    return {
+        "manifest_id": f"MANIFEST-{stem}",
+        "organization_id": f"ORG-{stem}",
+        "item_id": f"ITEM-{stem}",
+        "resource_id": f"RES-{stem}",
+        "objective_id": f"{stem}-passed",
+        "version": quiz.version,
+        "title": quiz.display_title,
+        "launch": LAUNCH_FILE,
+        "files": PLAYER_FILES,
+        "mastery_score": mastery_score(settings.pass_mark),
+        "min_normalized_measure": format_number(float(mastery_score(settings.pass_mark)) / 100, 4),
+        "attempt_limit": settings.attempts,
+        "time_limit_12": _timespan_12(settings.time_limit) if settings.time_limit else None,
+        "time_limit_2004": f"PT{settings.time_limit}S" if settings.time_limit else None,
+    }
+
+
+def _timespan_12(seconds: int) -> str:
+    """CMITimespan, HHHH:MM:SS, as adlcp:maxtimeallowed takes it."""
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"

@@ -1,0 +1,966 @@
+/*
+ * lmspack SCORM quiz player (one SCO). Reads the quiz embedded in index.html as JSON, shows it
+ * item by item and reports to the LMS through the SCORM 1.2 (API) or 2004 (API_1484_11) run-time.
+ *
+ * Trust boundary: the only markup this script inserts is the item text fragments of the quiz data
+ * (prompt, choices, feedback, hints, explanation), which lmspack's allowlist sanitiser produced at
+ * build time. They go through insertFragment(), which parses them inert in a <template> and keeps
+ * again only the allowlisted tags, attributes and URL schemes. Everything else (numbers, labels,
+ * messages) is set as text. The page's Content-Security-Policy allows no inline script.
+ *
+ * Scoring: each choice carries its weight, computed in Python by builder.scoring.choice_weights;
+ * an item's score is the sum of the chosen weights kept between 0 and its points (any number of
+ * choices but one scores 0 on a single-answer item), rounded to 7 decimals, as scoring.score().
+ *
+ * Loaded by Node (tests), it exports its pure functions and touches no page.
+ */
+(function (root, factory) {
+  "use strict";
+  var core = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = core;
+  } else {
+    core.boot(root);
+  }
+}(this, function () {
+  "use strict";
+
+  var STATE_FORMAT = 1;
+  var MASK_DIGITS = "0123456789abcdefghijklmnopqrstuv";
+  var MAX_ATTEMPT = 99999;
+  var MAX_ELAPSED = 999999999;
+
+  // ---- deterministic draw -------------------------------------------------------------------
+
+  /** mulberry32: a small seeded PRNG, the same sequence in every browser. */
+  function prng(seed) {
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6D2B79F5) >>> 0;
+      var t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function shuffled(list, random) {
+    var copy = list.slice();
+    for (var i = copy.length - 1; i > 0; i--) {
+      var j = Math.floor(random() * (i + 1));
+      var swap = copy[i];
+      copy[i] = copy[j];
+      copy[j] = swap;
+    }
+    return copy;
+  }
+
+  /** The seed of an attempt: the quiz seed itself for the first, a fresh draw for each retry. */
+  function attemptSeed(seed, attempt) {
+    return (seed ^ Math.imul(attempt - 1, 0x9E3779B9)) >>> 0;
+  }
+
+  /**
+   * The items and choice orders an attempt shows: for each pool in order, `select` of its items
+   * (all when null), in pool order unless shuffleItems; choices shuffled when shuffleChoices and
+   * the item allows it. Returns [{item: index into data.items, choices: [choice indexes]}].
+   */
+  function draw(data, attempt) {
+    var settings = data.settings;
+    var random = prng(attemptSeed(settings.seed, attempt));
+    var order = [];
+    data.pools.forEach(function (pool) {
+      var picked = pool.items.slice();
+      if (pool.select !== null && pool.select < picked.length) {
+        picked = shuffled(picked, random).slice(0, pool.select);
+        if (!settings.shuffleItems) {
+          picked.sort(function (a, b) { return pool.items.indexOf(a) - pool.items.indexOf(b); });
+        }
+      } else if (settings.shuffleItems) {
+        picked = shuffled(picked, random);
+      }
+      order = order.concat(picked);
+    });
+    return order.map(function (index) {
+      var item = data.items[index];
+      var choices = item.choices.map(function (choice, n) { return n; });
+      if (settings.shuffleChoices && item.shuffle) {
+        choices = shuffled(choices, random);
+      }
+      return {item: index, choices: choices};
+    });
+  }
+
+  // ---- scoring (mirrors builder/scoring.py) -------------------------------------------------
+
+  function round7(value) {
+    return parseFloat(value.toFixed(7));
+  }
+
+  function unique(list) {
+    return list.filter(function (value, n) { return list.indexOf(value) === n; });
+  }
+
+  /** Points for a response; `selected` holds choice indexes. */
+  function scoreItem(item, selected) {
+    var chosen = unique(selected);
+    if (!item.multiple && chosen.length !== 1) {
+      return 0;
+    }
+    var total = 0;
+    chosen.forEach(function (n) {
+      if (item.choices[n]) {
+        total += item.choices[n].weight;
+      }
+    });
+    return round7(Math.min(Math.max(total, 0), item.points));
+  }
+
+  /** Exactly the correct choices: what the LMS records as a correct interaction. */
+  function isCorrect(item, selected) {
+    var chosen = unique(selected);
+    var correct = [];
+    item.choices.forEach(function (choice, n) {
+      if (choice.correct) {
+        correct.push(n);
+      }
+    });
+    return chosen.length === correct.length && correct.every(function (n) { return chosen.indexOf(n) >= 0; });
+  }
+
+  /**
+   * The attempt's result. `raw` is the percent the LMS receives (cmi.core.score.raw / cmi.score.raw):
+   * rounded down to 2 decimals, the precision Moodle keeps, so that raw >= mastery score exactly
+   * when the player says passed.
+   */
+  function summarize(data, drawn, answers) {
+    var score = 0;
+    var max = 0;
+    drawn.forEach(function (entry, n) {
+      var item = data.items[entry.item];
+      max += item.points;
+      if (answers[n] && answers[n].submitted) {
+        score += scoreItem(item, answers[n].selected);
+      }
+    });
+    score = round7(score);
+    max = round7(max);
+    var percent = max > 0 ? round7(100 * score / max) : 0;
+    var cents = Math.floor(percent * 100 + 1e-6);
+    return {
+      score: score,
+      max: max,
+      percent: percent,
+      raw: cents / 100,
+      passed: max > 0 && percent >= data.settings.passMark
+    };
+  }
+
+  // ---- resume state in cmi.suspend_data -----------------------------------------------------
+  // "1;<attempt>;<elapsed s>;<position>;<phase q|r>;<item>,<item>,..." where each item (in draw
+  // order) is empty when untouched, else <hints shown><s|n><selection>: s when submitted, and the
+  // chosen choice indexes as base-32 digits, five choices per digit, trailing zeros dropped.
+
+  function encodeMask(selected) {
+    var digits = [];
+    selected.forEach(function (n) {
+      var at = Math.floor(n / 5);
+      while (digits.length <= at) {
+        digits.push(0);
+      }
+      digits[at] |= 1 << (n % 5);
+    });
+    return digits.map(function (d) { return MASK_DIGITS.charAt(d); }).join("").replace(/0+$/, "");
+  }
+
+  function decodeMask(text) {
+    var selected = [];
+    for (var i = 0; i < text.length; i++) {
+      var digit = MASK_DIGITS.indexOf(text.charAt(i));
+      for (var bit = 0; bit < 5; bit++) {
+        if (digit & (1 << bit)) {
+          selected.push(i * 5 + bit);
+        }
+      }
+    }
+    return selected;
+  }
+
+  function freshAnswers(count) {
+    var answers = [];
+    for (var i = 0; i < count; i++) {
+      answers.push({hints: 0, submitted: false, selected: []});
+    }
+    return answers;
+  }
+
+  function freshState(data, attempt) {
+    var drawn = draw(data, attempt);
+    return {attempt: attempt, elapsed: 0, position: 0, phase: "q", drawn: drawn,
+            answers: freshAnswers(drawn.length)};
+  }
+
+  function encodeState(state) {
+    var head = [STATE_FORMAT, Math.min(state.attempt, MAX_ATTEMPT),
+                Math.min(Math.floor(state.elapsed), MAX_ELAPSED), state.position, state.phase].join(";");
+    var items = state.answers.map(function (answer) {
+      if (!answer.submitted && answer.hints === 0 && answer.selected.length === 0) {
+        return "";
+      }
+      return answer.hints + (answer.submitted ? "s" : "n") + encodeMask(answer.selected);
+    });
+    return head + ";" + items.join(",").replace(/,+$/, "");
+  }
+
+  /** The state written by encodeState, checked against the quiz; null when it does not fit. */
+  function decodeState(data, text) {
+    var parts = String(text || "").split(";");
+    if (parts.length !== 6 || parts[0] !== String(STATE_FORMAT) || !/^[qr]$/.test(parts[4])) {
+      return null;
+    }
+    var numbers = parts.slice(1, 4).map(function (p) { return /^\d+$/.test(p) ? parseInt(p, 10) : -1; });
+    if (numbers[0] < 1 || numbers[1] < 0 || numbers[2] < 0) {
+      return null;
+    }
+    var state = freshState(data, numbers[0]);
+    state.elapsed = numbers[1];
+    state.position = Math.min(numbers[2], state.drawn.length - 1);
+    state.phase = parts[4];
+    var items = parts[5] === "" ? [] : parts[5].split(",");
+    if (items.length > state.drawn.length) {
+      return null;
+    }
+    for (var n = 0; n < items.length; n++) {
+      if (items[n] === "") {
+        continue;
+      }
+      var match = /^(\d+)([sn])([0-9a-v]*)$/.exec(items[n]);
+      var item = data.items[state.drawn[n].item];
+      var selected = match ? decodeMask(match[3]) : [];
+      if (!match || selected.some(function (c) { return c >= item.choices.length; })) {
+        return null;
+      }
+      state.answers[n] = {hints: Math.min(parseInt(match[1], 10), item.hints.length),
+                          submitted: match[2] === "s", selected: selected};
+    }
+    return state;
+  }
+
+  // ---- SCORM data model formats ---------------------------------------------------------------
+
+  function pad(value, width) {
+    var text = String(value);
+    while (text.length < width) {
+      text = "0" + text;
+    }
+    return text;
+  }
+
+  /** SCORM 1.2 CMITimespan HHHH:MM:SS (session_time, latency). */
+  function timespan12(seconds) {
+    var whole = Math.max(0, Math.round(seconds));
+    var hours = Math.min(Math.floor(whole / 3600), 9999);
+    return pad(hours, 2) + ":" + pad(Math.floor(whole / 60) % 60, 2) + ":" + pad(whole % 60, 2);
+  }
+
+  /** SCORM 2004 timeinterval (ISO 8601 duration), in the form Moodle's check accepts. */
+  function duration2004(seconds) {
+    var whole = Math.max(0, Math.round(seconds));
+    return "PT" + Math.floor(whole / 3600) + "H" + (Math.floor(whole / 60) % 60) + "M" + (whole % 60) + "S";
+  }
+
+  /** SCORM 1.2 CMITime (time of day) for cmi.interactions.n.time. */
+  function time12(date) {
+    return pad(date.getHours(), 2) + ":" + pad(date.getMinutes(), 2) + ":" + pad(date.getSeconds(), 2);
+  }
+
+  /** SCORM 2004 time(second,10,0) without a zone designator, for cmi.interactions.n.timestamp. */
+  function timestamp2004(date) {
+    return pad(date.getFullYear(), 4) + "-" + pad(date.getMonth() + 1, 2) + "-" + pad(date.getDate(), 2) +
+      "T" + time12(date);
+  }
+
+  function decimal(value) {
+    return String(round7(value));
+  }
+
+  var EDITIONS = {
+    scorm12: {
+      api: "API",
+      methods: {initialize: "LMSInitialize", terminate: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
+                commit: "LMSCommit", error: "LMSGetLastError", errorString: "LMSGetErrorString",
+                diagnostic: "LMSGetDiagnostic"},
+      status: "cmi.core.lesson_status", raw: "cmi.core.score.raw", min: "cmi.core.score.min",
+      max: "cmi.core.score.max", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time",
+      location: "cmi.core.lesson_location",
+      response: "student_response", time: "time", wrong: "wrong", normalExit: "", separator: ",",
+      duration: timespan12, stamp: time12
+    },
+    scorm2004: {
+      api: "API_1484_11",
+      methods: {initialize: "Initialize", terminate: "Terminate", get: "GetValue", set: "SetValue",
+                commit: "Commit", error: "GetLastError", errorString: "GetErrorString",
+                diagnostic: "GetDiagnostic"},
+      status: "cmi.completion_status", raw: "cmi.score.raw", min: "cmi.score.min",
+      max: "cmi.score.max", exit: "cmi.exit", sessionTime: "cmi.session_time", location: "cmi.location",
+      response: "learner_response", time: "timestamp", wrong: "incorrect", normalExit: "normal",
+      separator: "[,]", duration: duration2004, stamp: timestamp2004
+    }
+  };
+
+  /** The interaction the LMS records for a submitted answer, as [element, value] pairs in the
+   *  order SCORM requires (id first, type before responses). */
+  function interaction(data, index, selected, latencySeconds, when) {
+    var edition = EDITIONS[data.edition];
+    var item = data.items[index];
+    var codes = function (indexes) {
+      return indexes.slice().sort(function (a, b) { return a - b; })
+        .map(function (n) { return item.choices[n].code; }).join(edition.separator);
+    };
+    var correct = [];
+    item.choices.forEach(function (choice, n) {
+      if (choice.correct) {
+        correct.push(n);
+      }
+    });
+    return [
+      ["id", item.id],
+      ["type", "choice"],
+      ["weighting", decimal(item.points)],
+      [edition.response, codes(unique(selected))],
+      ["correct_responses.0.pattern", codes(correct)],
+      ["result", isCorrect(item, selected) ? "correct" : edition.wrong],
+      ["latency", edition.duration(latencySeconds)],
+      [edition.time, edition.stamp(when)]
+    ];
+  }
+
+  // ---- the LMS ------------------------------------------------------------------------------
+
+  function findApi(start, name) {
+    var win = start;
+    for (var tries = 0; win && tries < 500; tries++) {
+      try {
+        if (win[name]) {
+          return win[name];
+        }
+      } catch (e) { /* another origin: keep climbing */ }
+      var parent = null;
+      try {
+        parent = win.parent;
+      } catch (e) { parent = null; }
+      if (!parent || parent === win) {
+        break;
+      }
+      win = parent;
+    }
+    return null;
+  }
+
+  /** The standard search: this window and its parents, then the opener and its parents. */
+  function discoverApi(win, name) {
+    var api = findApi(win, name);
+    if (!api) {
+      try {
+        if (win.opener && !win.opener.closed) {
+          api = findApi(win.opener, name);
+        }
+      } catch (e) { api = null; }
+    }
+    return api;
+  }
+
+  function Lms(api, edition, log) {
+    this.api = api;
+    this.edition = edition;
+    this.log = log;
+    this.initialized = false;
+    this.terminated = false;
+  }
+
+  /** Every call is checked: a non-zero GetLastError is logged with its string and diagnostic. */
+  Lms.prototype.call = function (method, args) {
+    var name = this.edition.methods[method];
+    var result = "";
+    try {
+      result = String(this.api[name].apply(this.api, args));
+    } catch (e) {
+      this.log("lmspack: " + name + " threw " + e);
+      return "";
+    }
+    var code = "0";
+    try {
+      code = String(this.api[this.edition.methods.error]());
+    } catch (e) {
+      this.log("lmspack: " + this.edition.methods.error + " threw " + e);
+    }
+    if (code !== "0" && code !== "") {
+      var text = "";
+      var diagnostic = "";
+      try {
+        text = String(this.api[this.edition.methods.errorString](code));
+        diagnostic = String(this.api[this.edition.methods.diagnostic](code));
+      } catch (e) { /* keep what we have */ }
+      this.log("lmspack: " + name + "(" + args.map(function (a) { return JSON.stringify(a); }).join(", ") +
+               ") failed with error " + code + " (" + text + "): " + diagnostic);
+    }
+    return result;
+  };
+
+  Lms.prototype.initialize = function () {
+    this.initialized = this.call("initialize", [""]) === "true";
+    return this.initialized;
+  };
+
+  Lms.prototype.get = function (element) {
+    return this.call("get", [element]);
+  };
+
+  Lms.prototype.set = function (element, value) {
+    return this.call("set", [element, String(value)]) === "true";
+  };
+
+  Lms.prototype.commit = function () {
+    return this.call("commit", [""]) === "true";
+  };
+
+  /** Session time, a last commit, then LMSFinish/Terminate: once, whatever calls it again. */
+  Lms.prototype.terminate = function (sessionSeconds) {
+    if (!this.initialized || this.terminated) {
+      return;
+    }
+    this.terminated = true;
+    this.set(this.edition.sessionTime, this.edition.duration(sessionSeconds));
+    this.commit();
+    this.call("terminate", [""]);
+  };
+
+  // ---- the page -----------------------------------------------------------------------------
+
+  /**
+   * The one place markup enters the page: a sanitised fragment from the quiz data, parsed inert
+   * in a <template>, filtered again against the build's allowlist, then moved into `target`.
+   * Links open in a new window so the quiz stays in its frame.
+   */
+  function insertFragment(doc, allow, target, html) {
+    var template = doc.createElement("template");
+    template.innerHTML = html;
+    var elements = template.content.querySelectorAll("*");
+    for (var i = 0; i < elements.length; i++) {
+      var element = elements[i];
+      var tag = element.localName;
+      if (allow.tags.indexOf(tag) < 0) {
+        element.parentNode.removeChild(element);
+        continue;
+      }
+      var allowed = allow.attributes[tag] || [];
+      for (var a = element.attributes.length - 1; a >= 0; a--) {
+        var attribute = element.attributes[a];
+        var keep = allowed.indexOf(attribute.name) >= 0;
+        if (keep && (attribute.name === "href" || attribute.name === "src")) {
+          keep = allow.schemes.some(function (scheme) {
+            return attribute.value.trim().toLowerCase().indexOf(scheme + ":") === 0;
+          });
+        }
+        if (!keep) {
+          element.removeAttribute(attribute.name);
+        }
+      }
+      if (tag === "a" && element.hasAttribute("href")) {
+        element.setAttribute("target", "_blank");
+        element.setAttribute("rel", "noopener noreferrer");
+      }
+    }
+    while (target.firstChild) {
+      target.removeChild(target.firstChild);
+    }
+    target.appendChild(template.content);
+  }
+
+  function boot(win) {
+    var doc = win.document;
+    var data = JSON.parse(doc.getElementById("quiz-data").textContent);
+    var edition = EDITIONS[data.edition];
+    var settings = data.settings;
+    var $ = function (id) { return doc.getElementById(id); };
+    var log = function (message) { win.console.log(message); };
+    var api = discoverApi(win, edition.api);
+    var lms = api ? new Lms(api, edition, log) : null;
+    if (lms && !lms.initialize()) {
+      log("lmspack: the LMS refused to initialise; running as a preview");
+      lms = null;
+    }
+    var sessionStart = Date.now();
+    var segmentStart = Date.now();
+    var itemStart = Date.now();
+    var timer = null;
+    var warned = false;
+
+    var state = null;
+    if (lms) {
+      // A new SCORM 2004 attempt (entry ab-initio) has no suspend_data: reading it is error 403.
+      if (data.edition === "scorm12" || lms.get("cmi.entry") !== "ab-initio") {
+        state = decodeState(data, lms.get("cmi.suspend_data"));
+      }
+      var status = lms.get(edition.status);
+      if (status === "" || status === "not attempted" || status === "unknown") {
+        lms.set(edition.status, "incomplete");
+      }
+    }
+    if (!state) {
+      state = freshState(data, 1);
+    }
+
+    function text(element, value) {
+      element.textContent = value;
+    }
+
+    function element(tag, className, content) {
+      var node = doc.createElement(tag);
+      if (className) {
+        node.className = className;
+      }
+      if (content !== undefined) {
+        node.textContent = content;
+      }
+      return node;
+    }
+
+    function fragment(tag, className, html) {
+      var node = element(tag, className);
+      insertFragment(doc, data.allow, node, html);
+      return node;
+    }
+
+    function points(value) {
+      var shown = String(parseFloat(value.toFixed(2)));
+      return shown + (value === 1 ? " point" : " points");
+    }
+
+    function elapsed() {
+      return state.phase === "q" ? state.elapsed + (Date.now() - segmentStart) / 1000 : state.elapsed;
+    }
+
+    function announce(message) {
+      text($("announcer"), message);
+    }
+
+    /** Keep the resume state in the LMS; commit when asked (after each answer). */
+    function save(commit) {
+      state.elapsed = elapsed();
+      segmentStart = Date.now();
+      if (!lms || lms.terminated) {
+        return;
+      }
+      var encoded = encodeState(state);
+      if (encoded.length > settings.suspendDataLimit) {
+        log("lmspack: resume state of " + encoded.length + " characters exceeds cmi.suspend_data's " +
+            settings.suspendDataLimit + "; it is not saved");
+      } else {
+        lms.set("cmi.suspend_data", encoded);
+      }
+      lms.set(edition.location, String(state.position + 1));
+      if (state.phase === "q") {
+        lms.set(edition.exit, "suspend");
+      }
+      if (data.edition === "scorm2004") {
+        var done = state.answers.filter(function (a) { return a.submitted; }).length;
+        lms.set("cmi.progress_measure", state.phase === "r" ? "1" : decimal(done / state.drawn.length));
+      }
+      if (commit) {
+        lms.commit();
+      }
+    }
+
+    // -- one question --
+
+    function currentItem() {
+      return data.items[state.drawn[state.position].item];
+    }
+
+    function selectedIndexes() {
+      var inputs = $("choices").querySelectorAll("input");
+      var selected = [];
+      for (var i = 0; i < inputs.length; i++) {
+        if (inputs[i].checked) {
+          selected.push(parseInt(inputs[i].value, 10));
+        }
+      }
+      return selected;
+    }
+
+    function showHints(item, answer) {
+      var list = $("hint-list");
+      while (list.firstChild) {
+        list.removeChild(list.firstChild);
+      }
+      for (var h = 0; h < answer.hints; h++) {
+        var entry = element("li", "hint");
+        entry.appendChild(fragment("div", "hint-text", item.hints[h]));
+        list.appendChild(entry);
+      }
+      var button = $("hint-button");
+      var more = answer.hints < item.hints.length && !answer.submitted;
+      button.hidden = !more;
+      $("hints").hidden = item.hints.length === 0;
+      if (more) {
+        text(button, "Show a hint (" + (answer.hints + 1) + " of " + item.hints.length + ")");
+      }
+    }
+
+    function verdict(item, answer) {
+      var got = scoreItem(item, answer.selected);
+      if (isCorrect(item, answer.selected)) {
+        return {className: "correct", text: "Correct. You earned " + points(got) + "."};
+      }
+      if (got > 0) {
+        return {className: "partial", text: "Partly correct. You earned " + points(got) + " of " +
+                points(item.points) + "."};
+      }
+      return {className: "incorrect", text: "Not correct. You earned 0 of " + points(item.points) + "."};
+    }
+
+    /** Feedback for the chosen choices and the explanation, into `target`. */
+    function feedbackBlock(item, answer, target, headingLevel) {
+      var result = verdict(item, answer);
+      target.appendChild(element("p", "verdict " + result.className, result.text));
+      var chosen = answer.selected.slice().sort(function (a, b) { return a - b; });
+      if (chosen.length) {
+        var list = element("ul", "chosen-feedback");
+        chosen.forEach(function (n) {
+          var choice = item.choices[n];
+          var entry = element("li", choice.correct ? "right" : "wrong");
+          entry.appendChild(element("span", "choice-mark", choice.correct ? "Your choice (right): " :
+                                                                             "Your choice (wrong): "));
+          entry.appendChild(fragment("span", "choice-text", choice.html));
+          if (choice.feedback) {
+            entry.appendChild(fragment("span", "choice-feedback", choice.feedback));
+          }
+          list.appendChild(entry);
+        });
+        target.appendChild(list);
+      }
+      if (item.explanation) {
+        target.appendChild(element(headingLevel, "explanation-heading", "Explanation"));
+        target.appendChild(fragment("div", "explanation", item.explanation));
+      }
+    }
+
+    function showSubmitted(item, answer) {
+      var inputs = $("choices").querySelectorAll("input");
+      for (var i = 0; i < inputs.length; i++) {
+        inputs[i].disabled = true;
+      }
+      $("submit-button").hidden = true;
+      var next = $("next-button");
+      next.hidden = false;
+      text(next, state.position + 1 < state.drawn.length ? "Next question" : "See your result");
+      var box = $("feedback");
+      while (box.firstChild) {
+        box.removeChild(box.firstChild);
+      }
+      box.className = "feedback";
+      if (settings.feedback === "immediately") {
+        feedbackBlock(item, answer, box, "h3");
+        box.className = "feedback shown";
+        var marks = $("choices").querySelectorAll(".choice");
+        for (var m = 0; m < marks.length; m++) {
+          var chosen = answer.selected.indexOf(parseInt(marks[m].getAttribute("data-choice"), 10)) >= 0;
+          marks[m].className = "choice" + (chosen ? " chosen" : "");
+        }
+      } else {
+        box.appendChild(element("p", "verdict saved", settings.feedback === "after_submit" ?
+          "Answer saved. You will see the feedback with your result." : "Answer saved."));
+        box.className = "feedback shown";
+      }
+      showHints(item, answer);
+    }
+
+    function showQuestion() {
+      var entry = state.drawn[state.position];
+      var item = data.items[entry.item];
+      var answer = state.answers[state.position];
+      $("results").hidden = true;
+      $("question").hidden = false;
+      text($("question-heading"), "Question " + (state.position + 1) + " of " + state.drawn.length);
+      text($("legend"), item.title);
+      text($("item-points"), points(item.points) + (item.multiple ? " · select all that apply" :
+                                                                    " · select one answer"));
+      insertFragment(doc, data.allow, $("prompt"), item.prompt);
+      var choices = $("choices");
+      while (choices.firstChild) {
+        choices.removeChild(choices.firstChild);
+      }
+      entry.choices.forEach(function (n, shown) {
+        var choice = item.choices[n];
+        var row = element("div", "choice");
+        row.setAttribute("data-choice", String(n));
+        var input = element("input");
+        input.type = item.multiple ? "checkbox" : "radio";
+        input.name = "choice";
+        input.id = "choice-" + shown;
+        input.value = String(n);
+        input.checked = answer.selected.indexOf(n) >= 0;
+        var label = fragment("label", "choice-label", choice.html);
+        label.setAttribute("for", input.id);
+        row.appendChild(input);
+        row.appendChild(label);
+        choices.appendChild(row);
+      });
+      var box = $("feedback");
+      while (box.firstChild) {
+        box.removeChild(box.firstChild);
+      }
+      box.className = "feedback";
+      $("submit-button").hidden = false;
+      $("next-button").hidden = true;
+      showHints(item, answer);
+      if (answer.submitted) {
+        showSubmitted(item, answer);
+      }
+      itemStart = Date.now();
+      $("question-heading").focus();
+    }
+
+    function submit(event) {
+      event.preventDefault();
+      var item = currentItem();
+      var answer = state.answers[state.position];
+      if (answer.submitted) {
+        return;
+      }
+      var selected = selectedIndexes();
+      if (!selected.length) {
+        var box = $("feedback");
+        while (box.firstChild) {
+          box.removeChild(box.firstChild);
+        }
+        box.appendChild(element("p", "verdict incorrect", item.multiple ? "Choose at least one answer first." :
+                                                                           "Choose an answer first."));
+        box.className = "feedback shown";
+        return;
+      }
+      answer.selected = selected;
+      answer.submitted = true;
+      if (lms && !lms.terminated) {
+        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+        interaction(data, state.drawn[state.position].item, selected, (Date.now() - itemStart) / 1000,
+                    new Date()).forEach(function (pair) {
+          lms.set("cmi.interactions." + n + "." + pair[0], pair[1]);
+        });
+      }
+      save(true);
+      showSubmitted(item, answer);
+      $("feedback").focus();
+    }
+
+    function next() {
+      if (state.position + 1 < state.drawn.length) {
+        state.position += 1;
+        save(false);
+        showQuestion();
+      } else {
+        finish();
+      }
+    }
+
+    function revealHint() {
+      var item = currentItem();
+      var answer = state.answers[state.position];
+      if (answer.hints < item.hints.length) {
+        answer.hints += 1;
+        answer.selected = selectedIndexes();
+        save(false);
+        showHints(item, answer);
+        var shown = $("hint-list").lastChild;
+        if (shown) {
+          shown.setAttribute("tabindex", "-1");
+          shown.focus();
+        }
+      }
+    }
+
+    // -- the result --
+
+    function canRetry(result) {
+      return !result.passed && (settings.attempts === null || state.attempt < settings.attempts) &&
+        state.attempt < MAX_ATTEMPT;
+    }
+
+    function finish() {
+      state.elapsed = elapsed();
+      state.phase = "r";
+      stopTimer();
+      var result = summarize(data, state.drawn, state.answers);
+      var retry = canRetry(result);
+      if (lms && !lms.terminated) {
+        lms.set(edition.min, "0");
+        lms.set(edition.max, "100");
+        lms.set(edition.raw, decimal(result.raw));
+        if (data.edition === "scorm12") {
+          lms.set(edition.status, result.passed ? "passed" : "failed");
+        } else {
+          lms.set("cmi.score.scaled", decimal(result.raw / 100));
+          lms.set(edition.status, "completed");
+          lms.set("cmi.success_status", result.passed ? "passed" : "failed");
+        }
+        lms.set(edition.exit, retry ? "suspend" : edition.normalExit);
+        save(true);
+        if (!retry) {
+          lms.terminate((Date.now() - sessionStart) / 1000);
+        }
+      }
+      showResults();
+    }
+
+    function showResults() {
+      var result = summarize(data, state.drawn, state.answers);
+      $("question").hidden = true;
+      $("results").hidden = false;
+      $("timer").hidden = true;
+      text($("score-line"), "You scored " + parseFloat(result.raw.toFixed(2)) + " % (" +
+           parseFloat(result.score.toFixed(2)) + " of " + points(result.max) + ").");
+      var verdictLine = $("verdict");
+      text(verdictLine, result.passed ? "You passed." :
+           "You did not pass. The pass mark is " + settings.passMark + " %.");
+      verdictLine.className = "verdict " + (result.passed ? "correct" : "incorrect");
+      var attemptText = "Attempt " + state.attempt + (settings.attempts ? " of " + settings.attempts : "") + ".";
+      var retry = canRetry(result);
+      if (!result.passed && !retry) {
+        attemptText += " No attempts left.";
+      }
+      text($("attempt-line"), attemptText + (lms ? "" : " This preview does not record results."));
+      var button = $("retry-button");
+      button.hidden = !retry;
+      if (retry && settings.attempts) {
+        var left = settings.attempts - state.attempt;
+        text(button, "Try again (" + left + (left === 1 ? " attempt" : " attempts") + " left)");
+      } else {
+        text(button, "Try again");
+      }
+      var review = $("review");
+      while (review.firstChild) {
+        review.removeChild(review.firstChild);
+      }
+      if (settings.feedback !== "never") {
+        review.appendChild(element("h3", "", "Review"));
+        state.drawn.forEach(function (entry, n) {
+          var item = data.items[entry.item];
+          var answer = state.answers[n];
+          var section = element("section", "review-item");
+          section.appendChild(element("h4", "", "Question " + (n + 1) + ": " + item.title));
+          section.appendChild(fragment("div", "prompt", item.prompt));
+          if (answer.submitted) {
+            feedbackBlock(item, answer, section, "h5");
+          } else {
+            section.appendChild(element("p", "verdict incorrect", "Not answered. 0 of " + points(item.points) + "."));
+          }
+          review.appendChild(section);
+        });
+      }
+      $("results").focus();
+    }
+
+    function retryQuiz() {
+      state = freshState(data, state.attempt + 1);
+      segmentStart = Date.now();
+      if (lms && !lms.terminated) {
+        lms.set(edition.exit, "suspend");
+      }
+      save(true);
+      startTimer();
+      showQuestion();
+    }
+
+    // -- time limit --
+
+    function clock(seconds) {
+      var whole = Math.max(0, Math.ceil(seconds));
+      return Math.floor(whole / 60) + ":" + pad(whole % 60, 2);
+    }
+
+    function tick() {
+      var left = settings.timeLimit - elapsed();
+      text($("timer-value"), clock(left));
+      if (left <= 60 && !warned) {
+        warned = true;
+        announce("One minute left.");
+      }
+      if (left <= 0) {
+        announce("Time is up. Your answers so far are scored.");
+        finish();
+      }
+    }
+
+    function startTimer() {
+      stopTimer();
+      if (!settings.timeLimit || state.phase !== "q") {
+        return;
+      }
+      warned = false;
+      $("timer").hidden = false;
+      tick();
+      if (state.phase === "q") {
+        timer = win.setInterval(tick, 1000);
+      }
+    }
+
+    function stopTimer() {
+      if (timer !== null) {
+        win.clearInterval(timer);
+        timer = null;
+      }
+    }
+
+    // -- leaving --
+
+    function leave() {
+      if (!lms || lms.terminated) {
+        return;
+      }
+      if (state.phase === "q") {
+        lms.set(edition.exit, "suspend");
+      }
+      save(false);
+      lms.terminate((Date.now() - sessionStart) / 1000);
+    }
+
+    if (!lms) {
+      var notice = $("notice");
+      text(notice, "Preview: no learning management system was found, so your answers and result are " +
+                   "not recorded.");
+      notice.hidden = false;
+    }
+    $("question").addEventListener("submit", submit);
+    $("next-button").addEventListener("click", next);
+    $("hint-button").addEventListener("click", revealHint);
+    $("retry-button").addEventListener("click", retryQuiz);
+    win.addEventListener("pagehide", leave);
+    win.addEventListener("unload", leave);
+    if (state.phase === "r") {
+      showResults();
+    } else {
+      if (settings.timeLimit && elapsed() >= settings.timeLimit) {
+        finish();
+      } else {
+        startTimer();
+        showQuestion();
+      }
+    }
+  }
+
+  return {
+    prng: prng,
+    draw: draw,
+    scoreItem: scoreItem,
+    isCorrect: isCorrect,
+    summarize: summarize,
+    freshState: freshState,
+    encodeState: encodeState,
+    decodeState: decodeState,
+    interaction: interaction,
+    timespan12: timespan12,
+    duration2004: duration2004,
+    boot: boot
+  };
+}));

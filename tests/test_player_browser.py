@@ -1,0 +1,378 @@
+"""The SCORM player in real headless Chromium, with scorm-again as the LMS run-time.
+
+Each package is unzipped and served on 127.0.0.1 beside a host page (tests/browser/host.html) in
+which scorm-again provides window.API / window.API_1484_11 and the SCO runs in an iframe, as in
+Moodle. Commits go to the same server, so what the LMS received is what the tests assert.
+
+Runs in CI (CI=true): a missing browser, Playwright or scorm-again is then a failure, not a skip.
+Screenshots for the README: LMSPACK_UPDATE_SCREENSHOTS=1 pytest tests/test_player_browser.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+
+from builder import markup, scoring
+from builder.formats.scorm import build_scorm12, build_scorm2004
+from builder.model import Quiz, Settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER_DIR = Path(__file__).resolve().parent / "browser"
+SCORM_AGAIN = BROWSER_DIR / "node_modules" / "scorm-again" / "dist"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+UPDATE_SCREENSHOTS = os.environ.get("LMSPACK_UPDATE_SCREENSHOTS") == "1"
+BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
+
+
+def _require(condition: bool, reason: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, where .ci/run installs it."""
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
+    pytest.skip(reason)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, and POST /commit recording what scorm-again sends (the LMS's store)."""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        self.server.commits.append(json.loads(body or b"null"))  # type: ignore[attr-defined]
+        reply = b'{"result": true, "errorCode": 0}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(reply)))
+        self.end_headers()
+        self.wfile.write(reply)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@dataclasses.dataclass
+class Site:
+    root: Path
+    url: str
+    server: http.server.ThreadingHTTPServer
+
+    def add_package(self, name: str, data: bytes) -> str:
+        """Unzip a package under the site; returns its launch URL path."""
+        target = self.root / name
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+            archive.extractall(target)
+        return f"{name}/index.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    _require(SCORM_AGAIN.is_dir(), f"scorm-again is not installed in {BROWSER_DIR} (run npm ci there)")
+    root = tmp_path_factory.mktemp("site")
+    (root / "lms").mkdir()
+    for name in ("scorm12.min.js", "scorm2004.min.js"):
+        shutil.copy(SCORM_AGAIN / name, root / "lms" / name)
+    for name in ("host.html", "host.js"):
+        shutil.copy(BROWSER_DIR / name, root / name)
+    handler = functools.partial(_Handler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.commits = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Site(root, f"http://127.0.0.1:{server.server_address[1]}", server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    _require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require(False, "the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280):
+    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    setup = {"edition": edition, "launch": launch, "cmi": cmi}
+    page.add_init_script(f"window.LMS_SETUP = {json.dumps(setup)};")
+    page.goto(f"{site.url}/host.html")
+    frame = page.frame_locator("#sco")
+    frame.locator("#question-heading").wait_for()
+    return page, frame, console
+
+
+def lms_start_data(edition: str, quiz: Quiz) -> dict:
+    """What the LMS gives a new learner: ids, and the pass mark it read from the manifest."""
+    if edition == "scorm12":
+        return {"core": {"student_id": "learner-1", "student_name": "Learner, Test", "entry": "ab-initio"},
+                "student_data": {"mastery_score": scoring.format_number(quiz.settings.pass_mark)}}
+    return {"learner_id": "learner-1", "learner_name": "Learner, Test", "entry": "ab-initio",
+            "scaled_passing_score": scoring.format_number(quiz.settings.pass_mark / 100)}
+
+
+def resume_data(edition: str, stored: dict) -> dict:
+    """The stored CMI data an LMS loads for the next session of a suspended attempt."""
+    cmi = json.loads(json.dumps(stored["cmi"]))
+    if edition == "scorm12":
+        cmi["core"]["entry"] = "resume"
+        for key in ("exit", "session_time"):
+            cmi["core"].pop(key, None)
+    else:
+        cmi["entry"] = "resume"
+        for key in ("exit", "session_time"):
+            cmi.pop(key, None)
+    return cmi
+
+
+def item_by_title(quiz: Quiz, title: str):
+    return next(item for item in quiz.items if item.title == title)
+
+
+def answer(frame, quiz: Quiz, right: bool, hint: bool = False) -> str:
+    """Answer the question on screen: the correct choices, or one wrong choice. Returns its id."""
+    title = frame.locator("#legend").inner_text()
+    item = item_by_title(quiz, title)
+    if hint:
+        frame.locator("#hint-button").click()
+        expected = markup.plain_text(item.hints[0])
+        assert frame.locator("#hint-list li").first.inner_text().strip() == expected
+    choices = item.correct_choices if right else [c for c in item.choices if not c.correct][:1]
+    for choice in choices:
+        frame.get_by_label(markup.plain_text(choice.text), exact=True).check()
+    frame.locator("#submit-button").click()
+    frame.locator("#next-button").wait_for()
+    return item.id
+
+
+def finish_attempt(frame, quiz: Quiz, right: bool, hint_on_first: bool = False) -> list[str]:
+    answered = []
+    for n in range(len(quiz.items)):
+        answered.append(answer(frame, quiz, right, hint=hint_on_first and n == 0))
+        frame.locator("#next-button").click()
+    frame.locator("#results").wait_for()
+    return answered
+
+
+def cmi_of(page) -> dict:
+    return page.evaluate("window.LMS_CMI()")["cmi"]
+
+
+def calls_of(page) -> list[str]:
+    return page.evaluate("window.LMS_CALLS")
+
+
+def interactions(edition: str, cmi: dict) -> list[dict]:
+    listed = cmi["interactions"]
+    if isinstance(listed, dict):
+        listed = [listed[k] for k in sorted(listed, key=int) if k.isdigit()]
+    return listed
+
+
+def core(edition: str, cmi: dict) -> dict:
+    """score, status, exit and friends under one set of names for both editions."""
+    if edition == "scorm12":
+        c = cmi["core"]
+        return {"raw": c["score"]["raw"], "min": c["score"]["min"], "max": c["score"]["max"],
+                "status": c["lesson_status"], "location": c["lesson_location"]}
+    return {"raw": cmi["score"]["raw"], "min": cmi["score"]["min"], "max": cmi["score"]["max"],
+            "scaled": cmi["score"]["scaled"], "status": cmi["completion_status"],
+            "success": cmi["success_status"], "location": cmi["location"]}
+
+
+def correct_pattern(edition: str, item) -> str:
+    codes = [str(n) for n, c in enumerate(item.choices) if c.correct]
+    if edition == "scorm12":
+        return ",".join("abcdefghijklmnopqrstuvwxyz"[int(n)] for n in codes)
+    return "[,]".join(item.choices[int(n)].identifier.replace("-", "_") for n in codes)
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handoff):
+    launch = site.add_package(f"{edition}-a", BUILDERS[edition](warm_handoff).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, warm_handoff))
+
+    first = finish_attempt(frame, warm_handoff, right=False)
+    assert "You did not pass" in frame.locator("#verdict").inner_text()
+    # after_submit: the review shows each chosen choice's feedback and the explanation
+    review = frame.locator("#review").inner_text()
+    wrong_one = [c for c in warm_handoff.items[0].choices if not c.correct][0]
+    assert markup.plain_text(wrong_one.feedback) in review
+    assert "Explanation" in review
+    failed = core(edition, cmi_of(page))
+    assert failed["raw"] in ("0", 0) and failed["min"] in ("0", 0) and failed["max"] in ("100", 100)
+    if edition == "scorm12":
+        assert failed["status"] == "failed"
+    else:
+        assert (failed["status"], failed["success"]) == ("completed", "failed")
+    assert calls_of(page).count("LMSFinish" if edition == "scorm12" else "Terminate") == 0
+
+    frame.locator("#retry-button").click()
+    second = finish_attempt(frame, warm_handoff, right=True, hint_on_first=True)
+    assert frame.locator("#verdict").inner_text() == "You passed."
+    page.wait_for_function("window.LMS_CALLS.indexOf('%s') >= 0" % ("LMSFinish" if edition == "scorm12"
+                                                                       else "Terminate"))
+    cmi = cmi_of(page)
+    done = core(edition, cmi)
+    assert float(done["raw"]) == 100 and done["location"] == "3"
+    if edition == "scorm12":
+        assert done["status"] == "passed"
+    else:
+        assert (done["status"], done["success"], float(done["scaled"])) == ("completed", "passed", 1.0)
+
+    records = interactions(edition, cmi)
+    assert [r["id"] for r in records] == first + second
+    wrong, right = ("wrong", "correct") if edition == "scorm12" else ("incorrect", "correct")
+    assert [r["result"] for r in records] == [wrong] * 3 + [right] * 3
+    by_id = {item.id: item for item in warm_handoff.items}
+    response = "student_response" if edition == "scorm12" else "learner_response"
+    for record in records:
+        item = by_id[record["id"]]
+        assert record["type"] == "choice"
+        patterns = record["correct_responses"]
+        patterns = patterns if isinstance(patterns, list) else [patterns[k] for k in sorted(patterns)
+                                                                  if k.isdigit()]
+        assert patterns[0]["pattern"] == correct_pattern(edition, item)
+        if record["result"] == "correct":
+            assert record[response] == correct_pattern(edition, item)
+        stamp = record["time"] if edition == "scorm12" else record["timestamp"]
+        assert stamp and record["latency"]
+
+    calls = calls_of(page)
+    initialize, finish, commit = (("LMSInitialize", "LMSFinish", "LMSCommit") if edition == "scorm12"
+                                  else ("Initialize", "Terminate", "Commit"))
+    assert calls.count(initialize) == 1 and calls.count(finish) == 1
+    assert calls.count(commit) >= 6  # after each of the six answers
+    # Leaving after the finish does not terminate a second time.
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_timeout(100)
+    assert calls_of(page).count(finish) == 1
+    # The final commit carried the passing result to the LMS store.
+    final = page.evaluate("window.LMS_COMMITS")[-1]
+    final_cmi = final["runtimeData"]["cmi"] if "runtimeData" in final else final["cmi"]
+    assert float(core(edition, final_cmi)["raw"]) == 100
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_leave_mid_quiz_and_resume(edition, site, browser, warm_handoff):
+    launch = site.add_package(f"{edition}-b", BUILDERS[edition](warm_handoff).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, warm_handoff))
+    answer(frame, warm_handoff, right=True)
+    frame.locator("#next-button").click()
+    second_title = frame.locator("#legend").inner_text()
+    frame.locator("#hint-button").click()
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    cmi = stored["cmi"]
+    exit_value = cmi["core"]["exit"] if edition == "scorm12" else cmi["exit"]
+    assert exit_value == "suspend"
+    assert cmi["suspend_data"].startswith("1;1;") and ";1;q;" in cmi["suspend_data"]
+    assert core(edition, cmi)["status"] == "incomplete"
+    assert core(edition, cmi)["raw"] in ("", None)
+    assert len(interactions(edition, cmi)) == 1
+    session = cmi["core"]["session_time"] if edition == "scorm12" else cmi["session_time"]
+    assert session.startswith("00:") if edition == "scorm12" else session.startswith("PT")
+    assert calls_of(page).count(finish) == 1
+    page.close()
+
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    assert frame.locator("#question-heading").text_content() == "Question 2 of 3"
+    assert frame.locator("#legend").inner_text() == second_title
+    assert frame.locator("#hint-list li").count() == 1  # the hint shown before leaving
+    for n in range(2):
+        answer(frame, warm_handoff, right=True)
+        frame.locator("#next-button").click()
+    frame.locator("#results").wait_for()
+    assert frame.locator("#verdict").inner_text() == "You passed."
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    cmi = cmi_of(page)
+    assert float(core(edition, cmi)["raw"]) == 100
+    assert len(interactions(edition, cmi)) == 3
+    assert cmi["suspend_data"].startswith("1;1;") and ";r;" in cmi["suspend_data"]
+    page.close()
+
+
+def hostile_quiz(quiz: Quiz, prompt: Markup) -> Quiz:
+    item = dataclasses.replace(quiz.items[0], prompt=prompt)
+    settings = dataclasses.replace(quiz.settings, feedback="immediately", shuffle_choices=False)
+    return dataclasses.replace(quiz, items=(item,), settings=settings)
+
+
+HOSTILE = ('Pick one. <script>window.pwned = "script"</script>'
+           '<img src="x" onerror="window.pwned = \'onerror\'">'
+           '<a href="javascript:window.pwned = \'link\'">click me</a>'
+           '<a href=" JaVaScRiPt:window.pwned = \'link2\'">or me</a>')
+
+
+@pytest.mark.parametrize("source", ["sanitised", "raw"])
+def test_hostile_item_runs_no_script(source, site, browser, warm_handoff):
+    """Through the sanitiser (as the loader does), and raw (the player's own allowlist and the
+    page's Content-Security-Policy are the second and third lines)."""
+    if source == "sanitised":
+        prompt, _ = markup.block(HOSTILE)
+    else:
+        prompt = Markup(f"<p>{HOSTILE}</p>")
+    quiz = hostile_quiz(warm_handoff, prompt)
+    launch = site.add_package(f"hostile-{source}", build_scorm12(quiz).data)
+    page = browser.new_page()
+    page.goto(f"{site.url}/{launch}")
+    page.locator("#question-heading").wait_for()
+    assert "Preview" in page.locator("#notice").inner_text()
+    for link in page.locator("#prompt a").all():
+        link.click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#prompt script").count() == 0
+    assert page.evaluate("document.querySelectorAll('#prompt [onerror], #prompt [href^=\"javascript\" i]')"
+                         ".length") == 0
+    assert "Pick one." in page.locator("#prompt").inner_text()
+    page.close()
+
+
+def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
+    """No LMS: the page says results are not recorded. At 390 px nothing scrolls sideways.
+    With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/ for the README."""
+    launch = site.add_package("preview", build_scorm2004(warm_handoff).data)
+    out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
+    for name, width in (("desktop", 1280), ("phone", 390)):
+        page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
+        page.goto(f"{site.url}/{launch}")
+        page.locator("#question-heading").wait_for()
+        assert "not recorded" in page.locator("#notice").inner_text()
+        page.locator("#hint-button").click()
+        item = item_by_title(warm_handoff, page.locator("#legend").inner_text())
+        page.get_by_label(markup.plain_text(item.correct_choices[0].text), exact=True).check()
+        page.locator("#hint-button").focus()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(out / f"player-{name}.png"), full_page=True)
+        page.close()
