@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import __version__
 from builder.errors import InputError, Problem, UsageError
-from builder.formats import FormatWarning, Output, builder_for
+from builder.formats import FormatWarning, Output, builder_for, format_warning
 from builder.loading import QUIZ_FILE, display_path, for_cohort, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import build_time
@@ -49,7 +49,7 @@ class Package:
             "size": len(self.output.data),
             "sha256": self.sha256,
             "items": len(self.quiz.items),
-            "warnings": [w.format_line(self.quiz) for w in self.output.warnings],
+            "warnings": grouped_warnings([self]),
         }
 
 
@@ -60,18 +60,23 @@ class BuildResult:
 
     @property
     def warnings(self) -> list[str]:
-        """Every warning once per build, in package order."""
-        lines: list[str] = []
-        for package in self.packages:
-            for warning in package.output.warnings:
-                line = warning.format_line(package.quiz)
-                if line not in lines:
-                    lines.append(line)
-        return lines
+        """Each kind of warning once per build, naming every item it concerns, in package order."""
+        return grouped_warnings(self.packages)
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
                 "packages": [p.report(self.out_dir) for p in self.packages], "warnings": self.warnings}
+
+
+def grouped_warnings(packages: Iterable[Package]) -> list[str]:
+    groups: dict[tuple[str, str, str], tuple[Quiz, list[str]]] = {}
+    for package in packages:
+        for warning in package.output.warnings:
+            _, item_ids = groups.setdefault((package.quiz.package_id, warning.format, warning.message),
+                                            (package.quiz, []))
+            if warning.item_id and warning.item_id not in item_ids:
+                item_ids.append(warning.item_id)
+    return [format_warning(fmt, quiz, message, item_ids) for (_, fmt, message), (quiz, item_ids) in groups.items()]
 
 
 def select_variants(quizzes: Sequence[Quiz], cohorts: Sequence[str]) -> list[Quiz]:

@@ -33,5 +33,5 @@ def zip_bytes(members: Iterable[tuple[str, bytes]], timestamp: int | None = None
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is read as such everywhere
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=9)
+            archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()

@@ -199,9 +199,9 @@ def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, feedback="after_submit"))
     assert [(w.item_id, w.message) for w in build(after_submit).warnings] == [
-        ("warm-handoff-definition", "Canvas Classic Quizzes have no hints; 2 hint(s) left out"),
-        ("warm-handoff-email-summary", "Canvas Classic Quizzes have no hints; 1 hint(s) left out"),
-        ("warm-handoff-benefits", "Canvas Classic Quizzes have no hints; 1 hint(s) left out"),
+        ("warm-handoff-definition", "Canvas Classic Quizzes have no hints; the hints are left out"),
+        ("warm-handoff-email-summary", "Canvas Classic Quizzes have no hints; the hints are left out"),
+        ("warm-handoff-benefits", "Canvas Classic Quizzes have no hints; the hints are left out"),
         (None, "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
     ]
     benefits = dataclasses.replace(warm_handoff.items[2], hints=(), wrong_choice_penalty=False)

@@ -136,3 +136,14 @@ def test_exit_code_3_when_a_produced_file_is_invalid(project, monkeypatch):
 def test_json_output_has_no_progress_or_chatter(project):
     result = run("build", "--format", "qti21", "--json")
     json.loads(result.stdout)  # stdout is exactly one JSON document
+
+
+def test_a_lost_feature_is_one_warning_naming_its_items(project):
+    for name in ITEMS:
+        path = project / "items/demo" / name
+        path.write_text(path.read_text() + "hints:\n  - Think.\n")
+    result = run("build", "--format", "canvas", "--quiet")
+    assert result.exit_code == 0, result.output
+    hint_lines = [line for line in result.stderr.splitlines() if "hints" in line]
+    assert hint_lines == ["warning: canvas: demo, items q1, q2, q3: Canvas Classic Quizzes have no hints; "
+                          "the hints are left out"]

@@ -21,10 +21,17 @@ class FormatWarning:
     item_id: str | None = None
 
     def format_line(self, quiz: Quiz) -> str:
-        where = f"{quiz.package_id}"
-        if self.item_id:
-            where += f", item {self.item_id}"
-        return f"warning: {self.format}: {where}: {self.message}"
+        return format_warning(self.format, quiz, self.message, [self.item_id] if self.item_id else [])
+
+
+def format_warning(format_name: str, quiz: Quiz, message: str, item_ids: list[str], shown: int = 5) -> str:
+    """``warning: canvas: quiz, items a, b and 3 more: message``: one line for one kind of loss."""
+    where = quiz.package_id
+    if item_ids:
+        listed = ", ".join(item_ids[:shown])
+        more = f" and {len(item_ids) - shown} more" if len(item_ids) > shown else ""
+        where += f", item{'s' if len(item_ids) > 1 else ''} {listed}{more}"
+    return f"warning: {format_name}: {where}: {message}"
 
 
 @dataclass(frozen=True)

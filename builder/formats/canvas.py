@@ -91,8 +91,8 @@ def _answers(item: Item, ids: dict[str, int]) -> list[dict[str, object]]:
 def item_context(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
     """The template context of one <item>: everything Canvas's exporter writes for the same question."""
     if item.hints:
-        warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no hints; "
-                                              f"{len(item.hints)} hint(s) left out", item.id))
+        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes have no hints; the hints are left out",
+                                      item.id))
     if item.type == "multiple_response" and not item.wrong_choice_penalty:
         warnings.append(FormatWarning(FORMAT, "Canvas scores multiple-answer questions with a deduction "
                                               "for each wrong choice; wrong_choice_penalty: false "

@@ -110,8 +110,8 @@ def _truefalse(item: Item, warnings: list[FormatWarning]) -> dict[str, object]:
     own localised 'True'/'False' labels and keeps no hints."""
     true_choice, false_choice = truefalse_choices(item)
     if item.hints:
-        warnings.append(FormatWarning(FORMAT, f"Moodle true/false questions have no hints; "
-                                              f"{len(item.hints)} hint(s) left out", item.id))
+        warnings.append(FormatWarning(FORMAT, "Moodle true/false questions have no hints; the hints are left out",
+                                      item.id))
     if [markup.plain_text(c.text).lower() for c in (true_choice, false_choice)] != list(TRUE_WORDS):
         warnings.append(FormatWarning(FORMAT, "Moodle shows its own 'True'/'False' labels instead of the "
                                               "choice texts", item.id))
