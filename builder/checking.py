@@ -63,7 +63,8 @@ QTI21_TYPES = {"imsqti_item_xmlv2p1": "assessmentItem", "imsqti_test_xmlv2p1": "
 SCORM2004_VERSIONS = {"2004 4th Edition", "2004 3rd Edition", "CAM 1.3"}
 PREFIXES = {
     IMSCP: "imscp", SCORM12_CP: "imscp", ADLCP12: "adlcp", ADLCP13: "adlcp",
-    "http://www.imsglobal.org/xsd/imsmd_v1p2": "imsmd", "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1": "imsmd",
+    "http://www.imsglobal.org/xsd/imsmd_v1p2": "imsmd",
+    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1": "imsmd",
     "http://ltsc.ieee.org/xsd/LOM": "lom", "http://www.imsglobal.org/xsd/imsss": "imsss",
     "http://www.adlnet.org/xsd/adlseq_v1p3": "adlseq", "http://www.adlnet.org/xsd/adlnav_v1p3": "adlnav",
     QTI21: "qti", QTI12: "qti", "http://www.imsglobal.org/xsd/imsqti_metadata_v2p1": "qtimd",
@@ -80,6 +81,9 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 PLUGINFILE = re.compile(r"@@PLUGINFILE@@/([^\"'<>\s?#]+)")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
+Report = Callable[[int, str, str, str], None]
+"""report(line, level, code, message) for one file."""
+
 
 class CheckUsageError(UsageError):
     """A PATH that does not exist, an unknown kind, an unusable schema folder (exit status 2)."""
@@ -90,7 +94,8 @@ class CheckUsageError(UsageError):
 
 @dataclass(frozen=True, order=True)
 class Finding:
-    """One problem: ``file`` is ``PATH``, ``ARCHIVE!/MEMBER`` or ``FOLDER/MEMBER``; line 0 means the whole file."""
+    """One problem: ``file`` is ``PATH``, ``ARCHIVE!/MEMBER`` or ``FOLDER/MEMBER``; line 0 means the
+    whole file."""
 
     file: str
     line: int
@@ -281,7 +286,9 @@ class OfficialSchemas:
             return ShippedSchemas().for_document(kind, root, role)
         if role == "manifest":
             wanted = SCORM12_CP if kind == "scorm12" else IMSCP
-            return self._umbrella(OFFICIAL_SETS[kind]) if namespace == wanted and kind in OFFICIAL_SETS else None
+            if namespace != wanted or kind not in OFFICIAL_SETS:
+                return None
+            return self._umbrella(OFFICIAL_SETS[kind])
         if role == "qti" and namespace == QTI21:
             return self._umbrella("qti21")
         if role == "qti" and namespace == QTI12:
@@ -454,7 +461,7 @@ def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
     return None
 
 
-def _parse(data: bytes, report) -> etree._Element | None:  # type: ignore[no-untyped-def]
+def _parse(data: bytes, report: Report) -> etree._Element | None:
     """Parse untrusted XML; report xml-syntax (error) or entity-declaration (warning)."""
     try:
         root = etree.fromstring(data, safe_parser())
@@ -464,7 +471,8 @@ def _parse(data: bytes, report) -> etree._Element | None:  # type: ignore[no-unt
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.entities()):
         names = ", ".join(sorted(e.name for e in dtd.entities()))
-        report(1, "warning", "entity-declaration", f"DOCTYPE declares entities ({names}); they were not expanded")
+        report(1, "warning", "entity-declaration",
+               f"DOCTYPE declares entities ({names}); they were not expanded")
     return root
 
 
@@ -551,9 +559,9 @@ def _check_path(path: Path, kind: str, schemas: Schemas) -> PackageReport:
         _dispatch(path, kind, schemas, report)
     except CheckUsageError:
         raise
-    except Exception as error:  # a bug in the checker must show, never pass as "ok"
-        report.problems.append(Finding(str(path), 0, "error", "internal-error",
-                                       f"the checker failed: {type(error).__name__}: {error} (please report it)"))
+    except Exception as error:  # noqa: BLE001 - a bug in the checker must show as an error, never as "ok"
+        message = f"the checker failed: {type(error).__name__}: {error} (please report it)"
+        report.problems.append(Finding(str(path), 0, "error", "internal-error", message))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -572,7 +580,8 @@ def _dispatch(path: Path, kind: str, schemas: Schemas, report: PackageReport) ->
         try:
             source = ZipSource(path, label, report)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            report.problems.append(Finding(label, 0, "error", "bad-zip", f"not a readable zip archive: {error}"))
+            message = f"not a readable zip archive: {error}"
+            report.problems.append(Finding(label, 0, "error", "bad-zip", message))
             return
         with source.archive:
             _check_package(source, kind, schemas)
@@ -585,13 +594,13 @@ def _dispatch(path: Path, kind: str, schemas: Schemas, report: PackageReport) ->
 
 
 def _note_kind(report: PackageReport, detected: str | None, reason: str, forced: str,
-               problem: Callable[[int, str, str, str], None]) -> str | None:
+               problem: Report) -> str | None:
     if forced == "auto":
         report.kind, report.kind_reason = detected, reason
         return detected
     if detected is not None and detected != forced:
-        problem(0, "warning", "kind-mismatch", f"checked as {forced} as asked, but this looks like {detected} "
-                f"({reason})")
+        problem(0, "warning", "kind-mismatch",
+                f"checked as {forced} as asked, but this looks like {detected} ({reason})")
     report.kind, report.kind_reason = forced, "given with --kind"
     return forced
 
@@ -648,7 +657,7 @@ def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageR
 
 
 def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, label: str,
-              report: PackageReport, problem) -> bool:  # type: ignore[no-untyped-def]
+              report: PackageReport, problem: Report) -> bool:
     """Validate ``root``; False when no schema covers it."""
     validator = schemas.for_document(kind, root, role)
     if validator is None:
@@ -667,8 +676,10 @@ def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, labe
     return True
 
 
-def _check_qti21_refs(root: etree._Element, problem, *, exists_outside=None,  # type: ignore[no-untyped-def]
-                      resolve=None) -> list[tuple[etree._Element, str]]:
+def _check_qti21_refs(root: etree._Element, problem: Report, *,
+                      exists_outside: Callable[[str], bool] | None = None,
+                      resolve: Callable[[etree._Element, str, str], str | None] | None = None,
+                      ) -> list[tuple[etree._Element, str]]:
     """Files a QTI 2.1 document names (img, object, stylesheet, xi:include, item and section refs),
     and duplicate item ref identifiers. Returns the assessmentItemRef elements with their target
     paths (inside a package) for the manifest-level checks."""
@@ -701,7 +712,7 @@ def _check_qti21_refs(root: etree._Element, problem, *, exists_outside=None,  # 
     return targets
 
 
-def _check_moodle(root: etree._Element, problem) -> None:  # type: ignore[no-untyped-def]
+def _check_moodle(root: etree._Element, problem: Report) -> None:
     """Every @@PLUGINFILE@@/name in a text must be embedded as a <file> of the same element."""
     for text in root.iter("text"):
         holder = text.getparent()
@@ -733,7 +744,8 @@ def _detect(manifest: etree._Element) -> tuple[str | None, str, str | None]:
     if any(t.startswith("imsqti_xmlv1p2") for t in types):
         return "qti12", "resource type imsqti_xmlv1p2", None
     namespaces = {etree.QName(e).namespace for e in manifest.iter() if isinstance(e.tag, str)}
-    namespaces |= {etree.QName(a).namespace for e in manifest.iter() if isinstance(e.tag, str) for a in e.attrib}
+    namespaces |= {etree.QName(a).namespace
+                   for e in manifest.iter() if isinstance(e.tag, str) for a in e.attrib}
     version = _text(manifest, "schemaversion")
     if version in SCORM2004_VERSIONS or ADLCP13 in namespaces:
         return "scorm2004", f"schemaversion {version!r}" if version else "ADL CP v1.3 namespace", None
@@ -790,7 +802,8 @@ def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
         source.problem("imsmanifest.xml", line, level, code, message)
 
     if detected is None and kind == "auto":
-        manifest_problem(manifest.sourceline, "error", "unknown-kind", f"package kind not recognised: {unsupported}")
+        manifest_problem(manifest.sourceline, "error", "unknown-kind",
+                         f"package kind not recognised: {unsupported}")
         return
     chosen = _note_kind(report, detected, reason, kind, manifest_problem)
     if chosen == "moodle":
@@ -860,13 +873,15 @@ class _PackageCheck:
 
     def _identifiers(self) -> None:
         seen: dict[str, etree._Element] = {}
-        for element in [self.manifest, *self._all("organization"), *self._all("item"), *self._all("resource")]:
+        everything = [self.manifest, *self._all("organization"), *self._all("item"), *self._all("resource")]
+        for element in everything:
             identifier = element.get("identifier")
             if not identifier:
                 continue
             if identifier in seen:
                 self.problem(element, "error", "duplicate-identifier",
-                             f"identifier {identifier!r} is already used on line {seen[identifier].sourceline}")
+                             f"identifier {identifier!r} is already used on line "
+                             f"{seen[identifier].sourceline}")
             else:
                 seen[identifier] = element
 
@@ -899,7 +914,8 @@ class _PackageCheck:
             elif not children and ref is None:
                 self.problem(item, "error", "leaf-item", "a leaf item needs an identifierref to a resource")
             elif ref in self.resources and not self.resources[ref].get("href"):
-                self.problem(item, "error", "launch-href", f"item refers to resource {ref!r}, which has no href")
+                self.problem(item, "error", "launch-href",
+                             f"item refers to resource {ref!r}, which has no href")
         for dependency in self._all("dependency"):
             ref = dependency.get("identifierref")
             if ref not in self.resources:
@@ -918,8 +934,8 @@ class _PackageCheck:
         target = _join(base, href)
         if target.external:
             if manifest_rules:
-                self.problem(element, "error", "external-file", f"{what} is a URL; package files must be inside",
-                             member)
+                self.problem(element, "error", "external-file",
+                             f"{what} is a URL; package files must be inside", member)
             return None
         if target.unsafe:
             self.problem(element, "error", "unsafe-href", f"{what} {target.unsafe}", member)
@@ -937,9 +953,9 @@ class _PackageCheck:
         for element in self.bad_bases:
             if element not in self.reported_bases:
                 self.reported_bases.append(element)
+                base = element.get(f"{{{XML_NS}}}base")
                 self.problem(element, "error", "unsafe-href",
-                             f"xml:base {element.get(f'{{{XML_NS}}}base')!r} is absolute or points outside the "
-                             "package", member)
+                             f"xml:base {base!r} is absolute or points outside the package", member)
         self.bad_bases.clear()
 
     def _files(self) -> None:
@@ -949,7 +965,7 @@ class _PackageCheck:
                 path = self.resolve(file, href, f"<file href> {href!r}", manifest_rules=True)
                 if path is not None:
                     self.listed.add(path)
-        for location in [*self.manifest.iter(f"{{{ADLCP12}}}location"), *self.manifest.iter(f"{{{ADLCP13}}}location")]:
+        for location in self.manifest.iter(f"{{{ADLCP12}}}location", f"{{{ADLCP13}}}location"):
             if location.text and location.text.strip():
                 self.resolve(location, location.text.strip(), f"adlcp:location {location.text.strip()!r}")
         self._report_bad_bases("imsmanifest.xml")
@@ -960,19 +976,15 @@ class _PackageCheck:
         if id(resource) in seen:
             return set()
         seen.add(id(resource))
-        found = set()
+        found = set(self._files_of_direct(resource))
         for child in resource:
-            if _local(child) == "file" and child.get("href"):
-                base = _base_of(child, "", [])
-                target = _join(base, child.get("href", "")) if base is not None else Href()
-                if target.path is not None:
-                    found.add(target.path)
-            elif _local(child) == "dependency" and child.get("identifierref") in self.resources:
+            if _local(child) == "dependency" and child.get("identifierref") in self.resources:
                 found |= self._files_of(self.resources[child.get("identifierref")], seen)
         return found
 
     def _resources(self) -> None:
-        scormtype = {"scorm12": f"{{{ADLCP12}}}scormtype", "scorm2004": f"{{{ADLCP13}}}scormType"}.get(self.kind)
+        scormtype = {"scorm12": f"{{{ADLCP12}}}scormtype",
+                     "scorm2004": f"{{{ADLCP13}}}scormType"}.get(self.kind)
         self.href_paths: dict[int, str | None] = {}
         for resource in self.resource_list:
             href = resource.get("href")
@@ -981,21 +993,22 @@ class _PackageCheck:
                 path = self.resolve(resource, href, f"resource href {href!r}", manifest_rules=True)
                 if path is not None and self.source.has(path) and path not in self._files_of(resource):
                     self.problem(resource, "warning", "href-not-listed",
-                                 f"resource href {href!r} is not listed in a <file> of the resource or of its "
-                                 "dependencies")
+                                 f"resource href {href!r} is not listed in a <file> of the resource "
+                                 "or of its dependencies")
             self.href_paths[id(resource)] = path
             if scormtype is None:
                 continue
             value = resource.get(scormtype)
             if value is None:
                 self.problem(resource, "error", "scorm-type",
-                             f"resource {resource.get('identifier')!r} has no adlcp:{scormtype.split('}')[1]}")
+                             f"resource {resource.get('identifier')!r} has no "
+                             f"adlcp:{scormtype.split('}')[1]}")
             elif value.lower() == "sco":
                 bare = re.split(r"[?#]", href or "", maxsplit=1)[0].lower()
                 if not href or SCHEME.match(href) or not bare.endswith(HTML_SUFFIXES):
                     self.problem(resource, "error", "sco-href",
-                                 f"SCO resource {resource.get('identifier')!r} must launch a packaged HTML page; "
-                                 f"href is {href!r}")
+                                 f"SCO resource {resource.get('identifier')!r} must launch a packaged HTML "
+                                 f"page; href is {href!r}")
             if self.kind == "scorm2004" and resource.get("type") != "webcontent":
                 self.problem(resource, "warning", "resource-type",
                              f"resource type {resource.get('type')!r}; SCORM 2004 expects 'webcontent'")
@@ -1025,8 +1038,8 @@ class _PackageCheck:
             return None
         if qname.localname not in roots:
             self.problem(root, "error", "qti-root",
-                         f"resource {resource.get('identifier')!r} of type {resource.get('type')!r} needs root "
-                         f"<{'/'.join(roots)}>, but this file holds <{qname.localname}>", name)
+                         f"resource {resource.get('identifier')!r} of type {resource.get('type')!r} needs "
+                         f"root <{'/'.join(roots)}>, but this file holds <{qname.localname}>", name)
             return None
         _validate(self.schemas, self.kind, root, "qti", self.source.display(name), self.source.report,
                   lambda line, *rest: self.source.problem(name, line, *rest))
@@ -1057,9 +1070,8 @@ class _PackageCheck:
             root = self._qti_document(resource, path, (QTI21_TYPES[resource.get("type", "")],), (QTI21,))
             if root is None:
                 continue
-            what = functools.partial(self._resolve_in_document, member=path)
-            refs = _check_qti21_refs(root, lambda line, *rest: self.source.problem(path, line, *rest),
-                                     resolve=what)
+            refs = _check_qti21_refs(root, functools.partial(self.source.problem, path),
+                                     resolve=functools.partial(self._resolve_in_document, member=path))
             self._report_bad_bases(path)
             depends = {d.get("identifierref") for d in resource if _local(d) == "dependency"}
             for element, target in refs:
@@ -1071,10 +1083,11 @@ class _PackageCheck:
                                  "as href", path)
                 elif items[target].get("identifier") not in depends:
                     self.problem(element, "warning", "missing-dependency",
-                                 f"test resource {resource.get('identifier')!r} lacks <dependency identifierref="
-                                 f"{items[target].get('identifier')!r}/> for {target!r}", path)
+                                 f"test resource {resource.get('identifier')!r} lacks <dependency "
+                                 f"identifierref={items[target].get('identifier')!r}/> for {target!r}", path)
 
-    def _resolve_in_document(self, element: etree._Element, href: str, what: str, *, member: str) -> str | None:
+    def _resolve_in_document(self, element: etree._Element, href: str, what: str, *,
+                             member: str) -> str | None:
         return self.resolve(element, href, what, start=_folder(member), member=member)
 
     def _qti12(self) -> None:
@@ -1088,7 +1101,8 @@ class _PackageCheck:
                 continue
             found = True
             path = self.href_paths.get(id(resource))
-            names = [path] if path else sorted(p for p in self._files_of_direct(resource) if p.lower().endswith(".xml"))
+            names = [path] if path else sorted(p for p in self._files_of_direct(resource)
+                                               if p.lower().endswith(".xml"))
             if not names and not resource.get("href"):
                 self.problem(resource, "error", "qti-href", "a QTI resource needs an href or an XML <file>")
             for name in names:
@@ -1096,14 +1110,18 @@ class _PackageCheck:
         if not found:
             self.problem(self.manifest, "error", "no-qti-resource", "no QTI 1.2 resource in this package")
         # Canvas's assessment_meta.xml and the like: validated when our own schemas describe them.
+        if not isinstance(self.schemas, ShippedSchemas):
+            return
         for name in self.source.names:
-            if name != "imsmanifest.xml" and name.lower().endswith(".xml") and isinstance(self.schemas, ShippedSchemas):
-                root = self.source.parse(name)
-                if root is not None and etree.QName(root).localname != "questestinterop":
-                    _validate(self.schemas, self.kind, root, "other", self.source.display(name),
-                              self.source.report, lambda line, *rest, n=name: self.source.problem(n, line, *rest))
+            if name == "imsmanifest.xml" or not name.lower().endswith(".xml"):
+                continue
+            root = self.source.parse(name)
+            if root is not None and etree.QName(root).localname != "questestinterop":
+                _validate(self.schemas, self.kind, root, "other", self.source.display(name),
+                          self.source.report, functools.partial(self.source.problem, name))
 
     def _files_of_direct(self, resource: etree._Element) -> list[str]:
+        """Paths listed by the resource's own <file> elements (unsafe ones left out)."""
         found = []
         for child in resource:
             if _local(child) == "file" and child.get("href"):

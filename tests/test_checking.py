@@ -4,7 +4,6 @@ packages check clean against our own schemas."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import struct
@@ -16,11 +15,13 @@ import pytest
 
 from builder.checking import CheckUsageError, check_paths
 from builder.formats import ENTRY_POINTS
+from builder.model import Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
 
 SAMPLES = SHARED / "samples"
 EXPECTED = SAMPLES / "expected.json"
-LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.*) \[(?P<code>[a-z0-9-]+)\]$")
+LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+): (?P<level>error|warning): (?P<message>.*) "
+                  r"\[(?P<code>[a-z0-9-]+)\]$")
 
 
 def _expected() -> dict[str, dict[str, object]]:
@@ -60,9 +61,10 @@ def test_own_schemas_only_warn_where_official_schemas_refuse() -> None:
     report = check_paths(paths)
     for relative, package in zip(sorted(EXPECTED_RESULTS), report.packages, strict=True):
         expected = EXPECTED_RESULTS[relative]
+        errors, warnings = set(expected["errors"]), set(expected["warnings"])  # type: ignore[call-overload]
         assert package.kind == expected["kind"], relative
-        assert package.codes("error") == sorted(set(expected["errors"]) - {"schema", "dtd"}), relative  # type: ignore[arg-type]
-        assert set(package.codes("warning")) - set(expected["warnings"]) <= {"outside-lmspack-subset"}, relative  # type: ignore[arg-type]
+        assert package.codes("error") == sorted(errors - {"schema", "dtd"}), relative
+        assert set(package.codes("warning")) - warnings <= {"outside-lmspack-subset"}, relative
     tao = report.packages[sorted(EXPECTED_RESULTS).index("qti21/valid/tao_package.zip")]
     assert {p.code for p in tao.problems} == {"outside-lmspack-subset"}
 
@@ -70,8 +72,9 @@ def test_own_schemas_only_warn_where_official_schemas_refuse() -> None:
 @needs_samples
 @pytest.mark.shared
 def test_output_lines_follow_the_reference_format() -> None:
-    report = check_paths([SAMPLES / "broken" / "qti21_missing_file.zip",
-                          SAMPLES / "broken" / "qti21_unlisted_file_warning_only.zip"], schema_dir=OFFICIAL_SCHEMAS)
+    broken = SAMPLES / "broken"
+    report = check_paths([broken / "qti21_missing_file.zip", broken / "qti21_unlisted_file_warning_only.zip"],
+                         schema_dir=OFFICIAL_SCHEMAS)
     *lines, summary = report.lines()
     assert summary == "summary: 2 paths checked, 2 errors, 1 warning"
     parsed = [LINE.match(line) for line in lines]
@@ -159,7 +162,8 @@ def test_compression_ratio_bomb_is_refused_from_the_directory(tmp_path: Path) ->
 
 def test_total_size_bomb_is_refused_before_anything_is_unpacked(tmp_path: Path) -> None:
     chunk = b"\0" * 1_000_000  # each entry under the ratio floor; together over 100 MB
-    bomb = _zip(tmp_path / "total.pif", [("imsmanifest.xml", MANIFEST)] + [(f"f{i}.bin", chunk) for i in range(110)])
+    members = [("imsmanifest.xml", MANIFEST)] + [(f"f{i}.bin", chunk) for i in range(110)]
+    bomb = _zip(tmp_path / "total.pif", members)  # type: ignore[arg-type]
     started = time.perf_counter()
     (package,) = check_paths([bomb]).packages
     assert time.perf_counter() - started < 1.0
@@ -179,7 +183,8 @@ def test_unsafe_entries(tmp_path: Path) -> None:
     link = zipfile.ZipInfo("link.xml")
     link.create_system = 3
     link.external_attr = 0o120777 << 16
-    path = _zip(tmp_path / "entries.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), (link, b"/etc/passwd"),
+    path = _zip(tmp_path / "entries.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM),
+                                           (link, b"/etc/passwd"),
                                            ("../up.txt", b"x"), ("/abs.txt", b"x"), ("a\\b.txt", b"x")])
     (package,) = check_paths([path]).packages
     unsafe = [p.message for p in package.problems if p.code == "unsafe-path"]
@@ -190,7 +195,8 @@ def test_unsafe_entries(tmp_path: Path) -> None:
 
 def test_duplicate_and_encrypted_entries(tmp_path: Path) -> None:
     with pytest.warns(UserWarning, match="Duplicate name"):
-        duplicate = _zip(tmp_path / "dup.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), ("q.xml", ITEM)])
+        duplicate = _zip(tmp_path / "dup.zip",
+                         [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), ("q.xml", ITEM)])
     assert _codes(duplicate)["errors"] == ["duplicate-entry"]
     plain = _zip(tmp_path / "plain.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)]).read_bytes()
     encrypted = tmp_path / "encrypted.zip"
@@ -221,8 +227,8 @@ def test_folder_package_with_symlink(tmp_path: Path) -> None:
 
 def test_entity_bomb_never_expands(tmp_path: Path) -> None:
     levels = "".join(f'<!ENTITY e{i} "{f"&e{i - 1};" * 10}">' for i in range(1, 10))
-    item = f'<!DOCTYPE assessmentItem [<!ENTITY e0 "lol">{levels}]>'.encode() + ITEM.split(b"?>", 1)[1].replace(
-        b"<p>Hi</p>", b"<p>&e9;</p>")
+    body = ITEM.split(b"?>", 1)[1].replace(b"<p>Hi</p>", b"<p>&e9;</p>")
+    item = f'<!DOCTYPE assessmentItem [<!ENTITY e0 "lol">{levels}]>'.encode() + body
     path = _zip(tmp_path / "laughs.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", item)])
     started = time.perf_counter()
     (package,) = check_paths([path]).packages
@@ -231,8 +237,9 @@ def test_entity_bomb_never_expands(tmp_path: Path) -> None:
 
 
 def test_declared_entities_are_reported_and_not_resolved(tmp_path: Path) -> None:
-    item = (b'<?xml version="1.0"?>\n<!DOCTYPE assessmentItem [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
-            + ITEM.split(b"?>", 1)[1].replace(b"<p>Hi</p>", b"<p>&secret;</p>"))
+    doctype = b'<!DOCTYPE assessmentItem [<!ENTITY secret SYSTEM "file:///etc/hostname">]>'
+    body = ITEM.split(b"?>", 1)[1].replace(b"<p>Hi</p>", b"<p>&secret;</p>")
+    item = b'<?xml version="1.0"?>\n' + doctype + body
     path = tmp_path / "q.xml"
     path.write_bytes(item)
     (package,) = check_paths([path]).packages
@@ -266,7 +273,7 @@ def test_moodle_pluginfile_references(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", sorted(ENTRY_POINTS))
-def test_lmspack_package_checks_clean(fmt: str, warm_handoff, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_lmspack_package_checks_clean(fmt: str, warm_handoff: Quiz, tmp_path: Path) -> None:
     module_name, function = ENTRY_POINTS[fmt].split(":")
     module = pytest.importorskip(module_name, reason=f"format module {module_name} not written yet")
     output = getattr(module, function)(warm_handoff)
