@@ -15,6 +15,7 @@ import click
 
 from builder import __version__
 from builder import build as building
+from builder import checking
 from builder.errors import InputError, LmspackError, OutputInvalidError
 from builder.model import FORMAT_NAMES
 
@@ -125,3 +126,24 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
     elif not quiet:
         for package in result.packages:
             click.echo(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
+
+
+@main.command()
+@click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(checking.KINDS), default="auto", show_default=True,
+              help="Package kind; 'auto' detects it from the manifest or the root element.")
+@click.option("--schemas", "schema_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of official schema sets (<set>/<set>_umbrella.xsd): refusals are errors. "
+                   "Default: lmspack's own schemas, whose refusals are warnings (outside-lmspack-subset).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+def check(packages: tuple[Path, ...], kind: str, schema_dir: Path | None, as_json: bool) -> None:
+    """Check existing PACKAGES (zips, folders, imsmanifest.xml or single XML files), ours or another
+    tool's. Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 usage error."""
+    report = _run(lambda: checking.check_paths(list(packages), kind, schema_dir), as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if not report.ok:
+        sys.exit(report.exit_code)
