@@ -359,6 +359,61 @@ def test_hostile_item_runs_no_script(source, site, browser, warm_handoff):
     page.close()
 
 
+@pytest.mark.parametrize("timing", ["immediately", "after_submit", "never"])
+def test_feedback_timing(timing, site, browser, warm_handoff):
+    """immediately: verdict, chosen choice's feedback and explanation after each answer;
+    after_submit: all of it in the result's review; never: the score only."""
+    quiz = with_feedback(warm_handoff, timing)
+    launch = site.add_package(f"feedback-{timing}", build_scorm2004(quiz).data)
+    page = browser.new_page()
+    page.goto(f"{site.url}/{launch}")
+    page.locator("#question-heading").wait_for()
+    item = item_by_title(quiz, page.locator("#legend").inner_text())
+    wrong = [c for c in item.choices if not c.correct][0]
+    page.get_by_label(markup.plain_text(wrong.text), exact=True).check()
+    page.locator("#submit-button").click()
+    shown = page.locator("#feedback").inner_text()
+    feedback = markup.plain_text(wrong.feedback)
+    explanation = markup.plain_text(item.explanation).split(". ")[0]
+    if timing == "immediately":
+        assert "Not correct" in shown and feedback in shown and explanation in shown
+    else:
+        assert "Answer saved" in shown and feedback not in shown and "Not correct" not in shown
+    for _ in range(len(quiz.items) - 1):
+        page.locator("#next-button").click()
+        page.locator("#submit-button").click()  # nothing chosen: asks for an answer
+        assert "Choose" in page.locator("#feedback").inner_text()
+        answer(page, quiz, right=True)
+    page.locator("#next-button").click()
+    review = page.locator("#results").inner_text()
+    assert "You scored" in review
+    assert (feedback in review and explanation in review) == (timing != "never")
+    page.close()
+
+
+def test_time_limit_ends_the_attempt_and_attempts_run_out(site, browser, warm_handoff):
+    quiz = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
+        warm_handoff.settings, time_limit=2, attempts=1))
+    launch = site.add_package("timed", build_scorm12(quiz).data)
+    page, frame, console = open_lms(browser, site, "scorm12", launch, lms_start_data("scorm12", quiz))
+    assert frame.locator("#timer").is_visible()
+    answer(frame, quiz, right=True)
+    frame.locator("#results").wait_for(timeout=5000)
+    assert "Time is up" in frame.locator("#announcer").inner_text()
+    assert "No attempts left" in frame.locator("#attempt-line").inner_text()
+    assert frame.locator("#retry-button").is_hidden()
+    page.wait_for_function("window.LMS_CALLS.indexOf('LMSFinish') >= 0")
+    cmi = cmi_of(page)
+    assert cmi["core"]["lesson_status"] == "failed"  # 1 of 5 points: under the pass mark
+    assert float(cmi["core"]["score"]["raw"]) == 20
+    assert len(interactions("scorm12", cmi)) == 1
+    page.close()
+
+
+def with_feedback(quiz: Quiz, timing: str) -> Quiz:
+    return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, feedback=timing))
+
+
 def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
     """No LMS: the page says results are not recorded. At 390 px nothing scrolls sideways.
     With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/ for the README."""

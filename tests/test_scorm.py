@@ -1,0 +1,339 @@
+"""SCORM 1.2 and 2004 packages: manifests (golden, our schemas, the official schemas), the zips
+(validate_package.py, same bytes twice), the embedded quiz data, and the player's pure functions
+run under Node: scoring equal to builder.scoring, the seeded draw, the resume state and its cap."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from markupsafe import Markup
+
+from builder import markup, scoring
+from builder.formats.scorm import (PLAYER_FILES, SCORM12, SCORM2004, build_scorm12, build_scorm2004,
+                                   mastery_score, player_data, suspend_data_bound)
+from builder.model import Choice, Item, Pool, Quiz
+from conftest import assert_golden, assert_valid_package
+
+BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
+OFFICIAL = {"scorm12": "scorm12/scorm12_umbrella.xsd",
+            "scorm2004": "scorm2004_4th/scorm2004_4th_umbrella.xsd"}
+DATA_SCRIPT = re.compile(r'<script type="application/json" id="quiz-data">(.*?)</script>', re.DOTALL)
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def with_settings(quiz: Quiz, **changes: object) -> Quiz:
+    return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, **changes))
+
+
+def many_items(quiz: Quiz, count: int) -> Quiz:
+    """A long quiz: copies of the bundled multiple_response item (5 choices, 1 hint)."""
+    base = quiz.items[2]
+    items = tuple(dataclasses.replace(base, id=f"{base.id}-{n:04d}") for n in range(count))
+    return dataclasses.replace(quiz, items=items)
+
+
+@pytest.fixture(scope="module")
+def cohort_quiz(warm_handoff: Quiz) -> Quiz:
+    """Every setting the manifests carry: attempts, a time limit, a pass mark with decimals, pools."""
+    ids = tuple(item.id for item in warm_handoff.items)
+    return dataclasses.replace(
+        with_settings(warm_handoff, attempts=2, time_limit=600, pass_mark=66.5, seed=7,
+                      pools=(Pool("core", "Core", ids[:2], 1),)),
+        cohort="spring-2027")
+
+
+# ---- manifests and zips -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_manifest_matches_golden(edition, warm_handoff, cohort_quiz):
+    for name, quiz in (("warm-handoff", warm_handoff), ("cohort", cohort_quiz)):
+        manifest = members(BUILDERS[edition](quiz).data)["imsmanifest.xml"]
+        assert_golden(f"scorm/{name}-{edition}-imsmanifest.xml", manifest)
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_manifest_valid_against_official_schema(edition, warm_handoff, cohort_quiz, official_schema):
+    schema = official_schema(OFFICIAL[edition])
+    for quiz in (warm_handoff, cohort_quiz):
+        root = etree.fromstring(members(BUILDERS[edition](quiz).data)["imsmanifest.xml"])
+        assert schema.validate(root), schema.error_log
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_zip_passes_the_independent_validator(edition, warm_handoff, cohort_quiz, package_validator,
+                                              tmp_path):
+    for quiz in (warm_handoff, cohort_quiz):
+        output = BUILDERS[edition](quiz)
+        path = tmp_path / output.filename
+        path.write_bytes(output.data)
+        assert_valid_package(package_validator, path, kind=edition)
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_same_bytes_twice_and_file_names(edition, warm_handoff, cohort_quiz):
+    first, second = BUILDERS[edition](warm_handoff), BUILDERS[edition](warm_handoff)
+    assert first.data == second.data and first.warnings == ()
+    assert first.filename == f"warm-handoff-1.0.0-{edition}.zip"
+    assert BUILDERS[edition](cohort_quiz).filename == f"warm-handoff-spring-2027-1.0.0-{edition}.zip"
+    assert list(members(first.data)) == ["imsmanifest.xml", *PLAYER_FILES]
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_manifest_lists_every_file_and_the_pass_mark(edition, cohort_quiz):
+    files = members(BUILDERS[edition](cohort_quiz).data)
+    root = etree.fromstring(files["imsmanifest.xml"])
+    listed = [e.get("href") for e in root.iter("{*}file")]
+    assert sorted(listed) == sorted(name for name in files if name != "imsmanifest.xml")
+    (resource,) = root.iter("{*}resource")
+    assert resource.get("href") == "index.html"
+    assert len(list(root.iter("{*}organization"))) == 1 and len(list(root.iter("{*}item"))) == 1
+    if edition == "scorm12":
+        assert resource.get("{http://www.adlnet.org/xsd/adlcp_rootv1p2}scormtype") == "sco"
+        assert root.findtext(".//{*}masteryscore") == "66.5"
+        assert root.findtext(".//{*}maxtimeallowed") == "00:10:00"
+    else:
+        assert resource.get("{http://www.adlnet.org/xsd/adlcp_v1p3}scormType") == "sco"
+        objective = root.find(".//{http://www.imsglobal.org/xsd/imsss}primaryObjective")
+        assert objective.get("satisfiedByMeasure") == "true"
+        assert objective.findtext("{*}minNormalizedMeasure") == "0.665"
+        limits = root.find(".//{http://www.imsglobal.org/xsd/imsss}limitConditions")
+        assert (limits.get("attemptLimit"), limits.get("attemptAbsoluteDurationLimit")) == ("2", "PT600S")
+
+
+def test_no_limits_without_attempts_or_time_limit(warm_handoff):
+    root = etree.fromstring(members(build_scorm2004(warm_handoff).data)["imsmanifest.xml"])
+    assert root.find(".//{http://www.imsglobal.org/xsd/imsss}limitConditions") is None
+    root = etree.fromstring(members(build_scorm12(warm_handoff).data)["imsmanifest.xml"])
+    assert root.find(".//{*}maxtimeallowed") is None
+
+
+def test_mastery_score_has_at_most_two_decimals(warm_handoff):
+    assert [mastery_score(p) for p in (80, 66.5, 100, 0, 33.333)] == ["80", "66.5", "100", "0", "33.34"]
+    (warning,) = build_scorm12(with_settings(warm_handoff, pass_mark=33.333)).warnings
+    assert "33.34" in warning.message and warning.format == "scorm12"
+
+
+# ---- the embedded data --------------------------------------------------------------------------
+
+def embedded(data: bytes) -> dict:
+    page = members(data)["index.html"].decode("utf-8")
+    (found,) = DATA_SCRIPT.findall(page)
+    return json.loads(found)
+
+
+def test_embedded_data_is_the_player_data(warm_handoff):
+    assert embedded(build_scorm12(warm_handoff).data) == json.loads(json.dumps(player_data(warm_handoff,
+                                                                                           SCORM12)))
+    data = player_data(warm_handoff, SCORM2004)
+    first = data["items"][0]
+    assert first["prompt"] == str(warm_handoff.items[0].prompt)
+    assert [c["weight"] for c in first["choices"]] == [1.0, 0.0, 0.0, 0.0]
+    assert data["settings"]["feedback"] == warm_handoff.settings.feedback
+    assert data["settings"]["shuffleChoices"] is True and data["settings"]["passMark"] == 80
+
+
+def test_embedded_data_cannot_close_its_script(warm_handoff):
+    """Item text that reads like markup stays data: tojson escapes <, > and &."""
+    prompt, _ = markup.block("Type `</script><script>alert(1)</script>` or <!-- this -->")
+    item = dataclasses.replace(warm_handoff.items[0], prompt=prompt, title="</script> & <b>")
+    quiz = dataclasses.replace(warm_handoff, items=(item,))
+    page = members(build_scorm12(quiz).data)["index.html"].decode("utf-8")
+    assert page.count("</script>") == 2  # the data block and player.js, nothing from the item
+    assert embedded(build_scorm12(quiz).data)["items"][0]["title"] == "</script> & <b>"
+
+
+def test_choice_codes_fit_each_data_model(warm_handoff):
+    item = dataclasses.replace(warm_handoff.items[0], choices=tuple(
+        dataclasses.replace(c, identifier=f"opt-{n}") for n, c in enumerate(warm_handoff.items[0].choices)))
+    quiz = dataclasses.replace(warm_handoff, items=(item,))
+    assert [c["code"] for c in player_data(quiz, SCORM12)["items"][0]["choices"]] == ["a", "b", "c", "d"]
+    assert [c["code"] for c in player_data(quiz, SCORM2004)["items"][0]["choices"]] == [
+        "opt_0", "opt_1", "opt_2", "opt_3"]
+
+
+# ---- the player under Node ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def node_player(warm_handoff, tmp_path_factory):
+    """run(script, payload): runs `script` in Node with `player` (player.js) and `payload` bound."""
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is missing (CI is set, so the player tests must run)")
+        pytest.skip("node is not installed")
+    folder = tmp_path_factory.mktemp("player")
+    (folder / "player.js").write_bytes(members(build_scorm12(warm_handoff).data)["player.js"])
+
+    def run(script: str, payload: object) -> object:
+        program = (f"const player = require({json.dumps(str(folder / 'player.js'))});\n"
+                   "const payload = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n"
+                   f"const result = (function () {{ {script} }})();\n"
+                   "process.stdout.write(JSON.stringify(result));\n")
+        done = subprocess.run([node, "-e", program], input=json.dumps(payload), capture_output=True,
+                              text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    return run
+
+
+def generated_items(quiz: Quiz) -> list[Item]:
+    """Items of every type and weighting rule: odd points, 1 to 4 correct of 6, penalty on and off."""
+    base = quiz.items[2]
+    items = list(quiz.items)
+    for correct_count, points, penalty in itertools.product((1, 2, 3, 4), (1.0, 2.5, 3.0, 7.0),
+                                                             (True, False)):
+        choices = tuple(Choice(chr(65 + n), Markup(f"Choice {n}"), n < correct_count, None) for n in range(6))
+        items.append(dataclasses.replace(base, id=f"gen-{correct_count}-{points}-{penalty}", points=points,
+                                         choices=choices, wrong_choice_penalty=penalty))
+    items.append(dataclasses.replace(quiz.items[0], id="single-2", points=2.0))
+    return items
+
+
+def test_player_scores_like_scoring_py(node_player, warm_handoff):
+    """Every subset of choices of every bundled and generated item: the JS score and correctness
+    equal builder.scoring's."""
+    items = generated_items(warm_handoff)
+    quiz = dataclasses.replace(warm_handoff, items=tuple(items))
+    data = player_data(quiz, SCORM12)
+    cases = [(n, list(subset)) for n, item in enumerate(items)
+             for size in range(len(item.choices) + 1)
+             for subset in itertools.combinations(range(len(item.choices)), size)]
+    got = node_player("return payload.cases.map(function (c) { var item = payload.data.items[c[0]];"
+                      " return [player.scoreItem(item, c[1]), player.isCorrect(item, c[1])]; });",
+                      {"data": data, "cases": cases})
+    expected = [[scoring.score(items[n], [items[n].choices[i].identifier for i in subset]),
+                 scoring.is_correct(items[n], [items[n].choices[i].identifier for i in subset])]
+                for n, subset in cases]
+    assert len(cases) > 1000
+    assert got == expected
+
+
+def test_player_pass_decision_and_raw_score(node_player, warm_handoff):
+    """The quiz result: percent and passed as scoring.passed; raw rounded down to 2 decimals, so
+    raw >= mastery score (Moodle's rule) exactly when the player says passed."""
+    items = warm_handoff.items
+    responses = [[[0], [0], [0, 1]], [[0], [1], [0, 1, 2]], [[1], [1], [3]], [[0], [1], [0, 1, 3]]]
+    results = []
+    for pass_mark in (0.0, 50.0, 66.67, 80.0, 100.0):
+        quiz = with_settings(warm_handoff, pass_mark=pass_mark, shuffle_choices=False)
+        data = player_data(quiz, SCORM12)
+        got = node_player("var drawn = player.draw(payload.data, 1);"
+                          "return payload.responses.map(function (r) { return player.summarize(payload.data,"
+                          " drawn, r.map(function (s) { return {submitted: true, selected: s}; })); });",
+                          {"data": data, "responses": responses})
+        for response, summary in zip(responses, got):
+            points = sum(scoring.score(item, [item.choices[i].identifier for i in chosen])
+                         for item, chosen in zip(items, response))
+            assert summary["score"] == pytest.approx(points)
+            assert summary["passed"] == scoring.passed(points, quiz.max_score, pass_mark)
+            assert (summary["raw"] >= float(mastery_score(pass_mark))) == summary["passed"]
+            assert summary["raw"] == int(summary["raw"] * 100 + 1e-6) / 100
+            results.append(summary["passed"])
+    assert True in results and False in results
+
+
+def test_draw_is_seeded_and_honours_pools(node_player, warm_handoff):
+    quiz = many_items(warm_handoff, 12)
+    ids = tuple(item.id for item in quiz.items)
+    pooled = with_settings(quiz, shuffle_items=True, shuffle_choices=True,
+                           pools=(Pool("a", "A", ids[:8], 3), Pool("b", "B", ids[8:], 2)))
+    draws = node_player("return payload.map(function (d) { return [player.draw(d, 1), player.draw(d, 1),"
+                        " player.draw(d, 2)]; });",
+                        [player_data(with_settings(pooled, seed=seed), SCORM12) for seed in (1, 2)])
+    (first, again, retry), (other, _, _) = draws
+    assert first == again  # a resumed attempt sees the same draw
+    assert first != retry and first != other  # a retry or another seed draws anew
+    assert [entry["item"] < 8 for entry in first] == [True, True, True, False, False]
+    assert len({entry["item"] for entry in first}) == 5
+    assert any(entry["choices"] != [0, 1, 2, 3, 4] for entry in first)
+    plain = node_player("return player.draw(payload, 1);", player_data(with_settings(quiz, shuffle_choices=False),
+                                                                        SCORM12))
+    assert plain == [{"item": n, "choices": [0, 1, 2, 3, 4]} for n in range(12)]
+    tf = node_player("return player.draw(payload, 1);", player_data(warm_handoff, SCORM12))
+    assert tf[1]["choices"] == [0, 1]  # true/false keeps its order
+
+
+def worst_state_script() -> str:
+    """Every item submitted with every choice chosen and every hint shown: the longest state."""
+    return ("var state = player.freshState(payload, 99999); state.elapsed = 999999999;"
+            " state.position = state.drawn.length - 1;"
+            " state.answers = state.drawn.map(function (e) { var item = payload.items[e.item];"
+            "  return {hints: item.hints.length, submitted: true,"
+            "          selected: item.choices.map(function (c, n) { return n; })}; });"
+            " var text = player.encodeState(state); var back = player.decodeState(payload, text);"
+            " return {length: text.length, text: text, same: JSON.stringify(back.answers) ==="
+            " JSON.stringify(state.answers) && back.position === state.position};")
+
+
+def test_suspend_data_fits_scorm12_on_a_long_quiz(node_player, warm_handoff):
+    """A 700-item quiz stays under SCORM 1.2's 4,096 characters even in the worst state, and the
+    bound Python computes is never below what the player writes."""
+    quiz = many_items(warm_handoff, 700)
+    result = node_player(worst_state_script(), player_data(quiz, SCORM12))
+    assert result["same"]
+    assert result["length"] <= suspend_data_bound(quiz) <= 4096
+    assert build_scorm12(quiz).warnings == ()
+
+
+def test_suspend_data_over_the_cap_is_a_warning(node_player, warm_handoff):
+    quiz = many_items(warm_handoff, 1100)
+    (warning,) = build_scorm12(quiz).warnings
+    assert "cmi.suspend_data" in warning.message and "4096" in warning.message
+    assert build_scorm2004(quiz).warnings == ()
+    result = node_player(worst_state_script(), player_data(quiz, SCORM12))
+    assert 4096 < result["length"] <= suspend_data_bound(quiz)
+    ids = tuple(item.id for item in quiz.items)
+    drawn = with_settings(quiz, pools=(Pool("all", "All", ids, 50),))
+    assert build_scorm12(drawn).warnings == ()  # only the items a learner can draw count
+
+
+def test_resume_state_round_trip_and_bad_input(node_player, warm_handoff):
+    data = player_data(warm_handoff, SCORM12)
+    got = node_player(
+        "var s = player.freshState(payload, 2); s.position = 1; s.elapsed = 42.7;"
+        " s.answers[0] = {hints: 1, submitted: true, selected: [0]};"
+        " s.answers[1] = {hints: 1, submitted: false, selected: []};"
+        " var text = player.encodeState(s); var back = player.decodeState(payload, text);"
+        " return {text: text, back: back, bad: ['', 'x', '2;1;0;0;q;', '1;1;0;0;q;s1', '1;0;0;0;q;',"
+        "  '1;1;0;0;z;', '1;1;0;0;q;0sv0,,,,'].map(function (t) { return player.decodeState(payload, t); })};",
+        data)
+    assert got["text"] == "1;2;42;1;q;1s1,1n"
+    assert got["back"]["answers"][:2] == [{"hints": 1, "submitted": True, "selected": [0]},
+                                          {"hints": 1, "submitted": False, "selected": []}]
+    assert got["bad"] == [None] * 7
+
+
+def test_time_formats_and_interaction(node_player, warm_handoff):
+    result = node_player(
+        "var when = new Date(2027, 2, 4, 5, 6, 7);"
+        " return {t12: [0, 65.4, 3725, 360000].map(player.timespan12),"
+        " t2004: [0, 65.4, 3725].map(player.duration2004),"
+        " i12: player.interaction(payload[0], 2, [0, 3], 12, when),"
+        " i2004: player.interaction(payload[1], 2, [2, 1, 0], 3, when)};",
+        [player_data(warm_handoff, SCORM12), player_data(warm_handoff, SCORM2004)])
+    assert result["t12"] == ["00:00:00", "00:01:05", "01:02:05", "100:00:00"]
+    assert result["t2004"] == ["PT0H0M0S", "PT0H1M5S", "PT1H2M5S"]
+    assert dict(result["i12"]) == {
+        "id": "warm-handoff-benefits", "type": "choice", "weighting": "3", "student_response": "a,d",
+        "correct_responses.0.pattern": "a,b,c", "result": "wrong", "latency": "00:00:12", "time": "05:06:07"}
+    assert [pair[0] for pair in result["i2004"]][:2] == ["id", "type"]
+    assert dict(result["i2004"]) == {
+        "id": "warm-handoff-benefits", "type": "choice", "weighting": "3", "learner_response": "A[,]B[,]C",
+        "correct_responses.0.pattern": "A[,]B[,]C", "result": "correct", "latency": "PT0H0M3S",
+        "timestamp": "2027-03-04T05:06:07"}
