@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from lxml import etree, html
-from markdown_it import MarkdownIt
+import cmarkgfm
+from cmarkgfm.cmark import Options
 from markupsafe import Markup
 
 # Inline content: what QTI calls inlineStatic, so it fits feedbackInline and prompt.
@@ -25,13 +26,31 @@ INLINE_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "code", "em", "i", "img
 # QTI requires <tbody>, which Markdown does not always emit.
 BLOCK_TAGS = INLINE_TAGS | frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "hr",
                                       "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd"})
-ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"},
-              "ol": {"start"}, "abbr": {"title"}}
+# Only attributes QTI 2.1 accepts on these elements (it has no title on a/img/abbr, no start on ol).
+ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Removed together with their content, so nothing of them shows as stray text.
+# xmp, listing and plaintext are raw-text elements: their content would show as literal markup.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template",
                                   "noscript", "textarea", "select", "svg", "math", "title",
-                                  "frame", "frameset", "applet", "noembed", "noframes"})
+                                  "frame", "frameset", "applet", "noembed", "noframes",
+                                  "xmp", "listing", "plaintext"})
+# HTML parsers read <![CDATA[...]]> as a bogus comment that ends at the first '>', so its content
+# would leak out as visible text; authors never mean it, so it goes whole (unterminated: to the end).
+_CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL | re.IGNORECASE)
+# Attribute values the formats' schemas accept; anything else is dropped, not passed on.
+_LENGTH = re.compile(r"^[0-9]{1,5}%?$")
+_INTEGER = re.compile(r"^-?[0-9]{1,9}$")
+# Deeper nesting is never authored on purpose, and both the Markdown parser (quotes) and the HTML
+# sanitiser (elements) take time quadratic in depth: a 1 MB file of '>' or '<div>' would stall a build.
+MAX_DEPTH = 100
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>)+", re.MULTILINE)
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][^\t\n\f\r />]*)")
+# Elements that never hold others, or whose end tag HTML infers (so '<p><p>' is not nesting).
+_NOT_NESTING = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                          "param", "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup",
+                          "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption", "rp", "rt",
+                          "html", "head", "body"})
 # Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; lone surrogates; FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -43,36 +62,55 @@ class TextProblem:
     message: str
 
 
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "typographer": False, "linkify": False})
-    # Let every URL through Markdown so that the sanitiser, not the Markdown parser, decides:
-    # a refused link then loses its URL and keeps its text instead of showing raw Markdown.
-    md.validateLink = lambda url: True
-    return md
+# Inline fields are one paragraph's worth of text. cmark has no inline-only mode, so a line that
+# would open a block (list item, heading, quote, fence, thematic break) gets its marker escaped.
+_BLOCK_START = re.compile(r"^(?:(?P<bullet>[*+-])(?=[ \t]|$)|(?P<heading>#{1,6})(?=[ \t]|$)|(?P<quote>>)"
+                          r"|\d{1,9}(?P<ordered>[.)])(?=[ \t]|$)|(?P<fence>```(?!.*`)|~~~)|(?P<rule>(?:[*_-][ \t]*){3,}$))")
 
 
-_MD = _markdown()
+def _markdown_block(source: str) -> str:
+    """CommonMark to HTML with cmark (C, the reference implementation). Raw HTML and every URL are
+    let through on purpose: the sanitiser, not the Markdown parser, decides, so a refused link
+    loses its URL but keeps its words instead of showing raw Markdown."""
+    return cmarkgfm.markdown_to_html(source, options=Options.CMARK_OPT_UNSAFE)
+
+
+def _markdown_inline(source: str) -> str:
+    line = " ".join(source.split())
+    found = _BLOCK_START.match(line)
+    if found:
+        position = found.start("ordered") if found.group("ordered") else 0
+        line = line[:position] + "\\" + line[position:]
+    html_text = _markdown_block(line).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        html_text = html_text[3:-4]
+    return html_text
 
 
 def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
+    if not url.strip():
+        return  # an empty link goes nowhere; an image without a source is dropped
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
+    path = unquote(parts.path)
     if scheme == "file":
-        problems.append(TextProblem(f"{what} {url!r} points to a local file; use an https:// URL"))
-    elif not scheme and (url.startswith(("/", "\\")) or ".." in parts.path.split("/")):
-        problems.append(TextProblem(f"{what} {url!r} points outside the project; use an https:// URL"))
-    elif not scheme and parts.path and what == "image":
-        problems.append(TextProblem(
-            f"image {url!r} is a local file, which packages cannot carry yet; use an https:// URL"))
+        message = f"{what} {url!r} points to a local file; use an https:// URL"
+    elif scheme:
+        return  # the sanitiser keeps http, https and mailto and drops every other scheme
+    elif url.strip().startswith(("/", "\\")) or path.startswith(("/", "\\")) \
+            or ".." in path.replace("\\", "/").split("/"):
+        message = f"{what} {url!r} points outside the project; use an https:// URL"
+    elif path or parts.query or what == "image":
+        # Relative: nothing the package carries; inside an LMS page it would request the LMS's own URLs.
+        message = f"{what} {url!r} is a local file, which packages cannot carry yet; use an https:// URL"
+    else:
+        return  # a link to '#part': a place in the same page
+    if TextProblem(message) not in problems:
+        problems.append(TextProblem(message))
 
 
-def _check_urls(raw_html: str, problems: list[TextProblem]) -> None:
-    """Refuse links and images that point at local files or outside the project.
-
-    Read before sanitising, since the sanitiser silently drops what it refuses."""
-    if not raw_html.strip():
-        return
-    tree = html.fragment_fromstring(raw_html, create_parent="div")
+def _check_urls(tree: html.HtmlElement, problems: list[TextProblem]) -> None:
+    """Refuse links and images that point at local files or outside the project."""
     for element in tree.iter("a", "img"):
         attribute = "src" if element.tag == "img" else "href"
         url = element.get(attribute)
@@ -92,19 +130,32 @@ def _sanitise(raw_html: str, tags: frozenset[str]) -> str:
     )
 
 
-def _to_xhtml(fragment: str, as_blocks: bool) -> str:
+def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> str:
     """Re-serialise sanitised HTML as well-formed XML (self-closed <br/>, quoted attributes).
 
-    In block mode, loose text and inline elements are gathered into <p>, because QTI's itemBody
-    and modalFeedback do not take bare text beside blocks."""
+    The URL rules are checked here, on what the sanitiser kept, so that no difference between
+    two HTML parsers can slip a local reference past them. In block mode, loose text and inline
+    elements are gathered into <p>, because QTI's itemBody and modalFeedback do not take bare
+    text beside blocks."""
     if not fragment.strip():
         return ""
     wrapper = html.fragment_fromstring(fragment, create_parent="div")
-    for img in wrapper.iter("img"):
+    _check_urls(wrapper, problems)
+    for img in list(wrapper.iter("img")):
+        if not img.get("src"):
+            img.drop_tree()  # its URL was refused (javascript:, data:...): an image of nothing
+            continue
         img.set("alt", img.get("alt", ""))  # QTI requires alt
     for link in list(wrapper.iter("a")):
-        if link.get("href") is None:
+        if not (link.get("href") or "").strip():
             link.drop_tag()  # its URL was refused: keep the words, lose the dead link
+    for element in wrapper.iter("img", "ol"):
+        for name, pattern in (("width", _LENGTH), ("height", _LENGTH), ("start", _INTEGER)):
+            value = element.get(name)
+            if value is not None and not pattern.match(value.strip()):
+                del element.attrib[name]
+            elif value is not None:
+                element.set(name, value.strip())
     if as_blocks:
         _wrap_loose_inline(wrapper)
     text = _escape_text(wrapper.text or "")
@@ -128,6 +179,8 @@ def _wrap_loose_inline(wrapper: html.HtmlElement) -> None:
         if isinstance(node, str) or node.tag in INLINE_TAGS:
             if paragraph is None:
                 paragraph = etree.SubElement(wrapper, "p")
+                if isinstance(node, str):
+                    node = node.lstrip()  # the line break after a removed block, not the author's text
             if isinstance(node, str):
                 if len(paragraph):
                     paragraph[-1].tail = (paragraph[-1].tail or "") + node
@@ -136,15 +189,46 @@ def _wrap_loose_inline(wrapper: html.HtmlElement) -> None:
             else:
                 paragraph.append(node)
         else:
+            _trim_end(paragraph)
             paragraph = None
             if node.tag == "p" and not len(node) and not (node.text or "").strip():
                 continue
             wrapper.append(node)
             node.tail = "\n"
+    _trim_end(paragraph)
+
+
+def _trim_end(paragraph: html.HtmlElement | None) -> None:
+    """Drop the whitespace a gathered paragraph ends with (line breaks around removed blocks)."""
+    if paragraph is None:
+        return
+    if len(paragraph):
+        paragraph[-1].tail = (paragraph[-1].tail or "").rstrip() or None
+    else:
+        paragraph.text = (paragraph.text or "").rstrip()
 
 
 def _escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _too_deep(source: str, raw_html: str | None) -> bool:
+    """Quotes in the Markdown (``None`` for ``raw_html``), or elements in the HTML, nested deeper
+    than MAX_DEPTH. A fast over-estimate of what the parsers would build, not a parser."""
+    if raw_html is None:
+        return any(match.group().count(">") > MAX_DEPTH for match in _QUOTE_PREFIX.finditer(source))
+    stack: list[str] = []
+    for closing, name in _HTML_TAG.findall(raw_html):
+        name = name.lower()
+        if name in _NOT_NESTING:
+            continue
+        if not closing:
+            stack.append(name)
+            if len(stack) > MAX_DEPTH:
+                return True
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name):]
+    return False
 
 
 def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
@@ -155,20 +239,27 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
         problems.append(TextProblem(
             f"control character U+{ord(bad.group()):04X} cannot be carried in XML; remove it"))
         source = _NOT_XML.sub("", source)
-    raw_html = render(source)
-    _check_urls(raw_html, problems)
-    xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks).strip()
+    if _too_deep(source, None):
+        return Markup(""), [*problems, TextProblem(f"quotes nested more than {MAX_DEPTH} levels deep; flatten them")]
+    raw_html = _CDATA.sub("", render(source))
+    if _too_deep(source, raw_html):
+        return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
+                                                   "flatten them")]
+    if raw_html.strip():
+        # Read before sanitising too: the sanitiser silently drops file: URLs, which deserve a message.
+        _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
+    xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems).strip()
     return Markup(xhtml), problems
 
 
 def block(source: str) -> tuple[Markup, list[TextProblem]]:
     """Markdown with paragraphs, lists, quotes and code blocks (prompts, hints, explanations)."""
-    return _render(source, _MD.render, BLOCK_TAGS, as_blocks=True)
+    return _render(source, _markdown_block, BLOCK_TAGS, as_blocks=True)
 
 
 def inline(source: str) -> tuple[Markup, list[TextProblem]]:
     """One run of inline Markdown (choice text, per-choice feedback)."""
-    return _render(source, _MD.renderInline, INLINE_TAGS, as_blocks=False)
+    return _render(source, _markdown_inline, INLINE_TAGS, as_blocks=False)
 
 
 def plain_text(fragment: Markup) -> str:

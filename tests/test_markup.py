@@ -66,3 +66,62 @@ def test_refused_references(source, message):
 
 def test_plain_text():
     assert markup.plain_text(markup.block("A *b*\n\nc")[0]) == "A b c"
+
+
+# Holes found in review (issue 7), one test per fix.
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # A refused image URL leaves no <img> without src (invalid in QTI) and no alt-text debris.
+    ("![a](javascript:alert(1))", ""),
+    ("![a](data:image/png;base64,AAAA)", ""),
+    ('<img alt="no source">', ""),
+    # Raw-text elements would show their content as literal markup.
+    ("<xmp><script>alert(1)</script></xmp>Text", "<p>Text</p>"),
+    ("<listing><b>x</b></listing>Text", "<p>Text</p>"),
+    # HTML parsers end a CDATA section at the first '>', leaking the rest as text.
+    ("<![CDATA[<script>alert(1)</script>]]>Text", "<p>Text</p>"),
+    # Attribute values the formats' schemas type strictly are kept only when well-formed.
+    ('<img src="https://x.test/a.png" width="expression(alert(1))" height=" 40 ">',
+     '<p><img src="https://x.test/a.png" height="40" alt=""/></p>'),
+    ('<ol start="x"><li>a</li></ol>', "<ol><li>a</li></ol>"),
+    # An empty link goes nowhere: keep the words only.
+    ("[words]()", "<p>words</p>"),
+    # Whitespace left by a removed block is not the author's text.
+    ("<style>p{color:red}</style>\nText", "<p>Text</p>"),
+])
+def test_review_fixes(source, expected):
+    assert block(source) == expected
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    # Checked on what the sanitiser kept: lxml and html5ever read <noscript> differently.
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+     "image 'x' is a local file, which packages cannot carry yet; use an https:// URL"),
+    # Relative links point at the LMS's own pages once inside it.
+    ("[x](relative/page)", "link 'relative/page' is a local file, which packages cannot carry yet; use an https:// URL"),
+    ("[x](?delete=1)", "link '?delete=1' is a local file, which packages cannot carry yet; use an https:// URL"),
+    ("[x](%2e%2e/secret)", "link '%2e%2e/secret' points outside the project; use an https:// URL"),
+    ("![x](//evil.test/x.png)", "image '//evil.test/x.png' points outside the project; use an https:// URL"),
+    ('<a href="&#x66;ile:///etc/passwd">f</a>', "link 'file:///etc/passwd' points to a local file; use an https:// URL"),
+    ("> " * 101 + "deep", "quotes nested more than 100 levels deep; flatten them"),
+    ("<div>" * 101 + "deep", "HTML elements nested more than 100 levels deep; flatten them"),
+    ("<div/>" * 101 + "deep", "HTML elements nested more than 100 levels deep; flatten them"),
+])
+def test_review_refusals(source, message):
+    _, problems = markup.block(source)
+    assert [p.message for p in problems] == [message]
+
+
+def test_fragment_links_stay():
+    assert block("[see](#part)") == '<p><a href="#part">see</a></p>'
+
+
+def test_nesting_within_the_limit_is_kept():
+    assert block("> " * 100 + "deep").count("<blockquote>") == 100
+
+
+def test_deep_nesting_is_refused_quickly():
+    # Both parsers are quadratic in depth (a 1 MB file of '>' took hours); the guard answers at once.
+    for source in ("> " * 400_000, "<div>" * 150_000, "<ul><li>" * 100_000):
+        xhtml, problems = markup.block(source)
+        assert xhtml == "" and len(problems) == 1
