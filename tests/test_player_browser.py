@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import http.server
+import io
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from markupsafe import Markup
 
 from builder import markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
-from builder.model import Quiz, Settings
+from builder.model import Quiz
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def _require(condition: bool, reason: str) -> None:
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Static files, and POST /commit recording what scorm-again sends (the LMS's store)."""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
         self.server.commits.append(json.loads(body or b"null"))  # type: ignore[attr-defined]
@@ -63,7 +64,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -78,7 +79,7 @@ class Site:
         target = self.root / name
         shutil.rmtree(target, ignore_errors=True)
         target.mkdir(parents=True)
-        with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             archive.extractall(target)
         return f"{name}/index.html"
 
@@ -222,7 +223,7 @@ def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handof
     assert "You did not pass" in frame.locator("#verdict").inner_text()
     # after_submit: the review shows each chosen choice's feedback and the explanation
     review = frame.locator("#review").inner_text()
-    wrong_one = [c for c in warm_handoff.items[0].choices if not c.correct][0]
+    wrong_one = next(c for c in warm_handoff.items[0].choices if not c.correct)
     assert markup.plain_text(wrong_one.feedback) in review
     assert "Explanation" in review
     failed = core(edition, cmi_of(page))
@@ -319,6 +320,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, warm_handoff):
     assert float(core(edition, cmi)["raw"]) == 100
     assert len(interactions(edition, cmi)) == 3
     assert cmi["suspend_data"].startswith("1;1;") and ";r;" in cmi["suspend_data"]
+    assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 
 
@@ -369,7 +371,7 @@ def test_feedback_timing(timing, site, browser, warm_handoff):
     page.goto(f"{site.url}/{launch}")
     page.locator("#question-heading").wait_for()
     item = item_by_title(quiz, page.locator("#legend").inner_text())
-    wrong = [c for c in item.choices if not c.correct][0]
+    wrong = next(c for c in item.choices if not c.correct)
     page.get_by_label(markup.plain_text(wrong.text), exact=True).check()
     page.locator("#submit-button").click()
     shown = page.locator("#feedback").inner_text()
@@ -407,6 +409,7 @@ def test_time_limit_ends_the_attempt_and_attempts_run_out(site, browser, warm_ha
     assert cmi["core"]["lesson_status"] == "failed"  # 1 of 5 points: under the pass mark
     assert float(cmi["core"]["score"]["raw"]) == 20
     assert len(interactions("scorm12", cmi)) == 1
+    assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 
 
