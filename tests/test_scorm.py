@@ -13,17 +13,24 @@ import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
+from conftest import assert_golden, assert_valid_package
 from lxml import etree
 from markupsafe import Markup
 
 from builder import markup, scoring
-from builder.formats.scorm import (PLAYER_FILES, SCORM12, SCORM2004, build_scorm12, build_scorm2004,
-                                   mastery_score, player_data, suspend_data_bound)
+from builder.formats.scorm import (
+    PLAYER_FILES,
+    SCORM12,
+    SCORM2004,
+    build_scorm12,
+    build_scorm2004,
+    mastery_score,
+    player_data,
+    suspend_data_bound,
+)
 from builder.model import Choice, Item, Pool, Quiz
-from conftest import assert_golden, assert_valid_package
 
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 OFFICIAL = {"scorm12": "scorm12/scorm12_umbrella.xsd",

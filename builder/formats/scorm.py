@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from builder.formats import FormatWarning, Output, package_stem
+from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
 from builder.packaging import zip_bytes
 from builder.rendering import render, render_xml
 from builder.scoring import choice_weights, format_number
-from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
 PLAYER_FILES = ("index.html", "player.css", "player.js")
