@@ -2,6 +2,7 @@
 # Installs whatever the test suite needs when it is missing, then runs the whole suite:
 #   - a virtual environment in .venv with lmspack and its test extras (from PyPI)
 #   - Debian's chromium, for the SCORM player's real-browser tests (needs root or sudo)
+#   - Node.js and npm (Debian's, when missing), for the player's scoring tests and its LMS runtime
 #   - the npm packages of tests/browser (scorm-again, the LMS runtime the player talks to)
 # Extra arguments go to pytest, e.g. scripts/test.sh -k moodle
 set -eu
@@ -13,10 +14,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
 if ! command -v chromium >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
-        sudo=""
-        [ "$(id -u)" = 0 ] || sudo="sudo"
         echo "installing Debian's chromium for the browser tests" >&2
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
@@ -25,6 +26,11 @@ if ! command -v chromium >/dev/null 2>&1; then
     fi
 fi
 
+if [ -f tests/browser/package-lock.json ] && ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's nodejs and npm for the player tests" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 if [ -f tests/browser/package-lock.json ] && [ ! -d tests/browser/node_modules ]; then
     (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
