@@ -33,6 +33,9 @@ class InputError(LmspackError):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(p.format() for p in self.problems))
 
+    def __reduce__(self) -> tuple[object, ...]:  # travels back from build worker processes
+        return (type(self), (self.problems,))
+
 
 class OutputInvalidError(LmspackError):
     """A file we produced failed validation: a bug in a template or a format module, not in the input."""
@@ -42,6 +45,9 @@ class OutputInvalidError(LmspackError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.problems,))
 
 
 class UsageError(LmspackError):

@@ -9,6 +9,8 @@ from pathlib import Path
 import jinja2
 from lxml import etree
 
+from markupsafe import Markup
+
 from builder.errors import OutputInvalidError, Problem
 from builder.scoring import format_number
 
@@ -52,10 +54,29 @@ def schema(name: str) -> etree.XMLSchema:
 def render_xml(template: str, schema_name: str, output_name: str, **context: object) -> bytes:
     """Render an XML template and validate the result; raise OutputInvalidError naming the
     template, the output file and the line when it is not well-formed or not schema-valid."""
-    text = render(template, **context)
-    data = text.encode("utf-8")
+    data = render(template, **context).encode("utf-8")
     check_xml(data, schema_name, f"{output_name} (from template {template})")
     return data
+
+
+def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,
+                **context: object) -> Markup:
+    """Render one repeated part of a document (a question, an item) and validate it inside
+    ``wrapper``, the smallest valid document around it. Large documents are built from parts so
+    that each part is checked on its own (and, with builder.cache.per_item, remembered)."""
+    text = render(template, **context)
+    check_xml(f"{wrapper[0]}{text}{wrapper[1]}".encode(), schema_name, f"{label} (from template {template})")
+    return Markup(text)
+
+
+def render_composed(template: str, schema_name: str, output_name: str, slot: str, parts: list[Markup],
+                    **context: object) -> bytes:
+    """A document whose ``slot`` holds ``parts`` made by render_part. The frame is validated holding
+    the first part, and every part was validated in a frame of its own, so the whole is valid where
+    the schema lets the slot hold any sequence of parts (a list of questions or items): a schema
+    with constraints across parts must not be composed this way."""
+    render_xml(template, schema_name, output_name, **{slot: parts[0] if parts else Markup("")}, **context)
+    return render(template, **{slot: Markup("").join(parts)}, **context).encode("utf-8")
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

@@ -24,10 +24,16 @@ from builder.formats import FormatWarning, Output, package_stem
 from builder.formats.moodle import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
 from builder.packaging import zip_bytes
-from builder.rendering import render_xml
+from builder.rendering import render_composed, render_part, render_xml
 from builder.scoring import format_number
 
 FORMAT = "canvas"
+QTI_SCHEMA = "canvas/canvas_qti.xsd"
+# The smallest valid questestinterop around one <item>, to check each item on its own.
+ITEM_WRAPPER = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment ident="g00000000000000000000000000000000" '
+                'title="a"><qtimetadata><qtimetadatafield><fieldlabel>cc_maxattempts</fieldlabel><fieldentry>1'
+                '</fieldentry></qtimetadatafield></qtimetadata><section ident="root_section">',
+                "</section></assessment></questestinterop>")
 QUESTION_TYPES = {"single_choice": "multiple_choice_question",
                   "multiple_response": "multiple_answers_question",
                   "true_false": "true_false_question"}
@@ -154,13 +160,15 @@ def description_html(quiz: Quiz) -> str:
 def build(quiz: Quiz) -> Output:
     warnings: list[FormatWarning] = []
     ident = canvas_ident(quiz.package_id)
-    items = [item_context(item, quiz, warnings) for item in quiz.items]
-    settings = quiz_settings(quiz, warnings)
     assessment_name = f"{ident}/{ident}.xml"
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
-    assessment = render_xml("canvas/assessment.xml", "canvas/canvas_qti.xsd", assessment_name,
-                            ident=ident, title=title, items=items, settings=settings)
+    items = [render_part("canvas/item.xml", QTI_SCHEMA, ITEM_WRAPPER, f"{assessment_name}, item {item.id}",
+                         item=item_context(item, quiz, warnings))
+             for item in quiz.items]
+    settings = quiz_settings(quiz, warnings)
+    assessment = render_composed("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items", items,
+                                 ident=ident, title=title, settings=settings)
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),
                       points=format_number(quiz.max_score), settings=settings)

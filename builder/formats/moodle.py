@@ -17,7 +17,7 @@ from builder import markup
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
 from builder.model import Choice, Item, Quiz
-from builder.rendering import render_xml
+from builder.rendering import render_composed, render_part
 from builder.scoring import choice_fractions, format_number
 
 FORMAT = "moodle"
@@ -174,10 +174,10 @@ def category_path(quiz: Quiz) -> str:
 
 def build(quiz: Quiz) -> Output:
     warnings = quiz_warnings(quiz)
-    questions = [question(item, quiz, warnings) for item in quiz.items]
     filename = f"{package_stem(quiz)}-moodle.xml"
-    data = render_xml("moodle/quiz.xml", SCHEMA, filename,
-                      category=category_path(quiz),
-                      category_info=quiz.description,
-                      questions=questions)
+    questions = [render_part("moodle/question.xml", SCHEMA, ("<quiz>", "</quiz>"),
+                             f"{filename}, question {item.id}", q=question(item, quiz, warnings))
+                 for item in quiz.items]
+    data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
+                           category=category_path(quiz), category_info=quiz.description)
     return Output(filename, data, tuple(warnings))

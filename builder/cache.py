@@ -1,0 +1,165 @@
+"""A content-hash cache, so that a rebuild after a small change redoes only what changed.
+
+Every entry is keyed by a SHA-256 of everything its value is a function of, including the
+*code fingerprint*: the bytes of lmspack's own modules, templates and schemas and the versions of
+the libraries that shape the output. A key that matches therefore names exactly the bytes that
+would be produced again, and an entry can never be stale; a change anywhere makes new keys and the
+old entries are simply not found. Entries live in one SQLite file under ``.lmspack-cache/``.
+
+The cache is active only inside ``session()``; outside it (tests, library use) nothing is cached.
+Worker processes read the file and hand their new entries back to the parent, which writes them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import lxml.etree
+
+if TYPE_CHECKING:
+    from builder.model import Item
+
+T = TypeVar("T")
+CACHE_DIR = ".lmspack-cache"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_LIBRARIES = ("lxml", "jinja2", "nh3", "cmarkgfm", "pyyaml", "markupsafe")
+
+
+@functools.cache
+def fingerprint() -> str:
+    """A hash of the code and data that decide what lmspack emits."""
+    digest = hashlib.sha256()
+    from builder.rendering import TEMPLATE_DIRS  # noqa: PLC0415 (rendering imports this module)
+
+    roots = [_PACKAGE_DIR, *TEMPLATE_DIRS]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=?\0".encode())
+    digest.update(f"libxml2={lxml.etree.LIBXML_VERSION}\0".encode())
+    return digest.hexdigest()
+
+
+def key(*parts: object) -> str:
+    """The key of a value that is a function of ``parts`` (their repr) and of the code."""
+    digest = hashlib.sha256(fingerprint().encode())
+    for part in parts:
+        digest.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class Cache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.pending: dict[str, bytes] = {}
+        self._connection: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self._connection is None or self._pid != os.getpid():
+            # A forked worker must not use its parent's connection: open its own, read-only use.
+            self._pid = os.getpid()
+            self.pending = {}
+            try:
+                self._connection = sqlite3.connect(self.path, timeout=30)
+                self._connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
+            except sqlite3.Error:
+                self._connection = None  # an unusable cache only costs time
+        return self._connection
+
+    def get(self, entry: str) -> bytes | None:
+        if entry in self.pending:
+            return self.pending[entry]
+        db = self._db()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return zlib.decompress(row[0]) if row else None
+
+    def put(self, entry: str, value: bytes) -> None:
+        self.pending[entry] = value
+
+    def take_pending(self) -> dict[str, bytes]:
+        pending, self.pending = self.pending, {}
+        return pending
+
+    def save(self, entries: dict[str, bytes]) -> None:
+        db = self._db()
+        if db is None or not entries:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                               ((k, zlib.compress(v, 1)) for k, v in entries.items()))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+
+_active: Cache | None = None
+
+
+@contextmanager
+def session(root: Path | None) -> Iterator[Cache | None]:
+    """Use the cache under ``root`` for the duration (None: no cache)."""
+    global _active
+    if root is None:
+        yield None
+        return
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n")
+    _active = Cache(folder / "cache.sqlite")
+    try:
+        yield _active
+        _active.save(_active.take_pending())
+    finally:
+        _active.close()
+        _active = None
+
+
+def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes]) -> bytes:
+    """``produce()``, or the bytes it gave before for the same parts and code."""
+    cache = _active
+    if cache is None:
+        return produce()
+    entry = key(*entry_parts)
+    value = cache.get(entry)
+    if value is None:
+        value = produce()
+        cache.put(entry, value)
+    return value
+
+
+def active() -> Cache | None:
+    return _active
+
+
+def per_item(function: Callable[[Item, T], bytes], item: Item, options: T) -> bytes:
+    """``function(item, options)``, remembered by the item's source and ``options``.
+
+    An Item is a function of its file's bytes and path (and the code), so those two identify it
+    without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
+    function reads, which is why per-item functions take no Quiz."""
+    return remembered((function.__module__, function.__qualname__, item.place.path, item.source_sha256, options),
+                      lambda: function(item, options))
