@@ -38,7 +38,7 @@ def with_settings(quiz: Quiz, **changes: object) -> Quiz:
 
 
 def item_doc(quiz: Quiz, item: Item) -> etree._Element:
-    return parse(qti21.assessment_item(quiz, item))
+    return parse(qti21.assessment_item(item, qti21.item_options(quiz)))
 
 
 def test_package_layout_and_name(warm_handoff: Quiz) -> None:
@@ -82,7 +82,7 @@ def test_manifest_declares_every_file_and_dependency(warm_handoff: Quiz) -> None
 
 
 def test_own_schema_rejects_an_invalid_item(warm_handoff: Quiz) -> None:
-    data = qti21.assessment_item(warm_handoff, warm_handoff.items[0])
+    data = qti21.assessment_item(warm_handoff.items[0], qti21.item_options(warm_handoff))
     broken = data.replace(b'maxChoices="1"', b'maxChoices="many"')
     with pytest.raises(OutputInvalidError, match="maxChoices"):
         check_xml(broken, qti21.ITEM_SCHEMA, "item.xml")
@@ -102,7 +102,7 @@ def test_own_manifest_schema_rejects_a_dangling_dependency(warm_handoff: Quiz) -
 def test_template_output_that_is_not_well_formed_names_the_template(warm_handoff: Quiz) -> None:
     item = dataclasses.replace(warm_handoff.items[0], prompt=Markup("<p>unclosed"))
     with pytest.raises(OutputInvalidError) as caught:
-        qti21.assessment_item(warm_handoff, item)
+        qti21.assessment_item(item, qti21.item_options(warm_handoff))
     message = str(caught.value)
     assert "items/warm-handoff-definition.xml (from template qti21/assessment_item.xml)" in message
     assert "not well-formed" in message
@@ -111,10 +111,10 @@ def test_template_output_that_is_not_well_formed_names_the_template(warm_handoff
 def test_template_output_that_breaks_the_schema_names_template_and_line(warm_handoff: Quiz) -> None:
     item = dataclasses.replace(warm_handoff.items[0], prompt=Markup('<ol start="3"><li>three</li></ol>'))
     with pytest.raises(OutputInvalidError) as caught:
-        qti21.assessment_item(warm_handoff, item)
+        qti21.assessment_item(item, qti21.item_options(warm_handoff))
     (problem,) = caught.value.problems
     assert problem.path == "items/warm-handoff-definition.xml (from template qti21/assessment_item.xml)"
-    valid = qti21.assessment_item(warm_handoff, warm_handoff.items[0]).decode().splitlines()
+    valid = qti21.assessment_item(warm_handoff.items[0], qti21.item_options(warm_handoff)).decode().splitlines()
     prompt_line = next(n for n, line in enumerate(valid, start=1) if 'class="prompt"' in line)
     assert problem.line == prompt_line and "'start'" in problem.message
 
@@ -215,7 +215,7 @@ def test_canvas_reads_points_feedback_explanation_and_true_false(warm_handoff: Q
     assert test.find("qti:testPart", NS).get("identifier") == "BaseTestPart"
     refs = {r.get("identifier"): r for r in test.iterfind(".//qti:assessmentItemRef", NS)}
     for item in warm_handoff.items:
-        doc = parse(files[qti21.item_href(warm_handoff, item)])
+        doc = parse(files[qti21.item_href(warm_handoff.cohort, item)])
         # Questions join the quiz by assessmentItem identifier == assessmentItemRef identifier.
         assert doc.get("identifier") in refs
         weight = refs[doc.get("identifier")].find("qti:weight", NS)
@@ -232,7 +232,7 @@ def test_canvas_reads_points_feedback_explanation_and_true_false(warm_handoff: Q
         # Question text comes from itemBody > div / p, which must not hold the hint buttons.
         body_blocks = doc.findall("qti:itemBody/qti:div", NS) + doc.findall("qti:itemBody/qti:p", NS)
         assert all(b.find(".//qti:endAttemptInteraction", NS) is None for b in body_blocks)
-    true_false = parse(files[qti21.item_href(warm_handoff, warm_handoff.items[1])])
+    true_false = parse(files[qti21.item_href(warm_handoff.cohort, warm_handoff.items[1])])
     match = true_false.find(".//qti:responseCondition//qti:match", NS)
     assert match[0].get("identifier").startswith("TF")
     assert match[1].text == "false"

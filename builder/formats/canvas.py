@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from lxml import etree
 from markupsafe import Markup
 
-from builder import markup
+from builder import cache, markup
 from builder.formats import FormatWarning, Output, package_stem
 from builder.formats.moodle import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
@@ -94,8 +94,16 @@ def _answers(item: Item, ids: dict[str, int]) -> list[dict[str, object]]:
              "feedback": mattext(c.feedback) if c.feedback else None} for c in choices]
 
 
-def item_context(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
-    """The template context of one <item>: everything Canvas's exporter writes for the same question."""
+@dataclass(frozen=True)
+class ItemOptions:
+    """What an <item> takes from its quiz (and so, with the item, its cache key)."""
+
+    package_id: str
+
+
+def item_warnings(item: Item) -> list[FormatWarning]:
+    """What Canvas cannot keep of this item."""
+    warnings = []
     if item.hints:
         warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes have no hints; the hints are left out",
                                       item.id))
@@ -110,10 +118,21 @@ def item_context(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[
             warnings.append(FormatWarning(FORMAT, "Canvas keeps a true/false question only when its choices "
                                                   "read True and False; it will import this one as multiple "
                                                   "choice", item.id))
+    return warnings
+
+
+def item_xml(item: Item, options: ItemOptions) -> bytes:
+    """One validated <item> element."""
+    return render_part("canvas/item.xml", QTI_SCHEMA, ITEM_WRAPPER, f"canvas item {item.id}",
+                       item=item_context(item, options)).encode("utf-8")
+
+
+def item_context(item: Item, options: ItemOptions) -> dict[str, object]:
+    """The template context of one <item>: everything Canvas's exporter writes for the same question."""
     ids = answer_ids(item)
     feedback = outcome_feedback(item)
     return {
-        "ident": canvas_ident(quiz.package_id, item.id),
+        "ident": canvas_ident(options.package_id, item.id),
         "title": item.title,
         "question_type": QUESTION_TYPES[item.type],
         "points": format_number(item.points),
@@ -163,9 +182,11 @@ def build(quiz: Quiz) -> Output:
     assessment_name = f"{ident}/{ident}.xml"
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
-    items = [render_part("canvas/item.xml", QTI_SCHEMA, ITEM_WRAPPER, f"{assessment_name}, item {item.id}",
-                         item=item_context(item, quiz, warnings))
-             for item in quiz.items]
+    options = ItemOptions(quiz.package_id)
+    items = []
+    for item in quiz.items:
+        warnings.extend(item_warnings(item))
+        items.append(Markup(cache.per_item(item_xml, item, options).decode("utf-8")))
     settings = quiz_settings(quiz, warnings)
     assessment = render_composed("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items", items,
                                  ident=ident, title=title, settings=settings)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from builder import markup
+from builder import cache, markup
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
 from builder.model import Choice, Item, Quiz
@@ -86,13 +86,20 @@ def _text(fragment: Markup | None) -> str:
     return str(fragment) if fragment else ""
 
 
-def _multichoice(item: Item, quiz: Quiz) -> dict[str, object]:
+@dataclass(frozen=True)
+class QuestionOptions:
+    """What a <question> takes from its quiz (and so, with the item, its cache key)."""
+
+    shuffle_choices: bool
+
+
+def _multichoice(item: Item, options: QuestionOptions) -> dict[str, object]:
     fractions = answer_fractions(item)
     feedback = outcome_feedback(item)
     return {
         "type": "multichoice",
         "single": "true" if item.type == "single_choice" else "false",
-        "shuffle": "true" if quiz.settings.shuffle_choices else "false",
+        "shuffle": "true" if options.shuffle_choices else "false",
         "penalty": MULTICHOICE_PENALTY,
         "correct_feedback": _text(feedback.correct),
         "partially_correct_feedback": _text(feedback.partially_correct),
@@ -105,16 +112,10 @@ def _multichoice(item: Item, quiz: Quiz) -> dict[str, object]:
 TRUE_WORDS = ("true", "false")
 
 
-def _truefalse(item: Item, warnings: list[FormatWarning]) -> dict[str, object]:
+def _truefalse(item: Item) -> dict[str, object]:
     """Moodle's true/false keeps which statement is right and each answer's feedback; it shows its
     own localised 'True'/'False' labels and keeps no hints."""
     true_choice, false_choice = truefalse_choices(item)
-    if item.hints:
-        warnings.append(FormatWarning(FORMAT, "Moodle true/false questions have no hints; the hints are left out",
-                                      item.id))
-    if [markup.plain_text(c.text).lower() for c in (true_choice, false_choice)] != list(TRUE_WORDS):
-        warnings.append(FormatWarning(FORMAT, "Moodle shows its own 'True'/'False' labels instead of the "
-                                              "choice texts", item.id))
     return {
         "type": "truefalse",
         "penalty": TRUEFALSE_PENALTY,
@@ -134,7 +135,26 @@ def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
     return item.choices[0], item.choices[1]
 
 
-def question(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
+def item_warnings(item: Item) -> list[FormatWarning]:
+    """What Moodle cannot keep of this item."""
+    warnings = []
+    if item.type == "true_false":
+        if item.hints:
+            warnings.append(FormatWarning(FORMAT, "Moodle true/false questions have no hints; the hints are left out",
+                                          item.id))
+        if [markup.plain_text(c.text).lower() for c in truefalse_choices(item)] != list(TRUE_WORDS):
+            warnings.append(FormatWarning(FORMAT, "Moodle shows its own 'True'/'False' labels instead of the "
+                                                  "choice texts", item.id))
+    return warnings
+
+
+def question_xml(item: Item, options: QuestionOptions) -> bytes:
+    """One validated <question> element."""
+    return render_part("moodle/question.xml", SCHEMA, ("<quiz>", "</quiz>"), f"question {item.id}",
+                       q=question(item, options)).encode("utf-8")
+
+
+def question(item: Item, options: QuestionOptions) -> dict[str, object]:
     """The template context of one <question>."""
     common = {
         "name": item.title,
@@ -145,7 +165,7 @@ def question(item: Item, quiz: Quiz, warnings: list[FormatWarning]) -> dict[str,
         "hints": [_text(h) for h in item.hints],
         "tags": list(item.tags),
     }
-    specific = _truefalse(item, warnings) if item.type == "true_false" else _multichoice(item, quiz)
+    specific = _truefalse(item) if item.type == "true_false" else _multichoice(item, options)
     return common | specific
 
 
@@ -175,9 +195,11 @@ def category_path(quiz: Quiz) -> str:
 def build(quiz: Quiz) -> Output:
     warnings = quiz_warnings(quiz)
     filename = f"{package_stem(quiz)}-moodle.xml"
-    questions = [render_part("moodle/question.xml", SCHEMA, ("<quiz>", "</quiz>"),
-                             f"{filename}, question {item.id}", q=question(item, quiz, warnings))
-                 for item in quiz.items]
+    options = QuestionOptions(quiz.settings.shuffle_choices)
+    questions = []
+    for item in quiz.items:
+        warnings.extend(item_warnings(item))
+        questions.append(Markup(cache.per_item(question_xml, item, options).decode("utf-8")))
     data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
                            category=category_path(quiz), category_info=quiz.description)
     return Output(filename, data, tuple(warnings))

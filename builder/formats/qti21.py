@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from builder import cache
 from builder.formats import FormatWarning, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
 from builder.packaging import zip_bytes
@@ -72,22 +73,37 @@ class SectionView:
     items: tuple[ItemRef, ...]
 
 
+@dataclass(frozen=True)
+class ItemOptions:
+    """What an assessmentItem takes from its quiz (and so, with the item, its cache key)."""
+
+    language: str
+    shuffle_choices: bool
+    cohort: str | None
+
+
+def item_options(quiz: Quiz) -> ItemOptions:
+    return ItemOptions(quiz.language, quiz.settings.shuffle_choices, quiz.cohort)
+
+
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
-    members = [(item_href(quiz, item), assessment_item(quiz, item)) for item in quiz.items]
+    options = item_options(quiz)
+    members = [(item_href(quiz.cohort, item), cache.per_item(assessment_item, item, options))
+               for item in quiz.items]
     members.append((TEST_FILE, assessment_test(quiz)))
     data = zip_bytes([("imsmanifest.xml", manifest(quiz)), *members])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
-def item_identifier(quiz: Quiz, item: Item) -> str:
+def item_identifier(cohort: str | None, item: Item) -> str:
     """The assessmentItem identifier, also its assessmentItemRef identifier (Canvas joins on it).
     A cohort's package carries the cohort so two cohorts' questions stay apart in one course."""
-    return f"{item.id}-{quiz.cohort}" if quiz.cohort else item.id
+    return f"{item.id}-{cohort}" if cohort else item.id
 
 
-def item_href(quiz: Quiz, item: Item) -> str:
-    return f"items/{item_identifier(quiz, item)}.xml"
+def item_href(cohort: str | None, item: Item) -> str:
+    return f"items/{item_identifier(cohort, item)}.xml"
 
 
 def response_identifier(item: Item) -> str:
@@ -95,7 +111,7 @@ def response_identifier(item: Item) -> str:
     return "TF_RESPONSE" if item.type == "true_false" else "RESPONSE"
 
 
-def assessment_item(quiz: Quiz, item: Item) -> bytes:
+def assessment_item(item: Item, options: ItemOptions) -> bytes:
     weights = choice_weights(item)
     choices = tuple(_choice_view(choice, weights[choice.identifier]) for choice in item.choices)
     hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
@@ -106,15 +122,15 @@ def assessment_item(quiz: Quiz, item: Item) -> bytes:
     correct = tuple(c.identifier for c in item.correct_choices)
     single = item.type != "multiple_response"
     return render_xml(
-        "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(quiz, item),
-        identifier=item_identifier(quiz, item),
+        "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(options.cohort, item),
+        identifier=item_identifier(options.cohort, item),
         title=item.title,
-        language=quiz.language,
+        language=options.language,
         response=response_identifier(item),
         cardinality="single" if single else "multiple",
         max_choices=1 if single else len(item.choices),
         # True comes before False in every LMS (Canvas reorders them anyway); never shuffle them.
-        shuffle=quiz.settings.shuffle_choices and item.type != "true_false",
+        shuffle=options.shuffle_choices and item.type != "true_false",
         correct=correct,
         # Canvas reads true/false only from a responseCondition that matches the 'TF…' variable
         # against a choice identifier; the match scores exactly as the mapping does.
@@ -138,7 +154,7 @@ def sections(quiz: Quiz) -> tuple[SectionView, ...]:
     by_id = {item.id: item for item in quiz.items}
 
     def refs(ids: tuple[str, ...]) -> tuple[ItemRef, ...]:
-        return tuple(ItemRef(item_identifier(quiz, by_id[i]), item_href(quiz, by_id[i]),
+        return tuple(ItemRef(item_identifier(quiz.cohort, by_id[i]), item_href(quiz.cohort, by_id[i]),
                              format_number(by_id[i].points)) for i in ids)
 
     pools: list[Pool] = list(quiz.settings.pools)
@@ -177,7 +193,7 @@ def assessment_test(quiz: Quiz) -> bytes:
 
 def manifest(quiz: Quiz) -> bytes:
     items = tuple(
-        Resource(f"RES-ITEM-{item_identifier(quiz, item)}", item_href(quiz, item), item.title,
+        Resource(f"RES-ITEM-{item_identifier(quiz.cohort, item)}", item_href(quiz.cohort, item), item.title,
                  ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
         for item in quiz.items)
     return render_xml(
