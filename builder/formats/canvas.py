@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from builder import cache, markup
 from builder.formats import FormatWarning, Output, package_stem
-from builder.formats.moodle import outcome_feedback, truefalse_choices
+from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
 from builder.packaging import zip_bytes
 from builder.rendering import render_composed, render_part, render_xml

@@ -16,7 +16,8 @@ from markupsafe import Markup
 from builder import cache, markup
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
-from builder.model import Choice, Item, Quiz
+from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
+from builder.model import Item, Quiz
 from builder.rendering import render_composed, render_part
 from builder.scoring import choice_fractions, format_number
 
@@ -35,25 +36,6 @@ MOODLE_TOLERANCE = 0.00001
 # question has one try.
 MULTICHOICE_PENALTY = "0.3333333"
 TRUEFALSE_PENALTY = "1"
-
-
-@dataclass(frozen=True)
-class OutcomeFeedback:
-    """What a learner reads after a fully right, partly right and wrong answer."""
-
-    correct: Markup
-    partially_correct: Markup
-    incorrect: Markup
-
-
-def outcome_feedback(item: Item) -> OutcomeFeedback:
-    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle."""
-    def paragraph(text: str) -> Markup:
-        return markup.block(text)[0]
-    partly = ("Your answer is partially correct." if item.type == "multiple_response"
-              else "Your answer is not fully correct.")
-    return OutcomeFeedback(paragraph("Your answer is correct."), paragraph(partly),
-                           paragraph("Your answer is incorrect."))
 
 
 def moodle_grade(fraction: float) -> float | None:
@@ -109,9 +91,6 @@ def _multichoice(item: Item, options: QuestionOptions) -> dict[str, object]:
     }
 
 
-TRUE_WORDS = ("true", "false")
-
-
 def _truefalse(item: Item) -> dict[str, object]:
     """Moodle's true/false keeps which statement is right and each answer's feedback; it shows its
     own localised 'True'/'False' labels and keeps no hints."""
@@ -124,15 +103,6 @@ def _truefalse(item: Item) -> dict[str, object]:
                      "feedback": _text(c.feedback)}
                     for word, c in zip(TRUE_WORDS, (true_choice, false_choice))],
     }
-
-
-def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
-    """(the 'true' statement, the 'false' one): by identifier when the author named them true/false,
-    else in the order written (true first), as Moodle's and Canvas's own exports have them."""
-    by_id = {c.identifier.lower(): c for c in item.choices}
-    if set(by_id) == set(TRUE_WORDS):
-        return by_id["true"], by_id["false"]
-    return item.choices[0], item.choices[1]
 
 
 def item_warnings(item: Item) -> list[FormatWarning]:

@@ -1,0 +1,46 @@
+"""Words and orders shared by the formats that have no standard for them (Moodle, Canvas): the
+combined feedback learners read after an answer, and which choice of a true/false item is 'true'."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from builder import markup
+from builder.model import Choice, Item
+
+TRUE_WORDS = ("true", "false")
+
+
+@dataclass(frozen=True)
+class OutcomeFeedback:
+    """What a learner reads after a fully right, partly right and wrong answer."""
+
+    correct: Markup
+    partially_correct: Markup
+    incorrect: Markup
+
+
+def outcome_feedback(item: Item) -> OutcomeFeedback:
+    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle."""
+    return _outcome_feedback(item.type == "multiple_response")
+
+
+@functools.cache
+def _outcome_feedback(partial_credit: bool) -> OutcomeFeedback:
+    def paragraph(text: str) -> Markup:
+        return markup.block(text)[0]
+    partly = "Your answer is partially correct." if partial_credit else "Your answer is not fully correct."
+    return OutcomeFeedback(paragraph("Your answer is correct."), paragraph(partly),
+                           paragraph("Your answer is incorrect."))
+
+
+def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
+    """(the 'true' statement, the 'false' one): by identifier when the author named them true/false,
+    else in the order written (true first), as Moodle's and Canvas's own exports have them."""
+    by_id = {c.identifier.lower(): c for c in item.choices}
+    if set(by_id) == set(TRUE_WORDS):
+        return by_id["true"], by_id["false"]
+    return item.choices[0], item.choices[1]
