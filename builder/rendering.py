@@ -69,14 +69,20 @@ def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label
     return Markup(text)
 
 
-def render_composed(template: str, schema_name: str, output_name: str, slot: str, parts: list[Markup],
+_SLOT = Markup("<!--lmspack:slot-->")
+
+
+def render_composed(template: str, schema_name: str, output_name: str, slot: str, parts: list[bytes],
                     **context: object) -> bytes:
-    """A document whose ``slot`` holds ``parts`` made by render_part. The frame is validated holding
-    the first part, and every part was validated in a frame of its own, so the whole is valid where
-    the schema lets the slot hold any sequence of parts (a list of questions or items): a schema
-    with constraints across parts must not be composed this way."""
-    render_xml(template, schema_name, output_name, **{slot: parts[0] if parts else Markup("")}, **context)
-    return render(template, **{slot: Markup("").join(parts)}, **context).encode("utf-8")
+    """A document whose ``slot`` holds ``parts`` (encoded render_part results). The frame is
+    validated holding the first part, and every part was validated in a frame of its own, so the
+    whole is valid where the schema lets the slot hold any sequence of parts (a list of questions
+    or items): a schema with constraints across parts must not be composed this way. The parts are
+    joined as bytes, so a bank of thousands of items is never copied as one string."""
+    first = Markup(parts[0].decode("utf-8")) if parts else Markup("")
+    render_xml(template, schema_name, output_name, **{slot: first}, **context)
+    head, tail = render(template, **{slot: _SLOT}, **context).split(_SLOT)
+    return b"".join([head.encode("utf-8"), *parts, tail.encode("utf-8")])
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

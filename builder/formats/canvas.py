@@ -186,7 +186,7 @@ def build(quiz: Quiz) -> Output:
     items = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))
-        items.append(Markup(cache.per_item(item_xml, item, options).decode("utf-8")))
+        items.append(cache.per_item(item_xml, item, options))
     settings = quiz_settings(quiz, warnings)
     assessment = render_composed("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items", items,
                                  ident=ident, title=title, settings=settings)

@@ -169,7 +169,7 @@ def build(quiz: Quiz) -> Output:
     questions = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))
-        questions.append(Markup(cache.per_item(question_xml, item, options).decode("utf-8")))
+        questions.append(cache.per_item(question_xml, item, options))
     data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
                            category=category_path(quiz), category_info=quiz.description)
     return Output(filename, data, tuple(warnings))
