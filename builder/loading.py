@@ -128,9 +128,16 @@ class _Fields:
         if node.kind != "scalar" or (node.plain and node.tag == "tag:yaml.org,2002:null"):
             self.source.at(node, f"'{name}' must be text")
             return default
-        value = str(node.value)
+        value = self._usable(node)
         if required and not value.strip():
             self.source.at(node, f"'{name}' is empty; write some text")
+        return value
+
+    def _usable(self, node: Node) -> str:
+        """A scalar's text exactly as written, less what XML cannot carry (reported)."""
+        message, value = markup.without_unusable_characters(str(node.value))
+        if message:
+            self.source.at(node, message)
         return value
 
     def boolean(self, name: str, default: bool) -> bool:
@@ -192,7 +199,7 @@ class _Fields:
             if node.kind != "scalar" or not str(node.value).strip():
                 self.source.at(node, f"each entry of '{name}' must be non-empty text")
             else:
-                result.append((str(node.value), node))
+                result.append((self._usable(node), node))
         return result
 
     def identifier(self, name: str, required: bool = False, default: str = "") -> str:
@@ -220,6 +227,15 @@ def _rich(source: SourceFile, node: Node, text: str, render: Callable[[str], Any
     return xhtml
 
 
+def _rich_required(source: SourceFile, node: Node, text: str, what: str) -> Markup:
+    """Block text that must show something: refused when sanitising leaves nothing of it."""
+    before = len(source.problems)
+    xhtml = _rich(source, node, text, markup.block)
+    if not xhtml and len(source.problems) == before:
+        source.at(node, f"{what} is empty once unsafe markup is removed")
+    return xhtml
+
+
 def choice_letters(index: int) -> str:
     """A, B, ..., Z, AA, AB, ... like spreadsheet columns."""
     letters = ""
@@ -242,10 +258,11 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     item_id = fields.identifier("id", required=True)
     item_type = fields.choice("type", ITEM_TYPES, required=True)
     prompt_text = fields.text("prompt", required=True)
-    prompt = _rich(source, fields.node_of("prompt"), prompt_text, markup.block)
+    prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
+        else Markup("")
     title = fields.text("title") or _title_from(prompt) or item_id
     choices = _load_choices(source, fields, item_type)
-    hints = tuple(_rich(source, node, text, markup.block) for text, node in fields.text_list("hints"))
+    hints = tuple(_rich_required(source, node, text, "hint") for text, node in fields.text_list("hints"))
     explanation_text = fields.text("explanation")
     explanation = _rich(source, fields.node_of("explanation"), explanation_text, markup.block) or None
     points = fields.number("points", 1.0, 0.01, 1000.0)

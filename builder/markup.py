@@ -39,8 +39,8 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed"
 # would leak out as visible text; authors never mean it, so it goes whole (unterminated: to the end).
 _CDATA = re.compile(r"<!\[CDATA\[.*?(?:\]\]>|\Z)", re.DOTALL | re.IGNORECASE)
 # Attribute values the formats' schemas accept; anything else is dropped, not passed on.
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
 _LENGTH = re.compile(r"^[0-9]{1,5}%?$")
-_INTEGER = re.compile(r"^-?[0-9]{1,9}$")
 # Deeper nesting is never authored on purpose, and both the Markdown parser (quotes) and the HTML
 # sanitiser (elements) take time quadratic in depth: a 1 MB file of '>' or '<div>' would stall a build.
 MAX_DEPTH = 100
@@ -93,7 +93,7 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     path = unquote(parts.path)
-    if scheme == "file":
+    if scheme == "file" or len(scheme) == 1:  # file:, or a Windows drive such as C:
         message = f"{what} {url!r} points to a local file; use an https:// URL"
     elif scheme:
         return  # the sanitiser keeps http, https and mailto and drops every other scheme
@@ -123,7 +123,9 @@ def _sanitise(raw_html: str, tags: frozenset[str]) -> str:
         raw_html,
         tags=set(tags),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: names for tag, names in ATTRIBUTES.items() if tag in tags},
+        # '*': none. Without it ammonia keeps its default generic attributes, lang and title, on
+        # every element, and QTI takes neither.
+        attributes={"*": set()} | {tag: set(names) for tag, names in ATTRIBUTES.items() if tag in tags},
         url_schemes=set(URL_SCHEMES),
         link_rel=None,
         strip_comments=True,
@@ -147,10 +149,14 @@ def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> st
             continue
         img.set("alt", img.get("alt", ""))  # QTI requires alt
     for link in list(wrapper.iter("a")):
-        if not (link.get("href") or "").strip():
+        if (link.get("href") or "").strip():
+            continue
+        if _SCHEME.match(link.text_content()) and not len(link):
+            link.drop_tree()  # an autolink such as <javascript:...>: its words are the refused URL
+        else:
             link.drop_tag()  # its URL was refused: keep the words, lose the dead link
-    for element in wrapper.iter("img", "ol"):
-        for name, pattern in (("width", _LENGTH), ("height", _LENGTH), ("start", _INTEGER)):
+    for element in wrapper.iter("img"):
+        for name, pattern in (("width", _LENGTH), ("height", _LENGTH)):
             value = element.get(name)
             if value is not None and not pattern.match(value.strip()):
                 del element.attrib[name]
@@ -234,11 +240,9 @@ def _too_deep(source: str, raw_html: str | None) -> bool:
 def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
             as_blocks: bool) -> tuple[Markup, list[TextProblem]]:
     problems: list[TextProblem] = []
-    bad = _NOT_XML.search(source)
-    if bad:
-        problems.append(TextProblem(
-            f"control character U+{ord(bad.group()):04X} cannot be carried in XML; remove it"))
-        source = _NOT_XML.sub("", source)
+    message, source = without_unusable_characters(source)
+    if message:
+        problems.append(TextProblem(message))
     if _too_deep(source, None):
         return Markup(""), [*problems, TextProblem(f"quotes nested more than {MAX_DEPTH} levels deep; flatten them")]
     raw_html = _CDATA.sub("", render(source))
@@ -250,6 +254,16 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
         _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
     xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems).strip()
     return Markup(xhtml), problems
+
+
+def without_unusable_characters(text: str) -> tuple[str | None, str]:
+    """A message naming the first character XML cannot carry (None when there is none), and the
+    text without such characters. For every text field, plain or Markdown."""
+    bad = _NOT_XML.search(text)
+    if not bad:
+        return None, text
+    return (f"control character U+{ord(bad.group()):04X} cannot be carried in XML; remove it",
+            _NOT_XML.sub("", text))
 
 
 def block(source: str) -> tuple[Markup, list[TextProblem]]:
@@ -267,4 +281,6 @@ def plain_text(fragment: Markup) -> str:
     if not fragment:
         return ""
     wrapper = html.fragment_fromstring(str(fragment), create_parent="div")
+    for element in wrapper.iter(*(BLOCK_TAGS - INLINE_TAGS), "br"):
+        element.tail = " " + (element.tail or "")  # blocks end words, as on screen
     return " ".join(wrapper.text_content().split())

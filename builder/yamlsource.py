@@ -99,7 +99,10 @@ class SourceFile:
         return root
 
     def _decode(self, data: bytes) -> str | None:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            self.problem(1, 1, "file is UTF-32; save it as UTF-8")
+            return None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self.problem(1, 1, "file is UTF-16; save it as UTF-8")
             return None
         nul = data.find(b"\x00")

@@ -1,9 +1,17 @@
-"""Small quiz projects written into a temporary folder, for loader and CLI tests."""
+"""Small quiz projects written into a temporary folder, and building them in each format, for tests."""
 
 from __future__ import annotations
 
+import io
+import shutil
 import textwrap
+import zipfile
 from pathlib import Path
+
+import pytest
+
+from builder.formats import Output, builder_for
+from builder.model import Quiz
 
 QUIZ_YAML = """\
 identifier: demo
@@ -38,3 +46,32 @@ def make_project(root: Path, items: dict[str, str] | None = None, quiz: str = QU
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return quiz_dir
+
+
+# The format modules, by format name; tests skip a format whose module is not there yet.
+FORMAT_MODULES = {"qti21": "builder.formats.qti21", "scorm12": "builder.formats.scorm",
+                  "scorm2004": "builder.formats.scorm", "moodle": "builder.formats.moodle",
+                  "canvas": "builder.formats.canvas"}
+
+
+def build_format(fmt: str, quiz: Quiz) -> Output:
+    """``quiz`` built by the format's entry point, or the test skipped when the module is absent."""
+    pytest.importorskip(FORMAT_MODULES[fmt])
+    return builder_for(fmt)(quiz)
+
+
+def package_files(output: Output) -> dict[str, bytes]:
+    """Every file a package holds: its zip members by name, or the file itself under ''."""
+    if not output.filename.endswith(".zip"):
+        return {"": output.data}
+    with zipfile.ZipFile(io.BytesIO(output.data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def copy_inputs(source: Path, quiz_dir: Path) -> None:
+    """A corpus entry into a quiz folder: one file as is, or every file of a folder."""
+    files = [source] if source.is_file() else sorted(p for p in source.rglob("*") if p.is_file())
+    for path in files:
+        target = quiz_dir / (path.name if source.is_file() else path.relative_to(source))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
