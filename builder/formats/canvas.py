@@ -20,6 +20,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from builder import cache, markup
+from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
@@ -28,6 +29,7 @@ from builder.rendering import render_composed, render_part, render_xml
 from builder.scoring import format_number
 
 FORMAT = "canvas"
+MAX_ANSWER_ID = 10_000
 QTI_SCHEMA = "canvas/canvas_qti.xsd"
 # The smallest valid questestinterop around one <item>, to check each item on its own.
 ITEM_WRAPPER = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment ident="g00000000000000000000000000000000" '
@@ -79,12 +81,18 @@ def canvas_ident(*parts: str) -> str:
 
 def answer_ids(item: Item) -> dict[str, int]:
     """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the item."""
+    if len(item.choices) > MAX_ANSWER_ID - 1:
+        raise InputError([Problem(item.place.path, item.place.line, item.place.column,
+                                  f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
+                                  f"{len(item.choices)} choices")])
     ids: dict[str, int] = {}
+    used: set[int] = set()
     for choice in item.choices:
-        number = zlib.crc32(f"{item.id}/{choice.identifier}".encode("utf-8")) % 9000 + 1000
-        while number in ids.values():
-            number = number % 9999 + 1
+        number = zlib.crc32(f"{item.id}/{choice.identifier}".encode()) % 9000 + 1000
+        while number in used:
+            number = number % MAX_ANSWER_ID + 1
         ids[choice.identifier] = number
+        used.add(number)
     return ids
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from builder import cache, markup
 from builder.errors import InputError, Problem
@@ -171,5 +171,8 @@ def build(quiz: Quiz) -> Output:
         warnings.extend(item_warnings(item))
         questions.append(cache.per_item(question_xml, item, options))
     data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
-                           category=category_path(quiz), category_info=quiz.description)
+                           category=category_path(quiz),
+                           # Plain text in an HTML field: escaped here so that Moodle shows it as text
+                           # (the template escapes once more for XML).
+                           category_info=str(escape(quiz.description)))
     return Output(filename, data, tuple(warnings))

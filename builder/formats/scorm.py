@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
@@ -90,11 +91,12 @@ def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
     """What this edition cannot carry exactly, once per build."""
     warnings: list[FormatWarning] = []
     if edition is SCORM12:
-        for item in quiz.items:
-            if len(item.choices) > len(SHORT_IDENTIFIER_1_2):
-                warnings.append(FormatWarning(edition.name, (
-                    f"{len(item.choices)} choices; SCORM 1.2 can report at most "
-                    f"{len(SHORT_IDENTIFIER_1_2)} per interaction, so LMS reports will be wrong"), item.id))
+        too_many = [item for item in quiz.items if len(item.choices) > len(SHORT_IDENTIFIER_1_2)]
+        if too_many:
+            raise InputError([Problem(item.place.path, item.place.line, item.place.column,
+                                      f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
+                                      f"item (a-z, 0-9) and this item has {len(item.choices)}; build "
+                                      "scorm2004 for it, or split it") for item in too_many])
     if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
         warnings.append(FormatWarning(edition.name, (
             f"pass mark {format_number(quiz.settings.pass_mark)} % has more than 2 decimals; the LMS "
