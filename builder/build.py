@@ -4,9 +4,7 @@ Nothing touches the output folder until every package exists as validated bytes 
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
-import multiprocessing
 import os
 import hashlib
 import json
@@ -16,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, cache
+from builder import __version__, cache, parallel
 from builder.errors import InputError, Problem, UsageError
 from builder.formats import FormatWarning, Output, builder_for, format_warning
 from builder.loading import QUIZ_FILE, display_path, for_cohort, load_quizzes
@@ -124,57 +122,20 @@ PARALLEL_THRESHOLD = 2000
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
                      cohorts: Sequence[str] = (), package_version: str | None = None,
-                     progress: Callable[[int, int], None] | None = None,
-                     workers: int | None = None) -> list[Package]:
+                     progress: Callable[[int, int], None] | None = None) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError."""
     quizzes = load_quizzes(paths, root)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
-    workers = min(workers or os.cpu_count() or 1, len(jobs))
-    if workers < 2 or sum(len(quiz.items) for quiz, _ in jobs) < PARALLEL_THRESHOLD:
-        outputs = []
-        for done, (quiz, fmt) in enumerate(jobs, 1):
-            outputs.append(builder_for(fmt)(quiz))
-            if progress:
-                progress(done, len(jobs))
-    else:
-        outputs = _compile_in_workers(jobs, workers, progress)
+    work = sum(len(quiz.items) for quiz, _ in jobs)
+    outputs = parallel.map_ordered(_compile_job, jobs, parallel=work >= PARALLEL_THRESHOLD, progress=progress)
     return [Package(quiz, fmt, output) for (quiz, fmt), output in zip(jobs, outputs, strict=True)]
 
 
-_JOBS: list[tuple[Quiz, str]] = []
-
-
-def _compile_in_workers(jobs: list[tuple[Quiz, str]], workers: int,
-                        progress: Callable[[int, int], None] | None) -> list[Output]:
-    """Each (quiz, format) package in a forked worker process: the workers inherit the loaded
-    model and the compiled schemas, and hand back the bytes and their new cache entries."""
-    global _JOBS
-    _JOBS = jobs
-    outputs: list[Output | None] = [None] * len(jobs)
-    context = multiprocessing.get_context("fork")
-    try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_compile_job, index): index for index in range(len(jobs))}
-            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-                output, entries = future.result()
-                outputs[futures[future]] = output
-                active = cache.active()
-                if active is not None:
-                    active.pending.update(entries)
-                if progress:
-                    progress(done, len(jobs))
-    finally:
-        _JOBS = []
-    return [output for output in outputs if output is not None]
-
-
-def _compile_job(index: int) -> tuple[Output, dict[str, bytes]]:
-    quiz, fmt = _JOBS[index]
-    output = builder_for(fmt)(quiz)
-    active = cache.active()
-    return output, active.take_pending() if active is not None else {}
+def _compile_job(job: tuple[Quiz, str]) -> Output:
+    quiz, fmt = job
+    return builder_for(fmt)(quiz)
 
 
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),

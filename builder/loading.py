@@ -10,6 +10,7 @@ import dataclasses
 import difflib
 import hashlib
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from builder import markup
+from builder import cache, markup, parallel
 from builder.errors import InputError, Problem
 from builder.model import (FEEDBACK_TIMINGS, FORMAT_NAMES, ITEM_TYPES, Choice, Item, Place, Pool, Quiz,
                            Settings)
@@ -476,31 +477,63 @@ def for_cohort(quiz: Quiz, cohort: str) -> Quiz:
     return dataclasses.replace(quiz, settings=settings, cohort=cohort)
 
 
+# From this many item files on, items are read in two processes (builder/parallel.py).
+PARALLEL_ITEMS = 400
+
+
 def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
-    items: list[Item] = []
-    files = 0
-    first_place: dict[str, Place] = {}
+    paths: list[tuple[Path, str]] = []
+    links_outside = 0
     for path in sorted(directory.rglob("*"), key=lambda p: p.relative_to(directory).as_posix()):
         if path.suffix not in (".yaml", ".yml") or path.name == QUIZ_FILE or not path.is_file():
             continue
-        files += 1
         display = display_path(path, root)
         if not _inside(path, directory):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+            links_outside += 1
             continue
-        item = load_item(path, display, problems)
+        paths.append((path, display))
+    loaded = parallel.map_ordered(_load_item_remembered, paths, parallel=len(paths) >= PARALLEL_ITEMS, chunks=16)
+    items: list[Item] = []
+    first_place: dict[str, Place] = {}
+    for item, item_problems in loaded:
+        problems.extend(item_problems)
         if item is None:
             continue
         if item.id in first_place:
             first = first_place[item.id]
-            problems.append(Problem(display, item.place.line, item.place.column,
+            problems.append(Problem(item.place.path, item.place.line, item.place.column,
                                     f"item id '{item.id}' is already used by {first.path}:{first.line}; "
                                     "give each item its own id"))
             continue
         first_place[item.id] = item.place
         items.append(item)
-    return tuple(items), files
+    return tuple(items), len(paths) + links_outside
+
+
+def _load_item_remembered(source: tuple[Path, str]) -> tuple[Item | None, list[Problem]]:
+    """load_item, or the Item it gave before for the same bytes at the same path (builder/cache.py).
+    Only items that loaded without a problem are remembered."""
+    path, display = source
+    active = cache.active()
+    entry = None
+    if active is not None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        if data is not None:
+            entry = cache.key("item", display, hashlib.sha256(data).hexdigest())
+            remembered = active.get(entry)
+            if remembered is not None:
+                return pickle.loads(remembered), []
+    problems: list[Problem] = []
+    item = load_item(path, display, problems)
+    if active is not None and entry is not None and item is not None and not problems \
+            and cache.key("item", display, item.source_sha256) == entry:  # the file did not change meanwhile
+        active.put(entry, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+    return item, problems
 
 
 def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
