@@ -485,19 +485,27 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
     paths: list[tuple[Path, str]] = []
     links_outside = 0
-    for path in sorted(directory.rglob("*"), key=lambda p: p.relative_to(directory).as_posix()):
-        if path.suffix not in (".yaml", ".yml") or path.name == QUIZ_FILE or not path.is_file():
-            continue
-        display = display_path(path, root)
-        if not _inside(path, directory):
+    real_directory = os.path.realpath(directory)
+    quiz_display = display_path(directory, root)
+    for relative in _item_files(directory):
+        path = directory / relative
+        display = f"{quiz_display}/{relative}"
+        if not os.path.realpath(path).startswith(real_directory + os.sep):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
             links_outside += 1
             continue
         paths.append((path, display))
-    loaded = parallel.map_ordered(_load_item_remembered, paths, parallel=len(paths) >= PARALLEL_ITEMS, chunks=16)
+    # Remembered items first, here; what is left is parsed, in two processes when there is much.
+    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(path, display)
+                                                               for path, display in paths]
+    missing = [index for index, result in enumerate(loaded) if result is None]
+    fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
+                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=16)
+    for index, result in zip(missing, fresh, strict=True):
+        loaded[index] = result
     items: list[Item] = []
     first_place: dict[str, Place] = {}
-    for item, item_problems in loaded:
+    for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
         if item is None:
             continue
@@ -512,27 +520,44 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
     return tuple(items), len(paths) + links_outside
 
 
-def _load_item_remembered(source: tuple[Path, str]) -> tuple[Item | None, list[Problem]]:
-    """load_item, or the Item it gave before for the same bytes at the same path (builder/cache.py).
-    Only items that loaded without a problem are remembered."""
-    path, display = source
+def _item_files(directory: Path) -> list[str]:
+    """The item files below ``directory`` (not following linked folders), as sorted relative paths."""
+    found = []
+    for folder, _, names in os.walk(directory):
+        prefix = os.path.relpath(folder, directory).replace(os.sep, "/")
+        for name in names:
+            if name.endswith((".yaml", ".yml")) and name != QUIZ_FILE \
+                    and os.path.isfile(os.path.join(folder, name)):
+                found.append(name if prefix == "." else f"{prefix}/{name}")
+    return sorted(found)
+
+
+def _item_entry(data: bytes, display: str) -> str:
+    return cache.key("item", display, hashlib.sha256(data).hexdigest())
+
+
+def _remembered_item(path: Path, display: str) -> tuple[Item, list[Problem]] | None:
+    """The Item that load_item gave before for these bytes at this path (builder/cache.py)."""
     active = cache.active()
-    entry = None
-    if active is not None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None
-        if data is not None:
-            entry = cache.key("item", display, hashlib.sha256(data).hexdigest())
-            remembered = active.get(entry)
-            if remembered is not None:
-                return pickle.loads(remembered), []
+    if active is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    remembered = active.get(_item_entry(data, display))
+    return (pickle.loads(remembered), []) if remembered is not None else None
+
+
+def _load_item_remembering(source: tuple[Path, str]) -> tuple[Item | None, list[Problem]]:
+    """load_item; an item that loaded with no problem is remembered under the hash of the bytes it
+    was read from, so a file that changes while being read cannot be remembered wrongly."""
+    path, display = source
     problems: list[Problem] = []
     item = load_item(path, display, problems)
-    if active is not None and entry is not None and item is not None and not problems \
-            and cache.key("item", display, item.source_sha256) == entry:  # the file did not change meanwhile
-        active.put(entry, pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+    active = cache.active()
+    if active is not None and item is not None and not problems:
+        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
     return item, problems
 
 
