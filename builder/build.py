@@ -5,9 +5,9 @@ Nothing touches the output folder until every package exists as validated bytes 
 from __future__ import annotations
 
 import dataclasses
-import os
 import hashlib
 import json
+import os
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence

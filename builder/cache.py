@@ -38,7 +38,7 @@ _LIBRARIES = ("lxml", "jinja2", "nh3", "cmarkgfm", "pyyaml", "markupsafe")
 def fingerprint() -> str:
     """A hash of the code and data that decide what lmspack emits."""
     digest = hashlib.sha256()
-    from builder.rendering import TEMPLATE_DIRS  # noqa: PLC0415 (rendering imports this module)
+    from builder.rendering import TEMPLATE_DIRS
 
     roots = [_PACKAGE_DIR, *TEMPLATE_DIRS]
     for root in roots:

@@ -13,9 +13,8 @@ from typing import TypeVar
 
 import click
 
-from builder import __version__
+from builder import __version__, checking
 from builder import build as building
-from builder import checking
 from builder.errors import InputError, LmspackError, OutputInvalidError
 from builder.model import FORMAT_NAMES
 

@@ -20,8 +20,17 @@ from markupsafe import Markup
 
 from builder import cache, markup, parallel
 from builder.errors import InputError, Problem
-from builder.model import (FEEDBACK_TIMINGS, FORMAT_NAMES, ITEM_TYPES, Choice, Item, Place, Pool, Quiz,
-                           Settings)
+from builder.model import (
+    FEEDBACK_TIMINGS,
+    FORMAT_NAMES,
+    ITEM_TYPES,
+    Choice,
+    Item,
+    Place,
+    Pool,
+    Quiz,
+    Settings,
+)
 from builder.yamlsource import Node, SourceFile
 
 QUIZ_FILE = "quiz.yaml"

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-import nh3
-from lxml import etree, html
 import cmarkgfm
+import nh3
 from cmarkgfm.cmark import Options
+from lxml import etree, html
 from markupsafe import Markup
 
 # Inline content: what QTI calls inlineStatic, so it fits feedbackInline and prompt.
@@ -68,7 +68,8 @@ class TextProblem:
 # Inline fields are one paragraph's worth of text. cmark has no inline-only mode, so a line that
 # would open a block (list item, heading, quote, fence, thematic break) gets its marker escaped.
 _BLOCK_START = re.compile(r"^(?:(?P<bullet>[*+-])(?=[ \t]|$)|(?P<heading>#{1,6})(?=[ \t]|$)|(?P<quote>>)"
-                          r"|\d{1,9}(?P<ordered>[.)])(?=[ \t]|$)|(?P<fence>```(?!.*`)|~~~)|(?P<rule>(?:[*_-][ \t]*){3,}$))")
+                          r"|\d{1,9}(?P<ordered>[.)])(?=[ \t]|$)|(?P<fence>```(?!.*`)|~~~)"
+                          r"|(?P<rule>(?:[*_-][ \t]*){3,}$))")
 
 
 def _markdown_block(source: str) -> str:
@@ -194,7 +195,7 @@ def _wrap_loose_inline(wrapper: html.HtmlElement) -> None:
             if paragraph is None:
                 paragraph = etree.SubElement(wrapper, "p")
                 if isinstance(node, str):
-                    node = node.lstrip()  # the line break after a removed block, not the author's text
+                    node = node.lstrip()  # noqa: PLW2901 (the line break after a removed block, not the author's text)
             if isinstance(node, str):
                 if len(paragraph):
                     paragraph[-1].tail = (paragraph[-1].tail or "") + node
@@ -232,8 +233,8 @@ def _too_deep(source: str, raw_html: str | None) -> bool:
     if raw_html is None:
         return any(match.group().count(">") > MAX_DEPTH for match in _QUOTE_PREFIX.finditer(source))
     stack: list[str] = []
-    for closing, name in _HTML_TAG.findall(raw_html):
-        name = name.lower()
+    for closing, tag in _HTML_TAG.findall(raw_html):
+        name = tag.lower()
         if name in _NOT_NESTING:
             continue
         if not closing:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import jinja2
 from lxml import etree
-
 from markupsafe import Markup
 
 from builder.errors import OutputInvalidError, Problem
@@ -89,8 +88,8 @@ def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
-        line = error.lineno or 0
-        raise OutputInvalidError([Problem(label, line, error.offset or 0, f"not well-formed XML: {error.msg}")])
+        problem = Problem(label, error.lineno or 0, error.offset or 0, f"not well-formed XML: {error.msg}")
+        raise OutputInvalidError([problem]) from None
     validator = schema(schema_name)
     if not validator.validate(root):
         raise OutputInvalidError([Problem(label, e.line, e.column, f"schema {schema_name}: {e.message}")

@@ -108,7 +108,7 @@ def test_item_by_item(warm_handoff: Quiz) -> None:
     assert [i.get("title") for i in items] == [item.title for item in warm_handoff.items]
     expected_types = {"single_choice": "multiple_choice_question",
                       "multiple_response": "multiple_answers_question", "true_false": "true_false_question"}
-    for element, item in zip(items, warm_handoff.items):
+    for element, item in zip(items, warm_handoff.items, strict=True):
         fields = metadata(element)
         assert fields["question_type"] == expected_types[item.type]
         assert float(fields["points_possible"]) == item.points

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 from lxml import etree
+from projects import QUIZ_YAML, SINGLE, build_format, copy_inputs, make_project, package_files
 
 from builder.errors import InputError
 from builder.loading import choice_letters, load_quizzes
 from builder.yamlsource import MAX_FILE_BYTES
-from projects import QUIZ_YAML, SINGLE, build_format, copy_inputs, make_project, package_files
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CORPUS = HOSTILE / "items"

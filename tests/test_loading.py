@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from projects import QUIZ_YAML, SINGLE, make_project
 
 from builder.errors import InputError
 from builder.loading import choice_letters, load_quizzes
-from projects import QUIZ_YAML, SINGLE, make_project
 
 
 def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -> list[str]:
@@ -114,7 +114,8 @@ def test_every_problem_in_one_run(tmp_path):
     ("id: q1\nid: q2\n", "items/demo/q1.yaml:2:1: duplicate key 'id' (first at line 1); keep only one"),
     ("id: q1\nprompt: [\n", "items/demo/q1.yaml:3:1: invalid YAML: did not find expected node content "
                             "(while parsing a flow node)"),
-    ("- just\n- a list\n", "items/demo/q1.yaml:1:1: an item must be a mapping of fields (id, type, title, prompt, ...)"),
+    ("- just\n- a list\n",
+     "items/demo/q1.yaml:1:1: an item must be a mapping of fields (id, type, title, prompt, ...)"),
     ("", "items/demo/q1.yaml:1:1: file is empty; write a YAML mapping of fields"),
     ("a: &x [1]\nb: *x\n", "items/demo/q1.yaml:1:4: YAML anchors and aliases (&name, *name) are not allowed; "
                            "write the value out in full"),

@@ -103,7 +103,7 @@ def test_item_by_item(warm_handoff: Quiz) -> None:
             assert text_of(q, f"{element}/text").startswith("<p>Your answer is ")
         fractions = choice_fractions(item)
         assert len(answers) == len(item.choices)
-        for answer, choice in zip(answers, item.choices):
+        for answer, choice in zip(answers, item.choices, strict=True):
             assert text_of(answer, "text") == str(choice.text)
             assert text_of(answer, "feedback/text") == str(choice.feedback)
             grade = float(answer.get("fraction")) / 100

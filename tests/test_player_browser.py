@@ -310,7 +310,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, warm_handoff):
     assert frame.locator("#question-heading").text_content() == "Question 2 of 3"
     assert frame.locator("#legend").inner_text() == second_title
     assert frame.locator("#hint-list li").count() == 1  # the hint shown before leaving
-    for n in range(2):
+    for _ in range(2):
         answer(frame, warm_handoff, right=True)
         frame.locator("#next-button").click()
     frame.locator("#results").wait_for()

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import assert_valid_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from projects import build_format, package_files
 
 from builder import scoring
 from builder.errors import InputError
 from builder.loading import load_quizzes
-from conftest import assert_valid_package
-from projects import build_format, package_files
 
 FORMATS = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 PROBLEM_LINE = re.compile(r"^[^:]+:\d+:\d+: .+")
@@ -178,7 +178,7 @@ def test_qti_mapping_equals_builder_scoring():
             declaration = root.find(f"{QTI}responseDeclaration[@identifier='{response}']")
             keys = [c.get("identifier") for c in root.iter(f"{QTI}simpleChoice")]
             assert len(keys) == len(item.choices)
-            by_key = dict(zip(keys, (c.identifier for c in item.choices)))
+            by_key = dict(zip(keys, (c.identifier for c in item.choices), strict=True))
             if item.type == "multiple_response":
                 chosen = data.draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys)))
             else:

@@ -244,9 +244,9 @@ def test_player_pass_decision_and_raw_score(node_player, warm_handoff):
                           "return payload.responses.map(function (r) { return player.summarize(payload.data,"
                           " drawn, r.map(function (s) { return {submitted: true, selected: s}; })); });",
                           {"data": data, "responses": responses})
-        for response, summary in zip(responses, got):
+        for response, summary in zip(responses, got, strict=True):
             points = sum(scoring.score(item, [item.choices[i].identifier for i in chosen])
-                         for item, chosen in zip(items, response))
+                         for item, chosen in zip(items, response, strict=True))
             assert summary["score"] == pytest.approx(points)
             assert summary["passed"] == scoring.passed(points, quiz.max_score, pass_mark)
             assert (summary["raw"] >= float(mastery_score(pass_mark))) == summary["passed"]

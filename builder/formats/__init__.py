@@ -6,8 +6,8 @@ schemas, and one line in ``ENTRY_POINTS``."""
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from builder.model import FORMAT_NAMES, Quiz
 

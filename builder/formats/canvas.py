@@ -32,9 +32,10 @@ FORMAT = "canvas"
 MAX_ANSWER_ID = 10_000
 QTI_SCHEMA = "canvas/canvas_qti.xsd"
 # The smallest valid questestinterop around one <item>, to check each item on its own.
-ITEM_WRAPPER = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2"><assessment ident="g00000000000000000000000000000000" '
-                'title="a"><qtimetadata><qtimetadatafield><fieldlabel>cc_maxattempts</fieldlabel><fieldentry>1'
-                '</fieldentry></qtimetadatafield></qtimetadata><section ident="root_section">',
+ITEM_WRAPPER = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasiv1p2">'
+                '<assessment ident="g00000000000000000000000000000000" title="a"><qtimetadata>'
+                "<qtimetadatafield><fieldlabel>cc_maxattempts</fieldlabel><fieldentry>1</fieldentry>"
+                '</qtimetadatafield></qtimetadata><section ident="root_section">',
                 "</section></assessment></questestinterop>")
 QUESTION_TYPES = {"single_choice": "multiple_choice_question",
                   "multiple_response": "multiple_answers_question",

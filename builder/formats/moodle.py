@@ -101,7 +101,7 @@ def _truefalse(item: Item) -> dict[str, object]:
         "hints": [],
         "answers": [{"fraction": "100" if c.correct else "0", "format": "moodle_auto_format", "text": word,
                      "feedback": _text(c.feedback)}
-                    for word, c in zip(TRUE_WORDS, (true_choice, false_choice))],
+                    for word, c in zip(TRUE_WORDS, (true_choice, false_choice), strict=True)],
     }
 
 
