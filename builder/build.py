@@ -5,6 +5,7 @@ Nothing touches the output folder until every package exists as validated bytes 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ class Package:
     format: str
     output: Output
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.output.data).hexdigest()
 

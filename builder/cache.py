@@ -62,51 +62,65 @@ def key(*parts: object) -> str:
 
 
 class Cache:
+    """Entries in memory (``pending``, compressed) until the session saves them to ``path``."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.pending: dict[str, bytes] = {}
         self._connection: sqlite3.Connection | None = None
         self._pid = os.getpid()
 
-    def _db(self) -> sqlite3.Connection | None:
-        if self._connection is None or self._pid != os.getpid():
-            # A forked worker must not use its parent's connection: open its own, read-only use.
-            self._pid = os.getpid()
-            self.pending = {}
+    def _db(self, create: bool = False) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():
+            # A forked worker must not use its parent's connection: it opens its own, to read.
+            self._pid, self._connection, self.pending = os.getpid(), None, {}
+        if self._connection is None and (create or self.path.is_file()):
             try:
+                if create:
+                    self.path.parent.mkdir(exist_ok=True)
+                    (self.path.parent / ".gitignore").write_text("*\n")
                 self._connection = sqlite3.connect(self.path, timeout=30)
-                self._connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB)")
-            except sqlite3.Error:
+                self._connection.execute(
+                    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, code TEXT, value BLOB)")
+            except (OSError, sqlite3.Error):
                 self._connection = None  # an unusable cache only costs time
         return self._connection
 
     def get(self, entry: str) -> bytes | None:
-        if entry in self.pending:
-            return self.pending[entry]
-        db = self._db()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return zlib.decompress(row[0]) if row else None
+        value = self.pending.get(entry)
+        if value is None:
+            db = self._db()
+            if db is None:
+                return None
+            try:
+                row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
+            except sqlite3.Error:
+                return None
+            if row is None:
+                return None
+            value = row[0]
+        return zlib.decompress(value)
 
     def put(self, entry: str, value: bytes) -> None:
-        self.pending[entry] = value
+        self.pending[entry] = zlib.compress(value, 1)
 
     def take_pending(self) -> dict[str, bytes]:
         pending, self.pending = self.pending, {}
         return pending
 
     def save(self, entries: dict[str, bytes]) -> None:
-        db = self._db()
-        if db is None or not entries:
+        """Write ``entries`` and forget those of other code: their keys can never be asked for again."""
+        if not entries:
             return
+        db = self._db(create=True)
+        if db is None:
+            return
+        code = fingerprint()
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)",
-                               ((k, zlib.compress(v, 1)) for k, v in entries.items()))
+                db.execute("DELETE FROM entries WHERE code != ?", (code,))
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                               ((key, code, value) for key, value in entries.items()))
         except sqlite3.Error:
             pass
 
@@ -121,15 +135,13 @@ _active: Cache | None = None
 
 @contextmanager
 def session(root: Path | None) -> Iterator[Cache | None]:
-    """Use the cache under ``root`` for the duration (None: no cache)."""
+    """Use the cache under ``root`` for the duration (None: no cache). Nothing is written unless
+    the work inside succeeds."""
     global _active
     if root is None:
         yield None
         return
-    folder = root / CACHE_DIR
-    folder.mkdir(exist_ok=True)
-    (folder / ".gitignore").write_text("*\n")
-    _active = Cache(folder / "cache.sqlite")
+    _active = Cache(root / CACHE_DIR / "entries.sqlite")
     try:
         yield _active
         _active.save(_active.take_pending())

@@ -1,0 +1,146 @@
+"""The content-hash cache: a rebuild redoes only what changed, and never serves stale bytes.
+
+Every test compares a cached rebuild with a fresh build of the same files (no cache): they must be
+identical, whatever changed. Then it checks that exactly the packages that should change did."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import cache, rendering
+from builder.build import build
+from builder.errors import InputError
+from builder.model import FORMAT_NAMES
+from projects import QUIZ_YAML, SINGLE, make_project
+
+QUIZ = QUIZ_YAML + "shuffle_choices: false\n"
+ITEMS = {f"q{n}.yaml": SINGLE.format(id=f"q{n}") for n in (1, 2, 3)}
+ALL = set(FORMAT_NAMES)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    make_project(tmp_path, ITEMS, QUIZ)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The per-item parts rendered (not taken from the cache) during a test."""
+    calls: list[str] = []
+    real = rendering.render_part
+
+    def counting(template: str, *args: object, **kwargs: object):
+        calls.append(template)
+        return real(template, *args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_part", counting)
+    for module in ("moodle", "canvas"):
+        monkeypatch.setattr(f"builder.formats.{module}.render_part", counting)
+    return calls
+
+
+def packages(project: Path, use_cache: bool) -> dict[str, bytes]:
+    out = project / ("cached" if use_cache else "fresh")
+    shutil.rmtree(out, ignore_errors=True)
+    result = build([project / "items"], project, out, ["all"], use_cache=use_cache)
+    return {p.format: p.output.data for p in result.packages}
+
+
+def rebuild_and_compare(project: Path) -> dict[str, bytes]:
+    cached = packages(project, use_cache=True)
+    assert cached == packages(project, use_cache=False), "the cache served bytes a fresh build does not make"
+    return cached
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {fmt for fmt in before if before[fmt] != after[fmt]}
+
+
+def test_unchanged_rebuild_renders_nothing_again(project, renders):
+    first = packages(project, use_cache=True)
+    assert (project / cache.CACHE_DIR / "entries.sqlite").is_file()
+    rendered_first = len(renders)
+    assert rendered_first == 6  # three Moodle questions, three Canvas items
+    assert rebuild_and_compare(project) == first
+    assert len(renders) == rendered_first + 6  # only the fresh build rendered them again
+
+
+def test_changing_an_item_rerenders_that_item_only(project, renders):
+    before = packages(project, use_cache=True)
+    item = project / "items/demo/q2.yaml"
+    item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
+    renders.clear()
+    after = packages(project, use_cache=True)
+    assert sorted(renders) == ["canvas/item.xml", "moodle/question.xml"]
+    assert after == packages(project, use_cache=False)
+    assert changed(before, after) == ALL
+
+
+def test_adding_an_item(project):
+    before = packages(project, use_cache=True)
+    (project / "items/demo/q4.yaml").write_text(SINGLE.format(id="q4"))
+    assert changed(before, rebuild_and_compare(project)) == ALL
+
+
+def test_deleting_an_item(project):
+    before = packages(project, use_cache=True)
+    (project / "items/demo/q3.yaml").unlink()
+    assert changed(before, rebuild_and_compare(project)) == ALL
+
+
+def test_renaming_an_item_file_keeps_the_packages(project):
+    before = packages(project, use_cache=True)
+    (project / "items/demo/q1.yaml").rename(project / "items/demo/q0.yaml")
+    after = rebuild_and_compare(project)
+    assert changed(before, after) == set()  # same items in the same order: the file name is not in any package
+
+
+def test_renaming_changes_order_when_order_comes_from_file_names(project):
+    before = packages(project, use_cache=True)
+    (project / "items/demo/q1.yaml").rename(project / "items/demo/q9.yaml")
+    assert changed(before, rebuild_and_compare(project)) == ALL
+
+
+def test_a_setting_changes_exactly_the_formats_that_carry_it(project):
+    before = packages(project, use_cache=True)
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("pass_mark: 50", "pass_mark: 75"))
+    # Moodle XML is a question bank and Canvas has no pass mark: both only warn.
+    assert changed(before, rebuild_and_compare(project)) == {"qti21", "scorm12", "scorm2004"}
+    quiz.write_text(quiz.read_text().replace("shuffle_choices: false", "shuffle_choices: true"))
+    assert changed(before, rebuild_and_compare(project)) == ALL
+
+
+def test_a_code_or_template_change_renders_everything_again(project, renders, monkeypatch):
+    packages(project, use_cache=True)
+    monkeypatch.setattr(cache, "fingerprint", lambda: "another version of lmspack")
+    renders.clear()
+    rebuild_and_compare(project)
+    assert len(renders) == 12  # 6 for the cached build, whose keys all changed, and 6 fresh
+
+
+def test_the_fingerprint_covers_template_bytes(tmp_path, monkeypatch):
+    templates = tmp_path / "templates"
+    shutil.copytree(rendering.TEMPLATE_DIRS[-1], templates)
+    monkeypatch.setattr(rendering, "TEMPLATE_DIRS", [templates])
+    cache.fingerprint.cache_clear()
+    try:
+        first = cache.fingerprint()
+        question = templates / "moodle" / "question.xml"
+        question.write_text(question.read_text() + "\n")
+        cache.fingerprint.cache_clear()
+        assert cache.fingerprint() != first
+    finally:
+        cache.fingerprint.cache_clear()
+
+
+def test_a_failed_build_writes_no_cache(project):
+    (project / "items/demo/q1.yaml").write_text("id: q1\n")
+    with pytest.raises(InputError):
+        packages(project, use_cache=True)
+    assert not (project / cache.CACHE_DIR).exists()
