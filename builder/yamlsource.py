@@ -25,6 +25,7 @@ from builder.errors import Problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 64
+NESTED_TOO_DEEP = f"nested more than {MAX_NESTING} levels deep"
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -83,8 +84,13 @@ class SourceFile:
                 message = f"{error.problem} ({error.context})"
             if mark and text[mark.index:mark.index + 1] == "\t":
                 message = "a tab character; YAML indents with spaces only"
-            self.problem(mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-                         f"invalid YAML: {message}")
+            line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            if "maximum nesting depth" in message:
+                # libyaml 0.2.5+ stops at depth 1000 while looking ahead, before our own limit is
+                # reached; say the same thing either way.
+                self.problem(line, column, NESTED_TOO_DEEP)
+            else:
+                self.problem(line, column, f"invalid YAML: {message}")
             return None
         except yaml.reader.ReaderError as error:
             line, column = _place_in_text(text, error.position)
@@ -162,7 +168,7 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
             node: Node | None = Node("scalar", event.value, tag, line, column, plain=plain)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_NESTING:
-                raise _Refused(line, column, f"nested more than {MAX_NESTING} levels deep")
+                raise _Refused(line, column, NESTED_TOO_DEEP)
             sequence = isinstance(event, yaml.SequenceStartEvent)
             collection = Node("sequence" if sequence else "mapping", [] if sequence else {},
                               "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map", line, column)

@@ -14,6 +14,7 @@ from builder import cache, rendering
 from builder.build import build
 from builder.errors import InputError
 from builder.model import FORMAT_NAMES
+
 from projects import QUIZ_YAML, SINGLE, make_project
 
 QUIZ = QUIZ_YAML + "shuffle_choices: false\n"

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from projects import SINGLE, make_project
 
 from builder import __version__
 from builder.cli import main
+
+from projects import SINGLE, make_project
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import yaml
+
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

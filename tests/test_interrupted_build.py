@@ -10,12 +10,13 @@ import signal
 from pathlib import Path
 
 import pytest
-from projects import SINGLE, make_project
 
 from builder import build as building
 from builder import writing
 from builder.errors import UsageError
 from builder.rendering import TEMPLATE_DIRS
+
+from projects import SINGLE, make_project
 
 FORMATS = ("qti21", "moodle", "canvas")
 

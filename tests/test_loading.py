@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from projects import QUIZ_YAML, SINGLE, make_project
 
 from builder.errors import InputError
 from builder.loading import choice_letters, load_quizzes
+
+from projects import QUIZ_YAML, SINGLE, make_project
 
 
 def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -> list[str]:

@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import assert_valid_package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from projects import build_format, package_files
 
 from builder import scoring
 from builder.errors import InputError
 from builder.loading import load_quizzes
+
+from conftest import assert_valid_package
+from projects import build_format, package_files
 
 FORMATS = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 PROBLEM_LINE = re.compile(r"^[^:]+:\d+:\d+: .+")

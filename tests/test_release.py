@@ -11,11 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from projects import QUIZ_YAML, SINGLE, make_project
 
 from builder import rendering
 from builder.cli import main
 from builder.model import FORMAT_NAMES
+
+from projects import QUIZ_YAML, SINGLE, make_project
 
 REPORT_SCHEMA = json.loads((Path(rendering.SCHEMA_DIR) / "build-report.schema.json").read_text())
 

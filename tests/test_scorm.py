@@ -15,7 +15,6 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import assert_golden, assert_valid_package
 from lxml import etree
 from markupsafe import Markup
 
@@ -31,6 +30,8 @@ from builder.formats.scorm import (
     suspend_data_bound,
 )
 from builder.model import Choice, Item, Pool, Quiz
+
+from conftest import assert_golden, assert_valid_package
 
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 OFFICIAL = {"scorm12": "scorm12/scorm12_umbrella.xsd",
