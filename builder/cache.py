@@ -18,7 +18,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -68,12 +68,18 @@ class Cache:
         self.path = path
         self.pending: dict[str, bytes] = {}
         self._connection: sqlite3.Connection | None = None
+        self._entries: dict[str, bytes] | None = None
         self._pid = os.getpid()
 
-    def _db(self, create: bool = False) -> sqlite3.Connection | None:
+    def _forked(self) -> None:
+        """In a forked worker: open a connection of its own (never use the parent's), and hand back
+        only its own new entries; it still reads the entries the parent had (stored or new)."""
         if self._pid != os.getpid():
-            # A forked worker must not use its parent's connection: it opens its own, to read.
-            self._pid, self._connection, self.pending = os.getpid(), None, {}
+            inherited, self.pending = self.pending, {}
+            self._pid, self._connection = os.getpid(), None
+            self._entries = {**self._stored(), **inherited}
+
+    def _db(self, create: bool = False) -> sqlite3.Connection | None:
         if self._connection is None and (create or self.path.is_file()):
             try:
                 if create:
@@ -87,24 +93,34 @@ class Cache:
         return self._connection
 
     def get(self, entry: str) -> bytes | None:
+        self._forked()
         value = self.pending.get(entry)
         if value is None:
-            db = self._db()
-            if db is None:
-                return None
-            try:
-                row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
-            except sqlite3.Error:
-                return None
-            if row is None:
-                return None
-            value = row[0]
-        return zlib.decompress(value)
+            value = self._stored().get(entry)
+        if value is None:
+            return None
+        # The first byte says how the rest is kept: 'z' compressed here, 'r' as given (put, below).
+        return zlib.decompress(memoryview(value)[1:]) if value[:1] == b"z" else value[1:]
 
-    def put(self, entry: str, value: bytes) -> None:
-        self.pending[entry] = zlib.compress(value, 1)
+    def _stored(self) -> dict[str, bytes]:
+        """Every entry of this code, read in one query at the first lookup (one query is much faster
+        than thousands of lookups). Forked workers inherit what the parent read."""
+        if self._entries is None:
+            self._entries = {}
+            db = self._db()
+            if db is not None:
+                with suppress(sqlite3.Error):  # an unusable cache only costs time
+                    self._entries = dict(db.execute("SELECT key, value FROM entries WHERE code = ?",
+                                                    (fingerprint(),)))
+        return self._entries
+
+    def put(self, entry: str, value: bytes, compressed: bool = False) -> None:
+        """Remember ``value``; ``compressed``: it is compressed already, so it is kept as it is."""
+        self._forked()
+        self.pending[entry] = b"r" + value if compressed else b"z" + zlib.compress(value, 1)
 
     def take_pending(self) -> dict[str, bytes]:
+        self._forked()
         pending, self.pending = self.pending, {}
         return pending
 
@@ -150,8 +166,9 @@ def session(root: Path | None) -> Iterator[Cache | None]:
         _active = None
 
 
-def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes]) -> bytes:
-    """``produce()``, or the bytes it gave before for the same parts and code."""
+def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], compressed: bool = False) -> bytes:
+    """``produce()``, or the bytes it gave before for the same parts and code (``compressed``: the
+    bytes are compressed already and are kept as they are)."""
     cache = _active
     if cache is None:
         return produce()
@@ -159,7 +176,7 @@ def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes]) ->
     value = cache.get(entry)
     if value is None:
         value = produce()
-        cache.put(entry, value)
+        cache.put(entry, value, compressed)
     return value
 
 

@@ -1,14 +1,31 @@
-"""Zip archives that are byte-identical for the same members: fixed order, times and modes."""
+"""Zip archives that are byte-identical for the same members: fixed order, times and modes.
+
+We write the archive ourselves (it is three small records per member) rather than with ``zipfile``,
+because ``zipfile`` can only compress data itself, and compressing is most of the cost of a large
+package: here each member's deflated bytes come from the build cache (builder/cache.py) when the
+same bytes were compressed before, so a rebuild compresses only what changed. The records are
+exactly the ones ``zipfile`` writes for the same members (tests/test_packaging.py compares them).
+"""
 
 from __future__ import annotations
 
-import io
+import hashlib
 import os
+import struct
 import time
-import zipfile
+import zlib
 from collections.abc import Iterable
 
+from builder import cache
+
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
+LEVEL = 6  # zlib's default, as zipfile uses it
+_DEFLATED = 8  # compression method
+_VERSION = 20  # "version made by" and "needed to extract": 2.0, deflate
+_UNIX = 3  # made by: Unix, so the mode in the external attributes is read as such everywhere
+_MODE = 0o644 << 16  # rw-r--r--, regular file
+_UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8 (set only for non-ASCII names)
+_LIMIT = 0xFFFFFFFF  # past this a member or the archive would need Zip64, which we never need
 
 
 def build_time() -> int:
@@ -19,19 +36,43 @@ def build_time() -> int:
     return ZIP_EPOCH
 
 
+def deflate(data: bytes) -> bytes:
+    """Raw deflate (no zlib header), as zip members carry it."""
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def deflated(data: bytes) -> bytes:
+    """``deflate(data)``, remembered by the content's hash (and zlib's version, which decides the bytes)."""
+    digest = hashlib.sha256(data).hexdigest()
+    return cache.remembered(("zip member", zlib.ZLIB_RUNTIME_VERSION, LEVEL, digest), lambda: deflate(data),
+                            compressed=True)
+
+
 def zip_bytes(members: Iterable[tuple[str, bytes]], timestamp: int | None = None) -> bytes:
     """A zip of ``members`` in the given order. Names must be unique, relative, with '/' only."""
-    stamp = time.gmtime(build_time() if timestamp is None else timestamp)[:6]
-    buffer = io.BytesIO()
+    year, month, day, hour, minute, second = time.gmtime(build_time() if timestamp is None else timestamp)[:6]
+    dos_time = hour << 11 | minute << 5 | second // 2
+    dos_date = (year - 1980) << 9 | month << 5 | day
+    parts: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
     seen: set[str] = set()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            if name in seen or name.startswith("/") or "\\" in name or ".." in name.split("/"):
-                raise ValueError(f"bad or repeated zip member name {name!r}")
-            seen.add(name)
-            info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the mode below is read as such everywhere
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=6)
-    return buffer.getvalue()
+    for name, data in members:
+        if name in seen or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+            raise ValueError(f"bad or repeated zip member name {name!r}")
+        seen.add(name)
+        encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), _UTF8_NAME)
+        body = deflated(data)
+        crc = zlib.crc32(data)
+        if max(len(data), len(body), offset) >= _LIMIT:
+            raise ValueError(f"zip member {name!r} is too large for a zip without Zip64")
+        # Local file header, then the data; the same fields again in the central directory.
+        fields = (flags, _DEFLATED, dos_time, dos_date, crc, len(body), len(data), len(encoded))
+        parts += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, body]
+        directory += [struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields,
+                                  0, 0, 0, 0, _MODE, offset), encoded]
+        offset += 30 + len(encoded) + len(body)
+    size = sum(map(len, directory))
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(seen), len(seen), size, offset, 0)
+    return b"".join([*parts, *directory, end])

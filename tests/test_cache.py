@@ -145,3 +145,37 @@ def test_a_failed_build_writes_no_cache(project):
     with pytest.raises(InputError):
         packages(project, use_cache=True)
     assert not (project / cache.CACHE_DIR).exists()
+
+
+def test_entries_are_read_back_as_given_compressed_or_not(tmp_path):
+    with cache.session(tmp_path) as active:
+        active.put("plain", b"<item/>" * 100)
+        active.put("deflated", b"\x78\x9c already compressed", compressed=True)
+    with cache.session(tmp_path) as active:
+        assert active.get("plain") == b"<item/>" * 100
+        assert active.get("deflated") == b"\x78\x9c already compressed"
+        assert active.get("missing") is None
+
+
+def test_entries_of_other_code_are_not_read(tmp_path, monkeypatch):
+    with cache.session(tmp_path) as active:
+        active.put("entry", b"old")
+    monkeypatch.setattr(cache, "fingerprint", lambda: "another version of lmspack")
+    with cache.session(tmp_path) as active:
+        assert active.get("entry") is None
+
+
+def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(tmp_path):
+    from builder import parallel
+
+    def work(n: int) -> int:
+        active = cache.active()
+        assert active is not None and active.get("parent") == b"stored"
+        active.put(f"worker {n}", b"new")
+        return n
+
+    with cache.session(tmp_path) as active:
+        active.put("parent", b"stored")
+        assert parallel.map_ordered(work, [1, 2, 3, 4], parallel=True) == [1, 2, 3, 4]
+        if parallel.worker_count() >= 2:
+            assert set(active.pending) == {"parent", "worker 1", "worker 2", "worker 3", "worker 4"}

@@ -1,0 +1,95 @@
+"""Our own zip writer: the same bytes zipfile writes for the same members, readable by zipfile,
+and a rebuild takes the deflated members it made before from the cache."""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from builder import cache, packaging
+from builder.packaging import build_time, zip_bytes
+
+MEMBERS = [
+    ("imsmanifest.xml", b'<?xml version="1.0"?>\n<manifest/>\n'),
+    ("items/q1.xml", b"<item>" + b"text " * 5000 + b"</item>"),
+    ("empty.txt", b""),
+    ("caf\u00e9/\u00e9t\u00e9.html", "\u00e9t\u00e9 \u0627\u0644\u0639\u0631\u0628\u064a\u0629 \U0001F600".encode()),
+    ("random.bin", bytes(range(256)) * 300),
+]
+
+
+def zipfile_bytes(members: list[tuple[str, bytes]], timestamp: int) -> bytes:
+    """What zipfile writes for the same members and settings (the writer we replaced)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=time.gmtime(timestamp)[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data, compresslevel=6)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("timestamp", [packaging.ZIP_EPOCH, 1700000001, 1700000000])
+def test_same_bytes_as_zipfile(timestamp):
+    assert zip_bytes(MEMBERS, timestamp) == zipfile_bytes(MEMBERS, timestamp)
+
+
+def test_default_time_and_source_date_epoch(monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert zip_bytes(MEMBERS) == zipfile_bytes(MEMBERS, packaging.ZIP_EPOCH)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_time() == 1700000000
+    assert zip_bytes(MEMBERS) == zipfile_bytes(MEMBERS, 1700000000)
+
+
+def test_zipfile_reads_it_back():
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(MEMBERS))) as archive:
+        assert archive.testzip() is None
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == MEMBERS
+        info = archive.getinfo("items/q1.xml")
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        assert info.external_attr >> 16 == 0o644
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_an_empty_archive():
+    assert zip_bytes([]) == zipfile_bytes([], packaging.ZIP_EPOCH)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes([]))) as archive:
+        assert archive.namelist() == []
+
+
+@pytest.mark.parametrize("name", ["/abs.xml", "a\\b.xml", "../up.xml", "a/../b.xml"])
+def test_bad_names_are_refused(name):
+    with pytest.raises(ValueError, match="bad or repeated"):
+        zip_bytes([(name, b"x")])
+
+
+def test_repeated_names_are_refused():
+    with pytest.raises(ValueError, match="bad or repeated"):
+        zip_bytes([("a.xml", b"1"), ("a.xml", b"2")])
+
+
+def test_a_rebuild_takes_deflated_members_from_the_cache(tmp_path: Path, monkeypatch):
+    calls: list[int] = []
+    real = packaging.deflate
+
+    def counting(data: bytes) -> bytes:
+        calls.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(packaging, "deflate", counting)
+    with cache.session(tmp_path):
+        first = zip_bytes(MEMBERS)
+    assert len(calls) == len(MEMBERS)
+    calls.clear()
+    changed = [*MEMBERS[:1], ("items/q1.xml", b"<item>changed</item>"), *MEMBERS[2:]]
+    with cache.session(tmp_path):
+        assert zip_bytes(MEMBERS) == first
+        assert zip_bytes(changed) == zipfile_bytes(changed, packaging.ZIP_EPOCH)
+    assert calls == [len(b"<item>changed</item>")], "only the changed member is compressed again"
