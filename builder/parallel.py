@@ -25,10 +25,13 @@ def worker_count() -> int:
 
 
 def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool,
-                chunks: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[Out]:
+                chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
+                cost: Callable[[In], float] | None = None) -> list[Out]:
     """``[function(x) for x in inputs]``, in workers when ``parallel`` and there are two cores.
 
-    Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task."""
+    Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task.
+    With ``cost`` (an estimate of each input's time), the costliest runs start first, so that no
+    worker is left with a long task when the others are done; results keep the order of ``inputs``."""
     global _work
     workers = min(worker_count(), len(inputs))
     if not parallel or workers < 2:
@@ -46,7 +49,9 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = {pool.submit(_run, run.start, run.stop): index for index, run in enumerate(runs)}
+            costs = [sum(cost(inputs[i]) for i in run) if cost else 0.0 for run in runs]
+            order = sorted(range(len(runs)), key=lambda i: -costs[i])  # a stable sort: ties keep their order
+            futures = {pool.submit(_run, runs[i].start, runs[i].stop): i for i in order}
             done = 0
             for future in concurrent.futures.as_completed(futures):
                 results, entries = future.result()

@@ -179,3 +179,22 @@ def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(t
         assert parallel.map_ordered(work, [1, 2, 3, 4], parallel=True) == [1, 2, 3, 4]
         if parallel.worker_count() >= 2:
             assert set(active.pending) == {"parent", "worker 1", "worker 2", "worker 3", "worker 4"}
+
+
+def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(monkeypatch):
+    import concurrent.futures
+
+    from builder import parallel
+
+    submitted: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor.submit
+
+    def recording(self, function, start, stop):
+        submitted.append(start)
+        return real(self, function, start, stop)
+
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", recording)
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    inputs = [1, 5, 2, 9, 3]
+    assert parallel.map_ordered(lambda n: n * 10, inputs, parallel=True, cost=float) == [10, 50, 20, 90, 30]
+    assert [inputs[i] for i in submitted] == [9, 5, 3, 2, 1]
