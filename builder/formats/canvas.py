@@ -139,7 +139,7 @@ def item_xml(item: Item, options: ItemOptions) -> bytes:
 def item_context(item: Item, options: ItemOptions) -> dict[str, object]:
     """The template context of one <item>: everything Canvas's exporter writes for the same question."""
     ids = answer_ids(item)
-    feedback = outcome_feedback(item)
+    answers = _answers(item, ids)
     return {
         "ident": canvas_ident(options.package_id, item.id),
         "title": item.title,
@@ -148,11 +148,19 @@ def item_context(item: Item, options: ItemOptions) -> dict[str, object]:
         "original_answer_ids": ",".join(str(ids[c.identifier]) for c in item.choices),
         "prompt": mattext(item.prompt, block=True),
         "cardinality": "Multiple" if item.type == "multiple_response" else "Single",
-        "answers": _answers(item, ids),
-        "general_feedback": mattext(item.explanation, block=True) if item.explanation else None,
-        "correct_feedback": mattext(feedback.correct, block=True),
-        "incorrect_feedback": mattext(feedback.incorrect, block=True),
+        "answers": answers,
+        "general_feedback": bool(item.explanation),
+        "feedbacks": _feedbacks(item, answers),
     }
+
+
+def _feedbacks(item: Item, answers: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The <itemfeedback> blocks in Canvas's order: the explanation, right, wrong, then each answer's."""
+    feedback = outcome_feedback(item)
+    blocks = [("general_fb", item.explanation), ("correct_fb", feedback.correct),
+              ("general_incorrect_fb", feedback.incorrect)]
+    found = [{"ident": ident, "text": mattext(text, block=True)} for ident, text in blocks if text]
+    return found + [{"ident": f"{a['id']}_fb", "text": a["feedback"]} for a in answers if a["feedback"]]
 
 
 def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
