@@ -499,7 +499,8 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
     for relative in _item_files(directory):
         path = directory / relative
         display = f"{quiz_display}/{relative}"
-        if not os.path.realpath(path).startswith(real_directory + os.sep):
+        # The walk does not enter linked folders, so only a linked file can lead outside.
+        if os.path.islink(path) and not os.path.realpath(path).startswith(real_directory + os.sep):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
             links_outside += 1
             continue
