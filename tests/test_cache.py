@@ -198,3 +198,16 @@ def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(m
     inputs = [1, 5, 2, 9, 3]
     assert parallel.map_ordered(lambda n: n * 10, inputs, parallel=True, cost=float) == [10, 50, 20, 90, 30]
     assert [inputs[i] for i in submitted] == [9, 5, 3, 2, 1]
+
+
+@pytest.mark.parametrize("edition_name", ["scorm12", "scorm2004"])
+def test_scorm_player_json_is_tojson_of_the_player_data_cached_or_not(warm_handoff, tmp_path, edition_name):
+    from builder.formats import scorm
+
+    edition = scorm.EDITIONS[edition_name]
+    expected = rendering.environment().from_string("{{ data|tojson }}").render(
+        data=scorm.player_data(warm_handoff, edition))
+    assert str(scorm.player_json(warm_handoff, edition)) == expected
+    for _ in range(2):  # the first session fills the cache, the second reads it
+        with cache.session(tmp_path):
+            assert str(scorm.player_json(warm_handoff, edition)) == expected

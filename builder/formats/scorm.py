@@ -18,12 +18,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
+from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
 from builder.packaging import zip_bytes
-from builder.rendering import render, render_xml
+from builder.rendering import environment, render, render_xml
 from builder.scoring import choice_weights, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
@@ -68,6 +72,7 @@ def _code_2004(item: Item, index: int) -> str:
 
 SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd", _code_1_2)
 SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd", _code_2004)
+EDITIONS = {edition.name: edition for edition in (SCORM12, SCORM2004)}
 
 
 def build_scorm12(quiz: Quiz) -> Output:
@@ -153,6 +158,11 @@ def _pools(quiz: Quiz) -> list[_Section]:
 def player_data(quiz: Quiz, edition: Edition) -> dict[str, object]:
     """Everything the player needs, as JSON-ready values. Text fields are the model's sanitised
     XHTML fragments; the player inserts these and nothing else as markup."""
+    return _player_frame(quiz, edition) | {"items": [_item_data(item, edition) for item in quiz.items]}
+
+
+def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
+    """The player data but its items."""
     index = {item.id: n for n, item in enumerate(quiz.items)}
     settings = quiz.settings
     return {
@@ -171,10 +181,31 @@ def player_data(quiz: Quiz, edition: Edition) -> dict[str, object]:
         },
         "pools": [{"id": s.identifier, "title": s.title, "items": [index[i] for i in s.item_ids],
                    "select": s.select} for s in _pools(quiz)],
-        "items": [_item_data(item, edition) for item in quiz.items],
         "allow": {"tags": sorted(BLOCK_TAGS), "schemes": sorted(URL_SCHEMES),
                   "attributes": {tag: sorted(names) for tag, names in sorted(ATTRIBUTES.items())}},
     }
+
+
+_ITEMS_SLOT = "items go here"
+
+
+def player_json(quiz: Quiz, edition: Edition) -> Markup:
+    """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
+    options, HTML-safe), with each item's part remembered per item (builder.cache.per_item): the
+    items of a list are joined with ', ' as json.dumps joins them."""
+    frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
+    # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
+    head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
+    items = [cache.per_item(_item_json, item, edition.name).decode("utf-8") for item in quiz.items]
+    return Markup(f"{head}\"items\": [{', '.join(items)}]{tail}")
+
+
+def _item_json(item: Item, edition_name: str) -> bytes:
+    return str(_to_json(_item_data(item, EDITIONS[edition_name]))).encode("utf-8")
+
+
+def _to_json(value: object) -> Markup:
+    return htmlsafe_json_dumps(value, **environment().policies["json.dumps_kwargs"])
 
 
 def _item_data(item: Item, edition: Edition) -> dict[str, object]:
@@ -202,7 +233,8 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
 
 
 def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, bytes]]:
-    context = {"quiz": quiz, "data": player_data(quiz, edition), "edition": edition.name}
+    context = {"quiz": quiz, "data": _player_frame(quiz, edition), "data_json": player_json(quiz, edition),
+               "edition": edition.name}
     return [(name, render(f"scorm/{name}", **context).encode("utf-8")) for name in PLAYER_FILES]
 
 
