@@ -68,16 +68,18 @@ class Cache:
         self.path = path
         self.pending: dict[str, bytes] = {}
         self._connection: sqlite3.Connection | None = None
-        self._entries: dict[str, bytes] | None = None
+        self._fetched: dict[str, bytes] = {}  # read ahead by prefetch
+        self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
         self._pid = os.getpid()
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
         only its own new entries; it still reads the entries the parent had (stored or new)."""
         if self._pid != os.getpid():
-            inherited, self.pending = self.pending, {}
+            # The parent's new entries are kept as they are, not merged: copying them would touch
+            # every entry and so copy all their memory pages into each worker.
+            self._inherited, self.pending = self.pending, {}
             self._pid, self._connection = os.getpid(), None
-            self._entries = {**self._stored(), **inherited}
 
     def _db(self, create: bool = False) -> sqlite3.Connection | None:
         if self._connection is None and (create or self.path.is_file()):
@@ -94,25 +96,34 @@ class Cache:
 
     def get(self, entry: str) -> bytes | None:
         self._forked()
-        value = self.pending.get(entry)
-        if value is None:
-            value = self._stored().get(entry)
+        value = self.pending.get(entry) or self._inherited.get(entry) or self._fetched.get(entry) \
+            or self._read(entry)
         if value is None:
             return None
         # The first byte says how the rest is kept: 'z' compressed here, 'r' as given (put, below).
         return zlib.decompress(memoryview(value)[1:]) if value[:1] == b"z" else value[1:]
 
-    def _stored(self) -> dict[str, bytes]:
-        """Every entry of this code, read in one query at the first lookup (one query is much faster
-        than thousands of lookups). Forked workers inherit what the parent read."""
-        if self._entries is None:
-            self._entries = {}
-            db = self._db()
-            if db is not None:
-                with suppress(sqlite3.Error):  # an unusable cache only costs time
-                    self._entries = dict(db.execute("SELECT key, value FROM entries WHERE code = ?",
-                                                    (fingerprint(),)))
-        return self._entries
+    def _read(self, entry: str) -> bytes | None:
+        db = self._db()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None else None
+
+    def prefetch(self, entries: list[str]) -> None:
+        """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
+        self._forked()
+        db = self._db()
+        if db is None:
+            return
+        for start in range(0, len(entries), 500):
+            chunk = entries[start:start + 500]
+            with suppress(sqlite3.Error):  # an unusable cache only costs time
+                self._fetched.update(db.execute(
+                    f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
 
     def put(self, entry: str, value: bytes, compressed: bool = False) -> None:
         """Remember ``value``; ``compressed``: it is compressed already, so it is kept as it is."""
@@ -184,11 +195,11 @@ def active() -> Cache | None:
     return _active
 
 
-def per_item(function: Callable[[Item, T], bytes], item: Item, options: T) -> bytes:
+def per_item(function: Callable[[Item, T], bytes], item: Item, options: T, compressed: bool = False) -> bytes:
     """``function(item, options)``, remembered by the item's source and ``options``.
 
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
-    function reads, which is why per-item functions take no Quiz."""
+    function reads, which is why per-item functions take no Quiz. ``compressed``: as in remembered."""
     return remembered((function.__module__, function.__qualname__, item.place.path, item.source_sha256, options),
-                      lambda: function(item, options))
+                      lambda: function(item, options), compressed)

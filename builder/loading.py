@@ -506,8 +506,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
             continue
         paths.append((path, display))
     # Remembered items first, here; what is left is parsed, in two processes when there is much.
-    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(path, display)
-                                                               for path, display in paths]
+    active = cache.active()
+    entries = [_item_entry(path, display) if active is not None else None for path, display in paths]
+    if active is not None:
+        active.prefetch([entry for entry in entries if entry is not None])
+    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
     fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
                                  parallel=len(missing) >= PARALLEL_ITEMS, chunks=16)
@@ -542,20 +545,19 @@ def _item_files(directory: Path) -> list[str]:
     return sorted(found)
 
 
-def _item_entry(data: bytes, display: str) -> str:
-    return cache.key("item", display, hashlib.sha256(data).hexdigest())
-
-
-def _remembered_item(path: Path, display: str) -> tuple[Item, list[Problem]] | None:
-    """The Item that load_item gave before for these bytes at this path (builder/cache.py)."""
-    active = cache.active()
-    if active is None:
-        return None
+def _item_entry(path: Path, display: str) -> str | None:
+    """The cache entry of the item in the file's current bytes (None: unreadable, load_item says why)."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    remembered = active.get(_item_entry(data, display))
+    return cache.key("item", display, hashlib.sha256(data).hexdigest())
+
+
+def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
+    """The Item that load_item gave before for the same bytes at the same path (builder/cache.py)."""
+    active = cache.active()
+    remembered = active.get(entry) if active is not None and entry is not None else None
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 

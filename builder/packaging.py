@@ -2,21 +2,19 @@
 
 We write the archive ourselves (it is three small records per member) rather than with ``zipfile``,
 because ``zipfile`` can only compress data itself, and compressing is most of the cost of a large
-package: here each member's deflated bytes come from the build cache (builder/cache.py) when the
-same bytes were compressed before, so a rebuild compresses only what changed. The records are
+package: a member can be given compressed already (Deflated), as the QTI format remembers its
+items in the build cache (builder/cache.py), so a rebuild compresses only what changed. The records are
 exactly the ones ``zipfile`` writes for the same members (tests/test_packaging.py compares them).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 import time
 import zlib
 from collections.abc import Iterable
-
-from builder import cache
+from dataclasses import dataclass
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 LEVEL = 6  # zlib's default, as zipfile uses it
@@ -42,15 +40,35 @@ def deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def deflated(data: bytes) -> bytes:
-    """``deflate(data)``, remembered by the content's hash (and zlib's version, which decides the bytes)."""
-    digest = hashlib.sha256(data).hexdigest()
-    return cache.remembered(("zip member", zlib.ZLIB_RUNTIME_VERSION, LEVEL, digest), lambda: deflate(data),
-                            compressed=True)
+@dataclass(frozen=True)
+class Deflated:
+    """A member compressed already, which zip_bytes writes as it is: a format that remembers its
+    members compressed (builder.cache) does not compress them again on every build."""
+
+    body: bytes
+    """The raw deflate of the member's bytes."""
+    crc: int
+    """CRC-32 of the member's bytes."""
+    size: int
+    """Length of the member's bytes."""
+
+    @classmethod
+    def of(cls, data: bytes) -> Deflated:
+        return cls(deflate(data), zlib.crc32(data), len(data))
+
+    def to_bytes(self) -> bytes:
+        """As the cache keeps it: CRC and size, then the body."""
+        return struct.pack("<2L", self.crc, self.size) + self.body
+
+    @classmethod
+    def from_bytes(cls, value: bytes) -> Deflated:
+        crc, size = struct.unpack_from("<2L", value)
+        return cls(value[8:], crc, size)
 
 
-def zip_bytes(members: Iterable[tuple[str, bytes]], timestamp: int | None = None) -> bytes:
-    """A zip of ``members`` in the given order. Names must be unique, relative, with '/' only."""
+def zip_bytes(members: Iterable[tuple[str, bytes | Deflated]], timestamp: int | None = None) -> bytes:
+    """A zip of ``members`` (bytes, or Deflated already) in the given order. Names must be unique,
+    relative, with '/' only."""
     year, month, day, hour, minute, second = time.gmtime(build_time() if timestamp is None else timestamp)[:6]
     dos_time = hour << 11 | minute << 5 | second // 2
     dos_date = (year - 1980) << 9 | month << 5 | day
@@ -63,16 +81,15 @@ def zip_bytes(members: Iterable[tuple[str, bytes]], timestamp: int | None = None
             raise ValueError(f"bad or repeated zip member name {name!r}")
         seen.add(name)
         encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), _UTF8_NAME)
-        body = deflated(data)
-        crc = zlib.crc32(data)
-        if max(len(data), len(body), offset) >= _LIMIT:
+        member = data if isinstance(data, Deflated) else Deflated.of(data)
+        if max(member.size, len(member.body), offset) >= _LIMIT:
             raise ValueError(f"zip member {name!r} is too large for a zip without Zip64")
         # Local file header, then the data; the same fields again in the central directory.
-        fields = (flags, _DEFLATED, dos_time, dos_date, crc, len(body), len(data), len(encoded))
-        parts += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, body]
+        fields = (flags, _DEFLATED, dos_time, dos_date, member.crc, len(member.body), member.size, len(encoded))
+        parts += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, member.body]
         directory += [struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields,
                                   0, 0, 0, 0, _MODE, offset), encoded]
-        offset += 30 + len(encoded) + len(body)
+        offset += 30 + len(encoded) + len(member.body)
     size = sum(map(len, directory))
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(seen), len(seen), size, offset, 0)
     return b"".join([*parts, *directory, end])

@@ -157,12 +157,16 @@ def test_entries_are_read_back_as_given_compressed_or_not(tmp_path):
         assert active.get("missing") is None
 
 
-def test_entries_of_other_code_are_not_read(tmp_path, monkeypatch):
+def test_prefetched_entries_are_read_in_one_go(tmp_path):
     with cache.session(tmp_path) as active:
-        active.put("entry", b"old")
-    monkeypatch.setattr(cache, "fingerprint", lambda: "another version of lmspack")
+        for n in range(1200):
+            active.put(f"entry {n}", f"value {n}".encode())
     with cache.session(tmp_path) as active:
-        assert active.get("entry") is None
+        active.prefetch([f"entry {n}" for n in range(0, 1200, 2)] + ["missing"])
+        assert len(active._fetched) == 600
+        assert active.get("entry 1000") == b"value 1000"
+        assert active.get("entry 1001") == b"value 1001"  # not prefetched: read on its own
+        assert active.get("missing") is None
 
 
 def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(tmp_path):

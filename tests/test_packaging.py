@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder import cache, packaging
-from builder.packaging import build_time, zip_bytes
+from builder.packaging import Deflated, build_time, zip_bytes
 
 MEMBERS = [
     ("imsmanifest.xml", b'<?xml version="1.0"?>\n<manifest/>\n'),
@@ -75,7 +75,18 @@ def test_repeated_names_are_refused():
         zip_bytes([("a.xml", b"1"), ("a.xml", b"2")])
 
 
-def test_a_rebuild_takes_deflated_members_from_the_cache(tmp_path: Path, monkeypatch):
+def test_members_given_deflated_are_written_as_they_are():
+    given = [(name, Deflated.of(data) if n % 2 else data) for n, (name, data) in enumerate(MEMBERS)]
+    assert zip_bytes(given) == zipfile_bytes(MEMBERS, packaging.ZIP_EPOCH)
+    member = Deflated.of(MEMBERS[1][1])
+    assert Deflated.from_bytes(member.to_bytes()) == member
+
+
+def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path: Path, monkeypatch):
+    import dataclasses
+
+    from builder.formats import qti21
+
     calls: list[int] = []
     real = packaging.deflate
 
@@ -85,14 +96,18 @@ def test_a_rebuild_takes_deflated_members_from_the_cache(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(packaging, "deflate", counting)
     with cache.session(tmp_path):
-        first = zip_bytes(MEMBERS)
-    assert len(calls) == len(MEMBERS)
+        first = qti21.build(warm_handoff).data
+    assert len(calls) == len(warm_handoff.items) + 2  # the items, the manifest and the test
     calls.clear()
-    changed = [*MEMBERS[:1], ("items/q1.xml", b"<item>changed</item>"), *MEMBERS[2:]]
+    changed = dataclasses.replace(warm_handoff.items[0], source_sha256="another source", points=7)
+    quiz = dataclasses.replace(warm_handoff, items=(changed, *warm_handoff.items[1:]))
     with cache.session(tmp_path):
-        assert zip_bytes(MEMBERS) == first
-        assert zip_bytes(changed) == zipfile_bytes(changed, packaging.ZIP_EPOCH)
-    assert calls == [len(b"<item>changed</item>")], "only the changed member is compressed again"
+        assert qti21.build(warm_handoff).data == first
+        assert len(calls) == 2, "unchanged items come compressed from the cache"
+        calls.clear()
+        rebuilt = qti21.build(quiz).data
+    assert len(calls) == 3, "the changed item, the manifest and the test"
+    assert rebuilt == qti21.build(quiz).data, "as a build without the cache makes it"
 
 
 # Not the zip writer, but the same promise (faster, same bytes): builder.rendering.indent, the

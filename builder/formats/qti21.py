@@ -9,6 +9,7 @@ per-choice feedback and the explanation; docs/canvas-qti21.md gives the evidence
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from markupsafe import Markup
 from builder import cache
 from builder.formats import FormatWarning, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
-from builder.packaging import zip_bytes
+from builder.packaging import Deflated, zip_bytes
 from builder.rendering import render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -89,11 +90,19 @@ def item_options(quiz: Quiz) -> ItemOptions:
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
     options = item_options(quiz)
-    members = [(item_href(quiz.cohort, item), cache.per_item(assessment_item, item, options))
-               for item in quiz.items]
-    members.append((TEST_FILE, assessment_test(quiz)))
-    data = zip_bytes([("imsmanifest.xml", manifest(quiz)), *members])
+    # A generator: each item's document is zipped and dropped before the next is made, so the
+    # documents of a large bank are never all in memory at once.
+    items = ((item_href(quiz.cohort, item),
+              Deflated.from_bytes(cache.per_item(item_member, item, options, compressed=True)))
+             for item in quiz.items)
+    data = zip_bytes(itertools.chain([("imsmanifest.xml", manifest(quiz))], items,
+                                     [(TEST_FILE, assessment_test(quiz))]))
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
+
+
+def item_member(item: Item, options: ItemOptions) -> bytes:
+    """An item's document as its compressed zip member, the form the cache keeps it in."""
+    return Deflated.of(assessment_item(item, options)).to_bytes()
 
 
 def item_identifier(cohort: str | None, item: Item) -> str:
