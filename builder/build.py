@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder import __version__, cache, parallel
-from builder.errors import InputError, Problem, UsageError
+from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import FormatWarning, Output, builder_for, format_warning
 from builder.loading import QUIZ_FILE, display_path, for_cohort, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
@@ -115,6 +115,12 @@ def check_out_dir(out_dir: Path, root: Path) -> None:
         source = (root / protected).resolve()
         if resolved == source or source in resolved.parents:
             raise UsageError(f"--out {out_dir} is inside {protected}/; the build never writes there")
+    # Check, without creating anything yet, that the folder is or can become a writable folder.
+    existing = next(p for p in (resolved, *resolved.parents) if p.exists())
+    if not existing.is_dir():
+        raise UsageError(f"--out {out_dir}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out_dir}: no permission to write in {existing}")
 
 
 # Below this much work (items times formats) a second process costs more than it saves.
@@ -153,10 +159,13 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
     manifest = build_manifest(packages, root)
     # Everything exists as validated bytes; only now does anything reach the output folder.
     writer = Writer(out_dir)
-    for package in packages:
-        writer.write(package.output.filename, package.output.data)
-    writer.write(CHECKSUMS_FILE, checksums)
-    writer.write(MANIFEST_FILE, manifest)
+    try:
+        for package in packages:
+            writer.write(package.output.filename, package.output.data)
+        writer.write(CHECKSUMS_FILE, checksums)
+        writer.write(MANIFEST_FILE, manifest)
+    except OSError as error:  # disk full, folder removed meanwhile...: each file is whole or absent
+        raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
     return BuildResult(tuple(packages), out_dir)
 
 

@@ -16,6 +16,7 @@ import click
 from builder import __version__, checking
 from builder import build as building
 from builder.errors import InputError, LmspackError, OutputInvalidError
+from builder.loading import VERSION
 from builder.model import FORMAT_NAMES
 
 T = TypeVar("T")
@@ -74,6 +75,13 @@ class Progress:
             sys.stderr.write("\n")
 
 
+def _version(value: str | None) -> str | None:
+    """--package-version goes into file names: the same rule as 'version' in quiz.yaml."""
+    if value is not None and not VERSION.match(value):
+        raise click.BadParameter(f"{value!r} may use only letters, digits and . + _ - (at most 40)")
+    return value
+
+
 def _paths(paths: tuple[Path, ...]) -> list[Path]:
     return list(paths) or [DEFAULT_ITEMS]
 
@@ -106,7 +114,8 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
               show_default=True, help="Folder for the packages.")
 @click.option("--cohort", "cohorts", multiple=True, help="Build for this cohort (repeatable, or 'all').")
-@click.option("--package-version", help="Use this version instead of the one in quiz.yaml.")
+@click.option("--package-version", callback=lambda ctx, param, value: _version(value),
+              help="Use this version instead of the one in quiz.yaml.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
 def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],

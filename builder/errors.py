@@ -52,3 +52,9 @@ class OutputInvalidError(LmspackError):
 
 class UsageError(LmspackError):
     exit_code = 2
+
+
+class WriteError(LmspackError):
+    """The output folder could not take a file (disk full, permissions changed during the build)."""
+
+    exit_code = 1

@@ -115,3 +115,26 @@ def test_python_dash_m_builder_works(project):
     run_ = subprocess.run([sys.executable, "-m", "builder", "validate"], capture_output=True, text=True,
                           cwd=project, check=False)
     assert run_.returncode == 0 and run_.stdout == "ok: 1 quiz, 1 items\n"
+
+
+@pytest.mark.parametrize(("out", "message"), [
+    ("/dev/null/dist", "--out /dev/null/dist: /dev/null is a file, not a folder"),
+    ("q.yaml", "Directory 'q.yaml' is a file"),
+])
+def test_out_that_cannot_be_a_folder_is_a_usage_error(project, out, message):
+    (project / "q.yaml").write_text("not a folder")
+    result = run("build", "--format", "qti21", "--out", out)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert message in result.stderr
+
+
+def test_a_write_failure_is_reported_without_a_traceback(project, monkeypatch):
+    import builder.writing
+
+    def full_disk(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder.writing, "write_atomic", full_disk)
+    result = run("build", "--format", "qti21")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.splitlines()[0] == "error: cannot write to dist: No space left on device"

@@ -116,6 +116,9 @@ def test_exit_code_1_json_report(project):
 def test_exit_code_2_usage(project):
     assert run("build", "--format", "pdf").exit_code == 2
     assert run("build", "--bogus").exit_code == 2
+    result = run("build", "--package-version", "../1.0")
+    assert result.exit_code == 2 and "'../1.0' may use only letters, digits and . + _ -" in result.stderr
+    assert not (project / "dist").exists()
 
 
 def test_exit_code_3_when_a_produced_file_is_invalid(project, monkeypatch):
