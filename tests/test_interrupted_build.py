@@ -13,7 +13,7 @@ import pytest
 
 from builder import build as building
 from builder import writing
-from builder.errors import UsageError
+from builder.errors import UsageError, WriteError
 from builder.rendering import TEMPLATE_DIRS
 
 from projects import SINGLE, make_project
@@ -77,7 +77,7 @@ def test_failing_rename_after_some_packages_leaves_old_or_new(project, monkeypat
         real_replace(source, target)
 
     monkeypatch.setattr(writing.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(WriteError, match="No space left"):
         building.build([project / "items"], project, project / "dist", formats=FORMATS)
     monkeypatch.undo()
     changed = assert_old_or_new(project / "dist", old, new)
@@ -129,7 +129,7 @@ def test_failure_on_a_first_build_leaves_no_partial_file(project, monkeypatch):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(writing.os, "replace", failing_replace)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="Input/output error"):
         building.build([project / "items"], project, project / "dist", formats=FORMATS)
     monkeypatch.undo()
     assert snapshot(project / "dist") == {}  # no package, and no temporary file either
