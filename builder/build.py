@@ -17,10 +17,10 @@ from pathlib import Path
 
 from builder import __version__, cache, parallel
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import FormatWarning, Output, builder_for, format_warning
-from builder.loading import QUIZ_FILE, display_path, for_cohort, load_quizzes
+from builder.formats import Output, builder_for, format_warning
+from builder.loading import QUIZ_FILE, display_path, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
-from builder.packaging import build_time
+from builder.packaging import source_date_epoch
 from builder.writing import Writer
 
 ALL = "all"
@@ -94,7 +94,7 @@ def select_variants(quizzes: Sequence[Quiz], cohorts: Sequence[str]) -> list[Qui
                 problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
                                         f"quiz '{quiz.identifier}' has no cohort '{name}' (cohorts: {known})"))
                 continue
-            variants.append(for_cohort(quiz, name))
+            variants.append(quiz.for_cohort(name))
     if problems:
         raise InputError(problems)
     return variants
@@ -178,22 +178,18 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
         sources.append({"path": display_path(quiz_file, root),
                         "sha256": hashlib.sha256(quiz_file.read_bytes()).hexdigest()})
         sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
-    epoch = build_time() if _source_date_epoch_set() else None
+    epoch = source_date_epoch()
     document = {
         "tool": "lmspack",
         "tool_version": __version__,
         "git_commit": git_commit(root),
-        "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch else None,
+        "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch is not None else None,
         "sources": sorted(sources, key=lambda s: s["path"]),
         "packages": [{"file": p.output.filename, "quiz": p.quiz.identifier, "cohort": p.quiz.cohort,
                       "format": p.format, "version": p.quiz.version, "sha256": p.sha256,
                       "size": len(p.output.data)} for p in packages],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def _source_date_epoch_set() -> bool:
-    return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
 
 
 def git_commit(root: Path) -> str | None:
@@ -211,4 +207,3 @@ def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
     return load_quizzes(paths, root)
 
 
-__all__ = ["ALL", "BuildResult", "FormatWarning", "Package", "build", "compile_packages", "validate"]

@@ -6,7 +6,6 @@ here decides how a quiz looks in any LMS; it only reads, checks and builds ``bui
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import hashlib
 import os
@@ -434,12 +433,12 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | No
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
     settings = _load_settings(source, fields, None, item_ids)
     formats = _load_formats(source, fields)
-    cohorts = _load_cohort_names(source, fields, settings, item_ids)
+    cohorts = _load_cohorts(source, fields, settings, item_ids)
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
-                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohorts=cohorts)
+                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts)
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
@@ -453,37 +452,22 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
     return tuple(formats) or ("qti21",)
 
 
-def _load_cohort_names(source: SourceFile, fields: _Fields, settings: Settings,
-                       item_ids: tuple[str, ...]) -> tuple[str, ...]:
-    """The cohort names; each cohort's settings are checked now, so `validate` reports them."""
+def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
+                  item_ids: tuple[str, ...]) -> tuple[tuple[str, Settings], ...]:
+    """Each cohort with its settings over the quiz's, checked now so that `validate` reports them."""
     if not fields.has("cohorts"):
         return ()
     node = fields.node_of("cohorts")
     if node.kind != "mapping":
         source.at(node, "'cohorts' must map each cohort name to the settings it overrides")
         return ()
-    names = []
+    cohorts = []
     for name, (key, value) in node.value.items():  # type: ignore[union-attr]
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name '{name}' must use lower-case letters, digits and '-' (at most 40)")
-        names.append(name)
-        _load_settings(source, _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'"), settings, item_ids)
-    return tuple(names)
-
-
-def for_cohort(quiz: Quiz, cohort: str) -> Quiz:
-    """The quiz as ``cohort`` takes it: the cohort's settings over the quiz's. Validated at load."""
-    problems: list[Problem] = []
-    source = SourceFile(quiz.directory / QUIZ_FILE, quiz.place.path, problems)
-    root = source.parse()
-    assert root is not None and root.kind == "mapping"
-    cohort_node = root.value["cohorts"][1].value[cohort][1]  # type: ignore[index]
-    item_ids = tuple(item.id for item in quiz.items)
-    settings = _load_settings(source, _Fields(source, cohort_node, SETTING_FIELDS, f"cohort '{cohort}'"),
-                              quiz.settings, item_ids)
-    if problems:
-        raise InputError(problems)
-    return dataclasses.replace(quiz, settings=settings, cohort=cohort)
+        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'")
+        cohorts.append((name, _load_settings(source, overrides, settings, item_ids)))
+    return tuple(cohorts)
 
 
 # From this many item files on, items are read in two processes (builder/parallel.py).

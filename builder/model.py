@@ -6,6 +6,7 @@ authors' Markdown. Nothing here is raw YAML.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -108,8 +109,16 @@ class Quiz:
     directory: Path
     place: Place
     cohort: str | None = None
-    cohorts: tuple[str, ...] = field(default=(), compare=False)
-    """Names of the cohorts quiz.yaml defines (resolved by builder.loading.for_cohort)."""
+    cohort_settings: tuple[tuple[str, Settings], ...] = field(default=(), compare=False)
+    """Each cohort quiz.yaml defines, with its settings already resolved over the quiz's."""
+
+    @property
+    def cohorts(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.cohort_settings)
+
+    def for_cohort(self, name: str) -> Quiz:
+        """The quiz as cohort ``name`` takes it: that cohort's settings, and its name in identifiers."""
+        return dataclasses.replace(self, settings=dict(self.cohort_settings)[name], cohort=name)
 
     @property
     def max_score(self) -> float:

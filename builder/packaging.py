@@ -26,12 +26,15 @@ _UTF8_NAME = 0x800  # general purpose flag bit 11: the name is UTF-8 (set only f
 _LIMIT = 0xFFFFFFFF  # past this a member or the archive would need Zip64, which we never need
 
 
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org), when it is set to a number of seconds."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def build_time() -> int:
     """Seconds since the epoch from SOURCE_DATE_EPOCH, else a fixed date, so builds repeat exactly."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return max(int(value), ZIP_EPOCH)
-    return ZIP_EPOCH
+    return max(source_date_epoch() or ZIP_EPOCH, ZIP_EPOCH)
 
 
 def deflate(data: bytes) -> bytes:
