@@ -20,9 +20,6 @@ class FormatWarning:
     message: str
     item_id: str | None = None
 
-    def format_line(self, quiz: Quiz) -> str:
-        return format_warning(self.format, quiz, self.message, [self.item_id] if self.item_id else [])
-
 
 def format_warning(format_name: str, quiz: Quiz, message: str, item_ids: list[str], shown: int = 5) -> str:
     """``warning: canvas: quiz, items a, b and 3 more: message``: one line for one kind of loss."""
