@@ -70,14 +70,16 @@ class BuildResult:
 
 
 def grouped_warnings(packages: Iterable[Package]) -> list[str]:
-    groups: dict[tuple[str, str, str], tuple[Quiz, list[str]]] = {}
+    # Item ids as the keys of a dict: unique, in first-seen order, and found in constant time.
+    groups: dict[tuple[str, str, str], tuple[Quiz, dict[str, None]]] = {}
     for package in packages:
         for warning in package.output.warnings:
             _, item_ids = groups.setdefault((package.quiz.package_id, warning.format, warning.message),
-                                            (package.quiz, []))
-            if warning.item_id and warning.item_id not in item_ids:
-                item_ids.append(warning.item_id)
-    return [format_warning(fmt, quiz, message, item_ids) for (_, fmt, message), (quiz, item_ids) in groups.items()]
+                                            (package.quiz, {}))
+            if warning.item_id:
+                item_ids[warning.item_id] = None
+    return [format_warning(fmt, quiz, message, list(item_ids))
+            for (_, fmt, message), (quiz, item_ids) in groups.items()]
 
 
 def select_variants(quizzes: Sequence[Quiz], cohorts: Sequence[str]) -> list[Quiz]:

@@ -37,11 +37,22 @@ class Node:
 
     kind: str  # "scalar", "sequence" or "mapping"
     value: object
-    tag: str
     line: int
     column: int
     plain: bool = True
     """For scalars: written without quotes, so YAML's true/false/numbers apply."""
+
+    @property
+    def tag(self) -> str:
+        """The YAML type of the value (only asked for now and then, so worked out when asked)."""
+        if self.kind != "scalar":
+            return _COLLECTION_TAGS[self.kind]
+        if not self.plain:
+            return "tag:yaml.org,2002:str"
+        return _RESOLVER.resolve(yaml.ScalarNode, self.value, (True, False))  # type: ignore[no-any-return]
+
+
+_COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
 
 
 class SourceFile:
@@ -137,45 +148,46 @@ class SourceFile:
 
 
 _RESOLVER = yaml.resolver.Resolver()
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_OPENING = {yaml.SequenceStartEvent: "sequence", yaml.MappingStartEvent: "mapping"}
+_CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def _build(events: Iterator[yaml.Event]) -> Node | None:
     """The one document of ``events`` as a Node tree, refusing what we do not accept as soon as it
-    appears. Iterative, so no input can exhaust the stack."""
+    appears. Iterative, so no input can exhaust the stack. (Dispatch is on the exact event class:
+    this loop runs for every value of every file.)"""
     # Each open collection: its Node, and for mappings the key waiting for its value.
     stack: list[tuple[Node, Node | None]] = []
     root: Node | None = None
     documents = 0
     for event in events:
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)
+        if kind is _SCALAR or kind in _OPENING or kind is _ALIAS:
+            if kind is _ALIAS or event.anchor is not None:
+                raise _Refused(*_place(event), "YAML anchors and aliases (&name, *name) are not allowed; "
+                                               "write the value out in full")
+            if event.tag is not None:
+                written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+                raise _Refused(*_place(event), f"YAML tags such as '{written}' are not allowed; write a plain "
+                                               "value (in quotes if it starts with '!')")
+            line, column = _place(event)
+            if kind is _SCALAR:
+                node: Node = Node("scalar", event.value, line, column, plain=event.style in (None, ""))
+            else:
+                if len(stack) >= MAX_NESTING:
+                    raise _Refused(line, column, NESTED_TOO_DEEP)
+                collection = _OPENING[kind]
+                stack.append((Node(collection, [] if collection == "sequence" else {}, line, column), None))
+                continue
+        elif kind in _CLOSING:
+            node = stack.pop()[0]
+        elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
-                raise _Refused(line, column, "a second YAML document ('---') in one file; "
-                                             "write one item per file")
+                raise _Refused(*_place(event), "a second YAML document ('---') in one file; "
+                                               "write one item per file")
             continue
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _Refused(line, column, "YAML anchors and aliases (&name, *name) are not allowed; "
-                                         "write the value out in full")
-        if isinstance(event, yaml.NodeEvent) and getattr(event, "tag", None) is not None:
-            written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise _Refused(line, column, f"YAML tags such as '{written}' are not allowed; write a plain value "
-                                         "(in quotes if it starts with '!')")
-        if isinstance(event, yaml.ScalarEvent):
-            plain = event.style in (None, "")
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (plain, False)) if plain \
-                else "tag:yaml.org,2002:str"
-            node: Node | None = Node("scalar", event.value, tag, line, column, plain=plain)
-        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if len(stack) >= MAX_NESTING:
-                raise _Refused(line, column, NESTED_TOO_DEEP)
-            sequence = isinstance(event, yaml.SequenceStartEvent)
-            collection = Node("sequence" if sequence else "mapping", [] if sequence else {},
-                              "tag:yaml.org,2002:seq" if sequence else "tag:yaml.org,2002:map", line, column)
-            stack.append((collection, None))
-            continue
-        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-            node = stack.pop()[0]
         else:
             continue  # stream start and end, document end
         if not stack:
@@ -198,6 +210,11 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
             mapping[name] = (key, node)
             stack[-1] = (parent, None)
     return root
+
+
+def _place(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
 
 
 class _Refused(Exception):
