@@ -7,7 +7,9 @@ would be produced again, and an entry can never be stale; a change anywhere make
 old entries are simply not found. Entries live in one SQLite file under ``.lmspack-cache/``.
 
 The cache is active only inside ``session()``; outside it (tests, library use) nothing is cached.
-Worker processes read the file and hand their new entries back to the parent, which writes them.
+A session without a folder keeps entries in memory only, for the one build (builder.build makes
+items' parts in both processes and then finds them there). Worker processes read the file and
+hand their new entries back to the parent, which writes them.
 """
 
 from __future__ import annotations
@@ -62,9 +64,10 @@ def key(*parts: object) -> str:
 
 
 class Cache:
-    """Entries in memory (``pending``, compressed) until the session saves them to ``path``."""
+    """Entries in memory (``pending``, compressed) until the session saves them to ``path``
+    (None: kept in memory only)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self.pending: dict[str, bytes] = {}
         self._connection: sqlite3.Connection | None = None
@@ -82,6 +85,8 @@ class Cache:
             self._pid, self._connection = os.getpid(), None
 
     def _db(self, create: bool = False) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
         if self._connection is None and (create or self.path.is_file()):
             try:
                 if create:
@@ -161,14 +166,11 @@ _active: Cache | None = None
 
 
 @contextmanager
-def session(root: Path | None) -> Iterator[Cache | None]:
-    """Use the cache under ``root`` for the duration (None: no cache). Nothing is written unless
-    the work inside succeeds."""
+def session(root: Path | None) -> Iterator[Cache]:
+    """Use the cache under ``root`` for the duration (None: in memory, for this session only).
+    Nothing is written unless the work inside succeeds."""
     global _active
-    if root is None:
-        yield None
-        return
-    _active = Cache(root / CACHE_DIR / "entries.sqlite")
+    _active = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
     try:
         yield _active
         _active.save(_active.take_pending())
@@ -193,6 +195,11 @@ def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], co
 
 def active() -> Cache | None:
     return _active
+
+
+def persistent() -> Cache | None:
+    """The active cache when it outlives the build (kept in a file), else None."""
+    return _active if _active is not None and _active.path is not None else None
 
 
 def per_item(function: Callable[[Item, T], bytes], item: Item, options: T, compressed: bool = False) -> bytes:

@@ -66,7 +66,7 @@ class Progress:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rbuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} packages")
+        sys.stderr.write(f"\rbuilding [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1)}%")
         sys.stderr.flush()
         self.shown = True
 

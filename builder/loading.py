@@ -489,8 +489,9 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
             links_outside += 1
             continue
         paths.append((path, display))
-    # Remembered items first, here; what is left is parsed, in two processes when there is much.
-    active = cache.active()
+    # Remembered items first, here (only a cache kept on disk can have them); what is left is
+    # parsed, in two processes when there is much.
+    active = cache.persistent()
     entries = [_item_entry(path, display) if active is not None else None for path, display in paths]
     if active is not None:
         active.prefetch([entry for entry in entries if entry is not None])
@@ -540,7 +541,7 @@ def _item_entry(path: Path, display: str) -> str | None:
 
 def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
     """The Item that load_item gave before for the same bytes at the same path (builder/cache.py)."""
-    active = cache.active()
+    active = cache.persistent()
     remembered = active.get(entry) if active is not None and entry is not None else None
     return (pickle.loads(remembered), []) if remembered is not None else None
 
@@ -551,7 +552,7 @@ def _load_item_remembering(source: tuple[Path, str]) -> tuple[Item | None, list[
     path, display = source
     problems: list[Problem] = []
     item = load_item(path, display, problems)
-    active = cache.active()
+    active = cache.persistent()
     if active is not None and item is not None and not problems:
         active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
     return item, problems

@@ -167,6 +167,20 @@ def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> st
     wrapper = _sanitised_tree(fragment)
     if len(wrapper) == 0 and not as_blocks:
         return _escape_text(wrapper.text or "")
+    if _LINK_OR_IMAGE.search(fragment):  # else there is nothing to check or mend
+        _mend_links_and_images(wrapper, problems)
+    if as_blocks:
+        _wrap_loose_inline(wrapper)
+    xml = etree.tostring(wrapper, encoding="unicode", method="xml")
+    return xml[len("<div>"):-len("</div>")] if xml != "<div/>" else ""
+
+
+_LINK_OR_IMAGE = re.compile(r"<(?:a|img)[ />]")
+
+
+def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem]) -> None:
+    """Check the URLs the sanitiser kept; drop images without one, give the rest the alt QTI
+    requires; unwrap links whose URL was refused."""
     _check_urls(wrapper, problems)
     for img in list(wrapper.iter("img")):
         if not img.get("src"):
@@ -186,11 +200,6 @@ def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> st
             _drop_tree(link)  # an autolink such as <javascript:...>: its words are the refused URL
         else:
             _drop_tag(link)  # its URL was refused: keep the words, lose the dead link
-    if as_blocks:
-        _wrap_loose_inline(wrapper)
-    text = _escape_text(wrapper.text or "")
-    return text + "".join(etree.tostring(child, encoding="unicode", method="xml", with_tail=True)
-                          for child in wrapper)
 
 
 def _drop_tree(element: etree._Element) -> None:

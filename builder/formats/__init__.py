@@ -1,15 +1,18 @@
 """Output formats. Each format is one function ``build(quiz: Quiz) -> Output`` in its module under
 ``builder.formats`` that turns the model into one file's bytes, in memory and already validated
-against the project's own schemas. Adding a format means adding a module, its templates and its
-schemas, and one line in ``ENTRY_POINTS``."""
+against the project's own schemas, and one function ``item_part(quiz: Quiz) -> ItemPart`` naming
+the piece of that file each item makes on its own. Adding a format means adding a module, its
+templates and its schemas, and one line in ``ENTRY_POINTS``."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
-from builder.model import FORMAT_NAMES, Quiz
+from builder import cache
+from builder.model import FORMAT_NAMES, Item, Quiz
 
 
 @dataclass(frozen=True)
@@ -38,20 +41,43 @@ class Output:
     warnings: tuple[FormatWarning, ...] = ()
 
 
-# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
+@dataclass(frozen=True)
+class ItemPart:
+    """The piece of a format's file that one item makes on its own (an item document, a
+    question), remembered per item (builder.cache.per_item). A large build makes every item's
+    part in both processes first; ``build`` then finds them remembered and only puts the file
+    together (builder.build)."""
+
+    function: Callable[[Item, Any], bytes]
+    options: Hashable
+    """Everything else the part depends on: a frozen value (part of the cache key)."""
+    compressed: bool = False
+    """The part is compressed already (kept as it is rather than compressed again)."""
+
+    def of(self, item: Item) -> bytes:
+        return cache.per_item(self.function, item, self.options, self.compressed)
+
+
+# Module, build function, item-part function. SCORM 1.2 and 2004 share one module (one player,
+# two manifests and API adapters).
 ENTRY_POINTS = {
-    "qti21": "builder.formats.qti21:build",
-    "scorm12": "builder.formats.scorm:build_scorm12",
-    "scorm2004": "builder.formats.scorm:build_scorm2004",
-    "moodle": "builder.formats.moodle:build",
-    "canvas": "builder.formats.canvas:build",
+    "qti21": ("builder.formats.qti21", "build", "item_part"),
+    "scorm12": ("builder.formats.scorm", "build_scorm12", "item_part_scorm12"),
+    "scorm2004": ("builder.formats.scorm", "build_scorm2004", "item_part_scorm2004"),
+    "moodle": ("builder.formats.moodle", "build", "item_part"),
+    "canvas": ("builder.formats.canvas", "build", "item_part"),
 }
 assert tuple(ENTRY_POINTS) == FORMAT_NAMES
 
 
 def builder_for(name: str) -> Callable[[Quiz], Output]:
-    module_name, function = ENTRY_POINTS[name].split(":")
-    return getattr(importlib.import_module(module_name), function)  # type: ignore[no-any-return]
+    module, function, _ = ENTRY_POINTS[name]
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def item_part_for(name: str) -> Callable[[Quiz], ItemPart]:
+    module, _, function = ENTRY_POINTS[name]
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
 def package_stem(quiz: Quiz) -> str:

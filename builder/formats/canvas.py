@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from lxml import etree
 from markupsafe import Markup
 
-from builder import cache, markup
+from builder import markup
 from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
 from builder.packaging import zip_bytes
@@ -193,17 +193,21 @@ def description_html(quiz: Quiz) -> str:
     return str(Markup("<p>{}</p>").format(quiz.description)) if quiz.description else ""
 
 
+def item_part(quiz: Quiz) -> ItemPart:
+    return ItemPart(item_xml, ItemOptions(quiz.package_id))
+
+
 def build(quiz: Quiz) -> Output:
     warnings: list[FormatWarning] = []
     ident = canvas_ident(quiz.package_id)
     assessment_name = f"{ident}/{ident}.xml"
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
-    options = ItemOptions(quiz.package_id)
+    part = item_part(quiz)
     items = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))
-        items.append(cache.per_item(item_xml, item, options))
+        items.append(part.of(item))
     settings = quiz_settings(quiz, warnings)
     assessment = render_composed("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items", items,
                                  ident=ident, title=title, settings=settings)

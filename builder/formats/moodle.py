@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from builder import cache, markup
+from builder import markup
 from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
 from builder.model import Item, Quiz
 from builder.rendering import render_composed, render_part
@@ -162,14 +162,18 @@ def category_path(quiz: Quiz) -> str:
     return "$course$/top/" + quiz.display_title.replace("/", "//")
 
 
+def item_part(quiz: Quiz) -> ItemPart:
+    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices))
+
+
 def build(quiz: Quiz) -> Output:
     warnings = quiz_warnings(quiz)
     filename = f"{package_stem(quiz)}-moodle.xml"
-    options = QuestionOptions(quiz.settings.shuffle_choices)
+    part = item_part(quiz)
     questions = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))
-        questions.append(cache.per_item(question_xml, item, options))
+        questions.append(part.of(item))
     data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
                            category=category_path(quiz),
                            # Plain text in an HTML field: escaped here so that Moodle shows it as text

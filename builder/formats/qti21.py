@@ -14,8 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from builder import cache
-from builder.formats import FormatWarning, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
 from builder.packaging import Deflated, zip_bytes
 from builder.rendering import render_xml
@@ -87,14 +86,16 @@ def item_options(quiz: Quiz) -> ItemOptions:
     return ItemOptions(quiz.language, quiz.settings.shuffle_choices, quiz.cohort)
 
 
+def item_part(quiz: Quiz) -> ItemPart:
+    return ItemPart(item_member, item_options(quiz), compressed=True)
+
+
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
-    options = item_options(quiz)
+    part = item_part(quiz)
     # A generator: each item's document is zipped and dropped before the next is made, so the
     # documents of a large bank are never all in memory at once.
-    items = ((item_href(quiz.cohort, item),
-              Deflated.from_bytes(cache.per_item(item_member, item, options, compressed=True)))
-             for item in quiz.items)
+    items = ((item_href(quiz.cohort, item), Deflated.from_bytes(part.of(item))) for item in quiz.items)
     data = zip_bytes(itertools.chain([("imsmanifest.xml", manifest(quiz))], items,
                                      [(TEST_FILE, assessment_test(quiz))]))
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))

@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import cache
 from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
 from builder.packaging import zip_bytes
@@ -81,6 +80,19 @@ def build_scorm12(quiz: Quiz) -> Output:
 
 def build_scorm2004(quiz: Quiz) -> Output:
     return _build(quiz, SCORM2004)
+
+
+def item_part_scorm12(quiz: Quiz) -> ItemPart:
+    return _item_part(SCORM12)
+
+
+def item_part_scorm2004(quiz: Quiz) -> ItemPart:
+    return _item_part(SCORM2004)
+
+
+def _item_part(edition: Edition) -> ItemPart:
+    """An item's entry in the player data: the same for every quiz and cohort of an edition."""
+    return ItemPart(_item_json, edition.name)
 
 
 def _build(quiz: Quiz, edition: Edition) -> Output:
@@ -196,7 +208,8 @@ def player_json(quiz: Quiz, edition: Edition) -> Markup:
     frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
-    items = [cache.per_item(_item_json, item, edition.name).decode("utf-8") for item in quiz.items]
+    part = _item_part(edition)
+    items = [part.of(item).decode("utf-8") for item in quiz.items]
     return Markup(f"{head}\"items\": [{', '.join(items)}]{tail}")
 
 
