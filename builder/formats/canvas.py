@@ -15,8 +15,8 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from lxml import etree
 from markupsafe import Markup
 
 from builder import markup
@@ -66,12 +66,11 @@ def mattext(fragment: Markup, block: bool = False) -> Mattext:
       '>' and '"' are written as '&#38;', '&#60;', '&#62;', '&#34;'. Apostrophes, accents, Arabic
       and emoji are written as themselves (UTF-8) and pass every step as they are.
     Blocks (prompts, explanations) are wrapped in a <div> as Canvas does."""
-    wrapper = etree.fromstring(f"<div>{fragment}</div>")
-    if not block and len(wrapper) == 0:
-        return Mattext("text/plain", wrapper.text or "")
-    html = etree.tostring(wrapper, encoding="unicode", method="xml")
-    if not block:
-        html = html[len("<div>"):-len("</div>")]
+    # A fragment is lxml's serialisation of sanitised markup (builder.markup): '<' in it opens a tag
+    # (text has it as '&lt;'), and its text is escaped exactly as lxml escapes text.
+    if not block and "<" not in fragment:
+        return Mattext("text/plain", fragment.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    html = f"<div>{fragment}</div>" if block else str(fragment)
     return Mattext("text/html", _NAMED.sub(lambda m: _NUMERIC[m.group()], html))
 
 
@@ -97,10 +96,10 @@ def answer_ids(item: Item) -> dict[str, int]:
     return ids
 
 
-def _answers(item: Item, ids: dict[str, int]) -> list[dict[str, object]]:
+def _answers(item: Item, ids: dict[str, int]) -> list[SimpleNamespace]:
     choices: tuple[Choice, ...] = truefalse_choices(item) if item.type == "true_false" else item.choices
-    return [{"id": ids[c.identifier], "text": mattext(c.text), "correct": c.correct,
-             "feedback": mattext(c.feedback) if c.feedback else None} for c in choices]
+    return [SimpleNamespace(id=ids[c.identifier], text=mattext(c.text), correct=c.correct,
+                            feedback=mattext(c.feedback) if c.feedback else None) for c in choices]
 
 
 @dataclass(frozen=True)
@@ -136,31 +135,33 @@ def item_xml(item: Item, options: ItemOptions) -> bytes:
                        item=item_context(item, options)).encode("utf-8")
 
 
-def item_context(item: Item, options: ItemOptions) -> dict[str, object]:
-    """The template context of one <item>: everything Canvas's exporter writes for the same question."""
+def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
+    """The template context of one <item>: everything Canvas's exporter writes for the same question.
+    (A namespace rather than a dict: the template reads its fields as attributes, which Jinja
+    finds at once on a namespace but only after a failed attribute lookup on a dict.)"""
     ids = answer_ids(item)
     answers = _answers(item, ids)
-    return {
-        "ident": canvas_ident(options.package_id, item.id),
-        "title": item.title,
-        "question_type": QUESTION_TYPES[item.type],
-        "points": format_number(item.points),
-        "original_answer_ids": ",".join(str(ids[c.identifier]) for c in item.choices),
-        "prompt": mattext(item.prompt, block=True),
-        "cardinality": "Multiple" if item.type == "multiple_response" else "Single",
-        "answers": answers,
-        "general_feedback": bool(item.explanation),
-        "feedbacks": _feedbacks(item, answers),
-    }
+    return SimpleNamespace(
+        ident=canvas_ident(options.package_id, item.id),
+        title=item.title,
+        question_type=QUESTION_TYPES[item.type],
+        points=format_number(item.points),
+        original_answer_ids=",".join(str(ids[c.identifier]) for c in item.choices),
+        prompt=mattext(item.prompt, block=True),
+        cardinality="Multiple" if item.type == "multiple_response" else "Single",
+        answers=answers,
+        general_feedback=bool(item.explanation),
+        feedbacks=_feedbacks(item, answers),
+    )
 
 
-def _feedbacks(item: Item, answers: list[dict[str, object]]) -> list[dict[str, object]]:
+def _feedbacks(item: Item, answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
     """The <itemfeedback> blocks in Canvas's order: the explanation, right, wrong, then each answer's."""
     feedback = outcome_feedback(item)
     blocks = [("general_fb", item.explanation), ("correct_fb", feedback.correct),
               ("general_incorrect_fb", feedback.incorrect)]
-    found = [{"ident": ident, "text": mattext(text, block=True)} for ident, text in blocks if text]
-    return found + [{"ident": f"{a['id']}_fb", "text": a["feedback"]} for a in answers if a["feedback"]]
+    found = [SimpleNamespace(ident=ident, text=mattext(text, block=True)) for ident, text in blocks if text]
+    return found + [SimpleNamespace(ident=f"{a.id}_fb", text=a.feedback) for a in answers if a.feedback]
 
 
 def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:

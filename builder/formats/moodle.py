@@ -10,6 +10,7 @@ import ("grades do not match"); an item that cannot be represented fails the bui
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from markupsafe import Markup, escape
 
@@ -86,8 +87,8 @@ def _multichoice(item: Item, options: QuestionOptions) -> dict[str, object]:
         "correct_feedback": _text(feedback.correct),
         "partially_correct_feedback": _text(feedback.partially_correct),
         "incorrect_feedback": _text(feedback.incorrect),
-        "answers": [{"fraction": fractions[c.identifier], "format": "html", "text": _text(c.text),
-                     "feedback": _text(c.feedback)} for c in item.choices],
+        "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
+                                    feedback=_text(c.feedback)) for c in item.choices],
     }
 
 
@@ -99,8 +100,8 @@ def _truefalse(item: Item) -> dict[str, object]:
         "type": "truefalse",
         "penalty": TRUEFALSE_PENALTY,
         "hints": [],
-        "answers": [{"fraction": "100" if c.correct else "0", "format": "moodle_auto_format", "text": word,
-                     "feedback": _text(c.feedback)}
+        "answers": [SimpleNamespace(fraction="100" if c.correct else "0", format="moodle_auto_format", text=word,
+                                    feedback=_text(c.feedback))
                     for word, c in zip(TRUE_WORDS, (true_choice, false_choice), strict=True)],
     }
 
@@ -124,8 +125,9 @@ def question_xml(item: Item, options: QuestionOptions) -> bytes:
                        q=question(item, options)).encode("utf-8")
 
 
-def question(item: Item, options: QuestionOptions) -> dict[str, object]:
-    """The template context of one <question>."""
+def question(item: Item, options: QuestionOptions) -> SimpleNamespace:
+    """The template context of one <question> (a namespace: Jinja reads attributes of a namespace
+    at once, of a dict only after a failed attribute lookup)."""
     common = {
         "name": item.title,
         "questiontext": _text(item.prompt),
@@ -136,7 +138,7 @@ def question(item: Item, options: QuestionOptions) -> dict[str, object]:
         "tags": list(item.tags),
     }
     specific = _truefalse(item) if item.type == "true_false" else _multichoice(item, options)
-    return common | specific
+    return SimpleNamespace(**(common | specific))
 
 
 def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
