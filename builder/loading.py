@@ -492,6 +492,8 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
     # parsed, in two processes when there is much.
     active = cache.persistent()
+    if active is not None and not active.path.is_file():
+        active = None  # nothing stored yet: no need to read every file twice to look
     entries = [_item_entry(path, display) if active is not None else None for path, display in paths]
     if active is not None:
         active.prefetch([entry for entry in entries if entry is not None])

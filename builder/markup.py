@@ -54,8 +54,6 @@ _NOT_NESTING = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "in
                           "html", "head", "body"})
 # Characters XML 1.0 cannot carry at all (C0 controls except tab, LF, CR; lone surrogates; FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-# Only <a href> and <img src> carry URLs; HTML without either needs no URL check before sanitising.
-_HAS_URL = re.compile(r"(?i)\b(?:href|src)\b")
 
 
 @dataclass(frozen=True)
@@ -321,7 +319,8 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     if _too_deep(source, raw_html):
         return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
                                                    "flatten them")]
-    if _HAS_URL.search(raw_html):
+    lowered = raw_html.lower()
+    if "href" in lowered or "src" in lowered:  # only <a href> and <img src> carry URLs
         # Read before sanitising too: the sanitiser silently drops file: URLs, which deserve a message.
         _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
     xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems).strip()

@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build; checking costs a stat per render
     )
     env.filters["number"] = format_number
     env.filters["indent"] = indent

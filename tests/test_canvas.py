@@ -170,6 +170,8 @@ def test_html_uses_numeric_references() -> None:
     assert result.text == "<strong>a &#38; b</strong> 'c'"
     assert mattext(block("x & y"), block=True).text == "<div><p>x &#38; y</p></div>"
     assert mattext(inline("x & y")).text == "x & y"
+    # Plain str, never Markup: the template must escape both kinds of text once more.
+    assert {type(mattext(inline(text)).text) for text in ("x & y", "*x* & y")} == {str}
 
 
 def test_quiz_settings(warm_handoff: Quiz) -> None:

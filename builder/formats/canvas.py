@@ -69,7 +69,7 @@ def mattext(fragment: Markup, block: bool = False) -> Mattext:
     # A fragment is lxml's serialisation of sanitised markup (builder.markup): '<' in it opens a tag
     # (text has it as '&lt;'), and its text is escaped exactly as lxml escapes text.
     if not block and "<" not in fragment:
-        return Mattext("text/plain", fragment.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+        return Mattext("text/plain", str(fragment).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
     html = f"<div>{fragment}</div>" if block else str(fragment)
     return Mattext("text/html", _NAMED.sub(lambda m: _NUMERIC[m.group()], html))
 
