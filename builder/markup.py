@@ -153,7 +153,25 @@ def _sanitised_tree(fragment: str) -> etree._Element:
     return etree.fromstring(f"<div>{xml}</div>", _FRAGMENT_PARSER)
 
 
-def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> str:
+# What the tree below would change in the sanitiser's output: links and images (checked, mended),
+# void elements (closed), empty elements (self-closed), blank paragraphs (dropped) and CR (written
+# as a reference). Without them the output is already that XML, save &nbsp;.
+_CHANGED_BY_TREE = re.compile(r"<(?:a|img|br|hr)[ />]|></|<p>(?:\s|&nbsp;)*</p>|\r")
+
+
+def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False) -> str:
+    """Sanitised HTML as well-formed XML: ``_xhtml_from_tree``, or the fragment itself when the
+    tree would give it back unchanged (most texts; the tree is most of the cost of a text). In
+    block mode that also needs ``only_blocks``: every top-level element is one of the blocks we
+    allow, one per line, so there is nothing loose to gather into paragraphs."""
+    if not fragment.strip():
+        return ""
+    if (not as_blocks or only_blocks) and not _CHANGED_BY_TREE.search(fragment):
+        return fragment.replace("&nbsp;", "\xa0")
+    return _xhtml_from_tree(fragment, as_blocks, problems)
+
+
+def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> str:
     """Re-serialise sanitised HTML as well-formed XML (self-closed <br/>, quoted attributes).
 
     The URL rules are checked here, on what the sanitiser kept, so that no difference between
@@ -323,7 +341,9 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     if "href" in lowered or "src" in lowered:  # only <a href> and <img src> carry URLs
         # Read before sanitising too: the sanitiser silently drops file: URLs, which deserve a message.
         _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
-    xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems).strip()
+    # Markdown without raw HTML gives only cmark's blocks at the top, all allowed but <h1>.
+    only_blocks = "<" not in source and "<h1>" not in raw_html
+    xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems, only_blocks).strip()
     return Markup(xhtml), problems
 
 
