@@ -59,6 +59,20 @@ class Deflated:
     def of(cls, data: bytes) -> Deflated:
         return cls(deflate(data), zlib.crc32(data), len(data))
 
+    @classmethod
+    def of_pieces(cls, pieces: Iterable[bytes]) -> Deflated:
+        """``of(b"".join(pieces))``, to the same bytes (deflate does not depend on how its input
+        is cut), without joining a large member in memory first."""
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        body: list[bytes] = []
+        crc = size = 0
+        for piece in pieces:
+            body.append(compressor.compress(piece))
+            crc = zlib.crc32(piece, crc)
+            size += len(piece)
+        body.append(compressor.flush())
+        return cls(b"".join(body), crc, size)
+
     def to_bytes(self) -> bytes:
         """As the cache keeps it: CRC and size, then the body."""
         return struct.pack("<2L", self.crc, self.size) + self.body

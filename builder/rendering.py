@@ -90,17 +90,25 @@ def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label
 _SLOT = Markup("<!--lmspack:slot-->")
 
 
+def render_around(template: str, slot: str, **context: object) -> tuple[bytes, bytes]:
+    """The output of ``template`` before and after the one place where it writes ``slot``, so
+    that a large value can be put there as pieces instead of as one string."""
+    head, tail = render(template, **{slot: _SLOT}, **context).split(_SLOT)
+    return head.encode("utf-8"), tail.encode("utf-8")
+
+
 def render_composed(template: str, schema_name: str, output_name: str, slot: str, parts: list[bytes],
-                    **context: object) -> bytes:
-    """A document whose ``slot`` holds ``parts`` (encoded render_part results). The frame is
-    validated holding the first part, and every part was validated in a frame of its own, so the
-    whole is valid where the schema lets the slot hold any sequence of parts (a list of questions
-    or items): a schema with constraints across parts must not be composed this way. The parts are
-    joined as bytes, so a bank of thousands of items is never copied as one string."""
+                    **context: object) -> list[bytes]:
+    """A document whose ``slot`` holds ``parts`` (encoded render_part results), as the pieces to
+    join or to compress one after another. The frame is validated holding the first part, and
+    every part was validated in a frame of its own, so the whole is valid where the schema lets
+    the slot hold any sequence of parts (a list of questions or items): a schema with constraints
+    across parts must not be composed this way. A bank of thousands of items is thus never
+    copied as one string."""
     first = Markup(parts[0].decode("utf-8")) if parts else Markup("")
     render_xml(template, schema_name, output_name, **{slot: first}, **context)
-    head, tail = render(template, **{slot: _SLOT}, **context).split(_SLOT)
-    return b"".join([head.encode("utf-8"), *parts, tail.encode("utf-8")])
+    head, tail = render_around(template, slot, **context)
+    return [head, *parts, tail]
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

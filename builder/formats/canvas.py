@@ -24,7 +24,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
-from builder.packaging import zip_bytes
+from builder.packaging import Deflated, zip_bytes
 from builder.rendering import render_composed, render_part, render_xml
 from builder.scoring import format_number
 
@@ -219,5 +219,7 @@ def build(quiz: Quiz) -> Output:
                           manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
                           ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),
                           assessment_href=assessment_name, meta_href=meta_name)
-    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, assessment), (meta_name, meta)])
+    # The assessment, the size of the whole bank, is compressed piece by piece, never joined.
+    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, Deflated.of_pieces(assessment)),
+                      (meta_name, meta)])
     return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))

@@ -176,9 +176,10 @@ def build(quiz: Quiz) -> Output:
     for item in quiz.items:
         warnings.extend(item_warnings(item))
         questions.append(part.of(item))
-    data = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
-                           category=category_path(quiz),
-                           # Plain text in an HTML field: escaped here so that Moodle shows it as text
-                           # (the template escapes once more for XML).
-                           category_info=str(escape(quiz.description)))
+    pieces = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
+                             category=category_path(quiz),
+                             # Plain text in an HTML field: escaped here so that Moodle shows it as text
+                             # (the template escapes once more for XML).
+                             category_info=str(escape(quiz.description)))
+    data = b"".join(pieces)
     return Output(filename, data, tuple(warnings))

@@ -25,8 +25,8 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
-from builder.packaging import zip_bytes
-from builder.rendering import environment, render, render_xml
+from builder.packaging import Deflated, zip_bytes
+from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
@@ -201,16 +201,22 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
 _ITEMS_SLOT = "items go here"
 
 
-def player_json(quiz: Quiz, edition: Edition) -> Markup:
+def player_json(quiz: Quiz, edition: Edition) -> list[bytes]:
     """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
-    options, HTML-safe), with each item's part remembered per item (builder.cache.per_item): the
-    items of a list are joined with ', ' as json.dumps joins them."""
+    options, HTML-safe), as pieces to compress one after another: each item's part is remembered
+    per item (builder.cache.per_item), and the items of a list are joined with ', ' as json.dumps
+    joins them."""
     frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
     part = _item_part(edition)
-    items = [part.of(item).decode("utf-8") for item in quiz.items]
-    return Markup(f"{head}\"items\": [{', '.join(items)}]{tail}")
+    pieces = [f'{head}"items": ['.encode()]
+    for index, item in enumerate(quiz.items):
+        if index:
+            pieces.append(b", ")
+        pieces.append(part.of(item))
+    pieces.append(f"]{tail}".encode())
+    return pieces
 
 
 def _item_json(item: Item, edition_name: str) -> bytes:
@@ -245,10 +251,18 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
     }
 
 
-def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, bytes]]:
-    context = {"quiz": quiz, "data": _player_frame(quiz, edition), "data_json": player_json(quiz, edition),
-               "edition": edition.name}
-    return [(name, render(f"scorm/{name}", **context).encode("utf-8")) for name in PLAYER_FILES]
+def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
+    """The player's files, compressed. The launch page carries the quiz data, which grows with the
+    bank: it is compressed piece by piece rather than rendered into one string."""
+    context = {"quiz": quiz, "data": _player_frame(quiz, edition), "edition": edition.name}
+    files = []
+    for name in PLAYER_FILES:
+        if name == LAUNCH_FILE:
+            head, tail = render_around(f"scorm/{name}", "data_json", **context)
+            files.append((name, Deflated.of_pieces([head, *player_json(quiz, edition), tail])))
+        else:
+            files.append((name, Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))))
+    return files
 
 
 def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
