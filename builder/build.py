@@ -164,11 +164,13 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
 
 
 def _make_parts(run: tuple[Quiz, str, int, int]) -> None:
-    """Make (and so remember) the parts of one run of a quiz's items in one format."""
+    """Make (and so remember) the parts of one run of a quiz's items in one format, those that
+    are not remembered already."""
     quiz, fmt, start, stop = run
     part = item_part_for(fmt)(quiz)
-    for item in quiz.items[start:stop]:
-        part.of(item)
+    items = quiz.items[start:stop]
+    for index in cache.missing([part.entry(item) for item in items]):
+        part.of(items[index])
 
 
 def _compile_job(job: tuple[Quiz, str]) -> Output:

@@ -130,6 +130,19 @@ class Cache:
                 self._fetched.update(db.execute(
                     f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
 
+    def held(self, entries: list[str]) -> set[str]:
+        """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
+        self._forked()
+        found = {e for e in entries if e in self.pending or e in self._inherited or e in self._fetched}
+        db = self._db()
+        rest = [e for e in entries if e not in found]
+        for start in range(0, len(rest) if db is not None else 0, 500):
+            chunk = rest[start:start + 500]
+            with suppress(sqlite3.Error):  # an unusable cache only costs time
+                found.update(row[0] for row in db.execute(  # type: ignore[union-attr]
+                    f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def put(self, entry: str, value: bytes, compressed: bool = False) -> None:
         """Remember ``value``; ``compressed``: it is compressed already, so it is kept as it is."""
         self._forked()
@@ -208,5 +221,20 @@ def per_item(function: Callable[[Item, T], bytes], item: Item, options: T, compr
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
     function reads, which is why per-item functions take no Quiz. ``compressed``: as in remembered."""
-    return remembered((function.__module__, function.__qualname__, item.place.path, item.source_sha256, options),
-                      lambda: function(item, options), compressed)
+    return remembered(item_entry(function, item, options), lambda: function(item, options), compressed)
+
+
+def item_entry(function: Callable[[Item, T], bytes], item: Item, options: T) -> tuple[object, ...]:
+    """What ``per_item(function, item, options)`` is remembered by: also a name for its bytes."""
+    return function.__module__, function.__qualname__, item.place.path, item.source_sha256, options
+
+
+def missing(entries: list[tuple[object, ...]]) -> list[int]:
+    """The positions of ``entries`` (remembered-by tuples) that the active cache does not hold,
+    found without reading any value (all of them when no cache is active)."""
+    cache = _active
+    if cache is None:
+        return list(range(len(entries)))
+    keys = [key(*entry) for entry in entries]
+    held = cache.held(keys)
+    return [index for index, entry in enumerate(keys) if entry not in held]

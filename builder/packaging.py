@@ -9,12 +9,15 @@ exactly the ones ``zipfile`` writes for the same members (tests/test_packaging.p
 
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from builder import cache
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 LEVEL = 6  # zlib's default, as zipfile uses it
@@ -59,20 +62,6 @@ class Deflated:
     def of(cls, data: bytes) -> Deflated:
         return cls(deflate(data), zlib.crc32(data), len(data))
 
-    @classmethod
-    def of_pieces(cls, pieces: Iterable[bytes]) -> Deflated:
-        """``of(b"".join(pieces))``, to the same bytes (deflate does not depend on how its input
-        is cut), without joining a large member in memory first."""
-        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-        body: list[bytes] = []
-        crc = size = 0
-        for piece in pieces:
-            body.append(compressor.compress(piece))
-            crc = zlib.crc32(piece, crc)
-            size += len(piece)
-        body.append(compressor.flush())
-        return cls(b"".join(body), crc, size)
-
     def to_bytes(self) -> bytes:
         """As the cache keeps it: CRC and size, then the body."""
         return struct.pack("<2L", self.crc, self.size) + self.body
@@ -110,3 +99,51 @@ def zip_bytes(members: Iterable[tuple[str, bytes | Deflated]], timestamp: int | 
     size = sum(map(len, directory))
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(seen), len(seen), size, offset, 0)
     return b"".join([*parts, *directory, end])
+
+
+WINDOW = 32768  # how far back deflate can refer
+SEGMENT = 256  # pieces compressed, and remembered, together
+
+
+def deflate_in_segments(head: bytes, entries: Sequence[object], piece: Callable[[int], bytes],
+                        tail: bytes) -> Deflated:
+    """``head``, the pieces ``piece(0) ... piece(n - 1)``, then ``tail``, as one deflated member, with
+    the pieces compressed in segments of SEGMENT that are remembered (builder.cache): a rebuild
+    after one item changed compresses one segment again instead of the whole member.
+
+    ``entries[i]`` names the bytes of ``piece(i)`` (its cache entry); pieces are read only for the
+    segments compressed now. Each segment is compressed on its own, ended byte-aligned (a sync
+    flush), with the bytes just before it, the last piece of the segment before, as its preset
+    dictionary: those bytes are there in the stream when it is read, so its references into them
+    hold, and the segment compresses about as well as inside one long stream."""
+    chunks = [_compressed(head, b"", zlib.Z_SYNC_FLUSH)]
+    before_entry: object = ("head", hashlib.sha256(head).hexdigest())
+    last = len(entries) - 1
+    for start in range(0, len(entries), SEGMENT):
+        stop = min(start + SEGMENT, len(entries))
+
+        def produce(start: int = start, stop: int = stop) -> bytes:
+            before = piece(start - 1)[-WINDOW:] if start else head[-WINDOW:]
+            return _compressed(b"".join(piece(i) for i in range(start, stop)), before, zlib.Z_SYNC_FLUSH).to_bytes()
+
+        entry = ("segment", LEVEL, before_entry, tuple(entries[start:stop]))
+        chunks.append(Deflated.from_bytes(cache.remembered(entry, produce, compressed=True)))
+        before_entry = entries[stop - 1]
+    chunks.append(_compressed(tail, piece(last)[-WINDOW:] if entries else head[-WINDOW:], zlib.Z_FINISH))
+    crc = size = 0
+    for chunk in chunks:
+        crc, size = _crc_combine(crc, chunk.crc, chunk.size), size + chunk.size
+    return Deflated(b"".join(chunk.body for chunk in chunks), crc, size)
+
+
+def _compressed(data: bytes, before: bytes, flush: int) -> Deflated:
+    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=before) if before \
+        else zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    return Deflated(compressor.compress(data) + compressor.flush(flush), zlib.crc32(data), len(data))
+
+
+def _crc_combine(crc: int, next_crc: int, next_size: int) -> int:
+    """The CRC-32 of A + B from those of A and B and B's length. CRC-32 is affine in its input:
+    crc(B, start=c) = crc(zeros, start=c) ^ crc(zeros) ^ crc(B), with zeros as long as B."""
+    zeros = bytes(next_size)
+    return zlib.crc32(zeros, crc) ^ zlib.crc32(zeros) ^ next_crc

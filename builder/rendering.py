@@ -10,6 +10,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from builder import cache
 from builder.errors import OutputInvalidError, Problem
 from builder.scoring import format_number
 
@@ -77,6 +78,15 @@ def render_xml(template: str, schema_name: str, output_name: str, **context: obj
     return data
 
 
+def render_xml_remembered(template: str, schema_name: str, output_name: str, **context: object) -> bytes:
+    """render_xml, remembered (builder.cache) by the template and the repr of its context: for a
+    document that lists every item (a manifest), which a rebuild would otherwise render and
+    validate again although one item's text changed. Every value in ``context`` must show all it
+    holds in its repr (strings, numbers, tuples, frozen dataclasses of those)."""
+    return cache.remembered(("render_xml", template, schema_name, output_name, sorted(context.items())),
+                            lambda: render_xml(template, schema_name, output_name, **context))
+
+
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,
                 **context: object) -> Markup:
     """Render one repeated part of a document (a question, an item) and validate it inside
@@ -97,18 +107,16 @@ def render_around(template: str, slot: str, **context: object) -> tuple[bytes, b
     return head.encode("utf-8"), tail.encode("utf-8")
 
 
-def render_composed(template: str, schema_name: str, output_name: str, slot: str, parts: list[bytes],
-                    **context: object) -> list[bytes]:
-    """A document whose ``slot`` holds ``parts`` (encoded render_part results), as the pieces to
-    join or to compress one after another. The frame is validated holding the first part, and
-    every part was validated in a frame of its own, so the whole is valid where the schema lets
-    the slot hold any sequence of parts (a list of questions or items): a schema with constraints
-    across parts must not be composed this way. A bank of thousands of items is thus never
-    copied as one string."""
-    first = Markup(parts[0].decode("utf-8")) if parts else Markup("")
+def render_frame(template: str, schema_name: str, output_name: str, slot: str, first_part: bytes | None,
+                 **context: object) -> tuple[bytes, bytes]:
+    """The document around ``slot``, where a sequence of parts (encoded render_part results) goes:
+    what comes before and after it. The frame is validated holding the first part, and every part
+    was validated in a frame of its own, so the whole is valid where the schema lets the slot hold
+    any sequence of parts (a list of questions or items): a schema with constraints across parts
+    must not be composed this way. A bank of thousands of items is thus never copied as one string."""
+    first = Markup(first_part.decode("utf-8")) if first_part is not None else Markup("")
     render_xml(template, schema_name, output_name, **{slot: first}, **context)
-    head, tail = render_around(template, slot, **context)
-    return [head, *parts, tail]
+    return render_around(template, slot, **context)
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

@@ -6,11 +6,12 @@ identical, whatever changed. Then it checks that exactly the packages that shoul
 from __future__ import annotations
 
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
-from builder import cache, rendering
+from builder import cache, packaging, rendering
 from builder.build import build
 from builder.errors import InputError
 from builder.model import FORMAT_NAMES
@@ -211,7 +212,45 @@ def test_scorm_player_json_is_tojson_of_the_player_data_cached_or_not(warm_hando
     edition = scorm.EDITIONS[edition_name]
     expected = rendering.environment().from_string("{{ data|tojson }}").render(
         data=scorm.player_data(warm_handoff, edition))
-    assert b"".join(scorm.player_json(warm_handoff, edition)).decode() == expected
+    assert joined(scorm.player_json(warm_handoff, edition)) == expected
     for _ in range(2):  # the first session fills the cache, the second reads it
         with cache.session(tmp_path):
-            assert b"".join(scorm.player_json(warm_handoff, edition)).decode() == expected
+            assert joined(scorm.player_json(warm_handoff, edition)) == expected
+
+
+def joined(player_json) -> str:
+    head, entries, piece, tail = player_json
+    return (head + b"".join(piece(index) for index in range(len(entries))) + tail).decode()
+
+
+@pytest.fixture
+def segments(monkeypatch) -> list[int]:
+    """Segments of two pieces (so the three-item quiz has two), and the size of each segment
+    compressed during a test (not taken from the cache)."""
+    monkeypatch.setattr(packaging, "SEGMENT", 2)
+    sizes: list[int] = []
+    real = packaging._compressed
+
+    def counting(data: bytes, before: bytes, flush: int):
+        if before and flush == zlib.Z_SYNC_FLUSH:  # a segment: not the head (no dictionary), not the tail
+            sizes.append(len(data))
+        return real(data, before, flush)
+
+    monkeypatch.setattr(packaging, "_compressed", counting)
+    return sizes
+
+
+def test_large_members_compress_again_only_the_segment_that_changed(project, segments):
+    before = rebuild_and_compare(project)
+    item = project / "items/demo/q1.yaml"
+    item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
+    packages(project, use_cache=True)  # after the change: the rebuild compresses what changed
+    segments.clear()
+    packages(project, use_cache=True)
+    assert segments == []  # nothing changed since: every segment remembered
+    item.write_text(item.read_text().replace("Not this one.", "Still not this one."))
+    after = rebuild_and_compare(project)
+    # The first of the two segments (q1, q2) in each of the Canvas assessment and the two SCORM
+    # launch pages, compressed once by the cached build; the fresh build compresses all six.
+    assert len(segments) == 3 + 6
+    assert changed(before, after) == ALL

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def test_indent_gives_what_jinjas_indent_gives(text, width):
                 ours, jinjas = indent(value, width, first, blank), do_indent(value, width, first, blank)
                 assert ours == jinjas
                 assert type(ours) is type(jinjas)
+
+
+@pytest.mark.parametrize("count", [0, 1, packaging.SEGMENT, packaging.SEGMENT + 1, 3 * packaging.SEGMENT - 7])
+def test_segments_make_one_deflate_stream_of_head_pieces_and_tail(count):
+    pieces = [f"<piece n='{n}'>".encode() + b"boilerplate " * (n % 50) + bytes(range(n % 256)) for n in range(count)]
+    pieces[count // 2:count // 2 + 1] = [b"x" * (packaging.WINDOW + 5000)][:len(pieces[count // 2:count // 2 + 1])]
+    head, tail = b"<head>" * 300, b"</tail>"
+    member = packaging.deflate_in_segments(head, [("piece", n) for n in range(count)], pieces.__getitem__, tail)
+    data = head + b"".join(pieces) + tail
+    assert zlib.decompressobj(-15).decompress(member.body) == data
+    assert (member.crc, member.size) == (zlib.crc32(data), len(data))
+    # About as small as one stream: the segments refer back into the piece before them.
+    assert len(member.body) <= len(Deflated.of(data).body) * 1.02 + 64 * (count // packaging.SEGMENT + 2)
+    with zipfile.ZipFile(io.BytesIO(zip_bytes([("big.xml", member)]))) as archive:
+        assert archive.read("big.xml") == data

@@ -57,6 +57,10 @@ class ItemPart:
     def of(self, item: Item) -> bytes:
         return cache.per_item(self.function, item, self.options, self.compressed)
 
+    def entry(self, item: Item) -> tuple[object, ...]:
+        """What the part of ``item`` is remembered by, which also names its bytes."""
+        return cache.item_entry(self.function, item, self.options)
+
 
 # Module, build function, item-part function. SCORM 1.2 and 2004 share one module (one player,
 # two manifests and API adapters).

@@ -24,8 +24,8 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
-from builder.packaging import Deflated, zip_bytes
-from builder.rendering import render_composed, render_part, render_xml
+from builder.packaging import deflate_in_segments, zip_bytes
+from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import format_number
 
 FORMAT = "canvas"
@@ -205,13 +205,15 @@ def build(quiz: Quiz) -> Output:
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
     part = item_part(quiz)
-    items = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))
-        items.append(part.of(item))
     settings = quiz_settings(quiz, warnings)
-    assessment = render_composed("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items", items,
-                                 ident=ident, title=title, settings=settings)
+    head, tail = render_frame("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items",
+                              part.of(quiz.items[0]) if quiz.items else None, ident=ident, title=title,
+                              settings=settings)
+    # The assessment holds the whole bank: compressed in remembered segments, never joined.
+    assessment = deflate_in_segments(head, [part.entry(item) for item in quiz.items],
+                                     lambda index: part.of(quiz.items[index]), tail)
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),
                       points=format_number(quiz.max_score), settings=settings)
@@ -219,7 +221,5 @@ def build(quiz: Quiz) -> Output:
                           manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
                           ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),
                           assessment_href=assessment_name, meta_href=meta_name)
-    # The assessment, the size of the whole bank, is compressed piece by piece, never joined.
-    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, Deflated.of_pieces(assessment)),
-                      (meta_name, meta)])
+    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, assessment), (meta_name, meta)])
     return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))

@@ -19,7 +19,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
 from builder.model import Item, Quiz
-from builder.rendering import render_composed, render_part
+from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
 
 FORMAT = "moodle"
@@ -176,10 +176,10 @@ def build(quiz: Quiz) -> Output:
     for item in quiz.items:
         warnings.extend(item_warnings(item))
         questions.append(part.of(item))
-    pieces = render_composed("moodle/quiz.xml", SCHEMA, filename, "questions", questions,
-                             category=category_path(quiz),
-                             # Plain text in an HTML field: escaped here so that Moodle shows it as text
-                             # (the template escapes once more for XML).
-                             category_info=str(escape(quiz.description)))
-    data = b"".join(pieces)
+    head, tail = render_frame("moodle/quiz.xml", SCHEMA, filename, "questions", questions[0] if questions else None,
+                              category=category_path(quiz),
+                              # Plain text in an HTML field: escaped here so that Moodle shows it as text
+                              # (the template escapes once more for XML).
+                              category_info=str(escape(quiz.description)))
+    data = b"".join([head, *questions, tail])
     return Output(filename, data, tuple(warnings))

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
 from builder.packaging import Deflated, zip_bytes
-from builder.rendering import render_xml
+from builder.rendering import render_xml, render_xml_remembered
 from builder.scoring import choice_weights, format_number
 
 FORMAT = "qti21"
@@ -180,7 +180,7 @@ def assessment_test(quiz: Quiz) -> bytes:
     settings = quiz.settings
     test_sections = sections(quiz)
     drawn = any(section.select is not None for section in test_sections)
-    return render_xml(
+    return render_xml_remembered(
         "qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE,
         identifier=quiz.package_id,
         title=quiz.display_title,
@@ -206,7 +206,7 @@ def manifest(quiz: Quiz) -> bytes:
         Resource(f"RES-ITEM-{item_identifier(quiz.cohort, item)}", item_href(quiz.cohort, item), item.title,
                  ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
         for item in quiz.items)
-    return render_xml(
+    return render_xml_remembered(
         "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml",
         identifier=f"MANIFEST-{quiz.package_id}",
         title=quiz.display_title,

@@ -25,7 +25,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
-from builder.packaging import Deflated, zip_bytes
+from builder.packaging import Deflated, deflate_in_segments, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -201,22 +201,21 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
 _ITEMS_SLOT = "items go here"
 
 
-def player_json(quiz: Quiz, edition: Edition) -> list[bytes]:
+def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[tuple[object, ...]], Callable[[int], bytes], bytes]:
     """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
-    options, HTML-safe), as pieces to compress one after another: each item's part is remembered
-    per item (builder.cache.per_item), and the items of a list are joined with ', ' as json.dumps
-    joins them."""
+    options, HTML-safe), as what comes before the items, each item's entry and piece (its part,
+    remembered per item by builder.cache.per_item, after ', ' but for the first, as json.dumps
+    joins a list), and what comes after the items: the pieces are compressed one after another."""
     frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
     part = _item_part(edition)
-    pieces = [f'{head}"items": ['.encode()]
-    for index, item in enumerate(quiz.items):
-        if index:
-            pieces.append(b", ")
-        pieces.append(part.of(item))
-    pieces.append(f"]{tail}".encode())
-    return pieces
+    entries = [(*part.entry(item), index > 0) for index, item in enumerate(quiz.items)]
+
+    def piece(index: int) -> bytes:
+        return (b", " if index else b"") + part.of(quiz.items[index])
+
+    return f'{head}"items": ['.encode(), entries, piece, f"]{tail}".encode()
 
 
 def _item_json(item: Item, edition_name: str) -> bytes:
@@ -253,13 +252,15 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
 
 def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
     """The player's files, compressed. The launch page carries the quiz data, which grows with the
-    bank: it is compressed piece by piece rather than rendered into one string."""
+    bank: it is compressed in remembered segments (builder.packaging.deflate_in_segments) rather
+    than rendered into one string."""
     context = {"quiz": quiz, "data": _player_frame(quiz, edition), "edition": edition.name}
     files = []
     for name in PLAYER_FILES:
         if name == LAUNCH_FILE:
-            head, tail = render_around(f"scorm/{name}", "data_json", **context)
-            files.append((name, Deflated.of_pieces([head, *player_json(quiz, edition), tail])))
+            page_head, page_tail = render_around(f"scorm/{name}", "data_json", **context)
+            json_head, entries, piece, json_tail = player_json(quiz, edition)
+            files.append((name, deflate_in_segments(page_head + json_head, entries, piece, json_tail + page_tail)))
         else:
             files.append((name, Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))))
     return files
