@@ -143,10 +143,10 @@ class Cache:
                     f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
-    def put(self, entry: str, value: bytes, compressed: bool = False) -> None:
-        """Remember ``value``; ``compressed``: it is compressed already, so it is kept as it is."""
+    def put(self, entry: str, value: bytes, as_is: bool = False) -> None:
+        """Remember ``value``, compressed unless ``as_is`` (compressed already, or too small to gain)."""
         self._forked()
-        self.pending[entry] = b"r" + value if compressed else b"z" + zlib.compress(value, 1)
+        self.pending[entry] = b"r" + value if as_is else b"z" + zlib.compress(value, 1)
 
     def take_pending(self) -> dict[str, bytes]:
         self._forked()
@@ -227,6 +227,13 @@ def per_item(function: Callable[[Item, T], bytes], item: Item, options: T, compr
 def item_entry(function: Callable[[Item, T], bytes], item: Item, options: T) -> tuple[object, ...]:
     """What ``per_item(function, item, options)`` is remembered by: also a name for its bytes."""
     return function.__module__, function.__qualname__, item.place.path, item.source_sha256, options
+
+
+def prefetch(entries: list[tuple[object, ...]]) -> None:
+    """Read the values remembered by ``entries`` (remembered-by tuples) in a few queries, before
+    they are asked for one by one."""
+    if _active is not None:
+        _active.prefetch([key(*entry) for entry in entries])
 
 
 def missing(entries: list[tuple[object, ...]]) -> list[int]:

@@ -148,10 +148,10 @@ def test_a_failed_build_writes_no_cache(project):
     assert not (project / cache.CACHE_DIR).exists()
 
 
-def test_entries_are_read_back_as_given_compressed_or_not(tmp_path):
+def test_entries_are_read_back_as_given_compressed_here_or_kept_as_they_are(tmp_path):
     with cache.session(tmp_path) as active:
         active.put("plain", b"<item/>" * 100)
-        active.put("deflated", b"\x78\x9c already compressed", compressed=True)
+        active.put("deflated", b"\x78\x9c already compressed", as_is=True)
     with cache.session(tmp_path) as active:
         assert active.get("plain") == b"<item/>" * 100
         assert active.get("deflated") == b"\x78\x9c already compressed"

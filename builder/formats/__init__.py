@@ -7,7 +7,7 @@ templates and its schemas, and one line in ``ENTRY_POINTS``."""
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,10 @@ class ItemPart:
 
     def of(self, item: Item) -> bytes:
         return cache.per_item(self.function, item, self.options, self.compressed)
+
+    def prefetch(self, items: Sequence[Item]) -> None:
+        """Read the remembered parts of ``items`` at once, for a build that takes every one."""
+        cache.prefetch([self.entry(item) for item in items])
 
     def entry(self, item: Item) -> tuple[object, ...]:
         """What the part of ``item`` is remembered by, which also names its bytes."""

@@ -172,6 +172,7 @@ def build(quiz: Quiz) -> Output:
     warnings = quiz_warnings(quiz)
     filename = f"{package_stem(quiz)}-moodle.xml"
     part = item_part(quiz)
+    part.prefetch(quiz.items)
     questions = []
     for item in quiz.items:
         warnings.extend(item_warnings(item))

@@ -93,6 +93,7 @@ def item_part(quiz: Quiz) -> ItemPart:
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
     part = item_part(quiz)
+    part.prefetch(quiz.items)
     # A generator: each item's document is zipped and dropped before the next is made, so the
     # documents of a large bank are never all in memory at once.
     items = ((item_href(quiz.cohort, item), Deflated.from_bytes(part.of(item))) for item in quiz.items)
