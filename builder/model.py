@@ -22,7 +22,7 @@ FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """Where something was written: 1-based line and column in a canonical file."""
 
@@ -31,7 +31,7 @@ class Place:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     identifier: str
     """Stable identifier, unique in its item (author-given ``id`` or the letter A, B, C...)."""
@@ -42,7 +42,7 @@ class Choice:
     """Inline XHTML shown when the learner chose this choice."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     id: str
     type: ItemType
@@ -67,7 +67,7 @@ class Item:
         return tuple(c for c in self.choices if c.correct)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pool:
     """A section of the test: draw ``select`` of its items (all when None), in a seeded order."""
 
@@ -77,7 +77,7 @@ class Pool:
     select: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Delivery rules; a cohort overrides any of them."""
 
@@ -95,7 +95,7 @@ class Settings:
     pools: tuple[Pool, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quiz:
     identifier: str
     title: str
