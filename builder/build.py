@@ -184,19 +184,20 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
           cohorts: Sequence[str] = (), package_version: str | None = None,
           progress: Callable[[int, int], None] | None = None, use_cache: bool = True) -> BuildResult:
     check_out_dir(out_dir, root)
-    with cache.session(root if use_cache else None), rare_collections():
+    with cache.session(root if use_cache else None) as remembered, rare_collections():
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
-    checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
-    manifest = build_manifest(packages, root)
-    # Everything exists as validated bytes; only now does anything reach the output folder.
-    writer = Writer(out_dir)
-    try:
-        for package in packages:
-            writer.write(package.output.filename, package.output.data)
-        writer.write(CHECKSUMS_FILE, checksums)
-        writer.write(MANIFEST_FILE, manifest)
-    except OSError as error:  # disk full, folder removed meanwhile...: each file is whole or absent
-        raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
+        remembered.save_soon()  # the cache is written while the packages are
+        checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
+        manifest = build_manifest(packages, root)
+        # Everything exists as validated bytes; only now does anything reach the output folder.
+        writer = Writer(out_dir)
+        try:
+            for package in packages:
+                writer.write(package.output.filename, package.output.data)
+            writer.write(CHECKSUMS_FILE, checksums)
+            writer.write(MANIFEST_FILE, manifest)
+        except OSError as error:  # disk full, folder removed meanwhile...: each file is whole or absent
+            raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
     return BuildResult(tuple(packages), out_dir)
 
 
@@ -249,6 +250,7 @@ def git_commit(root: Path) -> str | None:
 
 def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
     """Check the canonical files only (the first step of every build)."""
-    return load_quizzes(paths, root)
+    with rare_collections():
+        return load_quizzes(paths, root)
 
 

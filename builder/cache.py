@@ -18,9 +18,10 @@ import functools
 import hashlib
 import os
 import sqlite3
+import threading
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -74,6 +75,7 @@ class Cache:
         self._fetched: dict[str, bytes] = {}  # read ahead by prefetch
         self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
         self._pid = os.getpid()
+        self._saving: threading.Thread | None = None
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
@@ -84,17 +86,12 @@ class Cache:
             self._inherited, self.pending = self.pending, {}
             self._pid, self._connection = os.getpid(), None
 
-    def _db(self, create: bool = False) -> sqlite3.Connection | None:
+    def _db(self) -> sqlite3.Connection | None:
         if self.path is None:
             return None
-        if self._connection is None and (create or self.path.is_file()):
+        if self._connection is None and self.path.is_file():
             try:
-                if create:
-                    self.path.parent.mkdir(exist_ok=True)
-                    (self.path.parent / ".gitignore").write_text("*\n")
-                self._connection = sqlite3.connect(self.path, timeout=30)
-                self._connection.execute(
-                    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, code TEXT, value BLOB)")
+                self._connection = _connect(self.path)
             except (OSError, sqlite3.Error):
                 self._connection = None  # an unusable cache only costs time
         return self._connection
@@ -154,25 +151,43 @@ class Cache:
         return pending
 
     def save(self, entries: dict[str, bytes]) -> None:
-        """Write ``entries`` and forget those of other code: their keys can never be asked for again."""
-        if not entries:
-            return
-        db = self._db(create=True)
-        if db is None:
+        """Write ``entries`` and forget those of other code: their keys can never be asked for again.
+        On a connection of its own, so that it can run in a thread of its own (save_soon)."""
+        if not entries or self.path is None:
             return
         code = fingerprint()
         try:
-            with db:
+            self.path.parent.mkdir(exist_ok=True)
+            (self.path.parent / ".gitignore").write_text("*\n")
+            with closing(_connect(self.path)) as db, db:
                 db.execute("DELETE FROM entries WHERE code != ?", (code,))
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
                                ((key, code, value) for key, value in entries.items()))
-        except sqlite3.Error:
-            pass
+        except (OSError, sqlite3.Error):
+            pass  # an unusable cache only costs time
+
+    def save_soon(self) -> None:
+        """Start saving what is pending, in a thread, while the caller goes on (writing the packages:
+        both mostly wait for the disk). The session waits for it before it ends."""
+        entries = self.take_pending()
+        self._saving = threading.Thread(target=self.save, args=(entries,), name="lmspack-cache-save")
+        self._saving.start()
+
+    def wait(self) -> None:
+        if self._saving is not None:
+            self._saving.join()
+            self._saving = None
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=30)
+    connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, code TEXT, value BLOB)")
+    return connection
 
 
 _active: Cache | None = None
@@ -181,13 +196,15 @@ _active: Cache | None = None
 @contextmanager
 def session(root: Path | None) -> Iterator[Cache]:
     """Use the cache under ``root`` for the duration (None: in memory, for this session only).
-    Nothing is written unless the work inside succeeds."""
+    Nothing is written unless the work inside succeeds, or it calls save_soon."""
     global _active
     _active = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
     try:
         yield _active
+        _active.wait()
         _active.save(_active.take_pending())
     finally:
+        _active.wait()
         _active.close()
         _active = None
 

@@ -556,9 +556,7 @@ def _load_item_remembering(source: tuple[Path, str]) -> tuple[Item | None, list[
     item = load_item(path, display, problems)
     active = cache.persistent()
     if active is not None and item is not None and not problems:
-        # Kept uncompressed: a pickled item is small, and compressing it costs more than storing it.
-        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
-                   as_is=True)
+        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
     return item, problems
 
 
