@@ -22,6 +22,13 @@ FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
 
+def _pickled_as_a_call(self: object) -> tuple[type, tuple[object, ...]]:
+    """Pickle a frozen slotted dataclass as a call of its class with its field values (in slot
+    order, which is field order): read back several times faster than dataclasses' own
+    __setstate__, and a large bank is read back from the cache item by item (builder.loading)."""
+    return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """Where something was written: 1-based line and column in a canonical file."""
@@ -29,6 +36,8 @@ class Place:
     path: str
     line: int
     column: int
+
+    __reduce__ = _pickled_as_a_call
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +49,8 @@ class Choice:
     correct: bool
     feedback: Markup | None
     """Inline XHTML shown when the learner chose this choice."""
+
+    __reduce__ = _pickled_as_a_call
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,8 @@ class Item:
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
         return tuple(c for c in self.choices if c.correct)
+
+    __reduce__ = _pickled_as_a_call
 
 
 @dataclass(frozen=True, slots=True)
