@@ -9,6 +9,7 @@ exactly the ones ``zipfile`` writes for the same members (tests/test_packaging.p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import struct
@@ -143,7 +144,38 @@ def _compressed(data: bytes, before: bytes, flush: int) -> Deflated:
 
 
 def _crc_combine(crc: int, next_crc: int, next_size: int) -> int:
-    """The CRC-32 of A + B from those of A and B and B's length. CRC-32 is affine in its input:
-    crc(B, start=c) = crc(zeros, start=c) ^ crc(zeros) ^ crc(B), with zeros as long as B."""
-    zeros = bytes(next_size)
-    return zlib.crc32(zeros, crc) ^ zlib.crc32(zeros) ^ next_crc
+    """The CRC-32 of A + B from those of A and B and B's length (zlib's crc32_combine, which
+    Python's zlib does not offer): A's CRC carried through B's length of zero bytes, a linear map
+    over GF(2) built from the maps for 1, 2, 4... zero bytes, then B's CRC added."""
+    power = 0
+    while next_size:
+        if next_size & 1:
+            crc = _times(_zero_bytes(power), crc)
+        next_size >>= 1
+        power += 1
+    return crc ^ next_crc
+
+
+def _times(matrix: tuple[int, ...], vector: int) -> int:
+    """A 32 x 32 matrix over GF(2) (its columns as ints) times a 32-bit vector."""
+    result = column = 0
+    while vector:
+        if vector & 1:
+            result ^= matrix[column]
+        vector >>= 1
+        column += 1
+    return result
+
+
+@functools.cache
+def _zero_bytes(power: int) -> tuple[int, ...]:
+    """The map that carries a CRC-32 through 2**power zero bytes."""
+    if power == 0:
+        # One zero bit: shift right, adding the reflected polynomial when the low bit falls out;
+        # squared three times, one zero byte.
+        matrix = (0xEDB88320, *(1 << bit for bit in range(31)))
+        for _ in range(3):
+            matrix = tuple(_times(matrix, column) for column in matrix)
+        return matrix
+    half = _zero_bytes(power - 1)
+    return tuple(_times(half, column) for column in half)

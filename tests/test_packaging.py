@@ -142,3 +142,10 @@ def test_segments_make_one_deflate_stream_of_head_pieces_and_tail(count):
     assert len(member.body) <= len(Deflated.of(data).body) * 1.02 + 64 * (count // packaging.SEGMENT + 2)
     with zipfile.ZipFile(io.BytesIO(zip_bytes([("big.xml", member)]))) as archive:
         assert archive.read("big.xml") == data
+
+
+@pytest.mark.parametrize("sizes", [(0, 0), (0, 5), (5, 0), (1, 1), (3000, 1), (17, 65537), (100, 2_000_003)])
+def test_crc_of_a_whole_from_its_two_parts(sizes):
+    first, second = (bytes((n * 131 + size) % 251 for n in range(size)) for size in sizes)
+    combined = packaging._crc_combine(zlib.crc32(first), zlib.crc32(second), len(second))
+    assert combined == zlib.crc32(first + second)
