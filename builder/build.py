@@ -184,9 +184,9 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
           cohorts: Sequence[str] = (), package_version: str | None = None,
           progress: Callable[[int, int], None] | None = None, use_cache: bool = True) -> BuildResult:
     check_out_dir(out_dir, root)
-    with cache.session(root if use_cache else None) as remembered, rare_collections():
+    with cache.session(root if use_cache else None) as build_cache, rare_collections():
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
-        remembered.save_soon()  # the cache is written while the packages are
+        build_cache.save_soon()  # the cache is written while the packages are
         checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
         manifest = build_manifest(packages, root)
         # Everything exists as validated bytes; only now does anything reach the output folder.
