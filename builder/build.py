@@ -141,13 +141,13 @@ PACKAGE_COST = {"qti21": 1.0, "canvas": 1.0, "moodle": 0.3, "scorm12": 1.0, "sco
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
                      cohorts: Sequence[str] = (), package_version: str | None = None,
-                     progress: Callable[[int, int], None] | None = None) -> list[Package]:
+                     progress: Callable[..., None] | None = None) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
     With much work and a cache session active (builder.build), every item's part of every package
     is made first, in runs of items spread over both cores; each package is then put together
     from the remembered parts, the packages too spread over both cores."""
-    quizzes = load_quizzes(paths, root)
+    quizzes = load_quizzes(paths, root, progress)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
@@ -182,7 +182,7 @@ def _compile_job(job: tuple[Quiz, str]) -> Output:
 
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
           cohorts: Sequence[str] = (), package_version: str | None = None,
-          progress: Callable[[int, int], None] | None = None, use_cache: bool = True) -> BuildResult:
+          progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
     check_out_dir(out_dir, root)
     with cache.session(root if use_cache else None) as build_cache, rare_collections():
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress)

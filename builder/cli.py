@@ -61,12 +61,12 @@ class Progress:
         self.started = time.monotonic()
         self.shown = False
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, stage: str = "building") -> None:
         if not self.enabled or time.monotonic() - self.started < self.DELAY:
             return
         width = 30
         filled = width * done // max(total, 1)
-        sys.stderr.write(f"\rbuilding [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1)}%")
+        sys.stderr.write(f"\r{stage:>8} [{'#' * filled}{'.' * (width - filled)}] {100 * done // max(total, 1):3d}%")
         sys.stderr.flush()
         self.shown = True
 

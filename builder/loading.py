@@ -33,6 +33,7 @@ from builder.model import (
 from builder.yamlsource import Node, SourceFile
 
 QUIZ_FILE = "quiz.yaml"
+Progress = Callable[..., None]
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}$")
@@ -48,8 +49,9 @@ QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "ite
 SECTION_FIELDS = ("id", "title", "items", "select")
 
 
-def load_quizzes(paths: Iterable[Path], root: Path) -> list[Quiz]:
+def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = None) -> list[Quiz]:
     """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders).
+    ``progress(done, total, "reading")`` follows the item files read in two processes.
 
     Raises InputError listing every problem in every file; returns only when all is valid."""
     problems: list[Problem] = []
@@ -57,7 +59,7 @@ def load_quizzes(paths: Iterable[Path], root: Path) -> list[Quiz]:
     for path in paths:
         found = find_quiz_dirs(path, root, problems)
         quiz_dirs.extend(d for d in found if d not in quiz_dirs)
-    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems)) is not None]
+    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems, progress)) is not None]
     seen: dict[str, Quiz] = {}
     for quiz in quizzes:
         if quiz.identifier in seen:
@@ -405,11 +407,11 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
     return tuple(pools)
 
 
-def load_quiz(directory: Path, root: Path, problems: list[Problem]) -> Quiz | None:
+def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None) -> Quiz | None:
     quiz_display = display_path(directory / QUIZ_FILE, root)
     source = SourceFile(directory / QUIZ_FILE, quiz_display, problems)
     quiz_node = source.parse()
-    items, item_files = _load_items(directory, root, problems)
+    items, item_files = _load_items(directory, root, problems, progress)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -474,7 +476,8 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
 PARALLEL_ITEMS = 400
 
 
-def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[tuple[Item, ...], int]:
+def _load_items(directory: Path, root: Path, problems: list[Problem],
+                progress: Progress | None = None) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
     paths: list[tuple[Path, str]] = []
     links_outside = 0
@@ -500,7 +503,8 @@ def _load_items(directory: Path, root: Path, problems: list[Problem]) -> tuple[t
     loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
     fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
-                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=16)
+                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=16,
+                                 progress=progress and (lambda done, total: progress(done, total, "reading")))
     for index, result in zip(missing, fresh, strict=True):
         loaded[index] = result
     items: list[Item] = []
