@@ -76,6 +76,7 @@ class Cache:
         self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
         self._pid = os.getpid()
         self._saving: threading.Thread | None = None
+        self._absent = False  # no file to read (checked once, not on every lookup)
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
@@ -87,9 +88,11 @@ class Cache:
             self._pid, self._connection = os.getpid(), None
 
     def _db(self) -> sqlite3.Connection | None:
-        if self.path is None:
+        if self.path is None or self._absent:
             return None
-        if self._connection is None and self.path.is_file():
+        # Only the session's own save creates the file, after the last read: once absent, absent.
+        self._absent = self._connection is None and not self.path.is_file()
+        if self._connection is None and not self._absent:
             try:
                 self._connection = _connect(self.path)
             except (OSError, sqlite3.Error):
