@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, cache, parallel
+from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import Output, builder_for, format_warning, item_part_for
 from builder.loading import QUIZ_FILE, display_path, load_quizzes
@@ -152,6 +152,10 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
     in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
+    if in_workers:  # the workers are forked from here: load the formats and their templates once
+        for fmt in {fmt for _, fmt in jobs}:
+            builder_for(fmt)
+        rendering.compile_all()
     runs = [(quiz, fmt, start, min(start + PART_RUN, len(quiz.items)))
             for quiz, fmt in jobs for start in range(0, len(quiz.items), PART_RUN)]
     if not in_workers or cache.active() is None:

@@ -42,6 +42,14 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def compile_all() -> None:
+    """Compile every template now, in this process: forked workers then start with them compiled
+    instead of each compiling them again."""
+    env = environment()
+    for name in env.list_templates():
+        env.get_template(name)
+
+
 def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
     """Jinja's ``indent`` filter, to the same result, but done on the plain string: Jinja's own
     works line by line on Markup, escaping every line again, which made it most of the time of
