@@ -3,8 +3,10 @@
 We write the archive ourselves (it is three small records per member) rather than with ``zipfile``,
 because ``zipfile`` can only compress data itself, and compressing is most of the cost of a large
 package: a member can be given compressed already (Deflated), as the QTI format remembers its
-items in the build cache (builder/cache.py), so a rebuild compresses only what changed. The records are
-exactly the ones ``zipfile`` writes for the same members (tests/test_packaging.py compares them).
+items in the build cache (builder/cache.py), or compressed in remembered segments
+(deflate_in_segments, for members that hold the whole bank), so a rebuild compresses only what
+changed. The records are exactly the ones ``zipfile`` writes for the same members
+(tests/test_packaging.py compares them).
 """
 
 from __future__ import annotations
