@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import cache, packaging, rendering
+from builder import build as building
+from builder import cache, loading, packaging, rendering
 from builder.build import build
 from builder.errors import InputError
 from builder.model import FORMAT_NAMES
@@ -254,3 +255,40 @@ def test_large_members_compress_again_only_the_segment_that_changed(project, seg
     # launch pages, compressed once by the cached build; the fresh build compresses all six.
     assert len(segments) == 3 + 6
     assert changed(before, after) == ALL
+
+
+@pytest.fixture
+def in_workers(monkeypatch) -> None:
+    """Make even a three-item quiz take the large-build path: items read, parts made and packages
+    put together in worker processes, in runs and segments of two."""
+    monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(building, "PART_RUN", 2)
+    monkeypatch.setattr(loading, "PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(packaging, "SEGMENT", 2)
+
+
+def test_large_build_path_gives_the_same_bytes_cached_or_not(project, in_workers, monkeypatch):
+    """Every phase in workers, with cohorts: a rebuild after each kind of change is identical to a
+    fresh build, and to the bytes the small-build path makes in one process."""
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text() + "cohorts:\n  spring:\n    pass_mark: 70\n  autumn:\n    shuffle_choices: true\n")
+
+    def every_cohort(use_cache: bool) -> dict[tuple[str, str | None], bytes]:
+        out = project / ("cached" if use_cache else "fresh")
+        shutil.rmtree(out, ignore_errors=True)
+        result = build([project / "items"], project, out, ["all"], ["all"], use_cache=use_cache)
+        return {(p.format, p.quiz.cohort): p.output.data for p in result.packages}
+
+    first = every_cohort(use_cache=True)
+    assert len(first) == 10
+    item = project / "items/demo/q3.yaml"
+    item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
+    after_edit = every_cohort(use_cache=True)
+    assert after_edit == every_cohort(use_cache=False)
+    assert {key for key in first if first[key] != after_edit[key]} == set(first)
+    (project / "items/demo/q4.yaml").write_text(SINGLE.format(id="q4"))
+    in_workers_bytes = every_cohort(use_cache=True)
+    assert in_workers_bytes == every_cohort(use_cache=False)
+    monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setattr(loading, "PARALLEL_ITEMS", 10**9)
+    assert every_cohort(use_cache=False) == in_workers_bytes
