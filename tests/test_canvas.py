@@ -216,3 +216,13 @@ def test_warnings(warm_handoff: Quiz) -> None:
     assert any("import this one as multiple choice" in m for m in messages)
     assert any("not after each question" in m for m in messages)
     assert any("cannot shuffle the order of questions" in m for m in messages)
+
+
+def test_warns_when_the_assessment_is_more_xml_than_checkers_read(warm_handoff: Quiz, monkeypatch) -> None:
+    monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 20_000)
+    (warning,) = [w for w in build(warm_handoff).warnings if "MB of XML" in w.message]
+    assert warning.format == "canvas" and warning.item_id is None
+    assert re.fullmatch(r"g[0-9a-f]{32}/g[0-9a-f]{32}\.xml is 0 MB of XML, more than the 0 MB that lmspack check "
+                        r"and package validators read; split the quiz into smaller ones", warning.message)
+    monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 10**9)
+    assert not [w for w in build(warm_handoff).warnings if "MB of XML" in w.message]

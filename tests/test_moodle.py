@@ -187,3 +187,11 @@ def test_shuffle_follows_the_quiz(warm_handoff: Quiz) -> None:
                                                                            shuffle_choices=False))
     multichoice = [q for q in questions(build(fixed).data) if q.get("type") == "multichoice"]
     assert {text_of(q, "shuffleanswers") for q in multichoice} == {"false"}
+
+
+def test_warns_when_the_file_is_more_xml_than_checkers_read(warm_handoff: Quiz, monkeypatch) -> None:
+    monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 5_000)
+    output = build(warm_handoff)
+    assert [w.message for w in output.warnings if "MB of XML" in w.message] == [
+        f"{output.filename} is 0 MB of XML, more than the 0 MB that lmspack check and package validators read; "
+        "split the quiz into smaller ones"]

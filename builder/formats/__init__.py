@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from builder import cache
+from builder.checking import MAX_XML_BYTES
 from builder.model import FORMAT_NAMES, Item, Quiz
 
 
@@ -32,6 +33,16 @@ def format_warning(format_name: str, quiz: Quiz, message: str, item_ids: list[st
         more = f" and {len(item_ids) - shown} more" if len(item_ids) > shown else ""
         where += f", item{'s' if len(item_ids) > 1 else ''} {listed}{more}"
     return f"warning: {format_name}: {where}: {message}"
+
+
+def too_large(format_name: str, file_name: str, size: int) -> list[FormatWarning]:
+    """A warning when one XML file of a package is larger than ``lmspack check`` reads (the same
+    limit as the reference validator's): the package is valid, but those will refuse it."""
+    if size <= MAX_XML_BYTES:
+        return []
+    return [FormatWarning(format_name, f"{file_name} is {size / 2**20:.0f} MB of XML, more than the "
+                                       f"{MAX_XML_BYTES // 2**20} MB that lmspack check and package validators "
+                                       "read; split the quiz into smaller ones")]
 
 
 @dataclass(frozen=True)

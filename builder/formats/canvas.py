@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from builder import markup
 from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, ItemPart, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
 from builder.packaging import deflate_in_segments, zip_bytes
@@ -214,6 +214,7 @@ def build(quiz: Quiz) -> Output:
     # The assessment holds the whole bank: compressed in remembered segments, never joined.
     assessment = deflate_in_segments(head, [part.entry(item) for item in quiz.items],
                                      lambda index: part.of(quiz.items[index]), tail)
+    warnings.extend(too_large(FORMAT, assessment_name, assessment.size))
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),
                       points=format_number(quiz.max_score), settings=settings)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from builder import markup
 from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, ItemPart, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
 from builder.model import Item, Quiz
 from builder.rendering import render_frame, render_part
@@ -183,4 +183,5 @@ def build(quiz: Quiz) -> Output:
                               # (the template escapes once more for XML).
                               category_info=str(escape(quiz.description)))
     data = b"".join([head, *questions, tail])
+    warnings.extend(too_large(FORMAT, filename, len(data)))
     return Output(filename, data, tuple(warnings))
