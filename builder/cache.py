@@ -121,27 +121,23 @@ class Cache:
     def prefetch(self, entries: list[str]) -> None:
         """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
         self._forked()
-        db = self._db()
-        if db is None:
-            return
-        for start in range(0, len(entries), 500):
-            chunk = entries[start:start + 500]
-            with suppress(sqlite3.Error):  # an unusable cache only costs time
-                self._fetched.update(db.execute(
-                    f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        self._fetched.update(self._stored("key, value", entries))
 
     def held(self, entries: list[str]) -> set[str]:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
         self._forked()
         found = {e for e in entries if e in self.pending or e in self._inherited or e in self._fetched}
-        db = self._db()
-        rest = [e for e in entries if e not in found]
-        for start in range(0, len(rest) if db is not None else 0, 500):
-            chunk = rest[start:start + 500]
-            with suppress(sqlite3.Error):  # an unusable cache only costs time
-                found.update(row[0] for row in db.execute(  # type: ignore[union-attr]
-                    f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        found.update(key for (key,) in self._stored("key", [e for e in entries if e not in found]))
         return found
+
+    def _stored(self, columns: str, entries: list[str]) -> Iterator[tuple[object, ...]]:
+        """``columns`` of the stored rows among ``entries``, read 500 keys to a query."""
+        db = self._db()
+        for start in range(0, len(entries) if db is not None else 0, 500):
+            chunk = entries[start:start + 500]
+            with suppress(sqlite3.Error):  # an unusable cache only costs time
+                yield from db.execute(  # type: ignore[union-attr]
+                    f"SELECT {columns} FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
 
     def put(self, entry: str, value: bytes, as_is: bool = False) -> None:
         """Remember ``value``, compressed unless ``as_is`` (compressed already, or too small to gain)."""

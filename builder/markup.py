@@ -178,8 +178,6 @@ def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]
     two HTML parsers can slip a local reference past them. In block mode, loose text and inline
     elements are gathered into <p>, because QTI's itemBody and modalFeedback do not take bare
     text beside blocks."""
-    if not fragment.strip():
-        return ""
     wrapper = _sanitised_tree(fragment)
     if len(wrapper) == 0 and not as_blocks:
         return _escape_text(wrapper.text or "")

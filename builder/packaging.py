@@ -43,12 +43,6 @@ def build_time() -> int:
     return max(source_date_epoch() or ZIP_EPOCH, ZIP_EPOCH)
 
 
-def deflate(data: bytes) -> bytes:
-    """Raw deflate (no zlib header), as zip members carry it."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush()
-
-
 @dataclass(frozen=True)
 class Deflated:
     """A member compressed already, which zip_bytes writes as it is: a format that remembers its
@@ -63,7 +57,7 @@ class Deflated:
 
     @classmethod
     def of(cls, data: bytes) -> Deflated:
-        return cls(deflate(data), zlib.crc32(data), len(data))
+        return _compressed(data, b"", zlib.Z_FINISH)
 
     def to_bytes(self) -> bytes:
         """As the cache keeps it: CRC and size, then the body."""
@@ -140,6 +134,8 @@ def deflate_in_segments(head: bytes, entries: Sequence[object], piece: Callable[
 
 
 def _compressed(data: bytes, before: bytes, flush: int) -> Deflated:
+    """Raw deflate (no zlib header, as zip members carry it) of ``data``, with ``before`` as preset
+    dictionary when given, ended by ``flush``."""
     compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15, zdict=before) if before \
         else zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     return Deflated(compressor.compress(data) + compressor.flush(flush), zlib.crc32(data), len(data))

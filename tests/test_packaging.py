@@ -89,13 +89,13 @@ def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path:
     from builder.formats import qti21
 
     calls: list[int] = []
-    real = packaging.deflate
+    real = packaging._compressed
 
-    def counting(data: bytes) -> bytes:
+    def counting(data: bytes, before: bytes, flush: int) -> Deflated:
         calls.append(len(data))
-        return real(data)
+        return real(data, before, flush)
 
-    monkeypatch.setattr(packaging, "deflate", counting)
+    monkeypatch.setattr(packaging, "_compressed", counting)
     with cache.session(tmp_path):
         first = qti21.build(warm_handoff).data
     assert len(calls) == len(warm_handoff.items) + 2  # the items, the manifest and the test
