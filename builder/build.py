@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
 import json
@@ -37,10 +36,7 @@ class Package:
     quiz: Quiz
     format: str
     output: Output
-
-    @functools.cached_property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.output.data).hexdigest()
+    sha256: str
 
     def report(self, out_dir: Path) -> dict[str, object]:
         return {
@@ -156,32 +152,36 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
         for fmt in {fmt for _, fmt in jobs}:
             builder_for(fmt)
         rendering.compile_all()
-    runs = [(quiz, fmt, start, min(start + PART_RUN, len(quiz.items)))
-            for quiz, fmt in jobs for start in range(0, len(quiz.items), PART_RUN)]
-    if not in_workers or cache.active() is None:
-        runs = []
+    # The items whose parts are not remembered yet, in runs per quiz and format.
+    runs = []
+    if in_workers and cache.active() is not None:
+        for quiz, fmt in jobs:
+            part = item_part_for(fmt)(quiz)
+            todo = cache.missing([part.key(item) for item in quiz.items])
+            runs += [(quiz, fmt, tuple(todo[start:start + PART_RUN])) for start in range(0, len(todo), PART_RUN)]
     steps = len(runs) + len(jobs)
-    parallel.map_ordered(_make_parts, runs, parallel=True, cost=lambda run: (run[3] - run[2]) * PART_COST[run[1]],
+    parallel.map_ordered(_make_parts, runs, parallel=sum(len(run[2]) for run in runs) >= PARALLEL_THRESHOLD,
+                         cost=lambda run: len(run[2]) * PART_COST[run[1]],
                          progress=progress and (lambda done, _: progress(done, steps)))
     outputs = parallel.map_ordered(_compile_job, jobs, parallel=in_workers,
                                    cost=lambda job: len(job[0].items) * PACKAGE_COST[job[1]],
                                    progress=progress and (lambda done, _: progress(len(runs) + done, steps)))
-    return [Package(quiz, fmt, output) for (quiz, fmt), output in zip(jobs, outputs, strict=True)]
+    return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
 
 
-def _make_parts(run: tuple[Quiz, str, int, int]) -> None:
-    """Make (and so remember) the parts of one run of a quiz's items in one format, those that
-    are not remembered already."""
-    quiz, fmt, start, stop = run
+def _make_parts(run: tuple[Quiz, str, tuple[int, ...]]) -> None:
+    """Make (and so remember) the parts of some of a quiz's items in one format."""
+    quiz, fmt, indexes = run
     part = item_part_for(fmt)(quiz)
-    items = quiz.items[start:stop]
-    for index in cache.missing([part.entry(item) for item in items]):
-        part.of(items[index])
+    for index in indexes:
+        part.of(quiz.items[index])
 
 
-def _compile_job(job: tuple[Quiz, str]) -> Output:
+def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:
+    """A package and its SHA-256 (hashed here, in the worker: tens of MB at 10,000 items)."""
     quiz, fmt = job
-    return builder_for(fmt)(quiz)
+    output = builder_for(fmt)(quiz)
+    return output, hashlib.sha256(output.data).hexdigest()
 
 
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
@@ -210,12 +210,18 @@ def rare_collections() -> Iterator[None]:
     """Python's cyclic garbage collector, run rarely for the duration. A large bank is hundreds of
     thousands of objects that live for the whole build and hold no cycles, and the collector
     scanned them again and again as more were made: a sixth of a cold build, and most of the time
-    of reading back remembered items. Garbage without cycles is freed at once either way."""
-    thresholds = gc.get_threshold()
+    of reading back remembered items. Garbage without cycles is freed at once either way.
+
+    The collector is left as it was found: when it was off (the command line, which exits right
+    after, builder.cli.console_main), no collection sweeps the bank once the build is done."""
+    thresholds, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(50_000, 20, 100)
+    gc.enable()
     try:
         yield
     finally:
+        if not enabled:
+            gc.disable()
         gc.set_threshold(*thresholds)
 
 
@@ -239,7 +245,20 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
                       "format": p.format, "version": p.quiz.version, "sha256": p.sha256,
                       "size": len(p.output.data)} for p in packages],
     }
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+    return _json_with_entries_on_lines(document).encode()
+
+
+def _json_with_entries_on_lines(document: dict[str, object]) -> str:
+    """``document`` as JSON indented by two, each entry of its lists on one line: as readable, and
+    as line-by-line diffable, as fully indented JSON, and written by json's C encoder (a list of
+    10,000 sources takes the pure-Python indenting encoder a tenth of a second)."""
+    def value(item: object) -> str:
+        if isinstance(item, list) and item:
+            return "[\n" + ",\n".join(f"    {json.dumps(entry, ensure_ascii=False)}" for entry in item) + "\n  ]"
+        return json.dumps(item, ensure_ascii=False)
+
+    fields = ",\n".join(f"  {json.dumps(name)}: {value(item)}" for name, item in document.items())
+    return "{\n" + fields + "\n}\n"
 
 
 def git_commit(root: Path) -> str | None:

@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -77,6 +77,7 @@ class Cache:
         self._pid = os.getpid()
         self._saving: threading.Thread | None = None
         self._absent = False  # no file to read (checked once, not on every lookup)
+        self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
@@ -109,14 +110,8 @@ class Cache:
         return zlib.decompress(memoryview(value)[1:]) if value[:1] == b"z" else value[1:]
 
     def _read(self, entry: str) -> bytes | None:
-        db = self._db()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT value FROM entries WHERE key = ?", (entry,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return row[0] if row is not None else None
+        rows = self._query("SELECT value FROM entries WHERE key = ?", [entry])
+        return rows[0][0] if rows else None  # type: ignore[return-value]
 
     def prefetch(self, entries: list[str]) -> None:
         """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
@@ -127,17 +122,29 @@ class Cache:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
         self._forked()
         found = {e for e in entries if e in self.pending or e in self._inherited or e in self._fetched}
-        found.update(key for (key,) in self._stored("key", [e for e in entries if e not in found]))
+        asked = [e for e in entries if e not in found]
+        if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
+            if self._stored_keys is None:
+                self._stored_keys = {key for (key,) in self._query("SELECT key FROM entries", [])}
+            found.update(self._stored_keys.intersection(asked))
+        else:
+            found.update(key for (key,) in self._stored("key", asked))
         return found
 
     def _stored(self, columns: str, entries: list[str]) -> Iterator[tuple[object, ...]]:
         """``columns`` of the stored rows among ``entries``, read 500 keys to a query."""
-        db = self._db()
-        for start in range(0, len(entries) if db is not None else 0, 500):
+        for start in range(0, len(entries), 500):
             chunk = entries[start:start + 500]
-            with suppress(sqlite3.Error):  # an unusable cache only costs time
-                yield from db.execute(  # type: ignore[union-attr]
-                    f"SELECT {columns} FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+            yield from self._query(f"SELECT {columns} FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+
+    def _query(self, query: str, parameters: list[str]) -> list[tuple[object, ...]]:
+        db = self._db()
+        if db is None:
+            return []
+        try:
+            return db.execute(query, parameters).fetchall()
+        except sqlite3.Error:
+            return []  # an unusable cache only costs time
 
     def put(self, entry: str, value: bytes, as_is: bool = False) -> None:
         """Remember ``value``, compressed unless ``as_is`` (compressed already, or too small to gain)."""
@@ -211,10 +218,14 @@ def session(root: Path | None) -> Iterator[Cache]:
 def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], compressed: bool = False) -> bytes:
     """``produce()``, or the bytes it gave before for the same parts and code (``compressed``: the
     bytes are compressed already and are kept as they are)."""
+    return remembered_as(key(*entry_parts) if _active is not None else "", produce, compressed)
+
+
+def remembered_as(entry: str, produce: Callable[[], bytes], compressed: bool = False) -> bytes:
+    """``remembered``, for a key made already (``key``, ``ItemKeys``)."""
     cache = _active
     if cache is None:
         return produce()
-    entry = key(*entry_parts)
     value = cache.get(entry)
     if value is None:
         value = produce()
@@ -231,33 +242,53 @@ def persistent() -> Cache | None:
     return _active if _active is not None and _active.path is not None else None
 
 
-def per_item(function: Callable[[Item, T], bytes], item: Item, options: T, compressed: bool = False) -> bytes:
-    """``function(item, options)``, remembered by the item's source and ``options``.
+class ItemKeys:
+    """The keys of ``function(item, options)`` for many items: ``key(module, name, options, path,
+    source hash)``, with everything but the item hashed once, and each item's key made once.
 
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
-    function reads, which is why per-item functions take no Quiz. ``compressed``: as in remembered."""
-    return remembered(item_entry(function, item, options), lambda: function(item, options), compressed)
+    function reads, which is why per-item functions take no Quiz."""
+
+    def __init__(self, function: Callable[[Item, T], bytes], options: T) -> None:
+        self._common = hashlib.sha256(fingerprint().encode())
+        for part in (function.__module__, function.__qualname__, options):
+            self._common.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+        self._made: dict[tuple[str, str], str] = {}
+
+    def __call__(self, item: Item) -> str:
+        source = (item.place.path, item.source_sha256)
+        made = self._made.get(source)
+        if made is None:
+            digest = self._common.copy()
+            digest.update(b"\0" + repr(source[0]).encode("utf-8", "surrogatepass") + b"\0" + repr(source[1]).encode())
+            made = self._made[source] = digest.hexdigest()
+        return made
 
 
-def item_entry(function: Callable[[Item, T], bytes], item: Item, options: T) -> tuple[object, ...]:
-    """What ``per_item(function, item, options)`` is remembered by: also a name for its bytes."""
-    return function.__module__, function.__qualname__, item.place.path, item.source_sha256, options
+def item_keys(function: Callable[[Item, T], bytes], options: T) -> ItemKeys:
+    """The ItemKeys of ``function`` and ``options``, one per process (and code): every phase of a
+    build, and the workers forked from it, ask for the same keys."""
+    return _item_keys(function, options, fingerprint())
 
 
-def prefetch(entries: list[tuple[object, ...]]) -> None:
-    """Read the values remembered by ``entries`` (remembered-by tuples) in a few queries, before
-    they are asked for one by one."""
+@functools.lru_cache(maxsize=64)
+def _item_keys(function: Callable[[Item, T], bytes], options: T, code: str) -> ItemKeys:
+    return ItemKeys(function, options)
+
+
+def prefetch(entries: list[str]) -> None:
+    """Read the values remembered under the keys ``entries`` in a few queries, before they are
+    asked for one by one."""
     if _active is not None:
-        _active.prefetch([key(*entry) for entry in entries])
+        _active.prefetch(entries)
 
 
-def missing(entries: list[tuple[object, ...]]) -> list[int]:
-    """The positions of ``entries`` (remembered-by tuples) that the active cache does not hold,
-    found without reading any value (all of them when no cache is active)."""
+def missing(entries: list[str]) -> list[int]:
+    """The positions of the keys ``entries`` that the active cache does not hold, found without
+    reading any value (all of them when no cache is active)."""
     cache = _active
     if cache is None:
         return list(range(len(entries)))
-    keys = [key(*entry) for entry in entries]
-    held = cache.held(keys)
-    return [index for index, entry in enumerate(keys) if entry not in held]
+    held = cache.held(entries)
+    return [index for index, entry in enumerate(entries) if entry not in held]

@@ -99,7 +99,7 @@ def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label
                 **context: object) -> Markup:
     """Render one repeated part of a document (a question, an item) and validate it inside
     ``wrapper``, the smallest valid document around it. Large documents are built from parts so
-    that each part is checked on its own (and, with builder.cache.per_item, remembered)."""
+    that each part is checked on its own (and, as an ItemPart, remembered)."""
     text = render(template, **context)
     check_xml(f"{wrapper[0]}{text}{wrapper[1]}".encode(), schema_name, f"{label} (from template {template})")
     return Markup(text)

@@ -117,6 +117,24 @@ def test_python_dash_m_builder_works(project):
     assert run_.returncode == 0 and run_.stdout == "ok: 1 quiz, 1 items\n"
 
 
+@pytest.mark.parametrize(("args", "code", "stdout", "stderr"), [
+    (["build", "--format", "qti21", "--json"], 0, '"ok": true', ""),
+    (["validate", "nowhere"], 1, "", "1 problem found; nothing was written"),
+    (["build", "--bogus"], 2, "", "No such option '--bogus'"),
+])
+def test_the_command_exits_at_once_with_its_status_and_all_its_output(project, args, code, stdout, stderr):
+    """The console entry point ends the process without the slow ordinary exit (builder.cli
+    console_main): its status and everything it printed must still come out."""
+    import subprocess
+    import sys
+
+    run_ = subprocess.run([sys.executable, "-m", "builder", *args], capture_output=True, text=True,
+                          cwd=project, check=False)
+    assert run_.returncode == code and stdout in run_.stdout and stderr in run_.stderr
+    if stdout:
+        assert json.loads(run_.stdout)["packages"][0]["format"] == "qti21"  # the whole report, flushed
+
+
 @pytest.mark.parametrize(("out", "message"), [
     ("/dev/null/dist", "--out /dev/null/dist: /dev/null is a file, not a folder"),
     ("q.yaml", "Directory 'q.yaml' is a file"),

@@ -55,7 +55,7 @@ class Output:
 @dataclass(frozen=True)
 class ItemPart:
     """The piece of a format's file that one item makes on its own (an item document, a
-    question), remembered per item (builder.cache.per_item). A large build makes every item's
+    question), remembered per item (builder.cache.ItemKeys). A large build makes every item's
     part in both processes first; ``build`` then finds them remembered and only puts the file
     together (builder.build)."""
 
@@ -65,16 +65,19 @@ class ItemPart:
     compressed: bool = False
     """The part is compressed already (kept as it is rather than compressed again)."""
 
+    @property
+    def key(self) -> Callable[[Item], str]:
+        """The cache key of an item's part, which also names its bytes."""
+        return cache.item_keys(self.function, self.options)
+
     def of(self, item: Item) -> bytes:
-        return cache.per_item(self.function, item, self.options, self.compressed)
+        if cache.active() is None:
+            return self.function(item, self.options)
+        return cache.remembered_as(self.key(item), lambda: self.function(item, self.options), self.compressed)
 
     def prefetch(self, items: Sequence[Item]) -> None:
         """Read the remembered parts of ``items`` at once, for a build that takes every one."""
-        cache.prefetch([self.entry(item) for item in items])
-
-    def entry(self, item: Item) -> tuple[object, ...]:
-        """What the part of ``item`` is remembered by, which also names its bytes."""
-        return cache.item_entry(self.function, item, self.options)
+        cache.prefetch([self.key(item) for item in items])
 
 
 # Module, build function, item-part function. SCORM 1.2 and 2004 share one module (one player,

@@ -212,7 +212,7 @@ def build(quiz: Quiz) -> Output:
                               part.of(quiz.items[0]) if quiz.items else None, ident=ident, title=title,
                               settings=settings)
     # The assessment holds the whole bank: compressed in remembered segments, never joined.
-    assessment = deflate_in_segments(head, [part.entry(item) for item in quiz.items],
+    assessment = deflate_in_segments(head, [part.key(item) for item in quiz.items],
                                      lambda index: part.of(quiz.items[index]), tail)
     warnings.extend(too_large(FORMAT, assessment_name, assessment.size))
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,

@@ -201,16 +201,16 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
 _ITEMS_SLOT = "items go here"
 
 
-def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[tuple[object, ...]], Callable[[int], bytes], bytes]:
+def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[tuple[str, bool]], Callable[[int], bytes], bytes]:
     """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
     options, HTML-safe), as what comes before the items, each item's entry and piece (its part,
-    remembered per item by builder.cache.per_item, after ', ' but for the first, as json.dumps
+    remembered per item (ItemPart), after ', ' but for the first, as json.dumps
     joins a list), and what comes after the items: the pieces are compressed one after another."""
     frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
     part = _item_part(edition)
-    entries = [(*part.entry(item), index > 0) for index, item in enumerate(quiz.items)]
+    entries = [(part.key(item), index > 0) for index, item in enumerate(quiz.items)]
 
     def piece(index: int) -> bytes:
         return (b", " if index else b"") + part.of(quiz.items[index])
