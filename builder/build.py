@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, cache, parallel, rendering
+from builder import __version__, cache, packaging, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import Output, builder_for, format_warning, item_part_for
+from builder.formats import Output, builder_for, format_warning, item_part_for, segmented_member_for
 from builder.loading import QUIZ_FILE, display_path, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
@@ -152,16 +152,23 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
         for fmt in {fmt for _, fmt in jobs}:
             builder_for(fmt)
         rendering.compile_all()
-    # The items whose parts are not remembered yet, in runs per quiz and format.
+    # What is not remembered yet, in runs per quiz and format: the segments of a member that holds
+    # the whole bank (builder.packaging.SegmentedMember), else the items' parts.
     runs = []
     if in_workers and cache.active() is not None:
         for quiz, fmt in jobs:
-            part = item_part_for(fmt)(quiz)
-            todo = cache.missing([part.key(item) for item in quiz.items])
-            runs += [(quiz, fmt, tuple(todo[start:start + PART_RUN])) for start in range(0, len(todo), PART_RUN)]
+            member = segmented_member_for(fmt)
+            if member is not None:
+                todo = member(quiz).missing()
+                per_run = max(1, PART_RUN // packaging.SEGMENT)
+                runs += [(quiz, fmt, tuple(todo[start:start + per_run])) for start in range(0, len(todo), per_run)]
+            else:
+                part = item_part_for(fmt)(quiz)
+                todo = cache.missing([part.key(item) for item in quiz.items])
+                runs += [(quiz, fmt, tuple(todo[start:start + PART_RUN])) for start in range(0, len(todo), PART_RUN)]
     steps = len(runs) + len(jobs)
-    parallel.map_ordered(_make_parts, runs, parallel=sum(len(run[2]) for run in runs) >= PARALLEL_THRESHOLD,
-                         cost=lambda run: len(run[2]) * PART_COST[run[1]],
+    parallel.map_ordered(_make_parts, runs, parallel=sum(_run_items(run) for run in runs) >= PARALLEL_THRESHOLD,
+                         cost=lambda run: _run_items(run) * PART_COST[run[1]],
                          progress=progress and (lambda done, _: progress(done, steps)))
     outputs = parallel.map_ordered(_compile_job, jobs, parallel=in_workers,
                                    cost=lambda job: len(job[0].items) * PACKAGE_COST[job[1]],
@@ -169,12 +176,23 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
 
 
+def _run_items(run: tuple[Quiz, str, tuple[int, ...]]) -> int:
+    _, fmt, indexes = run
+    return len(indexes) * (packaging.SEGMENT if segmented_member_for(fmt) else 1)
+
+
 def _make_parts(run: tuple[Quiz, str, tuple[int, ...]]) -> None:
-    """Make (and so remember) the parts of some of a quiz's items in one format."""
+    """Make (and so remember) some segments, or some items' parts, of a quiz in one format."""
     quiz, fmt, indexes = run
-    part = item_part_for(fmt)(quiz)
-    for index in indexes:
-        part.of(quiz.items[index])
+    member = segmented_member_for(fmt)
+    if member is not None:
+        segmented = member(quiz)
+        for index in indexes:
+            segmented.segment(index)
+    else:
+        part = item_part_for(fmt)(quiz)
+        for index in indexes:
+            part.of(quiz.items[index])
 
 
 def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import lxml.etree
 
@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from builder.model import Item
 
 T = TypeVar("T")
+Keep = Literal["compressed", "as is", "this build"]
+"""How an entry is kept: compressed (zlib, fast), as it is (compressed already, or read so
+often that decompressing would cost more than the disk it saves), or in memory for this build
+only (a piece that a remembered larger value is made from, builder.packaging.SegmentedMember)."""
+_HOW: dict[str, bytes] = {"compressed": b"z", "as is": b"r", "this build": b"t"}
 CACHE_DIR = ".lmspack-cache"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _LIBRARIES = ("lxml", "jinja2", "nh3", "cmarkgfm", "pyyaml", "markupsafe")
@@ -106,7 +111,7 @@ class Cache:
             or self._read(entry)
         if value is None:
             return None
-        # The first byte says how the rest is kept: 'z' compressed here, 'r' as given (put, below).
+        # The first byte says how the rest is kept (_HOW): only 'z' is compressed here.
         return zlib.decompress(memoryview(value)[1:]) if value[:1] == b"z" else value[1:]
 
     def _read(self, entry: str) -> bytes | None:
@@ -146,15 +151,16 @@ class Cache:
         except sqlite3.Error:
             return []  # an unusable cache only costs time
 
-    def put(self, entry: str, value: bytes, as_is: bool = False) -> None:
-        """Remember ``value``, compressed unless ``as_is`` (compressed already, or too small to gain)."""
+    def put(self, entry: str, value: bytes, keep: Keep = "compressed") -> None:
+        """Remember ``value``: kept compressed, as it is, or for this build only (Keep)."""
         self._forked()
-        self.pending[entry] = b"r" + value if as_is else b"z" + zlib.compress(value, 1)
+        self.pending[entry] = _HOW[keep] + (zlib.compress(value, 1) if keep == "compressed" else value)
 
     def take_pending(self) -> dict[str, bytes]:
+        """The entries put since the last call, less those for this build only (they are dropped)."""
         self._forked()
         pending, self.pending = self.pending, {}
-        return pending
+        return {entry: value for entry, value in pending.items() if value[:1] != b"t"}
 
     def save(self, entries: dict[str, bytes]) -> None:
         """Write ``entries`` and forget those of other code: their keys can never be asked for again.
@@ -215,13 +221,12 @@ def session(root: Path | None) -> Iterator[Cache]:
         _active = None
 
 
-def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], compressed: bool = False) -> bytes:
-    """``produce()``, or the bytes it gave before for the same parts and code (``compressed``: the
-    bytes are compressed already and are kept as they are)."""
-    return remembered_as(key(*entry_parts) if _active is not None else "", produce, compressed)
+def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], keep: Keep = "compressed") -> bytes:
+    """``produce()``, or the bytes it gave before for the same parts and code, kept as ``keep`` says."""
+    return remembered_as(key(*entry_parts) if _active is not None else "", produce, keep)
 
 
-def remembered_as(entry: str, produce: Callable[[], bytes], compressed: bool = False) -> bytes:
+def remembered_as(entry: str, produce: Callable[[], bytes], keep: Keep = "compressed") -> bytes:
     """``remembered``, for a key made already (``key``, ``ItemKeys``)."""
     cache = _active
     if cache is None:
@@ -229,7 +234,7 @@ def remembered_as(entry: str, produce: Callable[[], bytes], compressed: bool = F
     value = cache.get(entry)
     if value is None:
         value = produce()
-        cache.put(entry, value, compressed)
+        cache.put(entry, value, keep)
     return value
 
 

@@ -4,7 +4,7 @@ We write the archive ourselves (it is three small records per member) rather tha
 because ``zipfile`` can only compress data itself, and compressing is most of the cost of a large
 package: a member can be given compressed already (Deflated), as the QTI format remembers its
 items in the build cache (builder/cache.py), or compressed in remembered segments
-(deflate_in_segments, for members that hold the whole bank), so a rebuild compresses only what
+(SegmentedMember, for members that hold the whole bank), so a rebuild compresses only what
 changed. The records are exactly the ones ``zipfile`` writes for the same members
 (tests/test_packaging.py compares them).
 """
@@ -99,38 +99,70 @@ def zip_bytes(members: Iterable[tuple[str, bytes | Deflated]], timestamp: int | 
 
 
 WINDOW = 32768  # how far back deflate can refer
-SEGMENT = 256  # pieces compressed, and remembered, together
+SEGMENT = 64  # pieces compressed, and remembered, together
 
 
-def deflate_in_segments(head: bytes, entries: Sequence[object], piece: Callable[[int], bytes],
-                        tail: bytes) -> Deflated:
-    """``head``, the pieces ``piece(0) ... piece(n - 1)``, then ``tail``, as one deflated member, with
-    the pieces compressed in segments of SEGMENT that are remembered (builder.cache): a rebuild
-    after one item changed compresses one segment again instead of the whole member.
+@dataclass(frozen=True)
+class SegmentedMember:
+    """A member that holds the whole bank: ``head``, the pieces ``piece(0) ... piece(n - 1)``, then
+    ``tail``, deflated as one stream whose pieces are compressed in segments of SEGMENT that are
+    remembered (builder.cache): a rebuild after one item changed compresses one segment again
+    instead of the whole member, and a large build compresses the segments in both processes
+    ahead of the package (builder.build).
 
-    ``entries[i]`` names the bytes of ``piece(i)`` (its cache entry); pieces are read only for the
-    segments compressed now. Each segment is compressed on its own, ended byte-aligned (a sync
-    flush), with the bytes just before it, the last piece of the segment before, as its preset
-    dictionary: those bytes are there in the stream when it is read, so its references into them
-    hold, and the segment compresses about as well as inside one long stream."""
-    chunks = [_compressed(head, b"", zlib.Z_SYNC_FLUSH)]
-    before_entry: object = ("head", hashlib.sha256(head).hexdigest())
-    last = len(entries) - 1
-    for start in range(0, len(entries), SEGMENT):
-        stop = min(start + SEGMENT, len(entries))
+    ``entries[i]`` is the cache key that names the bytes of ``piece(i)``; pieces are asked for only
+    to compress a segment. Each segment is compressed on its own, ended byte-aligned (a sync flush),
+    with the bytes just before it, the last piece of the segment before, as its preset dictionary:
+    those bytes are there in the stream when it is read, so its references into them hold, and the
+    segment compresses about as well as inside one long stream."""
 
-        def produce(start: int = start, stop: int = stop) -> bytes:
-            before = piece(start - 1)[-WINDOW:] if start else head[-WINDOW:]
-            return _compressed(b"".join(piece(i) for i in range(start, stop)), before, zlib.Z_SYNC_FLUSH).to_bytes()
+    head: bytes
+    entries: Sequence[str]
+    piece: Callable[[int], bytes]
+    tail: bytes
 
-        entry = ("segment", LEVEL, before_entry, tuple(entries[start:stop]))
-        chunks.append(Deflated.from_bytes(cache.remembered(entry, produce, compressed=True)))
-        before_entry = entries[stop - 1]
-    chunks.append(_compressed(tail, piece(last)[-WINDOW:] if entries else head[-WINDOW:], zlib.Z_FINISH))
-    crc = size = 0
-    for chunk in chunks:
-        crc, size = _crc_combine(crc, chunk.crc, chunk.size), size + chunk.size
-    return Deflated(b"".join(chunk.body for chunk in chunks), crc, size)
+    @functools.cached_property
+    def _segments(self) -> list[tuple[int, int, str]]:
+        """Each segment's first and past-the-end piece and its cache key. The last segment ends
+        the stream with the tail, so no piece is needed to finish it."""
+        found = []
+        before_entry = hashlib.sha256(self.head).hexdigest()
+        tail_entry = hashlib.sha256(self.tail).hexdigest()
+        for start in range(0, len(self.entries), SEGMENT):
+            stop = min(start + SEGMENT, len(self.entries))
+            pieces = tuple(self.entries[start:stop])
+            entry = cache.key("segment", LEVEL, before_entry, pieces, tail_entry if stop == len(self.entries) else None)
+            found.append((start, stop, entry))
+            before_entry = self.entries[stop - 1]
+        return found
+
+    def missing(self) -> list[int]:
+        """The segments the cache does not hold (all of them when no cache is active)."""
+        return cache.missing([entry for _, _, entry in self._segments])
+
+    def segment(self, index: int) -> Deflated:
+        """Segment ``index``, compressed now or remembered."""
+        start, stop, entry = self._segments[index]
+
+        def produce() -> bytes:
+            before = self.piece(start - 1)[-WINDOW:] if start else self.head[-WINDOW:]
+            pieces = b"".join(self.piece(i) for i in range(start, stop))
+            last = stop == len(self.entries)
+            return _compressed(pieces + self.tail if last else pieces, before,
+                               zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH).to_bytes()
+
+        return Deflated.from_bytes(cache.remembered_as(entry, produce, "as is"))
+
+    def deflated(self) -> Deflated:
+        cache.prefetch([entry for _, _, entry in self._segments])
+        chunks = [_compressed(self.head, b"", zlib.Z_SYNC_FLUSH)]
+        chunks += [self.segment(index) for index in range(len(self._segments))]
+        if not self.entries:
+            chunks.append(_compressed(self.tail, self.head[-WINDOW:], zlib.Z_FINISH))
+        crc = size = 0
+        for chunk in chunks:
+            crc, size = _crc_combine(crc, chunk.crc, chunk.size), size + chunk.size
+        return Deflated(b"".join(chunk.body for chunk in chunks), crc, size)
 
 
 def _compressed(data: bytes, before: bytes, flush: int) -> Deflated:

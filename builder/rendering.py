@@ -4,6 +4,8 @@ against the schema the project ships for it, before anything is written."""
 from __future__ import annotations
 
 import functools
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -115,16 +117,26 @@ def render_around(template: str, slot: str, **context: object) -> tuple[bytes, b
     return head.encode("utf-8"), tail.encode("utf-8")
 
 
-def render_frame(template: str, schema_name: str, output_name: str, slot: str, first_part: bytes | None,
-                 **context: object) -> tuple[bytes, bytes]:
+def render_frame(template: str, schema_name: str, output_name: str, slot: str,
+                 first_part: tuple[str, Callable[[], bytes]] | None, **context: object) -> tuple[bytes, bytes]:
     """The document around ``slot``, where a sequence of parts (encoded render_part results) goes:
     what comes before and after it. The frame is validated holding the first part, and every part
     was validated in a frame of its own, so the whole is valid where the schema lets the slot hold
     any sequence of parts (a list of questions or items): a schema with constraints across parts
-    must not be composed this way. A bank of thousands of items is thus never copied as one string."""
-    first = Markup(first_part.decode("utf-8")) if first_part is not None else Markup("")
-    render_xml(template, schema_name, output_name, **{slot: first}, **context)
-    return render_around(template, slot, **context)
+    must not be composed this way. A bank of thousands of items is thus never copied as one string.
+
+    ``first_part`` is the first part's cache key and a function that gives it (None: no parts);
+    the frame is remembered by that key and the repr of ``context``, as in render_xml_remembered."""
+    def produce() -> bytes:
+        first = Markup(first_part[1]().decode("utf-8")) if first_part is not None else Markup("")
+        render_xml(template, schema_name, output_name, **{slot: first}, **context)
+        head, tail = render_around(template, slot, **context)
+        return struct.pack("<Q", len(head)) + head + tail
+
+    frame = cache.remembered(("render_frame", template, schema_name, output_name, slot,
+                              first_part[0] if first_part is not None else None, sorted(context.items())), produce)
+    (head_size,) = struct.unpack_from("<Q", frame)
+    return frame[8:8 + head_size], frame[8 + head_size:]
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

@@ -6,7 +6,6 @@ identical, whatever changed. Then it checks that exactly the packages that shoul
 from __future__ import annotations
 
 import shutil
-import zlib
 from pathlib import Path
 
 import pytest
@@ -73,13 +72,17 @@ def test_unchanged_rebuild_renders_nothing_again(project, renders):
     assert len(renders) == rendered_first + 6  # only the fresh build rendered them again
 
 
-def test_changing_an_item_rerenders_that_item_only(project, renders):
+def test_changing_an_item_rerenders_that_item_and_its_segment_only(project, renders, monkeypatch):
+    """Moodle remembers each question; Canvas remembers its assessment in compressed segments of
+    items (SEGMENT, here 2), and renders again the items of the changed item's segment only."""
+    monkeypatch.setattr(packaging, "SEGMENT", 2)
     before = packages(project, use_cache=True)
-    item = project / "items/demo/q2.yaml"
+    item = project / "items/demo/q3.yaml"
     item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
     renders.clear()
     after = packages(project, use_cache=True)
-    assert sorted(renders) == ["canvas/item.xml", "moodle/question.xml"]
+    # q3 alone in its segment; q2 once more, the segment's dictionary is the piece before it.
+    assert sorted(renders) == ["canvas/item.xml", "canvas/item.xml", "moodle/question.xml"]
     assert after == packages(project, use_cache=False)
     assert changed(before, after) == ALL
 
@@ -152,11 +155,14 @@ def test_a_failed_build_writes_no_cache(project):
 def test_entries_are_read_back_as_given_compressed_here_or_kept_as_they_are(tmp_path):
     with cache.session(tmp_path) as active:
         active.put("plain", b"<item/>" * 100)
-        active.put("deflated", b"\x78\x9c already compressed", as_is=True)
+        active.put("deflated", b"\x78\x9c already compressed", "as is")
+        active.put("piece", b"<item/>", "this build")
+        assert active.get("piece") == b"<item/>"  # for the rest of this build
     with cache.session(tmp_path) as active:
         assert active.get("plain") == b"<item/>" * 100
         assert active.get("deflated") == b"\x78\x9c already compressed"
         assert active.get("missing") is None
+        assert active.get("piece") is None  # never saved
 
 
 def test_prefetched_entries_are_read_in_one_go(tmp_path):
@@ -233,7 +239,7 @@ def segments(monkeypatch) -> list[int]:
     real = packaging._compressed
 
     def counting(data: bytes, before: bytes, flush: int):
-        if before and flush == zlib.Z_SYNC_FLUSH:  # a segment: not the head (no dictionary), not the tail
+        if before:  # a segment (the last one ends with the tail): not the head, which has no dictionary
             sizes.append(len(data))
         return real(data, before, flush)
 

@@ -134,7 +134,7 @@ def test_segments_make_one_deflate_stream_of_head_pieces_and_tail(count):
     pieces = [f"<piece n='{n}'>".encode() + b"boilerplate " * (n % 50) + bytes(range(n % 256)) for n in range(count)]
     pieces[count // 2:count // 2 + 1] = [b"x" * (packaging.WINDOW + 5000)][:len(pieces[count // 2:count // 2 + 1])]
     head, tail = b"<head>" * 300, b"</tail>"
-    member = packaging.deflate_in_segments(head, [("piece", n) for n in range(count)], pieces.__getitem__, tail)
+    member = packaging.SegmentedMember(head, [f"piece {n}" for n in range(count)], pieces.__getitem__, tail).deflated()
     data = head + b"".join(pieces) + tail
     assert zlib.decompressobj(-15).decompress(member.body) == data
     assert (member.crc, member.size) == (zlib.crc32(data), len(data))

@@ -14,6 +14,7 @@ from typing import Any
 from builder import cache
 from builder.checking import MAX_XML_BYTES
 from builder.model import FORMAT_NAMES, Item, Quiz
+from builder.packaging import SegmentedMember
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,9 @@ class ItemPart:
     function: Callable[[Item, Any], bytes]
     options: Hashable
     """Everything else the part depends on: a frozen value (part of the cache key)."""
-    compressed: bool = False
-    """The part is compressed already (kept as it is rather than compressed again)."""
+    keep: cache.Keep = "compressed"
+    """How the cache keeps it: compressed, as it is (compressed already, or read on every build),
+    or for this build only (the piece of a SegmentedMember, whose segments are kept instead)."""
 
     @property
     def key(self) -> Callable[[Item], str]:
@@ -73,33 +75,39 @@ class ItemPart:
     def of(self, item: Item) -> bytes:
         if cache.active() is None:
             return self.function(item, self.options)
-        return cache.remembered_as(self.key(item), lambda: self.function(item, self.options), self.compressed)
+        return cache.remembered_as(self.key(item), lambda: self.function(item, self.options), self.keep)
 
     def prefetch(self, items: Sequence[Item]) -> None:
         """Read the remembered parts of ``items`` at once, for a build that takes every one."""
         cache.prefetch([self.key(item) for item in items])
 
 
-# Module, build function, item-part function. SCORM 1.2 and 2004 share one module (one player,
-# two manifests and API adapters).
+# Module, build function, item-part function, and the function giving the member that holds the
+# whole bank compressed in segments (builder.packaging.SegmentedMember), for formats that have
+# one. SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 ENTRY_POINTS = {
-    "qti21": ("builder.formats.qti21", "build", "item_part"),
-    "scorm12": ("builder.formats.scorm", "build_scorm12", "item_part_scorm12"),
-    "scorm2004": ("builder.formats.scorm", "build_scorm2004", "item_part_scorm2004"),
-    "moodle": ("builder.formats.moodle", "build", "item_part"),
-    "canvas": ("builder.formats.canvas", "build", "item_part"),
+    "qti21": ("builder.formats.qti21", "build", "item_part", None),
+    "scorm12": ("builder.formats.scorm", "build_scorm12", "item_part_scorm12", "launch_page_scorm12"),
+    "scorm2004": ("builder.formats.scorm", "build_scorm2004", "item_part_scorm2004", "launch_page_scorm2004"),
+    "moodle": ("builder.formats.moodle", "build", "item_part", None),
+    "canvas": ("builder.formats.canvas", "build", "item_part", "assessment"),
 }
 assert tuple(ENTRY_POINTS) == FORMAT_NAMES
 
 
 def builder_for(name: str) -> Callable[[Quiz], Output]:
-    module, function, _ = ENTRY_POINTS[name]
+    module, function, _, _ = ENTRY_POINTS[name]
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
 def item_part_for(name: str) -> Callable[[Quiz], ItemPart]:
-    module, _, function = ENTRY_POINTS[name]
+    module, _, function, _ = ENTRY_POINTS[name]
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def segmented_member_for(name: str) -> Callable[[Quiz], SegmentedMember] | None:
+    module, _, _, function = ENTRY_POINTS[name]
+    return getattr(importlib.import_module(module), function) if function else None
 
 
 def package_stem(quiz: Quiz) -> str:

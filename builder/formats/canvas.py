@@ -24,7 +24,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import outcome_feedback, truefalse_choices
 from builder.model import Choice, Item, Quiz
-from builder.packaging import deflate_in_segments, zip_bytes
+from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import format_number
 
@@ -195,32 +195,42 @@ def description_html(quiz: Quiz) -> str:
 
 
 def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(item_xml, ItemOptions(quiz.package_id))
+    return ItemPart(item_xml, ItemOptions(quiz.package_id), keep="this build")
+
+
+def assessment(quiz: Quiz) -> SegmentedMember:
+    """The questestinterop, which holds the whole bank: compressed in remembered segments of
+    items, never joined (at 10,000 items it is 70 MB of XML)."""
+    ident = canvas_ident(quiz.package_id)
+    part = item_part(quiz)
+    head, tail = render_frame("canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
+                              (part.key(quiz.items[0]), lambda: part.of(quiz.items[0])) if quiz.items else None,
+                              ident=ident, title=quiz.display_title,
+                              settings=quiz_settings(quiz, []))
+    return SegmentedMember(head, [part.key(item) for item in quiz.items], lambda index: part.of(quiz.items[index]),
+                           tail)
+
+
+def assessment_name(ident: str) -> str:
+    return f"{ident}/{ident}.xml"
 
 
 def build(quiz: Quiz) -> Output:
     warnings: list[FormatWarning] = []
     ident = canvas_ident(quiz.package_id)
-    assessment_name = f"{ident}/{ident}.xml"
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
-    part = item_part(quiz)
     for item in quiz.items:
         warnings.extend(item_warnings(item))
     settings = quiz_settings(quiz, warnings)
-    head, tail = render_frame("canvas/assessment.xml", QTI_SCHEMA, assessment_name, "items",
-                              part.of(quiz.items[0]) if quiz.items else None, ident=ident, title=title,
-                              settings=settings)
-    # The assessment holds the whole bank: compressed in remembered segments, never joined.
-    assessment = deflate_in_segments(head, [part.key(item) for item in quiz.items],
-                                     lambda index: part.of(quiz.items[index]), tail)
-    warnings.extend(too_large(FORMAT, assessment_name, assessment.size))
+    assessment_member = assessment(quiz).deflated()
+    warnings.extend(too_large(FORMAT, assessment_name(ident), assessment_member.size))
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),
                       points=format_number(quiz.max_score), settings=settings)
     manifest = render_xml("canvas/imsmanifest.xml", "canvas/canvas_manifest.xsd", "imsmanifest.xml",
                           manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
                           ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),
-                          assessment_href=assessment_name, meta_href=meta_name)
-    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name, assessment), (meta_name, meta)])
+                          assessment_href=assessment_name(ident), meta_href=meta_name)
+    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name(ident), assessment_member), (meta_name, meta)])
     return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))

@@ -165,7 +165,8 @@ def category_path(quiz: Quiz) -> str:
 
 
 def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices))
+    # Kept as it is: every build joins all questions, and decompressing them cost more than reading.
+    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices), keep="as is")
 
 
 def build(quiz: Quiz) -> Output:
@@ -177,7 +178,8 @@ def build(quiz: Quiz) -> Output:
     for item in quiz.items:
         warnings.extend(item_warnings(item))
         questions.append(part.of(item))
-    head, tail = render_frame("moodle/quiz.xml", SCHEMA, filename, "questions", questions[0] if questions else None,
+    first = (part.key(quiz.items[0]), lambda: questions[0]) if questions else None
+    head, tail = render_frame("moodle/quiz.xml", SCHEMA, filename, "questions", first,
                               category=category_path(quiz),
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
                               # (the template escapes once more for XML).

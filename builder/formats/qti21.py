@@ -87,7 +87,7 @@ def item_options(quiz: Quiz) -> ItemOptions:
 
 
 def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(item_member, item_options(quiz), compressed=True)
+    return ItemPart(item_member, item_options(quiz), keep="as is")
 
 
 def build(quiz: Quiz) -> Output:

@@ -25,7 +25,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import Item, Quiz
-from builder.packaging import Deflated, deflate_in_segments, zip_bytes
+from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -92,7 +92,7 @@ def item_part_scorm2004(quiz: Quiz) -> ItemPart:
 
 def _item_part(edition: Edition) -> ItemPart:
     """An item's entry in the player data: the same for every quiz and cohort of an edition."""
-    return ItemPart(_item_json, edition.name)
+    return ItemPart(_item_json, edition.name, keep="this build")
 
 
 def _build(quiz: Quiz, edition: Edition) -> Output:
@@ -201,21 +201,21 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
 _ITEMS_SLOT = "items go here"
 
 
-def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[tuple[str, bool]], Callable[[int], bytes], bytes]:
+def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[str], Callable[[int], bytes], bytes]:
     """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
-    options, HTML-safe), as what comes before the items, each item's entry and piece (its part,
-    remembered per item (ItemPart), after ', ' but for the first, as json.dumps
-    joins a list), and what comes after the items: the pieces are compressed one after another."""
+    options, HTML-safe), as what comes before the items, each item's part key and piece (its part
+    after ', ' but for the first, as json.dumps joins a list), and what comes after the items:
+    the pieces are compressed one after another. Only the first piece has no comma, and only the
+    first segment starts after the head, so the part keys name the pieces."""
     frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
     part = _item_part(edition)
-    entries = [(part.key(item), index > 0) for index, item in enumerate(quiz.items)]
 
     def piece(index: int) -> bytes:
         return (b", " if index else b"") + part.of(quiz.items[index])
 
-    return f'{head}"items": ['.encode(), entries, piece, f"]{tail}".encode()
+    return f'{head}"items": ['.encode(), [part.key(item) for item in quiz.items], piece, f"]{tail}".encode()
 
 
 def _item_json(item: Item, edition_name: str) -> bytes:
@@ -251,19 +251,30 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
 
 
 def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
-    """The player's files, compressed. The launch page carries the quiz data, which grows with the
-    bank: it is compressed in remembered segments (builder.packaging.deflate_in_segments) rather
-    than rendered into one string."""
-    context = {"quiz": quiz, "data": _player_frame(quiz, edition), "edition": edition.name}
-    files = []
-    for name in PLAYER_FILES:
-        if name == LAUNCH_FILE:
-            page_head, page_tail = render_around(f"scorm/{name}", "data_json", **context)
-            json_head, entries, piece, json_tail = player_json(quiz, edition)
-            files.append((name, deflate_in_segments(page_head + json_head, entries, piece, json_tail + page_tail)))
-        else:
-            files.append((name, Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))))
-    return files
+    """The player's files, compressed; the launch page as launch_page."""
+    context = _page_context(quiz, edition)
+    return [(name, launch_page(quiz, edition).deflated() if name == LAUNCH_FILE
+             else Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))) for name in PLAYER_FILES]
+
+
+def launch_page(quiz: Quiz, edition: Edition) -> SegmentedMember:
+    """The launch page, which carries the quiz data and so grows with the bank: compressed in
+    remembered segments of items rather than rendered into one string."""
+    page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", **_page_context(quiz, edition))
+    json_head, entries, piece, json_tail = player_json(quiz, edition)
+    return SegmentedMember(page_head + json_head, entries, piece, json_tail + page_tail)
+
+
+def launch_page_scorm12(quiz: Quiz) -> SegmentedMember:
+    return launch_page(quiz, SCORM12)
+
+
+def launch_page_scorm2004(quiz: Quiz) -> SegmentedMember:
+    return launch_page(quiz, SCORM2004)
+
+
+def _page_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
+    return {"quiz": quiz, "data": _player_frame(quiz, edition), "edition": edition.name}
 
 
 def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
