@@ -248,27 +248,31 @@ def persistent() -> Cache | None:
 
 
 class ItemKeys:
-    """The keys of ``function(item, options)`` for many items: ``key(module, name, options, path,
-    source hash)``, with everything but the item hashed once, and each item's key made once.
+    """The keys of ``function(item, options)`` for many items: a hash of the function, its options
+    and the code, then a hash of the item's source, each half 128 bits. The first is made once,
+    the second once per item for every function (both, and so every key, once per process:
+    forked workers inherit them).
 
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
     function reads, which is why per-item functions take no Quiz."""
 
     def __init__(self, function: Callable[[Item, T], bytes], options: T) -> None:
-        self._common = hashlib.sha256(fingerprint().encode())
-        for part in (function.__module__, function.__qualname__, options):
-            self._common.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+        self._common = key(function.__module__, function.__qualname__, options)[:32]
         self._made: dict[tuple[str, str], str] = {}
 
     def __call__(self, item: Item) -> str:
         source = (item.place.path, item.source_sha256)
         made = self._made.get(source)
         if made is None:
-            digest = self._common.copy()
-            digest.update(b"\0" + repr(source[0]).encode("utf-8", "surrogatepass") + b"\0" + repr(source[1]).encode())
-            made = self._made[source] = digest.hexdigest()
+            made = self._made[source] = self._common + _source_key(source)
         return made
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _source_key(source: tuple[str, str]) -> str:
+    """An item's path and source hash in 128 bits (the code is in the other half of its keys)."""
+    return hashlib.sha256(repr(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def item_keys(function: Callable[[Item, T], bytes], options: T) -> ItemKeys:

@@ -560,7 +560,9 @@ def _load_item_remembering(source: tuple[Path, str]) -> tuple[Item | None, list[
     item = load_item(path, display, problems)
     active = cache.persistent()
     if active is not None and item is not None and not problems:
-        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+        # Kept as it is: every rebuild reads back every item, and decompressing cost more than reading.
+        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
+                   "as is")
     return item, problems
 
 

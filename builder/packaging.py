@@ -59,6 +59,10 @@ class Deflated:
     def of(cls, data: bytes) -> Deflated:
         return _compressed(data, b"", zlib.Z_FINISH)
 
+    def inflated(self) -> bytes:
+        """The member's bytes again."""
+        return zlib.decompressobj(-15).decompress(self.body)
+
     def to_bytes(self) -> bytes:
         """As the cache keeps it: CRC and size, then the body."""
         return struct.pack("<2L", self.crc, self.size) + self.body
@@ -104,34 +108,36 @@ SEGMENT = 64  # pieces compressed, and remembered, together
 
 @dataclass(frozen=True)
 class SegmentedMember:
-    """A member that holds the whole bank: ``head``, the pieces ``piece(0) ... piece(n - 1)``, then
-    ``tail``, deflated as one stream whose pieces are compressed in segments of SEGMENT that are
-    remembered (builder.cache): a rebuild after one item changed compresses one segment again
-    instead of the whole member, and a large build compresses the segments in both processes
-    ahead of the package (builder.build).
+    """A file, or zip member, that holds the whole bank: ``head``, the pieces ``piece(0) ...
+    piece(n - 1)``, then ``tail``, made in segments of SEGMENT pieces that are remembered
+    (builder.cache), joined or compressed: a rebuild after one item changed makes one segment
+    again instead of the whole, and a large build makes the segments in both processes ahead of
+    the package (builder.build), so that the pieces themselves need never be kept.
 
     ``entries[i]`` is the cache key that names the bytes of ``piece(i)``; pieces are asked for only
-    to compress a segment. Each segment is compressed on its own, ended byte-aligned (a sync flush),
-    with the bytes just before it, the last piece of the segment before, as its preset dictionary:
-    those bytes are there in the stream when it is read, so its references into them hold, and the
-    segment compresses about as well as inside one long stream."""
+    to make a segment. Compressed (``deflated``), the member is one deflate stream: each segment is
+    compressed on its own, ended byte-aligned (a sync flush), with the bytes just before it, the
+    last piece of the segment before, as its preset dictionary: those bytes are there in the stream
+    when it is read, so its references into them hold, and the segment compresses about as well as
+    inside one long stream. The last segment ends the stream with the tail."""
 
     head: bytes
     entries: Sequence[str]
     piece: Callable[[int], bytes]
     tail: bytes
+    compressed: bool = True
 
     @functools.cached_property
     def _segments(self) -> list[tuple[int, int, str]]:
-        """Each segment's first and past-the-end piece and its cache key. The last segment ends
-        the stream with the tail, so no piece is needed to finish it."""
+        """Each segment's first and past-the-end piece and its cache key."""
         found = []
         before_entry = hashlib.sha256(self.head).hexdigest()
-        tail_entry = hashlib.sha256(self.tail).hexdigest()
+        tail_entry = hashlib.sha256(self.tail).hexdigest() if self.compressed else None
         for start in range(0, len(self.entries), SEGMENT):
             stop = min(start + SEGMENT, len(self.entries))
             pieces = tuple(self.entries[start:stop])
-            entry = cache.key("segment", LEVEL, before_entry, pieces, tail_entry if stop == len(self.entries) else None)
+            level = LEVEL if self.compressed else None
+            entry = cache.key("segment", level, before_entry, pieces, tail_entry if stop == len(self.entries) else None)
             found.append((start, stop, entry))
             before_entry = self.entries[stop - 1]
         return found
@@ -140,23 +146,36 @@ class SegmentedMember:
         """The segments the cache does not hold (all of them when no cache is active)."""
         return cache.missing([entry for _, _, entry in self._segments])
 
-    def segment(self, index: int) -> Deflated:
-        """Segment ``index``, compressed now or remembered."""
+    def segment(self, index: int) -> bytes:
+        """Segment ``index``, made now or remembered: its pieces joined, or compressed (as
+        Deflated.to_bytes)."""
         start, stop, entry = self._segments[index]
 
         def produce() -> bytes:
-            before = self.piece(start - 1)[-WINDOW:] if start else self.head[-WINDOW:]
             pieces = b"".join(self.piece(i) for i in range(start, stop))
+            if not self.compressed:
+                return pieces
+            before = self.piece(start - 1)[-WINDOW:] if start else self.head[-WINDOW:]
             last = stop == len(self.entries)
             return _compressed(pieces + self.tail if last else pieces, before,
                                zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH).to_bytes()
 
-        return Deflated.from_bytes(cache.remembered_as(entry, produce, "as is"))
+        return cache.remembered_as(entry, produce, "as is")
+
+    def _all_segments(self) -> list[bytes]:
+        cache.prefetch([entry for _, _, entry in self._segments])
+        return [self.segment(index) for index in range(len(self._segments))]
+
+    def joined(self) -> bytes:
+        """The whole, uncompressed (a member made with ``compressed`` False)."""
+        assert not self.compressed
+        return b"".join([self.head, *self._all_segments(), self.tail])
 
     def deflated(self) -> Deflated:
-        cache.prefetch([entry for _, _, entry in self._segments])
+        """The whole as one deflate stream (a member made with ``compressed``)."""
+        assert self.compressed
         chunks = [_compressed(self.head, b"", zlib.Z_SYNC_FLUSH)]
-        chunks += [self.segment(index) for index in range(len(self._segments))]
+        chunks += [Deflated.from_bytes(segment) for segment in self._all_segments()]
         if not self.entries:
             chunks.append(_compressed(self.tail, self.head[-WINDOW:], zlib.Z_FINISH))
         crc = size = 0

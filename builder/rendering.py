@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from builder import cache
 from builder.errors import OutputInvalidError, Problem
+from builder.packaging import Deflated
 from builder.scoring import format_number
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -88,13 +89,15 @@ def render_xml(template: str, schema_name: str, output_name: str, **context: obj
     return data
 
 
-def render_xml_remembered(template: str, schema_name: str, output_name: str, **context: object) -> bytes:
-    """render_xml, remembered (builder.cache) by the template and the repr of its context: for a
-    document that lists every item (a manifest), which a rebuild would otherwise render and
-    validate again although one item's text changed. Every value in ``context`` must show all it
-    holds in its repr (strings, numbers, tuples, frozen dataclasses of those)."""
-    return cache.remembered(("render_xml", template, schema_name, output_name, sorted(context.items())),
-                            lambda: render_xml(template, schema_name, output_name, **context))
+def render_xml_remembered(template: str, schema_name: str, output_name: str, **context: object) -> Deflated:
+    """render_xml, compressed for a zip and remembered (builder.cache) by the template and the repr
+    of its context: for a document that lists every item (a manifest), which a rebuild would
+    otherwise render, validate and compress again although one item's text changed. Every value in
+    ``context`` must show all it holds in its repr (strings, numbers, tuples, frozen dataclasses)."""
+    value = cache.remembered(("render_xml", template, schema_name, output_name, sorted(context.items())),
+                             lambda: Deflated.of(render_xml(template, schema_name, output_name, **context)).to_bytes(),
+                             "as is")
+    return Deflated.from_bytes(value)
 
 
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,

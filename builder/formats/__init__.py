@@ -6,6 +6,7 @@ templates and its schemas, and one line in ``ENTRY_POINTS``."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -67,7 +68,7 @@ class ItemPart:
     """How the cache keeps it: compressed, as it is (compressed already, or read on every build),
     or for this build only (the piece of a SegmentedMember, whose segments are kept instead)."""
 
-    @property
+    @functools.cached_property
     def key(self) -> Callable[[Item], str]:
         """The cache key of an item's part, which also names its bytes."""
         return cache.item_keys(self.function, self.options)
@@ -82,14 +83,14 @@ class ItemPart:
         cache.prefetch([self.key(item) for item in items])
 
 
-# Module, build function, item-part function, and the function giving the member that holds the
-# whole bank compressed in segments (builder.packaging.SegmentedMember), for formats that have
-# one. SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
+# Module, build function, item-part function, and the function giving the file or member that
+# holds the whole bank, made in segments (builder.packaging.SegmentedMember), for formats that
+# have one. SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 ENTRY_POINTS = {
     "qti21": ("builder.formats.qti21", "build", "item_part", None),
     "scorm12": ("builder.formats.scorm", "build_scorm12", "item_part_scorm12", "launch_page_scorm12"),
     "scorm2004": ("builder.formats.scorm", "build_scorm2004", "item_part_scorm2004", "launch_page_scorm2004"),
-    "moodle": ("builder.formats.moodle", "build", "item_part", None),
+    "moodle": ("builder.formats.moodle", "build", "item_part", "questions"),
     "canvas": ("builder.formats.canvas", "build", "item_part", "assessment"),
 }
 assert tuple(ENTRY_POINTS) == FORMAT_NAMES

@@ -19,6 +19,7 @@ from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
 from builder.model import Item, Quiz
+from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
 
@@ -165,25 +166,30 @@ def category_path(quiz: Quiz) -> str:
 
 
 def item_part(quiz: Quiz) -> ItemPart:
-    # Kept as it is: every build joins all questions, and decompressing them cost more than reading.
-    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices), keep="as is")
+    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices), keep="this build")
 
 
-def build(quiz: Quiz) -> Output:
-    warnings = quiz_warnings(quiz)
-    filename = f"{package_stem(quiz)}-moodle.xml"
+def questions(quiz: Quiz) -> SegmentedMember:
+    """The file, which holds the whole bank: made and remembered in segments of questions."""
     part = item_part(quiz)
-    part.prefetch(quiz.items)
-    questions = []
-    for item in quiz.items:
-        warnings.extend(item_warnings(item))
-        questions.append(part.of(item))
-    first = (part.key(quiz.items[0]), lambda: questions[0]) if questions else None
-    head, tail = render_frame("moodle/quiz.xml", SCHEMA, filename, "questions", first,
+    first = (part.key(quiz.items[0]), lambda: part.of(quiz.items[0])) if quiz.items else None
+    head, tail = render_frame("moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", first,
                               category=category_path(quiz),
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
                               # (the template escapes once more for XML).
                               category_info=str(escape(quiz.description)))
-    data = b"".join([head, *questions, tail])
-    warnings.extend(too_large(FORMAT, filename, len(data)))
-    return Output(filename, data, tuple(warnings))
+    return SegmentedMember(head, [part.key(item) for item in quiz.items], lambda index: part.of(quiz.items[index]),
+                           tail, compressed=False)
+
+
+def file_name(quiz: Quiz) -> str:
+    return f"{package_stem(quiz)}-moodle.xml"
+
+
+def build(quiz: Quiz) -> Output:
+    warnings = quiz_warnings(quiz)
+    for item in quiz.items:
+        warnings.extend(item_warnings(item))
+    data = questions(quiz).joined()
+    warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))
+    return Output(file_name(quiz), data, tuple(warnings))

@@ -177,7 +177,7 @@ def sections(quiz: Quiz) -> tuple[SectionView, ...]:
                              refs(pool.item_ids)) for pool in pools)
 
 
-def assessment_test(quiz: Quiz) -> bytes:
+def assessment_test(quiz: Quiz) -> Deflated:
     settings = quiz.settings
     test_sections = sections(quiz)
     drawn = any(section.select is not None for section in test_sections)
@@ -202,7 +202,7 @@ def assessment_test(quiz: Quiz) -> bytes:
     )
 
 
-def manifest(quiz: Quiz) -> bytes:
+def manifest(quiz: Quiz) -> Deflated:
     items = tuple(
         Resource(f"RES-ITEM-{item_identifier(quiz.cohort, item)}", item_href(quiz.cohort, item), item.title,
                  ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
