@@ -275,6 +275,16 @@ def _source_key(source: tuple[str, str]) -> str:
     return hashlib.sha256(repr(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def item_key(path: str, source_sha256: str) -> str:
+    """The key of the Item read from ``path`` (as shown) in bytes of this hash."""
+    return _item_prefix(fingerprint()) + _source_key((path, source_sha256))
+
+
+@functools.lru_cache(maxsize=4)
+def _item_prefix(code: str) -> str:
+    return key("item")[:32]
+
+
 def item_keys(function: Callable[[Item, T], bytes], options: T) -> ItemKeys:
     """The ItemKeys of ``function`` and ``options``, one per process (and code): every phase of a
     build, and the workers forked from it, ask for the same keys."""

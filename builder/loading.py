@@ -479,15 +479,15 @@ PARALLEL_ITEMS = 400
 def _load_items(directory: Path, root: Path, problems: list[Problem],
                 progress: Progress | None = None) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
-    paths: list[tuple[Path, str]] = []
+    paths: list[tuple[str, str]] = []
     links_outside = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative in _item_files(directory):
-        path = directory / relative
+    for relative, is_link in _item_files(directory):
+        path = os.path.join(directory, relative)
         display = f"{quiz_display}/{relative}"
         # The walk does not enter linked folders, so only a linked file can lead outside.
-        if os.path.islink(path) and not os.path.realpath(path).startswith(real_directory + os.sep):
+        if is_link and not os.path.realpath(path).startswith(real_directory + os.sep):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
             links_outside += 1
             continue
@@ -524,25 +524,36 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
     return tuple(items), len(paths) + links_outside
 
 
-def _item_files(directory: Path) -> list[str]:
-    """The item files below ``directory`` (not following linked folders), as sorted relative paths."""
-    found = []
-    for folder, _, names in os.walk(directory):
-        prefix = os.path.relpath(folder, directory).replace(os.sep, "/")
-        for name in names:
-            if name.endswith((".yaml", ".yml")) and name != QUIZ_FILE \
-                    and os.path.isfile(os.path.join(folder, name)):
-                found.append(name if prefix == "." else f"{prefix}/{name}")
+def _item_files(directory: Path) -> list[tuple[str, bool]]:
+    """The item files below ``directory`` (not following linked folders), as sorted relative paths,
+    each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
+    but links (thousands of files are listed on every build)."""
+    found: list[tuple[str, bool]] = []
+
+    def scan(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            return  # an unreadable folder is skipped, as os.walk does
+        for entry in listed:
+            if entry.is_dir(follow_symlinks=False):
+                scan(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE and entry.is_file():
+                found.append((prefix + entry.name, entry.is_symlink()))
+
+    scan(str(directory), "")
     return sorted(found)
 
 
-def _item_entry(path: Path, display: str) -> str | None:
+def _item_entry(path: str, display: str) -> str | None:
     """The cache entry of the item in the file's current bytes (None: unreadable, load_item says why)."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb", buffering=0) as file:
+            data = file.readall()
     except OSError:
         return None
-    return cache.key("item", display, hashlib.sha256(data).hexdigest())
+    return cache.item_key(display, hashlib.sha256(data).hexdigest())
 
 
 def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
@@ -552,17 +563,16 @@ def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 
-def _load_item_remembering(source: tuple[Path, str]) -> tuple[Item | None, list[Problem]]:
+def _load_item_remembering(source: tuple[str, str]) -> tuple[Item | None, list[Problem]]:
     """load_item; an item that loaded with no problem is remembered under the hash of the bytes it
     was read from, so a file that changes while being read cannot be remembered wrongly."""
     path, display = source
     problems: list[Problem] = []
-    item = load_item(path, display, problems)
+    item = load_item(Path(path), display, problems)
     active = cache.persistent()
     if active is not None and item is not None and not problems:
         # Kept as it is: every rebuild reads back every item, and decompressing cost more than reading.
-        active.put(cache.key("item", display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL),
-                   "as is")
+        active.put(cache.item_key(display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL), "as is")
     return item, problems
 
 
