@@ -166,9 +166,10 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
                 part = item_part_for(fmt)(quiz)
                 todo = cache.missing([part.key(item) for item in quiz.items])
                 runs += [(quiz, fmt, tuple(todo[start:start + PART_RUN])) for start in range(0, len(todo), PART_RUN)]
+    if sum(_run_items(run) for run in runs) < PARALLEL_THRESHOLD:
+        runs = []  # little is missing (a rebuild): each package's own job makes what it lacks
     steps = len(runs) + len(jobs)
-    parallel.map_ordered(_make_parts, runs, parallel=sum(_run_items(run) for run in runs) >= PARALLEL_THRESHOLD,
-                         cost=lambda run: _run_items(run) * PART_COST[run[1]],
+    parallel.map_ordered(_make_parts, runs, parallel=True, cost=lambda run: _run_items(run) * PART_COST[run[1]],
                          progress=progress and (lambda done, _: progress(done, steps)))
     outputs = parallel.map_ordered(_compile_job, jobs, parallel=in_workers,
                                    cost=lambda job: len(job[0].items) * PACKAGE_COST[job[1]],
