@@ -171,6 +171,9 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     steps = len(runs) + len(jobs)
     parallel.map_ordered(_make_parts, runs, parallel=True, cost=lambda run: _run_items(run) * PART_COST[run[1]],
                          progress=progress and (lambda done, _: progress(done, steps)))
+    saved = cache.persistent()
+    if runs and saved is not None:
+        saved.save_aside()  # what the parts phase made is written while the packages are put together
     outputs = parallel.map_ordered(_compile_job, jobs, parallel=in_workers,
                                    cost=lambda job: len(job[0].items) * PACKAGE_COST[job[1]],
                                    progress=progress and (lambda done, _: progress(len(runs) + done, steps)))

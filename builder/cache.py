@@ -81,6 +81,8 @@ class Cache:
         self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
         self._pid = os.getpid()
         self._saving: threading.Thread | None = None
+        self._handed: dict[str, bytes] = {}  # being saved by the saver process, still read here
+        self._saver: int | None = None  # that process
         self._absent = False  # no file to read (checked once, not on every lookup)
         self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
 
@@ -107,8 +109,8 @@ class Cache:
 
     def get(self, entry: str) -> bytes | None:
         self._forked()
-        value = self.pending.get(entry) or self._inherited.get(entry) or self._fetched.get(entry) \
-            or self._read(entry)
+        value = self.pending.get(entry) or self._handed.get(entry) or self._inherited.get(entry) \
+            or self._fetched.get(entry) or self._read(entry)
         if value is None:
             return None
         # The first byte says how the rest is kept (_HOW): only 'z' is compressed here.
@@ -126,7 +128,8 @@ class Cache:
     def held(self, entries: list[str]) -> set[str]:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
         self._forked()
-        found = {e for e in entries if e in self.pending or e in self._inherited or e in self._fetched}
+        found = {e for e in entries
+                 if e in self.pending or e in self._handed or e in self._inherited or e in self._fetched}
         asked = [e for e in entries if e not in found]
         if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
             if self._stored_keys is None:
@@ -181,14 +184,43 @@ class Cache:
     def save_soon(self) -> None:
         """Start saving what is pending, in a thread, while the caller goes on (writing the packages:
         both mostly wait for the disk). The session waits for it before it ends."""
-        entries = self.take_pending()
-        self._saving = threading.Thread(target=self.save, args=(entries,), name="lmspack-cache-save")
+        entries, saver, self._saver = self.take_pending(), self._saver, None
+
+        def save_after_saver() -> None:
+            if saver is not None:
+                os.waitpid(saver, 0)  # one writer at a time
+            self.save(entries)
+
+        self._saving = threading.Thread(target=save_after_saver, name="lmspack-cache-save")
         self._saving.start()
+
+    def save_aside(self) -> None:
+        """Start saving what is pending in a forked process, while the build goes on (putting the
+        packages together next leaves a core idle part of the time); the entries stay readable
+        here. The session waits for the process before it ends. Only when no other thread runs:
+        a process forked beside a running thread may inherit a lock it held."""
+        entries = self.take_pending()
+        if not entries or self.path is None or self._saving is not None or self._saver is not None:
+            self.pending.update(entries)
+            return
+        self._handed.update(entries)
+        pid = os.fork()
+        if pid == 0:  # the saver: save and leave, touching nothing else of the parent's
+            code = 1
+            try:
+                self.save(entries)
+                code = 0
+            finally:
+                os._exit(code)
+        self._saver = pid
 
     def wait(self) -> None:
         if self._saving is not None:
             self._saving.join()
             self._saving = None
+        if self._saver is not None:
+            os.waitpid(self._saver, 0)
+            self._saver = None
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
@@ -208,7 +240,7 @@ _active: Cache | None = None
 @contextmanager
 def session(root: Path | None) -> Iterator[Cache]:
     """Use the cache under ``root`` for the duration (None: in memory, for this session only).
-    Nothing is written unless the work inside succeeds, or it calls save_soon."""
+    Nothing is written unless the work inside succeeds, or it calls save_soon or save_aside."""
     global _active
     _active = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
     try:

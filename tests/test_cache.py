@@ -165,6 +165,18 @@ def test_entries_are_read_back_as_given_compressed_here_or_kept_as_they_are(tmp_
         assert active.get("piece") is None  # never saved
 
 
+def test_entries_saved_aside_stay_readable_and_reach_the_file(tmp_path):
+    with cache.session(tmp_path) as active:
+        active.put("early", b"made in the parts phase")
+        active.save_aside()  # written by a forked process while the build goes on
+        assert active.get("early") == b"made in the parts phase"
+        assert active.held(["early", "late"]) == {"early"}
+        active.put("late", b"made by a package's job")
+    with cache.session(tmp_path) as active:
+        assert active.get("early") == b"made in the parts phase"
+        assert active.get("late") == b"made by a package's job"
+
+
 def test_prefetched_entries_are_read_in_one_go(tmp_path):
     with cache.session(tmp_path) as active:
         for n in range(1200):
