@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, cache, packaging, parallel, rendering
+from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import Output, builder_for, format_warning, item_part_for, segmented_member_for
+from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
 from builder.loading import QUIZ_FILE, display_path, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
@@ -152,24 +152,9 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
         for fmt in {fmt for _, fmt in jobs}:
             builder_for(fmt)
         rendering.compile_all()
-    # What is not remembered yet, in runs per quiz and format: the segments of a member that holds
-    # the whole bank (builder.packaging.SegmentedMember), else the items' parts.
-    runs = []
-    if in_workers and cache.active() is not None:
-        for quiz, fmt in jobs:
-            member = segmented_member_for(fmt)
-            if member is not None:
-                todo = member(quiz).missing()
-                per_run = max(1, PART_RUN // packaging.SEGMENT)
-                runs += [(quiz, fmt, tuple(todo[start:start + per_run])) for start in range(0, len(todo), per_run)]
-            else:
-                part = item_part_for(fmt)(quiz)
-                todo = cache.missing([part.key(item) for item in quiz.items])
-                runs += [(quiz, fmt, tuple(todo[start:start + PART_RUN])) for start in range(0, len(todo), PART_RUN)]
-    if sum(_run_items(run) for run in runs) < PARALLEL_THRESHOLD:
-        runs = []  # little is missing (a rebuild): each package's own job makes what it lacks
+    runs = _runs_ahead(jobs) if in_workers and cache.active() is not None else []
     steps = len(runs) + len(jobs)
-    parallel.map_ordered(_make_parts, runs, parallel=True, cost=lambda run: _run_items(run) * PART_COST[run[1]],
+    parallel.map_ordered(_make_ahead, runs, parallel=True, cost=lambda run: run.size * PART_COST[run.format],
                          progress=progress and (lambda done, _: progress(done, steps)))
     saved = cache.persistent()
     if runs and saved is not None:
@@ -180,23 +165,46 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
 
 
-def _run_items(run: tuple[Quiz, str, tuple[int, ...]]) -> int:
-    _, fmt, indexes = run
-    return len(indexes) * (packaging.SEGMENT if segmented_member_for(fmt) else 1)
+@dataclass(frozen=True)
+class Run:
+    """Pieces of one thing a format makes ahead (builder.formats.Ahead), made in one task."""
+
+    quiz: Quiz
+    format: str
+    function: Callable[[Quiz], Ahead]
+    pieces: tuple[int, ...]
+    size: int
+    """Items the pieces are made from."""
 
 
-def _make_parts(run: tuple[Quiz, str, tuple[int, ...]]) -> None:
-    """Make (and so remember) some segments, or some items' parts, of a quiz in one format."""
-    quiz, fmt, indexes = run
-    member = segmented_member_for(fmt)
-    if member is not None:
-        segmented = member(quiz)
-        for index in indexes:
-            segmented.segment(index)
-    else:
-        part = item_part_for(fmt)(quiz)
-        for index in indexes:
-            part.of(quiz.items[index])
+def _runs_ahead(jobs: list[tuple[Quiz, str]]) -> list[Run]:
+    """What is not remembered yet of what the formats make ahead, in runs of about PART_RUN items;
+    none when that is little (a rebuild: each package's own job makes what it lacks)."""
+    runs: list[Run] = []
+    for listings in (False, True):
+        for quiz, fmt in jobs:
+            form = FORMATS[fmt]
+            for function in form.functions(form.listings if listings else form.ahead):
+                ahead = function(quiz)
+                run: list[int] = []
+                size = 0
+                for piece in ahead.missing():
+                    run.append(piece)
+                    size += ahead.size(piece)
+                    if size >= PART_RUN:
+                        runs.append(Run(quiz, fmt, function, tuple(run), size))
+                        run, size = [], 0
+                if run:
+                    runs.append(Run(quiz, fmt, function, tuple(run), size))
+        if sum(run.size for run in runs) < PARALLEL_THRESHOLD:
+            return []  # and the listings are not asked about
+    return runs
+
+
+def _make_ahead(run: Run) -> None:
+    ahead = run.function(run.quiz)
+    for piece in run.pieces:
+        ahead.make(piece)
 
 
 def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:

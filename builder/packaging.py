@@ -146,6 +146,13 @@ class SegmentedMember:
         """The segments the cache does not hold (all of them when no cache is active)."""
         return cache.missing([entry for _, _, entry in self._segments])
 
+    def size(self, index: int) -> int:
+        start, stop, _ = self._segments[index]
+        return stop - start
+
+    def make(self, index: int) -> bytes:
+        return self.segment(index)
+
     def segment(self, index: int) -> bytes:
         """Segment ``index``, made now or remembered: its pieces joined, or compressed (as
         Deflated.to_bytes)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -89,15 +90,45 @@ def render_xml(template: str, schema_name: str, output_name: str, **context: obj
     return data
 
 
-def render_xml_remembered(template: str, schema_name: str, output_name: str, **context: object) -> Deflated:
+@dataclass(frozen=True)
+class RememberedXml:
     """render_xml, compressed for a zip and remembered (builder.cache) by the template and the repr
     of its context: for a document that lists every item (a manifest), which a rebuild would
     otherwise render, validate and compress again although one item's text changed. Every value in
     ``context`` must show all it holds in its repr (strings, numbers, tuples, frozen dataclasses)."""
-    value = cache.remembered(("render_xml", template, schema_name, output_name, sorted(context.items())),
-                             lambda: Deflated.of(render_xml(template, schema_name, output_name, **context)).to_bytes(),
-                             "as is")
-    return Deflated.from_bytes(value)
+
+    template: str
+    schema_name: str
+    output_name: str
+    context: dict[str, object]
+
+    @functools.cached_property
+    def key(self) -> str:
+        return cache.key("render_xml", self.template, self.schema_name, self.output_name, sorted(self.context.items()))
+
+    def deflated(self) -> Deflated:
+        def produce() -> bytes:
+            data = render_xml(self.template, self.schema_name, self.output_name, **self.context)
+            return Deflated.of(data).to_bytes()
+
+        return Deflated.from_bytes(cache.remembered_as(self.key, produce, "as is"))
+
+
+@dataclass(frozen=True)
+class RememberedDocuments:
+    """Documents that each list all ``size`` items of a quiz, as an Ahead (builder.formats)."""
+
+    documents: tuple[RememberedXml, ...]
+    items: int
+
+    def missing(self) -> list[int]:
+        return cache.missing([document.key for document in self.documents])
+
+    def size(self, index: int) -> int:
+        return self.items
+
+    def make(self, index: int) -> Deflated:
+        return self.documents[index].deflated()
 
 
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,

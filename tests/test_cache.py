@@ -205,22 +205,29 @@ def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(t
             assert set(active.pending) == {"parent", "worker 1", "worker 2", "worker 3", "worker 4"}
 
 
-def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(monkeypatch):
+@pytest.mark.parametrize("in_memory_files", [True, False])
+def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(monkeypatch, in_memory_files):
+    """Results come back through files in /dev/shm, or through the pipe where there are none."""
     import concurrent.futures
+    import contextlib
 
     from builder import parallel
 
     submitted: list[int] = []
     real = concurrent.futures.ProcessPoolExecutor.submit
 
-    def recording(self, function, start, stop):
+    def recording(self, function, start, stop, file):
         submitted.append(start)
-        return real(self, function, start, stop)
+        assert (file is not None) == in_memory_files
+        return real(self, function, start, stop, file)
 
     monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", recording)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+    if not in_memory_files:
+        monkeypatch.setattr(parallel, "_files_in_memory", lambda count: contextlib.nullcontext([]))
     inputs = [1, 5, 2, 9, 3]
-    assert parallel.map_ordered(lambda n: n * 10, inputs, parallel=True, cost=float) == [10, 50, 20, 90, 30]
+    results = parallel.map_ordered(lambda n: bytes([n]) * n * 100_000, inputs, parallel=True, cost=float)
+    assert results == [bytes([n]) * n * 100_000 for n in inputs]
     assert [inputs[i] for i in submitted] == [9, 5, 3, 2, 1]
 
 

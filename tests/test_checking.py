@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.checking import CheckUsageError, check_paths
-from builder.formats import ENTRY_POINTS, builder_for
+from builder.formats import FORMATS, builder_for
 from builder.model import Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
 
@@ -272,7 +272,7 @@ def test_moodle_pluginfile_references(tmp_path: Path) -> None:
 # --- our own packages ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", sorted(ENTRY_POINTS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_lmspack_package_checks_clean(fmt: str, warm_handoff: Quiz, tmp_path: Path) -> None:
     output = builder_for(fmt)(warm_handoff)
     path = tmp_path / output.filename

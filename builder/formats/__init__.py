@@ -1,8 +1,9 @@
 """Output formats. Each format is one function ``build(quiz: Quiz) -> Output`` in its module under
 ``builder.formats`` that turns the model into one file's bytes, in memory and already validated
-against the project's own schemas, and one function ``item_part(quiz: Quiz) -> ItemPart`` naming
-the piece of that file each item makes on its own. Adding a format means adding a module, its
-templates and its schemas, and one line in ``ENTRY_POINTS``."""
+against the project's own schemas, and the functions giving what it makes ahead of that file, in
+pieces both processes can make (Ahead): its items' parts (ItemPart), or the segments of the
+member that holds them (builder.packaging.SegmentedMember). Adding a format means adding a
+module, its templates and its schemas, and one line in ``FORMATS``."""
 
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ import functools
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from builder import cache
 from builder.checking import MAX_XML_BYTES
 from builder.model import FORMAT_NAMES, Item, Quiz
-from builder.packaging import SegmentedMember
 
 
 @dataclass(frozen=True)
@@ -83,32 +83,68 @@ class ItemPart:
         cache.prefetch([self.key(item) for item in items])
 
 
-# Module, build function, item-part function, and the function giving the file or member that
-# holds the whole bank, made in segments (builder.packaging.SegmentedMember), for formats that
-# have one. SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
-ENTRY_POINTS = {
-    "qti21": ("builder.formats.qti21", "build", "item_part", None),
-    "scorm12": ("builder.formats.scorm", "build_scorm12", "item_part_scorm12", "launch_page_scorm12"),
-    "scorm2004": ("builder.formats.scorm", "build_scorm2004", "item_part_scorm2004", "launch_page_scorm2004"),
-    "moodle": ("builder.formats.moodle", "build", "item_part", "questions"),
-    "canvas": ("builder.formats.canvas", "build", "item_part", "assessment"),
+class Ahead(Protocol):
+    """What a format makes ahead of its package in pieces, shared by both processes in a large
+    build (builder.build), and remembered, so the package's own job finds them: the segments of a
+    SegmentedMember, the parts of items (ItemParts), documents that list every item."""
+
+    def missing(self) -> list[int]:
+        """The pieces not remembered yet."""
+
+    def size(self, index: int) -> int:
+        """How many items piece ``index`` is made from: its share of the work."""
+
+    def make(self, index: int) -> object:
+        """Make (and so remember) piece ``index``."""
+
+
+@dataclass(frozen=True)
+class ItemParts:
+    """Each item's part, as an Ahead."""
+
+    part: ItemPart
+    items: Sequence[Item]
+
+    def missing(self) -> list[int]:
+        return cache.missing([self.part.key(item) for item in self.items])
+
+    def size(self, index: int) -> int:
+        return 1
+
+    def make(self, index: int) -> object:
+        return self.part.of(self.items[index])
+
+
+@dataclass(frozen=True)
+class Format:
+    """Where a format's functions are: its module, the function that builds its package, those
+    that give what it makes ahead of the package (Ahead), and those that give the documents it
+    makes ahead only along with those (a document that lists every item costs as much to ask
+    about as a rebuild saves, so only a build that makes many items' parts makes it ahead)."""
+
+    module: str
+    build: str
+    ahead: tuple[str, ...]
+    listings: tuple[str, ...] = ()
+
+    def functions(self, names: tuple[str, ...]) -> list[Callable[[Quiz], Ahead]]:
+        module = importlib.import_module(self.module)
+        return [getattr(module, name) for name in names]
+
+
+# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
+FORMATS = {
+    "qti21": Format("builder.formats.qti21", "build", ("item_documents",), ("listings",)),
+    "scorm12": Format("builder.formats.scorm", "build_scorm12", ("launch_page_scorm12",)),
+    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", ("launch_page_scorm2004",)),
+    "moodle": Format("builder.formats.moodle", "build", ("questions",)),
+    "canvas": Format("builder.formats.canvas", "build", ("assessment",)),
 }
-assert tuple(ENTRY_POINTS) == FORMAT_NAMES
+assert tuple(FORMATS) == FORMAT_NAMES
 
 
 def builder_for(name: str) -> Callable[[Quiz], Output]:
-    module, function, _, _ = ENTRY_POINTS[name]
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
-
-
-def item_part_for(name: str) -> Callable[[Quiz], ItemPart]:
-    module, _, function, _ = ENTRY_POINTS[name]
-    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
-
-
-def segmented_member_for(name: str) -> Callable[[Quiz], SegmentedMember] | None:
-    module, _, _, function = ENTRY_POINTS[name]
-    return getattr(importlib.import_module(module), function) if function else None
+    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].build)  # type: ignore[no-any-return]
 
 
 def package_stem(quiz: Quiz) -> str:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from builder.formats import FormatWarning, ItemPart, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, ItemParts, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
 from builder.packaging import Deflated, zip_bytes
-from builder.rendering import render_xml, render_xml_remembered
+from builder.rendering import RememberedDocuments, RememberedXml, render_xml
 from builder.scoring import choice_weights, format_number
 
 FORMAT = "qti21"
@@ -90,6 +90,16 @@ def item_part(quiz: Quiz) -> ItemPart:
     return ItemPart(item_member, item_options(quiz), keep="as is")
 
 
+def item_documents(quiz: Quiz) -> ItemParts:
+    """Each item's document, made ahead of the package (builder.formats.Ahead)."""
+    return ItemParts(item_part(quiz), quiz.items)
+
+
+def listings(quiz: Quiz) -> RememberedDocuments:
+    """The manifest and the test, which list every item, made ahead of the package."""
+    return RememberedDocuments((manifest(quiz), assessment_test(quiz)), len(quiz.items))
+
+
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
     part = item_part(quiz)
@@ -97,8 +107,8 @@ def build(quiz: Quiz) -> Output:
     # A generator: each item's document is zipped and dropped before the next is made, so the
     # documents of a large bank are never all in memory at once.
     items = ((item_href(quiz.cohort, item), Deflated.from_bytes(part.of(item))) for item in quiz.items)
-    data = zip_bytes(itertools.chain([("imsmanifest.xml", manifest(quiz))], items,
-                                     [(TEST_FILE, assessment_test(quiz))]))
+    data = zip_bytes(itertools.chain([("imsmanifest.xml", manifest(quiz).deflated())], items,
+                                     [(TEST_FILE, assessment_test(quiz).deflated())]))
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
@@ -177,12 +187,11 @@ def sections(quiz: Quiz) -> tuple[SectionView, ...]:
                              refs(pool.item_ids)) for pool in pools)
 
 
-def assessment_test(quiz: Quiz) -> Deflated:
+def assessment_test(quiz: Quiz) -> RememberedXml:
     settings = quiz.settings
     test_sections = sections(quiz)
     drawn = any(section.select is not None for section in test_sections)
-    return render_xml_remembered(
-        "qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE,
+    return RememberedXml("qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE, dict(
         identifier=quiz.package_id,
         title=quiz.display_title,
         tool_name=TOOL_NAME,
@@ -199,16 +208,15 @@ def assessment_test(quiz: Quiz) -> Deflated:
         show_solution=settings.feedback != "never",
         shuffle=settings.shuffle_items,
         sections=test_sections,
-    )
+    ))
 
 
-def manifest(quiz: Quiz) -> Deflated:
+def manifest(quiz: Quiz) -> RememberedXml:
     items = tuple(
         Resource(f"RES-ITEM-{item_identifier(quiz.cohort, item)}", item_href(quiz.cohort, item), item.title,
                  ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
         for item in quiz.items)
-    return render_xml_remembered(
-        "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml",
+    return RememberedXml("qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", dict(
         identifier=f"MANIFEST-{quiz.package_id}",
         title=quiz.display_title,
         description=quiz.description,
@@ -216,7 +224,7 @@ def manifest(quiz: Quiz) -> Deflated:
         tool_name=TOOL_NAME,
         items=items,
         test=Resource(f"RES-TEST-{quiz.package_id}", TEST_FILE, quiz.display_title),
-    )
+    ))
 
 
 def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:

@@ -82,14 +82,6 @@ def build_scorm2004(quiz: Quiz) -> Output:
     return _build(quiz, SCORM2004)
 
 
-def item_part_scorm12(quiz: Quiz) -> ItemPart:
-    return _item_part(SCORM12)
-
-
-def item_part_scorm2004(quiz: Quiz) -> ItemPart:
-    return _item_part(SCORM2004)
-
-
 def _item_part(edition: Edition) -> ItemPart:
     """An item's entry in the player data: the same for every quiz and cohort of an edition."""
     return ItemPart(_item_json, edition.name, keep="this build")
