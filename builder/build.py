@@ -132,7 +132,7 @@ PART_RUN = 500
 # them (measured on the 10,000-item benchmark bank), so that the longest tasks start first and
 # the short ones fill in around them.
 PART_COST = {"qti21": 3.4, "canvas": 2.8, "moodle": 1.1, "scorm12": 1.0, "scorm2004": 1.0}
-PACKAGE_COST = {"qti21": 4.0, "canvas": 1.0, "moodle": 1.0, "scorm12": 1.0, "scorm2004": 1.0}
+PACKAGE_COST = {"qti21": 3.5, "canvas": 1.1, "moodle": 2.0, "scorm12": 1.0, "scorm2004": 1.0}
 
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -50,16 +51,16 @@ class HintView:
     text: Markup
 
 
-@dataclass(frozen=True)
-class Resource:
+# Named tuples, not dataclasses: a manifest and a test hold one per item and are remembered by
+# the repr of them all (RememberedXml), which a named tuple makes several times faster.
+class Resource(NamedTuple):
     identifier: str
     href: str
     title: str
     interactions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ItemRef:
+class ItemRef(NamedTuple):
     identifier: str
     href: str
     weight: str
