@@ -218,7 +218,8 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
           cohorts: Sequence[str] = (), package_version: str | None = None,
           progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
     check_out_dir(out_dir, root)
-    with cache.session(root if use_cache else None) as build_cache, rare_collections():
+    with cache.session(root if use_cache else None) as build_cache, rare_collections(), \
+            rendering.compiled_templates_kept(root if use_cache else None):
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
         build_cache.save_soon()  # the cache is written while the packages are
         checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -172,8 +172,7 @@ class Cache:
             return
         code = fingerprint()
         try:
-            self.path.parent.mkdir(exist_ok=True)
-            (self.path.parent / ".gitignore").write_text("*\n")
+            make_folder(self.path.parent.parent)
             with closing(_connect(self.path)) as db, db:
                 db.execute("DELETE FROM entries WHERE code != ?", (code,))
                 db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
@@ -226,6 +225,16 @@ class Cache:
         if self._connection is not None and self._pid == os.getpid():
             self._connection.close()
         self._connection = None
+
+
+def make_folder(root: Path) -> Path:
+    """The cache folder under ``root``, made if need be, with a .gitignore that keeps it out of
+    version control."""
+    folder = root / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    if not (folder / ".gitignore").is_file():
+        (folder / ".gitignore").write_text("*\n")
+    return folder
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -299,6 +308,17 @@ class ItemKeys:
         if made is None:
             made = self._made[source] = self._common + _source_key(source)
         return made
+
+    def of_all(self, items: Sequence[Item]) -> list[str]:
+        """``[self(item) for item in items]``, in one tight loop (thousands of items, every build)."""
+        made, common, keys = self._made, self._common, []
+        for item in items:
+            source = (item.place.path, item.source_sha256)
+            key_ = made.get(source)
+            if key_ is None:
+                key_ = made[source] = common + _source_key(source)
+            keys.append(key_)
+        return keys
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -317,3 +317,19 @@ def test_large_build_path_gives_the_same_bytes_cached_or_not(project, in_workers
     monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 10**9)
     monkeypatch.setattr(loading, "PARALLEL_ITEMS", 10**9)
     assert every_cohort(use_cache=False) == in_workers_bytes
+
+
+def test_compiled_templates_are_kept_and_never_stale(tmp_path):
+    import jinja2
+
+    def rendered(source: str, root) -> str:
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t.xml": source}),
+                                 bytecode_cache=rendering.CompiledTemplates(root))
+        return env.get_template("t.xml").render(x=1)
+
+    assert rendered("a {{ x }}", tmp_path) == "a 1"
+    assert list((tmp_path / cache.CACHE_DIR / "templates").iterdir())  # kept for the next process
+    assert (tmp_path / cache.CACHE_DIR / ".gitignore").read_text() == "*\n"
+    assert rendered("b {{ x }}", tmp_path) == "b 1"  # an edited template is compiled again
+    (tmp_path / "a-file").write_text("")
+    assert rendered("c {{ x }}", tmp_path / "a-file") == "c 1"  # no usable folder: compiled, not kept

@@ -69,7 +69,7 @@ class ItemPart:
     or for this build only (the piece of a SegmentedMember, whose segments are kept instead)."""
 
     @functools.cached_property
-    def key(self) -> Callable[[Item], str]:
+    def key(self) -> cache.ItemKeys:
         """The cache key of an item's part, which also names its bytes."""
         return cache.item_keys(self.function, self.options)
 
@@ -80,7 +80,7 @@ class ItemPart:
 
     def prefetch(self, items: Sequence[Item]) -> None:
         """Read the remembered parts of ``items`` at once, for a build that takes every one."""
-        cache.prefetch([self.key(item) for item in items])
+        cache.prefetch(self.key.of_all(items))
 
 
 class Ahead(Protocol):
@@ -106,7 +106,7 @@ class ItemParts:
     items: Sequence[Item]
 
     def missing(self) -> list[int]:
-        return cache.missing([self.part.key(item) for item in self.items])
+        return cache.missing(self.part.key.of_all(self.items))
 
     def size(self, index: int) -> int:
         return 1

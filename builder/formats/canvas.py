@@ -207,7 +207,7 @@ def assessment(quiz: Quiz) -> SegmentedMember:
                               (part.key(quiz.items[0]), lambda: part.of(quiz.items[0])) if quiz.items else None,
                               ident=ident, title=quiz.display_title,
                               settings=quiz_settings(quiz, []))
-    return SegmentedMember(head, [part.key(item) for item in quiz.items], lambda index: part.of(quiz.items[index]),
+    return SegmentedMember(head, part.key.of_all(quiz.items), lambda index: part.of(quiz.items[index]),
                            tail)
 
 

@@ -178,7 +178,7 @@ def questions(quiz: Quiz) -> SegmentedMember:
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
                               # (the template escapes once more for XML).
                               category_info=str(escape(quiz.description)))
-    return SegmentedMember(head, [part.key(item) for item in quiz.items], lambda index: part.of(quiz.items[index]),
+    return SegmentedMember(head, part.key.of_all(quiz.items), lambda index: part.of(quiz.items[index]),
                            tail, compressed=False)
 
 

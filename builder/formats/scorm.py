@@ -193,21 +193,22 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
 _ITEMS_SLOT = "items go here"
 
 
-def player_json(quiz: Quiz, edition: Edition) -> tuple[bytes, list[str], Callable[[int], bytes], bytes]:
+def player_json(quiz: Quiz, edition: Edition,
+                frame: dict[str, object] | None = None) -> tuple[bytes, list[str], Callable[[int], bytes], bytes]:
     """``player_data`` exactly as Jinja's ``tojson`` filter writes it (the environment's json.dumps
     options, HTML-safe), as what comes before the items, each item's part key and piece (its part
     after ', ' but for the first, as json.dumps joins a list), and what comes after the items:
     the pieces are compressed one after another. Only the first piece has no comma, and only the
     first segment starts after the head, so the part keys name the pieces."""
-    frame = str(_to_json(_player_frame(quiz, edition) | {"items": _ITEMS_SLOT}))
+    frame_json = str(_to_json((frame or _player_frame(quiz, edition)) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
-    head, tail = frame.split(f'"items": "{_ITEMS_SLOT}"')
+    head, tail = frame_json.split(f'"items": "{_ITEMS_SLOT}"')
     part = _item_part(edition)
 
     def piece(index: int) -> bytes:
         return (b", " if index else b"") + part.of(quiz.items[index])
 
-    return f'{head}"items": ['.encode(), [part.key(item) for item in quiz.items], piece, f"]{tail}".encode()
+    return f'{head}"items": ['.encode(), part.key.of_all(quiz.items), piece, f"]{tail}".encode()
 
 
 def _item_json(item: Item, edition_name: str) -> bytes:
@@ -244,16 +245,20 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
 
 def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
     """The player's files, compressed; the launch page as launch_page."""
-    context = _page_context(quiz, edition)
-    return [(name, launch_page(quiz, edition).deflated() if name == LAUNCH_FILE
+    frame = _player_frame(quiz, edition)
+    context = {"quiz": quiz, "data": frame, "edition": edition.name}
+    return [(name, launch_page(quiz, edition, frame).deflated() if name == LAUNCH_FILE
              else Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))) for name in PLAYER_FILES]
 
 
-def launch_page(quiz: Quiz, edition: Edition) -> SegmentedMember:
+def launch_page(quiz: Quiz, edition: Edition, frame: dict[str, object] | None = None) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
-    remembered segments of items rather than rendered into one string."""
-    page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", **_page_context(quiz, edition))
-    json_head, entries, piece, json_tail = player_json(quiz, edition)
+    remembered segments of items rather than rendered into one string. ``frame``: _player_frame,
+    when the caller has it."""
+    frame = frame or _player_frame(quiz, edition)
+    page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", quiz=quiz, data=frame,
+                                         edition=edition.name)
+    json_head, entries, piece, json_tail = player_json(quiz, edition, frame)
     return SegmentedMember(page_head + json_head, entries, piece, json_tail + page_tail)
 
 
@@ -263,10 +268,6 @@ def launch_page_scorm12(quiz: Quiz) -> SegmentedMember:
 
 def launch_page_scorm2004(quiz: Quiz) -> SegmentedMember:
     return launch_page(quiz, SCORM2004)
-
-
-def _page_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
-    return {"quiz": quiz, "data": _player_frame(quiz, edition), "edition": edition.name}
 
 
 def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
