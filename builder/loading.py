@@ -503,10 +503,10 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
     loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
     fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
-                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=16,
+                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=32,
                                  progress=progress and (lambda done, total: progress(done, total, "reading")))
-    for index, result in zip(missing, fresh, strict=True):
-        loaded[index] = result
+    for index, (pickled, item_problems) in zip(missing, fresh, strict=True):
+        loaded[index] = (pickle.loads(pickled) if pickled is not None else None, item_problems)
     items: list[Item] = []
     first_place: dict[str, Place] = {}
     for item, item_problems in filter(None, loaded):
@@ -563,17 +563,21 @@ def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 
-def _load_item_remembering(source: tuple[str, str]) -> tuple[Item | None, list[Problem]]:
-    """load_item; an item that loaded with no problem is remembered under the hash of the bytes it
-    was read from, so a file that changes while being read cannot be remembered wrongly."""
+def _load_item_remembering(source: tuple[str, str]) -> tuple[bytes | None, list[Problem]]:
+    """load_item, the item pickled (a worker hands it back as the bytes it is remembered by, not
+    pickled a second time). An item that loaded with no problem is remembered under the hash of
+    the bytes it was read from, so a file that changes while being read cannot be remembered wrongly."""
     path, display = source
     problems: list[Problem] = []
     item = load_item(Path(path), display, problems)
+    if item is None:
+        return None, problems
+    pickled = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
     active = cache.persistent()
-    if active is not None and item is not None and not problems:
+    if active is not None and not problems:
         # Kept as it is: every rebuild reads back every item, and decompressing cost more than reading.
-        active.put(cache.item_key(display, item.source_sha256), pickle.dumps(item, pickle.HIGHEST_PROTOCOL), "as is")
-    return item, problems
+        active.put(cache.item_key(display, item.source_sha256), pickled, "as is")
+    return pickled, problems
 
 
 def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
