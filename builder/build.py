@@ -125,12 +125,12 @@ def check_out_dir(out_dir: Path, root: Path) -> None:
 
 # Below this much work (items times formats) a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
-# Items' parts are made in runs of this many items, each run one task for a worker: enough tasks
-# to keep both cores busy to the end, few enough that handing them out costs nothing.
+# What is made ahead is made in runs of about this many items, each run one task for a worker:
+# enough tasks to keep both cores busy to the end, few enough that handing them out costs nothing.
 PART_RUN = 500
-# Relative time per item of making a format's item parts, and of putting a package together from
-# them (measured on the 10,000-item benchmark bank), so that the longest tasks start first and
-# the short ones fill in around them.
+# Relative time per item of making what a format makes ahead, and of putting its package together
+# (measured on the 10,000-item benchmark bank), so that the longest tasks start first and the
+# short ones fill in around them.
 PART_COST = {"qti21": 3.4, "canvas": 2.8, "moodle": 1.1, "scorm12": 1.0, "scorm2004": 1.0}
 PACKAGE_COST = {"qti21": 3.5, "canvas": 1.1, "moodle": 2.0, "scorm12": 1.0, "scorm2004": 1.0}
 
@@ -140,9 +140,10 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
                      progress: Callable[..., None] | None = None) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
-    With much work and a cache session active (builder.build), every item's part of every package
-    is made first, in runs of items spread over both cores; each package is then put together
-    from the remembered parts, the packages too spread over both cores."""
+    With much work and a cache session active (builder.build), what the formats make ahead of
+    their packages (builder.formats.Ahead: items' parts, segments, listings) and the cache lacks
+    is made first, in runs spread over both cores; each package is then put together from what
+    is remembered, the packages too spread over both cores."""
     quizzes = load_quizzes(paths, root, progress)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
@@ -202,6 +203,7 @@ def _runs_ahead(jobs: list[tuple[Quiz, str]]) -> list[Run]:
 
 
 def _make_ahead(run: Run) -> None:
+    """Make the pieces of one run, and so remember them."""
     ahead = run.function(run.quiz)
     for piece in run.pieces:
         ahead.make(piece)

@@ -504,9 +504,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
     missing = [index for index, result in enumerate(loaded) if result is None]
     fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
                                  parallel=len(missing) >= PARALLEL_ITEMS, chunks=32,
-                                 progress=progress and (lambda done, total: progress(done, total, "reading")))
-    for index, (pickled, item_problems) in zip(missing, fresh, strict=True):
-        loaded[index] = (pickle.loads(pickled) if pickled is not None else None, item_problems)
+                                 progress=progress and (lambda done, total: progress(done, total, "reading")),
+                                 received=lambda sent: (pickle.loads(sent[0]) if sent[0] is not None else None,
+                                                        sent[1]))
+    for index, result in zip(missing, fresh, strict=True):
+        loaded[index] = result
     items: list[Item] = []
     first_place: dict[str, Place] = {}
     for item, item_problems in filter(None, loaded):

@@ -15,7 +15,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from builder import cache
 
@@ -31,25 +31,29 @@ def worker_count() -> int:
 
 def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool,
                 chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
-                cost: Callable[[In], float] | None = None) -> list[Out]:
+                cost: Callable[[In], float] | None = None,
+                received: Callable[[Out], Any] | None = None) -> list[Any]:
     """``[function(x) for x in inputs]``, in workers when ``parallel`` and there are two cores.
 
     Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task.
     With ``cost`` (an estimate of each input's time), the costliest runs start first, so that no
-    worker is left with a long task when the others are done; results keep the order of ``inputs``."""
+    worker is left with a long task when the others are done; results keep the order of ``inputs``.
+    ``received`` is applied here to each result as it arrives, while the workers go on (to read
+    back what a worker sent as bytes, say)."""
     global _work
     workers = min(worker_count(), len(inputs))
+    keep = received or (lambda result: result)
     if not parallel or workers < 2:
         results = []
         for done, value in enumerate(inputs, 1):
-            results.append(function(value))
+            results.append(keep(function(value)))
             if progress:
                 progress(done, len(inputs))
         return results
     count = chunks or len(inputs)
     size = -(-len(inputs) // count)
     runs = [range(start, min(start + size, len(inputs))) for start in range(0, len(inputs), size)]
-    results_by_run: list[list[Out]] = [[] for _ in runs]
+    results_by_run: list[list[Any]] = [[] for _ in runs]
     _work = (function, inputs)
     try:
         context = multiprocessing.get_context("fork")
@@ -64,7 +68,7 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
                 sent = future.result()
                 index = futures[future]
                 results, entries = pickle.loads(os.pread(files[index], sent, 0) if files else sent)
-                results_by_run[index] = results
+                results_by_run[index] = [keep(result) for result in results]
                 active = cache.active()
                 if active is not None:
                     active.pending.update(entries)

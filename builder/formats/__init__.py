@@ -119,8 +119,9 @@ class ItemParts:
 class Format:
     """Where a format's functions are: its module, the function that builds its package, those
     that give what it makes ahead of the package (Ahead), and those that give the documents it
-    makes ahead only along with those (a document that lists every item costs as much to ask
-    about as a rebuild saves, so only a build that makes many items' parts makes it ahead)."""
+    makes ahead only when many items' parts are made ahead too: a document that lists every item
+    must be described in full before the cache can be asked for it, which a rebuild would pay
+    for nothing."""
 
     module: str
     build: str
