@@ -148,19 +148,21 @@ class RememberedXml:
 
 @dataclass(frozen=True)
 class RememberedDocuments:
-    """Documents that each list all ``size`` items of a quiz, as an Ahead (builder.formats)."""
+    """Documents that each list all ``items`` items of a quiz, as an Ahead (builder.formats), each
+    given by a function: describing one costs about what finding it remembered saves, so none is
+    described, or asked about, until it is made."""
 
-    documents: tuple[RememberedXml, ...]
+    documents: tuple[Callable[[], RememberedXml], ...]
     items: int
 
     def missing(self) -> list[int]:
-        return cache.missing([document.key for document in self.documents])
+        return list(range(len(self.documents)))
 
     def size(self, index: int) -> int:
         return self.items
 
     def make(self, index: int) -> Deflated:
-        return self.documents[index].deflated()
+        return self.documents[index]().deflated()
 
 
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,

@@ -120,8 +120,8 @@ class Format:
     """Where a format's functions are: its module, the function that builds its package, those
     that give what it makes ahead of the package (Ahead), and those that give the documents it
     makes ahead only when many items' parts are made ahead too: a document that lists every item
-    must be described in full before the cache can be asked for it, which a rebuild would pay
-    for nothing."""
+    must be described in full before the cache can be asked for it, which is most of the work a
+    rebuild would save."""
 
     module: str
     build: str

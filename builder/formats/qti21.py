@@ -98,7 +98,7 @@ def item_documents(quiz: Quiz) -> ItemParts:
 
 def listings(quiz: Quiz) -> RememberedDocuments:
     """The manifest and the test, which list every item, made ahead of the package."""
-    return RememberedDocuments((manifest(quiz), assessment_test(quiz)), len(quiz.items))
+    return RememberedDocuments((lambda: manifest(quiz), lambda: assessment_test(quiz)), len(quiz.items))
 
 
 def build(quiz: Quiz) -> Output:
