@@ -133,10 +133,10 @@ class SegmentedMember:
         found = []
         before_entry = hashlib.sha256(self.head).hexdigest()
         tail_entry = hashlib.sha256(self.tail).hexdigest() if self.compressed else None
+        level = LEVEL if self.compressed else None
         for start in range(0, len(self.entries), SEGMENT):
             stop = min(start + SEGMENT, len(self.entries))
             pieces = tuple(self.entries[start:stop])
-            level = LEVEL if self.compressed else None
             entry = cache.key("segment", level, before_entry, pieces, tail_entry if stop == len(self.entries) else None)
             found.append((start, stop, entry))
             before_entry = self.entries[stop - 1]
@@ -151,9 +151,6 @@ class SegmentedMember:
         return stop - start
 
     def make(self, index: int) -> bytes:
-        return self.segment(index)
-
-    def segment(self, index: int) -> bytes:
         """Segment ``index``, made now or remembered: its pieces joined, or compressed (as
         Deflated.to_bytes)."""
         start, stop, entry = self._segments[index]
@@ -171,7 +168,7 @@ class SegmentedMember:
 
     def _all_segments(self) -> list[bytes]:
         cache.prefetch([entry for _, _, entry in self._segments])
-        return [self.segment(index) for index in range(len(self._segments))]
+        return [self.make(index) for index in range(len(self._segments))]
 
     def joined(self) -> bytes:
         """The whole, uncompressed (a member made with ``compressed`` False)."""
