@@ -202,8 +202,12 @@ class Cache:
         if not entries or self.path is None or self._saving is not None or self._saver is not None:
             self.pending.update(entries)
             return
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: saved at the end instead
+            self.pending.update(entries)
+            return
         self._handed.update(entries)
-        pid = os.fork()
         if pid == 0:  # the saver: save and leave, touching nothing else of the parent's
             code = 1
             try:

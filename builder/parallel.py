@@ -67,7 +67,10 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
             for future in concurrent.futures.as_completed(futures):
                 sent = future.result()
                 index = futures[future]
-                results, entries = pickle.loads(os.pread(files[index], sent, 0) if files else sent)
+                if isinstance(sent, int):  # in its file: read, and the memory given back at once
+                    sent = os.pread(files[index], sent, 0)
+                    os.ftruncate(files[index], 0)
+                results, entries = pickle.loads(sent)
                 results_by_run[index] = [keep(result) for result in results]
                 active = cache.active()
                 if active is not None:
@@ -81,8 +84,8 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
 
 
 def _run(start: int, stop: int, file: int | None) -> bytes | int:
-    """Run inputs ``start`` to ``stop``: their results and the new cache entries, pickled, as bytes
-    or written to ``file`` (then its length)."""
+    """Run inputs ``start`` to ``stop``: their results and the new cache entries, pickled, written
+    to ``file`` (then its length is returned) or, without one or when it is full, as bytes."""
     assert _work is not None
     function, inputs = _work
     results = [function(inputs[i]) for i in range(start, stop)]
@@ -90,7 +93,11 @@ def _run(start: int, stop: int, file: int | None) -> bytes | int:
     sent = pickle.dumps((results, active.take_pending() if active is not None else {}), pickle.HIGHEST_PROTOCOL)
     if file is None:
         return sent
-    os.pwrite(file, sent, 0)
+    try:
+        os.pwrite(file, sent, 0)
+    except OSError:  # /dev/shm full (a container's is often 64 MB): through the pipe after all
+        os.ftruncate(file, 0)
+        return sent
     return len(sent)
 
 

@@ -205,9 +205,10 @@ def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(t
             assert set(active.pending) == {"parent", "worker 1", "worker 2", "worker 3", "worker 4"}
 
 
-@pytest.mark.parametrize("in_memory_files", [True, False])
+@pytest.mark.parametrize("in_memory_files", [True, False, "full"])
 def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(monkeypatch, in_memory_files):
-    """Results come back through files in /dev/shm, or through the pipe where there are none."""
+    """Results come back through files in /dev/shm, or through the pipe where there are none or
+    they are full."""
     import concurrent.futures
     import contextlib
 
@@ -218,13 +219,18 @@ def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(m
 
     def recording(self, function, start, stop, file):
         submitted.append(start)
-        assert (file is not None) == in_memory_files
+        assert (file is not None) == bool(in_memory_files)
         return real(self, function, start, stop, file)
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", recording)
     monkeypatch.setattr(parallel, "worker_count", lambda: 2)
     if not in_memory_files:
         monkeypatch.setattr(parallel, "_files_in_memory", lambda count: contextlib.nullcontext([]))
+    if in_memory_files == "full":
+        monkeypatch.setattr(parallel.os, "pwrite", full)  # in the workers, forked from here
     inputs = [1, 5, 2, 9, 3]
     results = parallel.map_ordered(lambda n: bytes([n]) * n * 100_000, inputs, parallel=True, cost=float)
     assert results == [bytes([n]) * n * 100_000 for n in inputs]
