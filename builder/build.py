@@ -180,26 +180,28 @@ class Run:
 
 def _runs_ahead(jobs: list[tuple[Quiz, str]]) -> list[Run]:
     """What is not remembered yet of what the formats make ahead, in runs of about PART_RUN items;
-    none when that is little (a rebuild: each package's own job makes what it lacks)."""
-    runs: list[Run] = []
-    for listings in (False, True):
-        for quiz, fmt in jobs:
-            form = FORMATS[fmt]
-            for function in form.functions(form.listings if listings else form.ahead):
-                ahead = function(quiz)
-                run: list[int] = []
-                size = 0
-                for piece in ahead.missing():
-                    run.append(piece)
-                    size += ahead.size(piece)
-                    if size >= PART_RUN:
-                        runs.append(Run(quiz, fmt, function, tuple(run), size))
-                        run, size = [], 0
-                if run:
-                    runs.append(Run(quiz, fmt, function, tuple(run), size))
-        if sum(run.size for run in runs) < PARALLEL_THRESHOLD:
-            return []  # and the listings are not asked about
-    return runs
+    none when that is little (a rebuild: each package's own job makes what it lacks), and only
+    then the listings."""
+    runs = [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].ahead)
+            for run in _runs_of(quiz, fmt, function)]
+    if sum(run.size for run in runs) < PARALLEL_THRESHOLD:
+        return []
+    return runs + [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].listings)
+                   for run in _runs_of(quiz, fmt, function)]
+
+
+def _runs_of(quiz: Quiz, fmt: str, function: Callable[[Quiz], Ahead]) -> Iterator[Run]:
+    ahead = function(quiz)
+    pieces: list[int] = []
+    size = 0
+    for piece in ahead.missing():
+        pieces.append(piece)
+        size += ahead.size(piece)
+        if size >= PART_RUN:
+            yield Run(quiz, fmt, function, tuple(pieces), size)
+            pieces, size = [], 0
+    if pieces:
+        yield Run(quiz, fmt, function, tuple(pieces), size)
 
 
 def _make_ahead(run: Run) -> None:

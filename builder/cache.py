@@ -70,8 +70,8 @@ def key(*parts: object) -> str:
 
 
 class Cache:
-    """Entries in memory (``pending``, compressed) until the session saves them to ``path``
-    (None: kept in memory only)."""
+    """Entries in memory (``pending``, each marked with how it is kept: Keep) until the session
+    saves them to ``path`` (None: kept in memory only)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
@@ -303,26 +303,27 @@ class ItemKeys:
     function reads, which is why per-item functions take no Quiz."""
 
     def __init__(self, function: Callable[[Item, T], bytes], options: T) -> None:
-        self._common = key(function.__module__, function.__qualname__, options)[:32]
-        self._made: dict[tuple[str, str], str] = {}
+        self._made = _KeysBySource(key(function.__module__, function.__qualname__, options)[:32])
 
     def __call__(self, item: Item) -> str:
-        source = (item.place.path, item.source_sha256)
-        made = self._made.get(source)
-        if made is None:
-            made = self._made[source] = self._common + _source_key(source)
-        return made
+        return self._made[item.place.path, item.source_sha256]
 
     def of_all(self, items: Sequence[Item]) -> list[str]:
         """``[self(item) for item in items]``, in one tight loop (thousands of items, every build)."""
-        made, common, keys = self._made, self._common, []
-        for item in items:
-            source = (item.place.path, item.source_sha256)
-            key_ = made.get(source)
-            if key_ is None:
-                key_ = made[source] = common + _source_key(source)
-            keys.append(key_)
-        return keys
+        made = self._made
+        return [made[item.place.path, item.source_sha256] for item in items]
+
+
+class _KeysBySource(dict[tuple[str, str], str]):
+    """Keys by (path, source hash), each made when first asked for."""
+
+    def __init__(self, common: str) -> None:
+        super().__init__()
+        self.common = common
+
+    def __missing__(self, source: tuple[str, str]) -> str:
+        made = self[source] = self.common + _source_key(source)
+        return made
 
 
 @functools.lru_cache(maxsize=1 << 16)

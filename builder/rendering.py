@@ -194,7 +194,7 @@ def render_frame(template: str, schema_name: str, output_name: str, slot: str,
     must not be composed this way. A bank of thousands of items is thus never copied as one string.
 
     ``first_part`` is the first part's cache key and a function that gives it (None: no parts);
-    the frame is remembered by that key and the repr of ``context``, as in render_xml_remembered."""
+    the frame is remembered by that key and the repr of ``context``, as a RememberedXml is."""
     def produce() -> bytes:
         first = Markup(first_part[1]().decode("utf-8")) if first_part is not None else Markup("")
         render_xml(template, schema_name, output_name, **{slot: first}, **context)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from builder import cache
 from builder.checking import MAX_XML_BYTES
 from builder.model import FORMAT_NAMES, Item, Quiz
+from builder.packaging import SegmentedMember
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,15 @@ class ItemPart:
     def prefetch(self, items: Sequence[Item]) -> None:
         """Read the remembered parts of ``items`` at once, for a build that takes every one."""
         cache.prefetch(self.key.of_all(items))
+
+    def first(self, items: Sequence[Item]) -> tuple[str, Callable[[], bytes]] | None:
+        """The first item's part as builder.rendering.render_frame takes it: its key and how to make
+        it (None: no items)."""
+        return (self.key(items[0]), lambda: self.of(items[0])) if items else None
+
+    def member(self, head: bytes, items: Sequence[Item], tail: bytes, compressed: bool = True) -> SegmentedMember:
+        """The parts of ``items`` between ``head`` and ``tail``, made in segments."""
+        return SegmentedMember(head, self.key.of_all(items), lambda index: self.of(items[index]), tail, compressed)
 
 
 class Ahead(Protocol):

@@ -204,11 +204,9 @@ def assessment(quiz: Quiz) -> SegmentedMember:
     ident = canvas_ident(quiz.package_id)
     part = item_part(quiz)
     head, tail = render_frame("canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
-                              (part.key(quiz.items[0]), lambda: part.of(quiz.items[0])) if quiz.items else None,
-                              ident=ident, title=quiz.display_title,
+                              part.first(quiz.items), ident=ident, title=quiz.display_title,
                               settings=quiz_settings(quiz, []))
-    return SegmentedMember(head, part.key.of_all(quiz.items), lambda index: part.of(quiz.items[index]),
-                           tail)
+    return part.member(head, quiz.items, tail)
 
 
 def assessment_name(ident: str) -> str:

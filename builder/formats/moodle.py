@@ -172,14 +172,12 @@ def item_part(quiz: Quiz) -> ItemPart:
 def questions(quiz: Quiz) -> SegmentedMember:
     """The file, which holds the whole bank: made and remembered in segments of questions."""
     part = item_part(quiz)
-    first = (part.key(quiz.items[0]), lambda: part.of(quiz.items[0])) if quiz.items else None
-    head, tail = render_frame("moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", first,
+    head, tail = render_frame("moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", part.first(quiz.items),
                               category=category_path(quiz),
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
                               # (the template escapes once more for XML).
                               category_info=str(escape(quiz.description)))
-    return SegmentedMember(head, part.key.of_all(quiz.items), lambda index: part.of(quiz.items[index]),
-                           tail, compressed=False)
+    return part.member(head, quiz.items, tail, compressed=False)
 
 
 def file_name(quiz: Quiz) -> str:
