@@ -295,35 +295,37 @@ def persistent() -> Cache | None:
 class ItemKeys:
     """The keys of ``function(item, options)`` for many items: a hash of the function, its options
     and the code, then a hash of the item's source, each half 128 bits. The first is made once,
-    the second once per item for every function (both, and so every key, once per process:
-    forked workers inherit them).
+    the second once per item (shared by every function, and inherited by forked workers).
 
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
     function reads, which is why per-item functions take no Quiz."""
 
     def __init__(self, function: Callable[[Item, T], bytes], options: T) -> None:
-        self._made = _KeysBySource(key(function.__module__, function.__qualname__, options)[:32])
+        self.common = key(function.__module__, function.__qualname__, options)[:32]
 
     def __call__(self, item: Item) -> str:
-        return self._made[item.place.path, item.source_sha256]
+        return self.common + _source_key((item.place.path, item.source_sha256))
 
     def of_all(self, items: Sequence[Item]) -> list[str]:
         """``[self(item) for item in items]``, in one tight loop (thousands of items, every build)."""
-        made = self._made
-        return [made[item.place.path, item.source_sha256] for item in items]
+        common = self.common
+        return [common + half for half in _source_keys(items)]
 
 
-class _KeysBySource(dict[tuple[str, str], str]):
-    """Keys by (path, source hash), each made when first asked for."""
+_recent_sources: list[tuple[Sequence[Item], list[str]]] = []
 
-    def __init__(self, common: str) -> None:
-        super().__init__()
-        self.common = common
 
-    def __missing__(self, source: tuple[str, str]) -> str:
-        made = self[source] = self.common + _source_key(source)
-        return made
+def _source_keys(items: Sequence[Item]) -> list[str]:
+    """The source half of the keys of ``items``, made once for the sequence (a quiz's items, asked
+    for by every format and cohort): found by identity, as hashing the items would cost more."""
+    for seen, halves in _recent_sources:
+        if seen is items:
+            return halves
+    halves = [_source_key((item.place.path, item.source_sha256)) for item in items]
+    if isinstance(items, tuple):  # a list could change after
+        _recent_sources[:] = [(items, halves), *_recent_sources[:3]]
+    return halves
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -7,6 +7,7 @@ authors' Markdown. Nothing here is raw YAML.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -77,7 +78,32 @@ class Item:
     def correct_choices(self) -> tuple[Choice, ...]:
         return tuple(c for c in self.choices if c.correct)
 
-    __reduce__ = _pickled_as_a_call
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as plain strings, tuples and numbers, read back by one call of _item_from: a
+        rebuild reads back every item of the bank (builder.loading), and Markup's own __new__, run
+        for each of a dozen texts per item, was most of that."""
+        choices = tuple((c.identifier, str(c.text), c.correct, None if c.feedback is None else str(c.feedback))
+                        for c in self.choices)
+        return _item_from, (self.id, self.type, self.title, str(self.prompt), choices, tuple(map(str, self.hints)),
+                            None if self.explanation is None else str(self.explanation), self.points, self.tags,
+                            self.wrong_choice_penalty, (self.place.path, self.place.line, self.place.column),
+                            self.source_sha256)
+
+
+# Markup from a str, already safe, without Markup.__new__ (a Python function, and a check for
+# __html__ that a str never passes).
+_markup = functools.partial(str.__new__, Markup)
+
+
+def _item_from(id: str, type: ItemType, title: str, prompt: str,
+               choices: tuple[tuple[str, str, bool, str | None], ...], hints: tuple[str, ...],
+               explanation: str | None, points: float, tags: tuple[str, ...], wrong_choice_penalty: bool,
+               place: tuple[str, int, int], source_sha256: str) -> Item:
+    return Item(id, type, title, _markup(prompt),
+                tuple(Choice(identifier, _markup(text), correct, None if feedback is None else _markup(feedback))
+                      for identifier, text, correct, feedback in choices),
+                tuple(map(_markup, hints)), None if explanation is None else _markup(explanation), points, tags,
+                wrong_choice_penalty, Place(*place), source_sha256)
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,74 +73,122 @@ class Deflated:
         return cls(value[8:], crc, size)
 
 
-def zip_bytes(members: Iterable[tuple[str, bytes | Deflated]], timestamp: int | None = None) -> bytes:
-    """A zip of ``members`` (bytes, or Deflated already) in the given order. Names must be unique,
-    relative, with '/' only."""
+@dataclass(frozen=True)
+class ZipRecords:
+    """Members of a zip written out ready to be placed anywhere in one: their local records
+    (header, name, data) and their central directory records, offsets counted from the first.
+    A run of members is remembered this way (SegmentedRecords), so a rebuild places a run of
+    thousands of members at once instead of writing each one's records again."""
+
+    local: bytes
+    central: bytes
+    count: int
+
+    def to_bytes(self) -> bytes:
+        return struct.pack("<2Q", self.count, len(self.local)) + self.local + self.central
+
+    @classmethod
+    def from_bytes(cls, value: bytes) -> ZipRecords:
+        count, size = struct.unpack_from("<2Q", value)
+        return cls(value[16:16 + size], value[16 + size:], count)
+
+    def central_at(self, offset: int, names: set[bytes]) -> bytes:
+        """The central records for the run placed ``offset`` bytes into the archive, each name
+        added to ``names`` (ValueError when one is there already)."""
+        central = bytearray(self.central)
+        position = 0
+        for _ in range(self.count):
+            (length,) = _NAME_LENGTH.unpack_from(central, position + 28)
+            name = bytes(central[position + 46:position + 46 + length])
+            if name in names:
+                raise ValueError(f"bad or repeated zip member name {name.decode('utf-8')!r}")
+            names.add(name)
+            (start,) = _OFFSET.unpack_from(central, position + 42)
+            _OFFSET.pack_into(central, position + 42, start + offset)
+            position += 46 + length
+        return bytes(central)
+
+
+_NAME_LENGTH = struct.Struct("<H")
+_OFFSET = struct.Struct("<L")
+
+
+def zip_stamp(timestamp: int | None = None) -> tuple[int, int]:
+    """The DOS time and date every member carries: SOURCE_DATE_EPOCH's, else ZIP_EPOCH's (build_time)."""
     year, month, day, hour, minute, second = time.gmtime(build_time() if timestamp is None else timestamp)[:6]
-    dos_time = hour << 11 | minute << 5 | second // 2
-    dos_date = (year - 1980) << 9 | month << 5 | day
-    parts: list[bytes] = []
-    directory: list[bytes] = []
-    offset = 0
-    seen: set[str] = set()
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
+def zip_records(members: Iterable[tuple[str, bytes | Deflated]], stamp: tuple[int, int]) -> ZipRecords:
+    """The records of ``members`` (bytes, or Deflated already), in order, as a run placed at offset 0.
+    Names must be relative, with '/' only."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = count = 0
     for name, data in members:
-        if name in seen or name.startswith("/") or "\\" in name or ".." in name.split("/"):
+        if name.startswith("/") or "\\" in name or ".." in name.split("/"):
             raise ValueError(f"bad or repeated zip member name {name!r}")
-        seen.add(name)
         encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), _UTF8_NAME)
         member = data if isinstance(data, Deflated) else Deflated.of(data)
-        if max(member.size, len(member.body), offset) >= _LIMIT:
+        if max(member.size, len(member.body)) >= _LIMIT:
             raise ValueError(f"zip member {name!r} is too large for a zip without Zip64")
         # Local file header, then the data; the same fields again in the central directory.
-        fields = (flags, _DEFLATED, dos_time, dos_date, member.crc, len(member.body), member.size, len(encoded))
-        parts += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, member.body]
-        directory += [struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields,
-                                  0, 0, 0, 0, _MODE, offset), encoded]
+        fields = (flags, _DEFLATED, *stamp, member.crc, len(member.body), member.size, len(encoded))
+        local += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, member.body]
+        central += [struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields,
+                                0, 0, 0, 0, _MODE, offset), encoded]
         offset += 30 + len(encoded) + len(member.body)
-    size = sum(map(len, directory))
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(seen), len(seen), size, offset, 0)
-    return b"".join([*parts, *directory, end])
+        count += 1
+    return ZipRecords(b"".join(local), b"".join(central), count)
+
+
+def zip_bytes(members: Iterable[tuple[str, bytes | Deflated] | ZipRecords], timestamp: int | None = None) -> bytes:
+    """A zip of ``members`` (bytes, or Deflated already, or runs of them written out already:
+    ZipRecords) in the given order. Names must be unique, relative, with '/' only."""
+    stamp = zip_stamp(timestamp)
+    local: list[bytes] = []
+    central: list[bytes] = []
+    names: set[bytes] = set()
+    offset = 0
+    for member in members:
+        run = member if isinstance(member, ZipRecords) else zip_records([member], stamp)
+        central.append(run.central_at(offset, names))
+        local.append(run.local)
+        offset += len(run.local)
+    if offset >= _LIMIT:
+        raise ValueError("the zip is too large for a zip without Zip64")
+    size = sum(map(len, central))
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(names), len(names), size, offset, 0)
+    return b"".join([*local, *central, end])
 
 
 WINDOW = 32768  # how far back deflate can refer
 SEGMENT = 64  # pieces compressed, and remembered, together
 
 
-@dataclass(frozen=True)
-class SegmentedMember:
-    """A file, or zip member, that holds the whole bank: ``head``, the pieces ``piece(0) ...
-    piece(n - 1)``, then ``tail``, made in segments of SEGMENT pieces that are remembered
-    (builder.cache), joined or compressed: a rebuild after one item changed makes one segment
-    again instead of the whole, and a large build makes the segments in both processes ahead of
-    the package (builder.build), so that the pieces themselves need never be kept.
+class Segmented:
+    """Something made of many pieces, made in segments of SEGMENT pieces that are remembered
+    (builder.cache): a rebuild after one item changed makes one segment again instead of the
+    whole, and a large build makes the segments in both processes ahead of the package
+    (builder.build), so that the pieces themselves need never be kept. An Ahead
+    (builder.formats): ``missing``, ``size`` and ``make`` of the segments.
 
-    ``entries[i]`` is the cache key that names the bytes of ``piece(i)``; pieces are asked for only
-    to make a segment. Compressed (``deflated``), the member is one deflate stream: each segment is
-    compressed on its own, ended byte-aligned (a sync flush), with the bytes just before it, the
-    last piece of the segment before, as its preset dictionary: those bytes are there in the stream
-    when it is read, so its references into them hold, and the segment compresses about as well as
-    inside one long stream. The last segment ends the stream with the tail."""
+    ``entries[i]`` is the cache key that names piece i; pieces are asked for only to make a
+    segment. A subclass says what names a segment and how one is made from its pieces."""
 
-    head: bytes
     entries: Sequence[str]
-    piece: Callable[[int], bytes]
-    tail: bytes
-    compressed: bool = True
+
+    def _segment_entry(self, start: int, stop: int) -> str:
+        raise NotImplementedError
+
+    def _produce(self, start: int, stop: int) -> bytes:
+        raise NotImplementedError
 
     @functools.cached_property
     def _segments(self) -> list[tuple[int, int, str]]:
         """Each segment's first and past-the-end piece and its cache key."""
-        found = []
-        before_entry = hashlib.sha256(self.head).hexdigest()
-        tail_entry = hashlib.sha256(self.tail).hexdigest() if self.compressed else None
-        level = LEVEL if self.compressed else None
-        for start in range(0, len(self.entries), SEGMENT):
-            stop = min(start + SEGMENT, len(self.entries))
-            pieces = tuple(self.entries[start:stop])
-            entry = cache.key("segment", level, before_entry, pieces, tail_entry if stop == len(self.entries) else None)
-            found.append((start, stop, entry))
-            before_entry = self.entries[stop - 1]
-        return found
+        bounds = [(start, min(start + SEGMENT, len(self.entries))) for start in range(0, len(self.entries), SEGMENT)]
+        return [(start, stop, self._segment_entry(start, stop)) for start, stop in bounds]
 
     def missing(self) -> list[int]:
         """The segments the cache does not hold (all of them when no cache is active)."""
@@ -151,24 +199,53 @@ class SegmentedMember:
         return stop - start
 
     def make(self, index: int) -> bytes:
-        """Segment ``index``, made now or remembered: its pieces joined, or compressed (as
-        Deflated.to_bytes)."""
+        """Segment ``index``, made now or remembered."""
         start, stop, entry = self._segments[index]
-
-        def produce() -> bytes:
-            pieces = b"".join(self.piece(i) for i in range(start, stop))
-            if not self.compressed:
-                return pieces
-            before = self.piece(start - 1)[-WINDOW:] if start else self.head[-WINDOW:]
-            last = stop == len(self.entries)
-            return _compressed(pieces + self.tail if last else pieces, before,
-                               zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH).to_bytes()
-
-        return cache.remembered_as(entry, produce, "as is")
+        return cache.remembered_as(entry, lambda: self._produce(start, stop), "as is")
 
     def _all_segments(self) -> list[bytes]:
         cache.prefetch([entry for _, _, entry in self._segments])
         return [self.make(index) for index in range(len(self._segments))]
+
+
+@dataclass(frozen=True)
+class SegmentedMember(Segmented):
+    """A file, or zip member, that holds the whole bank: ``head``, the pieces ``piece(0) ...
+    piece(n - 1)``, then ``tail``, in segments joined or compressed.
+
+    Compressed (``deflated``), the member is one deflate stream: each segment is compressed on its
+    own, ended byte-aligned (a sync flush), with the bytes just before it, the last piece of the
+    segment before, as its preset dictionary: those bytes are there in the stream when it is read,
+    so its references into them hold, and the segment compresses about as well as inside one long
+    stream. The last segment ends the stream with the tail."""
+
+    head: bytes
+    entries: Sequence[str]
+    piece: Callable[[int], bytes]
+    tail: bytes
+    compressed: bool = True
+
+    @functools.cached_property
+    def _ends(self) -> tuple[str, str | None]:
+        return (hashlib.sha256(self.head).hexdigest(),
+                hashlib.sha256(self.tail).hexdigest() if self.compressed else None)
+
+    def _segment_entry(self, start: int, stop: int) -> str:
+        # Named by the piece before it too (the head's hash for the first): compressed, it refers to it.
+        head_entry, tail_entry = self._ends
+        return cache.key("segment", LEVEL if self.compressed else None,
+                         self.entries[start - 1] if start else head_entry, tuple(self.entries[start:stop]),
+                         tail_entry if stop == len(self.entries) else None)
+
+    def _produce(self, start: int, stop: int) -> bytes:
+        """The segment's pieces joined, or compressed (as Deflated.to_bytes)."""
+        pieces = b"".join(self.piece(i) for i in range(start, stop))
+        if not self.compressed:
+            return pieces
+        before = self.piece(start - 1)[-WINDOW:] if start else self.head[-WINDOW:]
+        last = stop == len(self.entries)
+        return _compressed(pieces + self.tail if last else pieces, before,
+                           zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH).to_bytes()
 
     def joined(self) -> bytes:
         """The whole, uncompressed (a member made with ``compressed`` False)."""
@@ -186,6 +263,28 @@ class SegmentedMember:
         for chunk in chunks:
             crc, size = _crc_combine(crc, chunk.crc, chunk.size), size + chunk.size
         return Deflated(b"".join(chunk.body for chunk in chunks), crc, size)
+
+
+@dataclass(frozen=True)
+class SegmentedRecords(Segmented):
+    """Many members of a zip (one per item), in segments of ZipRecords: a rebuild places each
+    segment's records at once, and writes the records of one segment again after one item changed.
+    ``entries[i]`` names ``member(i)``: its name and its bytes."""
+
+    entries: Sequence[str]
+    member: Callable[[int], tuple[str, bytes | Deflated]]
+    stamp: tuple[int, int]
+    """zip_stamp(): the time every member carries."""
+
+    def _segment_entry(self, start: int, stop: int) -> str:
+        return cache.key("zip records", self.stamp, tuple(self.entries[start:stop]))
+
+    def _produce(self, start: int, stop: int) -> bytes:
+        return zip_records((self.member(i) for i in range(start, stop)), self.stamp).to_bytes()
+
+    def records(self) -> list[ZipRecords]:
+        """Every segment's records, for zip_bytes."""
+        return [ZipRecords.from_bytes(segment) for segment in self._all_segments()]
 
 
 def _compressed(data: bytes, before: bytes, flush: int) -> Deflated:

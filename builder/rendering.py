@@ -186,7 +186,8 @@ def render_around(template: str, slot: str, **context: object) -> tuple[bytes, b
 
 
 def render_frame(template: str, schema_name: str, output_name: str, slot: str,
-                 first_part: tuple[str, Callable[[], bytes]] | None, **context: object) -> tuple[bytes, bytes]:
+                 first_part: tuple[str, Callable[[], bytes]] | None, first_only: dict[str, object] | None = None,
+                 **context: object) -> tuple[bytes, bytes]:
     """The document around ``slot``, where a sequence of parts (encoded render_part results) goes:
     what comes before and after it. The frame is validated holding the first part, and every part
     was validated in a frame of its own, so the whole is valid where the schema lets the slot hold
@@ -194,10 +195,13 @@ def render_frame(template: str, schema_name: str, output_name: str, slot: str,
     must not be composed this way. A bank of thousands of items is thus never copied as one string.
 
     ``first_part`` is the first part's cache key and a function that gives it (None: no parts);
-    the frame is remembered by that key and the repr of ``context``, as a RememberedXml is."""
+    the frame is remembered by that key and the repr of ``context``, as a RememberedXml is.
+    ``first_only`` replaces values of ``context`` for the check with what they are for the first
+    part alone: the frame's own list of every part (a manifest's dependencies on every item) must
+    refer to parts that are there. The whole list is made by the same loop."""
     def produce() -> bytes:
         first = Markup(first_part[1]().decode("utf-8")) if first_part is not None else Markup("")
-        render_xml(template, schema_name, output_name, **{slot: first}, **context)
+        render_xml(template, schema_name, output_name, **{slot: first}, **{**context, **(first_only or {})})
         head, tail = render_around(template, slot, **context)
         return struct.pack("<Q", len(head)) + head + tail
 

@@ -282,9 +282,10 @@ def test_large_members_compress_again_only_the_segment_that_changed(project, seg
     assert segments == []  # nothing changed since: every segment remembered
     item.write_text(item.read_text().replace("Not this one.", "Still not this one."))
     after = rebuild_and_compare(project)
-    # The first of the two segments (q1, q2) in each of the Canvas assessment and the two SCORM
-    # launch pages, compressed once by the cached build; the fresh build compresses all six.
-    assert len(segments) == 3 + 6
+    # The first of the two segments (q1, q2) in each of the QTI manifest, the Canvas assessment
+    # and the two SCORM launch pages, compressed once by the cached build; the fresh build
+    # compresses all eight.
+    assert len(segments) == 4 + 8
     assert changed(before, after) == ALL
 
 

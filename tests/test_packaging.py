@@ -83,6 +83,18 @@ def test_members_given_deflated_are_written_as_they_are():
     assert Deflated.from_bytes(member.to_bytes()) == member
 
 
+def test_runs_of_records_are_placed_as_their_members_would_be():
+    run = packaging.zip_records(MEMBERS[1:4], packaging.zip_stamp())
+    remembered = packaging.ZipRecords.from_bytes(run.to_bytes())
+    assert remembered == run
+    placed = zip_bytes([MEMBERS[0], remembered, MEMBERS[4]])
+    assert placed == zipfile_bytes(MEMBERS, packaging.ZIP_EPOCH)
+    with zipfile.ZipFile(io.BytesIO(placed)) as archive:
+        assert archive.testzip() is None
+    with pytest.raises(ValueError, match="repeated"):
+        zip_bytes([MEMBERS[2], run])
+
+
 def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path: Path, monkeypatch):
     import dataclasses
 
@@ -96,18 +108,26 @@ def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path:
         return real(data, before, flush)
 
     monkeypatch.setattr(packaging, "_compressed", counting)
+    monkeypatch.setattr(packaging, "SEGMENT", 1)  # each item in segments of its own
+    items = len(warm_handoff.items)
     with cache.session(tmp_path):
         first = qti21.build(warm_handoff).data
-    assert len(calls) == len(warm_handoff.items) + 2  # the items, the manifest and the test
+    # The manifest's head and a segment per item's resource, each item's document, and the test.
+    assert len(calls) == 1 + items + items + 1
+    head = calls[0]  # the manifest comes first
     calls.clear()
     changed = dataclasses.replace(warm_handoff.items[0], source_sha256="another source", points=7)
     quiz = dataclasses.replace(warm_handoff, items=(changed, *warm_handoff.items[1:]))
     with cache.session(tmp_path):
         assert qti21.build(warm_handoff).data == first
-        assert calls == [], "the items, the manifest and the test come compressed from the cache"
+        # The items, the manifest's resources and the test come compressed from the cache; the
+        # manifest's head, a few hundred bytes, is compressed again.
+        assert calls == [head]
+        calls.clear()
         rebuilt = qti21.build(quiz).data
-    # The changed item, and the test, which carries its points; the manifest lists the same titles.
-    assert len(calls) == 2
+    # The manifest's head, the changed item's resource and the next one's (compressed with the
+    # changed one as its dictionary), the changed item's document, and the test (its points).
+    assert len(calls) == 1 + 2 + 1 + 1
     assert rebuilt == qti21.build(quiz).data, "as a build without the cache makes it"
 
 

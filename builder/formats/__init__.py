@@ -1,8 +1,8 @@
 """Output formats. Each format is one function ``build(quiz: Quiz) -> Output`` in its module under
 ``builder.formats`` that turns the model into one file's bytes, in memory and already validated
 against the project's own schemas, and the functions giving what it makes ahead of that file, in
-pieces both processes can make (Ahead): its items' parts (ItemPart), or the segments of the
-member that holds them (builder.packaging.SegmentedMember). Adding a format means adding a
+pieces both processes can make (Ahead): the segments (builder.packaging.Segmented) of what
+holds its items' parts (ItemPart), a member or a run of members. Adding a format means adding a
 module, its templates and its schemas, and one line in ``FORMATS``."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from builder import cache
 from builder.checking import MAX_XML_BYTES
 from builder.model import FORMAT_NAMES, Item, Quiz
-from builder.packaging import SegmentedMember
+from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_stamp
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,6 @@ class ItemPart:
             return self.function(item, self.options)
         return cache.remembered_as(self.key(item), lambda: self.function(item, self.options), self.keep)
 
-    def prefetch(self, items: Sequence[Item]) -> None:
-        """Read the remembered parts of ``items`` at once, for a build that takes every one."""
-        cache.prefetch(self.key.of_all(items))
-
     def first(self, items: Sequence[Item]) -> tuple[str, Callable[[], bytes]] | None:
         """The first item's part as builder.rendering.render_frame takes it: its key and how to make
         it (None: no items)."""
@@ -90,13 +86,20 @@ class ItemPart:
 
     def member(self, head: bytes, items: Sequence[Item], tail: bytes, compressed: bool = True) -> SegmentedMember:
         """The parts of ``items`` between ``head`` and ``tail``, made in segments."""
-        return SegmentedMember(head, self.key.of_all(items), lambda index: self.of(items[index]), tail, compressed)
+        return SegmentedMember(head=head, entries=self.key.of_all(items), piece=lambda index: self.of(items[index]),
+                               tail=tail, compressed=compressed)
+
+    def records(self, items: Sequence[Item], name: Callable[[Item], str]) -> SegmentedRecords:
+        """The parts of ``items`` (each a Deflated's bytes) as zip members named ``name(item)``,
+        made in segments. ``name`` must be a function of the item and the part's options only."""
+        return SegmentedRecords(entries=self.key.of_all(items), stamp=zip_stamp(),
+                                member=lambda index: (name(items[index]), Deflated.from_bytes(self.of(items[index]))))
 
 
 class Ahead(Protocol):
     """What a format makes ahead of its package in pieces, shared by both processes in a large
-    build (builder.build), and remembered, so the package's own job finds them: the segments of a
-    SegmentedMember, the parts of items (ItemParts), documents that list every item."""
+    build (builder.build), and remembered, so the package's own job finds them: the segments of
+    what holds every item (builder.packaging.Segmented), documents that list every item."""
 
     def missing(self) -> list[int]:
         """The pieces not remembered yet."""
@@ -106,23 +109,6 @@ class Ahead(Protocol):
 
     def make(self, index: int) -> object:
         """Make (and so remember) piece ``index``."""
-
-
-@dataclass(frozen=True)
-class ItemParts:
-    """Each item's part, as an Ahead."""
-
-    part: ItemPart
-    items: Sequence[Item]
-
-    def missing(self) -> list[int]:
-        return cache.missing(self.part.key.of_all(self.items))
-
-    def size(self, index: int) -> int:
-        return 1
-
-    def make(self, index: int) -> object:
-        return self.part.of(self.items[index])
 
 
 @dataclass(frozen=True)
@@ -145,7 +131,7 @@ class Format:
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 FORMATS = {
-    "qti21": Format("builder.formats.qti21", "build", ("item_documents",), ("listings",)),
+    "qti21": Format("builder.formats.qti21", "build", ("item_records", "manifest"), ("listings",)),
     "scorm12": Format("builder.formats.scorm", "build_scorm12", ("launch_page_scorm12",)),
     "scorm2004": Format("builder.formats.scorm", "build_scorm2004", ("launch_page_scorm2004",)),
     "moodle": Format("builder.formats.moodle", "build", ("questions",)),

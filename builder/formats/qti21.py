@@ -9,16 +9,16 @@ per-choice feedback and the explanation; docs/canvas-qti21.md gives the evidence
 
 from __future__ import annotations
 
-import itertools
+import functools
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from markupsafe import Markup
 
-from builder.formats import FormatWarning, ItemPart, ItemParts, Output, package_stem
+from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
-from builder.packaging import Deflated, zip_bytes
-from builder.rendering import RememberedDocuments, RememberedXml, render_xml
+from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
+from builder.rendering import RememberedDocuments, RememberedXml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
 
 FORMAT = "qti21"
@@ -29,6 +29,14 @@ TEST_FILE = "assessment-test.xml"
 TEST_PART = "BaseTestPart"  # the testPart Canvas looks for first
 EXPLANATION_ID = "general_explanation"  # Canvas: 'general_' -> neutral (general) answer comments
 HINT_ID = "HINT_{}"  # matches none of Canvas's feedback patterns: hints are dropped there, kept in QTI
+# The smallest valid manifest around one item's <resource>, to check each resource on its own.
+RESOURCE_WRAPPER = ('<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+                    'xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" '
+                    'xmlns:qtimd="http://www.imsglobal.org/xsd/imsqti_metadata_v2p1" identifier="M"><metadata>'
+                    "<schema>QTIv2.1 Package</schema><schemaversion>1.0.0</schemaversion><imsmd:lom>"
+                    "<imsmd:general><imsmd:title><imsmd:langstring xml:lang='en'>a</imsmd:langstring></imsmd:title>"
+                    "</imsmd:general></imsmd:lom></metadata><organizations/><resources>",
+                    "</resources></manifest>")
 
 
 @dataclass(frozen=True)
@@ -88,33 +96,30 @@ def item_options(quiz: Quiz) -> ItemOptions:
 
 
 def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(item_member, item_options(quiz), keep="as is")
+    # Kept for this build only: the segments of the package's item members are kept instead.
+    return ItemPart(item_member, item_options(quiz), keep="this build")
 
 
-def item_documents(quiz: Quiz) -> ItemParts:
-    """Each item's document, made ahead of the package (builder.formats.Ahead)."""
-    return ItemParts(item_part(quiz), quiz.items)
+def item_records(quiz: Quiz) -> SegmentedRecords:
+    """The items' documents as zip members, in segments made ahead of the package
+    (builder.formats.Ahead)."""
+    return item_part(quiz).records(quiz.items, functools.partial(item_href, quiz.cohort))
 
 
 def listings(quiz: Quiz) -> RememberedDocuments:
-    """The manifest and the test, which list every item, made ahead of the package."""
-    return RememberedDocuments((lambda: manifest(quiz), lambda: assessment_test(quiz)), len(quiz.items))
+    """The test, which lists every item, made ahead of the package."""
+    return RememberedDocuments((lambda: assessment_test(quiz),), len(quiz.items))
 
 
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
-    part = item_part(quiz)
-    part.prefetch(quiz.items)
-    # A generator: each item's document is zipped and dropped before the next is made, so the
-    # documents of a large bank are never all in memory at once.
-    items = ((item_href(quiz.cohort, item), Deflated.from_bytes(part.of(item))) for item in quiz.items)
-    data = zip_bytes(itertools.chain([("imsmanifest.xml", manifest(quiz).deflated())], items,
-                                     [(TEST_FILE, assessment_test(quiz).deflated())]))
+    data = zip_bytes([("imsmanifest.xml", manifest(quiz).deflated()), *item_records(quiz).records(),
+                      (TEST_FILE, assessment_test(quiz).deflated())])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
 def item_member(item: Item, options: ItemOptions) -> bytes:
-    """An item's document as its compressed zip member, the form the cache keeps it in."""
+    """An item's document as its compressed zip member (Deflated.to_bytes)."""
     return Deflated.of(assessment_item(item, options)).to_bytes()
 
 
@@ -212,20 +217,45 @@ def assessment_test(quiz: Quiz) -> RememberedXml:
     ))
 
 
-def manifest(quiz: Quiz) -> RememberedXml:
-    items = tuple(
-        Resource(f"RES-ITEM-{item_identifier(quiz.cohort, item)}", item_href(quiz.cohort, item), item.title,
-                 ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
-        for item in quiz.items)
-    return RememberedXml("qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", dict(
+@dataclass(frozen=True)
+class ResourceOptions:
+    """What an item's manifest resource takes from its quiz."""
+
+    language: str
+    cohort: str | None
+
+
+def resource_xml(item: Item, options: ResourceOptions) -> bytes:
+    """One item's validated <resource> in the manifest."""
+    resource = Resource(f"RES-ITEM-{item_identifier(options.cohort, item)}", item_href(options.cohort, item),
+                        item.title,
+                        ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
+    return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
+                       resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
+
+
+def resource_part(quiz: Quiz) -> ItemPart:
+    return ItemPart(resource_xml, ResourceOptions(quiz.language, quiz.cohort), keep="this build")
+
+
+def manifest(quiz: Quiz) -> SegmentedMember:
+    """imsmanifest.xml: the package's metadata, a resource per item (parts, in remembered
+    segments: a rebuild after one item's title changed makes one segment again, not a manifest of
+    every item) and the test's resource, which depends on every item's."""
+    part = resource_part(quiz)
+    dependencies = tuple(f"RES-ITEM-{item_identifier(quiz.cohort, item)}" for item in quiz.items)
+    head, tail = render_frame(
+        "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", "resources", part.first(quiz.items),
+        first_only=dict(dependencies=dependencies[:1]),
         identifier=f"MANIFEST-{quiz.package_id}",
         title=quiz.display_title,
         description=quiz.description,
         language=quiz.language,
         tool_name=TOOL_NAME,
-        items=items,
         test=Resource(f"RES-TEST-{quiz.package_id}", TEST_FILE, quiz.display_title),
-    ))
+        dependencies=dependencies,
+    )
+    return part.member(head, quiz.items, tail)
 
 
 def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
