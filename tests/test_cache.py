@@ -5,7 +5,9 @@ identical, whatever changed. Then it checks that exactly the packages that shoul
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,7 @@ def renders(monkeypatch) -> list[str]:
         return real(template, *args, **kwargs)
 
     monkeypatch.setattr(rendering, "render_part", counting)
-    for module in ("moodle", "canvas"):
+    for module in ("moodle", "canvas", "qti21"):
         monkeypatch.setattr(f"builder.formats.{module}.render_part", counting)
     return calls
 
@@ -67,24 +69,31 @@ def test_unchanged_rebuild_renders_nothing_again(project, renders):
     first = packages(project, use_cache=True)
     assert (project / cache.CACHE_DIR / "entries.sqlite").is_file()
     rendered_first = len(renders)
-    assert rendered_first == 6  # three Moodle questions, three Canvas items
+    assert rendered_first == 9  # three Moodle questions, three Canvas items, three QTI manifest resources
     assert rebuild_and_compare(project) == first
-    assert len(renders) == rendered_first + 6  # only the fresh build rendered them again
+    assert len(renders) == rendered_first + 9  # only the fresh build rendered them again
 
 
 def test_changing_an_item_rerenders_that_item_and_its_segment_only(project, renders, monkeypatch):
-    """Moodle remembers each question; Canvas remembers its assessment in compressed segments of
-    items (SEGMENT, here 2), and renders again the items of the changed item's segment only."""
+    """The Moodle file, the Canvas assessment and the QTI manifest are remembered in segments of
+    items (SEGMENT, here 2); a rebuild renders again the items of the changed item's segment only."""
     monkeypatch.setattr(packaging, "SEGMENT", 2)
     before = packages(project, use_cache=True)
     item = project / "items/demo/q3.yaml"
     item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
     renders.clear()
     after = packages(project, use_cache=True)
-    # q3 alone in its segment; q2 once more, the segment's dictionary is the piece before it.
-    assert sorted(renders) == ["canvas/item.xml", "canvas/item.xml", "moodle/question.xml"]
+    # q3 alone in its segment; q2 once more where segments are compressed (Canvas, the QTI
+    # manifest): the segment's dictionary is the piece before it.
+    assert sorted(renders) == ["canvas/item.xml", "canvas/item.xml", "moodle/question.xml",
+                               "qti21/resource.xml", "qti21/resource.xml"]
     assert after == packages(project, use_cache=False)
     assert changed(before, after) == ALL
+    # A new prompt is a new title in the QTI manifest, as a fresh build writes it.
+    item.write_text(item.read_text().replace("Pick the right one.", "Pick the best one."))
+    retitled = rebuild_and_compare(project)
+    with zipfile.ZipFile(io.BytesIO(retitled["qti21"])) as archive:
+        assert b"Pick the best one." in archive.read("imsmanifest.xml")
 
 
 def test_adding_an_item(project):
@@ -127,7 +136,7 @@ def test_a_code_or_template_change_renders_everything_again(project, renders, mo
     monkeypatch.setattr(cache, "fingerprint", lambda: "another version of lmspack")
     renders.clear()
     rebuild_and_compare(project)
-    assert len(renders) == 12  # 6 for the cached build, whose keys all changed, and 6 fresh
+    assert len(renders) == 18  # 9 for the cached build, whose keys all changed, and 9 fresh
 
 
 def test_the_fingerprint_covers_template_bytes(tmp_path, monkeypatch):

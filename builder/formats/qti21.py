@@ -59,8 +59,8 @@ class HintView:
     text: Markup
 
 
-# Named tuples, not dataclasses: a manifest and a test hold one per item and are remembered by
-# the repr of them all (RememberedXml), which a named tuple makes several times faster.
+# Named tuples, not dataclasses: a test holds one ItemRef per item and is remembered by the repr
+# of them all (RememberedXml), which a named tuple makes several times faster.
 class Resource(NamedTuple):
     identifier: str
     href: str
@@ -227,11 +227,14 @@ class ResourceOptions:
 
 def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     """One item's validated <resource> in the manifest."""
-    resource = Resource(f"RES-ITEM-{item_identifier(options.cohort, item)}", item_href(options.cohort, item),
-                        item.title,
+    resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
                         ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
+
+
+def resource_identifier(cohort: str | None, item: Item) -> str:
+    return f"RES-ITEM-{item_identifier(cohort, item)}"
 
 
 def resource_part(quiz: Quiz) -> ItemPart:
@@ -241,9 +244,11 @@ def resource_part(quiz: Quiz) -> ItemPart:
 def manifest(quiz: Quiz) -> SegmentedMember:
     """imsmanifest.xml: the package's metadata, a resource per item (parts, in remembered
     segments: a rebuild after one item's title changed makes one segment again, not a manifest of
-    every item) and the test's resource, which depends on every item's."""
+    every item) and the test's resource, which depends on every item's. What the schema asks
+    across resources holds by construction: their identifiers come from item ids, unique in a
+    quiz (builder.loading), and the dependencies from the same items."""
     part = resource_part(quiz)
-    dependencies = tuple(f"RES-ITEM-{item_identifier(quiz.cohort, item)}" for item in quiz.items)
+    dependencies = tuple(resource_identifier(quiz.cohort, item) for item in quiz.items)
     head, tail = render_frame(
         "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", "resources", part.first(quiz.items),
         first_only=dict(dependencies=dependencies[:1]),
