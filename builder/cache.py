@@ -71,11 +71,13 @@ def key(*parts: object) -> str:
 
 class Cache:
     """Entries in memory (``pending``, each marked with how it is kept: Keep) until the session
-    saves them to ``path`` (None: kept in memory only)."""
+    saves them to ``path`` (None: kept in memory only); entries for this build only are kept
+    apart (``_pieces``) until the run that made them is over (take_pending, forget_pieces)."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.pending: dict[str, bytes] = {}
+        self._pieces: dict[str, bytes] = {}  # kept for this build only
         self._connection: sqlite3.Connection | None = None
         self._fetched: dict[str, bytes] = {}  # read ahead by prefetch
         self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
@@ -109,7 +111,8 @@ class Cache:
 
     def get(self, entry: str) -> bytes | None:
         self._forked()
-        value = self.pending.get(entry) or self._handed.get(entry) or self._inherited.get(entry) \
+        value = self.pending.get(entry) or self._pieces.get(entry) or self._handed.get(entry) \
+            or self._inherited.get(entry) \
             or self._fetched.get(entry) or self._read(entry)
         if value is None:
             return None
@@ -128,8 +131,8 @@ class Cache:
     def held(self, entries: list[str]) -> set[str]:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
         self._forked()
-        found = {e for e in entries
-                 if e in self.pending or e in self._handed or e in self._inherited or e in self._fetched}
+        found = {e for e in entries if e in self.pending or e in self._pieces or e in self._handed
+                 or e in self._inherited or e in self._fetched}
         asked = [e for e in entries if e not in found]
         if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
             if self._stored_keys is None:
@@ -157,13 +160,22 @@ class Cache:
     def put(self, entry: str, value: bytes, keep: Keep = "compressed") -> None:
         """Remember ``value``: kept compressed, as it is, or for this build only (Keep)."""
         self._forked()
-        self.pending[entry] = _HOW[keep] + (zlib.compress(value, 1) if keep == "compressed" else value)
+        if keep == "this build":
+            self._pieces[entry] = _HOW[keep] + value
+        else:
+            self.pending[entry] = _HOW[keep] + (zlib.compress(value, 1) if keep == "compressed" else value)
 
     def take_pending(self) -> dict[str, bytes]:
-        """The entries put since the last call, less those for this build only (they are dropped)."""
+        """The entries put since the last call; those for this build only are dropped."""
         self._forked()
         pending, self.pending = self.pending, {}
-        return {entry: value for entry, value in pending.items() if value[:1] != b"t"}
+        self.forget_pieces()
+        return pending
+
+    def forget_pieces(self) -> None:
+        """Drop the entries kept for this build only: pieces of what is remembered (the segments
+        of builder.packaging.Segmented), which a run needs only while it makes them."""
+        self._pieces = {}
 
     def save(self, entries: dict[str, bytes]) -> None:
         """Write ``entries`` and forget those of other code: their keys can never be asked for again.

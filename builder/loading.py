@@ -51,7 +51,7 @@ SECTION_FIELDS = ("id", "title", "items", "select")
 
 def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = None) -> list[Quiz]:
     """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders).
-    ``progress(done, total, "reading")`` follows the item files read in two processes.
+    ``progress(done, total, "reading")`` follows the item files read (on both cores when many).
 
     Raises InputError listing every problem in every file; returns only when all is valid."""
     problems: list[Problem] = []
@@ -472,7 +472,7 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
     return tuple(cohorts)
 
 
-# From this many item files on, items are read in two processes (builder/parallel.py).
+# From this many item files on, items are read on both cores (builder/parallel.py).
 PARALLEL_ITEMS = 400
 
 
@@ -493,7 +493,7 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
             continue
         paths.append((path, display))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
-    # parsed, in two processes when there is much.
+    # parsed, on both cores when there is much.
     active = cache.persistent()
     if active is not None and not active.path.is_file():
         active = None  # nothing stored yet: no need to read every file twice to look

@@ -1,15 +1,19 @@
-"""Both cores for large builds: run a function over many inputs in forked worker processes.
+"""Both cores for large builds: run a function over many inputs in this process and forked
+worker processes (one per other core), each run of inputs done once: the workers take runs from
+the costliest end, this process from the cheapest, so neither waits for the other and what this
+process makes never crosses between processes.
 
 Fork, so that workers start with everything the parent has loaded (modules, compiled schemas, the
-model) instead of rebuilding it; results and the workers' new cache entries come back pickled,
-through a file in memory (/dev/shm) where there is one: a package of tens of MB crosses a pipe in
-64 KB pieces, three times slower. Small jobs stay in the parent, where a worker would cost more
-than it saves."""
+model) instead of rebuilding it; their results and new cache entries come back pickled, through a
+file in memory (/dev/shm) where there is one: a package of tens of MB crosses a pipe in 64 KB
+pieces, three times slower. Small jobs stay in the parent, where a worker would cost more than it
+saves."""
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -22,7 +26,7 @@ from builder import cache
 In = TypeVar("In")
 Out = TypeVar("Out")
 
-_work: tuple[Callable[..., object], Sequence[object]] | None = None
+_work: tuple[Callable[..., object], Sequence[object], Any, Any] | None = None
 
 
 def worker_count() -> int:
@@ -33,7 +37,7 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
                 chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
                 cost: Callable[[In], float] | None = None,
                 received: Callable[[Out], Any] | None = None) -> list[Any]:
-    """``[function(x) for x in inputs]``, in workers when ``parallel`` and there are two cores.
+    """``[function(x) for x in inputs]``, on every core when ``parallel`` and there are two.
 
     Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task.
     With ``cost`` (an estimate of each input's time), the costliest runs start first, so that no
@@ -54,51 +58,101 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     size = -(-len(inputs) // count)
     runs = [range(start, min(start + size, len(inputs))) for start in range(0, len(inputs), size)]
     results_by_run: list[list[Any]] = [[] for _ in runs]
-    _work = (function, inputs)
+    costs = [sum(cost(inputs[i]) for i in run) if cost else 0.0 for run in runs]
+    order = sorted(range(len(runs)), key=lambda i: -costs[i])  # a stable sort: ties keep their order
+    context = multiprocessing.get_context("fork")
+    # Which runs are taken: by the workers from the costliest end, by this process from the other.
+    claimed = context.RawArray("b", len(runs))
+    claim_lock = context.Lock()
+    _work = (function, inputs, claimed, claim_lock)
+    done = 0
+
+    def finished(index: int, results: list[Any]) -> None:
+        nonlocal done
+        results_by_run[index] = [keep(result) for result in results]
+        done += len(results)
+        if progress:
+            progress(done, len(inputs))
+
     try:
-        context = multiprocessing.get_context("fork")
         with _files_in_memory(len(runs)) as files, \
-                concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            costs = [sum(cost(inputs[i]) for i in run) if cost else 0.0 for run in runs]
-            order = sorted(range(len(runs)), key=lambda i: -costs[i])  # a stable sort: ties keep their order
-            futures = {pool.submit(_run, runs[i].start, runs[i].stop, files[i] if files else None): i
+                concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+            futures = {pool.submit(_run, i, runs[i].start, runs[i].stop, files[i] if files else None): i
                        for i in order}
-            done = 0
-            for future in concurrent.futures.as_completed(futures):
+
+            def collect(future: concurrent.futures.Future[bytes | int | None]) -> None:
+                index = futures.pop(future)
                 sent = future.result()
-                index = futures[future]
-                if isinstance(sent, int):  # in its file: read, and the memory given back at once
-                    sent = os.pread(files[index], sent, 0)
+                if sent is None:  # taken by this process
+                    return
+                if isinstance(sent, int):  # in its file: read in place, and the memory given back at once
+                    with mmap.mmap(files[index], sent, access=mmap.ACCESS_READ) as view:
+                        results, entries = pickle.loads(view)
                     os.ftruncate(files[index], 0)
-                results, entries = pickle.loads(sent)
-                results_by_run[index] = [keep(result) for result in results]
+                else:
+                    results, entries = pickle.loads(sent)
                 active = cache.active()
                 if active is not None:
                     active.pending.update(entries)
-                done += len(results)
-                if progress:
-                    progress(done, len(inputs))
+                finished(index, results)
+
+            try:
+                for index in reversed(order):
+                    if _claim(index):
+                        finished(index, [function(inputs[i]) for i in runs[index]])
+                        active = cache.active()
+                        if active is not None:
+                            active.forget_pieces()  # as a worker drops its own
+                    for future in [future for future in futures if future.done()]:
+                        collect(future)
+                for future in concurrent.futures.as_completed(list(futures)):
+                    collect(future)
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
     finally:
         _work = None
     return [result for run in results_by_run for result in run]
 
 
-def _run(start: int, stop: int, file: int | None) -> bytes | int:
-    """Run inputs ``start`` to ``stop``: their results and the new cache entries, pickled, written
-    to ``file`` (then its length is returned) or, without one or when it is full, as bytes."""
+def _claim(index: int) -> bool:
+    """Take run ``index`` unless the other side has: True when this process is to run it."""
     assert _work is not None
-    function, inputs = _work
+    _, _, claimed, lock = _work
+    with lock:
+        if claimed[index]:
+            return False
+        claimed[index] = 1
+        return True
+
+
+def _run(index: int, start: int, stop: int, file: int | None) -> bytes | int | None:
+    """In a worker: run inputs ``start`` to ``stop`` (run ``index``) unless the parent has taken
+    them (None). Their results and the new cache entries, pickled, written to ``file`` (then its
+    length is returned) or, without one or when it is full, as bytes."""
+    assert _work is not None
+    function, inputs, _, _ = _work
+    if not _claim(index):
+        return None
     results = [function(inputs[i]) for i in range(start, stop)]
     active = cache.active()
-    sent = pickle.dumps((results, active.take_pending() if active is not None else {}), pickle.HIGHEST_PROTOCOL)
-    if file is None:
-        return sent
-    try:
-        os.pwrite(file, sent, 0)
-    except OSError:  # /dev/shm full (a container's is often 64 MB): through the pipe after all
-        os.ftruncate(file, 0)
-        return sent
-    return len(sent)
+    sent = (results, active.take_pending() if active is not None else {})
+    if file is not None:
+        try:
+            return _written(file, sent)
+        except OSError:  # /dev/shm full (a container's is often 64 MB): through the pipe after all
+            os.ftruncate(file, 0)
+    return pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)
+
+
+def _written(file: int, value: object) -> int:
+    """``value`` pickled into ``file`` from its start; its length. Pickled straight into the file:
+    a package of tens of MB is not copied into a pickle first."""
+    with open(os.dup(file), "wb") as out:
+        out.seek(0)
+        pickle.dump(value, out, pickle.HIGHEST_PROTOCOL)
+        return out.tell()
 
 
 @contextlib.contextmanager

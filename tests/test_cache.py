@@ -226,10 +226,10 @@ def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(m
     submitted: list[int] = []
     real = concurrent.futures.ProcessPoolExecutor.submit
 
-    def recording(self, function, start, stop, file):
+    def recording(self, function, index, start, stop, file):
         submitted.append(start)
         assert (file is not None) == bool(in_memory_files)
-        return real(self, function, start, stop, file)
+        return real(self, function, index, start, stop, file)
 
     def full(*args):
         raise OSError(28, "No space left on device")
@@ -239,11 +239,34 @@ def test_workers_start_the_costliest_inputs_first_and_results_keep_their_order(m
     if not in_memory_files:
         monkeypatch.setattr(parallel, "_files_in_memory", lambda count: contextlib.nullcontext([]))
     if in_memory_files == "full":
-        monkeypatch.setattr(parallel.os, "pwrite", full)  # in the workers, forked from here
+        monkeypatch.setattr(parallel, "_written", full)  # in the workers, forked from here
     inputs = [1, 5, 2, 9, 3]
     results = parallel.map_ordered(lambda n: bytes([n]) * n * 100_000, inputs, parallel=True, cost=float)
     assert results == [bytes([n]) * n * 100_000 for n in inputs]
     assert [inputs[i] for i in submitted] == [9, 5, 3, 2, 1]
+
+
+def test_the_parent_takes_runs_from_the_cheapest_end_and_the_worker_from_the_costliest(monkeypatch):
+    """Two cores: one worker process, and the parent works too instead of waiting (no result of
+    its own crosses between processes); each run is done once."""
+    import os
+    import time
+
+    from builder import parallel
+
+    monkeypatch.setattr(parallel, "worker_count", lambda: 2)
+
+    def where(n: int) -> tuple[int, int]:
+        time.sleep(0.3)  # long enough for the worker to have started and taken its first run
+        return n, os.getpid()
+
+    inputs = [1, 5, 2, 9, 3]
+    results = parallel.map_ordered(where, inputs, parallel=True, cost=float)
+    assert [n for n, _ in results] == inputs
+    by_input = dict(results)
+    assert by_input[1] == os.getpid()
+    assert by_input[9] != os.getpid()
+    assert len(set(by_input.values())) == 2
 
 
 @pytest.mark.parametrize("edition_name", ["scorm12", "scorm2004"])
