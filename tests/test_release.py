@@ -94,6 +94,21 @@ def test_checksums_and_build_manifest(project, monkeypatch):
         assert entry.date_time == (2026, 1, 1, 0, 0, 0)
 
 
+def test_build_manifest_entries_are_json_each_on_a_line():
+    from builder.build import _json_with_entries_on_lines
+
+    names = ("items/a.yaml", 'items/"quoted" \\ back.yaml', "items/été/\u2028\u0007.yaml", "items/😀.yml")
+    sources = [{"path": name, "sha256": "0" * 64} for name in names]
+    packages = [{"file": "a.zip", "cohort": None, "size": 12}]
+    document = {"tool": "lmspack", "git_commit": None, "sources": sources, "packages": packages, "none": []}
+    text = _json_with_entries_on_lines(document)
+    assert json.loads(text) == document
+    lines = text.split("\n")
+    for entry in (*sources, *packages):  # each entry on its own line, as json.dumps writes it
+        assert f"    {json.dumps(entry, ensure_ascii=False)}," in lines or \
+            f"    {json.dumps(entry, ensure_ascii=False)}" in lines
+
+
 def test_rebuild_is_byte_identical_in_every_format(project, tmp_path):
     first = run("build", "--format", "all", "--cohort", "all", "--out", "one")
     second = run("build", "--format", "all", "--cohort", "all", "--out", "two")
