@@ -40,10 +40,10 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     """``[function(x) for x in inputs]``, on every core when ``parallel`` and there are two.
 
     Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task.
-    With ``cost`` (an estimate of each input's time), the costliest runs start first, so that no
-    worker is left with a long task when the others are done; results keep the order of ``inputs``.
-    ``received`` is applied here to each result as it arrives, while the workers go on (to read
-    back what a worker sent as bytes, say)."""
+    With ``cost`` (an estimate of each input's time), the workers take the costliest runs first and
+    this process the cheapest, so that neither is left with a long task when the other is done;
+    results keep the order of ``inputs``. ``received`` is applied here to each result, a worker's
+    as it arrives (to read back what the function returned as bytes, say)."""
     global _work
     workers = min(worker_count(), len(inputs))
     keep = received or (lambda result: result)
