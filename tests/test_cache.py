@@ -331,6 +331,19 @@ def in_workers(monkeypatch) -> None:
     monkeypatch.setattr(packaging, "SEGMENT", 2)
 
 
+def test_large_build_path_refuses_what_a_format_cannot_carry_at_the_items_place(project, in_workers):
+    """What the formats make ahead of their packages is made first: an item a format cannot carry
+    is still an input problem at its place, not a crash in the making."""
+    many = "".join(f"  - text: Choice {n}\n" for n in range(40))
+    (project / "items/demo/q2.yaml").write_text(SINGLE.format(id="q2") + many)
+    with pytest.raises(InputError) as raised:
+        build([project / "items"], project, project / "dist", ["all"])
+    assert [p.format() for p in raised.value.problems] == [
+        "items/demo/q2.yaml:1:1: SCORM 1.2 can report at most 36 choices per item (a-z, 0-9) and this item "
+        "has 42; build scorm2004 for it, or split it"]
+    assert not (project / "dist").exists()
+
+
 def test_large_build_path_gives_the_same_bytes_cached_or_not(project, in_workers, monkeypatch):
     """Every phase in workers, with cohorts: a rebuild after each kind of change is identical to a
     fresh build, and to the bytes the small-build path makes in one process."""

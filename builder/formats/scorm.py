@@ -96,9 +96,8 @@ def _build(quiz: Quiz, edition: Edition) -> Output:
     return Output(f"{package_stem(quiz)}-{edition.name}.zip", data, tuple(warnings))
 
 
-def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
-    """What this edition cannot carry exactly, once per build."""
-    warnings: list[FormatWarning] = []
+def refuse_what_cannot_be_reported(quiz: Quiz, edition: Edition) -> None:
+    """InputError naming every item this edition cannot report, before any part of it is made."""
     if edition is SCORM12:
         too_many = [item for item in quiz.items if len(item.choices) > len(SHORT_IDENTIFIER_1_2)]
         if too_many:
@@ -106,6 +105,12 @@ def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
                                       f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
                                       f"item (a-z, 0-9) and this item has {len(item.choices)}; build "
                                       "scorm2004 for it, or split it") for item in too_many])
+
+
+def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
+    """What this edition cannot carry exactly, once per build (InputError for what it cannot carry)."""
+    refuse_what_cannot_be_reported(quiz, edition)
+    warnings: list[FormatWarning] = []
     if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
         warnings.append(FormatWarning(edition.name, (
             f"pass mark {format_number(quiz.settings.pass_mark)} % has more than 2 decimals; the LMS "
@@ -254,7 +259,9 @@ def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
 def launch_page(quiz: Quiz, edition: Edition, frame: dict[str, object] | None = None) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
     remembered segments of items rather than rendered into one string. ``frame``: _player_frame,
-    when the caller has it."""
+    when the caller has it. A large build makes its segments first (builder.build), so this is
+    where an item the edition cannot report is refused."""
+    refuse_what_cannot_be_reported(quiz, edition)
     frame = frame or _player_frame(quiz, edition)
     page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", quiz=quiz, data=frame,
                                          edition=edition.name)
