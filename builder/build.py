@@ -182,19 +182,27 @@ def _runs_ahead(jobs: list[tuple[Quiz, str]]) -> list[Run]:
     """What is not remembered yet of what the formats make ahead, in runs of about PART_RUN items;
     none when that is little (a rebuild: each package's own job makes what it lacks), and only
     then the listings."""
+    planned: set[str] = set()
     runs = [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].ahead)
-            for run in _runs_of(quiz, fmt, function)]
+            for run in _runs_of(quiz, fmt, function, planned)]
     if sum(run.size for run in runs) < PARALLEL_THRESHOLD:
         return []
     return runs + [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].listings)
-                   for run in _runs_of(quiz, fmt, function)]
+                   for run in _runs_of(quiz, fmt, function, planned)]
 
 
-def _runs_of(quiz: Quiz, fmt: str, function: Callable[[Quiz], Ahead]) -> Iterator[Run]:
+def _runs_of(quiz: Quiz, fmt: str, function: Callable[[Quiz], Ahead], planned: set[str]) -> Iterator[Run]:
+    """The missing pieces of ``function(quiz)`` in runs, less those ``planned`` already (the same
+    piece of something else); their keys are added to it."""
     ahead = function(quiz)
     pieces: list[int] = []
     size = 0
     for piece in ahead.missing():
+        entry = ahead.entry(piece)
+        if entry is not None:
+            if entry in planned:
+                continue
+            planned.add(entry)
         pieces.append(piece)
         size += ahead.size(piece)
         if size >= PART_RUN:

@@ -198,6 +198,9 @@ class Segmented:
         start, stop, _ = self._segments[index]
         return stop - start
 
+    def entry(self, index: int) -> str:
+        return self._segments[index][2]
+
     def make(self, index: int) -> bytes:
         """Segment ``index``, made now or remembered."""
         start, stop, entry = self._segments[index]

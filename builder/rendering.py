@@ -164,6 +164,9 @@ class RememberedDocuments:
     def make(self, index: int) -> Deflated:
         return self.documents[index]().deflated()
 
+    def entry(self, index: int) -> None:
+        return None  # known only once the document is described, which is most of making it
+
 
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,
                 **context: object) -> Markup:

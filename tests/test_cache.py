@@ -331,6 +331,19 @@ def in_workers(monkeypatch) -> None:
     monkeypatch.setattr(packaging, "SEGMENT", 2)
 
 
+def test_the_scorm_editions_launch_pages_share_their_middle_segments(project, monkeypatch):
+    """Both editions carry the same item data: a large build makes the segments they share once
+    (the first follows each edition's own head, the last ends with its own tail)."""
+    monkeypatch.setattr(packaging, "SEGMENT", 1)  # three items, three segments each
+    monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 1)
+    (quiz,) = loading.load_quizzes([project / "items"], project)
+    with cache.session(None):
+        runs = building._runs_ahead([(quiz, "scorm12"), (quiz, "scorm2004")])
+    pieces = {fmt: [piece for run in runs if run.format == fmt for piece in run.pieces]
+              for fmt in ("scorm12", "scorm2004")}
+    assert pieces == {"scorm12": [0, 1, 2], "scorm2004": [0, 2]}
+
+
 def test_large_build_path_refuses_what_a_format_cannot_carry_at_the_items_place(project, in_workers):
     """What the formats make ahead of their packages is made first: an item a format cannot carry
     is still an input problem at its place, not a crash in the making."""

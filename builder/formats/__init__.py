@@ -110,6 +110,11 @@ class Ahead(Protocol):
     def make(self, index: int) -> object:
         """Make (and so remember) piece ``index``."""
 
+    def entry(self, index: int) -> str | None:
+        """The cache key piece ``index`` is remembered by, when it is known before the piece is
+        made (None: not): what two formats make ahead may have pieces in common (the SCORM
+        editions' launch pages), and each is made once."""
+
 
 @dataclass(frozen=True)
 class Format:

@@ -52,25 +52,13 @@ class Edition:
     manifest_template: str
     schema: str
     """Our own schema for the manifest, under builder/schemas/."""
-    choice_code: Callable[[Item, int], str]
-    """The code a choice is reported as in learner responses and correct-response patterns."""
 
 
-def _code_1_2(item: Item, index: int) -> str:
-    return SHORT_IDENTIFIER_1_2[index]
-
-
-def _code_2004(item: Item, index: int) -> str:
-    """The choice identifier where Moodle's short_identifier_type check (``^[\\w.]{1,250}$``)
-    accepts it, else its position; hyphens are the only IDENTIFIER character it refuses."""
-    codes = [c.identifier.replace("-", "_") for c in item.choices]
-    if len(set(codes)) == len(codes):
-        return codes[index]
-    return f"choice_{index + 1}"
-
-
-SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd", _code_1_2)
-SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd", _code_2004)
+# What an edition reports a choice as (its code) is worked out by the player (player.js, code12
+# and code2004), so that an item's data is the same in both editions and their launch pages
+# share every segment but the first and the last.
+SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd")
+SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd")
 EDITIONS = {edition.name: edition for edition in (SCORM12, SCORM2004)}
 
 
@@ -82,9 +70,9 @@ def build_scorm2004(quiz: Quiz) -> Output:
     return _build(quiz, SCORM2004)
 
 
-def _item_part(edition: Edition) -> ItemPart:
-    """An item's entry in the player data: the same for every quiz and cohort of an edition."""
-    return ItemPart(_item_json, edition.name, keep="this build")
+def _item_part() -> ItemPart:
+    """An item's entry in the player data: the same in both editions, for every quiz and cohort."""
+    return ItemPart(_item_json, None, keep="this build")
 
 
 def _build(quiz: Quiz, edition: Edition) -> Output:
@@ -167,7 +155,7 @@ def _pools(quiz: Quiz) -> list[_Section]:
 def player_data(quiz: Quiz, edition: Edition) -> dict[str, object]:
     """Everything the player needs, as JSON-ready values. Text fields are the model's sanitised
     XHTML fragments; the player inserts these and nothing else as markup."""
-    return _player_frame(quiz, edition) | {"items": [_item_data(item, edition) for item in quiz.items]}
+    return _player_frame(quiz, edition) | {"items": [_item_data(item) for item in quiz.items]}
 
 
 def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
@@ -208,7 +196,7 @@ def player_json(quiz: Quiz, edition: Edition,
     frame_json = str(_to_json((frame or _player_frame(quiz, edition)) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame_json.split(f'"items": "{_ITEMS_SLOT}"')
-    part = _item_part(edition)
+    part = _item_part()
 
     def piece(index: int) -> bytes:
         return (b", " if index else b"") + part.of(quiz.items[index])
@@ -216,15 +204,15 @@ def player_json(quiz: Quiz, edition: Edition,
     return f'{head}"items": ['.encode(), part.key.of_all(quiz.items), piece, f"]{tail}".encode()
 
 
-def _item_json(item: Item, edition_name: str) -> bytes:
-    return str(_to_json(_item_data(item, EDITIONS[edition_name]))).encode("utf-8")
+def _item_json(item: Item, options: None) -> bytes:
+    return str(_to_json(_item_data(item))).encode("utf-8")
 
 
 def _to_json(value: object) -> Markup:
     return htmlsafe_json_dumps(value, **environment().policies["json.dumps_kwargs"])
 
 
-def _item_data(item: Item, edition: Edition) -> dict[str, object]:
+def _item_data(item: Item) -> dict[str, object]:
     weights = choice_weights(item)
     return {
         "id": item.id,
@@ -238,13 +226,12 @@ def _item_data(item: Item, edition: Edition) -> dict[str, object]:
         "explanation": str(item.explanation) if item.explanation else None,
         "choices": [{
             "id": choice.identifier,
-            "code": edition.choice_code(item, n),
             "html": str(choice.text),
             "label": plain_text(choice.text),
             "feedback": str(choice.feedback) if choice.feedback else None,
             "weight": weights[choice.identifier],
             "correct": choice.correct,
-        } for n, choice in enumerate(item.choices)],
+        } for choice in item.choices],
     }
 
 

@@ -284,6 +284,21 @@
     return String(round7(value));
   }
 
+  /** The code choice ``n`` of ``item`` is reported as in responses and correct-response patterns:
+   *  in SCORM 1.2 a single character a-z, 0-9 by position (cmi.interactions.n.student_response;
+   *  the build refuses items with more choices), in 2004 the choice id where Moodle's
+   *  short_identifier_type check (^[\w.]{1,250}$) accepts it, hyphens being the only id character
+   *  it refuses, else the position. */
+  function code12(item, n) {
+    return "abcdefghijklmnopqrstuvwxyz0123456789".charAt(n);
+  }
+
+  function code2004(item, n) {
+    var codes = item.choices.map(function (choice) { return choice.id.replace(/-/g, "_"); });
+    var distinct = codes.filter(function (code, index) { return codes.indexOf(code) === index; });
+    return distinct.length === codes.length ? codes[n] : "choice_" + (n + 1);
+  }
+
   var EDITIONS = {
     scorm12: {
       api: "API",
@@ -294,7 +309,7 @@
       max: "cmi.core.score.max", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time",
       location: "cmi.core.lesson_location",
       response: "student_response", time: "time", wrong: "wrong", normalExit: "", separator: ",",
-      duration: timespan12, stamp: time12
+      duration: timespan12, stamp: time12, code: code12
     },
     scorm2004: {
       api: "API_1484_11",
@@ -304,7 +319,7 @@
       status: "cmi.completion_status", raw: "cmi.score.raw", min: "cmi.score.min",
       max: "cmi.score.max", exit: "cmi.exit", sessionTime: "cmi.session_time", location: "cmi.location",
       response: "learner_response", time: "timestamp", wrong: "incorrect", normalExit: "normal",
-      separator: "[,]", duration: duration2004, stamp: timestamp2004
+      separator: "[,]", duration: duration2004, stamp: timestamp2004, code: code2004
     }
   };
 
@@ -315,7 +330,7 @@
     var item = data.items[index];
     var codes = function (indexes) {
       return indexes.slice().sort(function (a, b) { return a - b; })
-        .map(function (n) { return item.choices[n].code; }).join(edition.separator);
+        .map(function (n) { return edition.code(item, n); }).join(edition.separator);
     };
     var correct = [];
     item.choices.forEach(function (choice, n) {
@@ -959,6 +974,8 @@
     encodeState: encodeState,
     decodeState: decodeState,
     interaction: interaction,
+    code12: code12,
+    code2004: code2004,
     timespan12: timespan12,
     duration2004: duration2004,
     boot: boot
