@@ -273,7 +273,7 @@ def test_the_parent_takes_runs_from_the_cheapest_end_and_the_worker_from_the_cos
 def test_scorm_player_json_is_tojson_of_the_player_data_cached_or_not(warm_handoff, tmp_path, edition_name):
     from builder.formats import scorm
 
-    edition = scorm.EDITIONS[edition_name]
+    edition = {"scorm12": scorm.SCORM12, "scorm2004": scorm.SCORM2004}[edition_name]
     expected = rendering.environment().from_string("{{ data|tojson }}").render(
         data=scorm.player_data(warm_handoff, edition))
     assert joined(scorm.player_json(warm_handoff, edition)) == expected

@@ -59,7 +59,6 @@ class Edition:
 # share every segment but the first and the last.
 SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd")
 SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd")
-EDITIONS = {edition.name: edition for edition in (SCORM12, SCORM2004)}
 
 
 def build_scorm12(quiz: Quiz) -> Output:
@@ -96,8 +95,8 @@ def refuse_what_cannot_be_reported(quiz: Quiz, edition: Edition) -> None:
 
 
 def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
-    """What this edition cannot carry exactly, once per build (InputError for what it cannot carry)."""
-    refuse_what_cannot_be_reported(quiz, edition)
+    """What this edition cannot carry exactly, once per build (what it cannot carry at all is
+    refused by launch_page, which every build of the edition goes through)."""
     warnings: list[FormatWarning] = []
     if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
         warnings.append(FormatWarning(edition.name, (
