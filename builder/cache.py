@@ -36,7 +36,10 @@ Keep = Literal["compressed", "as is", "this build"]
 """How an entry is kept: compressed (zlib, fast), as it is (compressed already, or read so
 often that decompressing would cost more than the disk it saves), or in memory for this build
 only (a piece that a remembered larger value is made from, builder.packaging.SegmentedMember)."""
-_HOW: dict[str, bytes] = {"compressed": b"z", "as is": b"r", "this build": b"t"}
+_HOW: dict[str, str] = {"compressed": "z", "as is": "r", "this build": "t"}
+Entry = tuple[str, bytes]
+"""A value as the cache holds it: how it is kept (_HOW) beside its bytes, never joined to them,
+so that neither keeping nor reading a value of megabytes copies it."""
 CACHE_DIR = ".lmspack-cache"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _LIBRARIES = ("lxml", "jinja2", "nh3", "cmarkgfm", "pyyaml", "markupsafe")
@@ -76,14 +79,14 @@ class Cache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.pending: dict[str, bytes] = {}
+        self.pending: dict[str, Entry] = {}
         self._pieces: dict[str, bytes] = {}  # kept for this build only
         self._connection: sqlite3.Connection | None = None
-        self._fetched: dict[str, bytes] = {}  # read ahead by prefetch
-        self._inherited: dict[str, bytes] = {}  # in a forked worker: the parent's new entries
+        self._fetched: dict[str, Entry] = {}  # read ahead by prefetch, until asked for
+        self._inherited: dict[str, Entry] = {}  # in a forked worker: the parent's new entries
         self._pid = os.getpid()
         self._saving: threading.Thread | None = None
-        self._handed: dict[str, bytes] = {}  # being saved by the saver process, still read here
+        self._handed: dict[str, Entry] = {}  # being saved by the saver process, still read here
         self._saver: int | None = None  # that process
         self._absent = False  # no file to read (checked once, not on every lookup)
         self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
@@ -111,22 +114,26 @@ class Cache:
 
     def get(self, entry: str) -> bytes | None:
         self._forked()
-        value = self.pending.get(entry) or self._pieces.get(entry) or self._handed.get(entry) \
-            or self._inherited.get(entry) \
-            or self._fetched.get(entry) or self._read(entry)
-        if value is None:
+        piece = self._pieces.get(entry)
+        if piece is not None:
+            return piece
+        # A prefetched value is read once (a second ask reads it again): kept, the item pickles
+        # read back on every rebuild would stay in memory for the whole build.
+        found = self.pending.get(entry) or self._handed.get(entry) or self._inherited.get(entry) \
+            or self._fetched.pop(entry, None) or self._read(entry)
+        if found is None:
             return None
-        # The first byte says how the rest is kept (_HOW): only 'z' is compressed here.
-        return zlib.decompress(memoryview(value)[1:]) if value[:1] == b"z" else value[1:]
+        how, value = found
+        return zlib.decompress(value) if how == "z" else value
 
-    def _read(self, entry: str) -> bytes | None:
-        rows = self._query("SELECT value FROM entries WHERE key = ?", [entry])
-        return rows[0][0] if rows else None  # type: ignore[return-value]
+    def _read(self, entry: str) -> Entry | None:
+        rows = self._query(f"SELECT how, value FROM {_TABLE} WHERE key = ?", [entry])
+        return rows[0] if rows else None  # type: ignore[return-value]
 
     def prefetch(self, entries: list[str]) -> None:
         """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
         self._forked()
-        self._fetched.update(self._stored("key, value", entries))
+        self._fetched.update((key, (how, value)) for key, how, value in self._stored("key, how, value", entries))
 
     def held(self, entries: list[str]) -> set[str]:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
@@ -136,7 +143,7 @@ class Cache:
         asked = [e for e in entries if e not in found]
         if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
             if self._stored_keys is None:
-                self._stored_keys = {key for (key,) in self._query("SELECT key FROM entries", [])}
+                self._stored_keys = {key for (key,) in self._query(f"SELECT key FROM {_TABLE}", [])}
             found.update(self._stored_keys.intersection(asked))
         else:
             found.update(key for (key,) in self._stored("key", asked))
@@ -146,7 +153,8 @@ class Cache:
         """``columns`` of the stored rows among ``entries``, read 500 keys to a query."""
         for start in range(0, len(entries), 500):
             chunk = entries[start:start + 500]
-            yield from self._query(f"SELECT {columns} FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            yield from self._query(f"SELECT {columns} FROM {_TABLE} WHERE key IN ({','.join('?' * len(chunk))})",
+                                   chunk)
 
     def _query(self, query: str, parameters: list[str]) -> list[tuple[object, ...]]:
         db = self._db()
@@ -161,11 +169,11 @@ class Cache:
         """Remember ``value``: kept compressed, as it is, or for this build only (Keep)."""
         self._forked()
         if keep == "this build":
-            self._pieces[entry] = _HOW[keep] + value
+            self._pieces[entry] = value
         else:
-            self.pending[entry] = _HOW[keep] + (zlib.compress(value, 1) if keep == "compressed" else value)
+            self.pending[entry] = (_HOW[keep], zlib.compress(value, 1) if keep == "compressed" else value)
 
-    def take_pending(self) -> dict[str, bytes]:
+    def take_pending(self) -> dict[str, Entry]:
         """The entries put since the last call; those for this build only are dropped."""
         self._forked()
         pending, self.pending = self.pending, {}
@@ -177,7 +185,7 @@ class Cache:
         of builder.packaging.Segmented), which a run needs only while it makes them."""
         self._pieces = {}
 
-    def save(self, entries: dict[str, bytes]) -> None:
+    def save(self, entries: dict[str, Entry]) -> None:
         """Write ``entries`` and forget those of other code: their keys can never be asked for again.
         On a connection of its own, so that it can run in a thread of its own (save_soon)."""
         if not entries or self.path is None:
@@ -186,9 +194,10 @@ class Cache:
         try:
             make_folder(self.path.parent.parent)
             with closing(_connect(self.path)) as db, db:
-                db.execute("DELETE FROM entries WHERE code != ?", (code,))
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                               ((key, code, value) for key, value in entries.items()))
+                db.execute("DROP TABLE IF EXISTS entries")
+                db.execute(f"DELETE FROM {_TABLE} WHERE code != ?", (code,))
+                db.executemany(f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?)",
+                               ((key, code, how, value) for key, (how, value) in entries.items()))
         except (OSError, sqlite3.Error):
             pass  # an unusable cache only costs time
 
@@ -253,9 +262,14 @@ def make_folder(root: Path) -> Path:
     return folder
 
 
+# The table of entries. An older lmspack's table (``entries``, its marker joined to each value) is
+# dropped by the next save: its entries are of other code anyway.
+_TABLE = "parts"
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=30)
-    connection.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, code TEXT, value BLOB)")
+    connection.execute(f"CREATE TABLE IF NOT EXISTS {_TABLE} (key TEXT PRIMARY KEY, code TEXT, how TEXT, value BLOB)")
     return connection
 
 

@@ -48,8 +48,8 @@ class Deflated:
     """A member compressed already, which zip_bytes writes as it is: a format that remembers its
     members compressed (builder.cache) does not compress them again on every build."""
 
-    body: bytes
-    """The raw deflate of the member's bytes."""
+    body: bytes | memoryview
+    """The raw deflate of the member's bytes (a view into the cached value it was read from)."""
     crc: int
     """CRC-32 of the member's bytes."""
     size: int
@@ -70,7 +70,7 @@ class Deflated:
     @classmethod
     def from_bytes(cls, value: bytes) -> Deflated:
         crc, size = struct.unpack_from("<2L", value)
-        return cls(value[8:], crc, size)
+        return cls(memoryview(value)[8:], crc, size)  # read in place, not copied
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ class ZipRecords:
     A run of members is remembered this way (SegmentedRecords), so a rebuild places a run of
     thousands of members at once instead of writing each one's records again."""
 
-    local: bytes
-    central: bytes
+    local: bytes | memoryview
+    central: bytes | memoryview
     count: int
 
     def to_bytes(self) -> bytes:
@@ -90,7 +90,8 @@ class ZipRecords:
     @classmethod
     def from_bytes(cls, value: bytes) -> ZipRecords:
         count, size = struct.unpack_from("<2Q", value)
-        return cls(value[16:16 + size], value[16 + size:], count)
+        view = memoryview(value)  # read in place: a run's records are placed as they are, not copied first
+        return cls(view[16:16 + size], view[16 + size:], count)
 
     def central_at(self, offset: int, names: set[bytes]) -> bytes:
         """The central records for the run placed ``offset`` bytes into the archive, each name

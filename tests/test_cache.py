@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -196,6 +197,23 @@ def test_prefetched_entries_are_read_in_one_go(tmp_path):
         assert active.get("entry 1000") == b"value 1000"
         assert active.get("entry 1001") == b"value 1001"  # not prefetched: read on its own
         assert active.get("missing") is None
+        assert len(active._fetched) == 599  # a prefetched value is not kept once it is read...
+        assert active.get("entry 1000") == b"value 1000"  # ...and read from the file when asked again
+
+
+def test_a_cache_of_the_older_layout_is_replaced_not_an_error(tmp_path):
+    # An earlier lmspack kept each value with its marker joined to it, in a table named entries.
+    stored = cache.make_folder(tmp_path) / "entries.sqlite"
+    with sqlite3.connect(stored) as db:
+        db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, code TEXT, value BLOB)")
+        db.execute("INSERT INTO entries VALUES ('old', 'code', x'72')")
+    with cache.session(tmp_path) as active:
+        assert active.get("old") is None
+        active.put("new", b"value")
+    with cache.session(tmp_path) as active:
+        assert active.get("new") == b"value"
+    with sqlite3.connect(stored) as db:
+        assert [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["parts"]
 
 
 def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(tmp_path):
