@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -90,6 +90,7 @@ class Cache:
         self._saver: int | None = None  # that process
         self._absent = False  # no file to read (checked once, not on every lookup)
         self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
+        self.described: dict[tuple[object, ...], tuple[object, object]] = {}  # once_per_build
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
@@ -307,6 +308,25 @@ def remembered_as(entry: str, produce: Callable[[], bytes], keep: Keep = "compre
         value = produce()
         cache.put(entry, value, keep)
     return value
+
+
+def once_per_build(function: Callable[..., T]) -> Callable[..., T]:
+    """``function(quiz, *more)`` made once per build (cache session) for each quiz object and
+    ``more``: what a format makes ahead of its package is described (every segment's key) when
+    the build plans it; each run of its pieces, in either process, and the package's own job then
+    find it described instead of describing it again. Outside a session, made on every call."""
+    @functools.wraps(function)
+    def described(quiz: object, *more: Hashable) -> T:
+        cache = _active
+        if cache is None:
+            return function(quiz, *more)
+        entry = (function, id(quiz), *more)
+        found = cache.described.get(entry)
+        if found is None:  # kept with the quiz, whose id is then its own for the session
+            found = cache.described[entry] = (quiz, function(quiz, *more))
+        return found[1]  # type: ignore[return-value]
+
+    return described
 
 
 def active() -> Cache | None:

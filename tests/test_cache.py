@@ -5,6 +5,7 @@ identical, whatever changed. Then it checks that exactly the packages that shoul
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import sqlite3
@@ -214,6 +215,26 @@ def test_a_cache_of_the_older_layout_is_replaced_not_an_error(tmp_path):
         assert active.get("new") == b"value"
     with sqlite3.connect(stored) as db:
         assert [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["parts"]
+
+
+def test_what_a_format_makes_ahead_is_described_once_per_build_and_quiz(warm_handoff, tmp_path):
+    described: list[str] = []
+
+    @cache.once_per_build
+    def describe(quiz, edition):
+        described.append(edition)
+        return object()
+
+    assert describe(warm_handoff, "a") is not describe(warm_handoff, "a")  # no session: every time
+    described.clear()
+    with cache.session(tmp_path):
+        first = describe(warm_handoff, "a")
+        assert describe(warm_handoff, "a") is first
+        assert describe(warm_handoff, "b") is not first
+        assert describe(dataclasses.replace(warm_handoff), "a") is not first  # another quiz object
+    with cache.session(tmp_path):
+        assert describe(warm_handoff, "a") is not first  # another build
+    assert described == ["a", "b", "a", "a"]
 
 
 def test_a_forked_worker_reads_the_parents_entries_and_hands_back_only_its_own(tmp_path):

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from builder import markup
+from builder import cache, markup
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import outcome_feedback, truefalse_choices
@@ -198,6 +198,7 @@ def item_part(quiz: Quiz) -> ItemPart:
     return ItemPart(item_xml, ItemOptions(quiz.package_id), keep="this build")
 
 
+@cache.once_per_build
 def assessment(quiz: Quiz) -> SegmentedMember:
     """The questestinterop, which holds the whole bank: compressed in remembered segments of
     items, never joined (at 10,000 items it is 70 MB of XML)."""

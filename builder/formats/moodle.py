@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from markupsafe import Markup, escape
 
-from builder import markup
+from builder import cache, markup
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
@@ -169,6 +169,7 @@ def item_part(quiz: Quiz) -> ItemPart:
     return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices), keep="this build")
 
 
+@cache.once_per_build
 def questions(quiz: Quiz) -> SegmentedMember:
     """The file, which holds the whole bank: made and remembered in segments of questions."""
     part = item_part(quiz)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
+from builder import cache
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.model import Choice, Item, Pool, Quiz
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
@@ -100,6 +101,7 @@ def item_part(quiz: Quiz) -> ItemPart:
     return ItemPart(item_member, item_options(quiz), keep="this build")
 
 
+@cache.once_per_build
 def item_records(quiz: Quiz) -> SegmentedRecords:
     """The items' documents as zip members, in segments made ahead of the package
     (builder.formats.Ahead)."""
@@ -193,6 +195,7 @@ def sections(quiz: Quiz) -> tuple[SectionView, ...]:
                              refs(pool.item_ids)) for pool in pools)
 
 
+@cache.once_per_build
 def assessment_test(quiz: Quiz) -> RememberedXml:
     settings = quiz.settings
     test_sections = sections(quiz)
@@ -241,6 +244,7 @@ def resource_part(quiz: Quiz) -> ItemPart:
     return ItemPart(resource_xml, ResourceOptions(quiz.language, quiz.cohort), keep="this build")
 
 
+@cache.once_per_build
 def manifest(quiz: Quiz) -> SegmentedMember:
     """imsmanifest.xml: the package's metadata, a resource per item (parts, in remembered
     segments: a rebuild after one item's title changed makes one segment again, not a manifest of

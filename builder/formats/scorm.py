@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
@@ -238,17 +239,17 @@ def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
     """The player's files, compressed; the launch page as launch_page."""
     frame = _player_frame(quiz, edition)
     context = {"quiz": quiz, "data": frame, "edition": edition.name}
-    return [(name, launch_page(quiz, edition, frame).deflated() if name == LAUNCH_FILE
+    return [(name, launch_page(quiz, edition).deflated() if name == LAUNCH_FILE
              else Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))) for name in PLAYER_FILES]
 
 
-def launch_page(quiz: Quiz, edition: Edition, frame: dict[str, object] | None = None) -> SegmentedMember:
+@cache.once_per_build
+def launch_page(quiz: Quiz, edition: Edition) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
-    remembered segments of items rather than rendered into one string. ``frame``: _player_frame,
-    when the caller has it. A large build makes its segments first (builder.build), so this is
-    where an item the edition cannot report is refused."""
+    remembered segments of items rather than rendered into one string. A large build makes its
+    segments first (builder.build), so this is where an item the edition cannot report is refused."""
     refuse_what_cannot_be_reported(quiz, edition)
-    frame = frame or _player_frame(quiz, edition)
+    frame = _player_frame(quiz, edition)
     page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", quiz=quiz, data=frame,
                                          edition=edition.name)
     json_head, entries, piece, json_tail = player_json(quiz, edition, frame)
