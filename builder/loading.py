@@ -531,20 +531,21 @@ def _item_files(directory: Path) -> list[tuple[str, bool]]:
     each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
     but links (thousands of files are listed on every build)."""
     found: list[tuple[str, bool]] = []
-
-    def scan(folder: str, prefix: str) -> None:
+    # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
+    # that would hold itself in a cycle, and the listing with it, until the collector came by).
+    folders = [(str(directory), "")]
+    while folders:
+        folder, prefix = folders.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError:
-            return  # an unreadable folder is skipped, as os.walk does
+            continue  # an unreadable folder is skipped, as os.walk does
         for entry in listed:
             if entry.is_dir(follow_symlinks=False):
-                scan(entry.path, f"{prefix}{entry.name}/")
+                folders.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE and entry.is_file():
                 found.append((prefix + entry.name, entry.is_symlink()))
-
-    scan(str(directory), "")
     return sorted(found)
 
 

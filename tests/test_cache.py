@@ -6,6 +6,7 @@ identical, whatever changed. Then it checks that exactly the packages that shoul
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import shutil
 import sqlite3
@@ -437,3 +438,15 @@ def test_compiled_templates_are_kept_and_never_stale(tmp_path):
     assert rendered("b {{ x }}", tmp_path) == "b 1"  # an edited template is compiled again
     (tmp_path / "a-file").write_text("")
     assert rendered("c {{ x }}", tmp_path / "a-file") == "c 1"  # no usable folder: compiled, not kept
+
+
+def test_a_build_leaves_no_garbage_in_cycles_and_the_collector_as_it_found_it(project):
+    """Loading makes no garbage in cycles (the bank is then frozen out of the collector's sight for
+    the build, builder.build.compile_packages); a cycle would hold what it reaches until a collection."""
+    gc.collect()
+    loading.load_quizzes([project / "items"], project)
+    assert gc.collect() == 0
+    enabled = gc.isenabled()
+    packages(project, use_cache=True)
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled() == enabled
