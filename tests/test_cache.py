@@ -157,6 +157,14 @@ def test_the_fingerprint_covers_template_bytes(tmp_path, monkeypatch):
         cache.fingerprint.cache_clear()
 
 
+def test_library_versions_in_the_fingerprint_are_those_installed():
+    from importlib import metadata
+
+    for distribution, module in cache.LIBRARIES.items():
+        assert cache.installed_version(distribution, module) == metadata.version(distribution)
+    assert cache.installed_version("no-such-library", "no_such_module") == "?"
+
+
 def test_a_failed_build_writes_no_cache(project):
     (project / "items/demo/q1.yaml").write_text("id: q1\n")
     with pytest.raises(InputError):
