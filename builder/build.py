@@ -146,9 +146,10 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     is remembered, the packages too spread over both cores."""
     with collector_off():
         quizzes = load_quizzes(paths, root, progress)
-    # The bank lives for the whole build and holds no cycles: out of the collector's sight, it is
-    # not scanned again as the packages are made, nor its pages copied into forked workers by a scan.
-    gc.freeze()
+        # The bank lives for the whole build and holds no cycles: out of the collector's sight, it
+        # is not scanned again as the packages are made (frozen before the collector is back on,
+        # else its first collection scans it), nor its pages copied into forked workers by a scan.
+        gc.freeze()
     try:
         return _compile_loaded(quizzes, formats, cohorts, package_version, progress)
     finally:
