@@ -386,7 +386,7 @@ def test_the_scorm_editions_launch_pages_share_their_middle_segments(project, mo
     monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 1)
     (quiz,) = loading.load_quizzes([project / "items"], project)
     with cache.session(None):
-        runs = building._runs_ahead([(quiz, "scorm12"), (quiz, "scorm2004")])
+        runs, _ = building._runs_ahead([(quiz, "scorm12"), (quiz, "scorm2004")])
     pieces = {fmt: [piece for run in runs if run.format == fmt for piece in run.pieces]
               for fmt in ("scorm12", "scorm2004")}
     assert pieces == {"scorm12": [0, 1, 2], "scorm2004": [0, 2]}
@@ -403,6 +403,29 @@ def test_large_build_path_refuses_what_a_format_cannot_carry_at_the_items_place(
         "items/demo/q2.yaml:1:1: SCORM 1.2 can report at most 36 choices per item (a-z, 0-9) and this item "
         "has 42; build scorm2004 for it, or split it"]
     assert not (project / "dist").exists()
+
+
+def test_packages_are_put_together_in_a_worker_only_when_they_have_parts_to_make(project, in_workers, monkeypatch):
+    """Put together from remembered segments a package is quick, and a forked worker costs more
+    than it saves: a rebuild with less than a run's worth of parts to make stays in one process."""
+    from builder import parallel
+
+    forked: list[bool] = []
+
+    def recording(function, inputs, parallel, **options):
+        if function is building._compile_job:
+            forked.append(parallel)
+        return real(function, inputs, parallel, **options)
+
+    real = parallel.map_ordered
+    monkeypatch.setattr(building.parallel, "map_ordered", recording)
+    packages(project, use_cache=True)  # everything to make
+    item = project / "items/demo/q3.yaml"
+    item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
+    monkeypatch.setattr(building, "PART_RUN", 10**6)  # the changed item's parts are less than a run
+    rebuilt = packages(project, use_cache=True)
+    assert forked == [True, False]
+    assert rebuilt == packages(project, use_cache=False)
 
 
 def test_large_build_path_gives_the_same_bytes_cached_or_not(project, in_workers, monkeypatch):
