@@ -155,8 +155,11 @@ def _sanitised_tree(fragment: str) -> etree._Element:
 
 # What the tree below would change in the sanitiser's output: links and images (checked, mended),
 # void elements (closed), empty elements (self-closed), blank paragraphs (dropped) and CR (written
-# as a reference). Without them the output is already that XML, save &nbsp;.
-_CHANGED_BY_TREE = re.compile(r"<(?:a|img|br|hr)[ />]|></|<p>(?:\s|&nbsp;)*</p>|\r")
+# as a reference). Without them the output is already that XML, save &nbsp;. A link to an http,
+# https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML
+# as written), so it does not count.
+_CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr)[ />]'
+                              r"|></|<p>(?:\s|&nbsp;)*</p>|\r")
 
 
 def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False) -> str:
@@ -336,13 +339,19 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
         return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
                                                    "flatten them")]
     lowered = raw_html.lower()
-    if "href" in lowered or "src" in lowered:  # only <a href> and <img src> carry URLs
+    # Only <a href> and <img src> carry URLs; there is nothing to report unless some 'href' or 'src'
+    # is not the start of an http, https or mailto URL in quotes (most links).
+    if len(_URL_ATTRIBUTE.findall(lowered)) != len(_WEB_URL_ATTRIBUTE.findall(lowered)):
         # Read before sanitising too: the sanitiser silently drops file: URLs, which deserve a message.
         _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
     # Markdown without raw HTML gives only cmark's blocks at the top, all allowed but <h1>.
     only_blocks = "<" not in source and "<h1>" not in raw_html
     xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems, only_blocks).strip()
     return Markup(xhtml), problems
+
+
+_URL_ATTRIBUTE = re.compile("href|src")
+_WEB_URL_ATTRIBUTE = re.compile('(?:href|src)="(?:https?://|mailto:)')
 
 
 def without_unusable_characters(text: str) -> tuple[str | None, str]:

@@ -63,6 +63,11 @@ def test_inline_mode_drops_block_tags():
     ("![x](../secret.png)", "image '../secret.png' points outside the project; use an https:// URL"),
     ("![x](/etc/passwd)", "image '/etc/passwd' points outside the project; use an https:// URL"),
     ("[x](file:///etc/passwd)", "link 'file:///etc/passwd' points to a local file; use an https:// URL"),
+    # A link to the web beside it is no reason to look less closely.
+    ("[ok](https://example.org) <a href=file:///etc/passwd>x</a>",
+     "link 'file:///etc/passwd' points to a local file; use an https:// URL"),
+    ('<a href="https://example.org">ok</a> <img src="file:///c:/x.png">',
+     "image 'file:///c:/x.png' points to a local file; use an https:// URL"),
     ("![x](pic.png)", "image 'pic.png' is a local file, which packages cannot carry yet; use an https:// URL"),
     ("bell\x07", "control character U+0007 cannot be carried in XML; remove it"),
 ])
@@ -145,6 +150,11 @@ _MARKDOWN_PIECES = st.sampled_from([
     "&amp; &lt; &copy; &nbsp;", "\u00a0", "\r", "<b>raw</b>", "<p></p>", "<em></em>", "<br>", "<hr>",
     "<h1>x</h1>", "<div>loose</div>", "<script>x()</script>", "tail", "\n", "\n\n", " ", "  - nested",
     "* * *", "\t", "<p>", "</p>", "<li>", "x\n===", "y\n---", "<!-- c -->", "<![CDATA[x]]>", "\\*", "_u_",
+    # Links the shortcut keeps as they are, and near misses it must leave to the tree.
+    "[q](https://example.org/?a=1&b=2)", "[m](mailto:me@example.org)", "[s](http://example.org/a%20b)",
+    '<a href="https://example.org/x">raw</a>', "<a href='https://example.org/\"q'>single</a>",
+    "[u](https://exämple.org/ü)", "[e](<https://example.org/a b>)", '<a href="https://x.org/" title="t">t</a>',
+    '<a href="HTTPS://X.ORG/">caps</a>', '<a href="javascript:x()">js</a>', "[r](/root)", "[f](#part)",
 ])
 _MARKDOWN = st.lists(_MARKDOWN_PIECES, max_size=8).map("".join)
 
