@@ -159,7 +159,7 @@ def _sanitised_tree(fragment: str) -> etree._Element:
 # https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML
 # as written), so it does not count.
 _CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr)[ />]'
-                              r"|></|<p>(?:\s|&nbsp;)*</p>|\r")
+                              r"|<([a-z][a-z0-9]*)\b[^>]*></\1>|<p>(?:\s|&nbsp;)*</p>|\r")
 
 
 def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False) -> str:
