@@ -481,3 +481,12 @@ def test_a_build_leaves_no_garbage_in_cycles_and_the_collector_as_it_found_it(pr
     packages(project, use_cache=True)
     assert gc.get_freeze_count() == 0
     assert gc.isenabled() == enabled
+    kept = [project]  # frozen by a program using lmspack, as it might: it stays frozen
+    gc.freeze()
+    try:
+        packages(project, use_cache=True)
+        assert gc.get_freeze_count() > 0
+        assert not any(tracked is kept for tracked in gc.get_objects())  # not back in a generation
+    finally:
+        gc.unfreeze()
+    assert any(tracked is kept for tracked in gc.get_objects())
