@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
+from typing import Any
 
 import jinja2
 from lxml import etree
@@ -31,6 +33,34 @@ def safe_parser() -> etree.XMLParser:
                            huge_tree=False, remove_comments=False)
 
 
+def escape_for_output(value: object) -> str:
+    """What markupsafe.escape gives, as a plain str: the escape Jinja applies to every value a
+    template writes out (about 75 per QTI item). markupsafe wraps each result in a Markup, made by
+    a Python-level __new__, which output joined into one string never needs: a seventh of
+    rendering an item. Template output only: a value kept for later must stay Markup."""
+    if type(value) is str:
+        text = value
+    elif hasattr(value, "__html__"):
+        return value.__html__()  # type: ignore[no-any-return]
+    else:
+        text = str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;") \
+        .replace('"', "&#34;")
+
+
+class OutputTemplate(jinja2.Template):
+    """A template whose output escaping is escape_for_output. (Jinja's compiled code imports
+    ``escape`` into the template's module and calls it only where a value is written out: in an
+    output buffer, a macro's or a filter block's, the text is made Markup again as a whole.)"""
+
+    @classmethod
+    def from_code(cls, environment: jinja2.Environment, code: CodeType, globals: MutableMapping[str, Any],
+                  uptodate: Callable[[], bool] | None = None) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        template.root_render_func.__globals__["escape"] = escape_for_output
+        return template
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -44,6 +74,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["number"] = format_number
     env.filters["indent"] = indent
+    env.template_class = OutputTemplate
     return env
 
 
