@@ -236,11 +236,10 @@ def _item_data(item: Item) -> dict[str, object]:
 
 
 def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
-    """The player's files, compressed; the launch page as launch_page."""
-    frame = _player_frame(quiz, edition)
-    context = {"quiz": quiz, "data": frame, "edition": edition.name}
+    """The player's files, compressed: the launch page as launch_page makes it, which holds the quiz
+    data; the script and the style sheet, the same for every quiz."""
     return [(name, launch_page(quiz, edition).deflated() if name == LAUNCH_FILE
-             else Deflated.of(render(f"scorm/{name}", **context).encode("utf-8"))) for name in PLAYER_FILES]
+             else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
 @cache.once_per_build
