@@ -183,6 +183,12 @@ def test_output_escape_gives_what_markupsafe_gives(value):
     assert type(escape_for_output(value)) is str or hasattr(value, "__html__")
 
 
+@given(st.text())
+def test_output_escape_in_python_gives_what_markupsafe_gives(text):
+    """The escape used where markupsafe has no escape of a str to a str of its own."""
+    assert rendering._escape_in_python(text) == str(escape(text))
+
+
 def test_every_template_writes_values_out_with_the_output_escape(tmp_path):
     env = rendering.environment()
     for kept in (None, tmp_path, tmp_path):  # compiled here, then compiled and kept, then read back
