@@ -114,7 +114,10 @@ def check_packages(out: Path) -> None:
 
 def report(results: list[dict[str, object]]) -> str:
     cpu = platform.processor() or platform.machine()
-    lines = [f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}",
+    # Which build of Python, not only its version: a distribution's (built with profile-guided
+    # optimisation) runs lmspack's Python code much faster than one built without it (pyenv's default).
+    lines = [f"machine: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()} "
+             f"({os.path.realpath(sys.executable)}, {platform.python_compiler()})",
              "| items | validate | build --format all | items/s | peak MB | rebuild, 1 item changed "
              "| build --format canvas | text2qti | lmspack/text2qti per item |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
