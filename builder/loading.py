@@ -30,7 +30,7 @@ from builder.model import (
     Quiz,
     Settings,
 )
-from builder.yamlsource import Node, SourceFile
+from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most
 
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]
@@ -550,11 +550,13 @@ def _item_files(directory: Path) -> list[tuple[str, bool]]:
 
 
 def _item_entry(path: str, display: str) -> str | None:
-    """The cache entry of the item in the file's current bytes (None: unreadable, load_item says why)."""
+    """The cache entry of the item in the file's current bytes (None: unreadable or too large,
+    load_item says why)."""
     try:
-        with open(path, "rb", buffering=0) as file:
-            data = file.readall()
+        data = read_at_most(path, MAX_FILE_BYTES)
     except OSError:
+        return None
+    if len(data) > MAX_FILE_BYTES:
         return None
     return cache.item_key(display, hashlib.sha256(data).hexdigest())
 

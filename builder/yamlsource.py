@@ -15,6 +15,7 @@ Scalars keep the text exactly as written: ``No`` or ``2024-01-01`` in a text fie
 from __future__ import annotations
 
 import codecs
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,19 @@ class Node:
 _COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
 
 
+def read_at_most(path: Path | str, limit: int) -> bytes:
+    """The file's bytes, or its first ``limit + 1`` when it holds more (so the caller can refuse it).
+    Read up to one byte past what stat() says rather than trusting it (the file may grow), and not
+    in a buffer of the limit's size: allocating 1 MB for each of thousands of 2 KB files took a
+    tenth of a cold build."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, limit) + 1)
+        if size < len(data) <= limit:  # it grew meanwhile: the rest, up to the limit
+            data += handle.read(limit + 1 - len(data))
+    return data
+
+
 class SourceFile:
     """One canonical file: its display path, bytes, and a way to report problems in it."""
 
@@ -73,9 +87,7 @@ class SourceFile:
     def read(self) -> Node | None:
         """Parse the file; on any problem, report it and return None."""
         try:
-            with self.path.open("rb") as handle:
-                # Read one byte past the limit rather than trusting stat(): the file may grow.
-                self.data = handle.read(MAX_FILE_BYTES + 1)
+            self.data = read_at_most(self.path, MAX_FILE_BYTES)
         except OSError as error:
             self.problem(0, 0, f"cannot read file: {error.strerror or error}")
             return None

@@ -4,6 +4,7 @@ files, and hostile markup built in every format that exists."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 import yaml
 from lxml import etree
 
+from builder import cache
 from builder.errors import InputError
 from builder.loading import choice_letters, load_quizzes
-from builder.yamlsource import MAX_FILE_BYTES
+from builder.yamlsource import MAX_FILE_BYTES, read_at_most
 
 from projects import QUIZ_YAML, SINGLE, build_format, copy_inputs, make_project, package_files
 
@@ -78,6 +80,31 @@ def test_file_over_the_limit_is_refused_unread(tmp_path):
     big = SINGLE.format(id="big") + "explanation: " + "x" * MAX_FILE_BYTES + "\n"
     assert problems_of(tmp_path, {"big.yaml": big}) == [
         "items/demo/big.yaml:0:0: file is over the 1,000,000-byte limit for one file; split it into several items"]
+
+
+def test_file_over_the_limit_is_refused_when_the_cache_has_items(tmp_path):
+    """With a cache on disk, every file is read (and hashed) to look it up first: the over-limit
+    file is looked up no further than the limit, and refused as without a cache."""
+    make_project(tmp_path)
+    with cache.session(tmp_path):
+        load_quizzes([tmp_path / "items"], tmp_path)
+    assert (tmp_path / cache.CACHE_DIR).is_dir()
+    big = SINGLE.format(id="big") + "explanation: " + "x" * MAX_FILE_BYTES + "\n"
+    (tmp_path / "items/demo/big.yaml").write_text(big, encoding="utf-8")
+    with cache.session(tmp_path), pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "items"], tmp_path)
+    assert [p.format() for p in raised.value.problems] == [
+        "items/demo/big.yaml:0:0: file is over the 1,000,000-byte limit for one file; split it into several items"]
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(1000, 101), (50, 51)])
+def test_a_file_that_grows_while_read_is_read_to_the_limit(tmp_path, monkeypatch, limit, expected):
+    """read_at_most reads past what stat() said (here: 10 of 101 bytes), to one byte over the limit."""
+    path = tmp_path / "growing.yaml"
+    path.write_bytes(b"x" * 101)
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    assert len(read_at_most(path, limit)) == expected
 
 
 def test_ten_level_alias_bomb_returns():
