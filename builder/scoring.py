@@ -9,6 +9,7 @@ Canvas's settings are all derived from ``choice_weights``; tests check they agre
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from builder.model import Item
@@ -48,7 +49,9 @@ def passed(score_points: float, max_points: float, pass_mark: float) -> bool:
     return max_points > 0 and round(100 * score_points / max_points, 7) >= pass_mark
 
 
+@functools.lru_cache(maxsize=4096)
 def format_number(value: float, places: int = 7) -> str:
-    """Shortest decimal form, at most ``places`` decimals: 1.0 -> '1', 1/3 -> '0.3333333'."""
+    """Shortest decimal form, at most ``places`` decimals: 1.0 -> '1', 1/3 -> '0.3333333'.
+    Remembered: a bank uses a handful of point values, written out several times per item."""
     text = f"{value:.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
