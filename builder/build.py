@@ -74,8 +74,7 @@ def grouped_warnings(packages: Iterable[Package]) -> list[str]:
         for warning in package.output.warnings:
             _, item_ids = groups.setdefault((package.quiz.package_id, warning.format, warning.message),
                                             (package.quiz, {}))
-            if warning.item_id:
-                item_ids[warning.item_id] = None
+            item_ids.update(dict.fromkeys(warning.item_ids))
     return [format_warning(fmt, quiz, message, list(item_ids))
             for (_, fmt, message), (quiz, item_ids) in groups.items()]
 

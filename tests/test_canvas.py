@@ -200,11 +200,10 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
 def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, feedback="after_submit"))
-    assert [(w.item_id, w.message) for w in build(after_submit).warnings] == [
-        ("warm-handoff-definition", "Canvas Classic Quizzes have no hints; the hints are left out"),
-        ("warm-handoff-email-summary", "Canvas Classic Quizzes have no hints; the hints are left out"),
-        ("warm-handoff-benefits", "Canvas Classic Quizzes have no hints; the hints are left out"),
-        (None, "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
+    assert [(w.item_ids, w.message) for w in build(after_submit).warnings] == [
+        (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits"),
+         "Canvas Classic Quizzes have no hints; the hints are left out"),
+        ((), "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
     ]
     benefits = dataclasses.replace(warm_handoff.items[2], hints=(), wrong_choice_penalty=False)
     yes_no = dataclasses.replace(warm_handoff.items[1], hints=(), choices=(
@@ -221,7 +220,7 @@ def test_warnings(warm_handoff: Quiz) -> None:
 def test_warns_when_the_assessment_is_more_xml_than_checkers_read(warm_handoff: Quiz, monkeypatch) -> None:
     monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 20_000)
     (warning,) = [w for w in build(warm_handoff).warnings if "MB of XML" in w.message]
-    assert warning.format == "canvas" and warning.item_id is None
+    assert warning.format == "canvas" and warning.item_ids == ()
     assert re.fullmatch(r"g[0-9a-f]{32}/g[0-9a-f]{32}\.xml is 0 MB of XML, more than the 0 MB that lmspack check "
                         r"and package validators read; split the quiz into smaller ones", warning.message)
     monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 10**9)

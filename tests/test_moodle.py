@@ -172,10 +172,10 @@ def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, feedback="after_submit"))
     warnings = build(after_submit).warnings
-    assert [(w.item_id, w.message) for w in warnings] == [
-        (None, "Moodle XML is a question bank and cannot carry quiz settings; set these on the Moodle quiz: "
-               "pass mark 80%, feedback timing 'after_submit'"),
-        ("warm-handoff-email-summary", "Moodle true/false questions have no hints; the hints are left out"),
+    assert [(w.item_ids, w.message) for w in warnings] == [
+        ((), "Moodle XML is a question bank and cannot carry quiz settings; set these on the Moodle quiz: "
+             "pass mark 80%, feedback timing 'after_submit'"),
+        (("warm-handoff-email-summary",), "Moodle true/false questions have no hints; the hints are left out"),
     ]
     pooled = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, attempts=2, time_limit=600, shuffle_items=True))

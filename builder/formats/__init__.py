@@ -25,7 +25,8 @@ class FormatWarning:
 
     format: str
     message: str
-    item_id: str | None = None
+    item_ids: tuple[str, ...] = ()
+    """The items it concerns (none: the quiz as a whole)."""
 
 
 def format_warning(format_name: str, quiz: Quiz, message: str, item_ids: list[str], shown: int = 5) -> str:

@@ -14,15 +14,16 @@ import hashlib
 import math
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from markupsafe import Markup
 
-from builder import cache, markup
+from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
-from builder.formats.wording import outcome_feedback, truefalse_choices
+from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import Choice, Item, Quiz
 from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
@@ -109,24 +110,25 @@ class ItemOptions:
     package_id: str
 
 
-def item_warnings(item: Item) -> list[FormatWarning]:
-    """What Canvas cannot keep of this item."""
-    warnings = []
-    if item.hints:
-        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes have no hints; the hints are left out",
-                                      item.id))
-    if item.type == "multiple_response" and not item.wrong_choice_penalty:
-        warnings.append(FormatWarning(FORMAT, "Canvas scores multiple-answer questions with a deduction "
-                                              "for each wrong choice; wrong_choice_penalty: false "
-                                              "is not kept",
-                                      item.id))
-    if item.type == "true_false":
-        labels = [markup.plain_text(c.text).lower() for c in truefalse_choices(item)]
-        if not ("true" in labels[0] and "false" in labels[1]):
-            warnings.append(FormatWarning(FORMAT, "Canvas keeps a true/false question only when its choices "
-                                                  "read True and False; it will import this one as multiple "
-                                                  "choice", item.id))
-    return warnings
+def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
+    """What Canvas cannot keep of ``items``: a warning for each kind of loss, naming its items
+    (worked out on every build, so in one pass over the bank for each kind)."""
+    found = [
+        ("Canvas Classic Quizzes have no hints; the hints are left out",
+         [item.id for item in items if item.hints]),
+        ("Canvas scores multiple-answer questions with a deduction for each wrong choice; "
+         "wrong_choice_penalty: false is not kept",
+         [item.id for item in items if item.type == "multiple_response" and not item.wrong_choice_penalty]),
+        ("Canvas keeps a true/false question only when its choices read True and False; it will import "
+         "this one as multiple choice",
+         [item.id for item in items if item.type == "true_false" and not _reads_true_false(item)]),
+    ]
+    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
+
+
+def _reads_true_false(item: Item) -> bool:
+    true_label, false_label = truefalse_labels(item)
+    return "true" in true_label and "false" in false_label
 
 
 def item_xml(item: Item, options: ItemOptions) -> bytes:
@@ -219,8 +221,7 @@ def build(quiz: Quiz) -> Output:
     ident = canvas_ident(quiz.package_id)
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
-    for item in quiz.items:
-        warnings.extend(item_warnings(item))
+    warnings.extend(item_warnings(quiz.items))
     settings = quiz_settings(quiz, warnings)
     assessment_member = assessment(quiz).deflated()
     warnings.extend(too_large(FORMAT, assessment_name(ident), assessment_member.size))

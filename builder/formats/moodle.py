@@ -9,15 +9,16 @@ import ("grades do not match"); an item that cannot be represented fails the bui
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from markupsafe import Markup, escape
 
-from builder import cache, markup
+from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
-from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices
+from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import Item, Quiz
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
@@ -107,17 +108,16 @@ def _truefalse(item: Item) -> dict[str, object]:
     }
 
 
-def item_warnings(item: Item) -> list[FormatWarning]:
-    """What Moodle cannot keep of this item."""
-    warnings = []
-    if item.type == "true_false":
-        if item.hints:
-            warnings.append(FormatWarning(FORMAT, "Moodle true/false questions have no hints; the hints are left out",
-                                          item.id))
-        if [markup.plain_text(c.text).lower() for c in truefalse_choices(item)] != list(TRUE_WORDS):
-            warnings.append(FormatWarning(FORMAT, "Moodle shows its own 'True'/'False' labels instead of the "
-                                                  "choice texts", item.id))
-    return warnings
+def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
+    """What Moodle cannot keep of ``items``: a warning for each kind of loss, naming its items."""
+    true_false = [item for item in items if item.type == "true_false"]
+    found = [
+        ("Moodle true/false questions have no hints; the hints are left out",
+         [item.id for item in true_false if item.hints]),
+        ("Moodle shows its own 'True'/'False' labels instead of the choice texts",
+         [item.id for item in true_false if truefalse_labels(item) != TRUE_WORDS]),
+    ]
+    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
 
 
 def question_xml(item: Item, options: QuestionOptions) -> bytes:
@@ -186,9 +186,7 @@ def file_name(quiz: Quiz) -> str:
 
 
 def build(quiz: Quiz) -> Output:
-    warnings = quiz_warnings(quiz)
-    for item in quiz.items:
-        warnings.extend(item_warnings(item))
+    warnings = quiz_warnings(quiz) + item_warnings(quiz.items)
     data = questions(quiz).joined()
     warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))
     return Output(file_name(quiz), data, tuple(warnings))

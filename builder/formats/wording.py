@@ -44,3 +44,9 @@ def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
     if set(by_id) == set(TRUE_WORDS):
         return by_id["true"], by_id["false"]
     return item.choices[0], item.choices[1]
+
+
+def truefalse_labels(item: Item) -> tuple[str, str]:
+    """What the 'true' and the 'false' choice of a true/false item say, as plain lower-case text."""
+    true_choice, false_choice = truefalse_choices(item)
+    return markup.plain_text(true_choice.text).lower(), markup.plain_text(false_choice.text).lower()
