@@ -60,10 +60,9 @@ def read_at_most(path: Path | str, limit: int) -> bytes:
     """The file's bytes, or its first ``limit + 1`` when it holds more (so the caller can refuse it).
     Read as large as stat() says, then on to the end, which may have moved (the file may grow);
     never into a buffer of the limit's size: allocating 1 MB for each of thousands of 2 KB files
-    doubled the system time of reading a bank. Unbuffered: each file is read whole, once."""
+    doubled the system time of reading a bank. Unbuffered: one read for the file, one to see its end."""
     with open(path, "rb", buffering=0) as handle:
         data = handle.read(min(os.fstat(handle.fileno()).st_size, limit) + 1)
-        # Then on to the end of the file (it may have grown), but no further than the limit.
         while len(data) <= limit and (more := handle.read(min(limit + 1 - len(data), 1 << 16))):
             data += more
     return data
