@@ -18,13 +18,24 @@ import click
 
 from builder import __version__, checking
 from builder import build as building
-from builder.errors import InputError, LmspackError, OutputInvalidError
+from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe, terminal_safe_json
 from builder.loading import VERSION
 from builder.model import FORMAT_NAMES
 
 T = TypeVar("T")
 DEFAULT_ITEMS = Path("items")
 DEFAULT_OUT = Path("dist")
+
+
+def _say(line: str, err: bool = False) -> None:
+    """Print one line of a report. Its values come from files and packages, so whatever a terminal
+    would act on is shown escaped (JSON reports escape it themselves)."""
+    click.echo(terminal_safe(line), err=err)
+
+
+def _say_json(document: dict[str, object]) -> None:
+    """Print a machine-readable report, with nothing in it a terminal would act on."""
+    click.echo(terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)))
 
 
 def _run(action: Callable[[], T], as_json: bool) -> T:
@@ -41,12 +52,10 @@ def _run(action: Callable[[], T], as_json: bool) -> T:
             lines.append("a produced file failed validation (a bug in lmspack's templates, please report it); "
                          "nothing was written")
         for line in lines:
-            click.echo(line, err=True)
+            _say(line, err=True)
         if as_json:
-            click.echo(json.dumps({"tool": "lmspack", "version": __version__, "ok": False,
-                                   "exit_code": error.exit_code,
-                                   "errors": [p.format() for p in problems] if problems else [str(error)]},
-                                  indent=2, ensure_ascii=False))
+            _say_json({"tool": "lmspack", "version": __version__, "ok": False, "exit_code": error.exit_code,
+                       "errors": [p.format() for p in problems] if problems else [str(error)]})
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("interrupted; no partial file was left behind", err=True)
@@ -103,9 +112,9 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
     quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd()), as_json)
     count = sum(len(q.items) for q in quizzes)
     if as_json:
-        click.echo(json.dumps({"tool": "lmspack", "version": __version__, "ok": True,
-                               "quizzes": [{"quiz": q.identifier, "items": len(q.items),
-                                            "cohorts": list(q.cohorts)} for q in quizzes]}, indent=2))
+        _say_json({"tool": "lmspack", "version": __version__, "ok": True,
+                   "quizzes": [{"quiz": q.identifier, "items": len(q.items), "cohorts": list(q.cohorts)}
+                               for q in quizzes]})
     else:
         click.echo(f"ok: {len(quizzes)} quiz{'zes' if len(quizzes) != 1 else ''}, {count} items")
 
@@ -131,12 +140,12 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
     finally:
         progress.close()
     for line in result.warnings:
-        click.echo(line, err=True)
+        _say(line, err=True)
     if as_json:
-        click.echo(json.dumps(result.report(), indent=2, ensure_ascii=False))
+        _say_json(result.report())
     elif not quiet:
         for package in result.packages:
-            click.echo(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
+            _say(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
 
 
 @main.command()
@@ -152,10 +161,10 @@ def check(packages: tuple[Path, ...], kind: str, schema_dir: Path | None, as_jso
     tool's. Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 usage error."""
     report = _run(lambda: checking.check_paths(list(packages), kind, schema_dir), as_json)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        _say_json(report.to_dict())
     else:
         for line in report.lines():
-            click.echo(line)
+            _say(line)
     if not report.ok:
         sys.exit(report.exit_code)
 

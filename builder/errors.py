@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -58,3 +59,32 @@ class WriteError(LmspackError):
     """The output folder could not take a file (disk full, permissions changed during the build)."""
 
     exit_code = 1
+
+
+# What a terminal acts on or reorders: C0 and C1 controls and DEL (escape sequences, a new line that
+# forges a report line), line and paragraph separators, bidirectional controls, and the lone
+# surrogates Python uses for file-name bytes that are not UTF-8.
+_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_TERMINAL_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+# json.dumps escapes every C0 control inside strings; outside them it writes only its own layout.
+_JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def terminal_safe(line: str) -> str:
+    """``line`` with every character a terminal would act on shown as an escape (``\\n``, ``\\x1b``,
+    ``\\u202e``): a value read from a file can neither send the terminal a sequence nor forge a line."""
+    return _TERMINAL_UNSAFE.sub(_escaped, line)
+
+
+def terminal_safe_json(text: str) -> str:
+    """JSON text as ``json.dumps(..., ensure_ascii=False)`` writes it, with the characters it leaves
+    as they are (DEL, C1 controls, bidirectional controls, lone surrogates) written as ``\\uXXXX``:
+    the same document, and safe to print."""
+    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    character = found.group()
+    code = ord(character)
+    return _NAMED_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")

@@ -156,3 +156,34 @@ def test_a_write_failure_is_reported_without_a_traceback(project, monkeypatch):
     result = run("build", "--format", "qti21")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.splitlines()[0] == "error: cannot write to dist: No space left on device"
+
+
+def test_values_from_files_reach_the_terminal_escaped(project):
+    """A key written with YAML escapes holds an escape sequence that sets a terminal's title, and a
+    right-to-left override that reorders what follows; both are shown, not sent."""
+    item = SINGLE.format(id="q1") + '"ti\\e]0;pwned\\atle\\u202e": x\n'
+    (project / "items/demo/q1.yaml").write_text(item)
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "items/demo/q1.yaml:10:1: unknown field 'ti\\x1b]0;pwned\\x07tle\\u202e' in an item")
+    report = run("validate", "--json")
+    assert "\x1b" not in report.stdout and "\u202e" not in report.stdout
+    assert json.loads(report.stdout)["errors"][0].endswith("unknown field 'ti\x1b]0;pwned\x07tle\u202e' in an item")
+
+
+def test_a_name_in_a_package_cannot_forge_a_line_of_the_check_report(project):
+    assert run("build", "--format", "qti21").exit_code == 0
+    forged = project / "forged.zip"
+    with zipfile.ZipFile(project / "dist/demo-1.0.0-qti21.zip") as source, zipfile.ZipFile(forged, "w") as target:
+        for entry in source.infolist():
+            target.writestr(entry, source.read(entry))
+        target.writestr("x\nsummary: 1 path checked, 0 errors, 0 warnings\x85.xml", b"<a/>")
+    result = run("check", "forged.zip")
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if line.startswith("summary:")] == [lines[-1]]
+    assert "x\\nsummary: 1 path checked, 0 errors, 0 warnings\\x85.xml" in result.stdout
+    report = run("check", "--json", "forged.zip")
+    assert "\x85" not in report.stdout
+    (problem,) = json.loads(report.stdout)["packages"][0]["problems"]
+    assert problem["file"] == "forged.zip!/x\nsummary: 1 path checked, 0 errors, 0 warnings\x85.xml"
