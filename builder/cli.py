@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import click
 
-from builder import __version__, checking
+from builder import __version__, checking, interruption
 from builder import build as building
 from builder.errors import InputError, LmspackError, OutputInvalidError
 from builder.loading import VERSION
@@ -28,9 +28,11 @@ DEFAULT_OUT = Path("dist")
 
 
 def _run(action: Callable[[], T], as_json: bool) -> T:
-    """Run ``action``; report our errors (never a traceback for bad input) and exit with their code."""
+    """Run ``action``; report our errors (never a traceback for bad input) and exit with their code.
+    SIGINT, SIGTERM and SIGHUP stop it cleanly, exiting with 128 + the signal's number."""
     try:
-        return action()
+        with interruption.handled():
+            return action()
     except LmspackError as error:
         problems = getattr(error, "problems", None)
         lines = [p.format() for p in problems] if problems else [f"error: {error}"]
@@ -48,9 +50,9 @@ def _run(action: Callable[[], T], as_json: bool) -> T:
                                    "errors": [p.format() for p in problems] if problems else [str(error)]},
                                   indent=2, ensure_ascii=False))
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted; no partial file was left behind", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:  # Ctrl-C, or builder.interruption.Interrupted (SIGTERM, SIGHUP)
+        click.echo(f"{interruption.described(stop)}; no partial file was left behind", err=True)
+        sys.exit(interruption.exit_code_of(stop))
 
 
 class Progress:
@@ -130,6 +132,9 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
                                              package_version, progress), as_json)
     finally:
         progress.close()
+    if result.leftovers:
+        click.echo(f"removed {len(result.leftovers)} temporary file{'s' if len(result.leftovers) != 1 else ''} "
+                   f"left in {out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
     for line in result.warnings:
         click.echo(line, err=True)
     if as_json:
