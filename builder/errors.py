@@ -58,3 +58,10 @@ class WriteError(LmspackError):
     """The output folder could not take a file (disk full, permissions changed during the build)."""
 
     exit_code = 1
+
+
+class WorkerError(LmspackError):
+    """A worker process of a parallel build ended before handing back its work (killed, out of
+    memory); the build stops before anything is written."""
+
+    exit_code = 1

@@ -11,6 +11,7 @@ machine; every wait is bounded, so that a regression fails instead of hanging.""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -18,6 +19,8 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -26,7 +29,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder import build as building
-from builder import writing
+from builder import parallel, writing
 from builder.cli import main
 from builder.errors import UsageError, WriteError
 from builder.rendering import TEMPLATE_DIRS
@@ -367,6 +370,89 @@ def test_a_temporary_file_removed_before_its_writer_locked_it_is_not_used(tmp_pa
     assert len(removed) == 1 and writing.LEFTOVER.fullmatch(removed[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xml"]
     assert (tmp_path / "out.xml").read_bytes() == b"<whole/>"
+
+
+def _files_in_shared_memory(pid: int) -> list[str]:
+    """What the process has open under /dev/shm."""
+    opened = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("/dev/shm/"):
+                opened.append(target)
+    return opened
+
+
+@pytest.fixture
+def start_worker(project):
+    """Starts the build with a worker held in its task: the build and the worker's pid. Whatever
+    is left of them is killed after the test, so that a regression leaves no process behind."""
+    started: list[int] = []
+
+    def start(only: str = "") -> tuple[subprocess.Popen[bytes], int]:
+        process = start_hooked(project, "slow-worker", only=only)
+        started.append(process.pid)
+        mark = wait_for_mark(process, project, "worker-*")
+        started.append(int(mark.name.removeprefix("worker-")))
+        return process, started[-1]
+
+    yield start
+    for pid in started:
+        if is_running(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("only", ["", "prctl", "pipe"], ids=["both", "prctl-only", "pipe-only"])
+def test_a_worker_ends_with_its_killed_parent(project, start_worker, only):
+    """Killed with its parent by Linux (prctl), and anywhere when it sees its pipe to the parent close."""
+    process, worker = start_worker(only)
+    assert is_running(worker)
+    # What parent and worker hand each other through /dev/shm has no name there: nothing outlives them.
+    shared = _files_in_shared_memory(process.pid) + _files_in_shared_memory(worker)
+    assert shared and all(target.endswith(" (deleted)") for target in shared), shared
+    process.kill()
+    finish(process, project)
+    assert wait_until_gone(worker), "the worker outlived its parent"
+    assert not (project / "dist").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_signal_while_a_worker_runs_ends_both_at_once(project, start_worker):
+    process, worker = start_worker()
+    process.send_signal(signal.SIGTERM)
+    code, stderr = finish(process, project)  # at once, not after the worker's 30 s task
+    assert (code, stderr.splitlines()) == (143, ["interrupted by SIGTERM; no partial file was left behind"])
+    assert wait_until_gone(worker)
+    assert not (project / "dist").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_killed_worker_is_reported_and_nothing_is_written(project, start_worker):
+    process, worker = start_worker()
+    os.kill(worker, signal.SIGKILL)
+    code, stderr = finish(process, project)
+    assert (code, stderr.splitlines()) == (1, [
+        "error: a worker process of the build ended unexpectedly (killed, or out of memory?); nothing was written"])
+    assert not (project / "dist").exists()
+
+
+def test_a_claim_held_by_a_worker_that_died_does_not_hold_up_the_build(monkeypatch):
+    """The runs are claimed under a lock that the system gives up when its holder dies: a worker
+    killed while it held it cannot leave the parent waiting for ever."""
+    with tempfile.TemporaryFile() as lock:
+        monkeypatch.setattr(parallel, "_work", (len, [], bytearray(2), lock.fileno()))
+        worker = os.fork()
+        if worker == 0:  # takes the lock and dies holding it
+            fcntl.lockf(lock.fileno(), fcntl.LOCK_EX)
+            os.kill(os.getpid(), signal.SIGKILL)
+        assert os.waitpid(worker, 0)[1] & 0x7F == signal.SIGKILL
+        claims: list[bool] = []
+        claiming = threading.Thread(target=lambda: claims.append(parallel._claim(1)), daemon=True)
+        claiming.start()
+        claiming.join(WAIT)
+        assert claims == [True]
 
 
 def test_a_full_disk_mid_write_is_one_line_and_each_file_old_or_new(project, monkeypatch, tmp_path_factory):
