@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import fcntl
 import mmap
 import multiprocessing
 import os
@@ -145,6 +144,8 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
 
 def _claim(index: int) -> bool:
     """Take run ``index`` unless the other side has: True when this process is to run it."""
+    import fcntl  # here: POSIX only, as fork is; the rest of the module is imported everywhere
+
     assert _work is not None
     _, _, claimed, lock = _work
     fcntl.lockf(lock, fcntl.LOCK_EX)

@@ -10,6 +10,7 @@ running at the same time is still writing."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -85,13 +86,22 @@ def _locked(fd: int, temporary: Path) -> bool:
     for a leftover and removed it (the name is then free, or another file's)."""
     if fcntl is None:
         return True
-    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as error:
+        if error.errno in _NO_LOCKS:
+            return True  # a file system without flock: written unlocked, as before there were locks
+        raise
     try:
         named = os.stat(temporary, follow_symlinks=False)
     except FileNotFoundError:
         return False
     mine = os.fstat(fd)
     return (named.st_dev, named.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+# What flock fails with where the file system has no such locks (some network and FUSE file systems).
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 
 
 def remove_leftovers(out_dir: Path) -> list[str]:
@@ -102,7 +112,7 @@ def remove_leftovers(out_dir: Path) -> list[str]:
         return []
     try:
         entries = [entry for entry in os.scandir(out_dir) if LEFTOVER.fullmatch(entry.name)]
-    except (FileNotFoundError, NotADirectoryError):
+    except OSError:  # no folder yet, or one we may not list: nothing to tidy that we can see
         return []
     removed = []
     for entry in entries:

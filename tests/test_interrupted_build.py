@@ -12,6 +12,7 @@ machine; every wait is bounded, so that a regression fails instead of hanging.""
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import io
@@ -225,7 +226,8 @@ def start_hooked(project: Path, hook: str, *args: str, only: str = "") -> subpro
                "--format", "canvas", *args]
     # stderr into a file, not a pipe: a worker that outlived the build would hold a pipe open.
     with open(project / "stderr.txt", "wb") as stderr:
-        process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                   start_new_session=True)  # a process group of its own, as a shell's job
     return process
 
 
@@ -372,6 +374,19 @@ def test_a_temporary_file_removed_before_its_writer_locked_it_is_not_used(tmp_pa
     assert (tmp_path / "out.xml").read_bytes() == b"<whole/>"
 
 
+def test_where_there_are_no_locks_files_are_written_and_no_leftover_is_removed(tmp_path, monkeypatch):
+    """On a file system without flock (some network and FUSE ones) a build still writes; it cannot
+    tell a leftover from a file being written, so it removes none."""
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    (tmp_path / ".old.zip.abcdefgh.part").write_bytes(b"partial")
+    monkeypatch.setattr(writing.fcntl, "flock", no_locks)
+    writing.write_atomic(tmp_path / "out.xml", b"<whole/>")
+    assert writing.remove_leftovers(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".old.zip.abcdefgh.part", "out.xml"]
+
+
 def _files_in_shared_memory(pid: int) -> list[str]:
     """What the process has open under /dev/shm."""
     opened = []
@@ -419,11 +434,20 @@ def test_a_worker_ends_with_its_killed_parent(project, start_worker, only):
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_a_signal_while_a_worker_runs_ends_both_at_once(project, start_worker):
+@pytest.mark.parametrize(("signal_number", "exit_code", "said"), STOPPING_SIGNALS,
+                         ids=[s.name for s, _, _ in STOPPING_SIGNALS])
+@pytest.mark.parametrize("to_group", [False, True], ids=["to-parent", "to-group"])
+def test_a_signal_while_a_worker_runs_ends_both_at_once(project, start_worker, signal_number, exit_code, said,
+                                                         to_group):
+    """To the build alone (kill PID), or to its whole process group, workers included (Ctrl-C at a
+    terminal, a closed terminal, kill -- -PGID): one message, from the build, and no worker left."""
     process, worker = start_worker()
-    process.send_signal(signal.SIGTERM)
+    if to_group:
+        os.killpg(process.pid, signal_number)
+    else:
+        process.send_signal(signal_number)
     code, stderr = finish(process, project)  # at once, not after the worker's 30 s task
-    assert (code, stderr.splitlines()) == (143, ["interrupted by SIGTERM; no partial file was left behind"])
+    assert (code, stderr.splitlines()) == (exit_code, [f"{said}; no partial file was left behind"])
     assert wait_until_gone(worker)
     assert not (project / "dist").exists()
 
@@ -436,6 +460,51 @@ def test_a_killed_worker_is_reported_and_nothing_is_written(project, start_worke
     assert (code, stderr.splitlines()) == (1, [
         "error: a worker process of the build ended unexpectedly (killed, or out of memory?); nothing was written"])
     assert not (project / "dist").exists()
+
+
+def test_the_handlers_are_the_command_s_only_while_it_runs(project, monkeypatch):
+    """A program that uses lmspack finds its own handlers after a command, and a signal it
+    ignores (as nohup ignores SIGHUP) stays ignored during the command too."""
+    def own_handler(number, frame):
+        raise AssertionError("not expected")
+
+    during = {}
+
+    def build(*args, **kwargs):
+        during.update({number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)})
+        raise WriteError("cannot write to dist: test")
+
+    monkeypatch.setattr(building, "build", build)
+    monkeypatch.chdir(project)
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    try:
+        signal.signal(signal.SIGTERM, own_handler)
+        signal.signal(signal.SIGINT, own_handler)
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        assert CliRunner().invoke(main, ["build"]).exit_code == 1
+        assert during[signal.SIGTERM] is during[signal.SIGINT] and callable(during[signal.SIGTERM])
+        assert during[signal.SIGTERM] is not own_handler and during[signal.SIGHUP] == signal.SIG_IGN
+        assert signal.getsignal(signal.SIGTERM) is own_handler and signal.getsignal(signal.SIGINT) is own_handler
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def test_a_second_signal_ends_the_process_at_once(tmp_path):
+    """While the first one's clean-up runs (which may wait for a worker or a disk)."""
+    script = (
+        "import os, signal, time\n"
+        "from builder import interruption\n"
+        "with interruption.handled():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    except interruption.Interrupted:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        time.sleep(30)\n"
+    )
+    ended = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=WAIT, check=False)
+    assert (ended.returncode, ended.stderr) == (-signal.SIGTERM, b"")
 
 
 def test_a_claim_held_by_a_worker_that_died_does_not_hold_up_the_build(monkeypatch):
