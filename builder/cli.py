@@ -1,6 +1,6 @@
 """The command line. Each command parses its options and calls one function; only this module
 imports click. Exit status: 0 success, 1 invalid input, 2 usage error, 3 a produced file failed
-validation."""
+validation, 128 + n stopped by signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
 
 from __future__ import annotations
 
