@@ -182,7 +182,7 @@ def _killed_with_parent() -> None:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # no libc with prctl (musl lacks nothing, but be safe)
+    except (OSError, AttributeError):  # no prctl in this libc: the lifeline pipe alone ends the worker
         pass
 
 
