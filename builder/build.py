@@ -22,7 +22,7 @@ from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
 from builder.loading import QUIZ_FILE, display_path, load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
-from builder.writing import Writer
+from builder.writing import Writer, remove_leftovers
 
 ALL = "all"
 CHECKSUMS_FILE = "SHA256SUMS"
@@ -56,6 +56,8 @@ class Package:
 class BuildResult:
     packages: tuple[Package, ...]
     out_dir: Path
+    leftovers: tuple[str, ...] = ()
+    """Temporary files of an earlier, killed build that were removed from out_dir (builder.writing)."""
 
     @property
     def warnings(self) -> list[str]:
@@ -259,6 +261,7 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
         manifest = build_manifest(packages, root)
         # Everything exists as validated bytes; only now does anything reach the output folder.
         writer = Writer(out_dir)
+        leftovers = remove_leftovers(out_dir)  # before writing: they may be what filled the disk
         try:
             for package in packages:
                 writer.write(package.output.filename, package.output.data)
@@ -266,7 +269,7 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
             writer.write(MANIFEST_FILE, manifest)
         except OSError as error:  # disk full, folder removed meanwhile...: each file is whole or absent
             raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
-    return BuildResult(tuple(packages), out_dir)
+    return BuildResult(tuple(packages), out_dir, tuple(leftovers))
 
 
 @contextlib.contextmanager

@@ -1,6 +1,6 @@
 """The command line. Each command parses its options and calls one function; only this module
 imports click. Exit status: 0 success, 1 invalid input, 2 usage error, 3 a produced file failed
-validation."""
+validation, 128 + n stopped by signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import TypeVar
 
 import click
 
-from builder import __version__, checking
+from builder import __version__, checking, interruption
 from builder import build as building
 from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe, terminal_safe_json
 from builder.loading import VERSION
@@ -39,9 +39,11 @@ def _say_json(document: dict[str, object]) -> None:
 
 
 def _run(action: Callable[[], T], as_json: bool) -> T:
-    """Run ``action``; report our errors (never a traceback for bad input) and exit with their code."""
+    """Run ``action``; report our errors (never a traceback for bad input) and exit with their code.
+    SIGINT, SIGTERM and SIGHUP stop it cleanly, exiting with 128 + the signal's number."""
     try:
-        return action()
+        with interruption.handled():
+            return action()
     except LmspackError as error:
         problems = getattr(error, "problems", None)
         lines = [p.format() for p in problems] if problems else [f"error: {error}"]
@@ -57,9 +59,9 @@ def _run(action: Callable[[], T], as_json: bool) -> T:
             _say_json({"tool": "lmspack", "version": __version__, "ok": False, "exit_code": error.exit_code,
                        "errors": [p.format() for p in problems] if problems else [str(error)]})
         sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted; no partial file was left behind", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:  # Ctrl-C, or builder.interruption.Interrupted (SIGTERM, SIGHUP)
+        click.echo(f"{interruption.described(stop)}; no partial file was left behind", err=True)
+        sys.exit(interruption.exit_code_of(stop))
 
 
 class Progress:
@@ -139,6 +141,9 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
                                              package_version, progress), as_json)
     finally:
         progress.close()
+    if result.leftovers:
+        _say(f"removed {len(result.leftovers)} temporary file{'s' if len(result.leftovers) != 1 else ''} "
+             f"left in {out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
     for line in result.warnings:
         _say(line, err=True)
     if as_json:

@@ -61,6 +61,13 @@ class WriteError(LmspackError):
     exit_code = 1
 
 
+class WorkerError(LmspackError):
+    """A worker process of a parallel build ended before handing back its work (killed, out of
+    memory); the build stops before anything is written."""
+
+    exit_code = 1
+
+
 # What a terminal acts on or reorders: C0 and C1 controls and DEL (escape sequences, a new line that
 # forges a report line), line and paragraph separators, bidirectional controls, and the lone
 # surrogates Python uses for file-name bytes that are not UTF-8.

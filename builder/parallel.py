@@ -7,7 +7,15 @@ Fork, so that workers start with everything the parent has loaded (modules, comp
 model) instead of rebuilding it; their results and new cache entries come back pickled, through a
 file in memory (/dev/shm) where there is one: a package of tens of MB crosses a pipe in 64 KB
 pieces, three times slower. Small jobs stay in the parent, where a worker would cost more than it
-saves."""
+saves.
+
+A worker never outlives the build: it is killed with its parent (Linux: PR_SET_PDEATHSIG), and
+anywhere it ends when the parent's end of a pipe it watches closes, which happens when the parent
+exits, however it exits, or stops the work early (an error, an interruption). It leaves signals
+to the parent (builder.interruption). A worker that dies (killed, out of memory) is reported as a
+WorkerError, never waited for: the runs are claimed under a lock that the system releases when its
+holder dies.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +25,23 @@ import mmap
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from builder import cache
+from builder import cache, interruption
+from builder.errors import WorkerError
 
 In = TypeVar("In")
 Out = TypeVar("Out")
 
-_work: tuple[Callable[..., object], Sequence[object], Any, Any] | None = None
+_work: tuple[Callable[..., object], Sequence[object], Any, int] | None = None
+"""What the workers run, and the shared claims: one byte per run, and the fd of a file whose
+(POSIX, per-process) lock guards them."""
 
 
 def worker_count() -> int:
@@ -63,8 +78,6 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     context = multiprocessing.get_context("fork")
     # Which runs are taken: by the workers from the costliest end, by this process from the other.
     claimed = context.RawArray("b", len(runs))
-    claim_lock = context.Lock()
-    _work = (function, inputs, claimed, claim_lock)
     done = 0
 
     def finished(index: int, results: list[Any]) -> None:
@@ -74,11 +87,16 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
         if progress:
             progress(done, len(inputs))
 
+    # Each worker keeps the read end: it sees the end of the pipe when the parent's write end closes.
+    lifeline_read, lifeline_write = os.pipe()
     try:
-        with _files_in_memory(len(runs)) as files, \
-                concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-            futures = {pool.submit(_run, i, runs[i].start, runs[i].stop, files[i] if files else None): i
-                       for i in order}
+        with tempfile.TemporaryFile() as claim_lock, _files_in_memory(len(runs)) as files, \
+                concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_start_worker,
+                                                       initargs=(os.getpid(), lifeline_read, lifeline_write)) as pool:
+            _work = (function, inputs, claimed, claim_lock.fileno())
+            with interruption.held_back():  # the workers are forked here: none handles a signal as we do
+                futures = {pool.submit(_run, i, runs[i].start, runs[i].stop, files[i] if files else None): i
+                           for i in order}
 
             def collect(future: concurrent.futures.Future[bytes | int | None]) -> None:
                 index = futures.pop(future)
@@ -108,23 +126,79 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
                 for future in concurrent.futures.as_completed(list(futures)):
                     collect(future)
             except BaseException:
-                for future in futures:
-                    future.cancel()
+                # The workers end now, not after their tasks; the pool then fails what they had
+                # (cancelling it first would make the pool's thread fail with a traceback instead).
+                os.close(lifeline_write)
+                lifeline_write = -1
                 raise
+    except BrokenProcessPool:
+        raise WorkerError("a worker process of the build ended unexpectedly (killed, or out of memory?); "
+                          "nothing was written") from None
     finally:
         _work = None
+        for end in (lifeline_read, lifeline_write):
+            if end >= 0:
+                os.close(end)
     return [result for run in results_by_run for result in run]
 
 
 def _claim(index: int) -> bool:
     """Take run ``index`` unless the other side has: True when this process is to run it."""
+    import fcntl  # here: POSIX only, as fork is; the rest of the module is imported everywhere
+
     assert _work is not None
     _, _, claimed, lock = _work
-    with lock:
+    fcntl.lockf(lock, fcntl.LOCK_EX)
+    try:
         if claimed[index]:
             return False
         claimed[index] = 1
         return True
+    finally:
+        fcntl.lockf(lock, fcntl.LOCK_UN)
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _start_worker(parent: int, lifeline_read: int, lifeline_write: int) -> None:
+    """In a worker, first thing: end with the parent, and leave signals to it."""
+    os.close(lifeline_write)
+    interruption.ignored_in_worker()
+    interruption.unblock()  # blocked by the parent around the fork (interruption.held_back)
+    _killed_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above: nobody would kill us
+        os._exit(1)
+    threading.Thread(target=_end_when_closed, args=(lifeline_read,), name="lmspack-lifeline", daemon=True).start()
+
+
+def _killed_with_parent() -> None:
+    """Linux: this process gets SIGKILL when the thread that forked it (the parent's main thread,
+    where the pool forks its workers) ends."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes  # only here: a few milliseconds that the parent's start-up need not pay
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl in this libc: the lifeline pipe alone ends the worker
+        pass
+
+
+def _end_when_closed(lifeline: int) -> None:
+    """In a worker's own thread: wait for the end of the lifeline pipe (nobody ever writes to it),
+    which comes when every write end is closed: the parent exited or gave up the work. Then end
+    the whole process, whatever its main thread is doing."""
+    while True:
+        try:
+            if not os.read(lifeline, 1):
+                break
+        except InterruptedError:
+            continue
+        except OSError:
+            break
+    os._exit(1)
 
 
 def _run(index: int, start: int, stop: int, file: int | None) -> bytes | int | None:
