@@ -19,7 +19,7 @@ from pathlib import Path
 from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
-from builder.loading import QUIZ_FILE, display_path, load_quizzes
+from builder.loading import load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
 from builder.writing import Writer
@@ -310,9 +310,9 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
     quizzes = {p.quiz.identifier: p.quiz for p in packages}
     sources = []
     for quiz in quizzes.values():
-        quiz_file = quiz.directory / QUIZ_FILE
-        sources.append({"path": display_path(quiz_file, root),
-                        "sha256": hashlib.sha256(quiz_file.read_bytes()).hexdigest()})
+        # The hash of the bytes the quiz was loaded from: reading quiz.yaml again could find it
+        # changed, gone, or no longer a file.
+        sources.append({"path": quiz.place.path, "sha256": quiz.source_sha256})
         sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
     epoch = source_date_epoch()
     document = {

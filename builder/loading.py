@@ -30,7 +30,7 @@ from builder.model import (
     Quiz,
     Settings,
 )
-from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most
+from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, escaped, read_at_most, shown, unreadable
 
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]
@@ -74,40 +74,81 @@ def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = 
 
 
 def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    shown = display_path(path, root)
-    if not path.exists():
-        problems.append(Problem(shown, 0, 0, "no such file or folder"))
+    shown_path = display_path(path, root)
+    if not os.path.lexists(path):
+        problems.append(Problem(shown_path, 0, 0, "no such file or folder"))
         return []
     if not _inside(path, root):
-        problems.append(Problem(shown, 0, 0, "is outside the project folder; quizzes must live inside it"))
+        problems.append(Problem(shown_path, 0, 0, "is outside the project folder; quizzes must live inside it"))
         return []
-    if path.is_file():
+    if not path.is_dir():
         path = path.parent
-    if (path / QUIZ_FILE).is_file():
+    if os.path.lexists(path / QUIZ_FILE):
         return [path]
-    found = sorted({p.parent for p in path.rglob(QUIZ_FILE) if _inside(p, root)})
+    found = _folders_with_quiz_file(path, root, problems)
     if not found:
-        problems.append(Problem(shown, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
-                                             f"{QUIZ_FILE} and its item files"))
+        problems.append(Problem(shown_path, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
+                                                  f"{QUIZ_FILE} and its item files"))
     return found
 
 
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project root, as written (links not followed), for messages."""
+def _folders_with_quiz_file(top: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The folders at or below ``top`` (not following linked folders) holding an entry named
+    quiz.yaml, whatever it is: load_quiz says so when it is not a file it can read. A folder
+    that cannot be listed is reported, not skipped: it may hold a quiz."""
+    found: list[Path] = []
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as error:
+            problems.append(Problem(display_path(folder, root), 0, 0, unreadable(error)))
+            continue
+        for entry in listed:
+            if entry.name == QUIZ_FILE:
+                if _inside(folder, root):
+                    found.append(folder)
+            elif _is_folder(entry):
+                folders.append(Path(entry.path))
+    return sorted(found)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder (not a link to one); False when it cannot even be looked at (reading it says why)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def display_path(path: Path | str, root: Path) -> str:
+    """``path`` relative to the project root, as written (links not followed), for messages; any
+    character that would not print as itself (a byte of a name that is not UTF-8) escaped."""
     absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     try:
-        return absolute.relative_to(base).as_posix()
+        return escaped(absolute.relative_to(base).as_posix())
     except ValueError:
-        return str(path)
+        return escaped(str(path))
 
 
 def _inside(path: Path, root: Path) -> bool:
-    """True when ``path``, with every symbolic link followed, stays inside ``root``."""
+    """True when ``path``, with every symbolic link followed, stays inside ``root``. (realpath, not
+    Path.resolve: a link loop makes resolve raise, and is reported when the file is read.)"""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _name_problem(raw: str, display: str) -> Problem | None:
+    """A path whose name is not UTF-8 (Python carries its bytes as surrogates) is refused: it could
+    not be written into the build manifest, nor shown, and differs between systems."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(display, 0, 0, "the name of this file or folder is not valid UTF-8 (the bytes shown as "
+                                      "\\xNN); rename it using UTF-8")
+    return None
 
 
 class _Fields:
@@ -122,7 +163,7 @@ class _Fields:
             return
         for name, (key, _) in self.values.items():
             if name not in allowed:
-                source.at(key, f"unknown field '{name}' in {what}{_did_you_mean(name, allowed)}")
+                source.at(key, f"unknown field {shown(name)} in {what}{_did_you_mean(name, allowed)}")
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -175,7 +216,7 @@ class _Fields:
             return default
         if not minimum <= value <= maximum or value != value:
             self.source.at(node, f"'{name}' must be {kind} from {_num(minimum)} to {_num(maximum)}, "
-                                 f"not {node.value}")
+                                 f"not {escaped(str(node.value))}")
             return default
         return value
 
@@ -188,7 +229,7 @@ class _Fields:
         node = self.values[name][1]
         value = str(node.value) if node.kind == "scalar" else ""
         if value not in options:
-            self.source.at(node, f"'{name}' must be one of: {', '.join(options)}, not '{value}'"
+            self.source.at(node, f"'{name}' must be one of: {', '.join(options)}, not {shown(value)}"
                                  f"{_did_you_mean(value, options)}")
             return default
         return value
@@ -217,7 +258,7 @@ class _Fields:
         value = self.text(name, required=required, default=default)
         if name in self.values and value and not IDENTIFIER.match(value):
             self.source.at(self.values[name][1],
-                           f"'{name}' '{value}' must start with a letter or '_' and use only letters, digits, "
+                           f"'{name}' {shown(value)} must start with a letter or '_' and use only letters, digits, "
                            "'_', '-' and '.' (at most 64)")
         return value
 
@@ -307,7 +348,7 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
             continue
         identifier = choice.identifier("id", default=choice_letters(index))
         if identifier in places:
-            source.at(choice.node_of("id"), f"choice id '{identifier}' is used twice in this item "
+            source.at(choice.node_of("id"), f"choice id {shown(identifier)} is used twice in this item "
                                             f"(first at line {places[identifier].line})")
         places.setdefault(identifier, node)
         text_source = choice.text("text", required=True)
@@ -390,9 +431,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         ids = []
         for text, id_node in section.text_list("items"):
             if text not in item_ids:
-                source.at(id_node, f"no item with id '{text}' in this quiz{_did_you_mean(text, item_ids)}")
+                source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
             elif text in used:
-                source.at(id_node, f"item '{text}' is already in a section (line {used[text].line})")
+                source.at(id_node, f"item {shown(text)} is already in a section (line {used[text].line})")
             else:
                 used[text] = id_node
                 ids.append(text)
@@ -409,7 +450,15 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
 
 def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None) -> Quiz | None:
     quiz_display = display_path(directory / QUIZ_FILE, root)
-    source = SourceFile(directory / QUIZ_FILE, quiz_display, problems)
+    bad_name = _name_problem(os.path.relpath(os.path.abspath(directory), os.path.abspath(root)), quiz_display)
+    if bad_name is not None:
+        problems.append(bad_name)
+        return None
+    quiz_path = directory / QUIZ_FILE
+    if os.path.islink(quiz_path) and not _inside(quiz_path, directory):
+        problems.append(Problem(quiz_display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+        return None
+    source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
     items, item_files = _load_items(directory, root, problems, progress)
     if quiz_node is None:
@@ -422,11 +471,11 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     title = fields.text("title", required=True)
     version = fields.text("version", required=True)
     if version and not VERSION.match(version):
-        source.at(fields.node_of("version"), f"'version' '{version}' may use only letters, digits and . + _ -")
+        source.at(fields.node_of("version"), f"'version' {shown(version)} may use only letters, digits and . + _ -")
     description = fields.text("description")
     language = fields.text("language", default="en")
     if not LANGUAGE.match(language):
-        source.at(fields.node_of("language"), f"'language' '{language}' is not a language tag such as en or en-US")
+        source.at(fields.node_of("language"), f"'language' {shown(language)} is not a language tag such as en or en-US")
     if not item_files:
         source.at(quiz_node, "the quiz has no items; add item files beside quiz.yaml")
     items = _order_items(source, fields, items)
@@ -440,14 +489,15 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
-                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts)
+                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
+                source_sha256=hashlib.sha256(source.data).hexdigest())
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
     formats = []
     for text, node in fields.text_list("formats"):
         if text not in FORMAT_NAMES:
-            source.at(node, f"unknown format '{text}' (one of: {', '.join(FORMAT_NAMES)})"
+            source.at(node, f"unknown format {shown(text)} (one of: {', '.join(FORMAT_NAMES)})"
                             f"{_did_you_mean(text, FORMAT_NAMES)}")
         elif text not in formats:
             formats.append(text)
@@ -466,8 +516,8 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
     cohorts = []
     for name, (key, value) in node.value.items():  # type: ignore[union-attr]
         if not COHORT_NAME.match(name):
-            source.at(key, f"cohort name '{name}' must use lower-case letters, digits and '-' (at most 40)")
-        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'")
+            source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
+        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
         cohorts.append((name, _load_settings(source, overrides, settings, item_ids)))
     return tuple(cohorts)
 
@@ -480,16 +530,21 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
                 progress: Progress | None = None) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
     paths: list[tuple[str, str]] = []
-    links_outside = 0
+    refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative, is_link in _item_files(directory):
+    for relative, is_link in _item_files(directory, quiz_display, problems):
         path = os.path.join(directory, relative)
-        display = f"{quiz_display}/{relative}"
+        display = f"{quiz_display}/{escaped(relative)}"
+        bad_name = _name_problem(relative, display)
+        if bad_name is not None:
+            problems.append(bad_name)
+            refused += 1
+            continue
         # The walk does not enter linked folders, so only a linked file can lead outside.
         if is_link and not os.path.realpath(path).startswith(real_directory + os.sep):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
-            links_outside += 1
+            refused += 1
             continue
         paths.append((path, display))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
@@ -523,13 +578,15 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
             continue
         first_place[item.id] = item.place
         items.append(item)
-    return tuple(items), len(paths) + links_outside
+    return tuple(items), len(paths) + refused
 
 
-def _item_files(directory: Path) -> list[tuple[str, bool]]:
+def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[tuple[str, bool]]:
     """The item files below ``directory`` (not following linked folders), as sorted relative paths,
     each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
-    but links (thousands of files are listed on every build)."""
+    (thousands of files are listed on every build). Every entry named like an item file that is
+    not a folder is one, whatever it is: reading it says when it is not a plain file. A folder
+    that cannot be listed is reported (``display`` is the quiz folder's name in messages)."""
     found: list[tuple[str, bool]] = []
     # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
     # that would hold itself in a cycle, and the listing with it, until the collector came by).
@@ -539,12 +596,14 @@ def _item_files(directory: Path) -> list[tuple[str, bool]]:
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
-        except OSError:
-            continue  # an unreadable folder is skipped, as os.walk does
+        except OSError as error:
+            where = f"{display}/{escaped(prefix.rstrip('/'))}" if prefix else display
+            problems.append(Problem(where, 0, 0, unreadable(error)))
+            continue
         for entry in listed:
-            if entry.is_dir(follow_symlinks=False):
+            if _is_folder(entry):
                 folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE and entry.is_file():
+            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE:
                 found.append((prefix + entry.name, entry.is_symlink()))
     return sorted(found)
 
@@ -593,9 +652,9 @@ def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -
     listed: dict[str, Node] = {}
     for text, node in fields.text_list("items"):
         if text in listed:
-            source.at(node, f"item '{text}' is listed twice (first at line {listed[text].line})")
+            source.at(node, f"item {shown(text)} is listed twice (first at line {listed[text].line})")
         elif text not in by_id:
-            source.at(node, f"no item file has id '{text}'{_did_you_mean(text, by_id)}")
+            source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
         else:
             ordered.append(by_id[text])
         listed.setdefault(text, node)

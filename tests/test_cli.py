@@ -156,3 +156,126 @@ def test_a_write_failure_is_reported_without_a_traceback(project, monkeypatch):
     result = run("build", "--format", "qti21")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.stderr.splitlines()[0] == "error: cannot write to dist: No space left on device"
+
+
+def refused_alike(*extra: str) -> list[str]:
+    """`validate` and `build --format all` on the project: both exit 1 with the same lines, and the
+    build writes nothing. The lines, less the count."""
+    checked = run("validate", *extra)
+    built = run("build", "--format", "all", "--out", "out", *extra)
+    assert checked.exit_code == built.exit_code == 1, (checked.output, built.output)
+    assert checked.stderr == built.stderr and "Traceback" not in built.output
+    assert not Path("out").exists()
+    return checked.stderr.splitlines()[:-1]
+
+
+NOT_A_FILE = ("is not a regular file (a folder, FIFO, device or socket) but is named like a quiz file; "
+              "make it a plain file or rename it")
+
+
+def test_item_files_linked_to_each_other_are_refused(project):
+    quiz = project / "items/demo"
+    (quiz / "a.yaml").symlink_to("b.yaml")
+    (quiz / "b.yaml").symlink_to("a.yaml")
+    loop = "is a symbolic link that leads round in a loop; make it a plain file or remove it"
+    assert refused_alike() == [f"items/demo/a.yaml:0:0: {loop}", f"items/demo/b.yaml:0:0: {loop}"]
+
+
+def test_a_quiz_yaml_linked_to_itself_is_refused(project):
+    quiz = project / "items/demo"
+    (quiz / "quiz.yaml").unlink()
+    (quiz / "quiz.yaml").symlink_to("quiz.yaml")
+    assert refused_alike() == [
+        "items/demo/quiz.yaml:0:0: is a symbolic link that leads round in a loop; make it a plain file or remove it"]
+
+
+def test_a_link_to_nothing_is_refused(project):
+    (project / "items/demo/gone.yaml").symlink_to("nowhere.yaml")
+    assert refused_alike() == ["items/demo/gone.yaml:0:0: cannot be read: it vanished, or is a symbolic link to "
+                               "nothing; restore it or remove it"]
+
+
+def test_fifos_named_like_quiz_files_are_refused_without_waiting(project):
+    """Reading a FIFO waits for a writer forever; it is refused before any read."""
+    import os
+
+    quiz = project / "items/demo"
+    os.mkfifo(quiz / "pipe.yaml")
+    assert refused_alike() == [f"items/demo/pipe.yaml:0:0: {NOT_A_FILE}"]
+    (quiz / "pipe.yaml").unlink()
+    (quiz / "quiz.yaml").unlink()
+    os.mkfifo(quiz / "quiz.yaml")
+    assert refused_alike() == [f"items/demo/quiz.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_a_socket_named_like_an_item_file_is_refused(project):
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("items/demo/socket.yaml")
+        assert refused_alike() == [f"items/demo/socket.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_folders_named_like_quiz_files(project):
+    quiz = project / "items/demo"
+    (quiz / "quiz.yaml").unlink()
+    (quiz / "quiz.yaml").mkdir()
+    assert refused_alike() == [f"items/demo/quiz.yaml:0:0: {NOT_A_FILE}"]
+    (quiz / "quiz.yaml").rmdir()
+    make_project(project)
+    # A real folder named like an item file is a folder: its items are read.
+    (quiz / "more.yaml").mkdir()
+    (quiz / "more.yaml/q2.yaml").write_text(SINGLE.format(id="q2"))
+    assert run("validate").stdout == "ok: 1 quiz, 2 items\n"
+    # A link to a folder is never entered; named like an item file, it is refused.
+    (quiz / "linked.yaml").symlink_to("more.yaml")
+    assert refused_alike() == [f"items/demo/linked.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_unreadable_files_and_folders_are_refused(project, monkeypatch):
+    """Permission denied (simulated: the tests may run as root, whom chmod does not stop)."""
+    import os
+
+    import builder.loading
+    import builder.yamlsource
+
+    read = builder.yamlsource.read_at_most
+
+    def denied(path, limit):
+        if str(path).endswith("q1.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path, limit)
+
+    denied_message = ("cannot be read: permission denied; make it readable (chmod a+rX) or move it out of the "
+                      "quiz folder")
+    with monkeypatch.context() as patched:
+        patched.setattr(builder.yamlsource, "read_at_most", denied)
+        assert refused_alike() == [f"items/demo/q1.yaml:0:0: {denied_message}"]
+    (project / "items/demo/sub").mkdir()
+    scandir = os.scandir
+
+    def unlisted(path):
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(builder.loading.os, "scandir", unlisted)
+    assert refused_alike() == [f"items/demo/sub:0:0: {denied_message}"]
+
+
+def test_names_that_are_not_utf8_are_refused_by_validate_and_build(project):
+    """Such a name passed `validate` and made `build` fail writing build-manifest.json."""
+    import os
+
+    quiz = os.fsencode(project / "items/demo")
+    with open(quiz + b"/q\xff.yaml", "w", encoding="utf-8") as item:
+        item.write(SINGLE.format(id="q2"))
+    message = "the name of this file or folder is not valid UTF-8 (the bytes shown as \\xNN); rename it using UTF-8"
+    assert refused_alike() == [f"items/demo/q\\xff.yaml:0:0: {message}"]
+    os.remove(quiz + b"/q\xff.yaml")
+    os.mkdir(quiz + b"/s\xe9")
+    with open(quiz + b"/s\xe9/q2.yaml", "w", encoding="utf-8") as item:
+        item.write(SINGLE.format(id="q2"))
+    assert refused_alike() == [f"items/demo/s\\xe9/q2.yaml:0:0: {message}"]
+    os.rename(project / "items/demo", os.fsencode(project / "items") + b"/d\xe9mo")
+    assert refused_alike() == [f"items/d\\xe9mo/quiz.yaml:0:0: {message}"]

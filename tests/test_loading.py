@@ -182,3 +182,31 @@ def test_item_file_linking_outside_is_refused(tmp_path):
 
 def test_choice_letters():
     assert [choice_letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_values_echoed_in_messages_are_escaped(tmp_path):
+    """A key or value with control characters (ESC ] 0 ; ... BEL sets a terminal's title) is shown
+    escaped, Python-style, in the message that names it."""
+    hostile = "ti\x1b]0;pwned\x07tle"
+    item = SINGLE.format(id="q1") + f'"{hostile.encode("unicode_escape").decode()}": x\n'
+    quiz = QUIZ_YAML + 'formats: ["q\\u202eti21"]\nlanguage: "e\\x9bn"\n'
+    problems = problems_for(tmp_path, {"q1.yaml": item, "q2.yaml": SINGLE.format(id='"q\\u202e2"')}, quiz)
+    assert problems == [
+        "items/demo/q1.yaml:10:1: unknown field 'ti\\x1b]0;pwned\\x07tle' in an item",
+        "items/demo/q2.yaml:1:5: 'id' 'q\\u202e2' must start with a letter or '_' and use only letters, digits, "
+        "'_', '-' and '.' (at most 64)",
+        "items/demo/quiz.yaml:5:11: unknown format 'q\\u202eti21' (one of: qti21, scorm12, scorm2004, moodle, "
+        "canvas); did you mean 'qti21'?",
+        "items/demo/quiz.yaml:6:11: 'language' 'e\\x9bn' is not a language tag such as en or en-US",
+    ]
+    assert not any("\x1b" in p or "\x07" in p or "\u202e" in p or "\x9b" in p for p in problems)
+
+
+def test_duplicate_keys_and_tags_are_shown_escaped(tmp_path):
+    problems = problems_for(tmp_path, {"q1.yaml": 'id: q1\n"a\\e": 1\n"a\\e": 2\n',
+                                       "q2.yaml": "id: !x%1B%5D0%3Bt%07 q2\n"})
+    assert problems == [
+        "items/demo/q1.yaml:3:1: duplicate key 'a\\x1b' (first at line 2); keep only one",
+        "items/demo/q2.yaml:1:5: YAML tags such as '!x\\x1b]0;t\\x07' are not allowed; write a plain value "
+        "(in quotes if it starts with '!')",
+    ]
