@@ -250,6 +250,7 @@ def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
           cohorts: Sequence[str] = (), package_version: str | None = None,
           progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
+    source_date_epoch()  # a value no zip can carry is refused (exit 2) before any work, not midway
     check_out_dir(out_dir, root)
     with cache.session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None):
