@@ -34,10 +34,15 @@ from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, escaped, read_a
 
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
-COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}$")
-LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# \Z, not $: '$' also matches before a final newline, and "q1\n" (written in quotes) became a file name.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}\Z")
+COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}\Z")
+# At most 20: SCORM 1.2's manifest carries it in version, which its schema caps at 20 characters.
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,19}\Z")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+# SCORM (1.2 and 2004) manifests cap a title at 200 characters; the quiz's title is the
+# organisation's and the item's there, with " (cohort)" added in a cohort's package.
+TITLE_LIMIT = 200
 
 ITEM_FIELDS = ("id", "type", "title", "prompt", "choices", "hints", "explanation", "points", "tags",
                "wrong_choice_penalty")
@@ -471,7 +476,8 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     title = fields.text("title", required=True)
     version = fields.text("version", required=True)
     if version and not VERSION.match(version):
-        source.at(fields.node_of("version"), f"'version' {shown(version)} may use only letters, digits and . + _ -")
+        source.at(fields.node_of("version"), f"'version' {shown(version)} may use only letters, digits and . + _ - "
+                                                    "(at most 20)")
     description = fields.text("description")
     language = fields.text("language", default="en")
     if not LANGUAGE.match(language):
@@ -485,12 +491,27 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     settings = _load_settings(source, fields, None, item_ids)
     formats = _load_formats(source, fields)
     cohorts = _load_cohorts(source, fields, settings, item_ids)
+    _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
                 source_sha256=hashlib.sha256(source.data).hexdigest())
+
+
+def _check_title_length(source: SourceFile, node: Node, title: str, cohorts: list[str]) -> None:
+    """The title must fit SCORM's manifest (TITLE_LIMIT) as every package shows it: with a cohort's
+    name added in that cohort's. Checked here, so that validate says it and no build fails on it."""
+    if len(title) > TITLE_LIMIT:
+        source.at(node, f"'title' is {len(title)} characters long; SCORM packages take at most {TITLE_LIMIT}: "
+                        "shorten it (the description can say more)")
+        return
+    longest = max((name for name in cohorts if COHORT_NAME.match(name)), key=len, default=None)
+    if longest is not None and len(title) + len(f" ({longest})") > TITLE_LIMIT:
+        source.at(node, f"'title' is {len(title)} characters long, {len(title) + len(longest) + 3} with "
+                        f"' ({longest})' added in cohort {longest}'s packages; SCORM packages take at most "
+                        f"{TITLE_LIMIT}: shorten the title or the cohort name")
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:

@@ -109,11 +109,16 @@ def shown(value: str) -> str:
     return "'" + "".join(_shown_character(character) for character in value) + "'"
 
 
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _shown_character(character: str, backslash: str = "\\\\") -> str:
     if character == "\\":
         return backslash
     if character.isprintable():
         return character
+    if character in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[character]
     code = ord(character)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by Python's surrogateescape
         return f"\\x{code - 0xDC00:02x}"

@@ -210,3 +210,53 @@ def test_duplicate_keys_and_tags_are_shown_escaped(tmp_path):
         "items/demo/q2.yaml:1:5: YAML tags such as '!x\\x1b]0;t\\x07' are not allowed; write a plain value "
         "(in quotes if it starts with '!')",
     ]
+
+
+def test_a_title_longer_than_scorm_takes_is_refused_at_its_place(tmp_path):
+    """SCORM manifests take titles of at most 200 characters: a longer one built a package that
+    failed validation (exit 3) in both SCORM formats."""
+    long_title = "T" * 201
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, QUIZ_YAML.replace("Demo quiz", long_title)) \
+        == ["items/demo/quiz.yaml:2:8: 'title' is 201 characters long; SCORM packages take at most 200: shorten it "
+            "(the description can say more)"]
+
+
+def test_a_title_that_a_cohort_name_takes_over_the_limit_is_refused(tmp_path):
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 187) + "cohorts:\n  a: {}\n  spring-2027: {}\n"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        "items/demo/quiz.yaml:2:8: 'title' is 187 characters long, 201 with ' (spring-2027)' added in cohort "
+        "spring-2027's packages; SCORM packages take at most 200: shorten the title or the cohort name"]
+
+
+def test_a_title_of_exactly_the_limit_builds_valid_scorm(tmp_path, package_validator):
+    from builder.build import build
+
+    from conftest import assert_valid_package
+
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 186) + "cohorts:\n  spring-2027: {}\n"
+    make_project(tmp_path, quiz=quiz)
+    result = build([tmp_path / "items"], tmp_path, tmp_path / "out", ("scorm12", "scorm2004"), ("all",))
+    for package in result.packages:
+        assert package.quiz.display_title == "T" * 186 + " (spring-2027)"
+        assert_valid_package(package_validator, tmp_path / "out" / package.output.filename)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('version: "1.0.0-abcdefghijklmnop"', "3:10: 'version' '1.0.0-abcdefghijklmnop' may use only letters, digits "
+                                          "and . + _ - (at most 20)"),
+    ('version: "1.0\\n"', "3:10: 'version' '1.0\\n' may use only letters, digits and . + _ - (at most 20)"),
+    ('identifier: "demo\\n"', "1:13: 'identifier' 'demo\\n' must start with a letter or '_' and use only letters, "
+                              "digits, '_', '-' and '.' (at most 64)"),
+])
+def test_names_that_become_file_names_end_where_they_seem_to(tmp_path, line, expected):
+    """A regular expression's '$' matched before a final newline: "1.0\\n" went into file names.
+    Versions are capped at 20: SCORM 1.2's manifest schema takes no more."""
+    key = line.split(":")[0]
+    quiz = "\n".join(line if text.startswith(f"{key}:") else text for text in QUIZ_YAML.splitlines()) + "\n"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [f"items/demo/quiz.yaml:{expected}"]
+
+
+def test_an_item_id_ending_in_a_newline_is_refused(tmp_path):
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id='"q1\\n"')}) == [
+        "items/demo/q1.yaml:1:5: 'id' 'q1\\n' must start with a letter or '_' and use only letters, digits, "
+        "'_', '-' and '.' (at most 64)"]

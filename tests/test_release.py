@@ -136,6 +136,16 @@ def test_exit_code_2_usage(project):
     assert not (project / "dist").exists()
 
 
+@pytest.mark.parametrize("version", ["1.0.0-abcdefghijklmnop", "1.0\n"])
+def test_a_package_version_scorm_cannot_carry_is_a_usage_error(project, version):
+    """SCORM 1.2's manifest takes a version of at most 20 characters; a final newline is no
+    version at all (a regular expression's '$' let it through into file names)."""
+    result = run("build", "--package-version", version)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{version!r} may use only letters, digits and . + _ - (at most 20)" in result.stderr
+    assert not (project / "dist").exists()
+
+
 def test_exit_code_3_when_a_produced_file_is_invalid(project, monkeypatch):
     real_render = rendering.render
 
