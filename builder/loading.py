@@ -40,6 +40,26 @@ COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}\Z")
 # At most 20: SCORM 1.2's manifest carries it in version, which its schema caps at 20 characters.
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,19}\Z")
 LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+# Identifiers the packages give to things of their own (builder/formats/qti21.py and
+# templates/qti21/; tests/test_qti21.py checks that every one it emits is here), in any case. An
+# item, choice or quiz id equal to one would make two things of one identifier in a QTI test or item.
+ITEM_VARIABLES = ("RESPONSE", "TF_RESPONSE", "SCORE", "MAXSCORE", "FEEDBACK", "FEEDBACKMODAL",
+                  "general_explanation", "duration", "numAttempts", "completionStatus")
+"""Inside each assessmentItem: its response and outcome variables (with QTI's built-in ones) and
+the modal feedback's identifiers; also HINTREQUEST_<n> and HINT_<n> (HINT_NAMES)."""
+TEST_NAMES = ("SCORE", "MAXSCORE", "PASS", "WEIGHT", "BaseTestPart", "duration", "section")
+"""Inside the assessmentTest: its outcomes, the items' weight, the test part, and its sections,
+named section-<section id> (SECTION_PREFIX)."""
+HINT_NAMES = re.compile(r"(HINTREQUEST|HINT)_[0-9]+\Z", re.IGNORECASE)
+SECTION_PREFIX = "section-"
+RESERVED_NAMES = {name.casefold(): name for name in (*ITEM_VARIABLES, *TEST_NAMES)}
+_TEST_ONLY = {name.casefold() for name in TEST_NAMES} - {name.casefold() for name in ITEM_VARIABLES}
+SECTIONS_OF_THE_REST = ("unpooled", "rest")
+"""Section ids the formats give the items that no section names (qti21: unpooled; scorm: rest)."""
+# Names Windows keeps for devices, whatever follows a first dot ('con.txt'), in any case. Item
+# ids name files (items/<id>.xml), which no one could extract on Windows.
+WINDOWS_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?\Z", re.IGNORECASE)
+
 # SCORM (1.2 and 2004) manifests cap a title at 200 characters; the quiz's title is the
 # organisation's and the item's there, with " (cohort)" added in a cohort's package.
 TITLE_LIMIT = 200
@@ -72,10 +92,34 @@ def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = 
             problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
                                     f"quiz identifier '{quiz.identifier}' is also used by {first.place.path}; "
                                     "each quiz needs its own"))
-        seen.setdefault(quiz.identifier, quiz)
+            continue
+        seen[quiz.identifier] = quiz
+    problems.extend(_package_name_clashes(list(seen.values())))
     if problems:
         raise InputError(problems)
     return quizzes
+
+
+def _package_name_clashes(quizzes: list[Quiz]) -> list[Problem]:
+    """Two packages, of different quizzes or cohorts, that would have one identifier in an LMS
+    (<quiz>[-<cohort>]) or one file name (<quiz>[-<cohort>]-<version>-...), in any case: quiz 'a'
+    with cohort 'b' and quiz 'a-b'; quizzes 'Demo' and 'demo' (a case-blind disk keeps one file)."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[Quiz, str]] = {}
+    for quiz in quizzes:
+        for cohort in (None, *quiz.cohorts):
+            package_id = f"{quiz.identifier}-{cohort}" if cohort else quiz.identifier
+            what = f"quiz {shown(quiz.identifier)}" + (f" (cohort {cohort})" if cohort else "")
+            for name in (package_id, f"{package_id}-{quiz.version}"):
+                earlier = first.get(name.casefold())
+                if earlier is not None and earlier[0] is not quiz:
+                    other, other_what = earlier
+                    problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
+                                            f"{what} and {other_what} ({other.place.path}) would both make packages "
+                                            f"named {shown(name)} (names are compared in any case); rename one"))
+                    break
+                first.setdefault(name.casefold(), (quiz, what))
+    return problems
 
 
 def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path]:
@@ -277,6 +321,25 @@ def _did_you_mean(name: str, options: Iterable[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def reserved_use(identifier: str, scope: str) -> str | None:
+    """What ``identifier`` would clash with, as an id of ``scope`` ('item', 'quiz' or 'choice'),
+    or None when it is free. Case is ignored: ids become file names, and a name that differs from
+    a reserved one only in case would be a trap all the same."""
+    folded = identifier.casefold()
+    if folded in RESERVED_NAMES or HINT_NAMES.match(identifier):
+        if scope == "choice" and folded in _TEST_ONLY:
+            return None  # only the test uses those, and a choice's identifier lives in its item
+        name = RESERVED_NAMES.get(folded) or identifier
+        return f"is reserved: lmspack's QTI packages name something of their own '{name}' (in any case); " \
+               f"rename the {scope}"
+    if scope != "choice" and folded.startswith(SECTION_PREFIX):
+        return f"starts with '{SECTION_PREFIX}', which lmspack's QTI tests keep for their sections; rename the {scope}"
+    if scope == "item" and WINDOWS_DEVICES.match(identifier):
+        return ("is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' and "
+                "anything, in any case); item ids become file names: rename the item")
+    return None
+
+
 def _rich(source: SourceFile, node: Node, text: str, render: Callable[[str], Any]) -> Markup:
     xhtml, problems = render(text)
     for problem in problems:
@@ -313,6 +376,7 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     if root.kind != "mapping":
         return None
     item_id = fields.identifier("id", required=True)
+    _refuse_reserved(source, fields, "id", item_id, "item")
     item_type = fields.choice("type", ITEM_TYPES, required=True)
     prompt_text = fields.text("prompt", required=True)
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
@@ -336,6 +400,12 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
                 source_sha256=hashlib.sha256(source.data).hexdigest())
 
 
+def _refuse_reserved(source: SourceFile, fields: _Fields, name: str, identifier: str, scope: str) -> None:
+    """Report an id that a package uses for something of its own (reserved_use), at its place."""
+    if fields.has(name) and IDENTIFIER.match(identifier) and (reason := reserved_use(identifier, scope)):
+        source.at(fields.node_of(name), f"{scope} id {shown(identifier)} {reason}")
+
+
 def _title_from(prompt: Markup, limit: int = 80) -> str:
     text = markup.plain_text(prompt)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -352,6 +422,7 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
         if node.kind != "mapping":
             continue
         identifier = choice.identifier("id", default=choice_letters(index))
+        _refuse_reserved(source, choice, "id", identifier, "choice")
         if identifier in places:
             source.at(choice.node_of("id"), f"choice id {shown(identifier)} is used twice in this item "
                                             f"(first at line {places[identifier].line})")
@@ -428,11 +499,21 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         return inherited
     pools: list[Pool] = []
     used: dict[str, Node] = {}
+    sections_seen: dict[str, Node] = {}
     for index, node in enumerate(fields.sequence("sections")):
         section = _Fields(source, node, SECTION_FIELDS, f"section {index + 1}")
         if node.kind != "mapping":
             continue
         identifier = section.identifier("id", required=True)
+        if identifier.casefold() in SECTIONS_OF_THE_REST:
+            source.at(section.node_of("id"), f"section id {shown(identifier)} is reserved for the items that no "
+                                             "section names (in any case); rename the section")
+        elif identifier and identifier.casefold() in sections_seen:
+            first_section = sections_seen[identifier.casefold()]
+            source.at(section.node_of("id"), f"section id {shown(identifier)} is already used by the section at "
+                                             f"line {first_section.line} (ids are compared in any case); give "
+                                             "each section its own")
+        sections_seen.setdefault(identifier.casefold(), node)
         ids = []
         for text, id_node in section.text_list("items"):
             if text not in item_ids:
@@ -473,6 +554,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     if quiz_node.kind != "mapping":
         return None
     identifier = fields.identifier("identifier", required=True)
+    _refuse_reserved(source, fields, "identifier", identifier, "quiz")
     title = fields.text("title", required=True)
     version = fields.text("version", required=True)
     if version and not VERSION.match(version):
@@ -484,6 +566,13 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         source.at(fields.node_of("language"), f"'language' {shown(language)} is not a language tag such as en or en-US")
     if not item_files:
         source.at(quiz_node, "the quiz has no items; add item files beside quiz.yaml")
+    for item in items:
+        if identifier and item.id.casefold() == identifier.casefold():
+            node = fields.node_of("identifier")
+            problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                                    f"item id {shown(item.id)} is also the quiz's identifier ({quiz_display}:"
+                                    f"{node.line}); the QTI test and its items share one set of identifiers "
+                                    "(in any case): rename the item or the quiz"))
     items = _order_items(source, fields, items)
     item_ids = tuple(item.id for item in items)
     if not fields.has("pass_mark"):
@@ -587,6 +676,7 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
         loaded[index] = result
     items: list[Item] = []
     first_place: dict[str, Place] = {}
+    first_folded: dict[str, Item] = {}
     for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
         if item is None:
@@ -597,7 +687,15 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
                                     f"item id '{item.id}' is already used by {first.path}:{first.line}; "
                                     "give each item its own id"))
             continue
+        other = first_folded.get(item.id.casefold())
+        if other is not None:
+            problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                                    f"item id {shown(item.id)} differs from {shown(other.id)} at {other.place.path}:"
+                                    f"{other.place.line} only in case; ids become file names, which Windows and "
+                                    "macOS do not tell apart by case: rename one"))
+            continue
         first_place[item.id] = item.place
+        first_folded[item.id.casefold()] = item
         items.append(item)
     return tuple(items), len(paths) + refused
 

@@ -279,3 +279,16 @@ def test_names_that_are_not_utf8_are_refused_by_validate_and_build(project):
     assert refused_alike() == [f"items/demo/s\\xe9/q2.yaml:0:0: {message}"]
     os.rename(project / "items/demo", os.fsencode(project / "items") + b"/d\xe9mo")
     assert refused_alike() == [f"items/d\\xe9mo/quiz.yaml:0:0: {message}"]
+
+
+@pytest.mark.parametrize(("item_id", "message"), [
+    ("SCORE", "item id 'SCORE' is reserved: lmspack's QTI packages name something of their own 'SCORE' (in any "
+              "case); rename the item"),
+    ("con", "item id 'con' is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' "
+            "and anything, in any case); item ids become file names: rename the item"),
+])
+def test_clashing_identifiers_are_refused_by_validate_and_build(project, item_id, message):
+    """They built a QTI test with two things of one identifier (or a zip that Windows cannot
+    extract), and nothing noticed."""
+    (project / "items/demo/q2.yaml").write_text(SINGLE.format(id=item_id))
+    assert refused_alike() == [f"items/demo/q2.yaml:1:5: {message}"]

@@ -260,3 +260,98 @@ def test_an_item_id_ending_in_a_newline_is_refused(tmp_path):
     assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id='"q1\\n"')}) == [
         "items/demo/q1.yaml:1:5: 'id' 'q1\\n' must start with a letter or '_' and use only letters, digits, "
         "'_', '-' and '.' (at most 64)"]
+
+
+RESERVED = "is reserved: lmspack's QTI packages name something of their own '{}' (in any case); rename the {}"
+
+
+@pytest.mark.parametrize(("item_id", "reason"), [
+    ("SCORE", RESERVED.format("SCORE", "item")),  # the test's and every item's outcome
+    ("PASS", RESERVED.format("PASS", "item")),
+    ("maxscore", RESERVED.format("MAXSCORE", "item")),
+    ("BaseTestPart", RESERVED.format("BaseTestPart", "item")),
+    ("RESPONSE", RESERVED.format("RESPONSE", "item")),
+    ("HINT_2", RESERVED.format("HINT_2", "item")),
+    ("section", RESERVED.format("section", "item")),  # with cohort 'x': section-x
+    ("section-all", "starts with 'section-', which lmspack's QTI tests keep for their sections; rename the item"),
+    ("Section-intro", "starts with 'section-', which lmspack's QTI tests keep for their sections; rename the item"),
+    *((name, "is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' and anything, "
+             "in any case); item ids become file names: rename the item")
+      for name in ("CON", "nul", "Com1", "LPT9", "con.txt", "aux.tar.gz", "PRN")),
+])
+def test_item_ids_the_packages_use_for_their_own_are_refused(tmp_path, item_id, reason):
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id=item_id)}) == [
+        f"items/demo/q1.yaml:1:5: item id '{item_id}' {reason}"]
+
+
+@pytest.mark.parametrize("item_id", ["CONSOLE", "con-1", "COM10", "sections", "Scores", "HINT_x", "a.SCORE"])
+def test_ids_like_reserved_ones_are_free(tmp_path, item_id):
+    make_project(tmp_path, {"q1.yaml": SINGLE.format(id=item_id)})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert quiz.items[0].id == item_id
+
+
+def test_choice_ids_the_items_use_for_their_own_are_refused(tmp_path):
+    item = SINGLE.format(id="q1").replace("  - text: Right\n", "  - id: FEEDBACK\n    text: Right\n") \
+        .replace("  - text: Wrong\n", "  - id: PASS\n    text: Wrong\n")  # PASS is the test's: free in an item
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        f"items/demo/q1.yaml:5:9: choice id 'FEEDBACK' {RESERVED.format('FEEDBACK', 'choice')}"]
+
+
+def test_quiz_ids_the_packages_use_for_their_own_are_refused(tmp_path):
+    quiz = QUIZ_YAML.replace("identifier: demo", "identifier: Score")
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        f"items/demo/quiz.yaml:1:13: quiz id 'Score' {RESERVED.format('SCORE', 'quiz')}"]
+
+
+def test_an_item_id_equal_to_the_quiz_id_is_refused(tmp_path):
+    """The assessmentTest and its item refs share identifiers, also in a cohort's package (both
+    get '-<cohort>')."""
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="Demo")}) == [
+        "items/demo/q1.yaml:1:1: item id 'Demo' is also the quiz's identifier (items/demo/quiz.yaml:1); the QTI "
+        "test and its items share one set of identifiers (in any case): rename the item or the quiz"]
+
+
+def test_item_ids_that_differ_only_in_case_are_refused(tmp_path):
+    problems = problems_for(tmp_path, {"a.yaml": SINGLE.format(id="Q1"), "b.yaml": SINGLE.format(id="q1")})
+    assert problems == ["items/demo/b.yaml:1:1: item id 'q1' differs from 'Q1' at items/demo/a.yaml:1 only in "
+                        "case; ids become file names, which Windows and macOS do not tell apart by case: rename one"]
+
+
+def test_sections_that_would_share_an_identifier_are_refused(tmp_path):
+    items = {f"{n}.yaml": SINGLE.format(id=n) for n in ("a", "b", "c", "d")}
+    quiz = QUIZ_YAML + ("sections:\n  - id: s1\n    items: [a]\n  - id: S1\n    items: [b]\n"
+                        "  - id: unpooled\n    items: [c]\n  - id: REST\n    items: [d]\n")
+    assert problems_for(tmp_path, items, quiz) == [
+        "items/demo/quiz.yaml:8:9: section id 'S1' is already used by the section at line 6 (ids are compared in "
+        "any case); give each section its own",
+        "items/demo/quiz.yaml:10:9: section id 'unpooled' is reserved for the items that no section names (in any "
+        "case); rename the section",
+        "items/demo/quiz.yaml:12:9: section id 'REST' is reserved for the items that no section names (in any "
+        "case); rename the section",
+    ]
+
+
+def test_quizzes_whose_packages_would_share_a_name_are_refused(tmp_path):
+    """Quiz 'a' in cohort 'b' and quiz 'a-b' are one package id (and, with one version, one file
+    name); 'Demo' and 'demo' are one file on a case-blind disk; 'x' 1-2 and 'x-1' 2 one file name."""
+    def quiz(identifier: str, version: str = "1.0", extra: str = "") -> str:
+        return QUIZ_YAML.replace("identifier: demo", f"identifier: {identifier}") \
+            .replace("version: 1.0.0", f"version: {version}") + extra
+
+    make_project(tmp_path, quiz=quiz("a", extra="cohorts:\n  b: {}\n"), folder="items/1")
+    make_project(tmp_path, quiz=quiz("a-b"), folder="items/2")
+    make_project(tmp_path, quiz=quiz("Demo"), folder="items/3")
+    make_project(tmp_path, quiz=quiz("demo"), folder="items/4")
+    make_project(tmp_path, quiz=quiz("x", "1-2"), folder="items/5")
+    make_project(tmp_path, quiz=quiz("x-1", "2"), folder="items/6")
+    with pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "items"], tmp_path)
+    assert [p.format() for p in raised.value.problems] == [
+        "items/2/quiz.yaml:1:1: quiz 'a-b' and quiz 'a' (cohort b) (items/1/quiz.yaml) would both make packages "
+        "named 'a-b' (names are compared in any case); rename one",
+        "items/4/quiz.yaml:1:1: quiz 'demo' and quiz 'Demo' (items/3/quiz.yaml) would both make packages named "
+        "'demo' (names are compared in any case); rename one",
+        "items/6/quiz.yaml:1:1: quiz 'x-1' and quiz 'x' (items/5/quiz.yaml) would both make packages named "
+        "'x-1-2' (names are compared in any case); rename one",
+    ]
