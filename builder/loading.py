@@ -197,6 +197,9 @@ def _name_problem(raw: str, display: str) -> Problem | None:
     except UnicodeEncodeError:
         return Problem(display, 0, 0, "the name of this file or folder is not valid UTF-8 (the bytes shown as "
                                       "\\xNN); rename it using UTF-8")
+    if not raw.isprintable():  # a line break or terminal control in a name: shown escaped, never as it is
+        return Problem(display, 0, 0, "the name of this file or folder holds a character that does not print "
+                                      "(shown escaped); rename it")
     return None
 
 

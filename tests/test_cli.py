@@ -292,3 +292,14 @@ def test_clashing_identifiers_are_refused_by_validate_and_build(project, item_id
     extract), and nothing noticed."""
     (project / "items/demo/q2.yaml").write_text(SINGLE.format(id=item_id))
     assert refused_alike() == [f"items/demo/q2.yaml:1:5: {message}"]
+
+
+def test_names_with_characters_that_do_not_print_are_refused(project):
+    """A line break or an ESC in a file name would reach messages, the build manifest and the
+    terminal as it is; such names are refused, shown escaped."""
+    (project / "items/demo/q\x1b]0;x\x07.yaml").write_text(SINGLE.format(id="q2"))
+    (project / "items/demo/line\nbreak").mkdir()
+    (project / "items/demo/line\nbreak/q3.yaml").write_text(SINGLE.format(id="q3"))
+    message = "the name of this file or folder holds a character that does not print (shown escaped); rename it"
+    assert refused_alike() == [f"items/demo/line\\nbreak/q3.yaml:0:0: {message}",
+                               f"items/demo/q\\x1b]0;x\\x07.yaml:0:0: {message}"]
