@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -164,6 +165,7 @@ def _compile_loaded(quizzes: list[Quiz], formats: Sequence[str], cohorts: Sequen
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
+    refuse_what_formats_cannot_carry(jobs)  # every format's refusals at once, as validate lists them
     in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
     if in_workers:  # the workers are forked from here: load the formats and their templates once
         for fmt in {fmt for _, fmt in jobs}:
@@ -364,8 +366,51 @@ def git_commit(root: Path) -> str | None:
 
 
 def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
-    """Check the canonical files only (the first step of every build)."""
+    """Check the canonical files (the first step of every build), and what the quiz's own formats
+    (those `build` makes when none is named) cannot carry at all, so that validate refuses what
+    that build would."""
     with collector_off():
-        return load_quizzes(paths, root)
+        quizzes = load_quizzes(paths, root)
+    refuse_what_formats_cannot_carry([(quiz, fmt) for quiz in quizzes for fmt in quiz.formats])
+    return quizzes
+
+
+def refuse_what_formats_cannot_carry(jobs: Iterable[tuple[Quiz, str]]) -> None:
+    """InputError listing, for every item at once, what a format refuses however it is built: more
+    choices than SCORM 1.2 or Canvas can number, a grade not on Moodle's list. The formats' own
+    checks are called, so this refuses exactly what they do while building."""
+    from builder.formats import canvas, moodle, scorm
+
+    problems: list[Problem] = []
+
+    def collect(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except InputError as error:
+            problems.extend(error.problems)
+            return False
+        return True
+
+    checked: set[tuple[str, str]] = set()
+    # An item's Moodle grades follow from its type, points and number of correct choices
+    # (builder.scoring.choice_weights): each such kind is worked out once, not for each of 10,000 items.
+    graded: set[tuple[str, bool, float, int]] = set()
+    for quiz, fmt in jobs:
+        if (quiz.identifier, fmt) in checked:
+            continue  # a cohort's package has the quiz's items
+        checked.add((quiz.identifier, fmt))
+        if fmt == "scorm12":
+            collect(functools.partial(scorm.refuse_what_cannot_be_reported, quiz, scorm.SCORM12))
+        elif fmt == "canvas":
+            for item in quiz.items:
+                if len(item.choices) >= canvas.MAX_ANSWER_ID - 1:  # only then can numbering fail
+                    collect(functools.partial(canvas.answer_ids, item))
+        elif fmt == "moodle":
+            for item in quiz.items:
+                kind = (item.type, item.wrong_choice_penalty, item.points, len(item.correct_choices))
+                if kind not in graded and collect(functools.partial(moodle.answer_fractions, item)):
+                    graded.add(kind)
+    if problems:
+        raise InputError(problems)
 
 

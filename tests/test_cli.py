@@ -303,3 +303,25 @@ def test_names_with_characters_that_do_not_print_are_refused(project):
     message = "the name of this file or folder holds a character that does not print (shown escaped); rename it"
     assert refused_alike() == [f"items/demo/line\\nbreak/q3.yaml:0:0: {message}",
                                f"items/demo/q\\x1b]0;x\\x07.yaml:0:0: {message}"]
+
+
+def test_validate_refuses_what_the_quizs_own_formats_cannot_carry_as_build_does(project):
+    """validate passed an item that the quiz's own formats refuse (40 choices for SCORM 1.2, 11
+    correct ones for Moodle's grades), and build then exited 1 naming one format's refusal. Both now
+    list every format's, at once; formats the quiz does not build are not held against it."""
+    choices = "".join(f"  - text: c{n}\n    correct: {'true' if n < 11 else 'false'}\n" for n in range(40))
+    item = f"id: q1\ntype: multiple_response\nprompt: Pick.\nchoices:\n{choices}"
+    (project / "items/demo/q1.yaml").write_text(item)
+    assert run("validate").exit_code == 0  # the quiz builds qti21 only
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text() + "formats: [qti21, scorm12, moodle]\n")
+    checked, built = run("validate"), run("build")
+    assert checked.exit_code == built.exit_code == 1 and checked.stderr == built.stderr
+    assert checked.stderr.splitlines() == [
+        "items/demo/q1.yaml:1:1: SCORM 1.2 can report at most 36 choices per item (a-z, 0-9) and this item has 40; "
+        "build scorm2004 for it, or split it",
+        "items/demo/q1.yaml:1:1: cannot build for Moodle: choice 'A' would be worth 9.0909091% of the item (11 "
+        "correct choices), which is not on Moodle's grade list, so Moodle would refuse the question; use 1 to 10 "
+        "correct choices",
+        "2 problems found; nothing was written"]
+    assert not (project / "dist").exists()
