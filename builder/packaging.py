@@ -46,8 +46,7 @@ def source_date_epoch() -> int | None:
     digits = value.lstrip("0") or "0"  # int() of thousands of digits is refused, and slow
     if not (value.isascii() and value.isdigit() and len(digits) <= len(str(ZIP_LAST))
             and ZIP_EPOCH <= int(digits) <= ZIP_LAST):
-        written = shown(value[:40]) + ("..." if len(value) > 40 else "")
-        raise UsageError(f"SOURCE_DATE_EPOCH={written}: must be a whole number of seconds between "
+        raise UsageError(f"SOURCE_DATE_EPOCH={shown(value, 40)}: must be a whole number of seconds between "
                          f"{ZIP_EPOCH} (1980-01-01) and {ZIP_LAST} (2107-12-31), the times a zip entry can "
                          "carry; unset it, or set it to the last commit's time (git log -1 --format=%ct)")
     return int(digits)

@@ -103,10 +103,12 @@ def unreadable(error: OSError) -> str:
 # Characters shown escaped in messages: a value echoed raw could hold terminal control sequences
 # (ESC ] 0 ; sets the window title), bidirectional overrides that reorder the line, or bytes of a
 # file name that are not UTF-8 (surrogate escapes, which cannot even be printed).
-def shown(value: str) -> str:
+def shown(value: str, limit: int = 100) -> str:
     """``value`` in single quotes, each character that does not print as itself escaped the way
-    Python writes it (\\x1b, \\u202e; a file name's undecodable byte as \\xNN), and backslashes doubled."""
-    return "'" + "".join(_shown_character(character) for character in value) + "'"
+    Python writes it (\\x1b, \\u202e; a file name's undecodable byte as \\xNN), and backslashes doubled;
+    cut after ``limit`` characters (a key can be a megabyte long), saying how long it was."""
+    quoted = "'" + "".join(_shown_character(character) for character in value[:limit]) + "'"
+    return quoted if len(value) <= limit else f"{quoted}... ({len(value):,} characters)"
 
 
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -355,3 +355,9 @@ def test_quizzes_whose_packages_would_share_a_name_are_refused(tmp_path):
         "items/6/quiz.yaml:1:1: quiz 'x-1' and quiz 'x' (items/5/quiz.yaml) would both make packages named "
         "'x-1-2' (names are compared in any case); rename one",
     ]
+
+
+def test_a_long_value_is_shown_cut_in_its_message(tmp_path):
+    item = SINGLE.format(id="q1") + f"? {'k' * 200_000}\n: 1\n"  # a simple key stops at 1024
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        f"items/demo/q1.yaml:10:3: unknown field '{'k' * 100}'... (200,000 characters) in an item"]

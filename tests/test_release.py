@@ -191,7 +191,7 @@ EPOCH_RANGE = ("must be a whole number of seconds between 315532800 (1980-01-01)
     ("abc", "'abc'"), ("-1", "'-1'"), ("1e10", "'1e10'"), ("1700000000.5", "'1700000000.5'"),  # were ignored
     ("0", "'0'"), ("315532799", "'315532799'"),  # before 1980: was quietly taken as 1980-01-01
     (" 1700000000", "' 1700000000'"), ("17\x1b]0;x\x07", "'17\\x1b]0;x\\x07'"),
-    ("9" * 5000, f"'{'9' * 40}'..."),
+    ("9" * 5000, f"'{'9' * 40}'... (5,000 characters)"),
 ])
 def test_a_source_date_epoch_no_zip_can_carry_is_a_usage_error(project, monkeypatch, value, shown):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
