@@ -725,7 +725,8 @@ def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[
         for entry in listed:
             if _is_folder(entry):
                 folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE:
+            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE \
+                    and not entry.name.startswith(".#"):  # Emacs's lock of a file being edited: a link to nothing
                 found.append((prefix + entry.name, entry.is_symlink()))
     return sorted(found)
 
