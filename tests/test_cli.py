@@ -327,3 +327,11 @@ def test_validate_refuses_what_the_quizs_own_formats_cannot_carry_as_build_does(
         "correct choices",
         "2 problems found; nothing was written"]
     assert not (project / "dist").exists()
+
+
+def test_a_quiz_yaml_linked_outside_the_quiz_folder_is_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "quiz.yaml"
+    (project / "items/demo/quiz.yaml").rename(outside)
+    (project / "items/demo/quiz.yaml").symlink_to(outside)
+    assert refused_alike() == ["items/demo/quiz.yaml:0:0: is a link to a file outside the quiz folder; "
+                               "copy the file in"]

@@ -22,6 +22,8 @@ from click.testing import CliRunner, Result
 
 from builder.cli import main
 
+from projects import SINGLE, make_project
+
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "items" / "warm-handoff"
 HOSTILE = ROOT / "tests" / "hostile" / "sanitised"
@@ -80,11 +82,12 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The bundled quiz and the hostile-markup quiz, in one project reused by every case (each
+    """The bundled quiz, the hostile-markup quiz and the tests' smallest quiz, in one project reused by every case (each
     case puts back the file it changed), so the build cache makes the valid cases quick."""
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(BUNDLED, root / "items" / "warm-handoff")
     shutil.copytree(HOSTILE, root / "items" / "sanitised")
+    make_project(root, {"q1.yaml": SINGLE.format(id="q1")}, folder="items/demo")  # the tests' smallest quiz
     before = Path.cwd()
     os.chdir(root)
     try:
