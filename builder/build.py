@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -19,7 +20,7 @@ from pathlib import Path
 from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
-from builder.loading import QUIZ_FILE, display_path, load_quizzes
+from builder.loading import load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
 from builder.writing import Writer, remove_leftovers
@@ -166,6 +167,7 @@ def _compile_loaded(quizzes: list[Quiz], formats: Sequence[str], cohorts: Sequen
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
+    refuse_what_formats_cannot_carry(jobs)  # every format's refusals at once, as validate lists them
     in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
     if in_workers:  # the workers are forked from here: load the formats and their templates once
         for fmt in {fmt for _, fmt in jobs}:
@@ -252,6 +254,7 @@ def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
           cohorts: Sequence[str] = (), package_version: str | None = None,
           progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
+    source_date_epoch()  # a value no zip can carry is refused (exit 2) before any work, not midway
     check_out_dir(out_dir, root)
     with cache.session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None):
@@ -313,9 +316,9 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
     quizzes = {p.quiz.identifier: p.quiz for p in packages}
     sources = []
     for quiz in quizzes.values():
-        quiz_file = quiz.directory / QUIZ_FILE
-        sources.append({"path": display_path(quiz_file, root),
-                        "sha256": hashlib.sha256(quiz_file.read_bytes()).hexdigest()})
+        # The hash of the bytes the quiz was loaded from: reading quiz.yaml again could find it
+        # changed, gone, or no longer a file.
+        sources.append({"path": quiz.place.path, "sha256": quiz.source_sha256})
         sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
     epoch = source_date_epoch()
     document = {
@@ -366,8 +369,51 @@ def git_commit(root: Path) -> str | None:
 
 
 def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
-    """Check the canonical files only (the first step of every build)."""
+    """Check the canonical files (the first step of every build), and what the quiz's own formats
+    (those `build` makes when none is named) cannot carry at all, so that validate refuses what
+    that build would."""
     with collector_off():
-        return load_quizzes(paths, root)
+        quizzes = load_quizzes(paths, root)
+    refuse_what_formats_cannot_carry([(quiz, fmt) for quiz in quizzes for fmt in quiz.formats])
+    return quizzes
+
+
+def refuse_what_formats_cannot_carry(jobs: Iterable[tuple[Quiz, str]]) -> None:
+    """InputError listing, for every item at once, what a format refuses however it is built: more
+    choices than SCORM 1.2 or Canvas can number, a grade not on Moodle's list. The formats' own
+    checks are called, so this refuses exactly what they do while building."""
+    from builder.formats import canvas, moodle, scorm
+
+    problems: list[Problem] = []
+
+    def collect(check: Callable[[], object]) -> bool:
+        try:
+            check()
+        except InputError as error:
+            problems.extend(error.problems)
+            return False
+        return True
+
+    checked: set[tuple[str, str]] = set()
+    # An item's Moodle grades follow from its type, points and number of correct choices
+    # (builder.scoring.choice_weights): each such kind is worked out once, not for each of 10,000 items.
+    graded: set[tuple[str, bool, float, int]] = set()
+    for quiz, fmt in jobs:
+        if (quiz.identifier, fmt) in checked:
+            continue  # a cohort's package has the quiz's items
+        checked.add((quiz.identifier, fmt))
+        if fmt == "scorm12":
+            collect(functools.partial(scorm.refuse_what_cannot_be_reported, quiz, scorm.SCORM12))
+        elif fmt == "canvas":
+            for item in quiz.items:
+                if len(item.choices) >= canvas.MAX_ANSWER_ID - 1:  # only then can numbering fail
+                    collect(functools.partial(canvas.answer_ids, item))
+        elif fmt == "moodle":
+            for item in quiz.items:
+                kind = (item.type, item.wrong_choice_penalty, item.points, len(item.correct_choices))
+                if kind not in graded and collect(functools.partial(moodle.answer_fractions, item)):
+                    graded.add(kind)
+    if problems:
+        raise InputError(problems)
 
 

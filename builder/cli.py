@@ -92,7 +92,7 @@ class Progress:
 def _version(value: str | None) -> str | None:
     """--package-version goes into file names: the same rule as 'version' in quiz.yaml."""
     if value is not None and not VERSION.match(value):
-        raise click.BadParameter(f"{value!r} may use only letters, digits and . + _ - (at most 40)")
+        raise click.BadParameter(f"{value!r} may use only letters, digits and . + _ - (at most 20)")
     return value
 
 

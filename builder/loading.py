@@ -30,14 +30,39 @@ from builder.model import (
     Quiz,
     Settings,
 )
-from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most
+from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, escaped, read_at_most, shown, unreadable
 
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]
-IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
-COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}$")
-LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# \Z, not $: '$' also matches before a final newline, and "q1\n" (written in quotes) became a file name.
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}\Z")
+COHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}\Z")
+# At most 20: SCORM 1.2's manifest carries it in version, which its schema caps at 20 characters.
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,19}\Z")
+LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
+# Identifiers the packages give to things of their own (builder/formats/qti21.py and
+# templates/qti21/; tests/test_qti21.py checks that every one it emits is here), in any case. An
+# item, choice or quiz id equal to one would make two things of one identifier in a QTI test or item.
+ITEM_VARIABLES = ("RESPONSE", "TF_RESPONSE", "SCORE", "MAXSCORE", "FEEDBACK", "FEEDBACKMODAL",
+                  "general_explanation", "duration", "numAttempts", "completionStatus")
+"""Inside each assessmentItem: its response and outcome variables (with QTI's built-in ones) and
+the modal feedback's identifiers; also HINTREQUEST_<n> and HINT_<n> (HINT_NAMES)."""
+TEST_NAMES = ("SCORE", "MAXSCORE", "PASS", "WEIGHT", "BaseTestPart", "duration", "section")
+"""Inside the assessmentTest: its outcomes, the items' weight, the test part, and its sections,
+named section-<section id> (SECTION_PREFIX)."""
+HINT_NAMES = re.compile(r"(HINTREQUEST|HINT)_[0-9]+\Z", re.IGNORECASE)
+SECTION_PREFIX = "section-"
+RESERVED_NAMES = {name.casefold(): name for name in (*ITEM_VARIABLES, *TEST_NAMES)}
+_TEST_ONLY = {name.casefold() for name in TEST_NAMES} - {name.casefold() for name in ITEM_VARIABLES}
+SECTIONS_OF_THE_REST = ("unpooled", "rest")
+"""Section ids the formats give the items that no section names (qti21: unpooled; scorm: rest)."""
+# Names Windows keeps for devices, whatever follows a first dot ('con.txt'), in any case. Item
+# ids name files (items/<id>.xml), which no one could extract on Windows.
+WINDOWS_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?\Z", re.IGNORECASE)
+
+# SCORM (1.2 and 2004) manifests cap a title at 200 characters; the quiz's title is the
+# organisation's and the item's there, with " (cohort)" added in a cohort's package.
+TITLE_LIMIT = 200
 
 ITEM_FIELDS = ("id", "type", "title", "prompt", "choices", "hints", "explanation", "points", "tags",
                "wrong_choice_penalty")
@@ -67,47 +92,115 @@ def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = 
             problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
                                     f"quiz identifier '{quiz.identifier}' is also used by {first.place.path}; "
                                     "each quiz needs its own"))
-        seen.setdefault(quiz.identifier, quiz)
+            continue
+        seen[quiz.identifier] = quiz
+    problems.extend(_package_name_clashes(list(seen.values())))
     if problems:
         raise InputError(problems)
     return quizzes
 
 
+def _package_name_clashes(quizzes: list[Quiz]) -> list[Problem]:
+    """Two packages, of different quizzes or cohorts, that would have one identifier in an LMS
+    (<quiz>[-<cohort>]) or one file name (<quiz>[-<cohort>]-<version>-...), in any case: quiz 'a'
+    with cohort 'b' and quiz 'a-b'; quizzes 'Demo' and 'demo' (a case-blind disk keeps one file)."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[Quiz, str]] = {}
+    for quiz in quizzes:
+        for cohort in (None, *quiz.cohorts):
+            package_id = f"{quiz.identifier}-{cohort}" if cohort else quiz.identifier
+            what = f"quiz {shown(quiz.identifier)}" + (f" (cohort {cohort})" if cohort else "")
+            for name in (package_id, f"{package_id}-{quiz.version}"):
+                earlier = first.get(name.casefold())
+                if earlier is not None and earlier[0] is not quiz:
+                    other, other_what = earlier
+                    problems.append(Problem(quiz.place.path, quiz.place.line, quiz.place.column,
+                                            f"{what} and {other_what} ({other.place.path}) would both make packages "
+                                            f"named {shown(name)} (names are compared in any case); rename one"))
+                    break
+                first.setdefault(name.casefold(), (quiz, what))
+    return problems
+
+
 def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    shown = display_path(path, root)
-    if not path.exists():
-        problems.append(Problem(shown, 0, 0, "no such file or folder"))
+    shown_path = display_path(path, root)
+    if not os.path.lexists(path):
+        problems.append(Problem(shown_path, 0, 0, "no such file or folder"))
         return []
     if not _inside(path, root):
-        problems.append(Problem(shown, 0, 0, "is outside the project folder; quizzes must live inside it"))
+        problems.append(Problem(shown_path, 0, 0, "is outside the project folder; quizzes must live inside it"))
         return []
-    if path.is_file():
+    if not path.is_dir():
         path = path.parent
-    if (path / QUIZ_FILE).is_file():
+    if os.path.lexists(path / QUIZ_FILE):
         return [path]
-    found = sorted({p.parent for p in path.rglob(QUIZ_FILE) if _inside(p, root)})
+    found = _folders_with_quiz_file(path, root, problems)
     if not found:
-        problems.append(Problem(shown, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
-                                             f"{QUIZ_FILE} and its item files"))
+        problems.append(Problem(shown_path, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
+                                                  f"{QUIZ_FILE} and its item files"))
     return found
 
 
-def display_path(path: Path, root: Path) -> str:
-    """``path`` relative to the project root, as written (links not followed), for messages."""
+def _folders_with_quiz_file(top: Path, root: Path, problems: list[Problem]) -> list[Path]:
+    """The folders at or below ``top`` (not following linked folders) holding an entry named
+    quiz.yaml, whatever it is: load_quiz says so when it is not a file it can read. A folder
+    that cannot be listed is reported, not skipped: it may hold a quiz."""
+    found: list[Path] = []
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError as error:
+            problems.append(Problem(display_path(folder, root), 0, 0, unreadable(error)))
+            continue
+        for entry in listed:
+            if entry.name == QUIZ_FILE:
+                if _inside(folder, root):
+                    found.append(folder)
+            elif _is_folder(entry):
+                folders.append(Path(entry.path))
+    return sorted(found)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder (not a link to one); False when it cannot even be looked at (reading it says why)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def display_path(path: Path | str, root: Path) -> str:
+    """``path`` relative to the project root, as written (links not followed), for messages; any
+    character that would not print as itself (a byte of a name that is not UTF-8) escaped."""
     absolute, base = Path(os.path.abspath(path)), Path(os.path.abspath(root))
     try:
-        return absolute.relative_to(base).as_posix()
+        return escaped(absolute.relative_to(base).as_posix())
     except ValueError:
-        return str(path)
+        return escaped(str(path))
 
 
 def _inside(path: Path, root: Path) -> bool:
-    """True when ``path``, with every symbolic link followed, stays inside ``root``."""
+    """True when ``path``, with every symbolic link followed, stays inside ``root``. (realpath, not
+    Path.resolve: a link loop makes resolve raise, and is reported when the file is read.)"""
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _name_problem(raw: str, display: str) -> Problem | None:
+    """A path whose name is not UTF-8 (Python carries its bytes as surrogates) is refused: it could
+    not be written into the build manifest, nor shown, and differs between systems."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        return Problem(display, 0, 0, "the name of this file or folder is not valid UTF-8 (the bytes shown as "
+                                      "\\xNN); rename it using UTF-8")
+    if not raw.isprintable():  # a line break or terminal control in a name: shown escaped, never as it is
+        return Problem(display, 0, 0, "the name of this file or folder holds a character that does not print "
+                                      "(shown escaped); rename it")
+    return None
 
 
 class _Fields:
@@ -122,7 +215,7 @@ class _Fields:
             return
         for name, (key, _) in self.values.items():
             if name not in allowed:
-                source.at(key, f"unknown field '{name}' in {what}{_did_you_mean(name, allowed)}")
+                source.at(key, f"unknown field {shown(name)} in {what}{_did_you_mean(name, allowed)}")
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -175,7 +268,7 @@ class _Fields:
             return default
         if not minimum <= value <= maximum or value != value:
             self.source.at(node, f"'{name}' must be {kind} from {_num(minimum)} to {_num(maximum)}, "
-                                 f"not {node.value}")
+                                 f"not {escaped(str(node.value))}")
             return default
         return value
 
@@ -188,7 +281,7 @@ class _Fields:
         node = self.values[name][1]
         value = str(node.value) if node.kind == "scalar" else ""
         if value not in options:
-            self.source.at(node, f"'{name}' must be one of: {', '.join(options)}, not '{value}'"
+            self.source.at(node, f"'{name}' must be one of: {', '.join(options)}, not {shown(value)}"
                                  f"{_did_you_mean(value, options)}")
             return default
         return value
@@ -217,7 +310,7 @@ class _Fields:
         value = self.text(name, required=required, default=default)
         if name in self.values and value and not IDENTIFIER.match(value):
             self.source.at(self.values[name][1],
-                           f"'{name}' '{value}' must start with a letter or '_' and use only letters, digits, "
+                           f"'{name}' {shown(value)} must start with a letter or '_' and use only letters, digits, "
                            "'_', '-' and '.' (at most 64)")
         return value
 
@@ -229,6 +322,25 @@ def _num(value: float) -> str:
 def _did_you_mean(name: str, options: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def reserved_use(identifier: str, scope: str) -> str | None:
+    """What ``identifier`` would clash with, as an id of ``scope`` ('item', 'quiz' or 'choice'),
+    or None when it is free. Case is ignored: ids become file names, and a name that differs from
+    a reserved one only in case would be a trap all the same."""
+    folded = identifier.casefold()
+    if folded in RESERVED_NAMES or HINT_NAMES.match(identifier):
+        if scope == "choice" and folded in _TEST_ONLY:
+            return None  # only the test uses those, and a choice's identifier lives in its item
+        name = RESERVED_NAMES.get(folded) or identifier
+        return f"is reserved: lmspack's QTI packages name something of their own '{name}' (in any case); " \
+               f"rename the {scope}"
+    if scope != "choice" and folded.startswith(SECTION_PREFIX):
+        return f"starts with '{SECTION_PREFIX}', which lmspack's QTI tests keep for their sections; rename the {scope}"
+    if scope == "item" and WINDOWS_DEVICES.match(identifier):
+        return ("is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' and "
+                "anything, in any case); item ids become file names: rename the item")
+    return None
 
 
 def _rich(source: SourceFile, node: Node, text: str, render: Callable[[str], Any]) -> Markup:
@@ -267,6 +379,7 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     if root.kind != "mapping":
         return None
     item_id = fields.identifier("id", required=True)
+    _refuse_reserved(source, fields, "id", item_id, "item")
     item_type = fields.choice("type", ITEM_TYPES, required=True)
     prompt_text = fields.text("prompt", required=True)
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
@@ -290,6 +403,12 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
                 source_sha256=hashlib.sha256(source.data).hexdigest())
 
 
+def _refuse_reserved(source: SourceFile, fields: _Fields, name: str, identifier: str, scope: str) -> None:
+    """Report an id that a package uses for something of its own (reserved_use), at its place."""
+    if fields.has(name) and IDENTIFIER.match(identifier) and (reason := reserved_use(identifier, scope)):
+        source.at(fields.node_of(name), f"{scope} id {shown(identifier)} {reason}")
+
+
 def _title_from(prompt: Markup, limit: int = 80) -> str:
     text = markup.plain_text(prompt)
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
@@ -306,8 +425,9 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
         if node.kind != "mapping":
             continue
         identifier = choice.identifier("id", default=choice_letters(index))
+        _refuse_reserved(source, choice, "id", identifier, "choice")
         if identifier in places:
-            source.at(choice.node_of("id"), f"choice id '{identifier}' is used twice in this item "
+            source.at(choice.node_of("id"), f"choice id {shown(identifier)} is used twice in this item "
                                             f"(first at line {places[identifier].line})")
         places.setdefault(identifier, node)
         text_source = choice.text("text", required=True)
@@ -382,17 +502,27 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         return inherited
     pools: list[Pool] = []
     used: dict[str, Node] = {}
+    sections_seen: dict[str, Node] = {}
     for index, node in enumerate(fields.sequence("sections")):
         section = _Fields(source, node, SECTION_FIELDS, f"section {index + 1}")
         if node.kind != "mapping":
             continue
         identifier = section.identifier("id", required=True)
+        if identifier.casefold() in SECTIONS_OF_THE_REST:
+            source.at(section.node_of("id"), f"section id {shown(identifier)} is reserved for the items that no "
+                                             "section names (in any case); rename the section")
+        elif identifier and identifier.casefold() in sections_seen:
+            first_section = sections_seen[identifier.casefold()]
+            source.at(section.node_of("id"), f"section id {shown(identifier)} is already used by the section at "
+                                             f"line {first_section.line} (ids are compared in any case); give "
+                                             "each section its own")
+        sections_seen.setdefault(identifier.casefold(), node)
         ids = []
         for text, id_node in section.text_list("items"):
             if text not in item_ids:
-                source.at(id_node, f"no item with id '{text}' in this quiz{_did_you_mean(text, item_ids)}")
+                source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
             elif text in used:
-                source.at(id_node, f"item '{text}' is already in a section (line {used[text].line})")
+                source.at(id_node, f"item {shown(text)} is already in a section (line {used[text].line})")
             else:
                 used[text] = id_node
                 ids.append(text)
@@ -409,7 +539,15 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
 
 def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None) -> Quiz | None:
     quiz_display = display_path(directory / QUIZ_FILE, root)
-    source = SourceFile(directory / QUIZ_FILE, quiz_display, problems)
+    bad_name = _name_problem(os.path.relpath(os.path.abspath(directory), os.path.abspath(root)), quiz_display)
+    if bad_name is not None:
+        problems.append(bad_name)
+        return None
+    quiz_path = directory / QUIZ_FILE
+    if os.path.islink(quiz_path) and not _inside(quiz_path, directory):
+        problems.append(Problem(quiz_display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+        return None
+    source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
     items, item_files = _load_items(directory, root, problems, progress)
     if quiz_node is None:
@@ -419,16 +557,25 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     if quiz_node.kind != "mapping":
         return None
     identifier = fields.identifier("identifier", required=True)
+    _refuse_reserved(source, fields, "identifier", identifier, "quiz")
     title = fields.text("title", required=True)
     version = fields.text("version", required=True)
     if version and not VERSION.match(version):
-        source.at(fields.node_of("version"), f"'version' '{version}' may use only letters, digits and . + _ -")
+        source.at(fields.node_of("version"), f"'version' {shown(version)} may use only letters, digits and . + _ - "
+                                                    "(at most 20)")
     description = fields.text("description")
     language = fields.text("language", default="en")
     if not LANGUAGE.match(language):
-        source.at(fields.node_of("language"), f"'language' '{language}' is not a language tag such as en or en-US")
+        source.at(fields.node_of("language"), f"'language' {shown(language)} is not a language tag such as en or en-US")
     if not item_files:
         source.at(quiz_node, "the quiz has no items; add item files beside quiz.yaml")
+    for item in items:
+        if identifier and item.id.casefold() == identifier.casefold():
+            node = fields.node_of("identifier")
+            problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                                    f"item id {shown(item.id)} is also the quiz's identifier ({quiz_display}:"
+                                    f"{node.line}); the QTI test and its items share one set of identifiers "
+                                    "(in any case): rename the item or the quiz"))
     items = _order_items(source, fields, items)
     item_ids = tuple(item.id for item in items)
     if not fields.has("pass_mark"):
@@ -436,18 +583,34 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     settings = _load_settings(source, fields, None, item_ids)
     formats = _load_formats(source, fields)
     cohorts = _load_cohorts(source, fields, settings, item_ids)
+    _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
-                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts)
+                place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
+                source_sha256=hashlib.sha256(source.data).hexdigest())
+
+
+def _check_title_length(source: SourceFile, node: Node, title: str, cohorts: list[str]) -> None:
+    """The title must fit SCORM's manifest (TITLE_LIMIT) as every package shows it: with a cohort's
+    name added in that cohort's. Checked here, so that validate says it and no build fails on it."""
+    if len(title) > TITLE_LIMIT:
+        source.at(node, f"'title' is {len(title)} characters long; SCORM packages take at most {TITLE_LIMIT}: "
+                        "shorten it (the description can say more)")
+        return
+    longest = max((name for name in cohorts if COHORT_NAME.match(name)), key=len, default=None)
+    if longest is not None and len(title) + len(f" ({longest})") > TITLE_LIMIT:
+        source.at(node, f"'title' is {len(title)} characters long, {len(title) + len(longest) + 3} with "
+                        f"' ({longest})' added in cohort {longest}'s packages; SCORM packages take at most "
+                        f"{TITLE_LIMIT}: shorten the title or the cohort name")
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
     formats = []
     for text, node in fields.text_list("formats"):
         if text not in FORMAT_NAMES:
-            source.at(node, f"unknown format '{text}' (one of: {', '.join(FORMAT_NAMES)})"
+            source.at(node, f"unknown format {shown(text)} (one of: {', '.join(FORMAT_NAMES)})"
                             f"{_did_you_mean(text, FORMAT_NAMES)}")
         elif text not in formats:
             formats.append(text)
@@ -466,8 +629,8 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
     cohorts = []
     for name, (key, value) in node.value.items():  # type: ignore[union-attr]
         if not COHORT_NAME.match(name):
-            source.at(key, f"cohort name '{name}' must use lower-case letters, digits and '-' (at most 40)")
-        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort '{name}'")
+            source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
+        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
         cohorts.append((name, _load_settings(source, overrides, settings, item_ids)))
     return tuple(cohorts)
 
@@ -480,16 +643,21 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
                 progress: Progress | None = None) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
     paths: list[tuple[str, str]] = []
-    links_outside = 0
+    refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative, is_link in _item_files(directory):
+    for relative, is_link in _item_files(directory, quiz_display, problems):
         path = os.path.join(directory, relative)
-        display = f"{quiz_display}/{relative}"
+        display = f"{quiz_display}/{escaped(relative)}"
+        bad_name = _name_problem(relative, display)
+        if bad_name is not None:
+            problems.append(bad_name)
+            refused += 1
+            continue
         # The walk does not enter linked folders, so only a linked file can lead outside.
         if is_link and not os.path.realpath(path).startswith(real_directory + os.sep):
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
-            links_outside += 1
+            refused += 1
             continue
         paths.append((path, display))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
@@ -511,6 +679,7 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
         loaded[index] = result
     items: list[Item] = []
     first_place: dict[str, Place] = {}
+    first_folded: dict[str, Item] = {}
     for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
         if item is None:
@@ -521,15 +690,25 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
                                     f"item id '{item.id}' is already used by {first.path}:{first.line}; "
                                     "give each item its own id"))
             continue
+        other = first_folded.get(item.id.casefold())
+        if other is not None:
+            problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                                    f"item id {shown(item.id)} differs from {shown(other.id)} at {other.place.path}:"
+                                    f"{other.place.line} only in case; ids become file names, which Windows and "
+                                    "macOS do not tell apart by case: rename one"))
+            continue
         first_place[item.id] = item.place
+        first_folded[item.id.casefold()] = item
         items.append(item)
-    return tuple(items), len(paths) + links_outside
+    return tuple(items), len(paths) + refused
 
 
-def _item_files(directory: Path) -> list[tuple[str, bool]]:
+def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[tuple[str, bool]]:
     """The item files below ``directory`` (not following linked folders), as sorted relative paths,
     each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
-    but links (thousands of files are listed on every build)."""
+    (thousands of files are listed on every build). Every entry named like an item file that is
+    not a folder is one, whatever it is: reading it says when it is not a plain file. A folder
+    that cannot be listed is reported (``display`` is the quiz folder's name in messages)."""
     found: list[tuple[str, bool]] = []
     # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
     # that would hold itself in a cycle, and the listing with it, until the collector came by).
@@ -539,12 +718,15 @@ def _item_files(directory: Path) -> list[tuple[str, bool]]:
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
-        except OSError:
-            continue  # an unreadable folder is skipped, as os.walk does
+        except OSError as error:
+            where = f"{display}/{escaped(prefix.rstrip('/'))}" if prefix else display
+            problems.append(Problem(where, 0, 0, unreadable(error)))
+            continue
         for entry in listed:
-            if entry.is_dir(follow_symlinks=False):
+            if _is_folder(entry):
                 folders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE and entry.is_file():
+            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE \
+                    and not entry.name.startswith(".#"):  # Emacs's lock of a file being edited: a link to nothing
                 found.append((prefix + entry.name, entry.is_symlink()))
     return sorted(found)
 
@@ -593,9 +775,9 @@ def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -
     listed: dict[str, Node] = {}
     for text, node in fields.text_list("items"):
         if text in listed:
-            source.at(node, f"item '{text}' is listed twice (first at line {listed[text].line})")
+            source.at(node, f"item {shown(text)} is listed twice (first at line {listed[text].line})")
         elif text not in by_id:
-            source.at(node, f"no item file has id '{text}'{_did_you_mean(text, by_id)}")
+            source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
         else:
             ordered.append(by_id[text])
         listed.setdefault(text, node)

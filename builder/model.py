@@ -150,6 +150,8 @@ class Quiz:
     cohort: str | None = None
     cohort_settings: tuple[tuple[str, Settings], ...] = field(default=(), compare=False)
     """Each cohort quiz.yaml defines, with its settings already resolved over the quiz's."""
+    source_sha256: str = field(default="", compare=False)
+    """Hash of quiz.yaml's bytes as read, for build manifests (not read again: it may have changed)."""
 
     @property
     def cohorts(self) -> tuple[str, ...]:

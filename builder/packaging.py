@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from builder import cache
+from builder.errors import UsageError
+from builder.yamlsource import shown
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
+ZIP_LAST = 4354819198  # 2107-12-31T23:59:58Z, the latest (DOS dates count 7 bits of years, seconds by two)
 LEVEL = 6  # zlib's default, as zipfile uses it
 _DEFLATED = 8  # compression method
 _VERSION = 20  # "version made by" and "needed to extract": 2.0, deflate
@@ -33,14 +36,26 @@ _LIMIT = 0xFFFFFFFF  # past this a member or the archive would need Zip64, which
 
 
 def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH (reproducible-builds.org), when it is set to a number of seconds."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) as seconds, None when unset or empty. Any other
+    value that is not a time a zip entry can carry is a usage error (UsageError, exit 2): a value
+    ignored silently would make builds that the user believes repeat differ, and one out of range
+    failed deep in the build. ASCII digits only: str.isdigit() is true of '²'."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not value:
+        return None
+    digits = value.lstrip("0") or "0"  # int() of thousands of digits is refused, and slow
+    if not (value.isascii() and value.isdigit() and len(digits) <= len(str(ZIP_LAST))
+            and ZIP_EPOCH <= int(digits) <= ZIP_LAST):
+        raise UsageError(f"SOURCE_DATE_EPOCH={shown(value, 40)}: must be a whole number of seconds between "
+                         f"{ZIP_EPOCH} (1980-01-01) and {ZIP_LAST} (2107-12-31), the times a zip entry can "
+                         "carry; unset it, or set it to the last commit's time (git log -1 --format=%ct)")
+    return int(digits)
 
 
 def build_time() -> int:
     """Seconds since the epoch from SOURCE_DATE_EPOCH, else a fixed date, so builds repeat exactly."""
-    return max(source_date_epoch() or ZIP_EPOCH, ZIP_EPOCH)
+    epoch = source_date_epoch()
+    return ZIP_EPOCH if epoch is None else epoch
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ Scalars keep the text exactly as written: ``No`` or ``2024-01-01`` in a text fie
 from __future__ import annotations
 
 import codecs
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,16 +58,81 @@ class Node:
 _COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
 
 
+class NotARegularFile(OSError):
+    """The path names a folder, FIFO, device or socket: reading it could block forever or never end."""
+
+
 def read_at_most(path: Path | str, limit: int) -> bytes:
     """The file's bytes, or its first ``limit + 1`` when it holds more (so the caller can refuse it).
     Read as large as stat() says, then on to the end, which may have moved (the file may grow);
     never into a buffer of the limit's size: allocating 1 MB for each of thousands of 2 KB files
-    doubled the system time of reading a bank. Unbuffered: one read for the file, one to see its end."""
-    with open(path, "rb", buffering=0) as handle:
-        data = handle.read(min(os.fstat(handle.fileno()).st_size, limit) + 1)
+    doubled the system time of reading a bank. Unbuffered: one read for the file, one to see its end.
+
+    Regular files only (NotARegularFile otherwise): opened without blocking, so that a FIFO named
+    like an item file cannot hang the build waiting for a writer, and checked before any read."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(descriptor)
+    except OSError:
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+    with open(descriptor, "rb", buffering=0) as handle:
+        data = handle.read(min(status.st_size, limit) + 1)
         while len(data) <= limit and (more := handle.read(min(limit + 1 - len(data), 1 << 16))):
             data += more
     return data
+
+
+def unreadable(error: OSError) -> str:
+    """What to tell the author when a file or folder of the quiz cannot be read, and what to do."""
+    if isinstance(error, NotARegularFile) or error.errno == errno.ENXIO:  # ENXIO: opening a socket
+        return ("is not a regular file (a folder, FIFO, device or socket) but is named like a quiz file; "
+                "make it a plain file or rename it")
+    if error.errno == errno.ELOOP:
+        return "is a symbolic link that leads round in a loop; make it a plain file or remove it"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied; make it readable (chmod a+rX) or move it out of the quiz folder"
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "cannot be read: it vanished, or is a symbolic link to nothing; restore it or remove it"
+    return f"cannot be read: {error.strerror or error}; check the file, or move it out of the quiz folder"
+
+
+# Characters shown escaped in messages: a value echoed raw could hold terminal control sequences
+# (ESC ] 0 ; sets the window title), bidirectional overrides that reorder the line, or bytes of a
+# file name that are not UTF-8 (surrogate escapes, which cannot even be printed).
+def shown(value: str, limit: int = 100) -> str:
+    """``value`` in single quotes, each character that does not print as itself escaped the way
+    Python writes it (\\x1b, \\u202e; a file name's undecodable byte as \\xNN), and backslashes doubled;
+    cut after ``limit`` characters (a key can be a megabyte long), saying how long it was."""
+    quoted = "'" + "".join(_shown_character(character) for character in value[:limit]) + "'"
+    return quoted if len(value) <= limit else f"{quoted}... ({len(value):,} characters)"
+
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _shown_character(character: str, backslash: str = "\\\\") -> str:
+    if character == "\\":
+        return backslash
+    if character.isprintable():
+        return character
+    if character in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[character]
+    code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by Python's surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escaped(text: str) -> str:
+    """``text`` (a path, a number as written) for messages: each character that does not print as
+    itself escaped as in ``shown``, but no quotes, and backslashes as they are."""
+    return text if text.isprintable() else "".join(_shown_character(c, "\\") for c in text)
 
 
 class SourceFile:
@@ -88,7 +155,7 @@ class SourceFile:
         try:
             self.data = read_at_most(self.path, MAX_FILE_BYTES)
         except OSError as error:
-            self.problem(0, 0, f"cannot read file: {error.strerror or error}")
+            self.problem(0, 0, unreadable(error))
             return None
         if len(self.data) > MAX_FILE_BYTES:
             self.problem(0, 0, f"file is over the {MAX_FILE_BYTES:,}-byte limit for one file; "
@@ -180,7 +247,7 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
                                                "write the value out in full")
             if event.tag is not None:
                 written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise _Refused(*_place(event), f"YAML tags such as '{written}' are not allowed; write a plain "
+                raise _Refused(*_place(event), f"YAML tags such as {shown(written)} are not allowed; write a plain "
                                                "value (in quotes if it starts with '!')")
             line, column = _place(event)
             if kind is _SCALAR:
@@ -217,7 +284,7 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
             if name in mapping:
                 first = mapping[name][0]
                 raise _Refused(key.line, key.column,
-                               f"duplicate key '{name}' (first at line {first.line}); keep only one")
+                               f"duplicate key {shown(name)} (first at line {first.line}); keep only one")
             mapping[name] = (key, node)
             stack[-1] = (parent, None)
     return root

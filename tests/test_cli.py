@@ -169,7 +169,7 @@ def test_values_from_files_reach_the_terminal_escaped(project):
         "items/demo/q1.yaml:10:1: unknown field 'ti\\x1b]0;pwned\\x07tle\\u202e' in an item")
     report = run("validate", "--json")
     assert "\x1b" not in report.stdout and "\u202e" not in report.stdout
-    assert json.loads(report.stdout)["errors"][0].endswith("unknown field 'ti\x1b]0;pwned\x07tle\u202e' in an item")
+    assert json.loads(report.stdout)["errors"][0].endswith("unknown field 'ti\\x1b]0;pwned\\x07tle\\u202e' in an item")
 
 
 def test_a_name_in_a_package_cannot_forge_a_line_of_the_check_report(project):
@@ -187,3 +187,181 @@ def test_a_name_in_a_package_cannot_forge_a_line_of_the_check_report(project):
     assert "\x85" not in report.stdout
     (problem,) = json.loads(report.stdout)["packages"][0]["problems"]
     assert problem["file"] == "forged.zip!/x\nsummary: 1 path checked, 0 errors, 0 warnings\x85.xml"
+
+def refused_alike(*extra: str) -> list[str]:
+    """`validate` and `build --format all` on the project: both exit 1 with the same lines, and the
+    build writes nothing. The lines, less the count."""
+    checked = run("validate", *extra)
+    built = run("build", "--format", "all", "--out", "out", *extra)
+    assert checked.exit_code == built.exit_code == 1, (checked.output, built.output)
+    assert checked.stderr == built.stderr and "Traceback" not in built.output
+    assert not Path("out").exists()
+    return checked.stderr.splitlines()[:-1]
+
+
+NOT_A_FILE = ("is not a regular file (a folder, FIFO, device or socket) but is named like a quiz file; "
+              "make it a plain file or rename it")
+
+
+def test_item_files_linked_to_each_other_are_refused(project):
+    quiz = project / "items/demo"
+    (quiz / "a.yaml").symlink_to("b.yaml")
+    (quiz / "b.yaml").symlink_to("a.yaml")
+    loop = "is a symbolic link that leads round in a loop; make it a plain file or remove it"
+    assert refused_alike() == [f"items/demo/a.yaml:0:0: {loop}", f"items/demo/b.yaml:0:0: {loop}"]
+
+
+def test_a_quiz_yaml_linked_to_itself_is_refused(project):
+    quiz = project / "items/demo"
+    (quiz / "quiz.yaml").unlink()
+    (quiz / "quiz.yaml").symlink_to("quiz.yaml")
+    assert refused_alike() == [
+        "items/demo/quiz.yaml:0:0: is a symbolic link that leads round in a loop; make it a plain file or remove it"]
+
+
+def test_a_link_to_nothing_is_refused(project):
+    (project / "items/demo/.#q1.yaml").symlink_to("someone@host.1234")  # Emacs's lock while q1 is edited
+    assert run("validate").exit_code == 0
+    (project / "items/demo/gone.yaml").symlink_to("nowhere.yaml")
+    assert refused_alike() == ["items/demo/gone.yaml:0:0: cannot be read: it vanished, or is a symbolic link to "
+                               "nothing; restore it or remove it"]
+
+
+def test_fifos_named_like_quiz_files_are_refused_without_waiting(project):
+    """Reading a FIFO waits for a writer forever; it is refused before any read."""
+    import os
+
+    quiz = project / "items/demo"
+    os.mkfifo(quiz / "pipe.yaml")
+    assert refused_alike() == [f"items/demo/pipe.yaml:0:0: {NOT_A_FILE}"]
+    (quiz / "pipe.yaml").unlink()
+    (quiz / "quiz.yaml").unlink()
+    os.mkfifo(quiz / "quiz.yaml")
+    assert refused_alike() == [f"items/demo/quiz.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_a_socket_named_like_an_item_file_is_refused(project):
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind("items/demo/socket.yaml")
+        assert refused_alike() == [f"items/demo/socket.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_folders_named_like_quiz_files(project):
+    quiz = project / "items/demo"
+    (quiz / "quiz.yaml").unlink()
+    (quiz / "quiz.yaml").mkdir()
+    assert refused_alike() == [f"items/demo/quiz.yaml:0:0: {NOT_A_FILE}"]
+    (quiz / "quiz.yaml").rmdir()
+    make_project(project)
+    # A real folder named like an item file is a folder: its items are read.
+    (quiz / "more.yaml").mkdir()
+    (quiz / "more.yaml/q2.yaml").write_text(SINGLE.format(id="q2"))
+    assert run("validate").stdout == "ok: 1 quiz, 2 items\n"
+    # A link to a folder is never entered; named like an item file, it is refused.
+    (quiz / "linked.yaml").symlink_to("more.yaml")
+    assert refused_alike() == [f"items/demo/linked.yaml:0:0: {NOT_A_FILE}"]
+
+
+def test_unreadable_files_and_folders_are_refused(project, monkeypatch):
+    """Permission denied (simulated: the tests may run as root, whom chmod does not stop)."""
+    import os
+
+    import builder.loading
+    import builder.yamlsource
+
+    read = builder.yamlsource.read_at_most
+
+    def denied(path, limit):
+        if str(path).endswith("q1.yaml"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return read(path, limit)
+
+    denied_message = ("cannot be read: permission denied; make it readable (chmod a+rX) or move it out of the "
+                      "quiz folder")
+    with monkeypatch.context() as patched:
+        patched.setattr(builder.yamlsource, "read_at_most", denied)
+        assert refused_alike() == [f"items/demo/q1.yaml:0:0: {denied_message}"]
+    (project / "items/demo/sub").mkdir()
+    scandir = os.scandir
+
+    def unlisted(path):
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(builder.loading.os, "scandir", unlisted)
+    assert refused_alike() == [f"items/demo/sub:0:0: {denied_message}"]
+
+
+def test_names_that_are_not_utf8_are_refused_by_validate_and_build(project):
+    """Such a name passed `validate` and made `build` fail writing build-manifest.json."""
+    import os
+
+    quiz = os.fsencode(project / "items/demo")
+    with open(quiz + b"/q\xff.yaml", "w", encoding="utf-8") as item:
+        item.write(SINGLE.format(id="q2"))
+    message = "the name of this file or folder is not valid UTF-8 (the bytes shown as \\xNN); rename it using UTF-8"
+    assert refused_alike() == [f"items/demo/q\\xff.yaml:0:0: {message}"]
+    os.remove(quiz + b"/q\xff.yaml")
+    os.mkdir(quiz + b"/s\xe9")
+    with open(quiz + b"/s\xe9/q2.yaml", "w", encoding="utf-8") as item:
+        item.write(SINGLE.format(id="q2"))
+    assert refused_alike() == [f"items/demo/s\\xe9/q2.yaml:0:0: {message}"]
+    os.rename(project / "items/demo", os.fsencode(project / "items") + b"/d\xe9mo")
+    assert refused_alike() == [f"items/d\\xe9mo/quiz.yaml:0:0: {message}"]
+
+
+@pytest.mark.parametrize(("item_id", "message"), [
+    ("SCORE", "item id 'SCORE' is reserved: lmspack's QTI packages name something of their own 'SCORE' (in any "
+              "case); rename the item"),
+    ("con", "item id 'con' is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' "
+            "and anything, in any case); item ids become file names: rename the item"),
+])
+def test_clashing_identifiers_are_refused_by_validate_and_build(project, item_id, message):
+    """They built a QTI test with two things of one identifier (or a zip that Windows cannot
+    extract), and nothing noticed."""
+    (project / "items/demo/q2.yaml").write_text(SINGLE.format(id=item_id))
+    assert refused_alike() == [f"items/demo/q2.yaml:1:5: {message}"]
+
+
+def test_names_with_characters_that_do_not_print_are_refused(project):
+    """A line break or an ESC in a file name would reach messages, the build manifest and the
+    terminal as it is; such names are refused, shown escaped."""
+    (project / "items/demo/q\x1b]0;x\x07.yaml").write_text(SINGLE.format(id="q2"))
+    (project / "items/demo/line\nbreak").mkdir()
+    (project / "items/demo/line\nbreak/q3.yaml").write_text(SINGLE.format(id="q3"))
+    message = "the name of this file or folder holds a character that does not print (shown escaped); rename it"
+    assert refused_alike() == [f"items/demo/line\\nbreak/q3.yaml:0:0: {message}",
+                               f"items/demo/q\\x1b]0;x\\x07.yaml:0:0: {message}"]
+
+
+def test_validate_refuses_what_the_quizs_own_formats_cannot_carry_as_build_does(project):
+    """validate passed an item that the quiz's own formats refuse (40 choices for SCORM 1.2, 11
+    correct ones for Moodle's grades), and build then exited 1 naming one format's refusal. Both now
+    list every format's, at once; formats the quiz does not build are not held against it."""
+    choices = "".join(f"  - text: c{n}\n    correct: {'true' if n < 11 else 'false'}\n" for n in range(40))
+    item = f"id: q1\ntype: multiple_response\nprompt: Pick.\nchoices:\n{choices}"
+    (project / "items/demo/q1.yaml").write_text(item)
+    assert run("validate").exit_code == 0  # the quiz builds qti21 only
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text() + "formats: [qti21, scorm12, moodle]\n")
+    checked, built = run("validate"), run("build")
+    assert checked.exit_code == built.exit_code == 1 and checked.stderr == built.stderr
+    assert checked.stderr.splitlines() == [
+        "items/demo/q1.yaml:1:1: SCORM 1.2 can report at most 36 choices per item (a-z, 0-9) and this item has 40; "
+        "build scorm2004 for it, or split it",
+        "items/demo/q1.yaml:1:1: cannot build for Moodle: choice 'A' would be worth 9.0909091% of the item (11 "
+        "correct choices), which is not on Moodle's grade list, so Moodle would refuse the question; use 1 to 10 "
+        "correct choices",
+        "2 problems found; nothing was written"]
+    assert not (project / "dist").exists()
+
+
+def test_a_quiz_yaml_linked_outside_the_quiz_folder_is_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "quiz.yaml"
+    (project / "items/demo/quiz.yaml").rename(outside)
+    (project / "items/demo/quiz.yaml").symlink_to(outside)
+    assert refused_alike() == ["items/demo/quiz.yaml:0:0: is a link to a file outside the quiz folder; "
+                               "copy the file in"]

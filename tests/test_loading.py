@@ -182,3 +182,182 @@ def test_item_file_linking_outside_is_refused(tmp_path):
 
 def test_choice_letters():
     assert [choice_letters(i) for i in (0, 1, 25, 26, 27, 701, 702)] == ["A", "B", "Z", "AA", "AB", "ZZ", "AAA"]
+
+
+def test_values_echoed_in_messages_are_escaped(tmp_path):
+    """A key or value with control characters (ESC ] 0 ; ... BEL sets a terminal's title) is shown
+    escaped, Python-style, in the message that names it."""
+    hostile = "ti\x1b]0;pwned\x07tle"
+    item = SINGLE.format(id="q1") + f'"{hostile.encode("unicode_escape").decode()}": x\n'
+    quiz = QUIZ_YAML + 'formats: ["q\\u202eti21"]\nlanguage: "e\\x9bn"\n'
+    problems = problems_for(tmp_path, {"q1.yaml": item, "q2.yaml": SINGLE.format(id='"q\\u202e2"')}, quiz)
+    assert problems == [
+        "items/demo/q1.yaml:10:1: unknown field 'ti\\x1b]0;pwned\\x07tle' in an item",
+        "items/demo/q2.yaml:1:5: 'id' 'q\\u202e2' must start with a letter or '_' and use only letters, digits, "
+        "'_', '-' and '.' (at most 64)",
+        "items/demo/quiz.yaml:5:11: unknown format 'q\\u202eti21' (one of: qti21, scorm12, scorm2004, moodle, "
+        "canvas); did you mean 'qti21'?",
+        "items/demo/quiz.yaml:6:11: 'language' 'e\\x9bn' is not a language tag such as en or en-US",
+    ]
+    assert not any("\x1b" in p or "\x07" in p or "\u202e" in p or "\x9b" in p for p in problems)
+
+
+def test_duplicate_keys_and_tags_are_shown_escaped(tmp_path):
+    problems = problems_for(tmp_path, {"q1.yaml": 'id: q1\n"a\\e": 1\n"a\\e": 2\n',
+                                       "q2.yaml": "id: !x%1B%5D0%3Bt%07 q2\n"})
+    assert problems == [
+        "items/demo/q1.yaml:3:1: duplicate key 'a\\x1b' (first at line 2); keep only one",
+        "items/demo/q2.yaml:1:5: YAML tags such as '!x\\x1b]0;t\\x07' are not allowed; write a plain value "
+        "(in quotes if it starts with '!')",
+    ]
+
+
+def test_a_title_longer_than_scorm_takes_is_refused_at_its_place(tmp_path):
+    """SCORM manifests take titles of at most 200 characters: a longer one built a package that
+    failed validation (exit 3) in both SCORM formats."""
+    long_title = "T" * 201
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, QUIZ_YAML.replace("Demo quiz", long_title)) \
+        == ["items/demo/quiz.yaml:2:8: 'title' is 201 characters long; SCORM packages take at most 200: shorten it "
+            "(the description can say more)"]
+
+
+def test_a_title_that_a_cohort_name_takes_over_the_limit_is_refused(tmp_path):
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 187) + "cohorts:\n  a: {}\n  spring-2027: {}\n"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        "items/demo/quiz.yaml:2:8: 'title' is 187 characters long, 201 with ' (spring-2027)' added in cohort "
+        "spring-2027's packages; SCORM packages take at most 200: shorten the title or the cohort name"]
+
+
+def test_a_title_of_exactly_the_limit_builds_valid_scorm(tmp_path, package_validator):
+    from builder.build import build
+
+    from conftest import assert_valid_package
+
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 186) + "cohorts:\n  spring-2027: {}\n"
+    make_project(tmp_path, quiz=quiz)
+    result = build([tmp_path / "items"], tmp_path, tmp_path / "out", ("scorm12", "scorm2004"), ("all",))
+    for package in result.packages:
+        assert package.quiz.display_title == "T" * 186 + " (spring-2027)"
+        assert_valid_package(package_validator, tmp_path / "out" / package.output.filename)
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ('version: "1.0.0-abcdefghijklmnop"', "3:10: 'version' '1.0.0-abcdefghijklmnop' may use only letters, digits "
+                                          "and . + _ - (at most 20)"),
+    ('version: "1.0\\n"', "3:10: 'version' '1.0\\n' may use only letters, digits and . + _ - (at most 20)"),
+    ('identifier: "demo\\n"', "1:13: 'identifier' 'demo\\n' must start with a letter or '_' and use only letters, "
+                              "digits, '_', '-' and '.' (at most 64)"),
+])
+def test_names_that_become_file_names_end_where_they_seem_to(tmp_path, line, expected):
+    """A regular expression's '$' matched before a final newline: "1.0\\n" went into file names.
+    Versions are capped at 20: SCORM 1.2's manifest schema takes no more."""
+    key = line.split(":")[0]
+    quiz = "\n".join(line if text.startswith(f"{key}:") else text for text in QUIZ_YAML.splitlines()) + "\n"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [f"items/demo/quiz.yaml:{expected}"]
+
+
+def test_an_item_id_ending_in_a_newline_is_refused(tmp_path):
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id='"q1\\n"')}) == [
+        "items/demo/q1.yaml:1:5: 'id' 'q1\\n' must start with a letter or '_' and use only letters, digits, "
+        "'_', '-' and '.' (at most 64)"]
+
+
+RESERVED = "is reserved: lmspack's QTI packages name something of their own '{}' (in any case); rename the {}"
+
+
+@pytest.mark.parametrize(("item_id", "reason"), [
+    ("SCORE", RESERVED.format("SCORE", "item")),  # the test's and every item's outcome
+    ("PASS", RESERVED.format("PASS", "item")),
+    ("maxscore", RESERVED.format("MAXSCORE", "item")),
+    ("BaseTestPart", RESERVED.format("BaseTestPart", "item")),
+    ("RESPONSE", RESERVED.format("RESPONSE", "item")),
+    ("HINT_2", RESERVED.format("HINT_2", "item")),
+    ("section", RESERVED.format("section", "item")),  # with cohort 'x': section-x
+    ("section-all", "starts with 'section-', which lmspack's QTI tests keep for their sections; rename the item"),
+    ("Section-intro", "starts with 'section-', which lmspack's QTI tests keep for their sections; rename the item"),
+    *((name, "is a device name on Windows (CON, PRN, AUX, NUL, COM0-9, LPT0-9, also followed by '.' and anything, "
+             "in any case); item ids become file names: rename the item")
+      for name in ("CON", "nul", "Com1", "LPT9", "con.txt", "aux.tar.gz", "PRN")),
+])
+def test_item_ids_the_packages_use_for_their_own_are_refused(tmp_path, item_id, reason):
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id=item_id)}) == [
+        f"items/demo/q1.yaml:1:5: item id '{item_id}' {reason}"]
+
+
+@pytest.mark.parametrize("item_id", ["CONSOLE", "con-1", "COM10", "sections", "Scores", "HINT_x", "a.SCORE"])
+def test_ids_like_reserved_ones_are_free(tmp_path, item_id):
+    make_project(tmp_path, {"q1.yaml": SINGLE.format(id=item_id)})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert quiz.items[0].id == item_id
+
+
+def test_choice_ids_the_items_use_for_their_own_are_refused(tmp_path):
+    item = SINGLE.format(id="q1").replace("  - text: Right\n", "  - id: FEEDBACK\n    text: Right\n") \
+        .replace("  - text: Wrong\n", "  - id: PASS\n    text: Wrong\n")  # PASS is the test's: free in an item
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        f"items/demo/q1.yaml:5:9: choice id 'FEEDBACK' {RESERVED.format('FEEDBACK', 'choice')}"]
+
+
+def test_quiz_ids_the_packages_use_for_their_own_are_refused(tmp_path):
+    quiz = QUIZ_YAML.replace("identifier: demo", "identifier: Score")
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        f"items/demo/quiz.yaml:1:13: quiz id 'Score' {RESERVED.format('SCORE', 'quiz')}"]
+
+
+def test_an_item_id_equal_to_the_quiz_id_is_refused(tmp_path):
+    """The assessmentTest and its item refs share identifiers, also in a cohort's package (both
+    get '-<cohort>')."""
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="Demo")}) == [
+        "items/demo/q1.yaml:1:1: item id 'Demo' is also the quiz's identifier (items/demo/quiz.yaml:1); the QTI "
+        "test and its items share one set of identifiers (in any case): rename the item or the quiz"]
+
+
+def test_item_ids_that_differ_only_in_case_are_refused(tmp_path):
+    problems = problems_for(tmp_path, {"a.yaml": SINGLE.format(id="Q1"), "b.yaml": SINGLE.format(id="q1")})
+    assert problems == ["items/demo/b.yaml:1:1: item id 'q1' differs from 'Q1' at items/demo/a.yaml:1 only in "
+                        "case; ids become file names, which Windows and macOS do not tell apart by case: rename one"]
+
+
+def test_sections_that_would_share_an_identifier_are_refused(tmp_path):
+    items = {f"{n}.yaml": SINGLE.format(id=n) for n in ("a", "b", "c", "d")}
+    quiz = QUIZ_YAML + ("sections:\n  - id: s1\n    items: [a]\n  - id: S1\n    items: [b]\n"
+                        "  - id: unpooled\n    items: [c]\n  - id: REST\n    items: [d]\n")
+    assert problems_for(tmp_path, items, quiz) == [
+        "items/demo/quiz.yaml:8:9: section id 'S1' is already used by the section at line 6 (ids are compared in "
+        "any case); give each section its own",
+        "items/demo/quiz.yaml:10:9: section id 'unpooled' is reserved for the items that no section names (in any "
+        "case); rename the section",
+        "items/demo/quiz.yaml:12:9: section id 'REST' is reserved for the items that no section names (in any "
+        "case); rename the section",
+    ]
+
+
+def test_quizzes_whose_packages_would_share_a_name_are_refused(tmp_path):
+    """Quiz 'a' in cohort 'b' and quiz 'a-b' are one package id (and, with one version, one file
+    name); 'Demo' and 'demo' are one file on a case-blind disk; 'x' 1-2 and 'x-1' 2 one file name."""
+    def quiz(identifier: str, version: str = "1.0", extra: str = "") -> str:
+        return QUIZ_YAML.replace("identifier: demo", f"identifier: {identifier}") \
+            .replace("version: 1.0.0", f"version: {version}") + extra
+
+    make_project(tmp_path, quiz=quiz("a", extra="cohorts:\n  b: {}\n"), folder="items/1")
+    make_project(tmp_path, quiz=quiz("a-b"), folder="items/2")
+    make_project(tmp_path, quiz=quiz("Demo"), folder="items/3")
+    make_project(tmp_path, quiz=quiz("demo"), folder="items/4")
+    make_project(tmp_path, quiz=quiz("x", "1-2"), folder="items/5")
+    make_project(tmp_path, quiz=quiz("x-1", "2"), folder="items/6")
+    with pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "items"], tmp_path)
+    assert [p.format() for p in raised.value.problems] == [
+        "items/2/quiz.yaml:1:1: quiz 'a-b' and quiz 'a' (cohort b) (items/1/quiz.yaml) would both make packages "
+        "named 'a-b' (names are compared in any case); rename one",
+        "items/4/quiz.yaml:1:1: quiz 'demo' and quiz 'Demo' (items/3/quiz.yaml) would both make packages named "
+        "'demo' (names are compared in any case); rename one",
+        "items/6/quiz.yaml:1:1: quiz 'x-1' and quiz 'x' (items/5/quiz.yaml) would both make packages named "
+        "'x-1-2' (names are compared in any case); rename one",
+    ]
+
+
+def test_a_long_value_is_shown_cut_in_its_message(tmp_path):
+    item = SINGLE.format(id="q1") + f"? {'k' * 200_000}\n: 1\n"  # a simple key stops at 1024
+    assert problems_for(tmp_path, {"q1.yaml": item}) == [
+        f"items/demo/q1.yaml:10:3: unknown field '{'k' * 100}'... (200,000 characters) in an item"]

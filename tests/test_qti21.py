@@ -303,3 +303,34 @@ def test_cohort_identifiers_and_file_name(warm_handoff: Quiz) -> None:
 
 def test_two_builds_same_bytes(warm_handoff: Quiz) -> None:
     assert qti21.build(warm_handoff).data == qti21.build(warm_handoff).data
+
+
+def test_every_identifier_the_package_makes_up_is_one_item_ids_cannot_take(warm_handoff: Quiz) -> None:
+    """Identifiers not taken from the quiz (its id, item ids, choice ids) are lmspack's own: the
+    loader refuses each as an item or quiz id (builder.loading.reserved_use), so that no item can
+    share an identifier with a variable, the test part or a section of the test. With a section,
+    a rest section, hints and an explanation, in a cohort's package, so every kind is made."""
+    from builder.loading import reserved_use
+
+    first = warm_handoff.items[0]
+    pooled = with_settings(warm_handoff, pools=(Pool("intro", "Intro", (first.id,), 1),))
+    quiz = dataclasses.replace(pooled, cohort="spring")
+    taken = {quiz.package_id, *(qti21.item_identifier(quiz.cohort, i) for i in quiz.items),
+             *(c.identifier for i in quiz.items for c in i.choices)}
+    made_up: set[str] = set()
+    for name, data in members(quiz).items():
+        if name == "imsmanifest.xml":
+            continue  # its identifiers are xs:IDs with prefixes of their own (RES-ITEM-, RES-TEST-, MANIFEST-)
+        root = parse(data)
+        for element in root.iter():
+            for attribute in ("identifier", "outcomeIdentifier", "variableIdentifier"):
+                if element.get(attribute) is not None:
+                    made_up.add(element.get(attribute))
+        made_up.update(value.text for value in root.iter(f"{{{NS['qti']}}}baseValue")
+                       if value.get("baseType") == "identifier")
+    made_up -= taken
+    assert {"SCORE", "PASS", "BaseTestPart", "section-intro", "section-unpooled", "HINT_1", "HINTREQUEST_1",
+            "general_explanation", "FEEDBACKMODAL"} <= made_up
+    assert [name for name in sorted(made_up) if reserved_use(name, "item") is None] == []
+    assert [name for name in sorted(made_up) if name.startswith(("section-", "BaseTestPart", "PASS", "WEIGHT"))
+            or reserved_use(name, "choice") is not None] == sorted(made_up)

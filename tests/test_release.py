@@ -136,6 +136,16 @@ def test_exit_code_2_usage(project):
     assert not (project / "dist").exists()
 
 
+@pytest.mark.parametrize("version", ["1.0.0-abcdefghijklmnop", "1.0\n"])
+def test_a_package_version_scorm_cannot_carry_is_a_usage_error(project, version):
+    """SCORM 1.2's manifest takes a version of at most 20 characters; a final newline is no
+    version at all (a regular expression's '$' let it through into file names)."""
+    result = run("build", "--package-version", version)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"{version!r} may use only letters, digits and . + _ - (at most 20)" in result.stderr
+    assert not (project / "dist").exists()
+
+
 def test_exit_code_3_when_a_produced_file_is_invalid(project, monkeypatch):
     real_render = rendering.render
 
@@ -166,3 +176,41 @@ def test_a_lost_feature_is_one_warning_naming_its_items(project):
     hint_lines = [line for line in result.stderr.splitlines() if "hints" in line]
     assert hint_lines == ["warning: canvas: demo, items q1, q2, q3: Canvas Classic Quizzes have no hints; "
                           "the hints are left out"]
+
+
+EPOCH_RANGE = ("must be a whole number of seconds between 315532800 (1980-01-01) and 4354819198 (2107-12-31), "
+               "the times a zip entry can carry; unset it, or set it to the last commit's time "
+               "(git log -1 --format=%ct)")
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("1700000000000", "'1700000000000'"),  # milliseconds: gmtime failed midway (a traceback)
+    ("4354819200", "'4354819200'"),  # 2108-01-01: past what a zip's DOS date can hold
+    ("\u00b2", "'\u00b2'"),  # str.isdigit() is true of '²', and int() then failed
+    ("99999999999999999999", "'99999999999999999999'"),
+    ("abc", "'abc'"), ("-1", "'-1'"), ("1e10", "'1e10'"), ("1700000000.5", "'1700000000.5'"),  # were ignored
+    ("0", "'0'"), ("315532799", "'315532799'"),  # before 1980: was quietly taken as 1980-01-01
+    (" 1700000000", "' 1700000000'"), ("17\x1b]0;x\x07", "'17\\x1b]0;x\\x07'"),
+    ("9" * 5000, f"'{'9' * 40}'... (5,000 characters)"),
+])
+def test_a_source_date_epoch_no_zip_can_carry_is_a_usage_error(project, monkeypatch, value, shown):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = run("build", "--format", "all")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.stderr == f"error: SOURCE_DATE_EPOCH={shown}: {EPOCH_RANGE}\n"
+    assert not (project / "dist").exists()
+    assert run("validate").exit_code == 0  # validate makes no zip and does not read it
+
+
+@pytest.mark.parametrize(("value", "stamp"), [
+    ("", (1980, 1, 1, 0, 0, 0)),  # empty is unset (reproducible-builds.org)
+    ("315532800", (1980, 1, 1, 0, 0, 0)),
+    ("4354819198", (2107, 12, 31, 23, 59, 58)),
+    ("01767225600", (2026, 1, 1, 0, 0, 0)),
+])
+def test_source_date_epoch_at_the_ends_of_the_range(project, monkeypatch, value, stamp):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    result = run("build", "--format", "all")
+    assert result.exit_code == 0, result.output
+    for package in (project / "dist").glob("*.zip"):
+        assert {entry.date_time for entry in zipfile.ZipFile(package).infolist()} == {stamp}
