@@ -16,12 +16,15 @@ XML is parsed without DTD loading, entity expansion, network access or huge tree
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
 import re
 import stat
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +46,19 @@ MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
 MAX_ENTRIES = 20_000
 MAX_XML_BYTES = 64 * 1024 * 1024
+# A package folder is held to the same limits as an archive (entries and bytes read).
+MAX_FOLDER_ENTRIES = MAX_ENTRIES
+# Steps (resource to dependency) the href-not-listed check may take over one manifest: a chain of
+# resources whose hrefs no <file> lists would otherwise cost the square of its length.
+MAX_DEPENDENCY_STEPS = 1_000_000
+# lxml names every node a schema refuses by its path (/*/*[2]/*[7]), which costs the number of
+# siblings before it: 20,000 refused resources side by side took 14 s, 40,000 four times that. So a
+# file with an element of more than MAX_SIBLINGS children is first validated while it is parsed
+# (linear, but without line numbers, and blind to duplicate xs:ID values); only when that and its
+# repeated identifiers together make fewer than MAX_SCHEMA_MESSAGES refusals is it validated as a
+# tree, which gives each refusal its line. Otherwise the first MAX_SCHEMA_MESSAGES are listed.
+MAX_SIBLINGS = 1_000
+MAX_SCHEMA_MESSAGES = 100
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -196,16 +212,53 @@ class Validator:
     level: str
     code: str
 
-    def problems(self, root: etree._Element) -> list[tuple[int, str]]:
-        if self.checker.validate(root):
-            return []
-        return [(e.line, _shorten(e.message)) for e in self.checker.error_log]
+    def problems(self, data: bytes, root: etree._Element) -> tuple[list[tuple[int, str]], str | None]:
+        """Refusals of the document ``data`` (parsed as ``root``) as (line, message), and a note
+        when they were not all found (see MAX_SIBLINGS)."""
+        if isinstance(self.checker, etree.XMLSchema) and _widest(root) > MAX_SIBLINGS:
+            streamed: list[tuple[int, str]] = []
+            try:
+                etree.fromstring(data, _validating_parser(self.checker))
+            except etree.XMLSyntaxError as error:
+                streamed = [(0, _shorten(e.message)) for e in error.error_log
+                            if e.domain == etree.ErrorDomains.SCHEMASV]
+            if len(streamed) + _repeated_identifiers(root) >= MAX_SCHEMA_MESSAGES:
+                note = (f"more than {MAX_SCHEMA_MESSAGES} refusals or repeated identifiers among more than "
+                        f"{MAX_SIBLINGS:,} sibling elements: only what validation while parsing found is listed, "
+                        "without line numbers (locating each would cost the square of the file's size)")
+                return streamed[:MAX_SCHEMA_MESSAGES], note
+        try:
+            if self.checker.validate(root):
+                return [], None
+        except etree.Error as error:  # e.g. an unexpanded entity reference where a value is expected
+            return [(0, f"cannot be validated: {_shorten(str(error))}")], None
+        found = [(e.line, _shorten(e.message)) for e in self.checker.error_log]
+        return found or [(0, "refused without a message")], None
 
 
 class Schemas(Protocol):
     description: str
 
     def for_document(self, kind: str, root: etree._Element, role: str) -> Validator | None: ...
+
+
+def _widest(root: etree._Element) -> int:
+    """The most children any one element of the tree has."""
+    return max(map(len, root.iter()), default=0)
+
+
+def _repeated_identifiers(root: etree._Element) -> int:
+    """How many identifier attributes repeat a value already seen (xs:ID in IMS CP manifests)."""
+    values = [e.get("identifier") for e in root.iter() if isinstance(e.tag, str)]
+    present = [v for v in values if v is not None]
+    return len(present) - len(set(present))
+
+
+@functools.cache
+def _validating_parser(schema: etree.XMLSchema) -> etree.XMLParser:
+    """safe_parser's settings, validating against ``schema`` while it parses."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=False, schema=schema)
 
 
 @functools.cache
@@ -316,6 +369,7 @@ class Source:
         self.report = report
         self.names: list[str] = []
         self._parsed: dict[str, etree._Element | None] = {}
+        self._bytes: dict[str, bytes] = {}  # of each parsed file, for validation while parsing
 
     def display(self, name: str) -> str:
         raise NotImplementedError
@@ -339,13 +393,19 @@ class Source:
         if name not in self._parsed:
             data = self._read(name)
             self._parsed[name] = None if data is None else _parse(data, lambda *a: self.problem(name, *a))
+            if self._parsed[name] is not None and data is not None:
+                self._bytes[name] = data
         return self._parsed[name]
+
+    def data(self, name: str) -> bytes:
+        """The bytes of a member that parse() returned a root for."""
+        return self._bytes[name]
 
 
 class ZipSource(Source):
-    def __init__(self, path: Path, label: str, report: PackageReport) -> None:
+    def __init__(self, stream: io.BufferedReader | io.FileIO, label: str, report: PackageReport) -> None:
         super().__init__(label, report)
-        self.archive = zipfile.ZipFile(path)
+        self.archive = zipfile.ZipFile(stream)
         self.infos: dict[str, zipfile.ZipInfo] = {}
         self.budget = MAX_TOTAL_BYTES
         entries = self.archive.infolist()
@@ -407,7 +467,9 @@ class ZipSource(Source):
                                      "reading stopped")
                         return None
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError,
+                NotImplementedError) as error:
+            # zlib.error: a corrupt deflate stream; NotImplementedError: an unknown compression method
             self.problem(name, 0, "error", "bad-zip", f"cannot be unpacked: {error}")
             return None
         self.budget -= size
@@ -418,34 +480,115 @@ class FolderSource(Source):
     def __init__(self, path: Path, label: str, report: PackageReport) -> None:
         super().__init__(label, report)
         self.root = path
-        names = []
-        for folder, dirs, files in os.walk(path, followlinks=False):
-            here = Path(folder)
-            for entry in sorted(dirs + files):
-                full = here / entry
-                relative = full.relative_to(path).as_posix()
-                if full.is_symlink():
-                    self.problem(None, 0, "error", "unsafe-path",
-                                 f"{relative!r} is a symbolic link; it was not followed")
-                    if entry in dirs:
-                        dirs.remove(entry)
-                elif entry in files:
-                    names.append(relative)
-        self.names = sorted(names)
+        self.budget = MAX_TOTAL_BYTES
+        self.names = sorted(self._walk(path))
+
+    def _walk(self, top: Path) -> list[str]:
+        """Regular files under ``top``, by relative name. Iterative (a deep tree cannot exhaust
+        the stack), never follows a symbolic link, and stops at MAX_FOLDER_ENTRIES entries."""
+        names: list[str] = []
+        seen = 0
+        pending = [("", str(top))]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        seen += 1
+                        if seen > MAX_FOLDER_ENTRIES:
+                            self.problem(None, 0, "error", "too-large",
+                                         f"more than {MAX_FOLDER_ENTRIES:,} files and folders; the limit is "
+                                         f"{MAX_FOLDER_ENTRIES:,} (nothing was read)")
+                            return []
+                        relative = prefix + entry.name
+                        if entry.is_symlink():
+                            self.problem(None, 0, "error", "unsafe-path",
+                                         f"{relative!r} is a symbolic link; it was not followed")
+                        elif entry.is_dir(follow_symlinks=False):
+                            pending.append((relative + "/", entry.path))
+                        elif entry.is_file(follow_symlinks=False):
+                            names.append(relative)
+                        else:
+                            kind = _file_type(entry.stat(follow_symlinks=False).st_mode)
+                            self.problem(None, 0, "error", "unsafe-path",
+                                         f"{relative!r} is {kind}, not a regular file; it was not read")
+            except OSError as error:
+                self.problem(None, 0, "error", "unreadable",
+                             f"folder {prefix or '.'!r} cannot be listed: {error.strerror}")
+        return names
 
     def display(self, name: str) -> str:
         return f"{self.label.rstrip('/')}/{name}"
 
     def _read(self, name: str) -> bytes | None:
-        path = self.root / name
         try:
-            if path.stat().st_size > MAX_XML_BYTES:
-                self.problem(name, 0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
-                return None
-            return path.read_bytes()
-        except OSError as error:
-            self.problem(name, 0, "error", "unreadable", f"cannot be read: {error.strerror}")
+            data = _read_regular(self.root / name, min(MAX_XML_BYTES, self.budget))
+        except _NotRead as refusal:
+            self.problem(name, 0, "error", refusal.code, refusal.message)
             return None
+        self.budget -= len(data)
+        return data
+
+
+class _NotRead(Exception):
+    """Why a file was not read: a finding's code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _file_type(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+             (stat.S_ISLNK, "a symbolic link")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of regular file ``path``, or _NotRead. lstat first, so a device or FIFO is
+    never even opened (opening one can block or have effects); O_NOFOLLOW and O_NONBLOCK, then
+    fstat, so a file swapped for a FIFO or link in between cannot block us or lead elsewhere."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as error:
+        raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
+    if stat.S_ISLNK(mode):
+        raise _NotRead("unsafe-path", "is a symbolic link; it was not followed")
+    if not stat.S_ISREG(mode):
+        raise _NotRead("unsafe-path", f"is {_file_type(mode)}, not a regular file; it was not read")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _NotRead("unsafe-path", "is a symbolic link; it was not followed") from error
+        raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise _NotRead("unsafe-path", f"is {_file_type(mode)}, not a regular file; it was not read")
+    return descriptor
+
+
+def _read_at_most(stream: io.BufferedReader | io.FileIO, cap: int) -> bytes:
+    """The whole of ``stream`` if it holds at most ``cap`` bytes, else _NotRead; never reads more
+    than cap + 1 bytes, whatever the file's size says."""
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise _NotRead("too-large", f"larger than {cap:,} bytes; not read")
+    return data
+
+
+def _read_regular(path: Path, cap: int) -> bytes:
+    descriptor = _open_regular(path)
+    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+        if os.fstat(descriptor).st_size > cap:
+            raise _NotRead("too-large", f"larger than {cap:,} bytes; not read")
+        try:
+            return _read_at_most(stream, cap)
+        except OSError as error:
+            raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
 
 
 def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
@@ -456,8 +599,11 @@ def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
         return "is an absolute path"
     if ".." in name.split("/"):
         return "contains '..'"
-    if entry.create_system == 3 and stat.S_ISLNK(entry.external_attr >> 16):
+    mode = entry.external_attr >> 16
+    if entry.create_system == 3 and stat.S_ISLNK(mode):
         return "is a symbolic link"
+    if entry.create_system == 3 and stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return f"is {_file_type(mode)}"
     return None
 
 
@@ -513,7 +659,7 @@ def _join(base: str, href: str) -> Href:
     return Href(path="/".join(parts), dotdot=dotdot, backslash=backslash)
 
 
-def _base_of(element: etree._Element, start: str, bad: list[etree._Element]) -> str | None:
+def _base_of(element: etree._Element, start: str, bad: dict[etree._Element, None]) -> str | None:
     """The folder an href on ``element`` is relative to: ``start`` plus every xml:base on the way
     down from the root. None when one of those bases is unsafe (its element is added to ``bad``)."""
     chain = [element, *element.iterancestors()]
@@ -524,8 +670,7 @@ def _base_of(element: etree._Element, start: str, bad: list[etree._Element]) -> 
             continue
         resolved = _join(base, value)
         if resolved.path is None:
-            if node not in bad:  # lxml elements compare by identity
-                bad.append(node)
+            bad[node] = None  # a dict, not a list: thousands of bad bases were quadratic
             return None
         base = resolved.path
     return base
@@ -568,29 +713,41 @@ def _check_path(path: Path, kind: str, schemas: Schemas) -> PackageReport:
 
 def _dispatch(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
     label = str(path)
-    if path.is_symlink():
-        report.problems.append(Finding(label, 0, "error", "unsafe-path", "is a symbolic link; not followed"))
-        return
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         _check_package(FolderSource(path, label, report), kind, schemas)
         return
-    with path.open("rb") as stream:
+    try:
+        descriptor = _open_regular(path)
+    except _NotRead as refusal:
+        report.problems.append(Finding(label, 0, "error", refusal.code, refusal.message))
+        return
+    with os.fdopen(descriptor, "rb") as stream:
         magic = stream.read(4)
-    if magic[:2] == b"PK":
-        try:
-            source = ZipSource(path, label, report)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            message = f"not a readable zip archive: {error}"
-            report.problems.append(Finding(label, 0, "error", "bad-zip", message))
+        stream.seek(0)
+        if magic[:2] == b"PK":
+            try:
+                source = ZipSource(stream, label, report)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+                message = f"not a readable zip archive: {error}"
+                report.problems.append(Finding(label, 0, "error", "bad-zip", message))
+                return
+            with source.archive:
+                _check_package(source, kind, schemas)
             return
-        with source.archive:
-            _check_package(source, kind, schemas)
-        return
-    if path.name.lower() == "imsmanifest.xml":
-        parent = path.parent
-        _check_package(FolderSource(parent, str(parent), report), kind, schemas)
-        return
-    _check_single_file(path, kind, schemas, report)
+        if path.name.lower() == "imsmanifest.xml":
+            parent = path.parent
+            _check_package(FolderSource(parent, str(parent), report), kind, schemas)
+            return
+        try:
+            data = _read_at_most(stream, MAX_XML_BYTES)
+        except _NotRead as refusal:
+            report.members = 1
+            report.problems.append(Finding(label, 0, "error", refusal.code, refusal.message))
+            return
+        except OSError as error:
+            report.problems.append(Finding(label, 0, "error", "unreadable", f"cannot be read: {error.strerror}"))
+            return
+    _check_single_file(path, data, kind, schemas, report)
 
 
 def _note_kind(report: PackageReport, detected: str | None, reason: str, forced: str,
@@ -619,17 +776,14 @@ def _single_kind(root: etree._Element) -> tuple[str | None, str]:
     return None, f"root element {root.tag}"
 
 
-def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
+def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, report: PackageReport) -> None:
     label = str(path)
 
     def problem(line: int, level: str, code: str, message: str) -> None:
         report.problems.append(Finding(label, line, level, code, message))
 
     report.members = 1
-    if path.stat().st_size > MAX_XML_BYTES:
-        problem(0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
-        return
-    root = _parse(path.read_bytes(), problem)
+    root = _parse(data, problem)
     if root is None:
         return
     detected, reason = _single_kind(root)
@@ -643,7 +797,7 @@ def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageR
     if chosen in ("scorm12", "scorm2004"):
         problem(0, "error", "not-a-package", f"a {chosen} package is a zip or folder with imsmanifest.xml")
         return
-    _validate(schemas, str(chosen), root, "qti", label, report, problem)
+    _validate(schemas, str(chosen), data, root, "qti", label, report, problem)
     folder = path.parent
 
     def exists(href: str) -> bool:
@@ -656,23 +810,26 @@ def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageR
         _check_moodle(root, problem)
 
 
-def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, label: str,
+def _validate(schemas: Schemas, kind: str, data: bytes, root: etree._Element, role: str, label: str,
               report: PackageReport, problem: Report) -> bool:
     """Validate ``root``; False when no schema covers it."""
     validator = schemas.for_document(kind, root, role)
     if validator is None:
         return False
     report.validated_files.append(label)
-    failures = validator.problems(root)
+    failures, note = validator.problems(data, root)
     if validator.level == "error":
         for line, message in failures:
             problem(line, "error", validator.code, message)
-    elif failures:
-        line, message = failures[0]
+        if note:
+            problem(0, "error", validator.code, note)
+    elif failures or note:
+        line, message = failures[0] if failures else (0, "")
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        detail = "; ".join(part for part in (message + more, note) if part)
         problem(line, "warning", validator.code,
-                f"not within what lmspack emits ({validator.label}): {message}{more}; it may still be valid "
-                "for its standard (check with --schemas)")
+                f"not within what lmspack emits ({validator.label}): {detail}; it may still be valid for its "
+                "standard (check with --schemas)")
     return True
 
 
@@ -714,12 +871,15 @@ def _check_qti21_refs(root: etree._Element, problem: Report, *,
 
 def _check_moodle(root: etree._Element, problem: Report) -> None:
     """Every @@PLUGINFILE@@/name in a text must be embedded as a <file> of the same element."""
+    embedded_in: dict[etree._Element, set[str]] = {}  # once per element: not once per <text> in it
     for text in root.iter("text"):
         holder = text.getparent()
         if holder is None or not text.text:
             continue
-        embedded = {(f.get("path", "/").strip("/") + "/" + (f.get("name") or "")).lstrip("/")
-                    for f in holder.iterchildren("file")}
+        if holder not in embedded_in:
+            embedded_in[holder] = {(f.get("path", "/").strip("/") + "/" + (f.get("name") or "")).lstrip("/")
+                                   for f in holder.iterchildren("file")}
+        embedded = embedded_in[holder]
         for match in PLUGINFILE.finditer(text.text):
             name = unquote(match[1])
             if name not in embedded:
@@ -818,8 +978,15 @@ class _PackageCheck:
     def __init__(self, source: Source, kind: str, schemas: Schemas, manifest: etree._Element) -> None:
         self.source, self.kind, self.schemas, self.manifest = source, kind, schemas, manifest
         self.cp = etree.QName(manifest).namespace
-        self.bad_bases: list[etree._Element] = []
-        self.reported_bases: list[etree._Element] = []
+        # Elements with an unsafe xml:base, in document order (dicts: lxml elements hash by identity,
+        # and a list's membership test made 100,000 of them quadratic).
+        self.bad_bases: dict[etree._Element, None] = {}
+        self.reported_bases: set[etree._Element] = set()
+        self.listed_by: dict[etree._Element, list[str]] = {}  # resource -> paths its own <file>s list
+        self.listers: dict[str, list[etree._Element]] = {}  # path -> resources whose own <file> lists it
+        self.reaching: dict[str, set[etree._Element]] = {}  # path -> resources that list it, or depend on one
+        self.dependency_steps = MAX_DEPENDENCY_STEPS
+        self.said_too_many_steps = False
         self.listed: set[str] = set()
         self.resource_list = self._all("resource")
         self.resources: dict[str | None, etree._Element] = {}
@@ -864,7 +1031,8 @@ class _PackageCheck:
                 self.problem(self.manifest if where is None else where, "warning", "scorm-edition",
                              f"schemaversion {version!r} is checked with the SCORM 2004 4th Edition rules")
         label = self.source.display("imsmanifest.xml")
-        if not _validate(self.schemas, self.kind, self.manifest, "manifest", label, self.source.report,
+        if not _validate(self.schemas, self.kind, self.source.data("imsmanifest.xml"), self.manifest, "manifest",
+                         label, self.source.report,
                          lambda line, *rest: self.source.problem("imsmanifest.xml", line, *rest)):
             self.problem(self.manifest, "warning", "manifest-not-validated",
                          f"no schema here for manifest namespace {self.cp!r}"
@@ -952,7 +1120,7 @@ class _PackageCheck:
     def _report_bad_bases(self, member: str) -> None:
         for element in self.bad_bases:
             if element not in self.reported_bases:
-                self.reported_bases.append(element)
+                self.reported_bases.add(element)
                 base = element.get(f"{{{XML_NS}}}base")
                 self.problem(element, "error", "unsafe-href",
                              f"xml:base {base!r} is absolute or points outside the package", member)
@@ -965,21 +1133,48 @@ class _PackageCheck:
                 path = self.resolve(file, href, f"<file href> {href!r}", manifest_rules=True)
                 if path is not None:
                     self.listed.add(path)
+                    holder = file.getparent()
+                    if holder is not None and _local(holder) == "resource":
+                        self.listed_by.setdefault(holder, []).append(path)
+                        self.listers.setdefault(path, []).append(holder)
         for location in self.manifest.iter(f"{{{ADLCP12}}}location", f"{{{ADLCP13}}}location"):
             if location.text and location.text.strip():
                 self.resolve(location, location.text.strip(), f"adlcp:location {location.text.strip()!r}")
         self._report_bad_bases("imsmanifest.xml")
 
-    def _files_of(self, resource: etree._Element, seen: set[int] | None = None) -> set[str]:
-        """Paths listed by <file> in ``resource`` and, transitively, in its dependencies."""
-        seen = set() if seen is None else seen
-        if id(resource) in seen:
-            return set()
-        seen.add(id(resource))
-        found = set(self._files_of_direct(resource))
-        for child in resource:
-            if _local(child) == "dependency" and child.get("identifierref") in self.resources:
-                found |= self._files_of(self.resources[child.get("identifierref")], seen)
+    def _lists(self, resource: etree._Element, path: str) -> bool | None:
+        """Whether a <file> of ``resource`` or of a resource it depends on (transitively) lists
+        ``path``; None once MAX_DEPENDENCY_STEPS are spent. Walks back from the resources that
+        list ``path`` to all that depend on them, once per path and iteratively: a chain of
+        1,100 dependencies exhausted the stack, and walking forward from every resource cost the
+        square of the chain's length."""
+        if path in self.listed_by.get(resource, ()):
+            return True
+        if path not in self.reaching:
+            if self.dependency_steps < 0:
+                return None
+            reached = set(self.listers.get(path, ()))
+            pending = list(reached)
+            while pending:
+                for dependent in self.dependents.get(pending.pop(), ()):
+                    if dependent not in reached:
+                        self.dependency_steps -= 1
+                        if self.dependency_steps < 0:
+                            return None
+                        reached.add(dependent)
+                        pending.append(dependent)
+            self.reaching[path] = reached
+        return resource in self.reaching[path]
+
+    @functools.cached_property
+    def dependents(self) -> dict[etree._Element, list[etree._Element]]:
+        """resource -> the resources with a <dependency> on it."""
+        found: dict[etree._Element, list[etree._Element]] = {}
+        for resource in self.resource_list:
+            for child in resource:
+                target = self.resources.get(child.get("identifierref")) if _local(child) == "dependency" else None
+                if target is not None:
+                    found.setdefault(target, []).append(resource)
         return found
 
     def _resources(self) -> None:
@@ -991,7 +1186,13 @@ class _PackageCheck:
             path = None
             if href:
                 path = self.resolve(resource, href, f"resource href {href!r}", manifest_rules=True)
-                if path is not None and self.source.has(path) and path not in self._files_of(resource):
+                listed = self._lists(resource, path) if path is not None and self.source.has(path) else True
+                if listed is None and not self.said_too_many_steps:
+                    self.said_too_many_steps = True
+                    self.problem(resource, "error", "too-large",
+                                 f"the resources' dependencies take more than {MAX_DEPENDENCY_STEPS:,} steps to "
+                                 "follow; href-not-listed was not checked from this resource on")
+                elif listed is False:
                     self.problem(resource, "warning", "href-not-listed",
                                  f"resource href {href!r} is not listed in a <file> of the resource "
                                  "or of its dependencies")
@@ -1041,7 +1242,8 @@ class _PackageCheck:
                          f"resource {resource.get('identifier')!r} of type {resource.get('type')!r} needs "
                          f"root <{'/'.join(roots)}>, but this file holds <{qname.localname}>", name)
             return None
-        _validate(self.schemas, self.kind, root, "qti", self.source.display(name), self.source.report,
+        _validate(self.schemas, self.kind, self.source.data(name), root, "qti", self.source.display(name),
+                  self.source.report,
                   lambda line, *rest: self.source.problem(name, line, *rest))
         return root
 
@@ -1117,16 +1319,9 @@ class _PackageCheck:
                 continue
             root = self.source.parse(name)
             if root is not None and etree.QName(root).localname != "questestinterop":
-                _validate(self.schemas, self.kind, root, "other", self.source.display(name),
+                _validate(self.schemas, self.kind, self.source.data(name), root, "other", self.source.display(name),
                           self.source.report, functools.partial(self.source.problem, name))
 
     def _files_of_direct(self, resource: etree._Element) -> list[str]:
         """Paths listed by the resource's own <file> elements (unsafe ones left out)."""
-        found = []
-        for child in resource:
-            if _local(child) == "file" and child.get("href"):
-                base = _base_of(child, "", [])
-                target = _join(base, child.get("href", "")) if base is not None else Href()
-                if target.path is not None:
-                    found.append(target.path)
-        return found
+        return list(self.listed_by.get(resource, ()))

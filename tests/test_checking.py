@@ -5,15 +5,19 @@ packages check clean against our own schemas."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from builder.checking import CheckUsageError, check_paths
+from builder import checking
+from builder.checking import CheckUsageError, Finding, PackageReport, check_paths
 from builder.formats import FORMATS, builder_for
 from builder.model import Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
@@ -286,3 +290,172 @@ def test_lmspack_package_checks_clean(fmt: str, warm_handoff: Quiz, tmp_path: Pa
         official = check_paths([path], schema_dir=OFFICIAL_SCHEMAS)
         assert official.ok, "\n".join(official.lines())
         assert set(official.packages[0].codes("warning")) <= {"manifest-not-validated"}
+
+
+# --- hostile inputs (issue #15): every one ends in findings, never internal-error ---------------
+
+QTI21_MANIFEST_HEAD = ('<?xml version="1.0"?>\n<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+                       'identifier="M">\n<organizations/>\n<resources>\n'
+                       '<resource identifier="Q" type="imsqti_item_xmlv2p1" href="q.xml"><file href="q.xml"/>'
+                       '</resource>\n')
+
+
+def _manifest_zip(path: Path, resources: str, extra: list[tuple[str, bytes]] | None = None) -> Path:
+    manifest = (QTI21_MANIFEST_HEAD + resources + "</resources>\n</manifest>\n").encode()
+    return _zip(path, [("imsmanifest.xml", manifest), ("q.xml", ITEM), *(extra or [])])
+
+
+def _run_check(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """``lmspack check`` in a child process that is killed after ``timeout`` seconds, so a check
+    that blocks (on a FIFO, say) fails the test instead of hanging the suite."""
+    return subprocess.run([sys.executable, "-m", "builder", "check", *args], capture_output=True, text=True,
+                          timeout=timeout, check=False, cwd=Path(__file__).resolve().parents[1])
+
+
+def _only(package: PackageReport, code: str) -> list[Finding]:
+    assert "internal-error" not in package.codes("error"), [p.format() for p in package.problems]
+    return [p for p in package.problems if p.code == code]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_and_device_are_refused_without_reading(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.zip"
+    os.mkfifo(pipe)
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "imsmanifest.xml").write_bytes(MANIFEST)
+    (folder / "q.xml").write_bytes(ITEM)
+    os.mkfifo(folder / "stuck.xml")
+    devices = [device for device in ("/dev/zero",) if Path(device).exists()]
+    run = _run_check(str(pipe), str(folder), *devices, timeout=60)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1, run.stderr
+    assert f"{pipe}:0: error: is a FIFO (named pipe), not a regular file; it was not read [unsafe-path]" in lines
+    assert (f"{folder}:0: error: 'stuck.xml' is a FIFO (named pipe), not a regular file; it was not read "
+            "[unsafe-path]") in lines
+    if devices:
+        assert "/dev/zero:0: error: is a character device, not a regular file; it was not read [unsafe-path]" \
+            in lines
+    assert "internal-error" not in run.stdout
+    assert lines[-1].startswith(f"summary: {2 + len(devices)} paths checked, {2 + len(devices)} errors")
+
+
+def test_file_over_the_cap_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checking, "MAX_XML_BYTES", 1000)
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<quiz>" + b" " * 2000 + b"</quiz>")
+    (package,) = check_paths([big]).packages
+    assert [p.format() for p in package.problems] == [f"{big}:0: error: larger than 1,000 bytes; not read [too-large]"]
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "imsmanifest.xml").write_bytes(MANIFEST)
+    (folder / "q.xml").write_bytes(ITEM.replace(b"Hi", b"x" * 2000))
+    (package,) = check_paths([folder]).packages
+    assert [p.format() for p in _only(package, "too-large")] == [
+        f"{folder}/q.xml:0: error: larger than 1,000 bytes; not read [too-large]"]
+
+
+def test_folder_with_too_many_entries_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checking, "MAX_FOLDER_ENTRIES", 50)
+    (tmp_path / "imsmanifest.xml").write_bytes(MANIFEST)
+    for index in range(60):
+        (tmp_path / f"f{index}.txt").write_bytes(b"x")
+    (package,) = check_paths([tmp_path]).packages
+    assert [p.format() for p in package.problems] == [
+        f"{tmp_path}:0: error: more than 50 files and folders; the limit is 50 (nothing was read) [too-large]"]
+
+
+def test_corrupt_deflate_stream_is_bad_zip(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "corrupt.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)])
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("q.xml")
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack_from("<HH", data, entry.header_offset + 26)
+    start = entry.header_offset + 30 + name_length + extra_length
+    data[start:start + entry.compress_size] = b"\xff" * entry.compress_size  # block type 3: invalid
+    path.write_bytes(bytes(data))
+    (package,) = check_paths([path]).packages
+    (finding,) = _only(package, "bad-zip")
+    assert finding.file == f"{path}!/q.xml" and finding.message.startswith("cannot be unpacked: ")
+    assert check_paths([path]).exit_code == 1
+
+
+def test_long_dependency_chain_and_wide_fan_out(tmp_path: Path) -> None:
+    """1,100 resources each depending on the next (it was a RecursionError), and one resource
+    depending on 1,000: hrefs listed only at the far end of the chain are still found."""
+    chain = "".join(f'<resource identifier="C{i}" type="webcontent" href="c.txt">'
+                    f'<dependency identifierref="C{i + 1}"/></resource>\n' for i in range(1100))
+    chain += '<resource identifier="C1100" type="webcontent"><file href="c.txt"/></resource>\n'
+    fan = ('<resource identifier="F" type="webcontent" href="f.txt">'
+           + "".join(f'<dependency identifierref="L{i}"/>' for i in range(1000)) + "</resource>\n"
+           + "".join(f'<resource identifier="L{i}" type="webcontent"/>\n' for i in range(999))
+           + '<resource identifier="L999" type="webcontent"><file href="f.txt"/></resource>\n')
+    path = _manifest_zip(tmp_path / "chain.zip", chain + fan, [("c.txt", b"c"), ("f.txt", b"f")])
+    (package,) = check_paths([path]).packages
+    assert _only(package, "href-not-listed") == []
+    assert package.codes("error") == []
+    unlisted = chain.replace('<file href="c.txt"/>', "")
+    path = _manifest_zip(tmp_path / "unlisted.zip", unlisted, [("c.txt", b"c")])
+    (package,) = check_paths([path]).packages
+    assert len(_only(package, "href-not-listed")) == 1100  # C1100 has no href
+
+
+def test_dependency_walk_stops_at_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each resource's href is listed only by the last of the chain: every path is a walk back
+    over the whole chain, the square of its length in all."""
+    monkeypatch.setattr(checking, "MAX_DEPENDENCY_STEPS", 1000)
+    chain = "".join(f'<resource identifier="C{i}" type="webcontent" href="c{i}.txt">'
+                    f'<dependency identifierref="C{i + 1}"/></resource>\n' for i in range(300))
+    chain += ('<resource identifier="C300" type="webcontent">'
+              + "".join(f'<file href="c{i}.txt"/>' for i in range(300)) + "</resource>\n")
+    path = _manifest_zip(tmp_path / "chain.zip", chain, [(f"c{i}.txt", b"c") for i in range(300)])
+    (package,) = check_paths([path]).packages
+    (cap,) = _only(package, "too-large")
+    assert cap.message == ("the resources' dependencies take more than 1,000 steps to follow; href-not-listed "
+                           "was not checked from this resource on")
+    assert not package.ok
+
+
+def test_external_entity_in_manifest_is_a_finding(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace(b'<?xml version="1.0"?>\n', b'<?xml version="1.0"?>\n<!DOCTYPE manifest '
+                                b'[<!ENTITY x SYSTEM "file:///etc/passwd">]>\n')
+    manifest = manifest.replace(b"<organizations/>", b"<metadata><schema>&x;</schema></metadata><organizations/>")
+    path = _zip(tmp_path / "entity.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM)])
+    for schema_dir in [None, OFFICIAL_SCHEMAS] if OFFICIAL_SCHEMAS.is_dir() else [None]:
+        (package,) = check_paths([path], schema_dir=schema_dir).packages
+        assert [p.code for p in _only(package, "entity-declaration")] == ["entity-declaration"]
+        assert b"root:" not in json.dumps(package.to_dict()).encode()  # /etc/passwd was never read
+
+
+def test_many_unsafe_xml_bases_are_each_reported(tmp_path: Path) -> None:
+    files = "".join(f'<file xml:base="../d{i}/" href="x.txt"/>' for i in range(5000))
+    path = _manifest_zip(tmp_path / "bases.zip", f'<resource identifier="B" type="webcontent">{files}</resource>')
+    (package,) = check_paths([path]).packages
+    unsafe = _only(package, "unsafe-href")
+    assert len(unsafe) == 5000
+    assert unsafe[0].message == "xml:base '../d0/' is absolute or points outside the package"
+
+
+def test_thousands_of_duplicate_identifiers_skip_the_quadratic_schema_pass(tmp_path: Path) -> None:
+    resources = "".join('<resource identifier="R" type="webcontent"/>\n' for _ in range(3000))
+    path = _manifest_zip(tmp_path / "dups.zip", resources)
+    (package,) = check_paths([path]).packages
+    assert len(_only(package, "duplicate-identifier")) == 2999
+    (subset,) = _only(package, "outside-lmspack-subset")[:1]
+    assert "more than 100 refusals or repeated identifiers among more than 1,000 sibling elements" in subset.message
+    if OFFICIAL_SCHEMAS.is_dir():
+        (package,) = check_paths([path], schema_dir=OFFICIAL_SCHEMAS).packages
+        assert len(_only(package, "duplicate-identifier")) == 2999
+        assert any("more than 100 refusals" in p.message for p in _only(package, "schema"))
+
+
+def test_moodle_text_with_thousands_of_files(tmp_path: Path) -> None:
+    parts = "".join(f'<text>@@PLUGINFILE@@/f{i}.png @@PLUGINFILE@@/g{i}.png</text>'
+                    f'<file name="f{i}.png" path="/" encoding="base64">AA==</file>' for i in range(2000))
+    quiz = tmp_path / "quiz.xml"
+    quiz.write_text(f'<?xml version="1.0"?><quiz><question type="description"><name><text>Q</text></name>'
+                    f'<questiontext format="html">{parts}</questiontext></question></quiz>', encoding="utf-8")
+    (package,) = check_paths([quiz]).packages
+    missing = _only(package, "missing-file")
+    assert len(missing) == 2000
+    assert missing[0].message == "@@PLUGINFILE@@/g0.png has no <file name='g0.png'> in <questiontext>"
