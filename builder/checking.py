@@ -798,16 +798,81 @@ def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, rep
         problem(0, "error", "not-a-package", f"a {chosen} package is a zip or folder with imsmanifest.xml")
         return
     _validate(schemas, str(chosen), data, root, "qti", label, report, problem)
-    folder = path.parent
-
-    def exists(href: str) -> bool:
-        target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
-        return (folder / target).is_file()
-
+    beside = _BesideFile(path.parent, problem)
     if chosen == "qti21":
-        _check_qti21_refs(root, problem, exists_outside=exists)
+        _check_qti21_refs(root, problem, resolve=beside.resolve)
     elif chosen == "moodle":
         _check_moodle(root, problem)
+    _check_xincludes(root, beside.resolve)
+    beside.report_bad_bases()
+
+
+class _BesideFile:
+    """References of one XML file checked on its own: its folder stands for the package. A
+    reference that leaves that folder (absolute, '..' past it, a file: URL, an XInclude of a URL)
+    is an error, and nothing outside the folder is ever looked at: checking whether /etc/passwd
+    exists would tell whoever chose the href."""
+
+    def __init__(self, folder: Path, problem: Report) -> None:
+        self.folder, self.problem = folder, problem
+        self.bad_bases: dict[etree._Element, None] = {}
+
+    def resolve(self, element: etree._Element, href: str, what: str) -> str | None:
+        base = _base_of(element, "", self.bad_bases)
+        if base is None:
+            return None
+        target = _join(base, href)
+        if target.external:
+            if _must_stay_inside(element, href):
+                self.problem(element.sourceline, "error", "unsafe-href",
+                             f"{what} refers outside this file's folder; it was not followed")
+            return None
+        if target.unsafe:
+            self.problem(element.sourceline, "error", "unsafe-href",
+                         f"{what} {target.unsafe.replace('package', 'folder of this file')}; it was not looked at")
+            return None
+        assert target.path is not None
+        if not _regular_file_inside(self.folder, target.path):
+            self.problem(element.sourceline, "warning", "missing-file",
+                         f"{what} names a file that is not beside this file (checked outside its package)")
+        return target.path
+
+    def report_bad_bases(self) -> None:
+        for element in self.bad_bases:
+            self.problem(element.sourceline, "error", "unsafe-href",
+                         f"xml:base {element.get(f'{{{XML_NS}}}base')!r} is absolute or points outside the folder "
+                         "of this file")
+
+
+def _regular_file_inside(folder: Path, relative: str) -> bool:
+    """Whether ``folder/relative`` is a regular file reached without a symbolic link (lstat on
+    every step: a link could lead anywhere)."""
+    current = folder
+    parts = relative.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except OSError:
+            return False
+        last = index == len(parts) - 1
+        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            return False
+    return True
+
+
+def _must_stay_inside(element: etree._Element, href: str) -> bool:
+    """A URL that may not be followed at all: any XInclude of one, and any file: URL."""
+    return element.tag == f"{{{XINCLUDE}}}include" or href.strip().lower().startswith("file:")
+
+
+def _check_xincludes(root: etree._Element, resolve: Callable[[etree._Element, str, str], str | None]) -> None:
+    """Every xi:include must name a file of the package (XInclude is never processed; a reader
+    that did process it would fetch what it names)."""
+    for element in root.iter(f"{{{XINCLUDE}}}include"):
+        href = element.get("href")
+        if href:
+            resolve(element, href, f"<xi:include href> {href!r}")
 
 
 def _validate(schemas: Schemas, kind: str, data: bytes, root: etree._Element, role: str, label: str,
@@ -834,29 +899,23 @@ def _validate(schemas: Schemas, kind: str, data: bytes, root: etree._Element, ro
 
 
 def _check_qti21_refs(root: etree._Element, problem: Report, *,
-                      exists_outside: Callable[[str], bool] | None = None,
-                      resolve: Callable[[etree._Element, str, str], str | None] | None = None,
+                      resolve: Callable[[etree._Element, str, str], str | None],
                       ) -> list[tuple[etree._Element, str]]:
-    """Files a QTI 2.1 document names (img, object, stylesheet, xi:include, item and section refs),
+    """Files a QTI 2.1 document names (img, object, stylesheet, item and section refs),
     and duplicate item ref identifiers. Returns the assessmentItemRef elements with their target
     paths (inside a package) for the manifest-level checks."""
     targets = []
     wanted = [(f"{{{QTI21}}}img", "src"), (f"{{{QTI21}}}object", "data"), (f"{{{QTI21}}}stylesheet", "href"),
-              (f"{{{XINCLUDE}}}include", "href"), (f"{{{QTI21}}}assessmentItemRef", "href"),
+              (f"{{{QTI21}}}assessmentItemRef", "href"),
               (f"{{{QTI21}}}assessmentSectionRef", "href")]
     for tag, attribute in wanted:
         for element in root.iter(tag):
             href = element.get(attribute)
             if not href:
                 continue
-            what = f"<{etree.QName(element).localname} {attribute}> {href!r}"
-            if resolve is not None:
-                path = resolve(element, href, what)
-                if path is not None and tag.endswith("}assessmentItemRef"):
-                    targets.append((element, path))
-            elif not SCHEME.match(href) and exists_outside is not None and not exists_outside(href):
-                problem(element.sourceline, "warning", "missing-file",
-                        f"{what} names a file that is not beside this file (checked outside its package)")
+            path = resolve(element, href, f"<{etree.QName(element).localname} {attribute}> {href!r}")
+            if path is not None and tag.endswith("}assessmentItemRef"):
+                targets.append((element, path))
     first: dict[str, etree._Element] = {}
     for element in root.iter(f"{{{QTI21}}}assessmentItemRef"):
         identifier = element.get("identifier")
@@ -1013,6 +1072,7 @@ class _PackageCheck:
             self._qti21()
         elif self.kind == "qti12":
             self._qti12()
+        self._xincludes()
         self._unlisted()
 
     # manifest -------------------------------------------------------------------------------
@@ -1104,6 +1164,9 @@ class _PackageCheck:
             if manifest_rules:
                 self.problem(element, "error", "external-file",
                              f"{what} is a URL; package files must be inside", member)
+            elif _must_stay_inside(element, href):
+                self.problem(element, "error", "unsafe-href",
+                             f"{what} refers outside the package; it was not followed", member)
             return None
         if target.unsafe:
             self.problem(element, "error", "unsafe-href", f"{what} {target.unsafe}", member)
@@ -1214,6 +1277,13 @@ class _PackageCheck:
                 self.problem(resource, "warning", "resource-type",
                              f"resource type {resource.get('type')!r}; SCORM 2004 expects 'webcontent'")
         self._report_bad_bases("imsmanifest.xml")
+
+    def _xincludes(self) -> None:
+        for name in self.source.names:
+            root = self.source.parse(name) if name.lower().endswith(".xml") else None
+            if root is not None:
+                _check_xincludes(root, functools.partial(self._resolve_in_document, member=name))
+                self._report_bad_bases(name)
 
     def _unlisted(self) -> None:
         for name in self.source.names:

@@ -459,3 +459,64 @@ def test_moodle_text_with_thousands_of_files(tmp_path: Path) -> None:
     missing = _only(package, "missing-file")
     assert len(missing) == 2000
     assert missing[0].message == "@@PLUGINFILE@@/g0.png has no <file name='g0.png'> in <questiontext>"
+
+
+def _item_with(body: bytes) -> bytes:
+    return ITEM.replace(b"<p>Hi</p>", body).replace(
+        b'identifier="q"', b'xmlns:xi="http://www.w3.org/2001/XInclude" identifier="q"')
+
+
+def test_xinclude_outside_the_package_is_an_error_and_never_followed(tmp_path: Path) -> None:
+    item = _item_with(b'<xi:include href="file:///etc/passwd" parse="text"/><xi:include href="../../up.xml"/>'
+                      b'<xi:include href="http://example.invalid/x.xml"/><xi:include href="here.xml"/>')
+    manifest = MANIFEST.replace(b"<organizations/>", b'<organizations/><xi:include '
+                                b'xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/shadow"/>')
+    path = _zip(tmp_path / "xinclude.zip", [("imsmanifest.xml", manifest), ("q.xml", item)])
+    (package,) = check_paths([path]).packages
+    assert sorted((p.file.split("!/")[1], p.code, p.message) for p in package.problems if p.level == "error") == [
+        ("imsmanifest.xml", "unsafe-href",
+         "<xi:include href> 'file:///etc/shadow' refers outside the package; it was not followed"),
+        ("q.xml", "missing-file", "<xi:include href> 'here.xml' is not in the package"),
+        ("q.xml", "unsafe-href", "<xi:include href> '../../up.xml' points outside the package"),
+        ("q.xml", "unsafe-href",
+         "<xi:include href> 'file:///etc/passwd' refers outside the package; it was not followed"),
+        ("q.xml", "unsafe-href",
+         "<xi:include href> 'http://example.invalid/x.xml' refers outside the package; it was not followed"),
+    ]
+    assert "root:" not in json.dumps(package.to_dict())
+
+
+def test_single_file_never_looks_outside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "quiz"
+    folder.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"x")
+    (folder / "here.png").write_bytes(b"x")
+    (folder / "link.png").symlink_to(tmp_path / "secret.png")
+    item = folder / "q.xml"
+    item.write_bytes(_item_with(b'<img src="/etc/passwd" alt=""/><img src="../secret.png" alt=""/>'
+                                b'<img src="here.png" alt=""/><img src="link.png" alt=""/>'
+                                b'<img src="file:///etc/hostname" alt=""/><img src="https://example.org/a.png" alt=""/>'
+                                b'<xi:include href="/etc/passwd"/>'))
+    looked_at: list[str] = []
+    for name in ("stat", "lstat"):
+        original = getattr(os, name)
+
+        def recording(target: object, *args: object, _original: object = original, **kwargs: object) -> object:
+            looked_at.append(os.fspath(target))  # type: ignore[arg-type]
+            return _original(target, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(os, name, recording)
+    (package,) = check_paths([item]).packages
+    monkeypatch.undo()
+    outside = [p for p in looked_at if not any(Path(os.path.abspath(p)).is_relative_to(allowed)
+                                               for allowed in (folder, checking.SCHEMA_DIR))]
+    assert outside == []
+    assert sorted((p.level, p.code, p.message) for p in _only(package, "unsafe-href") + _only(package, "missing-file")) == [
+        ("error", "unsafe-href", "<img src> '../secret.png' points outside the folder of this file; it was not looked at"),
+        ("error", "unsafe-href", "<img src> '/etc/passwd' is an absolute path; it was not looked at"),
+        ("error", "unsafe-href", "<img src> 'file:///etc/hostname' refers outside this file's folder; it was not followed"),
+        ("error", "unsafe-href", "<xi:include href> '/etc/passwd' is an absolute path; it was not looked at"),
+        ("warning", "missing-file",
+         "<img src> 'link.png' names a file that is not beside this file (checked outside its package)"),
+    ]
+    assert check_paths([item]).exit_code == 1
