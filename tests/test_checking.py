@@ -511,10 +511,13 @@ def test_single_file_never_looks_outside_its_folder(tmp_path: Path, monkeypatch:
     outside = [p for p in looked_at if not any(Path(os.path.abspath(p)).is_relative_to(allowed)
                                                for allowed in (folder, checking.SCHEMA_DIR))]
     assert outside == []
-    assert sorted((p.level, p.code, p.message) for p in _only(package, "unsafe-href") + _only(package, "missing-file")) == [
-        ("error", "unsafe-href", "<img src> '../secret.png' points outside the folder of this file; it was not looked at"),
+    found = _only(package, "unsafe-href") + _only(package, "missing-file")
+    assert sorted((p.level, p.code, p.message) for p in found) == [
+        ("error", "unsafe-href",
+         "<img src> '../secret.png' points outside the folder of this file; it was not looked at"),
         ("error", "unsafe-href", "<img src> '/etc/passwd' is an absolute path; it was not looked at"),
-        ("error", "unsafe-href", "<img src> 'file:///etc/hostname' refers outside this file's folder; it was not followed"),
+        ("error", "unsafe-href",
+         "<img src> 'file:///etc/hostname' refers outside this file's folder; it was not followed"),
         ("error", "unsafe-href", "<xi:include href> '/etc/passwd' is an absolute path; it was not looked at"),
         ("warning", "missing-file",
          "<img src> 'link.png' names a file that is not beside this file (checked outside its package)"),
