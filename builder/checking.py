@@ -916,16 +916,46 @@ def _check_qti21_refs(root: etree._Element, problem: Report, *,
             path = resolve(element, href, f"<{etree.QName(element).localname} {attribute}> {href!r}")
             if path is not None and tag.endswith("}assessmentItemRef"):
                 targets.append((element, path))
-    first: dict[str, etree._Element] = {}
-    for element in root.iter(f"{{{QTI21}}}assessmentItemRef"):
-        identifier = element.get("identifier")
-        if identifier and identifier in first:
-            problem(element.sourceline, "error", "duplicate-item-ref",
-                    f"assessmentItemRef identifier {identifier!r} is already used on line "
-                    f"{first[identifier].sourceline}")
-        elif identifier:
-            first[identifier] = element
+    _check_qti21_identifiers(root, problem)
     return targets
+
+
+# QTI 2.1 (Information Model, assessmentTest, testPart, sectionPart): within one assessmentTest
+# the identifiers of test parts, sections, section and item refs and the test's outcome variables
+# share one namespace (an outcome processing rule names an item's variable as ITEMREF.VAR, and a
+# branch rule a part, section or item). Within an item the variables' identifiers do.
+QTI21_TEST_SCOPED = ("testPart", "assessmentSection", "assessmentSectionRef", "assessmentItemRef",
+                     "outcomeDeclaration")
+QTI21_ITEM_SCOPED = ("responseDeclaration", "outcomeDeclaration", "templateDeclaration")
+
+
+def _check_qti21_identifiers(root: etree._Element, problem: Report) -> None:
+    """Identifiers used twice where the QTI 2.1 spec wants them unique: duplicate-item-ref for two
+    item refs (validate_package.py's code), duplicate-identifier for any other clash."""
+    local = etree.QName(root).localname
+    scoped = QTI21_ITEM_SCOPED if local == "assessmentItem" else QTI21_TEST_SCOPED
+    where = "an assessmentItem" if local == "assessmentItem" else f"an {local}"
+    if local not in ("assessmentItem", "assessmentTest", "assessmentSection"):
+        return
+    tags = [f"{{{QTI21}}}{name}" for name in scoped]
+    first: dict[str, etree._Element] = {}
+    for element in root.iter(*tags):
+        identifier = element.get("identifier")
+        if not identifier:
+            continue
+        if identifier not in first:
+            first[identifier] = element
+            continue
+        earlier = first[identifier]
+        kind, earlier_kind = etree.QName(element).localname, etree.QName(earlier).localname
+        if kind == earlier_kind == "assessmentItemRef":
+            problem(element.sourceline, "error", "duplicate-item-ref",
+                    f"assessmentItemRef identifier {identifier!r} is already used on line {earlier.sourceline}")
+        else:
+            problem(element.sourceline, "error", "duplicate-identifier",
+                    f"{kind} identifier {identifier!r} is already the identifier of the {earlier_kind} on line "
+                    f"{earlier.sourceline}; within {where} the identifiers of "
+                    f"{', '.join(scoped[:-1])} and {scoped[-1]} elements must all differ")
 
 
 def _check_moodle(root: etree._Element, problem: Report) -> None:

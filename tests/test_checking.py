@@ -15,9 +15,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from builder import checking
 from builder.checking import CheckUsageError, Finding, PackageReport, check_paths
+from builder.cli import main
 from builder.formats import FORMATS, builder_for
 from builder.model import Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
@@ -524,3 +526,63 @@ def test_single_file_never_looks_outside_its_folder(tmp_path: Path, monkeypatch:
          "<img src> 'link.png' names a file that is not beside this file (checked outside its package)"),
     ]
     assert check_paths([item]).exit_code == 1
+
+
+QTI_TEST = b"""<?xml version="1.0"?>
+<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="T" title="T">
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <testPart identifier="P" navigationMode="linear" submissionMode="individual">
+    <assessmentSection identifier="S" title="S" visible="true">
+      <assessmentItemRef identifier="S" href="q.xml"/>
+      <assessmentItemRef identifier="P" href="q.xml"/>
+      <assessmentItemRef identifier="SCORE" href="q.xml"/>
+      <assessmentItemRef identifier="I" href="q.xml"/>
+      <assessmentItemRef identifier="I" href="q.xml"/>
+    </assessmentSection>
+    <assessmentSection identifier="S" title="again" visible="true"/>
+  </testPart>
+</assessmentTest>
+"""
+RULE = ("within an assessmentTest the identifiers of testPart, assessmentSection, assessmentSectionRef, "
+        "assessmentItemRef and outcomeDeclaration elements must all differ")
+
+
+def test_duplicate_identifiers_in_a_qti_test(tmp_path: Path) -> None:
+    test = tmp_path / "test.xml"
+    test.write_bytes(QTI_TEST)
+    (tmp_path / "q.xml").write_bytes(ITEM)
+    result = CliRunner().invoke(main, ["check", str(test)])
+    assert result.exit_code == 1
+    found = [line for line in result.output.splitlines() if "[duplicate-" in line]
+    assert found == [
+        f"{test}:6: error: assessmentItemRef identifier 'S' is already the identifier of the assessmentSection "
+        f"on line 5; {RULE} [duplicate-identifier]",
+        f"{test}:7: error: assessmentItemRef identifier 'P' is already the identifier of the testPart on line 4; "
+        f"{RULE} [duplicate-identifier]",
+        f"{test}:8: error: assessmentItemRef identifier 'SCORE' is already the identifier of the "
+        f"outcomeDeclaration on line 3; {RULE} [duplicate-identifier]",
+        f"{test}:10: error: assessmentItemRef identifier 'I' is already used on line 9 [duplicate-item-ref]",
+        f"{test}:12: error: assessmentSection identifier 'S' is already the identifier of the assessmentSection "
+        f"on line 5; {RULE} [duplicate-identifier]",
+    ]
+    manifest = MANIFEST.replace(b"</resources>", b'<resource identifier="T" type="imsqti_test_xmlv2p1" '
+                                b'href="test.xml"><file href="test.xml"/><dependency identifierref="R"/>'
+                                b"</resource></resources>")
+    package = _zip(tmp_path / "test.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM), ("test.xml", QTI_TEST)])
+    (report,) = check_paths([package]).packages
+    assert [(p.file.split("!/")[1], p.line) for p in _only(report, "duplicate-identifier")] == [
+        ("test.xml", 6), ("test.xml", 7), ("test.xml", 8), ("test.xml", 12)]
+    assert len(_only(report, "duplicate-item-ref")) == 1
+
+
+def test_duplicate_variable_identifiers_in_a_qti_item(tmp_path: Path) -> None:
+    item = tmp_path / "q.xml"
+    item.write_bytes(ITEM.replace(b"<itemBody>", b'<responseDeclaration identifier="RESPONSE" cardinality="single" '
+                                  b'baseType="identifier"/><outcomeDeclaration identifier="RESPONSE" '
+                                  b'cardinality="single" baseType="float"/><itemBody>'))
+    (package,) = check_paths([item]).packages
+    assert [p.message for p in _only(package, "duplicate-identifier")] == [
+        "outcomeDeclaration identifier 'RESPONSE' is already the identifier of the responseDeclaration on line 3; "
+        "within an assessmentItem the identifiers of responseDeclaration, outcomeDeclaration and "
+        "templateDeclaration elements must all differ"]
+    assert not package.ok
