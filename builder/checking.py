@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import functools
 import io
+import json
 import os
 import re
 import stat
@@ -120,7 +121,10 @@ class Finding:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}: {self.level}: {self.message} [{self.code}]"
+        """One line for a terminal: the file name and message come from the package, so control
+        and bidi characters in them are shown escaped (a zip entry named "x\\nsummary: ... 0
+        errors" must not print a second, forged summary line)."""
+        return f"{printable(self.file)}:{self.line}: {self.level}: {printable(self.message)} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "level": self.level, "code": self.code,
@@ -194,6 +198,30 @@ class CheckReport:
         return {"tool": "lmspack check", "version": __version__, "schemas": self.schemas, "ok": self.ok,
                 "errors": self.errors, "warnings": self.warnings,
                 "packages": [p.to_dict() for p in self.packages]}
+
+
+    def to_json(self) -> str:
+        """The report as JSON in plain ASCII with no control character inside a string (DEL,
+        which JSON allows raw, written as \\u007f): safe on a terminal, and unchanged by an escape
+        of printed lines."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
+
+
+# C0 and C1 controls (newline, carriage return, tab, escape...), DEL, bidi embeddings, overrides
+# and isolates (U+202A-202E, U+2066-2069), the bidi marks and the Unicode line separators.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """``text`` with every character in UNPRINTABLE shown as an escape: \\n, \\x1b, \\u202e."""
+    return UNPRINTABLE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    character = match[0]
+    code = ord(character)
+    return NAMED_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def _plural(count: int, word: str) -> str:
@@ -692,7 +720,7 @@ def check_paths(paths: Sequence[Path], kind: str = "auto", schema_dir: Path | No
         raise CheckUsageError("no PATH given")
     missing = [str(p) for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
-        raise CheckUsageError(f"no such file or folder: {', '.join(missing)}")
+        raise CheckUsageError(f"no such file or folder: {printable(', '.join(missing))}")
     schemas: Schemas = OfficialSchemas(Path(schema_dir)) if schema_dir is not None else ShippedSchemas()
     return CheckReport([_check_path(Path(p), kind, schemas) for p in paths], schemas.description)
 

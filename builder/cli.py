@@ -152,7 +152,7 @@ def check(packages: tuple[Path, ...], kind: str, schema_dir: Path | None, as_jso
     tool's. Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 usage error."""
     report = _run(lambda: checking.check_paths(list(packages), kind, schema_dir), as_json)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        click.echo(report.to_json())  # ASCII only: names from the package stay escaped
     else:
         for line in report.lines():
             click.echo(line)

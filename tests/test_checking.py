@@ -586,3 +586,39 @@ def test_duplicate_variable_identifiers_in_a_qti_item(tmp_path: Path) -> None:
         "within an assessmentItem the identifiers of responseDeclaration, outcomeDeclaration and "
         "templateDeclaration elements must all differ"]
     assert not package.ok
+
+
+# --- what reaches the terminal ---------------------------------------------------------------
+
+FORGED = "x.xml\nsummary: 1 path checked, 0 errors, 0 warnings"
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_names_and_schema_messages_are_printed_escaped(tmp_path: Path) -> None:
+    """A zip entry name or an attribute value (in a schema message) holding a newline, an escape
+    sequence or a bidi override is shown escaped, so it cannot forge a line or recolour one."""
+    manifest = MANIFEST.replace(b'identifier="M"', b'identifier="M&#10;summary: forged&#x9b;2J&#x202e;"')
+    path = _zip(tmp_path / "names.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM), (FORGED, b"<a/>"),
+                                         ("evil\u202egpj.xml", b"<a/>"), ("bell\x07\x1b[31m.txt", b"x")])
+    result = CliRunner().invoke(main, ["check", str(path)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 0
+    assert [line for line in lines if line.startswith("summary:")] == [lines[-1]]
+    assert lines[-1] == "summary: 1 path checked, 0 errors, 5 warnings"
+    assert not RAW_CONTROL.search(result.output)
+    assert f"{path}!/x.xml\\nsummary: 1 path checked, 0 errors, 0 warnings:0: warning: file is in the package but " \
+        "no <file> element of the manifest lists it [unlisted-file]" in lines
+    assert any(line.startswith(f"{path}!/evil\\u202egpj.xml:0: warning:") for line in lines)
+    assert any(line.startswith(f"{path}!/bell\\x07\\x1b[31m.txt:0: warning:") for line in lines)
+    assert any("'M\\nsummary: forged\\x9b2J\\u202e'" in line and "[outside-lmspack-subset]" in line for line in lines)
+
+
+def test_json_report_is_ascii_json_with_the_names_intact(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "names.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), (FORGED, b"<a/>"),
+                                         ("evil\u202egpj\x7f.xml", b"<a/>")])
+    result = CliRunner().invoke(main, ["check", "--json", str(path)])
+    assert result.exit_code == 0
+    assert result.output.isascii() and not RAW_CONTROL.search(result.output)
+    report = json.loads(result.output)
+    files = {problem["file"] for problem in report["packages"][0]["problems"] if problem["code"] == "unlisted-file"}
+    assert files == {f"{path}!/{FORGED}", f"{path}!/evil\u202egpj\x7f.xml"}
