@@ -58,6 +58,7 @@ MAX_DEPENDENCY_STEPS = 1_000_000
 # (linear, but without line numbers, and blind to duplicate xs:ID values); only when that and its
 # repeated identifiers together make fewer than MAX_SCHEMA_MESSAGES refusals is it validated as a
 # tree, which gives each refusal its line. Otherwise the first MAX_SCHEMA_MESSAGES are listed.
+# DTD validation (QTI 1.2 files without a namespace) has no linear pass: such a file is refused.
 MAX_SIBLINGS = 1_000
 MAX_SCHEMA_MESSAGES = 100
 
@@ -255,6 +256,10 @@ class Validator:
                         f"{MAX_SIBLINGS:,} sibling elements: only what validation while parsing found is listed, "
                         "without line numbers (locating each would cost the square of the file's size)")
                 return streamed[:MAX_SCHEMA_MESSAGES], note
+        elif isinstance(self.checker, etree.DTD) and (widest := _widest(root)) > MAX_SIBLINGS:
+            # No validation while parsing against a DTD of our choosing: refuse to guess.
+            return [], (f"not validated: an element has {widest:,} children, more than {MAX_SIBLINGS:,} "
+                        "(DTD validation would cost the square of that when they are refused)")
         try:
             if self.checker.validate(root):
                 return [], None

@@ -622,3 +622,36 @@ def test_json_report_is_ascii_json_with_the_names_intact(tmp_path: Path) -> None
     report = json.loads(result.output)
     files = {problem["file"] for problem in report["packages"][0]["problems"] if problem["code"] == "unlisted-file"}
     assert files == {f"{path}!/{FORGED}", f"{path}!/evil\u202egpj\x7f.xml"}
+
+
+@pytest.mark.skipif(not (OFFICIAL_SCHEMAS / "qti12").is_dir(), reason="official QTI 1.2.1 DTD not found")
+def test_dtd_validation_of_a_very_wide_file_stops_at_the_cap(tmp_path: Path) -> None:
+    quiz = tmp_path / "wide.xml"
+    quiz.write_bytes(b"<questestinterop>" + b"<bogus/>" * 1500 + b"</questestinterop>")
+    (package,) = check_paths([quiz], schema_dir=OFFICIAL_SCHEMAS).packages
+    assert [p.message for p in _only(package, "dtd")] == [
+        "not validated: an element has 1,500 children, more than 1,000 (DTD validation would cost the square "
+        "of that when they are refused)"]
+    quiz.write_bytes(b"<questestinterop>" + b"<bogus/>" * 500 + b"</questestinterop>")
+    (package,) = check_paths([quiz], schema_dir=OFFICIAL_SCHEMAS).packages
+    assert len(_only(package, "dtd")) > 500 and all(p.line == 1 for p in _only(package, "dtd"))
+
+
+def test_check_never_writes_or_fetches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"check opened a network connection: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    item = _item_with(b'<xi:include href="http://127.0.0.1:9/x.xml"/><img src="http://127.0.0.1:9/i.png" alt=""/>')
+    item = item.replace(b'<?xml version="1.0"?>\n', b'<?xml version="1.0"?>\n<!DOCTYPE assessmentItem SYSTEM '
+                        b'"http://127.0.0.1:9/x.dtd" [<!ENTITY e SYSTEM "http://127.0.0.1:9/e">]>\n')
+    path = _zip(tmp_path / "net.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", item)])
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    for schema_dir in [None, OFFICIAL_SCHEMAS] if OFFICIAL_SCHEMAS.is_dir() else [None]:
+        (package,) = check_paths([path], schema_dir=schema_dir).packages
+        assert _only(package, "unsafe-href")[0].message.startswith("<xi:include href> 'http://127.0.0.1:9/x.xml'")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
