@@ -241,13 +241,13 @@ class Validator:
     level: str
     code: str
 
-    def problems(self, data: bytes, root: etree._Element) -> tuple[list[tuple[int, str]], str | None]:
-        """Refusals of the document ``data`` (parsed as ``root``) as (line, message), and a note
-        when they were not all found (see MAX_SIBLINGS)."""
+    def problems(self, root: etree._Element) -> tuple[list[tuple[int, str]], str | None]:
+        """Refusals of the document ``root`` as (line, message), and a note when they were not all
+        found (see MAX_SIBLINGS)."""
         if isinstance(self.checker, etree.XMLSchema) and _widest(root) > MAX_SIBLINGS:
             streamed: list[tuple[int, str]] = []
-            try:
-                etree.fromstring(data, _validating_parser(self.checker))
+            try:  # serialised again rather than every file's bytes kept: few files are this wide
+                etree.fromstring(etree.tostring(root.getroottree()), _validating_parser(self.checker))
             except etree.XMLSyntaxError as error:
                 streamed = [(0, _shorten(e.message)) for e in error.error_log
                             if e.domain == etree.ErrorDomains.SCHEMASV]
@@ -281,7 +281,11 @@ def _widest(root: etree._Element) -> int:
 
 
 def _repeated_identifiers(root: etree._Element) -> int:
-    """How many identifier attributes repeat a value already seen (xs:ID in IMS CP manifests)."""
+    """How many identifier attributes repeat a value already seen, in an IMS CP manifest (there
+    they are xs:ID, whose duplicates only validation as a tree sees; in QTI, identifier
+    attributes also refer: <variable identifier="ITEM1.SCORE"/>)."""
+    if _local(root) != "manifest":
+        return 0
     values = [e.get("identifier") for e in root.iter() if isinstance(e.tag, str)]
     present = [v for v in values if v is not None]
     return len(present) - len(set(present))
@@ -402,7 +406,6 @@ class Source:
         self.report = report
         self.names: list[str] = []
         self._parsed: dict[str, etree._Element | None] = {}
-        self._bytes: dict[str, bytes] = {}  # of each parsed file, for validation while parsing
 
     def display(self, name: str) -> str:
         raise NotImplementedError
@@ -426,13 +429,7 @@ class Source:
         if name not in self._parsed:
             data = self._read(name)
             self._parsed[name] = None if data is None else _parse(data, lambda *a: self.problem(name, *a))
-            if self._parsed[name] is not None and data is not None:
-                self._bytes[name] = data
         return self._parsed[name]
-
-    def data(self, name: str) -> bytes:
-        """The bytes of a member that parse() returned a root for."""
-        return self._bytes[name]
 
 
 class ZipSource(Source):
@@ -830,7 +827,7 @@ def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, rep
     if chosen in ("scorm12", "scorm2004"):
         problem(0, "error", "not-a-package", f"a {chosen} package is a zip or folder with imsmanifest.xml")
         return
-    _validate(schemas, str(chosen), data, root, "qti", label, report, problem)
+    _validate(schemas, str(chosen), root, "qti", label, report, problem)
     beside = _BesideFile(path.parent, problem)
     if chosen == "qti21":
         _check_qti21_refs(root, problem, resolve=beside.resolve)
@@ -908,14 +905,14 @@ def _check_xincludes(root: etree._Element, resolve: Callable[[etree._Element, st
             resolve(element, href, f"<xi:include href> {href!r}")
 
 
-def _validate(schemas: Schemas, kind: str, data: bytes, root: etree._Element, role: str, label: str,
+def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, label: str,
               report: PackageReport, problem: Report) -> bool:
     """Validate ``root``; False when no schema covers it."""
     validator = schemas.for_document(kind, root, role)
     if validator is None:
         return False
     report.validated_files.append(label)
-    failures, note = validator.problems(data, root)
+    failures, note = validator.problems(root)
     if validator.level == "error":
         for line, message in failures:
             problem(line, "error", validator.code, message)
@@ -1154,8 +1151,7 @@ class _PackageCheck:
                 self.problem(self.manifest if where is None else where, "warning", "scorm-edition",
                              f"schemaversion {version!r} is checked with the SCORM 2004 4th Edition rules")
         label = self.source.display("imsmanifest.xml")
-        if not _validate(self.schemas, self.kind, self.source.data("imsmanifest.xml"), self.manifest, "manifest",
-                         label, self.source.report,
+        if not _validate(self.schemas, self.kind, self.manifest, "manifest", label, self.source.report,
                          lambda line, *rest: self.source.problem("imsmanifest.xml", line, *rest)):
             self.problem(self.manifest, "warning", "manifest-not-validated",
                          f"no schema here for manifest namespace {self.cp!r}"
@@ -1375,8 +1371,7 @@ class _PackageCheck:
                          f"resource {resource.get('identifier')!r} of type {resource.get('type')!r} needs "
                          f"root <{'/'.join(roots)}>, but this file holds <{qname.localname}>", name)
             return None
-        _validate(self.schemas, self.kind, self.source.data(name), root, "qti", self.source.display(name),
-                  self.source.report,
+        _validate(self.schemas, self.kind, root, "qti", self.source.display(name), self.source.report,
                   lambda line, *rest: self.source.problem(name, line, *rest))
         return root
 
@@ -1452,7 +1447,7 @@ class _PackageCheck:
                 continue
             root = self.source.parse(name)
             if root is not None and etree.QName(root).localname != "questestinterop":
-                _validate(self.schemas, self.kind, self.source.data(name), root, "other", self.source.display(name),
+                _validate(self.schemas, self.kind, root, "other", self.source.display(name),
                           self.source.report, functools.partial(self.source.problem, name))
 
     def _files_of_direct(self, resource: etree._Element) -> list[str]:
