@@ -433,7 +433,7 @@ class Source:
 
 
 class ZipSource(Source):
-    def __init__(self, stream: io.BufferedReader | io.FileIO, label: str, report: PackageReport) -> None:
+    def __init__(self, stream: io.BufferedReader, label: str, report: PackageReport) -> None:
         super().__init__(label, report)
         self.archive = zipfile.ZipFile(stream)
         self.infos: dict[str, zipfile.ZipInfo] = {}
@@ -601,7 +601,7 @@ def _open_regular(path: Path) -> int:
     return descriptor
 
 
-def _read_at_most(stream: io.BufferedReader | io.FileIO, cap: int) -> bytes:
+def _read_at_most(stream: io.BufferedReader, cap: int) -> bytes:
     """The whole of ``stream`` if it holds at most ``cap`` bytes, else _NotRead; never reads more
     than cap + 1 bytes, whatever the file's size says."""
     data = stream.read(cap + 1)
@@ -612,7 +612,7 @@ def _read_at_most(stream: io.BufferedReader | io.FileIO, cap: int) -> bytes:
 
 def _read_regular(path: Path, cap: int) -> bytes:
     descriptor = _open_regular(path)
-    with os.fdopen(descriptor, "rb", buffering=0) as stream:
+    with os.fdopen(descriptor, "rb") as stream:  # buffered: read(n) returns n bytes unless at the end
         if os.fstat(descriptor).st_size > cap:
             raise _NotRead("too-large", f"larger than {cap:,} bytes; not read")
         try:
