@@ -672,6 +672,8 @@ def _join(base: str, href: str) -> Href:
         return Href(external=True)
     backslash = "\\" in href
     target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
+    if "\0" in target:  # no file name holds one; the file system would refuse it with ValueError
+        return Href(unsafe="contains a NUL character (%00)", backslash=backslash)
     if target.startswith("/") or re.match(r"^[A-Za-z]:/", target):
         return Href(unsafe="is an absolute path", backslash=backslash)
     parts: list[str] = [p for p in base.split("/") if p]
@@ -883,7 +885,7 @@ def _regular_file_inside(folder: Path, relative: str) -> bool:
         current = current / part
         try:
             mode = os.lstat(current).st_mode
-        except OSError:
+        except (OSError, ValueError):
             return False
         last = index == len(parts) - 1
         if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):

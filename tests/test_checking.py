@@ -673,3 +673,16 @@ def test_wide_qti_test_with_repeated_variable_references_is_validated_as_a_tree(
     (package,) = check_paths([test]).packages
     assert not any("more than 100 refusals" in p.message for p in package.problems), package.problems
     assert package.ok
+
+
+def test_nul_in_a_reference_is_unsafe_not_an_internal_error(tmp_path: Path) -> None:
+    item = tmp_path / "q.xml"
+    item.write_bytes(_item_with(b'<img src="a%00b.png" alt=""/>'))
+    (package,) = check_paths([item]).packages
+    assert [p.message for p in _only(package, "unsafe-href")] == [
+        "<img src> 'a%00b.png' contains a NUL character (%00); it was not looked at"]
+    manifest = MANIFEST.replace(b'<file href="q.xml"/>', b'<file href="q.xml"/><file href="q.xml%00.png"/>')
+    path = _zip(tmp_path / "nul.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM)])
+    (package,) = check_paths([path]).packages
+    assert [p.message for p in _only(package, "unsafe-href")] == [
+        "<file href> 'q.xml%00.png' contains a NUL character (%00)"]
