@@ -406,6 +406,9 @@ class Source:
         self.report = report
         self.names: list[str] = []
         self._parsed: dict[str, etree._Element | None] = {}
+        # Files whose tree was dropped once checked: trees of 10,000 items held to the end took
+        # 800 MB, ten times the package's XML.
+        self._released: set[str] = set()
 
     def display(self, name: str) -> str:
         raise NotImplementedError
@@ -430,6 +433,16 @@ class Source:
             data = self._read(name)
             self._parsed[name] = None if data is None else _parse(data, lambda *a: self.problem(name, *a))
         return self._parsed[name]
+
+    def release(self, name: str) -> None:
+        """Forget the tree of ``name`` (it is read and parsed again if asked for, within the
+        budget); a file that did not parse stays remembered as such."""
+        if self._parsed.get(name) is not None:
+            del self._parsed[name]
+            self._released.add(name)
+
+    def seen(self, name: str) -> bool:
+        return name in self._parsed or name in self._released
 
 
 class ZipSource(Source):
@@ -1067,9 +1080,17 @@ def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
         else:
             source.problem(None, 0, "error", "no-manifest", "no imsmanifest.xml at the package root")
         return
-    for name in source.names:  # every XML file must at least be well-formed
-        if name.lower().endswith(".xml"):
-            source.parse(name)
+    try:
+        _check_manifest(source, kind, schemas)
+    finally:
+        for name in source.names:  # every XML file must at least be well-formed
+            if name.lower().endswith(".xml") and not source.seen(name):
+                source.parse(name)
+                source.release(name)
+
+
+def _check_manifest(source: Source, kind: str, schemas: Schemas) -> None:
+    report = source.report
     manifest = source.parse("imsmanifest.xml")
     if manifest is None:
         return
@@ -1108,6 +1129,7 @@ class _PackageCheck:
         self.reaching: dict[str, set[etree._Element]] = {}  # path -> resources that list it, or depend on one
         self.dependency_steps = MAX_DEPENDENCY_STEPS
         self.said_too_many_steps = False
+        self.xincludes_checked: set[str] = set()
         self.listed: set[str] = set()
         self.resource_list = self._all("resource")
         self.resources: dict[str | None, etree._Element] = {}
@@ -1340,11 +1362,20 @@ class _PackageCheck:
         self._report_bad_bases("imsmanifest.xml")
 
     def _xincludes(self) -> None:
+        """XIncludes of every XML file not yet looked at (QTI files were, as they were checked)."""
         for name in self.source.names:
-            root = self.source.parse(name) if name.lower().endswith(".xml") else None
-            if root is not None:
-                _check_xincludes(root, functools.partial(self._resolve_in_document, member=name))
-                self._report_bad_bases(name)
+            if name.lower().endswith(".xml") and name not in self.xincludes_checked:
+                root = self.source.parse(name)
+                if root is not None:
+                    self._check_xincludes_of(name, root)
+                if name != "imsmanifest.xml":
+                    self.source.release(name)
+
+    def _check_xincludes_of(self, name: str, root: etree._Element) -> None:
+        if name not in self.xincludes_checked:
+            self.xincludes_checked.add(name)
+            _check_xincludes(root, functools.partial(self._resolve_in_document, member=name))
+            self._report_bad_bases(name)
 
     def _unlisted(self) -> None:
         for name in self.source.names:
@@ -1405,6 +1436,9 @@ class _PackageCheck:
             refs = _check_qti21_refs(root, functools.partial(self.source.problem, path),
                                      resolve=functools.partial(self._resolve_in_document, member=path))
             self._report_bad_bases(path)
+            self._check_xincludes_of(path, root)
+            if path != "imsmanifest.xml":
+                self.source.release(path)
             depends = {d.get("identifierref") for d in resource if _local(d) == "dependency"}
             for element, target in refs:
                 if not self.source.has(target):
@@ -1451,6 +1485,9 @@ class _PackageCheck:
             if root is not None and etree.QName(root).localname != "questestinterop":
                 _validate(self.schemas, self.kind, root, "other", self.source.display(name),
                           self.source.report, functools.partial(self.source.problem, name))
+            if root is not None:
+                self._check_xincludes_of(name, root)
+                self.source.release(name)
 
     def _files_of_direct(self, resource: etree._Element) -> list[str]:
         """Paths listed by the resource's own <file> elements (unsafe ones left out)."""
