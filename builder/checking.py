@@ -16,12 +16,15 @@ XML is parsed without DTD loading, entity expansion, network access or huge tree
 
 from __future__ import annotations
 
+import errno
 import functools
+import io
 import os
 import re
 import stat
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +34,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from builder.errors import UsageError
+from builder.errors import UsageError, escaped
 from builder.rendering import SCHEMA_DIR, safe_parser
 
 KINDS = ("auto", "qti21", "scorm12", "scorm2004", "qti12", "moodle")
@@ -43,6 +46,20 @@ MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # entries smaller than this may compress as well as they like
 MAX_ENTRIES = 20_000
 MAX_XML_BYTES = 64 * 1024 * 1024
+# A package folder is held to the same limits as an archive (entries and bytes read).
+MAX_FOLDER_ENTRIES = MAX_ENTRIES
+# Steps (resource to dependency) the href-not-listed check may take over one manifest: a chain of
+# resources whose hrefs no <file> lists would otherwise cost the square of its length.
+MAX_DEPENDENCY_STEPS = 1_000_000
+# lxml names every node a schema refuses by its path (/*/*[2]/*[7]), which costs the number of
+# siblings before it: 20,000 refused resources side by side took 14 s, 40,000 four times that. So a
+# file with an element of more than MAX_SIBLINGS children is first validated while it is parsed
+# (linear, but without line numbers, and blind to duplicate xs:ID values); only when that and its
+# repeated identifiers together make fewer than MAX_SCHEMA_MESSAGES refusals is it validated as a
+# tree, which gives each refusal its line. Otherwise the first MAX_SCHEMA_MESSAGES are listed.
+# DTD validation (QTI 1.2 files without a namespace) has no linear pass: such a file is refused.
+MAX_SIBLINGS = 1_000
+MAX_SCHEMA_MESSAGES = 100
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 IMSCP = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -104,7 +121,10 @@ class Finding:
     message: str
 
     def format(self) -> str:
-        return f"{self.file}:{self.line}: {self.level}: {self.message} [{self.code}]"
+        """One line for a terminal: the file name and message come from the package, so control
+        and bidi characters in them are shown escaped (a zip entry named "x\\nsummary: ... 0
+        errors" must not print a second, forged summary line)."""
+        return f"{escaped(self.file)}:{self.line}: {self.level}: {escaped(self.message)} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "level": self.level, "code": self.code,
@@ -180,6 +200,7 @@ class CheckReport:
                 "packages": [p.to_dict() for p in self.packages]}
 
 
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
@@ -196,16 +217,61 @@ class Validator:
     level: str
     code: str
 
-    def problems(self, root: etree._Element) -> list[tuple[int, str]]:
-        if self.checker.validate(root):
-            return []
-        return [(e.line, _shorten(e.message)) for e in self.checker.error_log]
+    def problems(self, root: etree._Element) -> tuple[list[tuple[int, str]], str | None]:
+        """Refusals of the document ``root`` as (line, message), and a note when they were not all
+        found (see MAX_SIBLINGS)."""
+        if isinstance(self.checker, etree.XMLSchema) and _widest(root) > MAX_SIBLINGS:
+            streamed: list[tuple[int, str]] = []
+            try:  # serialised again rather than every file's bytes kept: few files are this wide
+                etree.fromstring(etree.tostring(root.getroottree()), _validating_parser(self.checker))
+            except etree.XMLSyntaxError as error:
+                streamed = [(0, _shorten(e.message)) for e in error.error_log
+                            if e.domain == etree.ErrorDomains.SCHEMASV]
+            if len(streamed) + _repeated_identifiers(root) >= MAX_SCHEMA_MESSAGES:
+                note = (f"more than {MAX_SCHEMA_MESSAGES} refusals or repeated identifiers among more than "
+                        f"{MAX_SIBLINGS:,} sibling elements: only what validation while parsing found is listed, "
+                        "without line numbers (locating each would cost the square of the file's size)")
+                return streamed[:MAX_SCHEMA_MESSAGES], note
+        elif isinstance(self.checker, etree.DTD) and (widest := _widest(root)) > MAX_SIBLINGS:
+            # No validation while parsing against a DTD of our choosing: refuse to guess.
+            return [], (f"not validated: an element has {widest:,} children, more than {MAX_SIBLINGS:,} "
+                        "(DTD validation would cost the square of that when they are refused)")
+        try:
+            if self.checker.validate(root):
+                return [], None
+        except etree.Error as error:  # e.g. an unexpanded entity reference where a value is expected
+            return [(0, f"cannot be validated: {_shorten(str(error))}")], None
+        found = [(e.line, _shorten(e.message)) for e in self.checker.error_log]
+        return found or [(0, "refused without a message")], None
 
 
 class Schemas(Protocol):
     description: str
 
     def for_document(self, kind: str, root: etree._Element, role: str) -> Validator | None: ...
+
+
+def _widest(root: etree._Element) -> int:
+    """The most children any one element of the tree has."""
+    return max(map(len, root.iter()), default=0)
+
+
+def _repeated_identifiers(root: etree._Element) -> int:
+    """How many identifier attributes repeat a value already seen, in an IMS CP manifest (there
+    they are xs:ID, whose duplicates only validation as a tree sees; in QTI, identifier
+    attributes also refer: <variable identifier="ITEM1.SCORE"/>)."""
+    if _local(root) != "manifest":
+        return 0
+    values = [e.get("identifier") for e in root.iter() if isinstance(e.tag, str)]
+    present = [v for v in values if v is not None]
+    return len(present) - len(set(present))
+
+
+@functools.cache
+def _validating_parser(schema: etree.XMLSchema) -> etree.XMLParser:
+    """safe_parser's settings, validating against ``schema`` while it parses."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, remove_comments=False, schema=schema)
 
 
 @functools.cache
@@ -316,6 +382,9 @@ class Source:
         self.report = report
         self.names: list[str] = []
         self._parsed: dict[str, etree._Element | None] = {}
+        # Files whose tree was dropped once checked: trees of 10,000 items held to the end took
+        # 800 MB, ten times the package's XML.
+        self._released: set[str] = set()
 
     def display(self, name: str) -> str:
         raise NotImplementedError
@@ -341,11 +410,21 @@ class Source:
             self._parsed[name] = None if data is None else _parse(data, lambda *a: self.problem(name, *a))
         return self._parsed[name]
 
+    def release(self, name: str) -> None:
+        """Forget the tree of ``name`` (it is read and parsed again if asked for, within the
+        budget); a file that did not parse stays remembered as such."""
+        if self._parsed.get(name) is not None:
+            del self._parsed[name]
+            self._released.add(name)
+
+    def seen(self, name: str) -> bool:
+        return name in self._parsed or name in self._released
+
 
 class ZipSource(Source):
-    def __init__(self, path: Path, label: str, report: PackageReport) -> None:
+    def __init__(self, stream: io.BufferedReader, label: str, report: PackageReport) -> None:
         super().__init__(label, report)
-        self.archive = zipfile.ZipFile(path)
+        self.archive = zipfile.ZipFile(stream)
         self.infos: dict[str, zipfile.ZipInfo] = {}
         self.budget = MAX_TOTAL_BYTES
         entries = self.archive.infolist()
@@ -407,7 +486,9 @@ class ZipSource(Source):
                                      "reading stopped")
                         return None
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as error:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError,
+                NotImplementedError) as error:
+            # zlib.error: a corrupt deflate stream; NotImplementedError: an unknown compression method
             self.problem(name, 0, "error", "bad-zip", f"cannot be unpacked: {error}")
             return None
         self.budget -= size
@@ -418,34 +499,115 @@ class FolderSource(Source):
     def __init__(self, path: Path, label: str, report: PackageReport) -> None:
         super().__init__(label, report)
         self.root = path
-        names = []
-        for folder, dirs, files in os.walk(path, followlinks=False):
-            here = Path(folder)
-            for entry in sorted(dirs + files):
-                full = here / entry
-                relative = full.relative_to(path).as_posix()
-                if full.is_symlink():
-                    self.problem(None, 0, "error", "unsafe-path",
-                                 f"{relative!r} is a symbolic link; it was not followed")
-                    if entry in dirs:
-                        dirs.remove(entry)
-                elif entry in files:
-                    names.append(relative)
-        self.names = sorted(names)
+        self.budget = MAX_TOTAL_BYTES
+        self.names = sorted(self._walk(path))
+
+    def _walk(self, top: Path) -> list[str]:
+        """Regular files under ``top``, by relative name. Iterative (a deep tree cannot exhaust
+        the stack), never follows a symbolic link, and stops at MAX_FOLDER_ENTRIES entries."""
+        names: list[str] = []
+        seen = 0
+        pending = [("", str(top))]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        seen += 1
+                        if seen > MAX_FOLDER_ENTRIES:
+                            self.problem(None, 0, "error", "too-large",
+                                         f"more than {MAX_FOLDER_ENTRIES:,} files and folders; the limit is "
+                                         f"{MAX_FOLDER_ENTRIES:,} (nothing was read)")
+                            return []
+                        relative = prefix + entry.name
+                        if entry.is_symlink():
+                            self.problem(None, 0, "error", "unsafe-path",
+                                         f"{relative!r} is a symbolic link; it was not followed")
+                        elif entry.is_dir(follow_symlinks=False):
+                            pending.append((relative + "/", entry.path))
+                        elif entry.is_file(follow_symlinks=False):
+                            names.append(relative)
+                        else:
+                            kind = _file_type(entry.stat(follow_symlinks=False).st_mode)
+                            self.problem(None, 0, "error", "unsafe-path",
+                                         f"{relative!r} is {kind}, not a regular file; it was not read")
+            except OSError as error:
+                self.problem(None, 0, "error", "unreadable",
+                             f"folder {prefix or '.'!r} cannot be listed: {error.strerror}")
+        return names
 
     def display(self, name: str) -> str:
         return f"{self.label.rstrip('/')}/{name}"
 
     def _read(self, name: str) -> bytes | None:
-        path = self.root / name
         try:
-            if path.stat().st_size > MAX_XML_BYTES:
-                self.problem(name, 0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
-                return None
-            return path.read_bytes()
-        except OSError as error:
-            self.problem(name, 0, "error", "unreadable", f"cannot be read: {error.strerror}")
+            data = _read_regular(self.root / name, min(MAX_XML_BYTES, self.budget))
+        except _NotRead as refusal:
+            self.problem(name, 0, "error", refusal.code, refusal.message)
             return None
+        self.budget -= len(data)
+        return data
+
+
+class _NotRead(Exception):
+    """Why a file was not read: a finding's code and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _file_type(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+             (stat.S_ISLNK, "a symbolic link")]
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def _open_regular(path: Path) -> int:
+    """A descriptor of regular file ``path``, or _NotRead. lstat first, so a device or FIFO is
+    never even opened (opening one can block or have effects); O_NOFOLLOW and O_NONBLOCK, then
+    fstat, so a file swapped for a FIFO or link in between cannot block us or lead elsewhere."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as error:
+        raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
+    if stat.S_ISLNK(mode):
+        raise _NotRead("unsafe-path", "is a symbolic link; it was not followed")
+    if not stat.S_ISREG(mode):
+        raise _NotRead("unsafe-path", f"is {_file_type(mode)}, not a regular file; it was not read")
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise _NotRead("unsafe-path", "is a symbolic link; it was not followed") from error
+        raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        raise _NotRead("unsafe-path", f"is {_file_type(mode)}, not a regular file; it was not read")
+    return descriptor
+
+
+def _read_at_most(stream: io.BufferedReader, cap: int) -> bytes:
+    """The whole of ``stream`` if it holds at most ``cap`` bytes, else _NotRead; never reads more
+    than cap + 1 bytes, whatever the file's size says."""
+    data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise _NotRead("too-large", f"larger than {cap:,} bytes; not read")
+    return data
+
+
+def _read_regular(path: Path, cap: int) -> bytes:
+    descriptor = _open_regular(path)
+    with os.fdopen(descriptor, "rb") as stream:  # buffered: read(n) returns n bytes unless at the end
+        if os.fstat(descriptor).st_size > cap:
+            raise _NotRead("too-large", f"larger than {cap:,} bytes; not read")
+        try:
+            return _read_at_most(stream, cap)
+        except OSError as error:
+            raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
 
 
 def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
@@ -456,8 +618,11 @@ def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
         return "is an absolute path"
     if ".." in name.split("/"):
         return "contains '..'"
-    if entry.create_system == 3 and stat.S_ISLNK(entry.external_attr >> 16):
+    mode = entry.external_attr >> 16
+    if entry.create_system == 3 and stat.S_ISLNK(mode):
         return "is a symbolic link"
+    if entry.create_system == 3 and stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return f"is {_file_type(mode)}"
     return None
 
 
@@ -496,6 +661,8 @@ def _join(base: str, href: str) -> Href:
         return Href(external=True)
     backslash = "\\" in href
     target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
+    if "\0" in target:  # no file name holds one; the file system would refuse it with ValueError
+        return Href(unsafe="contains a NUL character (%00)", backslash=backslash)
     if target.startswith("/") or re.match(r"^[A-Za-z]:/", target):
         return Href(unsafe="is an absolute path", backslash=backslash)
     parts: list[str] = [p for p in base.split("/") if p]
@@ -513,7 +680,7 @@ def _join(base: str, href: str) -> Href:
     return Href(path="/".join(parts), dotdot=dotdot, backslash=backslash)
 
 
-def _base_of(element: etree._Element, start: str, bad: list[etree._Element]) -> str | None:
+def _base_of(element: etree._Element, start: str, bad: dict[etree._Element, None]) -> str | None:
     """The folder an href on ``element`` is relative to: ``start`` plus every xml:base on the way
     down from the root. None when one of those bases is unsafe (its element is added to ``bad``)."""
     chain = [element, *element.iterancestors()]
@@ -524,8 +691,7 @@ def _base_of(element: etree._Element, start: str, bad: list[etree._Element]) -> 
             continue
         resolved = _join(base, value)
         if resolved.path is None:
-            if node not in bad:  # lxml elements compare by identity
-                bad.append(node)
+            bad[node] = None  # a dict, not a list: thousands of bad bases were quadratic
             return None
         base = resolved.path
     return base
@@ -547,7 +713,7 @@ def check_paths(paths: Sequence[Path], kind: str = "auto", schema_dir: Path | No
         raise CheckUsageError("no PATH given")
     missing = [str(p) for p in paths if not Path(p).exists() and not Path(p).is_symlink()]
     if missing:
-        raise CheckUsageError(f"no such file or folder: {', '.join(missing)}")
+        raise CheckUsageError(f"no such file or folder: {escaped(', '.join(missing))}")
     schemas: Schemas = OfficialSchemas(Path(schema_dir)) if schema_dir is not None else ShippedSchemas()
     return CheckReport([_check_path(Path(p), kind, schemas) for p in paths], schemas.description)
 
@@ -568,29 +734,41 @@ def _check_path(path: Path, kind: str, schemas: Schemas) -> PackageReport:
 
 def _dispatch(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
     label = str(path)
-    if path.is_symlink():
-        report.problems.append(Finding(label, 0, "error", "unsafe-path", "is a symbolic link; not followed"))
-        return
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         _check_package(FolderSource(path, label, report), kind, schemas)
         return
-    with path.open("rb") as stream:
+    try:
+        descriptor = _open_regular(path)
+    except _NotRead as refusal:
+        report.problems.append(Finding(label, 0, "error", refusal.code, refusal.message))
+        return
+    with os.fdopen(descriptor, "rb") as stream:
         magic = stream.read(4)
-    if magic[:2] == b"PK":
-        try:
-            source = ZipSource(path, label, report)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            message = f"not a readable zip archive: {error}"
-            report.problems.append(Finding(label, 0, "error", "bad-zip", message))
+        stream.seek(0)
+        if magic[:2] == b"PK":
+            try:
+                source = ZipSource(stream, label, report)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+                message = f"not a readable zip archive: {error}"
+                report.problems.append(Finding(label, 0, "error", "bad-zip", message))
+                return
+            with source.archive:
+                _check_package(source, kind, schemas)
             return
-        with source.archive:
-            _check_package(source, kind, schemas)
-        return
-    if path.name.lower() == "imsmanifest.xml":
-        parent = path.parent
-        _check_package(FolderSource(parent, str(parent), report), kind, schemas)
-        return
-    _check_single_file(path, kind, schemas, report)
+        if path.name.lower() == "imsmanifest.xml":
+            parent = path.parent
+            _check_package(FolderSource(parent, str(parent), report), kind, schemas)
+            return
+        try:
+            data = _read_at_most(stream, MAX_XML_BYTES)
+        except _NotRead as refusal:
+            report.members = 1
+            report.problems.append(Finding(label, 0, "error", refusal.code, refusal.message))
+            return
+        except OSError as error:
+            report.problems.append(Finding(label, 0, "error", "unreadable", f"cannot be read: {error.strerror}"))
+            return
+    _check_single_file(path, data, kind, schemas, report)
 
 
 def _note_kind(report: PackageReport, detected: str | None, reason: str, forced: str,
@@ -619,17 +797,14 @@ def _single_kind(root: etree._Element) -> tuple[str | None, str]:
     return None, f"root element {root.tag}"
 
 
-def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageReport) -> None:
+def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, report: PackageReport) -> None:
     label = str(path)
 
     def problem(line: int, level: str, code: str, message: str) -> None:
         report.problems.append(Finding(label, line, level, code, message))
 
     report.members = 1
-    if path.stat().st_size > MAX_XML_BYTES:
-        problem(0, "error", "too-large", f"larger than {MAX_XML_BYTES:,} bytes; not read")
-        return
-    root = _parse(path.read_bytes(), problem)
+    root = _parse(data, problem)
     if root is None:
         return
     detected, reason = _single_kind(root)
@@ -644,16 +819,81 @@ def _check_single_file(path: Path, kind: str, schemas: Schemas, report: PackageR
         problem(0, "error", "not-a-package", f"a {chosen} package is a zip or folder with imsmanifest.xml")
         return
     _validate(schemas, str(chosen), root, "qti", label, report, problem)
-    folder = path.parent
-
-    def exists(href: str) -> bool:
-        target = unquote(re.split(r"[?#]", href, maxsplit=1)[0]).replace("\\", "/")
-        return (folder / target).is_file()
-
+    beside = _BesideFile(path.parent, problem)
     if chosen == "qti21":
-        _check_qti21_refs(root, problem, exists_outside=exists)
+        _check_qti21_refs(root, problem, resolve=beside.resolve)
     elif chosen == "moodle":
         _check_moodle(root, problem)
+    _check_xincludes(root, beside.resolve)
+    beside.report_bad_bases()
+
+
+class _BesideFile:
+    """References of one XML file checked on its own: its folder stands for the package. A
+    reference that leaves that folder (absolute, '..' past it, a file: URL, an XInclude of a URL)
+    is an error, and nothing outside the folder is ever looked at: checking whether /etc/passwd
+    exists would tell whoever chose the href."""
+
+    def __init__(self, folder: Path, problem: Report) -> None:
+        self.folder, self.problem = folder, problem
+        self.bad_bases: dict[etree._Element, None] = {}
+
+    def resolve(self, element: etree._Element, href: str, what: str) -> str | None:
+        base = _base_of(element, "", self.bad_bases)
+        if base is None:
+            return None
+        target = _join(base, href)
+        if target.external:
+            if _must_stay_inside(element, href):
+                self.problem(element.sourceline, "error", "unsafe-href",
+                             f"{what} refers outside this file's folder; it was not followed")
+            return None
+        if target.unsafe:
+            self.problem(element.sourceline, "error", "unsafe-href",
+                         f"{what} {target.unsafe.replace('package', 'folder of this file')}; it was not looked at")
+            return None
+        assert target.path is not None
+        if not _regular_file_inside(self.folder, target.path):
+            self.problem(element.sourceline, "warning", "missing-file",
+                         f"{what} names a file that is not beside this file (checked outside its package)")
+        return target.path
+
+    def report_bad_bases(self) -> None:
+        for element in self.bad_bases:
+            self.problem(element.sourceline, "error", "unsafe-href",
+                         f"xml:base {element.get(f'{{{XML_NS}}}base')!r} is absolute or points outside the folder "
+                         "of this file")
+
+
+def _regular_file_inside(folder: Path, relative: str) -> bool:
+    """Whether ``folder/relative`` is a regular file reached without a symbolic link (lstat on
+    every step: a link could lead anywhere)."""
+    current = folder
+    parts = relative.split("/")
+    for index, part in enumerate(parts):
+        current = current / part
+        try:
+            mode = os.lstat(current).st_mode
+        except (OSError, ValueError):
+            return False
+        last = index == len(parts) - 1
+        if not (stat.S_ISREG(mode) if last else stat.S_ISDIR(mode)):
+            return False
+    return True
+
+
+def _must_stay_inside(element: etree._Element, href: str) -> bool:
+    """A URL that may not be followed at all: any XInclude of one, and any file: URL."""
+    return element.tag == f"{{{XINCLUDE}}}include" or href.strip().lower().startswith("file:")
+
+
+def _check_xincludes(root: etree._Element, resolve: Callable[[etree._Element, str, str], str | None]) -> None:
+    """Every xi:include must name a file of the package (XInclude is never processed; a reader
+    that did process it would fetch what it names)."""
+    for element in root.iter(f"{{{XINCLUDE}}}include"):
+        href = element.get("href")
+        if href:
+            resolve(element, href, f"<xi:include href> {href!r}")
 
 
 def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, label: str,
@@ -663,63 +903,93 @@ def _validate(schemas: Schemas, kind: str, root: etree._Element, role: str, labe
     if validator is None:
         return False
     report.validated_files.append(label)
-    failures = validator.problems(root)
+    failures, note = validator.problems(root)
     if validator.level == "error":
         for line, message in failures:
             problem(line, "error", validator.code, message)
-    elif failures:
-        line, message = failures[0]
+        if note:
+            problem(0, "error", validator.code, note)
+    elif failures or note:
+        line, message = failures[0] if failures else (0, "")
         more = f" (and {len(failures) - 1} more)" if len(failures) > 1 else ""
+        detail = "; ".join(part for part in (message + more, note) if part)
         problem(line, "warning", validator.code,
-                f"not within what lmspack emits ({validator.label}): {message}{more}; it may still be valid "
-                "for its standard (check with --schemas)")
+                f"not within what lmspack emits ({validator.label}): {detail}; it may still be valid for its "
+                "standard (check with --schemas)")
     return True
 
 
 def _check_qti21_refs(root: etree._Element, problem: Report, *,
-                      exists_outside: Callable[[str], bool] | None = None,
-                      resolve: Callable[[etree._Element, str, str], str | None] | None = None,
+                      resolve: Callable[[etree._Element, str, str], str | None],
                       ) -> list[tuple[etree._Element, str]]:
-    """Files a QTI 2.1 document names (img, object, stylesheet, xi:include, item and section refs),
+    """Files a QTI 2.1 document names (img, object, stylesheet, item and section refs),
     and duplicate item ref identifiers. Returns the assessmentItemRef elements with their target
     paths (inside a package) for the manifest-level checks."""
     targets = []
     wanted = [(f"{{{QTI21}}}img", "src"), (f"{{{QTI21}}}object", "data"), (f"{{{QTI21}}}stylesheet", "href"),
-              (f"{{{XINCLUDE}}}include", "href"), (f"{{{QTI21}}}assessmentItemRef", "href"),
+              (f"{{{QTI21}}}assessmentItemRef", "href"),
               (f"{{{QTI21}}}assessmentSectionRef", "href")]
     for tag, attribute in wanted:
         for element in root.iter(tag):
             href = element.get(attribute)
             if not href:
                 continue
-            what = f"<{etree.QName(element).localname} {attribute}> {href!r}"
-            if resolve is not None:
-                path = resolve(element, href, what)
-                if path is not None and tag.endswith("}assessmentItemRef"):
-                    targets.append((element, path))
-            elif not SCHEME.match(href) and exists_outside is not None and not exists_outside(href):
-                problem(element.sourceline, "warning", "missing-file",
-                        f"{what} names a file that is not beside this file (checked outside its package)")
-    first: dict[str, etree._Element] = {}
-    for element in root.iter(f"{{{QTI21}}}assessmentItemRef"):
-        identifier = element.get("identifier")
-        if identifier and identifier in first:
-            problem(element.sourceline, "error", "duplicate-item-ref",
-                    f"assessmentItemRef identifier {identifier!r} is already used on line "
-                    f"{first[identifier].sourceline}")
-        elif identifier:
-            first[identifier] = element
+            path = resolve(element, href, f"<{etree.QName(element).localname} {attribute}> {href!r}")
+            if path is not None and tag.endswith("}assessmentItemRef"):
+                targets.append((element, path))
+    _check_qti21_identifiers(root, problem)
     return targets
+
+
+# QTI 2.1 (Information Model, assessmentTest, testPart, sectionPart): within one assessmentTest
+# the identifiers of test parts, sections, section and item refs and the test's outcome variables
+# share one namespace (an outcome processing rule names an item's variable as ITEMREF.VAR, and a
+# branch rule a part, section or item). Within an item the variables' identifiers do.
+QTI21_TEST_SCOPED = ("testPart", "assessmentSection", "assessmentSectionRef", "assessmentItemRef",
+                     "outcomeDeclaration")
+QTI21_ITEM_SCOPED = ("responseDeclaration", "outcomeDeclaration", "templateDeclaration")
+
+
+def _check_qti21_identifiers(root: etree._Element, problem: Report) -> None:
+    """Identifiers used twice where the QTI 2.1 spec wants them unique: duplicate-item-ref for two
+    item refs (validate_package.py's code), duplicate-identifier for any other clash."""
+    local = etree.QName(root).localname
+    scoped = QTI21_ITEM_SCOPED if local == "assessmentItem" else QTI21_TEST_SCOPED
+    where = "an assessmentItem" if local == "assessmentItem" else f"an {local}"
+    if local not in ("assessmentItem", "assessmentTest", "assessmentSection"):
+        return
+    tags = [f"{{{QTI21}}}{name}" for name in scoped]
+    first: dict[str, etree._Element] = {}
+    for element in root.iter(*tags):
+        identifier = element.get("identifier")
+        if not identifier:
+            continue
+        if identifier not in first:
+            first[identifier] = element
+            continue
+        earlier = first[identifier]
+        kind, earlier_kind = etree.QName(element).localname, etree.QName(earlier).localname
+        if kind == earlier_kind == "assessmentItemRef":
+            problem(element.sourceline, "error", "duplicate-item-ref",
+                    f"assessmentItemRef identifier {identifier!r} is already used on line {earlier.sourceline}")
+        else:
+            problem(element.sourceline, "error", "duplicate-identifier",
+                    f"{kind} identifier {identifier!r} is already the identifier of the {earlier_kind} on line "
+                    f"{earlier.sourceline}; within {where} the identifiers of "
+                    f"{', '.join(scoped[:-1])} and {scoped[-1]} elements must all differ")
 
 
 def _check_moodle(root: etree._Element, problem: Report) -> None:
     """Every @@PLUGINFILE@@/name in a text must be embedded as a <file> of the same element."""
+    embedded_in: dict[etree._Element, set[str]] = {}  # once per element: not once per <text> in it
     for text in root.iter("text"):
         holder = text.getparent()
         if holder is None or not text.text:
             continue
-        embedded = {(f.get("path", "/").strip("/") + "/" + (f.get("name") or "")).lstrip("/")
-                    for f in holder.iterchildren("file")}
+        if holder not in embedded_in:
+            embedded_in[holder] = {(f.get("path", "/").strip("/") + "/" + (f.get("name") or "")).lstrip("/")
+                                   for f in holder.iterchildren("file")}
+        embedded = embedded_in[holder]
         for match in PLUGINFILE.finditer(text.text):
             name = unquote(match[1])
             if name not in embedded:
@@ -786,9 +1056,17 @@ def _check_package(source: Source, kind: str, schemas: Schemas) -> None:
         else:
             source.problem(None, 0, "error", "no-manifest", "no imsmanifest.xml at the package root")
         return
-    for name in source.names:  # every XML file must at least be well-formed
-        if name.lower().endswith(".xml"):
-            source.parse(name)
+    try:
+        _check_manifest(source, kind, schemas)
+    finally:
+        for name in source.names:  # every XML file must at least be well-formed
+            if name.lower().endswith(".xml") and not source.seen(name):
+                source.parse(name)
+                source.release(name)
+
+
+def _check_manifest(source: Source, kind: str, schemas: Schemas) -> None:
+    report = source.report
     manifest = source.parse("imsmanifest.xml")
     if manifest is None:
         return
@@ -818,8 +1096,16 @@ class _PackageCheck:
     def __init__(self, source: Source, kind: str, schemas: Schemas, manifest: etree._Element) -> None:
         self.source, self.kind, self.schemas, self.manifest = source, kind, schemas, manifest
         self.cp = etree.QName(manifest).namespace
-        self.bad_bases: list[etree._Element] = []
-        self.reported_bases: list[etree._Element] = []
+        # Elements with an unsafe xml:base, in document order (dicts: lxml elements hash by identity,
+        # and a list's membership test made 100,000 of them quadratic).
+        self.bad_bases: dict[etree._Element, None] = {}
+        self.reported_bases: set[etree._Element] = set()
+        self.listed_by: dict[etree._Element, list[str]] = {}  # resource -> paths its own <file>s list
+        self.listers: dict[str, list[etree._Element]] = {}  # path -> resources whose own <file> lists it
+        self.reaching: dict[str, set[etree._Element]] = {}  # path -> resources that list it, or depend on one
+        self.dependency_steps = MAX_DEPENDENCY_STEPS
+        self.said_too_many_steps = False
+        self.xincludes_checked: set[str] = set()
         self.listed: set[str] = set()
         self.resource_list = self._all("resource")
         self.resources: dict[str | None, etree._Element] = {}
@@ -846,6 +1132,7 @@ class _PackageCheck:
             self._qti21()
         elif self.kind == "qti12":
             self._qti12()
+        self._xincludes()
         self._unlisted()
 
     # manifest -------------------------------------------------------------------------------
@@ -936,6 +1223,9 @@ class _PackageCheck:
             if manifest_rules:
                 self.problem(element, "error", "external-file",
                              f"{what} is a URL; package files must be inside", member)
+            elif _must_stay_inside(element, href):
+                self.problem(element, "error", "unsafe-href",
+                             f"{what} refers outside the package; it was not followed", member)
             return None
         if target.unsafe:
             self.problem(element, "error", "unsafe-href", f"{what} {target.unsafe}", member)
@@ -952,7 +1242,7 @@ class _PackageCheck:
     def _report_bad_bases(self, member: str) -> None:
         for element in self.bad_bases:
             if element not in self.reported_bases:
-                self.reported_bases.append(element)
+                self.reported_bases.add(element)
                 base = element.get(f"{{{XML_NS}}}base")
                 self.problem(element, "error", "unsafe-href",
                              f"xml:base {base!r} is absolute or points outside the package", member)
@@ -965,21 +1255,48 @@ class _PackageCheck:
                 path = self.resolve(file, href, f"<file href> {href!r}", manifest_rules=True)
                 if path is not None:
                     self.listed.add(path)
+                    holder = file.getparent()
+                    if holder is not None and _local(holder) == "resource":
+                        self.listed_by.setdefault(holder, []).append(path)
+                        self.listers.setdefault(path, []).append(holder)
         for location in self.manifest.iter(f"{{{ADLCP12}}}location", f"{{{ADLCP13}}}location"):
             if location.text and location.text.strip():
                 self.resolve(location, location.text.strip(), f"adlcp:location {location.text.strip()!r}")
         self._report_bad_bases("imsmanifest.xml")
 
-    def _files_of(self, resource: etree._Element, seen: set[int] | None = None) -> set[str]:
-        """Paths listed by <file> in ``resource`` and, transitively, in its dependencies."""
-        seen = set() if seen is None else seen
-        if id(resource) in seen:
-            return set()
-        seen.add(id(resource))
-        found = set(self._files_of_direct(resource))
-        for child in resource:
-            if _local(child) == "dependency" and child.get("identifierref") in self.resources:
-                found |= self._files_of(self.resources[child.get("identifierref")], seen)
+    def _lists(self, resource: etree._Element, path: str) -> bool | None:
+        """Whether a <file> of ``resource`` or of a resource it depends on (transitively) lists
+        ``path``; None once MAX_DEPENDENCY_STEPS are spent. Walks back from the resources that
+        list ``path`` to all that depend on them, once per path and iteratively: a chain of
+        1,100 dependencies exhausted the stack, and walking forward from every resource cost the
+        square of the chain's length."""
+        if path in self.listed_by.get(resource, ()):
+            return True
+        if path not in self.reaching:
+            if self.dependency_steps < 0:
+                return None
+            reached = set(self.listers.get(path, ()))
+            pending = list(reached)
+            while pending:
+                for dependent in self.dependents.get(pending.pop(), ()):
+                    if dependent not in reached:
+                        self.dependency_steps -= 1
+                        if self.dependency_steps < 0:
+                            return None
+                        reached.add(dependent)
+                        pending.append(dependent)
+            self.reaching[path] = reached
+        return resource in self.reaching[path]
+
+    @functools.cached_property
+    def dependents(self) -> dict[etree._Element, list[etree._Element]]:
+        """resource -> the resources with a <dependency> on it."""
+        found: dict[etree._Element, list[etree._Element]] = {}
+        for resource in self.resource_list:
+            for child in resource:
+                target = self.resources.get(child.get("identifierref")) if _local(child) == "dependency" else None
+                if target is not None:
+                    found.setdefault(target, []).append(resource)
         return found
 
     def _resources(self) -> None:
@@ -991,7 +1308,13 @@ class _PackageCheck:
             path = None
             if href:
                 path = self.resolve(resource, href, f"resource href {href!r}", manifest_rules=True)
-                if path is not None and self.source.has(path) and path not in self._files_of(resource):
+                listed = self._lists(resource, path) if path is not None and self.source.has(path) else True
+                if listed is None and not self.said_too_many_steps:
+                    self.said_too_many_steps = True
+                    self.problem(resource, "error", "too-large",
+                                 f"the resources' dependencies take more than {MAX_DEPENDENCY_STEPS:,} steps to "
+                                 "follow; href-not-listed was not checked from this resource on")
+                elif listed is False:
                     self.problem(resource, "warning", "href-not-listed",
                                  f"resource href {href!r} is not listed in a <file> of the resource "
                                  "or of its dependencies")
@@ -1013,6 +1336,22 @@ class _PackageCheck:
                 self.problem(resource, "warning", "resource-type",
                              f"resource type {resource.get('type')!r}; SCORM 2004 expects 'webcontent'")
         self._report_bad_bases("imsmanifest.xml")
+
+    def _xincludes(self) -> None:
+        """XIncludes of every XML file not yet looked at (QTI files were, as they were checked)."""
+        for name in self.source.names:
+            if name.lower().endswith(".xml") and name not in self.xincludes_checked:
+                root = self.source.parse(name)
+                if root is not None:
+                    self._check_xincludes_of(name, root)
+                if name != "imsmanifest.xml":
+                    self.source.release(name)
+
+    def _check_xincludes_of(self, name: str, root: etree._Element) -> None:
+        if name not in self.xincludes_checked:
+            self.xincludes_checked.add(name)
+            _check_xincludes(root, functools.partial(self._resolve_in_document, member=name))
+            self._report_bad_bases(name)
 
     def _unlisted(self) -> None:
         for name in self.source.names:
@@ -1073,6 +1412,9 @@ class _PackageCheck:
             refs = _check_qti21_refs(root, functools.partial(self.source.problem, path),
                                      resolve=functools.partial(self._resolve_in_document, member=path))
             self._report_bad_bases(path)
+            self._check_xincludes_of(path, root)
+            if path != "imsmanifest.xml":
+                self.source.release(path)
             depends = {d.get("identifierref") for d in resource if _local(d) == "dependency"}
             for element, target in refs:
                 if not self.source.has(target):
@@ -1119,14 +1461,10 @@ class _PackageCheck:
             if root is not None and etree.QName(root).localname != "questestinterop":
                 _validate(self.schemas, self.kind, root, "other", self.source.display(name),
                           self.source.report, functools.partial(self.source.problem, name))
+            if root is not None:
+                self._check_xincludes_of(name, root)
+                self.source.release(name)
 
     def _files_of_direct(self, resource: etree._Element) -> list[str]:
         """Paths listed by the resource's own <file> elements (unsafe ones left out)."""
-        found = []
-        for child in resource:
-            if _local(child) == "file" and child.get("href"):
-                base = _base_of(child, "", [])
-                target = _join(base, child.get("href", "")) if base is not None else Href()
-                if target.path is not None:
-                    found.append(target.path)
-        return found
+        return list(self.listed_by.get(resource, ()))

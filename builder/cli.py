@@ -18,7 +18,7 @@ import click
 
 from builder import __version__, checking, interruption
 from builder import build as building
-from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe, terminal_safe_json
+from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe
 from builder.loading import VERSION
 from builder.model import FORMAT_NAMES
 
@@ -34,8 +34,9 @@ def _say(line: str, err: bool = False) -> None:
 
 
 def _say_json(document: dict[str, object]) -> None:
-    """Print a machine-readable report, with nothing in it a terminal would act on."""
-    click.echo(terminal_safe_json(json.dumps(document, indent=2, ensure_ascii=False)))
+    """Print a machine-readable report in plain ASCII (json.dumps escapes every other character, and
+    every C0 control, inside strings), with DEL escaped too: nothing in it a terminal acts on."""
+    click.echo(json.dumps(document, indent=2).replace("\x7f", "\\u007f"))
 
 
 def _run(action: Callable[[], T], as_json: bool) -> T:

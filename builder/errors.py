@@ -68,30 +68,49 @@ class WorkerError(LmspackError):
     exit_code = 1
 
 
-# What a terminal acts on or reorders: C0 and C1 controls and DEL (escape sequences, a new line that
-# forges a report line), line and paragraph separators, bidirectional controls, and the lone
-# surrogates Python uses for file-name bytes that are not UTF-8.
-_BEYOND_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
-_TERMINAL_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
-# json.dumps escapes every C0 control inside strings; outside them it writes only its own layout.
-_JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]")
+# Characters shown escaped in messages: a value echoed raw could hold terminal control sequences
+# (ESC ] 0 ; sets the window title), bidirectional overrides that reorder the line, or bytes of a
+# file name that are not UTF-8 (surrogate escapes, which cannot even be printed).
+def shown(value: str, limit: int = 100) -> str:
+    """``value`` in single quotes, each character that does not print as itself escaped the way
+    Python writes it (\\x1b, \\u202e; a file name's undecodable byte as \\xNN), and backslashes doubled;
+    cut after ``limit`` characters (a key can be a megabyte long), saying how long it was."""
+    quoted = "'" + "".join(_shown_character(character) for character in value[:limit]) + "'"
+    return quoted if len(value) <= limit else f"{quoted}... ({len(value):,} characters)"
+
+
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def terminal_safe(line: str) -> str:
-    """``line`` with every character a terminal would act on shown as an escape (``\\n``, ``\\x1b``,
-    ``\\u202e``): a value read from a file can neither send the terminal a sequence nor forge a line."""
-    return _TERMINAL_UNSAFE.sub(_escaped, line)
-
-
-def terminal_safe_json(text: str) -> str:
-    """JSON text as ``json.dumps(..., ensure_ascii=False)`` writes it, with the characters it leaves
-    as they are (DEL, C1 controls, bidirectional controls, lone surrogates) written as ``\\uXXXX``:
-    the same document, and safe to print."""
-    return _JSON_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
-
-
-def _escaped(found: re.Match[str]) -> str:
-    character = found.group()
+def _shown_character(character: str, backslash: str = "\\\\") -> str:
+    if character == "\\":
+        return backslash
+    if character.isprintable():
+        return character
+    if character in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[character]
     code = ord(character)
-    return _NAMED_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by Python's surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escaped(text: str) -> str:
+    """``text`` (a path, a number as written) for messages: each character that does not print as
+    itself escaped as in ``shown``, but no quotes, and backslashes as they are."""
+    return text if text.isprintable() else "".join(_shown_character(c, "\\") for c in text)
+
+
+# What a terminal acts on or reorders, in a line printed whole: C0 and C1 controls and DEL (escape
+# sequences, a new line that forges a report line), line and paragraph separators, bidirectional
+# controls, and the lone surrogates Python uses for file-name bytes that are not UTF-8.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                              "\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(line: str) -> str:
+    """``line`` with every character a terminal would act on shown as an escape, as in ``escaped``:
+    a value read from a file can neither send the terminal a sequence nor forge a line."""
+    return _TERMINAL_UNSAFE.sub(lambda found: _shown_character(found.group()), line)

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from builder import cache, markup, parallel
-from builder.errors import InputError, Problem
+from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
     FEEDBACK_TIMINGS,
     FORMAT_NAMES,
@@ -30,7 +30,7 @@ from builder.model import (
     Quiz,
     Settings,
 )
-from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, escaped, read_at_most, shown, unreadable
+from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most, unreadable
 
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]

@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from builder import cache
-from builder.errors import UsageError
-from builder.yamlsource import shown
+from builder.errors import UsageError, shown
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 ZIP_LAST = 4354819198  # 2107-12-31T23:59:58Z, the latest (DOS dates count 7 bits of years, seconds by two)

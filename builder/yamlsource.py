@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from builder.errors import Problem
+from builder.errors import Problem, shown
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 64
@@ -98,41 +98,6 @@ def unreadable(error: OSError) -> str:
     if error.errno in (errno.ENOENT, errno.ENOTDIR):
         return "cannot be read: it vanished, or is a symbolic link to nothing; restore it or remove it"
     return f"cannot be read: {error.strerror or error}; check the file, or move it out of the quiz folder"
-
-
-# Characters shown escaped in messages: a value echoed raw could hold terminal control sequences
-# (ESC ] 0 ; sets the window title), bidirectional overrides that reorder the line, or bytes of a
-# file name that are not UTF-8 (surrogate escapes, which cannot even be printed).
-def shown(value: str, limit: int = 100) -> str:
-    """``value`` in single quotes, each character that does not print as itself escaped the way
-    Python writes it (\\x1b, \\u202e; a file name's undecodable byte as \\xNN), and backslashes doubled;
-    cut after ``limit`` characters (a key can be a megabyte long), saying how long it was."""
-    quoted = "'" + "".join(_shown_character(character) for character in value[:limit]) + "'"
-    return quoted if len(value) <= limit else f"{quoted}... ({len(value):,} characters)"
-
-
-_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _shown_character(character: str, backslash: str = "\\\\") -> str:
-    if character == "\\":
-        return backslash
-    if character.isprintable():
-        return character
-    if character in _NAMED_ESCAPES:
-        return _NAMED_ESCAPES[character]
-    code = ord(character)
-    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, carried by Python's surrogateescape
-        return f"\\x{code - 0xDC00:02x}"
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-def escaped(text: str) -> str:
-    """``text`` (a path, a number as written) for messages: each character that does not print as
-    itself escaped as in ``shown``, but no quotes, and backslashes as they are."""
-    return text if text.isprintable() else "".join(_shown_character(c, "\\") for c in text)
 
 
 class SourceFile:

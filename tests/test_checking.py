@@ -5,15 +5,21 @@ packages check clean against our own schemas."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from builder.checking import CheckUsageError, check_paths
+from builder import checking
+from builder.checking import CheckUsageError, Finding, PackageReport, check_paths
+from builder.cli import main
 from builder.formats import FORMATS, builder_for
 from builder.model import Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
@@ -286,3 +292,397 @@ def test_lmspack_package_checks_clean(fmt: str, warm_handoff: Quiz, tmp_path: Pa
         official = check_paths([path], schema_dir=OFFICIAL_SCHEMAS)
         assert official.ok, "\n".join(official.lines())
         assert set(official.packages[0].codes("warning")) <= {"manifest-not-validated"}
+
+
+# --- hostile inputs (issue #15): every one ends in findings, never internal-error ---------------
+
+QTI21_MANIFEST_HEAD = ('<?xml version="1.0"?>\n<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
+                       'identifier="M">\n<organizations/>\n<resources>\n'
+                       '<resource identifier="Q" type="imsqti_item_xmlv2p1" href="q.xml"><file href="q.xml"/>'
+                       '</resource>\n')
+
+
+def _manifest_zip(path: Path, resources: str, extra: list[tuple[str, bytes]] | None = None) -> Path:
+    manifest = (QTI21_MANIFEST_HEAD + resources + "</resources>\n</manifest>\n").encode()
+    return _zip(path, [("imsmanifest.xml", manifest), ("q.xml", ITEM), *(extra or [])])
+
+
+def _run_check(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """``lmspack check`` in a child process that is killed after ``timeout`` seconds, so a check
+    that blocks (on a FIFO, say) fails the test instead of hanging the suite."""
+    return subprocess.run([sys.executable, "-m", "builder", "check", *args], capture_output=True, text=True,
+                          timeout=timeout, check=False, cwd=Path(__file__).resolve().parents[1])
+
+
+def _only(package: PackageReport, code: str) -> list[Finding]:
+    assert "internal-error" not in package.codes("error"), [p.format() for p in package.problems]
+    return [p for p in package.problems if p.code == code]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_and_device_are_refused_without_reading(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.zip"
+    os.mkfifo(pipe)
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "imsmanifest.xml").write_bytes(MANIFEST)
+    (folder / "q.xml").write_bytes(ITEM)
+    os.mkfifo(folder / "stuck.xml")
+    devices = [device for device in ("/dev/zero",) if Path(device).exists()]
+    run = _run_check(str(pipe), str(folder), *devices, timeout=60)
+    lines = run.stdout.splitlines()
+    assert run.returncode == 1, run.stderr
+    assert f"{pipe}:0: error: is a FIFO (named pipe), not a regular file; it was not read [unsafe-path]" in lines
+    assert (f"{folder}:0: error: 'stuck.xml' is a FIFO (named pipe), not a regular file; it was not read "
+            "[unsafe-path]") in lines
+    if devices:
+        assert "/dev/zero:0: error: is a character device, not a regular file; it was not read [unsafe-path]" \
+            in lines
+    assert "internal-error" not in run.stdout
+    assert lines[-1].startswith(f"summary: {2 + len(devices)} paths checked, {2 + len(devices)} errors")
+
+
+def test_file_over_the_cap_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checking, "MAX_XML_BYTES", 1000)
+    big = tmp_path / "big.xml"
+    big.write_bytes(b"<quiz>" + b" " * 2000 + b"</quiz>")
+    (package,) = check_paths([big]).packages
+    assert [p.format() for p in package.problems] == [f"{big}:0: error: larger than 1,000 bytes; not read [too-large]"]
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "imsmanifest.xml").write_bytes(MANIFEST)
+    (folder / "q.xml").write_bytes(ITEM.replace(b"Hi", b"x" * 2000))
+    (package,) = check_paths([folder]).packages
+    assert [p.format() for p in _only(package, "too-large")] == [
+        f"{folder}/q.xml:0: error: larger than 1,000 bytes; not read [too-large]"]
+
+
+def test_folder_with_too_many_entries_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checking, "MAX_FOLDER_ENTRIES", 50)
+    (tmp_path / "imsmanifest.xml").write_bytes(MANIFEST)
+    for index in range(60):
+        (tmp_path / f"f{index}.txt").write_bytes(b"x")
+    (package,) = check_paths([tmp_path]).packages
+    assert [p.format() for p in package.problems] == [
+        f"{tmp_path}:0: error: more than 50 files and folders; the limit is 50 (nothing was read) [too-large]"]
+
+
+def test_corrupt_deflate_stream_is_bad_zip(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "corrupt.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM)])
+    with zipfile.ZipFile(path) as archive:
+        entry = archive.getinfo("q.xml")
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack_from("<HH", data, entry.header_offset + 26)
+    start = entry.header_offset + 30 + name_length + extra_length
+    data[start:start + entry.compress_size] = b"\xff" * entry.compress_size  # block type 3: invalid
+    path.write_bytes(bytes(data))
+    (package,) = check_paths([path]).packages
+    (finding,) = _only(package, "bad-zip")
+    assert finding.file == f"{path}!/q.xml" and finding.message.startswith("cannot be unpacked: ")
+    assert check_paths([path]).exit_code == 1
+
+
+def test_long_dependency_chain_and_wide_fan_out(tmp_path: Path) -> None:
+    """1,100 resources each depending on the next (it was a RecursionError), and one resource
+    depending on 1,000: hrefs listed only at the far end of the chain are still found."""
+    chain = "".join(f'<resource identifier="C{i}" type="webcontent" href="c.txt">'
+                    f'<dependency identifierref="C{i + 1}"/></resource>\n' for i in range(1100))
+    chain += '<resource identifier="C1100" type="webcontent"><file href="c.txt"/></resource>\n'
+    fan = ('<resource identifier="F" type="webcontent" href="f.txt">'
+           + "".join(f'<dependency identifierref="L{i}"/>' for i in range(1000)) + "</resource>\n"
+           + "".join(f'<resource identifier="L{i}" type="webcontent"/>\n' for i in range(999))
+           + '<resource identifier="L999" type="webcontent"><file href="f.txt"/></resource>\n')
+    path = _manifest_zip(tmp_path / "chain.zip", chain + fan, [("c.txt", b"c"), ("f.txt", b"f")])
+    (package,) = check_paths([path]).packages
+    assert _only(package, "href-not-listed") == []
+    assert package.codes("error") == []
+    unlisted = chain.replace('<file href="c.txt"/>', "")
+    path = _manifest_zip(tmp_path / "unlisted.zip", unlisted, [("c.txt", b"c")])
+    (package,) = check_paths([path]).packages
+    assert len(_only(package, "href-not-listed")) == 1100  # C1100 has no href
+
+
+def test_dependency_walk_stops_at_its_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each resource's href is listed only by the last of the chain: every path is a walk back
+    over the whole chain, the square of its length in all."""
+    monkeypatch.setattr(checking, "MAX_DEPENDENCY_STEPS", 1000)
+    chain = "".join(f'<resource identifier="C{i}" type="webcontent" href="c{i}.txt">'
+                    f'<dependency identifierref="C{i + 1}"/></resource>\n' for i in range(300))
+    chain += ('<resource identifier="C300" type="webcontent">'
+              + "".join(f'<file href="c{i}.txt"/>' for i in range(300)) + "</resource>\n")
+    path = _manifest_zip(tmp_path / "chain.zip", chain, [(f"c{i}.txt", b"c") for i in range(300)])
+    (package,) = check_paths([path]).packages
+    (cap,) = _only(package, "too-large")
+    assert cap.message == ("the resources' dependencies take more than 1,000 steps to follow; href-not-listed "
+                           "was not checked from this resource on")
+    assert not package.ok
+
+
+def test_external_entity_in_manifest_is_a_finding(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace(b'<?xml version="1.0"?>\n', b'<?xml version="1.0"?>\n<!DOCTYPE manifest '
+                                b'[<!ENTITY x SYSTEM "file:///etc/passwd">]>\n')
+    manifest = manifest.replace(b"<organizations/>", b"<metadata><schema>&x;</schema></metadata><organizations/>")
+    path = _zip(tmp_path / "entity.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM)])
+    for schema_dir in [None, OFFICIAL_SCHEMAS] if OFFICIAL_SCHEMAS.is_dir() else [None]:
+        (package,) = check_paths([path], schema_dir=schema_dir).packages
+        assert [p.code for p in _only(package, "entity-declaration")] == ["entity-declaration"]
+        assert b"root:" not in json.dumps(package.to_dict()).encode()  # /etc/passwd was never read
+
+
+def test_many_unsafe_xml_bases_are_each_reported(tmp_path: Path) -> None:
+    files = "".join(f'<file xml:base="../d{i}/" href="x.txt"/>' for i in range(5000))
+    path = _manifest_zip(tmp_path / "bases.zip", f'<resource identifier="B" type="webcontent">{files}</resource>')
+    (package,) = check_paths([path]).packages
+    unsafe = _only(package, "unsafe-href")
+    assert len(unsafe) == 5000
+    assert unsafe[0].message == "xml:base '../d0/' is absolute or points outside the package"
+
+
+def test_thousands_of_duplicate_identifiers_skip_the_quadratic_schema_pass(tmp_path: Path) -> None:
+    resources = "".join('<resource identifier="R" type="webcontent"/>\n' for _ in range(3000))
+    path = _manifest_zip(tmp_path / "dups.zip", resources)
+    (package,) = check_paths([path]).packages
+    assert len(_only(package, "duplicate-identifier")) == 2999
+    (subset,) = _only(package, "outside-lmspack-subset")[:1]
+    assert "more than 100 refusals or repeated identifiers among more than 1,000 sibling elements" in subset.message
+    if OFFICIAL_SCHEMAS.is_dir():
+        (package,) = check_paths([path], schema_dir=OFFICIAL_SCHEMAS).packages
+        assert len(_only(package, "duplicate-identifier")) == 2999
+        assert any("more than 100 refusals" in p.message for p in _only(package, "schema"))
+
+
+def test_moodle_text_with_thousands_of_files(tmp_path: Path) -> None:
+    parts = "".join(f'<text>@@PLUGINFILE@@/f{i}.png @@PLUGINFILE@@/g{i}.png</text>'
+                    f'<file name="f{i}.png" path="/" encoding="base64">AA==</file>' for i in range(2000))
+    quiz = tmp_path / "quiz.xml"
+    quiz.write_text(f'<?xml version="1.0"?><quiz><question type="description"><name><text>Q</text></name>'
+                    f'<questiontext format="html">{parts}</questiontext></question></quiz>', encoding="utf-8")
+    (package,) = check_paths([quiz]).packages
+    missing = _only(package, "missing-file")
+    assert len(missing) == 2000
+    assert missing[0].message == "@@PLUGINFILE@@/g0.png has no <file name='g0.png'> in <questiontext>"
+
+
+def _item_with(body: bytes) -> bytes:
+    return ITEM.replace(b"<p>Hi</p>", body).replace(
+        b'identifier="q"', b'xmlns:xi="http://www.w3.org/2001/XInclude" identifier="q"')
+
+
+def test_xinclude_outside_the_package_is_an_error_and_never_followed(tmp_path: Path) -> None:
+    item = _item_with(b'<xi:include href="file:///etc/passwd" parse="text"/><xi:include href="../../up.xml"/>'
+                      b'<xi:include href="http://example.invalid/x.xml"/><xi:include href="here.xml"/>')
+    manifest = MANIFEST.replace(b"<organizations/>", b'<organizations/><xi:include '
+                                b'xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/shadow"/>')
+    path = _zip(tmp_path / "xinclude.zip", [("imsmanifest.xml", manifest), ("q.xml", item)])
+    (package,) = check_paths([path]).packages
+    assert sorted((p.file.split("!/")[1], p.code, p.message) for p in package.problems if p.level == "error") == [
+        ("imsmanifest.xml", "unsafe-href",
+         "<xi:include href> 'file:///etc/shadow' refers outside the package; it was not followed"),
+        ("q.xml", "missing-file", "<xi:include href> 'here.xml' is not in the package"),
+        ("q.xml", "unsafe-href", "<xi:include href> '../../up.xml' points outside the package"),
+        ("q.xml", "unsafe-href",
+         "<xi:include href> 'file:///etc/passwd' refers outside the package; it was not followed"),
+        ("q.xml", "unsafe-href",
+         "<xi:include href> 'http://example.invalid/x.xml' refers outside the package; it was not followed"),
+    ]
+    assert "root:" not in json.dumps(package.to_dict())
+
+
+def test_single_file_never_looks_outside_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "quiz"
+    folder.mkdir()
+    (tmp_path / "secret.png").write_bytes(b"x")
+    (folder / "here.png").write_bytes(b"x")
+    (folder / "link.png").symlink_to(tmp_path / "secret.png")
+    item = folder / "q.xml"
+    item.write_bytes(_item_with(b'<img src="/etc/passwd" alt=""/><img src="../secret.png" alt=""/>'
+                                b'<img src="here.png" alt=""/><img src="link.png" alt=""/>'
+                                b'<img src="file:///etc/hostname" alt=""/><img src="https://example.org/a.png" alt=""/>'
+                                b'<xi:include href="/etc/passwd"/>'))
+    check_paths([item])  # compiles and indexes lmspack's schemas (stat calls of their own) before recording
+    looked_at: list[str] = []
+    for name in ("stat", "lstat"):
+        original = getattr(os, name)
+
+        def recording(target: object, *args: object, _original: object = original, **kwargs: object) -> object:
+            looked_at.append(os.fspath(target))  # type: ignore[arg-type]
+            return _original(target, *args, **kwargs)  # type: ignore[operator]
+
+        monkeypatch.setattr(os, name, recording)
+    (package,) = check_paths([item]).packages
+    monkeypatch.undo()
+    outside = [p for p in looked_at if not any(Path(os.path.abspath(p)).is_relative_to(allowed)
+                                               for allowed in (folder, checking.SCHEMA_DIR))]
+    assert outside == []
+    found = _only(package, "unsafe-href") + _only(package, "missing-file")
+    assert sorted((p.level, p.code, p.message) for p in found) == [
+        ("error", "unsafe-href",
+         "<img src> '../secret.png' points outside the folder of this file; it was not looked at"),
+        ("error", "unsafe-href", "<img src> '/etc/passwd' is an absolute path; it was not looked at"),
+        ("error", "unsafe-href",
+         "<img src> 'file:///etc/hostname' refers outside this file's folder; it was not followed"),
+        ("error", "unsafe-href", "<xi:include href> '/etc/passwd' is an absolute path; it was not looked at"),
+        ("warning", "missing-file",
+         "<img src> 'link.png' names a file that is not beside this file (checked outside its package)"),
+    ]
+    assert check_paths([item]).exit_code == 1
+
+
+QTI_TEST = b"""<?xml version="1.0"?>
+<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" identifier="T" title="T">
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <testPart identifier="P" navigationMode="linear" submissionMode="individual">
+    <assessmentSection identifier="S" title="S" visible="true">
+      <assessmentItemRef identifier="S" href="q.xml"/>
+      <assessmentItemRef identifier="P" href="q.xml"/>
+      <assessmentItemRef identifier="SCORE" href="q.xml"/>
+      <assessmentItemRef identifier="I" href="q.xml"/>
+      <assessmentItemRef identifier="I" href="q.xml"/>
+    </assessmentSection>
+    <assessmentSection identifier="S" title="again" visible="true"/>
+  </testPart>
+</assessmentTest>
+"""
+RULE = ("within an assessmentTest the identifiers of testPart, assessmentSection, assessmentSectionRef, "
+        "assessmentItemRef and outcomeDeclaration elements must all differ")
+
+
+def test_duplicate_identifiers_in_a_qti_test(tmp_path: Path) -> None:
+    test = tmp_path / "test.xml"
+    test.write_bytes(QTI_TEST)
+    (tmp_path / "q.xml").write_bytes(ITEM)
+    result = CliRunner().invoke(main, ["check", str(test)])
+    assert result.exit_code == 1
+    found = [line for line in result.output.splitlines() if "[duplicate-" in line]
+    assert found == [
+        f"{test}:6: error: assessmentItemRef identifier 'S' is already the identifier of the assessmentSection "
+        f"on line 5; {RULE} [duplicate-identifier]",
+        f"{test}:7: error: assessmentItemRef identifier 'P' is already the identifier of the testPart on line 4; "
+        f"{RULE} [duplicate-identifier]",
+        f"{test}:8: error: assessmentItemRef identifier 'SCORE' is already the identifier of the "
+        f"outcomeDeclaration on line 3; {RULE} [duplicate-identifier]",
+        f"{test}:10: error: assessmentItemRef identifier 'I' is already used on line 9 [duplicate-item-ref]",
+        f"{test}:12: error: assessmentSection identifier 'S' is already the identifier of the assessmentSection "
+        f"on line 5; {RULE} [duplicate-identifier]",
+    ]
+    manifest = MANIFEST.replace(b"</resources>", b'<resource identifier="T" type="imsqti_test_xmlv2p1" '
+                                b'href="test.xml"><file href="test.xml"/><dependency identifierref="R"/>'
+                                b"</resource></resources>")
+    package = _zip(tmp_path / "test.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM), ("test.xml", QTI_TEST)])
+    (report,) = check_paths([package]).packages
+    assert [(p.file.split("!/")[1], p.line) for p in _only(report, "duplicate-identifier")] == [
+        ("test.xml", 6), ("test.xml", 7), ("test.xml", 8), ("test.xml", 12)]
+    assert len(_only(report, "duplicate-item-ref")) == 1
+
+
+def test_duplicate_variable_identifiers_in_a_qti_item(tmp_path: Path) -> None:
+    item = tmp_path / "q.xml"
+    item.write_bytes(ITEM.replace(b"<itemBody>", b'<responseDeclaration identifier="RESPONSE" cardinality="single" '
+                                  b'baseType="identifier"/><outcomeDeclaration identifier="RESPONSE" '
+                                  b'cardinality="single" baseType="float"/><itemBody>'))
+    (package,) = check_paths([item]).packages
+    assert [p.message for p in _only(package, "duplicate-identifier")] == [
+        "outcomeDeclaration identifier 'RESPONSE' is already the identifier of the responseDeclaration on line 3; "
+        "within an assessmentItem the identifiers of responseDeclaration, outcomeDeclaration and "
+        "templateDeclaration elements must all differ"]
+    assert not package.ok
+
+
+# --- what reaches the terminal ---------------------------------------------------------------
+
+FORGED = "x.xml\nsummary: 1 path checked, 0 errors, 0 warnings"
+RAW_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_names_and_schema_messages_are_printed_escaped(tmp_path: Path) -> None:
+    """A zip entry name or an attribute value (in a schema message) holding a newline, an escape
+    sequence or a bidi override is shown escaped, so it cannot forge a line or recolour one."""
+    manifest = MANIFEST.replace(b'identifier="M"', b'identifier="M&#10;summary: forged&#x9b;2J&#x202e;"')
+    path = _zip(tmp_path / "names.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM), (FORGED, b"<a/>"),
+                                         ("evil\u202egpj.xml", b"<a/>"), ("bell\x07\x1b[31m.txt", b"x")])
+    result = CliRunner().invoke(main, ["check", str(path)])
+    lines = result.output.splitlines()
+    assert result.exit_code == 0
+    assert [line for line in lines if line.startswith("summary:")] == [lines[-1]]
+    assert lines[-1] == "summary: 1 path checked, 0 errors, 5 warnings"
+    assert not RAW_CONTROL.search(result.output)
+    assert f"{path}!/x.xml\\nsummary: 1 path checked, 0 errors, 0 warnings:0: warning: file is in the package but " \
+        "no <file> element of the manifest lists it [unlisted-file]" in lines
+    assert any(line.startswith(f"{path}!/evil\\u202egpj.xml:0: warning:") for line in lines)
+    assert any(line.startswith(f"{path}!/bell\\x07\\x1b[31m.txt:0: warning:") for line in lines)
+    assert any("'M\\nsummary: forged\\x9b2J\\u202e'" in line and "[outside-lmspack-subset]" in line for line in lines)
+
+
+def test_json_report_is_ascii_json_with_the_names_intact(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "names.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", ITEM), (FORGED, b"<a/>"),
+                                         ("evil\u202egpj\x7f.xml", b"<a/>")])
+    result = CliRunner().invoke(main, ["check", "--json", str(path)])
+    assert result.exit_code == 0
+    assert result.output.isascii() and not RAW_CONTROL.search(result.output)
+    report = json.loads(result.output)
+    files = {problem["file"] for problem in report["packages"][0]["problems"] if problem["code"] == "unlisted-file"}
+    assert files == {f"{path}!/{FORGED}", f"{path}!/evil\u202egpj\x7f.xml"}
+
+
+@pytest.mark.skipif(not (OFFICIAL_SCHEMAS / "qti12").is_dir(), reason="official QTI 1.2.1 DTD not found")
+def test_dtd_validation_of_a_very_wide_file_stops_at_the_cap(tmp_path: Path) -> None:
+    quiz = tmp_path / "wide.xml"
+    quiz.write_bytes(b"<questestinterop>" + b"<bogus/>" * 1500 + b"</questestinterop>")
+    (package,) = check_paths([quiz], schema_dir=OFFICIAL_SCHEMAS).packages
+    assert [p.message for p in _only(package, "dtd")] == [
+        "not validated: an element has 1,500 children, more than 1,000 (DTD validation would cost the square "
+        "of that when they are refused)"]
+    quiz.write_bytes(b"<questestinterop>" + b"<bogus/>" * 500 + b"</questestinterop>")
+    (package,) = check_paths([quiz], schema_dir=OFFICIAL_SCHEMAS).packages
+    assert len(_only(package, "dtd")) > 500 and all(p.line == 1 for p in _only(package, "dtd"))
+
+
+def test_check_never_writes_or_fetches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"check opened a network connection: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    item = _item_with(b'<xi:include href="http://127.0.0.1:9/x.xml"/><img src="http://127.0.0.1:9/i.png" alt=""/>')
+    item = item.replace(b'<?xml version="1.0"?>\n', b'<?xml version="1.0"?>\n<!DOCTYPE assessmentItem SYSTEM '
+                        b'"http://127.0.0.1:9/x.dtd" [<!ENTITY e SYSTEM "http://127.0.0.1:9/e">]>\n')
+    path = _zip(tmp_path / "net.zip", [("imsmanifest.xml", MANIFEST), ("q.xml", item)])
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    for schema_dir in [None, OFFICIAL_SCHEMAS] if OFFICIAL_SCHEMAS.is_dir() else [None]:
+        (package,) = check_paths([path], schema_dir=schema_dir).packages
+        assert _only(package, "unsafe-href")[0].message.startswith("<xi:include href> 'http://127.0.0.1:9/x.xml'")
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_wide_qti_test_with_repeated_variable_references_is_validated_as_a_tree(tmp_path: Path) -> None:
+    """Over 1,000 item refs side by side, and one variable referred to 200 times: in QTI an
+    identifier attribute also refers, so only a manifest's repeats count towards the cap."""
+    refs = "".join(f'<assessmentItemRef identifier="I{i}" href="q.xml"/>' for i in range(1001))
+    sums = '<variable identifier="I1.SCORE"/>' * 200
+    test = tmp_path / "test.xml"
+    test.write_text('<?xml version="1.0"?>\n<assessmentTest xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1" '
+                    'identifier="T" title="T"><outcomeDeclaration identifier="SCORE" cardinality="single" '
+                    'baseType="float"/><testPart identifier="P" navigationMode="linear" submissionMode="individual">'
+                    f'<assessmentSection identifier="S" title="S" visible="true">{refs}</assessmentSection>'
+                    '</testPart><outcomeProcessing><setOutcomeValue identifier="SCORE"><sum>'
+                    f"{sums}</sum></setOutcomeValue></outcomeProcessing></assessmentTest>", encoding="utf-8")
+    (tmp_path / "q.xml").write_bytes(ITEM)
+    (package,) = check_paths([test]).packages
+    assert not any("more than 100 refusals" in p.message for p in package.problems), package.problems
+    assert package.ok
+
+
+def test_nul_in_a_reference_is_unsafe_not_an_internal_error(tmp_path: Path) -> None:
+    item = tmp_path / "q.xml"
+    item.write_bytes(_item_with(b'<img src="a%00b.png" alt=""/>'))
+    (package,) = check_paths([item]).packages
+    assert [p.message for p in _only(package, "unsafe-href")] == [
+        "<img src> 'a%00b.png' contains a NUL character (%00); it was not looked at"]
+    manifest = MANIFEST.replace(b'<file href="q.xml"/>', b'<file href="q.xml"/><file href="q.xml%00.png"/>')
+    path = _zip(tmp_path / "nul.zip", [("imsmanifest.xml", manifest), ("q.xml", ITEM)])
+    (package,) = check_paths([path]).packages
+    assert [p.message for p in _only(package, "unsafe-href")] == [
+        "<file href> 'q.xml%00.png' contains a NUL character (%00)"]
