@@ -178,7 +178,15 @@ _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load
 def _sanitised_tree(fragment: str) -> etree._Element:
     """The sanitiser's output as a tree under a <div>."""
     xml = _VOID_ELEMENT.sub(r"<\1\2/>", fragment).replace("&nbsp;", "&#160;")
+    if "\t" in xml or "\n" in xml or "\r" in xml:
+        # XML reads a tab or line break in an attribute as a space; a browser drops it from a URL.
+        xml = _TAG_WITH_BREAKS.sub(lambda tag: tag.group().replace("\t", "&#9;").replace("\n", "&#10;")
+                                   .replace("\r", "&#13;"), xml)
     return etree.fromstring(f"<div>{xml}</div>", _FRAGMENT_PARSER)
+
+
+# A start tag (text has its '<' escaped, so only tags match) with a tab or line break in a value.
+_TAG_WITH_BREAKS = re.compile(r'<[a-z][a-z0-9]*(?: [a-z]+="[^"]*")*? [a-z]+="[^"]*[\t\n\r][^"]*"[^<>]*>')
 
 
 # What the tree below would change in the sanitiser's output: links and images (checked, mended),
@@ -352,11 +360,13 @@ def _repair_inline(element: etree._Element, allowed: frozenset[str], in_link: bo
 def _flatten(element: etree._Element, separator: str) -> None:
     """Replace ``element`` by its content; a block's words stay apart from its neighbours'."""
     if element.tag not in INLINE_TAGS:
-        parent = element.getparent()
-        if element.getprevious() is not None or (parent.text or "").strip():
+        previous = element.getprevious()
+        before = element.getparent().text if previous is None else previous.tail
+        if (previous is not None and not before) or (before and not before[-1].isspace()):
             element.text = separator + (element.text or "")
-        if element.getnext() is not None or (element.tail or "").strip():
-            element.tail = separator + (element.tail or "")
+        tail = element.tail or ""
+        if (element.getnext() is not None and not tail) or (tail and not tail[0].isspace()):
+            element.tail = separator + tail
     _drop_tag(element)
 
 
