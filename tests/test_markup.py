@@ -198,7 +198,8 @@ def test_shortcut_gives_what_the_tree_gives(source: str, as_blocks: bool) -> Non
     # Control characters by reference, beside a link or in an attribute: lxml raised.
     (markup.inline, "[]()&#xC;", "", "control character U+000C cannot be carried in XML; remove it"),
     (markup.inline, "&#7;[]()", "", "control character U+0007 cannot be carried in XML; remove it"),
-    (markup.block, '<img src="https://e.example/a.png" alt="&#1;">', '<p><img src="https://e.example/a.png" alt=""/></p>',
+    (markup.block, '<img src="https://e.example/a.png" alt="&#1;">',
+     '<p><img src="https://e.example/a.png" alt=""/></p>',
      "control character U+0001 cannot be carried in XML; remove it"),
     # Not well-formed XML in QTI, Moodle and Canvas before.
     (markup.inline, '">&#xB;_', '"&gt;_', "control character U+000B cannot be carried in XML; remove it"),
