@@ -315,7 +315,7 @@ _ORPHAN_HOLDER = {"li": "ul", "dt": "dl", "dd": "dl"}
 def _repair_blocks(container: etree._Element, top: bool) -> None:
     """Make ``container`` hold blocks only: list parts outside a list get one (a browser shows
     them as a list), loose text and inline elements are gathered into <p>."""
-    if top or (container.text or "").strip() or any(child.tag not in _BLOCKS or (child.tail or "").strip()
+    if top or not _xml_blank(container.text) or any(child.tag not in _BLOCKS or not _xml_blank(child.tail)
                                                      for child in container):
         _wrap_orphans(container)
         _wrap_loose_inline(container)
@@ -395,7 +395,7 @@ def _repair_list(element: etree._Element) -> None:
     """A list holds its parts only: anything else is gathered into a part (<li>, or <dd> in a
     <dl>); a list left with no part is removed (the schema wants one at least)."""
     parts = _LIST_PARTS[element.tag]
-    if (element.text or "").strip() or any(child.tag not in parts or (child.tail or "").strip()
+    if not _xml_blank(element.text) or any(child.tag not in parts or not _xml_blank(child.tail)
                                            for child in element):
         nodes: list[str | etree._Element] = [element.text or ""]
         for child in list(element):
@@ -422,6 +422,12 @@ def _repair_list(element: etree._Element) -> None:
         return
     for child in list(element):
         _repair(child, in_link=False)
+
+
+def _xml_blank(text: str | None) -> bool:
+    """Whitespace as XML Schema sees it in element-only content: space, tab, LF, CR (not U+00A0,
+    which str.strip() also removes)."""
+    return not text or not text.strip(" \t\n\r")
 
 
 def _append_text(element: etree._Element, text: str) -> None:

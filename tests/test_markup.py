@@ -237,6 +237,9 @@ def test_head_and_body_in_choice_text_are_plain_text():
     ("<dl>t</dl>", "<dl><dd>t</dd></dl>"),
     ("<ol><p>x</p></ol>", "<ol><li><p>x</p></li></ol>"),
     ("<ul> </ul>after", "<p>after</p>"),
+    # A no-break space is text to XML Schema, though str.strip() removes it (found by the fuzzer).
+    ("<blockquote>&nbsp; </blockquote>", "<blockquote/>"),
+    ("<ul>&nbsp;<li>a</li></ul>", "<ul><li>a</li></ul>"),
     ("<ul><script>x</script></ul>", ""),
     ("<pre><p>x</p></pre>", "<pre>x</pre>"),
     ("<pre>a<p>b</p>c</pre>", "<pre>a\nb\nc</pre>"),
