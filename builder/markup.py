@@ -190,12 +190,12 @@ _TAG_WITH_BREAKS = re.compile(r'<[a-z][a-z0-9]*(?: [a-z]+="[^"]*")*? [a-z]+="[^"
 
 
 # What the tree below would change in the sanitiser's output: links and images (checked, mended),
-# void elements (closed), empty elements (self-closed), blank paragraphs (dropped) and CR (written
-# as a reference), and a link inside a link (unwrapped). Without them the output is already that
-# XML, save &nbsp;. A link to an http, https or mailto URL of plain characters is left as it is
-# (nothing to report or mend, and XML as written), so it does not count.
+# void elements (closed), blank paragraphs (dropped), CR (written as a reference) and a link inside
+# a link (unwrapped). Without them the output is already that XML, save &nbsp;. A link to an http,
+# https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML as
+# written), so it does not count.
 _CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr)[ />]'
-                              r"|<([a-z][a-z0-9]*)\b[^>]*></\1>|<p>(?:\s|&nbsp;)*</p>|\r"
+                              r"|<p>(?:\s|&nbsp;)*</p>|\r"
                               r"|<a[ >](?:[^<]|<(?!/a>))*<a[ >]")
 
 
@@ -228,11 +228,17 @@ def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]
         _repair_blocks(wrapper, top=True)
     else:
         _repair_inline(wrapper, INLINE_TAGS, in_link=False)
+    for element in wrapper.iter():
+        if element.text is None and not len(element) and element.tag not in _VOID_TAGS:
+            # Written <em></em>, not <em/>: the HTML an LMS or the player parses it as reads '<em/>'
+            # as an opening tag that takes in all that follows (a link would spread over the page).
+            element.text = ""
     xml = etree.tostring(wrapper, encoding="unicode", method="xml")
     return xml[len("<div>"):-len("</div>")] if xml != "<div/>" else ""
 
 
 _LINK_OR_IMAGE = re.compile(r"<(?:a|img)[ />]")
+_VOID_TAGS = frozenset({"br", "hr", "img"})
 
 
 def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem]) -> None:

@@ -238,7 +238,7 @@ def test_head_and_body_in_choice_text_are_plain_text():
     ("<ol><p>x</p></ol>", "<ol><li><p>x</p></li></ol>"),
     ("<ul> </ul>after", "<p>after</p>"),
     # A no-break space is text to XML Schema, though str.strip() removes it (found by the fuzzer).
-    ("<blockquote>&nbsp; </blockquote>", "<blockquote/>"),
+    ("<blockquote>&nbsp; </blockquote>", "<blockquote></blockquote>"),
     ("<ul>&nbsp;<li>a</li></ul>", "<ul><li>a</li></ul>"),
     ("<ul><script>x</script></ul>", ""),
     ("<pre><p>x</p></pre>", "<pre>x</pre>"),
@@ -248,15 +248,26 @@ def test_head_and_body_in_choice_text_are_plain_text():
     ("<h2>a<p>b</p></h2>", "<h2>a b</h2>"),
     ("<h3><ul><li>a</li><li>b</li></ul></h3>", "<h3>a b</h3>"),
     ("<strong><blockquote>x</blockquote></strong>",
-     "<p><strong/></p>\n<blockquote><p><strong>x</strong></p></blockquote>"),
+     "<p><strong></strong></p>\n<blockquote><p><strong>x</strong></p></blockquote>"),
     # The HTML parser splits the emphasis around the blocks itself (nothing for the mending to do).
-    ("<em><div><p>a</p><p>b</p></div></em>", "<p><em/></p>\n<p><em>a</em></p>\n<p><em>b</em></p>"),
+    ("<em><div><p>a</p><p>b</p></div></em>", "<p><em></em></p>\n<p><em>a</em></p>\n<p><em>b</em></p>"),
     ("<div><b>x<p>y</p>z</b></div>", "<p><b>x y z</b></p>"),
     ("<blockquote><li>x</li></blockquote>", "<blockquote><ul><li>x</li></ul>\n</blockquote>"),
     ("<ul><li>a<dt>t</dt></li></ul>", "<ul><li>a<dl><dt>t</dt></dl></li></ul>"),
 ])
 def test_pasted_html_is_mended_into_what_qti_allows(source, expected):
     assert block(source) == expected
+
+
+@pytest.mark.parametrize(("render", "source", "expected"), [
+    # '<a href="..."/>' would be an opening tag to the HTML parsers of the LMSs and the player,
+    # linking all that follows; the same for any element but br, hr and img.
+    (markup.block, "[](https://e.example) after", '<p><a href="https://e.example"></a> after</p>'),
+    (markup.inline, "<em></em>x<img src='https://e.example/a.png'><br>",
+     '<em></em>x<img src="https://e.example/a.png" alt=""/><br/>'),
+])
+def test_empty_elements_are_not_self_closed(render, source, expected):
+    assert render(source) == (Markup(expected), [])
 
 
 def test_nested_links_in_choice_text_are_unwrapped():
