@@ -282,19 +282,16 @@ def _drop_tree(element: etree._Element) -> None:
 
 def _drop_tag(element: etree._Element) -> None:
     """Remove ``element`` but keep its text and children in its place."""
-    parent = element.getparent()
-    index = parent.index(element)
     tail = element.tail
     _keep_tail(element, element.text)
     children = list(element)
-    for offset, child in enumerate(children):
-        parent.insert(index + 1 + offset, child)
+    for child in children:
+        element.addprevious(child)  # not parent.index()/insert(): they count siblings, once per call
     if children:
         children[-1].tail = (children[-1].tail or "") + (tail or "")
-        parent.remove(element)
     else:
         _keep_tail(element, tail)
-        parent.remove(element)
+    element.getparent().remove(element)
 
 
 def _keep_tail(element: etree._Element, text: str | None) -> None:
@@ -350,30 +347,53 @@ def _repair(element: etree._Element, in_link: bool) -> None:
 
 def _repair_inline(element: etree._Element, allowed: frozenset[str], in_link: bool) -> None:
     """Keep inline content only: any other element is replaced by what it holds, and so is a link
-    inside a link (QTI's <a> holds no <a>, and a browser would split them)."""
+    inside a link (QTI's <a> holds no <a>, and a browser would split them). A block's words stay
+    apart from their neighbours' (one space; a line break in <pre>)."""
     in_link = in_link or element.tag == "a"
-    index = 0
-    while index < len(element):
-        child = element[index]
-        if child.tag in allowed and not (in_link and child.tag == "a"):
-            index += 1
-        else:
-            _flatten(child, "\n" if element.tag == "pre" else " ")  # its content now sits at index
+    if any(child.tag not in allowed or (in_link and child.tag == "a") for child in element):
+        # Rebuilt in one pass: unwrapping one element at a time appends to a growing text node
+        # each time, quadratic for '<h2>' + '<p>x</p>' * 20,000.
+        kept: list[etree._Element] = []
+        runs: list[list[str]] = [[element.text or ""]]  # the text before each kept element, and after the last
+
+        def spread(parent: etree._Element) -> None:
+            for child in parent:
+                if child.tag in allowed and not (in_link and child.tag == "a"):
+                    kept.append(child)
+                    runs.append([])
+                else:
+                    block = child.tag not in INLINE_TAGS
+                    runs[-1] += [_SEPARATOR if block else "", child.text or ""]
+                    spread(child)
+                    runs[-1].append(_SEPARATOR if block else "")
+                runs[-1].append(child.tail or "")
+
+        spread(element)
+        separator = "\n" if element.tag == "pre" else " "
+        texts = [_SEPARATORS.sub(functools.partial(_separator, run=n, runs=len(runs), separator=separator),
+                                 "".join(run)) for n, run in enumerate(runs)]
+        for child in list(element):
+            element.remove(child)
+        element.text = texts[0] or None
+        for child, tail in zip(kept, texts[1:], strict=True):
+            element.append(child)
+            child.tail = tail or None
     for child in list(element):
         _repair(child, in_link)
 
 
-def _flatten(element: etree._Element, separator: str) -> None:
-    """Replace ``element`` by its content; a block's words stay apart from its neighbours'."""
-    if element.tag not in INLINE_TAGS:
-        previous = element.getprevious()
-        before = element.getparent().text if previous is None else previous.tail
-        if (previous is not None and not before) or (before and not before[-1].isspace()):
-            element.text = separator + (element.text or "")
-        tail = element.tail or ""
-        if (element.getnext() is not None and not tail) or (tail and not tail[0].isspace()):
-            element.tail = separator + tail
-    _drop_tag(element)
+# Where a block was unwrapped (a character no text holds: XML cannot carry it).
+_SEPARATOR = "\x00"
+_SEPARATORS = re.compile("\x00+")
+
+
+def _separator(found: re.Match[str], run: int, runs: int, separator: str) -> str:
+    """``separator`` where an unwrapped block stood between words, else nothing: not at the
+    start or end of the element, nor beside whitespace."""
+    text = found.string
+    before = text[found.start() - 1] if found.start() else ("" if run == 0 else "x")  # "x": a kept element
+    after = text[found.end()] if found.end() < len(text) else ("" if run == runs - 1 else "x")
+    return separator if before and after and not before.isspace() and not after.isspace() else ""
 
 
 def _wrap_orphans(parent: etree._Element) -> None:
@@ -437,10 +457,19 @@ def _xml_blank(text: str | None) -> bool:
 
 
 def _append_text(element: etree._Element, text: str) -> None:
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + text
+    last = _last_child(element)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text
+
+
+def _last_child(element: etree._Element) -> etree._Element | None:
+    """The last child, found from the end (lxml's len() counts every child: quadratic in a loop)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None
 
 
 def _wrap_loose_inline(wrapper: etree._Element) -> None:
@@ -462,10 +491,7 @@ def _wrap_loose_inline(wrapper: etree._Element) -> None:
                 if isinstance(node, str):
                     node = node.lstrip()  # noqa: PLW2901 (the line break after a removed block, not the author's text)
             if isinstance(node, str):
-                if len(paragraph):
-                    paragraph[-1].tail = (paragraph[-1].tail or "") + node
-                else:
-                    paragraph.text = (paragraph.text or "") + node
+                _append_text(paragraph, node)
             else:
                 paragraph.append(node)
         else:

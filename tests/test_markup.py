@@ -270,6 +270,16 @@ def test_empty_elements_are_not_self_closed(render, source, expected):
     assert render(source) == (Markup(expected), [])
 
 
+def test_mending_a_long_flat_text_is_linear():
+    # Unwrapping element by element (and lxml's len() and indexing, which count children) took
+    # minutes on these; the file limit (1 MB) allows them.
+    for source, start in [("<h2>" + "<p>x</p>" * 100_000, "<h2>x x x"), ("x<br>" * 150_000, "<p>x<br/>x"),
+                          ("<div>" + "x<em>y</em>" * 80_000, "<p>x<em>y</em>x"),
+                          ("<dl>" + "x<p>y</p>" * 80_000, "<dl><dd>x<p>y</p>x")]:
+        xhtml, problems = markup.block(source)
+        assert problems == [] and str(xhtml).startswith(start)
+
+
 def test_nested_links_in_choice_text_are_unwrapped():
     assert inline('<a href="https://e.example/1">1<table><td><a href="https://e.example/2">2</a></td></table></a>') \
         == '<a href="https://e.example/1">12</a>'
