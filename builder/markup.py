@@ -473,7 +473,7 @@ def _last_child(element: etree._Element) -> etree._Element | None:
 
 
 def _wrap_loose_inline(wrapper: etree._Element) -> None:
-    nodes: list[object] = []
+    nodes: list[str | etree._Element] = []
     if wrapper.text and wrapper.text.strip():
         nodes.append(wrapper.text)
     wrapper.text = None
