@@ -384,7 +384,7 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     prompt_text = fields.text("prompt", required=True)
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
         else Markup("")
-    title = fields.text("title") or _title_from(prompt) or item_id
+    title = fields.text("title").strip() or _title_from(prompt) or item_id
     choices = _load_choices(source, fields, item_type)
     hints = tuple(_rich_required(source, node, text, "hint") for text, node in fields.text_list("hints"))
     explanation_text = fields.text("explanation")

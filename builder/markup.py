@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-import cmarkgfm
 import nh3
+from cmarkgfm import _cmark
 from cmarkgfm.cmark import Options
-from lxml import etree, html
+from lxml import etree
 from markupsafe import Markup
 
 # Inline content: what QTI calls inlineStatic, so it fits feedbackInline and prompt.
@@ -74,7 +74,14 @@ def _markdown_block(source: str) -> str:
     """CommonMark to HTML with cmark (C, the reference implementation). Raw HTML and every URL are
     let through on purpose: the sanitiser, not the Markdown parser, decides, so a refused link
     loses its URL but keeps its words instead of showing raw Markdown."""
-    return cmarkgfm.markdown_to_html(source, options=Options.CMARK_OPT_UNSAFE)
+    encoded = source.encode("utf-8")
+    rendered: bytes = _cmark.ffi.string(_cmark.lib.cmark_markdown_to_html(encoded, len(encoded),
+                                                                          Options.CMARK_OPT_UNSAFE))
+    # cmark writes the character references &#xFFFE; and &#xFFFF; as the single bytes FE and FF
+    # (its UTF-8 encoder's legacy case), which no UTF-8 text holds otherwise: read them as those
+    # characters, which the check after sanitising reports. cmarkgfm.markdown_to_html raised.
+    return rendered.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode()) \
+        .decode("utf-8", errors="replace")
 
 
 def _markdown_inline(source: str) -> str:
@@ -89,35 +96,54 @@ def _markdown_inline(source: str) -> str:
     return html_text
 
 
+# What a browser strips from a URL before reading it (WHATWG URL parsing): C0 controls and space
+# at both ends, and tab, LF and CR anywhere. Nothing else: U+00A0 and other Unicode spaces stay,
+# so '\xa0javascript:' has no scheme to a browser, it is a relative URL.
+_URL_EDGE = "".join(chr(code) for code in range(0x21))
+_URL_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def browser_url(url: str) -> str:
+    """``url`` as a browser reads it before parsing it: the form every check below looks at."""
+    return _URL_TAB_OR_NEWLINE.sub("", url.strip(_URL_EDGE))
+
+
+def url_allowed(url: str, attribute: str) -> bool:
+    """The documented rule for href and src, on the URL as a browser reads it: http, https or
+    mailto; for a link also '#place' in the same page; nothing relative. templates/scorm/player.js
+    applies the same rule (allowedUrl)."""
+    url = browser_url(url)
+    scheme = _URL_SCHEME.match(url)
+    if scheme:
+        return scheme.group(1).lower() in URL_SCHEMES
+    return attribute == "href" and url.startswith("#")
+
+
 def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
-    if not url.strip():
+    """Report a URL the rule refuses when it points at a local file or a relative place; other
+    schemes (javascript:, data:...) are removed without a word, as documented."""
+    cleaned = browser_url(url)
+    if not cleaned or url_allowed(url, "src" if what == "image" else "href"):
         return  # an empty link goes nowhere; an image without a source is dropped
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    path = unquote(parts.path)
+    scheme_found = _URL_SCHEME.match(cleaned)
+    scheme = scheme_found.group(1).lower() if scheme_found else ""
+    path = unquote(urlsplit(cleaned).path) if not scheme else ""
     if scheme == "file" or len(scheme) == 1:  # file:, or a Windows drive such as C:
         message = f"{what} {url!r} points to a local file; use an https:// URL"
     elif scheme:
-        return  # the sanitiser keeps http, https and mailto and drops every other scheme
-    elif url.strip().startswith(("/", "\\")) or path.startswith(("/", "\\")) \
+        return  # a scheme we do not take: removed, keeping the words
+    elif cleaned.startswith(("/", "\\")) or path.startswith(("/", "\\")) \
             or ".." in path.replace("\\", "/").split("/"):
         message = f"{what} {url!r} points outside the project; use an https:// URL"
-    elif path or parts.query or what == "image":
+    else:
         # Relative: nothing the package carries; inside an LMS page it would request the LMS's own URLs.
         message = f"{what} {url!r} is a local file, which packages cannot carry yet; use an https:// URL"
-    else:
-        return  # a link to '#part': a place in the same page
     if TextProblem(message) not in problems:
         problems.append(TextProblem(message))
 
 
-def _check_urls(tree: etree._Element, problems: list[TextProblem]) -> None:
-    """Refuse links and images that point at local files or outside the project."""
-    for element in tree.iter("a", "img"):
-        attribute = "src" if element.tag == "img" else "href"
-        url = element.get(attribute)
-        if url is not None:
-            _check_url(url, problems, "image" if element.tag == "img" else "link")
+_REPORTED_SCHEMES = frozenset({"file"} | {chr(code) for code in range(ord("a"), ord("z") + 1)})
 
 
 @functools.cache
@@ -129,7 +155,9 @@ def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
         # '*': none. Without it ammonia keeps its default generic attributes, lang and title, on
         # every element, and QTI takes neither.
         attributes={"*": set()} | {tag: set(names) for tag, names in ATTRIBUTES.items() if tag in tags},
-        url_schemes=set(URL_SCHEMES),
+        # file: and one-letter schemes (C:) are kept here only so the tree pass can report them
+        # before it removes them with every other URL the rule refuses.
+        url_schemes=set(URL_SCHEMES | _REPORTED_SCHEMES),
         link_rel=None,
         strip_comments=True,
     )
@@ -150,16 +178,25 @@ _FRAGMENT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load
 def _sanitised_tree(fragment: str) -> etree._Element:
     """The sanitiser's output as a tree under a <div>."""
     xml = _VOID_ELEMENT.sub(r"<\1\2/>", fragment).replace("&nbsp;", "&#160;")
+    if "\t" in xml or "\n" in xml or "\r" in xml:
+        # XML reads a tab or line break in an attribute as a space; a browser drops it from a URL.
+        xml = _TAG_WITH_BREAKS.sub(lambda tag: tag.group().replace("\t", "&#9;").replace("\n", "&#10;")
+                                   .replace("\r", "&#13;"), xml)
     return etree.fromstring(f"<div>{xml}</div>", _FRAGMENT_PARSER)
 
 
+# A start tag (text has its '<' escaped, so only tags match) with a tab or line break in a value.
+_TAG_WITH_BREAKS = re.compile(r'<[a-z][a-z0-9]*(?: [a-z]+="[^"]*")*? [a-z]+="[^"]*[\t\n\r][^"]*"[^<>]*>')
+
+
 # What the tree below would change in the sanitiser's output: links and images (checked, mended),
-# void elements (closed), empty elements (self-closed), blank paragraphs (dropped) and CR (written
-# as a reference). Without them the output is already that XML, save &nbsp;. A link to an http,
-# https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML
-# as written), so it does not count.
+# void elements (closed), blank paragraphs (dropped), CR (written as a reference) and a link inside
+# a link (unwrapped). Without them the output is already that XML, save &nbsp;. A link to an http,
+# https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML as
+# written), so it does not count.
 _CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr)[ />]'
-                              r"|<([a-z][a-z0-9]*)\b[^>]*></\1>|<p>(?:\s|&nbsp;)*</p>|\r")
+                              r"|<p>(?:\s|&nbsp;)*</p>|\r"
+                              r"|<a[ >](?:[^<]|<(?!/a>))*<a[ >]")
 
 
 def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False) -> str:
@@ -177,28 +214,46 @@ def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_
 def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> str:
     """Re-serialise sanitised HTML as well-formed XML (self-closed <br/>, quoted attributes).
 
-    The URL rules are checked here, on what the sanitiser kept, so that no difference between
-    two HTML parsers can slip a local reference past them. In block mode, loose text and inline
-    elements are gathered into <p>, because QTI's itemBody and modalFeedback do not take bare
-    text beside blocks."""
+    The URL rules are checked here, on what the sanitiser kept (the one HTML parser that read
+    the text), so that no difference between two parsers can slip a local reference past them.
+    Then the tree is mended into the content model QTI's schema allows, as browsers mend pasted
+    HTML (``_repair``): in block mode, loose text and inline elements are gathered into <p>,
+    because QTI's itemBody and modalFeedback do not take bare text beside blocks."""
     wrapper = _sanitised_tree(fragment)
     if len(wrapper) == 0 and not as_blocks:
         return _escape_text(wrapper.text or "")
     if _LINK_OR_IMAGE.search(fragment):  # else there is nothing to check or mend
         _mend_links_and_images(wrapper, problems)
     if as_blocks:
-        _wrap_loose_inline(wrapper)
+        _repair_blocks(wrapper, top=True)
+    else:
+        _repair_inline(wrapper, INLINE_TAGS, in_link=False)
+    for element in wrapper.iter():
+        if element.text is None and not len(element) and element.tag not in _VOID_TAGS:
+            # Written <em></em>, not <em/>: the HTML an LMS or the player parses it as reads '<em/>'
+            # as an opening tag that takes in all that follows (a link would spread over the page).
+            element.text = ""
     xml = etree.tostring(wrapper, encoding="unicode", method="xml")
     return xml[len("<div>"):-len("</div>")] if xml != "<div/>" else ""
 
 
 _LINK_OR_IMAGE = re.compile(r"<(?:a|img)[ />]")
+_VOID_TAGS = frozenset({"br", "hr", "img"})
 
 
 def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem]) -> None:
     """Check the URLs the sanitiser kept; drop images without one, give the rest the alt QTI
     requires; unwrap links whose URL was refused."""
-    _check_urls(wrapper, problems)
+    for element in list(wrapper.iter("a", "img")):
+        attribute = "src" if element.tag == "img" else "href"
+        url = element.get(attribute)
+        if url is None:
+            continue
+        _check_url(url, problems, "image" if element.tag == "img" else "link")
+        if url_allowed(url, attribute):
+            element.set(attribute, browser_url(url))  # what was checked is what is written
+        else:
+            del element.attrib[attribute]
     for img in list(wrapper.iter("img")):
         if not img.get("src"):
             _drop_tree(img)  # its URL was refused (javascript:, data:...): an image of nothing
@@ -211,7 +266,7 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem])
             elif value is not None:
                 img.set(name, value.strip())
     for link in list(wrapper.iter("a")):
-        if (link.get("href") or "").strip():
+        if link.get("href") is not None:
             continue
         if _SCHEME.match("".join(link.itertext())) and not len(link):
             _drop_tree(link)  # an autolink such as <javascript:...>: its words are the refused URL
@@ -227,19 +282,16 @@ def _drop_tree(element: etree._Element) -> None:
 
 def _drop_tag(element: etree._Element) -> None:
     """Remove ``element`` but keep its text and children in its place."""
-    parent = element.getparent()
-    index = parent.index(element)
     tail = element.tail
     _keep_tail(element, element.text)
     children = list(element)
-    for offset, child in enumerate(children):
-        parent.insert(index + 1 + offset, child)
+    for child in children:
+        element.addprevious(child)  # not parent.index()/insert(): they count siblings, once per call
     if children:
         children[-1].tail = (children[-1].tail or "") + (tail or "")
-        parent.remove(element)
     else:
         _keep_tail(element, tail)
-        parent.remove(element)
+    element.getparent().remove(element)
 
 
 def _keep_tail(element: etree._Element, text: str | None) -> None:
@@ -254,8 +306,174 @@ def _keep_tail(element: etree._Element, text: str | None) -> None:
         parent.text = (parent.text or "") + text
 
 
+# QTI's content model (builder/schemas/qti21/imsqti_v2p1.xsd): the blocks a block container (the
+# fragment, blockquote) holds; what <pre> holds (no img, small, sub, sup, abbr, cite, q); the
+# parts of lists, which hold nothing else.
+_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "dl", "hr"})
+_IN_PRE = frozenset({"a", "br", "code", "em", "strong", "i", "b", "span", "kbd", "samp", "var"})
+_LIST_PARTS = {"ul": frozenset({"li"}), "ol": frozenset({"li"}), "dl": frozenset({"dt", "dd"})}
+_ORPHAN_HOLDER = {"li": "ul", "dt": "dl", "dd": "dl"}
+
+
+def _repair_blocks(container: etree._Element, top: bool) -> None:
+    """Make ``container`` hold blocks only: list parts outside a list get one (a browser shows
+    them as a list), loose text and inline elements are gathered into <p>."""
+    if top or not _xml_blank(container.text) or any(child.tag not in _BLOCKS or not _xml_blank(child.tail)
+                                                     for child in container):
+        _wrap_orphans(container)
+        _wrap_loose_inline(container)
+    for child in list(container):
+        _repair(child, in_link=False)
+
+
+def _repair(element: etree._Element, in_link: bool) -> None:
+    """Make ``element`` and what it holds fit the content model (which a sanitised tree may not:
+    the HTML parser nests freely, and removing a tag lifts its content into its parent)."""
+    tag = element.tag
+    if tag in _LIST_PARTS:
+        _repair_list(element)
+    elif tag == "blockquote":
+        _repair_blocks(element, top=False)
+    elif tag in ("li", "dd"):  # flow: blocks and inline alike
+        if any(child.tag in _ORPHAN_HOLDER for child in element):
+            _wrap_orphans(element)
+        for child in list(element):
+            _repair(child, in_link=False)
+    elif tag == "pre":
+        _repair_inline(element, _IN_PRE, in_link)
+    elif tag not in ("br", "hr", "img"):  # p, h2-h6, dt, a and the phrase elements hold inline content
+        _repair_inline(element, INLINE_TAGS, in_link)
+
+
+def _repair_inline(element: etree._Element, allowed: frozenset[str], in_link: bool) -> None:
+    """Keep inline content only: any other element is replaced by what it holds, and so is a link
+    inside a link (QTI's <a> holds no <a>, and a browser would split them). A block's words stay
+    apart from their neighbours' (one space; a line break in <pre>)."""
+    in_link = in_link or element.tag == "a"
+    if any(child.tag not in allowed or (in_link and child.tag == "a") for child in element):
+        # Rebuilt in one pass: unwrapping one element at a time appends to a growing text node
+        # each time, quadratic for '<h2>' + '<p>x</p>' * 20,000.
+        kept: list[etree._Element] = []
+        runs: list[list[str]] = [[element.text or ""]]  # the text before each kept element, and after the last
+
+        def spread(parent: etree._Element) -> None:
+            for child in parent:
+                if child.tag in allowed and not (in_link and child.tag == "a"):
+                    kept.append(child)
+                    runs.append([])
+                else:
+                    block = child.tag not in INLINE_TAGS
+                    runs[-1] += [_SEPARATOR if block else "", child.text or ""]
+                    spread(child)
+                    runs[-1].append(_SEPARATOR if block else "")
+                runs[-1].append(child.tail or "")
+
+        spread(element)
+        separator = "\n" if element.tag == "pre" else " "
+        texts = [_SEPARATORS.sub(functools.partial(_separator, run=n, runs=len(runs), separator=separator),
+                                 "".join(run)) for n, run in enumerate(runs)]
+        for child in list(element):
+            element.remove(child)
+        element.text = texts[0] or None
+        for child, tail in zip(kept, texts[1:], strict=True):
+            element.append(child)
+            child.tail = tail or None
+    for child in list(element):
+        _repair(child, in_link)
+
+
+# Where a block was unwrapped (a character no text holds: XML cannot carry it).
+_SEPARATOR = "\x00"
+_SEPARATORS = re.compile("\x00+")
+
+
+def _separator(found: re.Match[str], run: int, runs: int, separator: str) -> str:
+    """``separator`` where an unwrapped block stood between words, else nothing: not at the
+    start or end of the element, nor beside whitespace."""
+    text = found.string
+    before = text[found.start() - 1] if found.start() else ("" if run == 0 else "x")  # "x": a kept element
+    after = text[found.end()] if found.end() < len(text) else ("" if run == runs - 1 else "x")
+    return separator if before and after and not before.isspace() and not after.isspace() else ""
+
+
+def _wrap_orphans(parent: etree._Element) -> None:
+    """Put each run of <li> (or <dt>/<dd>) outside a list into a <ul> (or <dl>) of its own."""
+    children = list(parent)
+    start = 0
+    while start < len(children):
+        holder_tag = _ORPHAN_HOLDER.get(children[start].tag)
+        if holder_tag is None:
+            start += 1
+            continue
+        end = start + 1
+        while end < len(children) and _ORPHAN_HOLDER.get(children[end].tag) == holder_tag \
+                and not (children[end - 1].tail or "").strip():
+            end += 1
+        holder = etree.Element(holder_tag)
+        children[start].addprevious(holder)
+        holder.tail, children[end - 1].tail = children[end - 1].tail, None
+        for part in children[start:end]:
+            holder.append(part)
+        start = end
+
+
+def _repair_list(element: etree._Element) -> None:
+    """A list holds its parts only: anything else is gathered into a part (<li>, or <dd> in a
+    <dl>); a list left with no part is removed (the schema wants one at least)."""
+    parts = _LIST_PARTS[element.tag]
+    if not _xml_blank(element.text) or any(child.tag not in parts or not _xml_blank(child.tail)
+                                           for child in element):
+        nodes: list[str | etree._Element] = [element.text or ""]
+        for child in list(element):
+            element.remove(child)
+            tail, child.tail = child.tail, None
+            nodes += [child, tail or ""]
+        element.text = None
+        holder: etree._Element | None = None
+        for node in nodes:
+            if isinstance(node, str):
+                if node.strip():
+                    if holder is None:
+                        holder = etree.SubElement(element, "dd" if element.tag == "dl" else "li")
+                    _append_text(holder, node)
+            elif node.tag in parts:
+                holder = None
+                element.append(node)
+            else:
+                if holder is None:
+                    holder = etree.SubElement(element, "dd" if element.tag == "dl" else "li")
+                holder.append(node)
+    if len(element) == 0:
+        _drop_tree(element)
+        return
+    for child in list(element):
+        _repair(child, in_link=False)
+
+
+def _xml_blank(text: str | None) -> bool:
+    """Whitespace as XML Schema sees it in element-only content: space, tab, LF, CR (not U+00A0,
+    which str.strip() also removes)."""
+    return not text or not text.strip(" \t\n\r")
+
+
+def _append_text(element: etree._Element, text: str) -> None:
+    last = _last_child(element)
+    if last is not None:
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _last_child(element: etree._Element) -> etree._Element | None:
+    """The last child, found from the end (lxml's len() counts every child: quadratic in a loop)."""
+    try:
+        return element[-1]
+    except IndexError:
+        return None
+
+
 def _wrap_loose_inline(wrapper: etree._Element) -> None:
-    nodes: list[object] = []
+    nodes: list[str | etree._Element] = []
     if wrapper.text and wrapper.text.strip():
         nodes.append(wrapper.text)
     wrapper.text = None
@@ -273,10 +491,7 @@ def _wrap_loose_inline(wrapper: etree._Element) -> None:
                 if isinstance(node, str):
                     node = node.lstrip()  # noqa: PLW2901 (the line break after a removed block, not the author's text)
             if isinstance(node, str):
-                if len(paragraph):
-                    paragraph[-1].tail = (paragraph[-1].tail or "") + node
-                else:
-                    paragraph.text = (paragraph.text or "") + node
+                _append_text(paragraph, node)
             else:
                 paragraph.append(node)
         else:
@@ -338,20 +553,16 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     if _too_deep(source, raw_html):
         return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
                                                    "flatten them")]
-    lowered = raw_html.lower()
-    # Only <a href> and <img src> carry URLs; there is nothing to report unless some 'href' or 'src'
-    # is not the start of an http, https or mailto URL in quotes (most links).
-    if len(_URL_ATTRIBUTE.findall(lowered)) != len(_WEB_URL_ATTRIBUTE.findall(lowered)):
-        # Read before sanitising too: the sanitiser silently drops file: URLs, which deserve a message.
-        _check_urls(html.fragment_fromstring(raw_html, create_parent="div"), problems)
+    sanitised = _sanitise(raw_html, tags)
+    # Character references (&#xC;, &#xFFFE;...) reach the text only now, decoded by the Markdown
+    # parser or the sanitiser: the same message as for the characters written as they are.
+    message, sanitised = without_unusable_characters(sanitised)
+    if message and TextProblem(message) not in problems:
+        problems.append(TextProblem(message))
     # Markdown without raw HTML gives only cmark's blocks at the top, all allowed but <h1>.
     only_blocks = "<" not in source and "<h1>" not in raw_html
-    xhtml = _to_xhtml(_sanitise(raw_html, tags), as_blocks, problems, only_blocks).strip()
+    xhtml = _to_xhtml(sanitised, as_blocks, problems, only_blocks).strip()
     return Markup(xhtml), problems
-
-
-_URL_ATTRIBUTE = re.compile("href|src")
-_WEB_URL_ATTRIBUTE = re.compile('(?:href|src)="(?:https?://|mailto:)')
 
 
 def without_unusable_characters(text: str) -> tuple[str | None, str]:

@@ -333,7 +333,11 @@ def hostile_quiz(quiz: Quiz, prompt: Markup) -> Quiz:
 HOSTILE = ('Pick one. <script>window.pwned = "script"</script>'
            '<img src="x" onerror="window.pwned = \'onerror\'">'
            '<a href="javascript:window.pwned = \'link\'">click me</a>'
-           '<a href=" JaVaScRiPt:window.pwned = \'link2\'">or me</a>')
+           '<a href=" JaVaScRiPt:window.pwned = \'link2\'">or me</a>'
+           # A no-break space is no space to a URL parser: relative to a browser, refused by the rule.
+           '<a href="&nbsp;javascript:window.pwned = \'nbsp\'">or this</a>'
+           '<a href="java&#9;script:window.pwned = \'tab\'">or that</a>'
+           '<a href="#question-heading">a place on the page</a>')
 
 
 @pytest.mark.parametrize("source", ["sanitised", "raw"])
@@ -358,6 +362,9 @@ def test_hostile_item_runs_no_script(source, site, browser, warm_handoff):
     assert page.evaluate("document.querySelectorAll('#prompt [onerror], #prompt [href^=\"javascript\" i]')"
                          ".length") == 0
     assert "Pick one." in page.locator("#prompt").inner_text()
+    # The player keeps what the build's rule keeps (builder.markup.url_allowed): here '#place' only.
+    assert page.evaluate("Array.from(document.querySelectorAll('#prompt a[href]'), a => a.getAttribute('href'))") \
+        == ["#question-heading"]
     page.close()
 
 

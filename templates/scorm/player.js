@@ -453,6 +453,21 @@
   // ---- the page -----------------------------------------------------------------------------
 
   /**
+   * The build's URL rule (builder.markup.url_allowed), on the URL as the browser will read it
+   * (WHATWG URL parsing: C0 controls and space stripped at both ends, tab, LF and CR removed
+   * anywhere, the scheme in any case): one of `schemes`, or for a link '#place' in the same page;
+   * nothing relative. Nothing else is stripped: U+00A0 before 'javascript:' makes a relative URL.
+   */
+  function allowedUrl(value, attribute, schemes) {
+    var url = value.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "").replace(/[\t\n\r]/g, "");
+    var scheme = /^([A-Za-z][A-Za-z0-9+.\-]*):/.exec(url);
+    if (scheme) {
+      return schemes.indexOf(scheme[1].toLowerCase()) >= 0;
+    }
+    return attribute === "href" && url.charAt(0) === "#";
+  }
+
+  /**
    * The one place markup enters the page: a sanitised fragment from the quiz data, parsed inert
    * in a <template>, filtered again against the build's allowlist, then moved into `target`.
    * Links open in a new window so the quiz stays in its frame.
@@ -473,9 +488,7 @@
         var attribute = element.attributes[a];
         var keep = allowed.indexOf(attribute.name) >= 0;
         if (keep && (attribute.name === "href" || attribute.name === "src")) {
-          keep = allow.schemes.some(function (scheme) {
-            return attribute.value.trim().toLowerCase().indexOf(scheme + ":") === 0;
-          });
+          keep = allowedUrl(attribute.value, attribute.name, allow.schemes);
         }
         if (!keep) {
           element.removeAttribute(attribute.name);
@@ -965,6 +978,7 @@
   }
 
   return {
+    allowedUrl: allowedUrl,
     prng: prng,
     draw: draw,
     scoreItem: scoreItem,
