@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import nh3
 from cmarkgfm import _cmark
@@ -102,6 +102,7 @@ def _markdown_inline(source: str) -> str:
 _URL_EDGE = "".join(chr(code) for code in range(0x21))
 _URL_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
 _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_URL_END_OF_PATH = re.compile("[?#]")
 
 
 def browser_url(url: str) -> str:
@@ -128,7 +129,9 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
         return  # an empty link goes nowhere; an image without a source is dropped
     scheme_found = _URL_SCHEME.match(cleaned)
     scheme = scheme_found.group(1).lower() if scheme_found else ""
-    path = unquote(urlsplit(cleaned).path) if not scheme else ""
+    # The path of a URL without a scheme ends at its query or fragment ('//host...' is refused by
+    # its start below); urlsplit would also parse a host, and raise on one such as '//[x'.
+    path = unquote(_URL_END_OF_PATH.split(cleaned, maxsplit=1)[0]) if not scheme else ""
     if scheme == "file" or len(scheme) == 1:  # file:, or a Windows drive such as C:
         message = f"{what} {url!r} points to a local file; use an https:// URL"
     elif scheme:

@@ -273,7 +273,7 @@ def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
         "resource_id": f"RES-{stem}",
         "objective_id": f"{stem}-passed",
         "version": quiz.version,
-        "title": manifest_title(quiz.display_title),
+        "title": quiz.display_title,
         "launch": LAUNCH_FILE,
         "files": PLAYER_FILES,
         "mastery_score": mastery_score(settings.pass_mark),
@@ -282,19 +282,6 @@ def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
         "time_limit_12": _timespan_12(settings.time_limit) if settings.time_limit else None,
         "time_limit_2004": f"PT{settings.time_limit}S" if settings.time_limit else None,
     }
-
-
-MANIFEST_TITLE_LIMIT = 200
-"""Both editions' manifest schemas take a <title> of at most 200 characters."""
-
-
-def manifest_title(title: str) -> str:
-    """``title`` as the manifest can carry it: cut at a word before the limit, marked with '…'.
-    Only the LMS's label is shortened; the player shows the whole title."""
-    if len(title) <= MANIFEST_TITLE_LIMIT:
-        return title
-    cut = title[:MANIFEST_TITLE_LIMIT - 1]
-    return (cut.rsplit(" ", 1)[0].rstrip() or cut) + "…"
 
 
 def _timespan_12(seconds: int) -> str:
