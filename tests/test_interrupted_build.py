@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,15 +104,13 @@ def test_failing_rename_after_some_packages_leaves_old_or_new(project, monkeypat
     assert len(changed) == 2  # two packages were replaced before the third rename failed
 
 
-def test_sigint_mid_write_leaves_the_previous_file(project, monkeypatch, tmp_path_factory):
-    old = run_build(project)
-    change_the_items(project)
-    new = new_build(project, tmp_path_factory)
+
+def stop_half_way_through_the_second_file(monkeypatch, stop: Callable[[], object]) -> None:
+    """The second file the build writes receives half its bytes, then ``stop()`` runs (a real
+    signal, or a failing disk) and must raise."""
     real_fdopen, opened = os.fdopen, []
 
     class HalfWritten:
-        """A file that receives half its bytes, then the process gets a real SIGINT."""
-
         def __init__(self, handle):
             self.handle = handle
 
@@ -124,8 +123,8 @@ def test_sigint_mid_write_leaves_the_previous_file(project, monkeypatch, tmp_pat
         def write(self, data):
             self.handle.write(data[: len(data) // 2])
             self.handle.flush()
-            os.kill(os.getpid(), signal.SIGINT)  # Python raises KeyboardInterrupt right here
-            self.handle.write(data[len(data) // 2:])  # never reached
+            stop()
+            raise AssertionError("stop() returned; the rest of the file would have been written")
 
         def __getattr__(self, name):
             return getattr(self.handle, name)
@@ -136,6 +135,13 @@ def test_sigint_mid_write_leaves_the_previous_file(project, monkeypatch, tmp_pat
         return HalfWritten(handle) if len(opened) == 2 else handle
 
     monkeypatch.setattr(writing.os, "fdopen", fdopen)
+
+def test_sigint_mid_write_leaves_the_previous_file(project, monkeypatch, tmp_path_factory):
+    old = run_build(project)
+    change_the_items(project)
+    new = new_build(project, tmp_path_factory)
+    # Python raises KeyboardInterrupt inside os.kill, half-way through the second package.
+    stop_half_way_through_the_second_file(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGINT))
     with pytest.raises(KeyboardInterrupt):
         building.build([project / "items"], project, project / "dist", formats=FORMATS)
     monkeypatch.undo()
@@ -529,31 +535,10 @@ def test_a_full_disk_mid_write_is_one_line_and_each_file_old_or_new(project, mon
     old = run_build(project)
     change_the_items(project)
     new = new_build(project, tmp_path_factory)
-    real_fdopen, opened = os.fdopen, []
+    def full_disk() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    class FillsTheDisk:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return self.handle.__exit__(*exc)
-
-        def write(self, data):
-            self.handle.write(data[: len(data) // 2])
-            raise OSError(28, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self.handle, name)
-
-    def fdopen(fd, *args, **kwargs):
-        handle = real_fdopen(fd, *args, **kwargs)
-        opened.append(handle)
-        return FillsTheDisk(handle) if len(opened) == 2 else handle
-
-    monkeypatch.setattr(writing.os, "fdopen", fdopen)
+    stop_half_way_through_the_second_file(monkeypatch, full_disk)
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["build", "--format", "qti21", "--format", "moodle", "--format", "canvas"])
     monkeypatch.undo()

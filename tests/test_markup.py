@@ -294,7 +294,8 @@ def test_nested_links_in_choice_text_are_unwrapped():
     ('<a href="\u3000https://e.example">x</a>',
      "link '\\u3000https://e.example' is a local file, which packages cannot carry yet; use an https:// URL"),
     ('<img src="#x">', "image '#x' is a local file, which packages cannot carry yet; use an https:// URL"),
-    ('<a href="C:\\x">x</a>', "link 'C:\\\\x' points to a local file; use an https:// URL"),    # No host is parsed from a URL that is refused for its start: '[x' is no valid IPv6 host.
+    ('<a href="C:\\x">x</a>', "link 'C:\\\\x' points to a local file; use an https:// URL"),
+    # No host is parsed from a URL that is refused for its start: '[x' is no valid IPv6 host.
     ('<a href="//[x">x</a>', "link '//[x' points outside the project; use an https:// URL"),
 ])
 def test_urls_are_judged_as_a_browser_reads_them(source, message):
