@@ -4,7 +4,7 @@ line. Whatever the text, lmspack answers with problems at their places (exit 1) 
 that pass the independent validator (exit 0), never a traceback and never exit 3; and `validate`
 says ok exactly when `build` builds.
 
-Seeds are fixed, so a failure names its seed and reproduces: FUZZ_SEEDS=start:stop runs others
+Seeds are fixed, so a failure names its seed and reproduces: LMSPACK_FUZZ_SEEDS=start:stop runs others
 (thousands were run while fixing what the fuzzer found; the suite keeps about 1,500 texts)."""
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ DEFAULT_SEEDS = "0:40"  # 40 quizzes of 3 items: about 1,500 texts, a few second
 
 
 def _seeds() -> range:
-    start, _, stop = os.environ.get("FUZZ_SEEDS", DEFAULT_SEEDS).partition(":")
+    start, _, stop = os.environ.get("LMSPACK_FUZZ_SEEDS", DEFAULT_SEEDS).partition(":")
     return range(int(start), int(stop))
 
 
@@ -247,13 +247,13 @@ def check_seeds(seeds: range, validator) -> list[int]:
             if check_seed(seed, validator):
                 built.append(seed)
         except Exception:  # any failure, named with the seed that reproduces it
-            pytest.fail(f"seed {seed} (FUZZ_SEEDS={seed}:{seed + 1}):\n{traceback.format_exc()}")
+            pytest.fail(f"seed {seed} (LMSPACK_FUZZ_SEEDS={seed}:{seed + 1}):\n{traceback.format_exc()}")
     return built
 
 
 def test_fuzzed_text_never_crashes_and_validate_agrees_with_build():
     seeds = _seeds()
-    if "FUZZ_SEEDS" not in os.environ:
+    if "LMSPACK_FUZZ_SEEDS" not in os.environ:
         assert sum(_text_count(fuzzed_quiz(seed)) for seed in seeds) >= 1000
     built = check_seeds(seeds, None)
     # Soup without refused ingredients mostly builds: the build path is fuzzed too, not only validate.
