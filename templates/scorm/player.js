@@ -984,7 +984,7 @@
       var answer = state.answers[state.position];
       if (answer.hints < item.hints.length) {
         answer.hints += 1;
-        // Keep what the learner has chosen so far with the hint count (none given: as it was).
+        // Saved with the hint count: what the learner has chosen so far (none: the empty response).
         var response = handlerFor(item).read(item, $("choices"));
         answer.response = response === null ? handlerFor(item).decodeState(item, "") : response;
         save(false);
