@@ -441,3 +441,135 @@ def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(out / f"player-{name}.png"), full_page=True)
         page.close()
+
+
+# ---- resume state versions ----------------------------------------------------------------------
+
+UPDATED_NOTICE = "This quiz was updated since your last visit; it starts again."
+
+
+def with_state(edition: str, quiz: Quiz, suspend_data: str) -> dict:
+    """What the LMS loads for a learner coming back with `suspend_data` saved."""
+    cmi = lms_start_data(edition, quiz)
+    if edition == "scorm12":
+        cmi["core"]["entry"] = "resume"
+    else:
+        cmi["entry"] = "resume"
+    cmi["suspend_data"] = suspend_data
+    return cmi
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_resume_of_this_version_restores_a_submitted_answer(edition, site, browser, warm_handoff):
+    """Left right after submitting the first answer: back on the same question, the answer chosen
+    and locked, no notice, and the answer counts in the result."""
+    quiz = with_feedback(warm_handoff, "immediately")
+    launch = site.add_package(f"{edition}-version-same", BUILDERS[edition](quiz).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, quiz))
+    first_title = frame.locator("#legend").inner_text()
+    item = item_by_title(quiz, first_title)
+    answer(frame, quiz, right=True)
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    page.close()
+
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    assert frame.locator("#notice").is_hidden()
+    assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
+    assert frame.locator("#legend").inner_text() == first_title
+    for choice in item.choices:
+        box = frame.get_by_label(markup.plain_text(choice.text), exact=True)
+        assert box.is_checked() == choice.correct and box.is_disabled()
+    assert frame.locator("#submit-button").is_hidden()
+    assert "Correct" in frame.locator("#feedback").inner_text()
+    frame.locator("#next-button").click()
+    for _ in range(2):
+        answer(frame, quiz, right=False)
+        frame.locator("#next-button").click()
+    frame.locator("#results").wait_for()
+    points = scoring.format_number(item.points)
+    assert f"({points} of {scoring.format_number(quiz.max_score)} points)" in \
+        frame.locator("#score-line").inner_text()
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def with_settings_of(quiz: Quiz, **changes: object) -> Quiz:
+    return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, **changes))
+
+
+def assert_started_afresh(page, frame, console, edition: str) -> None:
+    """The notice, a log line, question 1 with nothing chosen, and the unusable state replaced."""
+    assert frame.locator("#notice").inner_text() == UPDATED_NOTICE
+    assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
+    assert frame.locator("#choices input:checked").count() == 0
+    assert frame.locator("#hint-list li").count() == 0
+    assert [line for line in console if line.startswith("lmspack: the saved state")], console
+    replaced = cmi_of(page)["suspend_data"]
+    assert replaced.startswith("1;1;") and ";0;q;" in replaced
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, browser, warm_handoff):
+    """A learner who left version 1 mid-quiz comes back to a package whose third item's choices
+    were reordered: the saved choices would name other answers, so the quiz starts again."""
+    old = with_settings_of(warm_handoff, shuffle_choices=False)
+    launch = site.add_package(f"{edition}-version-old", BUILDERS[edition](old).data)
+    page, frame, _ = open_lms(browser, site, edition, launch, lms_start_data(edition, old))
+    answer(frame, old, right=True)
+    frame.locator("#next-button").click()
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    saved = page.evaluate("window.LMS_CMI()")["cmi"]["suspend_data"]
+    page.close()
+    assert ";1;q;" in saved and saved.endswith(";0s1")  # on question 2, question 1 answered
+
+    first, second, third = old.items
+    reordered = dataclasses.replace(third, choices=third.choices[::-1])
+    new = dataclasses.replace(old, items=(first, second, reordered), version="1.0.1")
+    launch = site.add_package(f"{edition}-version-new", BUILDERS[edition](new).data)
+    page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved))
+    assert_started_afresh(page, frame, console, edition)
+    finish_attempt(frame, new, right=True)
+    assert frame.locator("#verdict").inner_text() == "You passed."
+    page.close()
+
+
+@pytest.mark.parametrize("saved", [
+    "1;2;42;1;q;1s1,1n",  # what the player before versions wrote: no version field
+    "2;1;0;1;q;abc;1s1",  # a later format
+    "%%garbage, not a state;;;",
+])
+def test_state_of_an_older_player_or_garbage_starts_afresh(saved, site, browser, warm_handoff):
+    launch = site.add_package("version-garbage", build_scorm12(warm_handoff).data)
+    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", warm_handoff, saved))
+    assert_started_afresh(page, frame, console, "scorm12")
+    assert cmi_of(page)["core"]["lesson_status"] == "incomplete"
+    page.close()
+
+
+def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, warm_handoff):
+    """A package whose data names a kind this player has no handler for (a newer build, a
+    hand-edited page) says so and leaves the LMS untouched, instead of showing a question no
+    one can answer."""
+    launch = site.add_package("unknown-kind", build_scorm12(warm_handoff).data)
+    index = site.root / launch
+    page_text = index.read_text(encoding="utf-8")
+    assert page_text.count('"type": "true_false"') == 1
+    index.write_text(page_text.replace('"type": "true_false"', '"type": "numeric"'), encoding="utf-8")
+    page = browser.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.add_init_script(f"window.LMS_SETUP = {json.dumps({'edition': 'scorm12', 'launch': launch, 'cmi': None})};")
+    page.goto(f"{site.url}/host.html")
+    frame = page.frame_locator("#sco")
+    frame.locator("#notice").wait_for()
+    assert "cannot be shown" in frame.locator("#notice").inner_text()
+    assert frame.locator("#question").is_hidden() and frame.locator("#results").is_hidden()
+    item_id = warm_handoff.items[1].id
+    assert f'lmspack: item "{item_id}" is of kind "numeric", which this player cannot show' in console
+    assert calls_of(page) == []  # never initialised: nothing recorded for a quiz that cannot run
+    page.close()

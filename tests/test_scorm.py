@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import typing
 import zipfile
 
 import pytest
@@ -29,7 +30,7 @@ from builder.formats.scorm import (
     player_data,
     suspend_data_bound,
 )
-from builder.model import Choice, Item, Pool, Quiz
+from builder.model import Choice, Item, ItemType, Pool, Quiz
 
 from conftest import assert_golden, assert_valid_package
 
@@ -256,7 +257,7 @@ def test_player_pass_decision_and_raw_score(node_player, warm_handoff):
         data = player_data(quiz, SCORM12)
         got = node_player("var drawn = player.draw(payload.data, 1);"
                           "return payload.responses.map(function (r) { return player.summarize(payload.data,"
-                          " drawn, r.map(function (s) { return {submitted: true, selected: s}; })); });",
+                          " drawn, r.map(function (s) { return {submitted: true, response: s}; })); });",
                           {"data": data, "responses": responses})
         for response, summary in zip(responses, got, strict=True):
             points = sum(scoring.score(item, [item.choices[i].identifier for i in chosen])
@@ -282,12 +283,12 @@ def test_draw_is_seeded_and_honours_pools(node_player, warm_handoff):
     assert first != retry and first != other  # a retry or another seed draws anew
     assert [entry["item"] < 8 for entry in first] == [True, True, True, False, False]
     assert len({entry["item"] for entry in first}) == 5
-    assert any(entry["choices"] != [0, 1, 2, 3, 4] for entry in first)
+    assert any(entry["layout"] != [0, 1, 2, 3, 4] for entry in first)
     plain = node_player("return player.draw(payload, 1);", player_data(with_settings(quiz, shuffle_choices=False),
                                                                         SCORM12))
-    assert plain == [{"item": n, "choices": [0, 1, 2, 3, 4]} for n in range(12)]
+    assert plain == [{"item": n, "layout": [0, 1, 2, 3, 4]} for n in range(12)]
     tf = node_player("return player.draw(payload, 1);", player_data(warm_handoff, SCORM12))
-    assert tf[1]["choices"] == [0, 1]  # true/false keeps its order
+    assert tf[1]["layout"] == [0, 1]  # true/false keeps its order
 
 
 def worst_state_script() -> str:
@@ -296,8 +297,8 @@ def worst_state_script() -> str:
             " state.position = state.drawn.length - 1;"
             " state.answers = state.drawn.map(function (e) { var item = payload.items[e.item];"
             "  return {hints: item.hints.length, submitted: true,"
-            "          selected: item.choices.map(function (c, n) { return n; })}; });"
-            " var text = player.encodeState(state); var back = player.decodeState(payload, text);"
+            "          response: item.choices.map(function (c, n) { return n; })}; });"
+            " var text = player.encodeState(payload, state); var back = player.decodeState(payload, text);"
             " return {length: text.length, text: text, same: JSON.stringify(back.answers) ==="
             " JSON.stringify(state.answers) && back.position === state.position};")
 
@@ -325,19 +326,109 @@ def test_suspend_data_over_the_cap_is_a_warning(node_player, warm_handoff):
 
 
 def test_resume_state_round_trip_and_bad_input(node_player, warm_handoff):
+    """A state carries the quiz's version; one of another version, of the player before versions,
+    or garbage does not decode (the player then starts afresh)."""
     data = player_data(warm_handoff, SCORM12)
     got = node_player(
-        "var s = player.freshState(payload, 2); s.position = 1; s.elapsed = 42.7;"
-        " s.answers[0] = {hints: 1, submitted: true, selected: [0]};"
-        " s.answers[1] = {hints: 1, submitted: false, selected: []};"
-        " var text = player.encodeState(s); var back = player.decodeState(payload, text);"
-        " return {text: text, back: back, bad: ['', 'x', '2;1;0;0;q;', '1;1;0;0;q;s1', '1;0;0;0;q;',"
-        "  '1;1;0;0;z;', '1;1;0;0;q;0sv0,,,,'].map(function (t) { return player.decodeState(payload, t); })};",
+        "var v = player.quizVersion(payload);"
+        " var s = player.freshState(payload, 2); s.position = 1; s.elapsed = 42.7;"
+        " s.answers[0] = {hints: 1, submitted: true, response: [0]};"
+        " s.answers[1] = {hints: 1, submitted: false, response: []};"
+        " var text = player.encodeState(payload, s); var back = player.decodeState(payload, text);"
+        " return {version: v, text: text, back: back, bad: ['', 'x', '2;1;0;0;q;' + v + ';',"
+        "  '1;2;42;1;q;1s1,1n', '1;2;42;1;q;zzzzzz;1s1,1n', '1;1;0;0;q;' + v + ';s1',"
+        "  '1;0;0;0;q;' + v + ';', '1;1;0;0;z;' + v + ';', '1;1;0;0;q;' + v + ';0sv0,,,,',"
+        "  '1;1;0;0;q;' + v + ';1s1;'].map(function (t) { return player.decodeState(payload, t); })};",
         data)
-    assert got["text"] == "1;2;42;1;q;1s1,1n"
-    assert got["back"]["answers"][:2] == [{"hints": 1, "submitted": True, "selected": [0]},
-                                          {"hints": 1, "submitted": False, "selected": []}]
-    assert got["bad"] == [None] * 7
+    assert re.fullmatch(r"[0-9a-z]{1,7}", got["version"])
+    assert got["text"] == f"1;2;42;1;q;{got['version']};1s1,1n"
+    assert got["back"]["answers"][:2] == [{"hints": 1, "submitted": True, "response": [0]},
+                                          {"hints": 1, "submitted": False, "response": []}]
+    # '1;2;42;1;q;1s1,1n' is exactly what the player before versions wrote for the same answers
+    assert got["bad"] == [None] * 10
+
+
+def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_handoff):
+    """The version changes with anything that moves the draw or the meaning of a stored answer
+    (item ids, choice ids or order, seed, pools, kinds), and not with wording or points, so a
+    corrected typo keeps the learners' progress."""
+    first, second, third = warm_handoff.items
+    reordered = dataclasses.replace(third, choices=third.choices[1:] + third.choices[:1])
+    variants = {
+        "same": warm_handoff,
+        "reworded": dataclasses.replace(warm_handoff, items=(
+            dataclasses.replace(first, prompt=Markup("<p>Reworded.</p>"), points=first.points + 1),
+            second, third)),
+        "item id": dataclasses.replace(warm_handoff, items=(dataclasses.replace(first, id="renamed"), second,
+                                                            third)),
+        "choice order": dataclasses.replace(warm_handoff, items=(first, second, reordered)),
+        "seed": with_settings(warm_handoff, seed=warm_handoff.settings.seed + 1),
+        "pools": with_settings(warm_handoff, pools=(Pool("p", "P", (first.id, second.id), 1),)),
+    }
+    payload = {name: player_data(quiz, SCORM12) for name, quiz in variants.items()}
+    kind_changed = json.loads(json.dumps(payload["same"]))
+    kind_changed["items"][0]["type"] = "multiple_response"
+    payload["kind"] = kind_changed
+    versions = node_player("var out = {}; Object.keys(payload).forEach(function (k) {"
+                           " out[k] = player.quizVersion(payload[k]); }); return out;", payload)
+    assert versions["reworded"] == versions["same"]
+    others = [versions[name] for name in ("item id", "choice order", "seed", "pools", "kind")]
+    assert versions["same"] not in others and len(set(others)) == len(others)
+
+
+def python_kinds(quiz: Quiz) -> dict[str, dict]:
+    """Every interaction kind the Python side can put in the player data, with an item of it from
+    the bundled quiz (which holds one of each; a new kind needs an example there)."""
+    kinds = set(typing.get_args(ItemType))
+    items = {item["type"]: item for item in player_data(quiz, SCORM12)["items"]}
+    assert set(items) == kinds, "the bundled quiz lacks an item of a kind: add one"
+    return items
+
+
+def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff):
+    """For each kind, its handler has every operation, and they work together without a page:
+    the correct response scores the item's points and is reported correct in both editions,
+    its state round-trips, the empty response scores 0, and a state of garbage is refused."""
+    items = python_kinds(warm_handoff)
+    got = node_player(
+        "var ops = ['arrange', 'prompts', 'render', 'read', 'feedback', 'score', 'report', 'structure',"
+        " 'encodeState', 'decodeState'];"
+        " var out = {};"
+        " Object.keys(payload).forEach(function (kind) {"
+        "  var item = payload[kind]; var h = player.INTERACTIONS[kind];"
+        "  if (!h) { out[kind] = null; return; }"
+        "  var right = h.decodeState(item, h.encodeState(item,"
+        "   item.choices.map(function (c, n) { return c.correct ? n : -1; }).filter(function (n) { return n >= 0; })));"
+        "  var empty = h.decodeState(item, '');"
+        "  out[kind] = {missing: ops.filter(function (op) { return typeof h[op] !== 'function'; }),"
+        "   layout: h.arrange(item, player.prng(1), true).slice().sort(),"
+        "   prompts: h.prompts(item), right: h.score(item, right), empty: h.score(item, empty),"
+        "   reported12: h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}),"
+        "   reported2004: h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'}),"
+        "   garbage: h.decodeState(item, 'zz;,'), emptyState: h.encodeState(item, empty)}; });"
+        " return out;", items)
+    for kind, item in items.items():
+        result = got[kind]
+        assert result is not None, f"no handler for {kind}"
+        assert result["missing"] == []
+        assert result["layout"] == list(range(len(item["choices"])))
+        assert result["prompts"]["instruction"] and result["prompts"]["missing"]
+        assert result["right"] == {"points": item["points"], "correct": True}
+        assert result["empty"] == {"points": 0, "correct": False}
+        assert result["reported12"]["result"] == "correct"
+        assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
+        assert result["reported2004"]["result"] == "incorrect"
+        assert result["reported2004"]["type"] == result["reported12"]["type"] == "choice"
+        assert result["garbage"] is None and result["emptyState"] == ""
+
+
+def test_an_unknown_kind_is_named_at_load(node_player, warm_handoff):
+    data = player_data(warm_handoff, SCORM12)
+    data["items"][1]["type"] = "numeric"
+    got = node_player("return [player.unknownKinds(payload[0]), player.unknownKinds(payload[1])];",
+                      [player_data(warm_handoff, SCORM12), data])
+    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "numeric", which this player '
+                        "cannot show"]]
 
 
 def test_time_formats_and_interaction(node_player, warm_handoff):

@@ -37,7 +37,8 @@ LAUNCH_FILE = "index.html"
 SUSPEND_DATA_FORMAT = 1
 """Version tag at the start of the player's suspend_data (see player.js, encodeState)."""
 SUSPEND_DATA_HEADER_MAX = 40
-"""Longest header the player writes: ``1;<attempt>;<elapsed seconds>;<position>;<phase>;``."""
+"""Longest header the player writes: ``1;<attempt>;<elapsed seconds>;<position>;<phase>;<quiz version>;``
+(the version is a hash of at most 7 characters: 34 characters with a 5-digit position)."""
 SUSPEND_DATA_LIMIT = {"scorm12": 4096, "scorm2004": 64000}
 """cmi.suspend_data capacity: CMIString4096 in SCORM 1.2, characterstring SPM 64000 in 2004."""
 MASK_DIGITS_PER_CHAR = 5

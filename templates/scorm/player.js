@@ -8,9 +8,10 @@
  * again only the allowlisted tags, attributes and URL schemes. Everything else (numbers, labels,
  * messages) is set as text. The page's Content-Security-Policy allows no inline script.
  *
- * Scoring: each choice carries its weight, computed in Python by builder.scoring.choice_weights;
- * an item's score is the sum of the chosen weights kept between 0 and its points (any number of
- * choices but one scores 0 on a single-answer item), rounded to 7 decimals, as scoring.score().
+ * Structure: everything that depends on what kind of question an item is lives in one handler
+ * per interaction kind (INTERACTIONS, below); the rest of the player (draw, navigation, hints,
+ * feedback display, timing, tries, score and pass/fail, suspend_data) is the same for every kind
+ * and reaches an item's answer only through its handler.
  *
  * Loaded by Node (tests), it exports its pure functions and touches no page.
  */
@@ -61,9 +62,10 @@
   }
 
   /**
-   * The items and choice orders an attempt shows: for each pool in order, `select` of its items
-   * (all when null), in pool order unless shuffleItems; choices shuffled when shuffleChoices and
-   * the item allows it. Returns [{item: index into data.items, choices: [choice indexes]}].
+   * The items and their layouts an attempt shows: for each pool in order, `select` of its items
+   * (all when null), in pool order unless shuffleItems; then each item's handler arranges it
+   * (the choice interaction: its choice order, shuffled when shuffleChoices and the item allows).
+   * Returns [{item: index into data.items, layout: the handler's layout}].
    */
   function draw(data, attempt) {
     var settings = data.settings;
@@ -83,15 +85,9 @@
     });
     return order.map(function (index) {
       var item = data.items[index];
-      var choices = item.choices.map(function (choice, n) { return n; });
-      if (settings.shuffleChoices && item.shuffle) {
-        choices = shuffled(choices, random);
-      }
-      return {item: index, choices: choices};
+      return {item: index, layout: handlerFor(item).arrange(item, random, settings.shuffleChoices)};
     });
   }
-
-  // ---- scoring (mirrors builder/scoring.py) -------------------------------------------------
 
   function round7(value) {
     return parseFloat(value.toFixed(7));
@@ -101,66 +97,67 @@
     return list.filter(function (value, n) { return list.indexOf(value) === n; });
   }
 
-  /** Points for a response; `selected` holds choice indexes. */
-  function scoreItem(item, selected) {
-    var chosen = unique(selected);
-    if (!item.multiple && chosen.length !== 1) {
-      return 0;
+  function sortedNumbers(list) {
+    return list.slice().sort(function (a, b) { return a - b; });
+  }
+
+  function clearNode(node) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
     }
-    var total = 0;
-    chosen.forEach(function (n) {
-      if (item.choices[n]) {
-        total += item.choices[n].weight;
-      }
-    });
-    return round7(Math.min(Math.max(total, 0), item.points));
   }
 
-  /** Exactly the correct choices: what the LMS records as a correct interaction. */
-  function isCorrect(item, selected) {
-    var chosen = unique(selected);
-    var correct = [];
-    item.choices.forEach(function (choice, n) {
-      if (choice.correct) {
-        correct.push(n);
-      }
-    });
-    return chosen.length === correct.length && correct.every(function (n) { return chosen.indexOf(n) >= 0; });
+  // ---- interactions -------------------------------------------------------------------------
+  //
+  // A handler is what the player knows about one interaction kind. A response is whatever value
+  // its handler chooses (the choice interaction: an array of choice indexes); the generic player
+  // stores and passes responses but never looks inside one. Every handler has all of:
+  //
+  //   arrange(item, random, shuffle)  the item's layout for one try, from the seeded draw (random
+  //                                   must be called the same number of times for the same item)
+  //   prompts(item)                   {instruction, missing}: shown beside the points, and when
+  //                                   the learner submits without answering
+  //   render(item, layout, response, container, page, options)
+  //                                   the inputs into `container`, showing `response`; options:
+  //                                   locked (submitted: read-only), marked (show what was chosen).
+  //                                   `page` has element(tag, class, text) and fragment(tag, class,
+  //                                   html), the only ways to make nodes (fragment sanitises)
+  //   read(item, container)           the learner's response from the inputs, null when none given
+  //   feedback(item, response, page)  a node showing the response's own feedback, or null
+  //   score(item, response)           {points, correct}: builder/scoring.py's definition (points:
+  //                                   clamped to 0..item.points, 7 decimals; correct: what the
+  //                                   LMS records as a correct interaction)
+  //   report(item, response, edition) {type, response, pattern, result} for cmi.interactions.n:
+  //                                   the response and correct_responses.0.pattern in the
+  //                                   edition's format (edition.name is scorm12 or scorm2004)
+  //   structure(item)                 a string naming what a stored response depends on (ids,
+  //                                   order); a change of it makes a saved state another version's
+  //   encodeState(item, response)     the response in suspend_data: characters [0-9a-zA-Z] only,
+  //                                   "" for no response
+  //   decodeState(item, text)         the response encodeState wrote, or null when it does not
+  //                                   fit this item; decodeState(item, "") is the empty response
+  //
+  // INTERACTIONS maps the item's kind as the build writes it ("type" in the quiz data) to its
+  // handler. To add an interaction kind to the player, write one handler with all of these and
+  // add its kind(s) here; nothing else in the player changes (docs/scorm.md, "Interactions").
+  // An item of a kind missing here stops the player at load with a message (unknownKinds).
+
+  /** The code choice ``n`` of ``item`` is reported as in responses and correct-response patterns:
+   *  in SCORM 1.2 a single character a-z, 0-9 by position (cmi.interactions.n.student_response;
+   *  the build refuses items with more choices), in 2004 the choice id where Moodle's
+   *  short_identifier_type check (^[\w.]{1,250}$) accepts it, hyphens being the only id character
+   *  it refuses, else the position. */
+  function code12(item, n) {
+    return "abcdefghijklmnopqrstuvwxyz0123456789".charAt(n);
   }
 
-  /**
-   * The attempt's result. `raw` is the percent the LMS receives (cmi.core.score.raw / cmi.score.raw):
-   * rounded down to 2 decimals, the precision Moodle keeps, so that raw >= mastery score exactly
-   * when the player says passed.
-   */
-  function summarize(data, drawn, answers) {
-    var score = 0;
-    var max = 0;
-    drawn.forEach(function (entry, n) {
-      var item = data.items[entry.item];
-      max += item.points;
-      if (answers[n] && answers[n].submitted) {
-        score += scoreItem(item, answers[n].selected);
-      }
-    });
-    score = round7(score);
-    max = round7(max);
-    var percent = max > 0 ? round7(100 * score / max) : 0;
-    var cents = Math.floor(percent * 100 + 1e-6);
-    return {
-      score: score,
-      max: max,
-      percent: percent,
-      raw: cents / 100,
-      passed: max > 0 && percent >= data.settings.passMark
-    };
+  function code2004(item, n) {
+    var codes = item.choices.map(function (choice) { return choice.id.replace(/-/g, "_"); });
+    var distinct = codes.filter(function (code, index) { return codes.indexOf(code) === index; });
+    return distinct.length === codes.length ? codes[n] : "choice_" + (n + 1);
   }
 
-  // ---- resume state in cmi.suspend_data -----------------------------------------------------
-  // "1;<attempt>;<elapsed s>;<position>;<phase q|r>;<item>,<item>,..." where each item (in draw
-  // order) is empty when untouched, else <hints shown><s|n><selection>: s when submitted, and the
-  // chosen choice indexes as base-32 digits, five choices per digit, trailing zeros dropped.
-
+  /** A set of choices as base-32 digits, five choices per digit, trailing zeros dropped. */
   function encodeMask(selected) {
     var digits = [];
     selected.forEach(function (n) {
@@ -186,36 +183,265 @@
     return selected;
   }
 
-  function freshAnswers(count) {
-    var answers = [];
-    for (var i = 0; i < count; i++) {
-      answers.push({hints: 0, submitted: false, selected: []});
+  function correctChoices(item) {
+    var correct = [];
+    item.choices.forEach(function (choice, n) {
+      if (choice.correct) {
+        correct.push(n);
+      }
+    });
+    return correct;
+  }
+
+  /**
+   * Single choice, multiple response and true/false: choices with a weight each (computed in
+   * Python by builder.scoring.choice_weights); `item.multiple` says checkboxes or radio buttons,
+   * `item.shuffle` whether the draw may reorder the choices. A response is the chosen choice
+   * indexes.
+   */
+  var CHOICE = {
+    arrange: function (item, random, shuffle) {
+      var order = item.choices.map(function (choice, n) { return n; });
+      return shuffle && item.shuffle ? shuffled(order, random) : order;
+    },
+
+    prompts: function (item) {
+      return item.multiple ? {instruction: "select all that apply", missing: "Choose at least one answer first."}
+                           : {instruction: "select one answer", missing: "Choose an answer first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      clearNode(container);
+      layout.forEach(function (n, shown) {
+        var chosen = response.indexOf(n) >= 0;
+        var row = page.element("div", "choice" + (options.marked && chosen ? " chosen" : ""));
+        row.setAttribute("data-choice", String(n));
+        var input = page.element("input");
+        input.type = item.multiple ? "checkbox" : "radio";
+        input.name = "choice";
+        input.id = "choice-" + shown;
+        input.value = String(n);
+        input.checked = chosen;
+        input.disabled = options.locked;
+        var label = page.fragment("label", "choice-label", item.choices[n].html);
+        label.setAttribute("for", input.id);
+        row.appendChild(input);
+        row.appendChild(label);
+        container.appendChild(row);
+      });
+    },
+
+    read: function (item, container) {
+      var inputs = container.querySelectorAll("input");
+      var selected = [];
+      for (var i = 0; i < inputs.length; i++) {
+        if (inputs[i].checked) {
+          selected.push(parseInt(inputs[i].value, 10));
+        }
+      }
+      return selected.length ? selected : null;
+    },
+
+    feedback: function (item, response, page) {
+      if (!response.length) {
+        return null;
+      }
+      var list = page.element("ul", "chosen-feedback");
+      sortedNumbers(response).forEach(function (n) {
+        var choice = item.choices[n];
+        var entry = page.element("li", choice.correct ? "right" : "wrong");
+        entry.appendChild(page.element("span", "choice-mark", choice.correct ? "Your choice (right): " :
+                                                                                "Your choice (wrong): "));
+        entry.appendChild(page.fragment("span", "choice-text", choice.html));
+        if (choice.feedback) {
+          entry.appendChild(page.fragment("span", "choice-feedback", choice.feedback));
+        }
+        list.appendChild(entry);
+      });
+      return list;
+    },
+
+    /** The sum of the chosen weights kept between 0 and the item's points (any number of choices
+     *  but one scores 0 on a single-answer item), rounded to 7 decimals, as scoring.score();
+     *  correct when exactly the correct choices are chosen, as scoring.is_correct(). */
+    score: function (item, response) {
+      var chosen = unique(response);
+      var total = 0;
+      chosen.forEach(function (n) {
+        if (item.choices[n]) {
+          total += item.choices[n].weight;
+        }
+      });
+      var points = !item.multiple && chosen.length !== 1 ? 0 : round7(Math.min(Math.max(total, 0), item.points));
+      var correct = correctChoices(item);
+      var exact = chosen.length === correct.length && correct.every(function (n) { return chosen.indexOf(n) >= 0; });
+      return {points: points, correct: exact};
+    },
+
+    report: function (item, response, edition) {
+      var code = edition.name === "scorm12" ? code12 : code2004;
+      var codes = function (indexes) {
+        return sortedNumbers(indexes).map(function (n) { return code(item, n); }).join(edition.separator);
+      };
+      return {type: "choice", response: codes(unique(response)), pattern: codes(correctChoices(item)),
+              result: CHOICE.score(item, response).correct ? "correct" : edition.wrong};
+    },
+
+    structure: function (item) {
+      return item.choices.map(function (choice) { return choice.id; }).join(" ");
+    },
+
+    encodeState: function (item, response) {
+      return encodeMask(response);
+    },
+
+    decodeState: function (item, text) {
+      if (!/^[0-9a-v]*$/.test(text)) {
+        return null;
+      }
+      var selected = decodeMask(text);
+      return selected.every(function (n) { return n < item.choices.length; }) ? selected : null;
     }
-    return answers;
+  };
+
+  var INTERACTIONS = {
+    single_choice: CHOICE,
+    multiple_response: CHOICE,
+    true_false: CHOICE
+  };
+
+  function handlerFor(item) {
+    if (!Object.prototype.hasOwnProperty.call(INTERACTIONS, item.type)) {
+      throw new Error("lmspack: item " + JSON.stringify(item.id) + " is of kind " + JSON.stringify(item.type) +
+                      ", which this player cannot show");
+    }
+    return INTERACTIONS[item.type];
+  }
+
+  /** A message for each item of a kind the player has no handler for: none in a sound package. */
+  function unknownKinds(data) {
+    var problems = [];
+    data.items.forEach(function (item) {
+      try {
+        handlerFor(item);
+      } catch (e) {
+        problems.push(e.message);
+      }
+    });
+    return problems;
+  }
+
+  // ---- scoring (the handlers follow builder/scoring.py) -------------------------------------
+
+  /** Points for a response. */
+  function scoreItem(item, response) {
+    return handlerFor(item).score(item, response).points;
+  }
+
+  /** What the LMS records as a correct interaction. */
+  function isCorrect(item, response) {
+    return handlerFor(item).score(item, response).correct;
+  }
+
+  /**
+   * The attempt's result. `raw` is the percent the LMS receives (cmi.core.score.raw / cmi.score.raw):
+   * rounded down to 2 decimals, the precision Moodle keeps, so that raw >= mastery score exactly
+   * when the player says passed.
+   */
+  function summarize(data, drawn, answers) {
+    var score = 0;
+    var max = 0;
+    drawn.forEach(function (entry, n) {
+      var item = data.items[entry.item];
+      max += item.points;
+      if (answers[n] && answers[n].submitted) {
+        score += scoreItem(item, answers[n].response);
+      }
+    });
+    score = round7(score);
+    max = round7(max);
+    var percent = max > 0 ? round7(100 * score / max) : 0;
+    var cents = Math.floor(percent * 100 + 1e-6);
+    return {
+      score: score,
+      max: max,
+      percent: percent,
+      raw: cents / 100,
+      passed: max > 0 && percent >= data.settings.passMark
+    };
+  }
+
+  // ---- resume state in cmi.suspend_data -----------------------------------------------------
+  // "1;<attempt>;<elapsed s>;<position>;<phase q|r>;<version>;<item>,<item>,..." where <version>
+  // is quizVersion(data), and each item (in draw order) is empty when untouched, else
+  // <hints shown><s|n><the handler's encodeState>: s when submitted.
+  // A state whose version is not this package's (an older or newer build of the quiz that draws
+  // or stores answers differently, or a player before versions: no <version> field) is not
+  // restored: the learner starts afresh with a notice, never with answers read against the wrong
+  // questions.
+
+  /** FNV-1a, 32 bits, of a string's UTF-16 code units, in base 36 (at most 7 characters). */
+  function shortHash(text) {
+    var hash = 0x811C9DC5;
+    for (var i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return (hash >>> 0).toString(36);
+  }
+
+  /**
+   * What a saved state depends on, hashed: the quiz id, the seed and shuffle settings and the
+   * pools (which fix the draw), and each item's id, kind and handler structure (which fix what
+   * a stored answer means). Wording, points, hints and feedback are left out: a corrected typo
+   * or answer key keeps the learners' progress, and scores are recomputed from the answers.
+   */
+  function quizVersion(data) {
+    var settings = data.settings;
+    var parts = [data.quiz.id, settings.seed, settings.shuffleItems, settings.shuffleChoices];
+    data.pools.forEach(function (pool) {
+      parts.push("pool", pool.select, pool.items.join(" "));
+    });
+    data.items.forEach(function (item) {
+      parts.push("item", item.id, item.type, handlerFor(item).structure(item));
+    });
+    return shortHash(JSON.stringify(parts));
+  }
+
+  function freshAnswers(data, drawn) {
+    return drawn.map(function (entry) {
+      var item = data.items[entry.item];
+      return {hints: 0, submitted: false, response: handlerFor(item).decodeState(item, "")};
+    });
   }
 
   function freshState(data, attempt) {
     var drawn = draw(data, attempt);
     return {attempt: attempt, elapsed: 0, position: 0, phase: "q", drawn: drawn,
-            answers: freshAnswers(drawn.length)};
+            answers: freshAnswers(data, drawn), version: quizVersion(data)};
   }
 
-  function encodeState(state) {
+  function encodeState(data, state) {
     var head = [STATE_FORMAT, Math.min(state.attempt, MAX_ATTEMPT),
-                Math.min(Math.floor(state.elapsed), MAX_ELAPSED), state.position, state.phase].join(";");
-    var items = state.answers.map(function (answer) {
-      if (!answer.submitted && answer.hints === 0 && answer.selected.length === 0) {
+                Math.min(Math.floor(state.elapsed), MAX_ELAPSED), state.position, state.phase,
+                state.version].join(";");
+    var items = state.answers.map(function (answer, n) {
+      var item = data.items[state.drawn[n].item];
+      var stored = handlerFor(item).encodeState(item, answer.response);
+      if (!answer.submitted && answer.hints === 0 && stored === "") {
         return "";
       }
-      return answer.hints + (answer.submitted ? "s" : "n") + encodeMask(answer.selected);
+      return answer.hints + (answer.submitted ? "s" : "n") + stored;
     });
     return head + ";" + items.join(",").replace(/,+$/, "");
   }
 
-  /** The state written by encodeState, checked against the quiz; null when it does not fit. */
+  /** The state written by encodeState for this version of the quiz; null when it is another
+   *  version's, or does not decode. */
   function decodeState(data, text) {
     var parts = String(text || "").split(";");
-    if (parts.length !== 6 || parts[0] !== String(STATE_FORMAT) || !/^[qr]$/.test(parts[4])) {
+    if (parts.length !== 7 || parts[0] !== String(STATE_FORMAT) || !/^[qr]$/.test(parts[4]) ||
+        parts[5] !== quizVersion(data)) {
       return null;
     }
     var numbers = parts.slice(1, 4).map(function (p) { return /^\d+$/.test(p) ? parseInt(p, 10) : -1; });
@@ -226,7 +452,7 @@
     state.elapsed = numbers[1];
     state.position = Math.min(numbers[2], state.drawn.length - 1);
     state.phase = parts[4];
-    var items = parts[5] === "" ? [] : parts[5].split(",");
+    var items = parts[6] === "" ? [] : parts[6].split(",");
     if (items.length > state.drawn.length) {
       return null;
     }
@@ -234,14 +460,14 @@
       if (items[n] === "") {
         continue;
       }
-      var match = /^(\d+)([sn])([0-9a-v]*)$/.exec(items[n]);
+      var match = /^(\d+)([sn])([0-9A-Za-z]*)$/.exec(items[n]);
       var item = data.items[state.drawn[n].item];
-      var selected = match ? decodeMask(match[3]) : [];
-      if (!match || selected.some(function (c) { return c >= item.choices.length; })) {
+      var response = match ? handlerFor(item).decodeState(item, match[3]) : null;
+      if (response === null) {
         return null;
       }
       state.answers[n] = {hints: Math.min(parseInt(match[1], 10), item.hints.length),
-                          submitted: match[2] === "s", selected: selected};
+                          submitted: match[2] === "s", response: response};
     }
     return state;
   }
@@ -284,23 +510,9 @@
     return String(round7(value));
   }
 
-  /** The code choice ``n`` of ``item`` is reported as in responses and correct-response patterns:
-   *  in SCORM 1.2 a single character a-z, 0-9 by position (cmi.interactions.n.student_response;
-   *  the build refuses items with more choices), in 2004 the choice id where Moodle's
-   *  short_identifier_type check (^[\w.]{1,250}$) accepts it, hyphens being the only id character
-   *  it refuses, else the position. */
-  function code12(item, n) {
-    return "abcdefghijklmnopqrstuvwxyz0123456789".charAt(n);
-  }
-
-  function code2004(item, n) {
-    var codes = item.choices.map(function (choice) { return choice.id.replace(/-/g, "_"); });
-    var distinct = codes.filter(function (code, index) { return codes.indexOf(code) === index; });
-    return distinct.length === codes.length ? codes[n] : "choice_" + (n + 1);
-  }
-
   var EDITIONS = {
     scorm12: {
+      name: "scorm12",
       api: "API",
       methods: {initialize: "LMSInitialize", terminate: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue",
                 commit: "LMSCommit", error: "LMSGetLastError", errorString: "LMSGetErrorString",
@@ -309,9 +521,10 @@
       max: "cmi.core.score.max", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time",
       location: "cmi.core.lesson_location",
       response: "student_response", time: "time", wrong: "wrong", normalExit: "", separator: ",",
-      duration: timespan12, stamp: time12, code: code12
+      duration: timespan12, stamp: time12
     },
     scorm2004: {
+      name: "scorm2004",
       api: "API_1484_11",
       methods: {initialize: "Initialize", terminate: "Terminate", get: "GetValue", set: "SetValue",
                 commit: "Commit", error: "GetLastError", errorString: "GetErrorString",
@@ -319,32 +532,23 @@
       status: "cmi.completion_status", raw: "cmi.score.raw", min: "cmi.score.min",
       max: "cmi.score.max", exit: "cmi.exit", sessionTime: "cmi.session_time", location: "cmi.location",
       response: "learner_response", time: "timestamp", wrong: "incorrect", normalExit: "normal",
-      separator: "[,]", duration: duration2004, stamp: timestamp2004, code: code2004
+      separator: "[,]", duration: duration2004, stamp: timestamp2004
     }
   };
 
   /** The interaction the LMS records for a submitted answer, as [element, value] pairs in the
    *  order SCORM requires (id first, type before responses). */
-  function interaction(data, index, selected, latencySeconds, when) {
+  function interaction(data, index, response, latencySeconds, when) {
     var edition = EDITIONS[data.edition];
     var item = data.items[index];
-    var codes = function (indexes) {
-      return indexes.slice().sort(function (a, b) { return a - b; })
-        .map(function (n) { return edition.code(item, n); }).join(edition.separator);
-    };
-    var correct = [];
-    item.choices.forEach(function (choice, n) {
-      if (choice.correct) {
-        correct.push(n);
-      }
-    });
+    var reported = handlerFor(item).report(item, response, edition);
     return [
       ["id", item.id],
-      ["type", "choice"],
+      ["type", reported.type],
       ["weighting", decimal(item.points)],
-      [edition.response, codes(unique(selected))],
-      ["correct_responses.0.pattern", codes(correct)],
-      ["result", isCorrect(item, selected) ? "correct" : edition.wrong],
+      [edition.response, reported.response],
+      ["correct_responses.0.pattern", reported.pattern],
+      ["result", reported.result],
       ["latency", edition.duration(latencySeconds)],
       [edition.time, edition.stamp(when)]
     ];
@@ -512,6 +716,22 @@
     var settings = data.settings;
     var $ = function (id) { return doc.getElementById(id); };
     var log = function (message) { win.console.log(message); };
+    var notices = [];
+    function notify(message) {
+      notices.push(message);
+      var notice = $("notice");
+      notice.textContent = notices.join(" ");
+      notice.hidden = false;
+    }
+    // An item the player cannot show stops it before it talks to the LMS: a quiz with a question
+    // nobody can answer must not be scored or recorded.
+    var unknown = unknownKinds(data);
+    if (unknown.length) {
+      unknown.forEach(log);
+      notify("This quiz cannot be shown: it holds a kind of question this player does not know. " +
+             "Please tell the person who published it.");
+      return;
+    }
     var api = discoverApi(win, edition.api);
     var lms = api ? new Lms(api, edition, log) : null;
     if (lms && !lms.initialize()) {
@@ -525,10 +745,18 @@
     var warned = false;
 
     var state = null;
+    var discarded = false;
     if (lms) {
       // A new SCORM 2004 attempt (entry ab-initio) has no suspend_data: reading it is error 403.
       if (data.edition === "scorm12" || lms.get("cmi.entry") !== "ab-initio") {
-        state = decodeState(data, lms.get("cmi.suspend_data"));
+        var stored = lms.get("cmi.suspend_data");
+        state = decodeState(data, stored);
+        if (!state && stored !== "") {
+          discarded = true;
+          log("lmspack: the saved state (" + stored.length + " characters) is not one of this version of " +
+              "the quiz (" + STATE_FORMAT + ";…;" + quizVersion(data) + ";…); the quiz starts again");
+          notify("This quiz was updated since your last visit; it starts again.");
+        }
       }
       var status = lms.get(edition.status);
       if (status === "" || status === "not attempted" || status === "unknown") {
@@ -560,6 +788,9 @@
       return node;
     }
 
+    /** What a handler may use to make nodes. */
+    var page = {element: element, fragment: fragment};
+
     function points(value) {
       var shown = String(parseFloat(value.toFixed(2)));
       return shown + (value === 1 ? " point" : " points");
@@ -580,7 +811,7 @@
       if (!lms || lms.terminated) {
         return;
       }
-      var encoded = encodeState(state);
+      var encoded = encodeState(data, state);
       if (encoded.length > settings.suspendDataLimit) {
         log("lmspack: resume state of " + encoded.length + " characters exceeds cmi.suspend_data's " +
             settings.suspendDataLimit + "; it is not saved");
@@ -606,15 +837,12 @@
       return data.items[state.drawn[state.position].item];
     }
 
-    function selectedIndexes() {
-      var inputs = $("choices").querySelectorAll("input");
-      var selected = [];
-      for (var i = 0; i < inputs.length; i++) {
-        if (inputs[i].checked) {
-          selected.push(parseInt(inputs[i].value, 10));
-        }
-      }
-      return selected;
+    /** The current item's inputs, showing `answer`: read-only once submitted, and marking what
+     *  was chosen when feedback comes immediately. */
+    function renderAnswer(item, answer) {
+      handlerFor(item).render(item, state.drawn[state.position].layout, answer.response, $("choices"), page,
+                              {locked: answer.submitted,
+                               marked: answer.submitted && settings.feedback === "immediately"});
     }
 
     function showHints(item, answer) {
@@ -637,36 +865,24 @@
     }
 
     function verdict(item, answer) {
-      var got = scoreItem(item, answer.selected);
-      if (isCorrect(item, answer.selected)) {
-        return {className: "correct", text: "Correct. You earned " + points(got) + "."};
+      var got = handlerFor(item).score(item, answer.response);
+      if (got.correct) {
+        return {className: "correct", text: "Correct. You earned " + points(got.points) + "."};
       }
-      if (got > 0) {
-        return {className: "partial", text: "Partly correct. You earned " + points(got) + " of " +
+      if (got.points > 0) {
+        return {className: "partial", text: "Partly correct. You earned " + points(got.points) + " of " +
                 points(item.points) + "."};
       }
       return {className: "incorrect", text: "Not correct. You earned 0 of " + points(item.points) + "."};
     }
 
-    /** Feedback for the chosen choices and the explanation, into `target`. */
+    /** The verdict, the response's own feedback and the explanation, into `target`. */
     function feedbackBlock(item, answer, target, headingLevel) {
       var result = verdict(item, answer);
       target.appendChild(element("p", "verdict " + result.className, result.text));
-      var chosen = answer.selected.slice().sort(function (a, b) { return a - b; });
-      if (chosen.length) {
-        var list = element("ul", "chosen-feedback");
-        chosen.forEach(function (n) {
-          var choice = item.choices[n];
-          var entry = element("li", choice.correct ? "right" : "wrong");
-          entry.appendChild(element("span", "choice-mark", choice.correct ? "Your choice (right): " :
-                                                                             "Your choice (wrong): "));
-          entry.appendChild(fragment("span", "choice-text", choice.html));
-          if (choice.feedback) {
-            entry.appendChild(fragment("span", "choice-feedback", choice.feedback));
-          }
-          list.appendChild(entry);
-        });
-        target.appendChild(list);
+      var own = handlerFor(item).feedback(item, answer.response, page);
+      if (own) {
+        target.appendChild(own);
       }
       if (item.explanation) {
         target.appendChild(element(headingLevel, "explanation-heading", "Explanation"));
@@ -675,10 +891,6 @@
     }
 
     function showSubmitted(item, answer) {
-      var inputs = $("choices").querySelectorAll("input");
-      for (var i = 0; i < inputs.length; i++) {
-        inputs[i].disabled = true;
-      }
       $("submit-button").hidden = true;
       var next = $("next-button");
       next.hidden = false;
@@ -691,11 +903,6 @@
       if (settings.feedback === "immediately") {
         feedbackBlock(item, answer, box, "h3");
         box.className = "feedback shown";
-        var marks = $("choices").querySelectorAll(".choice");
-        for (var m = 0; m < marks.length; m++) {
-          var chosen = answer.selected.indexOf(parseInt(marks[m].getAttribute("data-choice"), 10)) >= 0;
-          marks[m].className = "choice" + (chosen ? " chosen" : "");
-        }
       } else {
         box.appendChild(element("p", "verdict saved", settings.feedback === "after_submit" ?
           "Answer saved. You will see the feedback with your result." : "Answer saved."));
@@ -705,36 +912,15 @@
     }
 
     function showQuestion() {
-      var entry = state.drawn[state.position];
-      var item = data.items[entry.item];
+      var item = currentItem();
       var answer = state.answers[state.position];
       $("results").hidden = true;
       $("question").hidden = false;
       text($("question-heading"), "Question " + (state.position + 1) + " of " + state.drawn.length);
       text($("legend"), item.title);
-      text($("item-points"), points(item.points) + (item.multiple ? " · select all that apply" :
-                                                                    " · select one answer"));
+      text($("item-points"), points(item.points) + " · " + handlerFor(item).prompts(item).instruction);
       insertFragment(doc, data.allow, $("prompt"), item.prompt);
-      var choices = $("choices");
-      while (choices.firstChild) {
-        choices.removeChild(choices.firstChild);
-      }
-      entry.choices.forEach(function (n, shown) {
-        var choice = item.choices[n];
-        var row = element("div", "choice");
-        row.setAttribute("data-choice", String(n));
-        var input = element("input");
-        input.type = item.multiple ? "checkbox" : "radio";
-        input.name = "choice";
-        input.id = "choice-" + shown;
-        input.value = String(n);
-        input.checked = answer.selected.indexOf(n) >= 0;
-        var label = fragment("label", "choice-label", choice.html);
-        label.setAttribute("for", input.id);
-        row.appendChild(input);
-        row.appendChild(label);
-        choices.appendChild(row);
-      });
+      renderAnswer(item, answer);
       var box = $("feedback");
       while (box.firstChild) {
         box.removeChild(box.firstChild);
@@ -757,27 +943,28 @@
       if (answer.submitted) {
         return;
       }
-      var selected = selectedIndexes();
-      if (!selected.length) {
+      var handler = handlerFor(item);
+      var response = handler.read(item, $("choices"));
+      if (response === null) {
         var box = $("feedback");
         while (box.firstChild) {
           box.removeChild(box.firstChild);
         }
-        box.appendChild(element("p", "verdict incorrect", item.multiple ? "Choose at least one answer first." :
-                                                                           "Choose an answer first."));
+        box.appendChild(element("p", "verdict incorrect", handler.prompts(item).missing));
         box.className = "feedback shown";
         return;
       }
-      answer.selected = selected;
+      answer.response = response;
       answer.submitted = true;
       if (lms && !lms.terminated) {
         var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        interaction(data, state.drawn[state.position].item, selected, (Date.now() - itemStart) / 1000,
+        interaction(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
                     new Date()).forEach(function (pair) {
           lms.set("cmi.interactions." + n + "." + pair[0], pair[1]);
         });
       }
       save(true);
+      renderAnswer(item, answer);
       showSubmitted(item, answer);
       $("feedback").focus();
     }
@@ -797,7 +984,9 @@
       var answer = state.answers[state.position];
       if (answer.hints < item.hints.length) {
         answer.hints += 1;
-        answer.selected = selectedIndexes();
+        // Saved with the hint count: what the learner has chosen so far (none: the empty response).
+        var response = handlerFor(item).read(item, $("choices"));
+        answer.response = response === null ? handlerFor(item).decodeState(item, "") : response;
         save(false);
         showHints(item, answer);
         var shown = $("hint-list").lastChild;
@@ -954,10 +1143,11 @@
     }
 
     if (!lms) {
-      var notice = $("notice");
-      text(notice, "Preview: no learning management system was found, so your answers and result are " +
-                   "not recorded.");
-      notice.hidden = false;
+      notify("Preview: no learning management system was found, so your answers and result are " +
+             "not recorded.");
+    }
+    if (discarded) {
+      save(true);  // the unusable state is replaced at once, not only at the first answer
     }
     $("question").addEventListener("submit", submit);
     $("next-button").addEventListener("click", next);
@@ -981,6 +1171,10 @@
     allowedUrl: allowedUrl,
     prng: prng,
     draw: draw,
+    INTERACTIONS: INTERACTIONS,
+    handlerFor: handlerFor,
+    unknownKinds: unknownKinds,
+    quizVersion: quizVersion,
     scoreItem: scoreItem,
     isCorrect: isCorrect,
     summarize: summarize,
