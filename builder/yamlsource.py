@@ -199,6 +199,7 @@ class _TagResolver(Protocol):
 
 _RESOLVER: _TagResolver = yaml.resolver.Resolver()
 _SCALAR, _ALIAS, _SEQUENCE = yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent
+_OPENING = yaml.CollectionStartEvent  # a SequenceStartEvent or a MappingStartEvent
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
@@ -212,13 +213,14 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
     root: Node | None = None
     documents = 0
     for event in events:
-        kind = type(event)
         if type(event) is _SCALAR:
             if event.anchor is not None or event.tag is not None:
                 _refuse_anchor_or_tag(event)
             line, column = _place(event)
             node: Node = Node("scalar", event.value, line, column, plain=event.style in (None, ""))
-        elif isinstance(event, yaml.CollectionStartEvent):  # a sequence or a mapping opens
+        elif (kind := type(event)) in _CLOSING:
+            node = stack.pop()[0]
+        elif isinstance(event, _OPENING):  # a sequence or a mapping
             if event.anchor is not None or event.tag is not None:
                 _refuse_anchor_or_tag(event)
             line, column = _place(event)
@@ -229,8 +231,6 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
             continue
         elif kind is _ALIAS:
             raise _Refused(*_place(event), _NO_ANCHORS)
-        elif kind in _CLOSING:
-            node = stack.pop()[0]
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
