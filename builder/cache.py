@@ -26,7 +26,7 @@ import zlib
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import lxml.etree
 
@@ -165,13 +165,14 @@ class Cache:
         return zlib.decompress(value) if how == "z" else value
 
     def _read(self, entry: str) -> Entry | None:
-        rows = self._query(f"SELECT how, value FROM {_TABLE} WHERE key = ?", [entry])
-        return rows[0] if rows else None  # type: ignore[return-value]
+        rows: list[Entry] = self._query(f"SELECT how, value FROM {_TABLE} WHERE key = ?", [entry])
+        return rows[0] if rows else None
 
     def prefetch(self, entries: list[str]) -> None:
         """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
         self._forked()
-        self._fetched.update((key, (how, value)) for key, how, value in self._stored("key, how, value", entries))
+        rows: Iterator[tuple[str, str, bytes]] = self._stored("key, how, value", entries)
+        self._fetched.update((key, (how, value)) for key, how, value in rows)
 
     def held(self, entries: list[str]) -> set[str]:
         """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
@@ -181,20 +182,24 @@ class Cache:
         asked = [e for e in entries if e not in found]
         if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
             if self._stored_keys is None:
-                self._stored_keys = {key for (key,) in self._query(f"SELECT key FROM {_TABLE}", [])}
+                every: list[tuple[str]] = self._query(f"SELECT key FROM {_TABLE}", [])
+                self._stored_keys = {key for (key,) in every}
             found.update(self._stored_keys.intersection(asked))
         else:
-            found.update(key for (key,) in self._stored("key", asked))
+            stored: Iterator[tuple[str]] = self._stored("key", asked)
+            found.update(key for (key,) in stored)
         return found
 
-    def _stored(self, columns: str, entries: list[str]) -> Iterator[tuple[object, ...]]:
-        """``columns`` of the stored rows among ``entries``, read 500 keys to a query."""
+    def _stored(self, columns: str, entries: list[str]) -> Iterator[Any]:
+        """``columns`` of the stored rows among ``entries``, read 500 keys to a query (rows as _query)."""
         for start in range(0, len(entries), 500):
             chunk = entries[start:start + 500]
             yield from self._query(f"SELECT {columns} FROM {_TABLE} WHERE key IN ({','.join('?' * len(chunk))})",
                                    chunk)
 
-    def _query(self, query: str, parameters: list[str]) -> list[tuple[object, ...]]:
+    def _query(self, query: str, parameters: list[str]) -> list[Any]:
+        """The rows of ``query`` as sqlite3 gives them, untyped: their shape is the query's columns,
+        which its caller states (key TEXT, how TEXT, value BLOB: str, str, bytes)."""
         db = self._db()
         if db is None:
             return []
@@ -361,6 +366,8 @@ def once_per_build(function: Callable[..., T]) -> Callable[..., T]:
         found = cache.described.get(entry)
         if found is None:  # kept with the quiz, whose id is then its own for the session
             found = cache.described[entry] = (quiz, function(quiz, *more))
+        # One table for every decorated function: what it holds for this one is this one's T,
+        # which the table's type cannot say.
         return found[1]  # type: ignore[return-value]
 
     return described

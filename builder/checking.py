@@ -626,6 +626,12 @@ def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
     return None
 
 
+def _line(element: etree._Element) -> int:
+    """The line ``element`` starts on; 0 (the whole file) if lxml knows none, as for an element
+    it did not parse."""
+    return element.sourceline or 0
+
+
 def _parse(data: bytes, report: Report) -> etree._Element | None:
     """Parse untrusted XML; report xml-syntax (error) or entity-declaration (warning)."""
     try:
@@ -635,7 +641,7 @@ def _parse(data: bytes, report: Report) -> etree._Element | None:
         return None
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.entities()):
-        names = ", ".join(sorted(e.name for e in dtd.entities()))
+        names = ", ".join(sorted(e.name or "" for e in dtd.entities()))
         report(1, "warning", "entity-declaration",
                f"DOCTYPE declares entities ({names}); they were not expanded")
     return root
@@ -794,7 +800,7 @@ def _single_kind(root: etree._Element) -> tuple[str | None, str]:
         return "qti12", "root element questestinterop"
     if name.namespace is None and name.localname == "quiz":
         return "moodle", "root element quiz (Moodle XML)"
-    return None, f"root element {root.tag}"
+    return None, f"root element {name.text}"
 
 
 def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, report: PackageReport) -> None:
@@ -810,7 +816,7 @@ def _check_single_file(path: Path, data: bytes, kind: str, schemas: Schemas, rep
     detected, reason = _single_kind(root)
     if detected is None and kind == "auto":
         report.kind_reason = reason
-        problem(root.sourceline or 0, "error", "unknown-kind",
+        problem(_line(root), "error", "unknown-kind",
                 f"{reason} is none of: QTI 2.1 assessmentItem/assessmentTest/assessmentSection, QTI 1.2 "
                 "questestinterop, Moodle XML quiz (give --kind to force one)")
         return
@@ -845,22 +851,22 @@ class _BesideFile:
         target = _join(base, href)
         if target.external:
             if _must_stay_inside(element, href):
-                self.problem(element.sourceline, "error", "unsafe-href",
+                self.problem(_line(element), "error", "unsafe-href",
                              f"{what} refers outside this file's folder; it was not followed")
             return None
         if target.unsafe:
-            self.problem(element.sourceline, "error", "unsafe-href",
+            self.problem(_line(element), "error", "unsafe-href",
                          f"{what} {target.unsafe.replace('package', 'folder of this file')}; it was not looked at")
             return None
         assert target.path is not None
         if not _regular_file_inside(self.folder, target.path):
-            self.problem(element.sourceline, "warning", "missing-file",
+            self.problem(_line(element), "warning", "missing-file",
                          f"{what} names a file that is not beside this file (checked outside its package)")
         return target.path
 
     def report_bad_bases(self) -> None:
         for element in self.bad_bases:
-            self.problem(element.sourceline, "error", "unsafe-href",
+            self.problem(_line(element), "error", "unsafe-href",
                          f"xml:base {element.get(f'{{{XML_NS}}}base')!r} is absolute or points outside the folder "
                          "of this file")
 
@@ -970,10 +976,10 @@ def _check_qti21_identifiers(root: etree._Element, problem: Report) -> None:
         earlier = first[identifier]
         kind, earlier_kind = etree.QName(element).localname, etree.QName(earlier).localname
         if kind == earlier_kind == "assessmentItemRef":
-            problem(element.sourceline, "error", "duplicate-item-ref",
+            problem(_line(element), "error", "duplicate-item-ref",
                     f"assessmentItemRef identifier {identifier!r} is already used on line {earlier.sourceline}")
         else:
-            problem(element.sourceline, "error", "duplicate-identifier",
+            problem(_line(element), "error", "duplicate-identifier",
                     f"{kind} identifier {identifier!r} is already the identifier of the {earlier_kind} on line "
                     f"{earlier.sourceline}; within {where} the identifiers of "
                     f"{', '.join(scoped[:-1])} and {scoped[-1]} elements must all differ")
@@ -993,8 +999,8 @@ def _check_moodle(root: etree._Element, problem: Report) -> None:
         for match in PLUGINFILE.finditer(text.text):
             name = unquote(match[1])
             if name not in embedded:
-                problem(text.sourceline, "error", "missing-file",
-                        f"@@PLUGINFILE@@/{match[1]} has no <file name={name!r}> in <{holder.tag}>")
+                problem(_line(text), "error", "missing-file",
+                        f"@@PLUGINFILE@@/{match[1]} has no <file name={name!r}> in <{holder.tag!s}>")
 
 
 # --- packages ------------------------------------------------------------------------------
@@ -1071,8 +1077,8 @@ def _check_manifest(source: Source, kind: str, schemas: Schemas) -> None:
     if manifest is None:
         return
     if _local(manifest) != "manifest":
-        source.problem("imsmanifest.xml", manifest.sourceline, "error", "manifest-root",
-                       f"root element is {manifest.tag}, not an IMS CP manifest")
+        source.problem("imsmanifest.xml", _line(manifest), "error", "manifest-root",
+                       f"root element is {manifest.tag!s}, not an IMS CP manifest")
         return
     detected, reason, unsupported = _detect(manifest)
 
@@ -1080,7 +1086,7 @@ def _check_manifest(source: Source, kind: str, schemas: Schemas) -> None:
         source.problem("imsmanifest.xml", line, level, code, message)
 
     if detected is None and kind == "auto":
-        manifest_problem(manifest.sourceline, "error", "unknown-kind",
+        manifest_problem(_line(manifest), "error", "unknown-kind",
                          f"package kind not recognised: {unsupported}")
         return
     chosen = _note_kind(report, detected, reason, kind, manifest_problem)

@@ -280,7 +280,7 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem])
 def _drop_tree(element: etree._Element) -> None:
     """Remove ``element`` and its content, keeping the text that follows it."""
     _keep_tail(element, element.tail)
-    element.getparent().remove(element)
+    _parent(element).remove(element)
 
 
 def _drop_tag(element: etree._Element) -> None:
@@ -294,7 +294,7 @@ def _drop_tag(element: etree._Element) -> None:
         children[-1].tail = (children[-1].tail or "") + (tail or "")
     else:
         _keep_tail(element, tail)
-    element.getparent().remove(element)
+    _parent(element).remove(element)
 
 
 def _keep_tail(element: etree._Element, text: str | None) -> None:
@@ -305,8 +305,16 @@ def _keep_tail(element: etree._Element, text: str | None) -> None:
     if previous is not None:
         previous.tail = (previous.tail or "") + text
     else:
-        parent = element.getparent()
+        parent = _parent(element)
         parent.text = (parent.text or "") + text
+
+
+def _parent(element: etree._Element) -> etree._Element:
+    """The parent of an element inside a fragment: every element repaired or dropped is inside the
+    wrapper that holds the fragment, which itself is never dropped."""
+    parent = element.getparent()
+    assert parent is not None, "an element of a fragment outside its wrapper"
+    return parent
 
 
 # QTI's content model (builder/schemas/qti21/imsqti_v2p1.xsd): the blocks a block container (the
@@ -314,8 +322,11 @@ def _keep_tail(element: etree._Element, text: str | None) -> None:
 # parts of lists, which hold nothing else.
 _BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "dl", "hr"})
 _IN_PRE = frozenset({"a", "br", "code", "em", "strong", "i", "b", "span", "kbd", "samp", "var"})
-_LIST_PARTS = {"ul": frozenset({"li"}), "ol": frozenset({"li"}), "dl": frozenset({"dt", "dd"})}
-_ORPHAN_HOLDER = {"li": "ul", "dt": "dl", "dd": "dl"}
+# Keyed by object: they are looked up with lxml's element.tag, typed as any name lxml accepts
+# (str, bytes, QName), though a parsed tree's elements always have str.
+_LIST_PARTS: dict[object, frozenset[str]] = {"ul": frozenset({"li"}), "ol": frozenset({"li"}),
+                                             "dl": frozenset({"dt", "dd"})}
+_ORPHAN_HOLDER: dict[object, str] = {"li": "ul", "dt": "dl", "dd": "dl"}
 
 
 def _repair_blocks(container: etree._Element, top: bool) -> None:

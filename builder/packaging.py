@@ -137,7 +137,7 @@ def zip_stamp(timestamp: int | None = None) -> tuple[int, int]:
 def zip_records(members: Iterable[tuple[str, bytes | Deflated]], stamp: tuple[int, int]) -> ZipRecords:
     """The records of ``members`` (bytes, or Deflated already), in order, as a run placed at offset 0.
     Names must be relative, with '/' only."""
-    local: list[bytes] = []
+    local: list[bytes | memoryview] = []  # a Deflated body may be a view into a cached value
     central: list[bytes] = []
     offset = count = 0
     for name, data in members:
@@ -161,7 +161,7 @@ def zip_bytes(members: Iterable[tuple[str, bytes | Deflated] | ZipRecords], time
     """A zip of ``members`` (bytes, or Deflated already, or runs of them written out already:
     ZipRecords) in the given order. Names must be unique, relative, with '/' only."""
     stamp = zip_stamp(timestamp)
-    local: list[bytes] = []
+    local: list[bytes | memoryview] = []  # a remembered run's records are a view into its cached value
     central: list[bytes] = []
     names: set[bytes] = set()
     offset = 0

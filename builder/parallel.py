@@ -31,15 +31,19 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from builder import cache, interruption
 from builder.errors import WorkerError
 
+if TYPE_CHECKING:
+    from ctypes import Array, c_byte
+
 In = TypeVar("In")
 Out = TypeVar("Out")
+Kept = TypeVar("Kept")
 
-_work: tuple[Callable[..., object], Sequence[object], Any, int] | None = None
+_work: tuple[Callable[..., object], Sequence[object], Array[c_byte], int] | None = None
 """What the workers run, and the shared claims: one byte per run, and the fd of a file whose
 (POSIX, per-process) lock guards them."""
 
@@ -48,10 +52,22 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@overload
+def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool,
+                chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
+                cost: Callable[[In], float] | None = None, received: None = None) -> list[Out]: ...
+
+
+@overload
+def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool,
+                chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
+                cost: Callable[[In], float] | None = None, *, received: Callable[[Out], Kept]) -> list[Kept]: ...
+
+
 def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool,
                 chunks: int | None = None, progress: Callable[[int, int], None] | None = None,
                 cost: Callable[[In], float] | None = None,
-                received: Callable[[Out], Any] | None = None) -> list[Any]:
+                received: Callable[[Out], Kept] | None = None) -> list[Out] | list[Kept]:
     """``[function(x) for x in inputs]``, on every core when ``parallel`` and there are two.
 
     Inputs are split into ``chunks`` contiguous runs (default: one per input), each run is one task.
@@ -59,9 +75,20 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     this process the cheapest, so that neither is left with a long task when the other is done;
     results keep the order of ``inputs``. ``received`` is applied here to each result, a worker's
     as it arrives (to read back what the function returned as bytes, say)."""
+    if received is None:
+        return _map_ordered(function, inputs, parallel, chunks, progress, cost, _as_it_is)
+    return _map_ordered(function, inputs, parallel, chunks, progress, cost, received)
+
+
+def _as_it_is(value: Out) -> Out:
+    return value
+
+
+def _map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: bool, chunks: int | None,
+                 progress: Callable[[int, int], None] | None, cost: Callable[[In], float] | None,
+                 keep: Callable[[Out], Kept]) -> list[Kept]:
     global _work
     workers = min(worker_count(), len(inputs))
-    keep = received or (lambda result: result)
     if not parallel or workers < 2:
         results = []
         for done, value in enumerate(inputs, 1):
@@ -72,15 +99,15 @@ def map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: b
     count = chunks or len(inputs)
     size = -(-len(inputs) // count)
     runs = [range(start, min(start + size, len(inputs))) for start in range(0, len(inputs), size)]
-    results_by_run: list[list[Any]] = [[] for _ in runs]
+    results_by_run: list[list[Kept]] = [[] for _ in runs]
     costs = [sum(cost(inputs[i]) for i in run) if cost else 0.0 for run in runs]
     order = sorted(range(len(runs)), key=lambda i: -costs[i])  # a stable sort: ties keep their order
     context = multiprocessing.get_context("fork")
     # Which runs are taken: by the workers from the costliest end, by this process from the other.
-    claimed = context.RawArray("b", len(runs))
+    claimed: Array[c_byte] = context.RawArray("b", len(runs))
     done = 0
 
-    def finished(index: int, results: list[Any]) -> None:
+    def finished(index: int, results: list[Out]) -> None:
         nonlocal done
         results_by_run[index] = [keep(result) for result in results]
         done += len(results)

@@ -39,7 +39,7 @@ def _escape_in_python(text: str) -> str:
 
 
 try:  # markupsafe's own escape of a str to a str, in C (a private name: without it, the same in Python)
-    from markupsafe import _escape_inner as _escape_text
+    from markupsafe._speedups import _escape_inner as _escape_text
 except ImportError:  # pragma: no cover - markupsafe before 3.0
     _escape_text = _escape_in_python
 
@@ -52,7 +52,8 @@ def escape_for_output(value: object) -> str:
     if type(value) is str:
         return _escape_text(value)
     if hasattr(value, "__html__"):
-        return value.__html__()  # type: ignore[no-any-return]
+        html: str = value.__html__()  # what markupsafe.escape returns as it is (a Markup, so a str)
+        return html
     return _escape_text(str(value))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # no flock (Windows): leftovers are then never removed, only reported by no one
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # mypy checks for Linux, where the module is always there
 
 # What mkstemp draws its eight letters from, and so what a leftover's middle part is made of.
 _RANDOM_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"

@@ -21,6 +21,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, Protocol
 
 import yaml
 
@@ -38,8 +39,8 @@ class Node:
     """A YAML value with its place. ``value`` is a str for scalars, a list of Node for sequences,
     and a dict of key -> (key Node, value Node) for mappings."""
 
-    kind: str  # "scalar", "sequence" or "mapping"
-    value: object
+    kind: Literal["scalar", "sequence", "mapping"]
+    value: str | list[Node] | dict[str, tuple[Node, Node]]
     line: int
     column: int
     plain: bool = True
@@ -48,11 +49,11 @@ class Node:
     @property
     def tag(self) -> str:
         """The YAML type of the value (only asked for now and then, so worked out when asked)."""
-        if self.kind != "scalar":
+        if not isinstance(self.value, str):  # a sequence or a mapping
             return _COLLECTION_TAGS[self.kind]
         if not self.plain:
             return "tag:yaml.org,2002:str"
-        return _RESOLVER.resolve(yaml.ScalarNode, self.value, (True, False))  # type: ignore[no-any-return]
+        return _RESOLVER.resolve(yaml.ScalarNode, self.value, (True, False))
 
 
 _COLLECTION_TAGS = {"sequence": "tag:yaml.org,2002:seq", "mapping": "tag:yaml.org,2002:map"}
@@ -190,41 +191,46 @@ class SourceFile:
             return None
 
 
-_RESOLVER = yaml.resolver.Resolver()
-_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
-_OPENING = {yaml.SequenceStartEvent: "sequence", yaml.MappingStartEvent: "mapping"}
+class _TagResolver(Protocol):
+    """What we ask of PyYAML's resolver, whose stubs leave it untyped: the tag of a plain scalar."""
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str: ...
+
+
+_RESOLVER: _TagResolver = yaml.resolver.Resolver()
+_SCALAR, _ALIAS, _SEQUENCE = yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent
+_OPENING = yaml.CollectionStartEvent  # a SequenceStartEvent or a MappingStartEvent
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 def _build(events: Iterator[yaml.Event]) -> Node | None:
     """The one document of ``events`` as a Node tree, refusing what we do not accept as soon as it
-    appears. Iterative, so no input can exhaust the stack. (Dispatch is on the exact event class:
-    this loop runs for every value of every file.)"""
-    # Each open collection: its Node, and for mappings the key waiting for its value.
-    stack: list[tuple[Node, Node | None]] = []
+    appears. Iterative, so no input can exhaust the stack. (Dispatch is on the exact event class
+    where it can be, scalars first: this loop runs for every value of every file.)"""
+    # Each open collection: its Node, what it holds (the Node's value, typed), and for mappings
+    # the key waiting for its value.
+    stack: list[tuple[Node, list[Node] | dict[str, tuple[Node, Node]], Node | None]] = []
     root: Node | None = None
     documents = 0
     for event in events:
-        kind = type(event)
-        if kind is _SCALAR or kind in _OPENING or kind is _ALIAS:
-            if kind is _ALIAS or event.anchor is not None:
-                raise _Refused(*_place(event), "YAML anchors and aliases (&name, *name) are not allowed; "
-                                               "write the value out in full")
-            if event.tag is not None:
-                written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-                raise _Refused(*_place(event), f"YAML tags such as {shown(written)} are not allowed; write a plain "
-                                               "value (in quotes if it starts with '!')")
+        if type(event) is _SCALAR:
+            if event.anchor is not None or event.tag is not None:
+                _refuse_anchor_or_tag(event)
             line, column = _place(event)
-            if kind is _SCALAR:
-                node: Node = Node("scalar", event.value, line, column, plain=event.style in (None, ""))
-            else:
-                if len(stack) >= MAX_NESTING:
-                    raise _Refused(line, column, NESTED_TOO_DEEP)
-                collection = _OPENING[kind]
-                stack.append((Node(collection, [] if collection == "sequence" else {}, line, column), None))
-                continue
-        elif kind in _CLOSING:
+            node: Node = Node("scalar", event.value, line, column, plain=event.style in (None, ""))
+        elif (kind := type(event)) in _CLOSING:
             node = stack.pop()[0]
+        elif isinstance(event, _OPENING):  # a sequence or a mapping
+            if event.anchor is not None or event.tag is not None:
+                _refuse_anchor_or_tag(event)
+            line, column = _place(event)
+            if len(stack) >= MAX_NESTING:
+                raise _Refused(line, column, NESTED_TOO_DEEP)
+            children: list[Node] | dict[str, tuple[Node, Node]] = [] if kind is _SEQUENCE else {}
+            stack.append((Node("sequence" if kind is _SEQUENCE else "mapping", children, line, column), children, None))
+            continue
+        elif kind is _ALIAS:
+            raise _Refused(*_place(event), _NO_ANCHORS)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:
@@ -236,27 +242,42 @@ def _build(events: Iterator[yaml.Event]) -> Node | None:
         if not stack:
             root = node
             continue
-        parent, key = stack[-1]
-        if parent.kind == "sequence":
-            parent.value.append(node)  # type: ignore[attr-defined]
+        parent, held, key = stack[-1]
+        if isinstance(held, list):
+            held.append(node)
         elif key is None:
             if node.kind != "scalar":
                 raise _Refused(node.line, node.column, "a key must be a plain name")
-            stack[-1] = (parent, node)
+            stack[-1] = (parent, held, node)
         else:
-            mapping: dict[str, tuple[Node, Node]] = parent.value  # type: ignore[assignment]
             name = str(key.value)
-            if name in mapping:
-                first = mapping[name][0]
+            if name in held:
+                first = held[name][0]
                 raise _Refused(key.line, key.column,
                                f"duplicate key {shown(name)} (first at line {first.line}); keep only one")
-            mapping[name] = (key, node)
-            stack[-1] = (parent, None)
+            held[name] = (key, node)
+            stack[-1] = (parent, held, None)
     return root
+
+
+_NO_ANCHORS = "YAML anchors and aliases (&name, *name) are not allowed; write the value out in full"
+
+
+def _refuse_anchor_or_tag(event: yaml.ScalarEvent | yaml.CollectionStartEvent) -> None:
+    """Refuse a value that has an anchor (&name) or a tag (!!python/object...); the anchor is
+    named first when it has both."""
+    if event.anchor is not None:
+        raise _Refused(*_place(event), _NO_ANCHORS)
+    if event.tag is not None:
+        written = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+        raise _Refused(*_place(event), f"YAML tags such as {shown(written)} are not allowed; write a plain "
+                                       "value (in quotes if it starts with '!')")
 
 
 def _place(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if mark is None:  # never from the parser, which marks every event; line 0 means the whole file
+        return 0, 0
     return mark.line + 1, mark.column + 1
 
 
