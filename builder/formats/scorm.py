@@ -88,14 +88,23 @@ def _build(quiz: Quiz, edition: Edition) -> Output:
 def refuse_what_cannot_be_reported(quiz: Quiz, edition: Edition) -> None:
     """InputError naming every item this edition cannot report, before any part of it is made."""
     if edition is SCORM12:
-        too_many = [(item, len(item.interaction.choices)) for item in quiz.items
-                    if isinstance(item.interaction, ChoiceInteraction)
-                    and len(item.interaction.choices) > len(SHORT_IDENTIFIER_1_2)]
-        if too_many:
-            raise InputError([Problem(item.place.path, item.place.line, item.place.column,
-                                      f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
-                                      f"item (a-z, 0-9) and this item has {count}; build "
-                                      "scorm2004 for it, or split it") for item, count in too_many])
+        problems = [problem for item in quiz.items if (problem := _unreportable_in_1_2(item)) is not None]
+        if problems:
+            raise InputError(problems)
+
+
+def _unreportable_in_1_2(item: Item) -> Problem | None:
+    """Why SCORM 1.2 cannot report the learner's response to ``item`` (None: it can)."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            if len(choice.choices) <= len(SHORT_IDENTIFIER_1_2):
+                return None
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
+                           f"item (a-z, 0-9) and this item has {len(choice.choices)}; build "
+                           "scorm2004 for it, or split it")
+        case _:
+            assert_never(item.interaction)
 
 
 def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
