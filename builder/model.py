@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
-import functools
 import io
 import operator
 import pickle
@@ -138,13 +137,11 @@ class Item:
     __reduce__ = _pickled_as_a_call
 
 
-# Markup from a str, already safe, without Markup.__new__ (a Python function, and a check for
-# __html__ that a str never passes): what the many texts of a pickled item are read back with.
-_markup = functools.partial(str.__new__, Markup)
-
-
-def _markup_as_a_call(text: Markup) -> tuple[Callable[[str], Markup], tuple[str]]:
-    return _markup, (str(text),)
+def _markup_as_a_call(text: Markup) -> tuple[Callable[[type[Markup], str], Markup], tuple[type[Markup], str]]:
+    """Markup read back by str.__new__, without Markup.__new__ (a Python function, and a check for
+    __html__ that a str never passes): an item holds a dozen texts, and a rebuild reads back every
+    item of the bank."""
+    return str.__new__, (Markup, str(text))
 
 
 _ITEM_PICKLING = copyreg.dispatch_table | {Markup: _markup_as_a_call}
