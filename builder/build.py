@@ -16,12 +16,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import assert_never
 
 from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
 from builder.loading import load_quizzes
-from builder.model import FORMAT_NAMES, Quiz
+from builder.model import FORMAT_NAMES, ChoiceInteraction, Quiz
 from builder.packaging import source_date_epoch
 from builder.writing import Writer, remove_leftovers
 
@@ -321,7 +322,7 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
         sources.append({"path": quiz.place.path, "sha256": quiz.source_sha256})
         sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
     epoch = source_date_epoch()
-    document = {
+    document: dict[str, object] = {
         "tool": "lmspack",
         "tool_version": __version__,
         "git_commit": git_commit(root),
@@ -406,13 +407,21 @@ def refuse_what_formats_cannot_carry(jobs: Iterable[tuple[Quiz, str]]) -> None:
             collect(functools.partial(scorm.refuse_what_cannot_be_reported, quiz, scorm.SCORM12))
         elif fmt == "canvas":
             for item in quiz.items:
-                if len(item.choices) >= canvas.MAX_ANSWER_ID - 1:  # only then can numbering fail
-                    collect(functools.partial(canvas.answer_ids, item))
+                match item.interaction:
+                    case ChoiceInteraction() as choice:
+                        if len(choice.choices) >= canvas.MAX_ANSWER_ID - 1:  # only then can numbering fail
+                            collect(functools.partial(canvas.answer_ids, item, choice))
+                    case _:
+                        assert_never(item.interaction)
         elif fmt == "moodle":
             for item in quiz.items:
-                kind = (item.type, item.wrong_choice_penalty, item.points, len(item.correct_choices))
-                if kind not in graded and collect(functools.partial(moodle.answer_fractions, item)):
-                    graded.add(kind)
+                match item.interaction:
+                    case ChoiceInteraction() as choice:
+                        kind = (choice.kind, choice.wrong_choice_penalty, item.points, len(choice.correct_choices))
+                        if kind not in graded and collect(functools.partial(moodle.answer_fractions, item, choice)):
+                            graded.add(kind)
+                    case _:
+                        assert_never(item.interaction)
     if problems:
         raise InputError(problems)
 

@@ -7,23 +7,27 @@ here decides how a quiz looks in any LMS; it only reads, checks and builds ``bui
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import os
 import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import assert_never
 
 from markupsafe import Markup
 
-from builder import cache, markup, parallel
+from builder import cache, markup, model, parallel
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
+    CHOICE_KINDS,
     FEEDBACK_TIMINGS,
     FORMAT_NAMES,
-    ITEM_TYPES,
     Choice,
+    ChoiceInteraction,
+    ChoiceKind,
+    Interaction,
     Item,
     Place,
     Pool,
@@ -343,7 +347,8 @@ def reserved_use(identifier: str, scope: str) -> str | None:
     return None
 
 
-def _rich(source: SourceFile, node: Node, text: str, render: Callable[[str], Any]) -> Markup:
+def _rich(source: SourceFile, node: Node, text: str,
+          render: Callable[[str], tuple[Markup, list[markup.TextProblem]]]) -> Markup:
     xhtml, problems = render(text)
     for problem in problems:
         source.at(node, problem.message)
@@ -381,26 +386,52 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     item_id = fields.identifier("id", required=True)
     _refuse_reserved(source, fields, "id", item_id, "item")
     item_type = fields.choice("type", ITEM_TYPES, required=True)
+    # Without a known type, the item is still checked as a choice item, so that every other
+    # problem in it is reported at once (as a fix of its type would show them next).
+    load_interaction = INTERACTION_LOADERS[item_type] if item_type is not None else _choices_of_an_unknown_type
     prompt_text = fields.text("prompt", required=True)
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
         else Markup("")
     title = fields.text("title").strip() or _title_from(prompt) or item_id
-    choices = _load_choices(source, fields, item_type)
+    interaction = load_interaction(source, fields)
     hints = tuple(_rich_required(source, node, text, "hint") for text, node in fields.text_list("hints"))
     explanation_text = fields.text("explanation")
     explanation = _rich(source, fields.node_of("explanation"), explanation_text, markup.block) or None
     points = fields.number("points", 1.0, 0.01, 1000.0)
     tags = tuple(text.strip() for text, _ in fields.text_list("tags"))
-    penalty = fields.boolean("wrong_choice_penalty", True)
-    if fields.has("wrong_choice_penalty") and item_type != "multiple_response":
-        source.at(fields.values["wrong_choice_penalty"][0],
-                  "'wrong_choice_penalty' applies only to multiple_response items; remove it")
-    if len(problems) > before or item_type is None or points is None:
+    if len(problems) > before or interaction is None or points is None:
         return None
-    return Item(id=item_id, type=item_type, title=title.strip(), prompt=prompt, choices=choices, hints=hints,
-                explanation=explanation, points=points, tags=tags, wrong_choice_penalty=penalty,
-                place=Place(display, root.line, root.column),
-                source_sha256=hashlib.sha256(source.data).hexdigest())
+    return Item(id=item_id, title=title.strip(), prompt=prompt, points=points, hints=hints,
+                explanation=explanation, tags=tags, place=Place(display, root.line, root.column),
+                source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction)
+
+
+def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile,
+                             fields: _Fields) -> ChoiceInteraction | None:
+    """The choices of an item of ``kind`` (None: the item's type is unknown; its problems are
+    reported, and it gives nothing)."""
+    choices = _load_choices(source, fields, kind)
+    penalty = fields.boolean("wrong_choice_penalty", True)
+    if fields.has("wrong_choice_penalty"):
+        match kind:
+            case "multiple_response":
+                pass
+            case "single_choice" | "true_false" | None:
+                source.at(fields.values["wrong_choice_penalty"][0],
+                          "'wrong_choice_penalty' applies only to multiple_response items; remove it")
+            case _:
+                assert_never(kind)
+    return ChoiceInteraction(kind=kind, choices=choices, wrong_choice_penalty=penalty) if kind else None
+
+
+InteractionLoader = Callable[[SourceFile, _Fields], Interaction | None]
+"""Reads the fields of one type of item into its interaction, reporting each problem at its place
+(load_item then returns no item)."""
+INTERACTION_LOADERS: dict[str, InteractionLoader] = {
+    kind: functools.partial(_load_choice_interaction, kind) for kind in CHOICE_KINDS}
+"""The loader of each item ``type:``."""
+ITEM_TYPES: tuple[str, ...] = tuple(INTERACTION_LOADERS)
+_choices_of_an_unknown_type: InteractionLoader = functools.partial(_load_choice_interaction, None)
 
 
 def _refuse_reserved(source: SourceFile, fields: _Fields, name: str, identifier: str, scope: str) -> None:
@@ -627,7 +658,8 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
         source.at(node, "'cohorts' must map each cohort name to the settings it overrides")
         return ()
     cohorts = []
-    for name, (key, value) in node.value.items():  # type: ignore[union-attr]
+    assert isinstance(node.value, dict)  # a mapping's value
+    for name, (key, value) in node.value.items():
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
         overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
@@ -663,7 +695,7 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
     # parsed, on both cores when there is much.
     active = cache.persistent()
-    if active is not None and not active.path.is_file():
+    if active is not None and (active.path is None or not active.path.is_file()):
         active = None  # nothing stored yet: no need to read every file twice to look
     entries = [_item_entry(path, display) if active is not None else None for path, display in paths]
     if active is not None:
@@ -759,7 +791,7 @@ def _load_item_remembering(source: tuple[str, str]) -> tuple[bytes | None, list[
     item = load_item(Path(path), display, problems)
     if item is None:
         return None, problems
-    pickled = pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+    pickled = model.pickled(item)
     active = cache.persistent()
     if active is not None and not problems:
         # Kept as it is: every rebuild reads back every item, and decompressing cost more than reading.

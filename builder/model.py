@@ -6,16 +6,20 @@ authors' Markdown. Nothing here is raw YAML.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
-import functools
+import io
+import operator
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias, assert_never
 
 from markupsafe import Markup
 
-ItemType = Literal["single_choice", "multiple_response", "true_false"]
-ITEM_TYPES: tuple[ItemType, ...] = ("single_choice", "multiple_response", "true_false")
+ChoiceKind = Literal["single_choice", "multiple_response", "true_false"]
+CHOICE_KINDS: tuple[ChoiceKind, ...] = ("single_choice", "multiple_response", "true_false")
 
 FeedbackTiming = Literal["immediately", "after_submit", "never"]
 FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "never")
@@ -23,11 +27,22 @@ FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
 
+_FIELD_VALUES: dict[type, operator.attrgetter[tuple[object, ...]]] = {}
+"""For each dataclass pickled as a call: what gives the values of its fields, in the order its
+constructor takes them."""
+
+
 def _pickled_as_a_call(self: object) -> tuple[type, tuple[object, ...]]:
-    """Pickle a frozen slotted dataclass as a call of its class with its field values (in slot
-    order, which is field order): read back several times faster than dataclasses' own
-    __setstate__, and a large bank is read back from the cache item by item (builder.loading)."""
-    return type(self), tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
+    """Pickle a frozen slotted dataclass as a call of its class with its field values, every field
+    of the dataclass (a field added later is never left out): read back several times faster than
+    dataclasses' own __setstate__, and a rebuild reads back every item of the bank (builder.loading)."""
+    cls = type(self)
+    values = _FIELD_VALUES.get(cls)
+    if values is None:
+        names = [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        assert len(names) > 1, "attrgetter of one name gives the value, not a tuple of it"
+        values = _FIELD_VALUES[cls] = operator.attrgetter(*names)
+    return cls, values(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,55 +70,91 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
-class Item:
-    id: str
-    type: ItemType
-    title: str
-    prompt: Markup
-    """Block XHTML."""
+class ChoiceInteraction:
+    """The learner picks among choices: one (single_choice, true_false) or any number
+    (multiple_response)."""
+
+    kind: ChoiceKind
     choices: tuple[Choice, ...]
-    hints: tuple[Markup, ...]
-    """Block XHTML each, revealed one at a time in this order."""
-    explanation: Markup | None
-    """Block XHTML shown after the attempt."""
-    points: float
-    tags: tuple[str, ...]
     wrong_choice_penalty: bool
     """multiple_response only: a wrong choice takes away what a right one gives (floor 0)."""
-    place: Place
-    source_sha256: str
-    """Hash of the item file's bytes, for build manifests and the cache."""
+
+    __reduce__ = _pickled_as_a_call
 
     @property
     def correct_choices(self) -> tuple[Choice, ...]:
         return tuple(c for c in self.choices if c.correct)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        """Pickled as plain strings, tuples and numbers, read back by one call of _item_from: a
-        rebuild reads back every item of the bank (builder.loading), and Markup's own __new__, run
-        for each of a dozen texts per item, was most of that."""
-        choices = tuple((c.identifier, str(c.text), c.correct, None if c.feedback is None else str(c.feedback))
-                        for c in self.choices)
-        return _item_from, (self.id, self.type, self.title, str(self.prompt), choices, tuple(map(str, self.hints)),
-                            None if self.explanation is None else str(self.explanation), self.points, self.tags,
-                            self.wrong_choice_penalty, (self.place.path, self.place.line, self.place.column),
-                            self.source_sha256)
+    @property
+    def multiple(self) -> bool:
+        """Whether the learner may select more than one choice."""
+        match self.kind:
+            case "single_choice" | "true_false":
+                return False
+            case "multiple_response":
+                return True
+            case _:
+                assert_never(self.kind)
+
+    @property
+    def may_shuffle(self) -> bool:
+        """Whether the choices may be shown in a shuffled order: never True and False, which come in
+        that order in every LMS."""
+        match self.kind:
+            case "single_choice" | "multiple_response":
+                return True
+            case "true_false":
+                return False
+            case _:
+                assert_never(self.kind)
 
 
-# Markup from a str, already safe, without Markup.__new__ (a Python function, and a check for
-# __html__ that a str never passes).
-_markup = functools.partial(str.__new__, Markup)
+Interaction: TypeAlias = ChoiceInteraction
+"""What the learner does to answer, one frozen dataclass per kind. Every consumer dispatches on it
+with ``match`` ending in ``case _: assert_never(...)``, so mypy names each place a new kind is
+missing (docs/architecture.md, "Adding a question type")."""
 
 
-def _item_from(id: str, type: ItemType, title: str, prompt: str,
-               choices: tuple[tuple[str, str, bool, str | None], ...], hints: tuple[str, ...],
-               explanation: str | None, points: float, tags: tuple[str, ...], wrong_choice_penalty: bool,
-               place: tuple[str, int, int], source_sha256: str) -> Item:
-    return Item(id, type, title, _markup(prompt),
-                tuple(Choice(identifier, _markup(text), correct, None if feedback is None else _markup(feedback))
-                      for identifier, text, correct, feedback in choices),
-                tuple(map(_markup, hints)), None if explanation is None else _markup(explanation), points, tags,
-                wrong_choice_penalty, Place(*place), source_sha256)
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What every item has, whatever its interaction."""
+
+    id: str
+    title: str
+    prompt: Markup
+    """Block XHTML."""
+    points: float
+    hints: tuple[Markup, ...]
+    """Block XHTML each, revealed one at a time in this order."""
+    explanation: Markup | None
+    """Block XHTML shown after the attempt."""
+    tags: tuple[str, ...]
+    place: Place
+    source_sha256: str
+    """Hash of the item file's bytes, for build manifests and the cache."""
+    interaction: Interaction
+
+    __reduce__ = _pickled_as_a_call
+
+
+def _markup_as_a_call(text: Markup) -> tuple[Callable[[type[Markup], str], Markup], tuple[type[Markup], str]]:
+    """Markup read back by str.__new__, without Markup.__new__ (a Python function, and a check for
+    __html__ that a str never passes): an item holds a dozen texts, and a rebuild reads back every
+    item of the bank."""
+    return str.__new__, (Markup, str(text))
+
+
+_ITEM_PICKLING = copyreg.dispatch_table | {Markup: _markup_as_a_call}
+
+
+def pickled(item: Item) -> bytes:
+    """``item`` as pickle bytes (pickle.loads reads it back): how a loaded item is handed from a
+    worker and kept in the cache, which a rebuild reads back for every item of the bank."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _ITEM_PICKLING
+    pickler.dump(item)
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
 """The one scoring definition. QTI response processing, the SCORM player, Moodle fractions and
-Canvas's settings are all derived from ``choice_weights``; tests check they agree.
+Canvas's settings are all derived from it; tests check they agree.
+
+Choice interactions (``choice_weights``):
 
 * single_choice and true_false: the item's points for the correct choice, 0 otherwise.
 * multiple_response: each correct choice earns points/k (k = number of correct choices); each wrong
@@ -11,37 +13,50 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import assert_never
 
-from builder.model import Item
+from builder.model import ChoiceInteraction, Item
+
+Response = Iterable[str]
+"""A learner's response: for a choice interaction, the identifiers of the choices selected."""
 
 
-def choice_weights(item: Item) -> dict[str, float]:
+def choice_weights(points: float, interaction: ChoiceInteraction) -> dict[str, float]:
     """Points earned (or lost, when negative) by selecting each choice, keyed by choice identifier."""
-    if item.type != "multiple_response":
-        return {c.identifier: (item.points if c.correct else 0.0) for c in item.choices}
-    share = item.points / len(item.correct_choices)
-    wrong = -share if item.wrong_choice_penalty else 0.0
-    return {c.identifier: (share if c.correct else wrong) for c in item.choices}
+    if not interaction.multiple:
+        return {c.identifier: (points if c.correct else 0.0) for c in interaction.choices}
+    share = points / len(interaction.correct_choices)
+    wrong = -share if interaction.wrong_choice_penalty else 0.0
+    return {c.identifier: (share if c.correct else wrong) for c in interaction.choices}
 
 
-def choice_fractions(item: Item) -> dict[str, float]:
+def choice_fractions(points: float, interaction: ChoiceInteraction) -> dict[str, float]:
     """The weights as fractions of the item's points (Moodle's per-answer grade)."""
-    return {key: value / item.points for key, value in choice_weights(item).items()}
+    return {key: value / points for key, value in choice_weights(points, interaction).items()}
 
 
-def score(item: Item, selected: Iterable[str]) -> float:
-    """Points for a response; ``selected`` holds choice identifiers (one at most for single answers)."""
-    chosen = set(selected)
-    weights = choice_weights(item)
-    if item.type != "multiple_response" and len(chosen) != 1:
-        return 0.0
-    total = sum(weights[c] for c in chosen if c in weights)
+def score(item: Item, response: Response) -> float:
+    """Points for a response, between 0 and the item's points."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            chosen = set(response)
+            if not choice.multiple and len(chosen) != 1:
+                return 0.0
+            weights = choice_weights(item.points, choice)
+            total = sum(weights[c] for c in chosen if c in weights)
+        case _:
+            assert_never(item.interaction)
     return round(min(max(total, 0.0), item.points), 7)
 
 
-def is_correct(item: Item, selected: Iterable[str]) -> bool:
-    """Exactly the correct choices selected: what LMSs record as a 'correct' interaction."""
-    return set(selected) == {c.identifier for c in item.correct_choices}
+def is_correct(item: Item, response: Response) -> bool:
+    """The fully right response: what LMSs record as a 'correct' interaction."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            # Exactly the correct choices selected.
+            return set(response) == {c.identifier for c in choice.correct_choices}
+        case _:
+            assert_never(item.interaction)
 
 
 def passed(score_points: float, max_points: float, pass_mark: float) -> bool:

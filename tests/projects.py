@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import textwrap
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.formats import Output, builder_for
-from builder.model import Quiz
+from builder.model import Item, Quiz
 
 QUIZ_YAML = """\
 identifier: demo
@@ -31,6 +32,11 @@ choices:
   - text: Wrong
     feedback: No.
 """
+
+
+def with_interaction(item: Item, **changes: object) -> Item:
+    """``item`` with these fields of its interaction changed (choices, wrong_choice_penalty, ...)."""
+    return dataclasses.replace(item, interaction=dataclasses.replace(item.interaction, **changes))
 
 
 def make_project(root: Path, items: dict[str, str] | None = None, quiz: str = QUIZ_YAML,

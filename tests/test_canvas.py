@@ -19,6 +19,8 @@ from builder.rendering import safe_parser
 from tests.conftest import assert_golden
 from tests.test_moodle import block, inline
 
+from projects import with_interaction
+
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 META = "{http://canvas.instructure.com/xsd/cccv1p0}"
 SPECIAL = "Don't \"quote\" & a < b > c café مرحبا 🙂"
@@ -110,26 +112,26 @@ def test_item_by_item(warm_handoff: Quiz) -> None:
                       "multiple_response": "multiple_answers_question", "true_false": "true_false_question"}
     for element, item in zip(items, warm_handoff.items, strict=True):
         fields = metadata(element)
-        assert fields["question_type"] == expected_types[item.type]
+        assert fields["question_type"] == expected_types[item.interaction.kind]
         assert float(fields["points_possible"]) == item.points
-        ids = answer_ids(item)
-        assert fields["original_answer_ids"] == ",".join(str(ids[c.identifier]) for c in item.choices)
+        ids = answer_ids(item, item.interaction)
+        assert fields["original_answer_ids"] == ",".join(str(ids[c.identifier]) for c in item.interaction.choices)
         labels = {label.get("ident"): label for label in element.iter(f"{QTI}response_label")}
         assert set(labels) == {str(n) for n in ids.values()}
-        for choice in item.choices:
+        for choice in item.interaction.choices:
             text, _ = canvas_reads(labels[str(ids[choice.identifier])])
             assert text == markup.plain_text(choice.text)
         # The scoring condition names exactly the correct choices (and excludes the others).
         (scoring,) = [c for c in element.iter(f"{QTI}respcondition") if c.get("continue") == "No"]
         assert scoring.findtext(f"{QTI}setvar") == "100"
         selected = {v.text for v in scoring.iter(f"{QTI}varequal") if v.getparent().tag != f"{QTI}not"}
-        assert selected == {str(ids[c.identifier]) for c in item.correct_choices}
+        assert selected == {str(ids[c.identifier]) for c in item.interaction.correct_choices}
         # Every displayfeedback has its itemfeedback, and per-choice feedback reads as written.
         feedback = {f.get("ident"): f for f in element.findall(f"{QTI}itemfeedback")}
         links = {d.get("linkrefid") for d in element.iter(f"{QTI}displayfeedback")}
         assert links == set(feedback)
         assert {"general_fb", "correct_fb", "general_incorrect_fb"} <= links
-        for choice in item.choices:
+        for choice in item.interaction.choices:
             written = markup.plain_text(choice.feedback)
             assert canvas_reads(feedback[f"{ids[choice.identifier]}_fb"])[0] == written
         assert canvas_reads(feedback["general_fb"])[0] == markup.plain_text(item.explanation)
@@ -147,8 +149,8 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
     base = warm_handoff.items[0]
     choices = (Choice("A", inline(SPECIAL), True, inline(SPECIAL)),
                Choice("B", inline(f"**{SPECIAL}**"), False, inline(f"*{SPECIAL}*")))
-    item = dataclasses.replace(base, prompt=block(SPECIAL), explanation=block(f"`{SPECIAL}`"),
-                               choices=choices)
+    item = dataclasses.replace(with_interaction(base, choices=choices), prompt=block(SPECIAL),
+                               explanation=block(f"`{SPECIAL}`"))
     _, assessment, _ = parts(dataclasses.replace(warm_handoff, items=(item,)))
     (element,) = assessment.findall(f".//{QTI}item")
     texts = [canvas_reads(m.getparent()) for m in element.iter(f"{QTI}mattext")]
@@ -157,7 +159,7 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
     assert plain_choice == (SPECIAL, None)
     assert bold_choice == (SPECIAL, SPECIAL)
     feedback = {f.get("ident"): canvas_reads(f) for f in element.findall(f"{QTI}itemfeedback")}
-    ids = answer_ids(item)
+    ids = answer_ids(item, item.interaction)
     assert feedback[f"{ids['A']}_fb"] == (SPECIAL, None)
     assert feedback[f"{ids['B']}_fb"] == (SPECIAL, SPECIAL)
     assert feedback["general_fb"] == (SPECIAL, SPECIAL)
@@ -205,9 +207,9 @@ def test_warnings(warm_handoff: Quiz) -> None:
          "Canvas Classic Quizzes have no hints; the hints are left out"),
         ((), "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
     ]
-    benefits = dataclasses.replace(warm_handoff.items[2], hints=(), wrong_choice_penalty=False)
-    yes_no = dataclasses.replace(warm_handoff.items[1], hints=(), choices=(
-        Choice("true", inline("Oui"), False, None), Choice("false", inline("Non"), True, None)))
+    benefits = dataclasses.replace(with_interaction(warm_handoff.items[2], wrong_choice_penalty=False), hints=())
+    yes_no = dataclasses.replace(with_interaction(warm_handoff.items[1], choices=(
+        Choice("true", inline("Oui"), False, None), Choice("false", inline("Non"), True, None))), hints=())
     quiz = dataclasses.replace(warm_handoff, items=(benefits, yes_no), settings=dataclasses.replace(
         warm_handoff.settings, feedback="immediately", shuffle_items=True))
     messages = [w.message for w in build(quiz).warnings]

@@ -58,7 +58,7 @@ def test_corpus_case(tmp_path, name):
     assert item.title == model["title"]
     assert str(item.prompt) == model["prompt"]
     assert [[c.identifier, str(c.text), c.correct, str(c.feedback) if c.feedback else None]
-            for c in item.choices] == model["choices"]
+            for c in item.interaction.choices] == model["choices"]
     assert [str(h) for h in item.hints] == model["hints"]
     assert list(item.tags) == model["tags"]
 
@@ -142,7 +142,7 @@ def test_thousands_of_choices_get_ids_up_to_zzz(tmp_path):
     choices = "".join(f"  - text: Choice {i}\n" for i in range(count))
     item = f"id: many\ntype: single_choice\nprompt: Pick.\nchoices:\n  - text: Right\n    correct: true\n{choices}"
     (quiz,) = load(tmp_path, {"many.yaml": item})
-    identifiers = [c.identifier for c in quiz.items[0].choices]
+    identifiers = [c.identifier for c in quiz.items[0].interaction.choices]
     assert identifiers[:3] == ["A", "B", "C"] and identifiers[-1] == "AAAA" and len(set(identifiers)) == count + 1
     assert identifiers[count - 1] == "ZZZ" == choice_letters(count - 1)
 
@@ -291,7 +291,7 @@ def test_hostile_markup_model(hostile_quiz):
     tags = items["markup-tags"]
     assert str(tags.prompt) == ("<p>VISIBLE1  VISIBLE2 </p>\n<p>VISIBLE3 VISIBLE4</p>\n<p>VISIBLE5 VISIBLE6</p>"
                                 "<p>VISIBLE7\n</p>\n<p>VISIBLE8</p><p>VISIBLE9 VISIBLE10</p>")
-    assert [(str(c.text), str(c.feedback)) for c in tags.choices] == [
+    assert [(str(c.text), str(c.feedback)) for c in tags.interaction.choices] == [
         ("VISIBLE11", "VISIBLE12"), ("VISIBLE13", "<b>VISIBLE14</b>")]
     assert [str(h) for h in tags.hints] == ["<p>VISIBLE15 </p>"] and str(tags.explanation) == "<p>VISIBLE16 </p>"
     assert tags.title == "</title><script>alert('PLAIN')</script>"  # plain text, escaped by every template
@@ -300,12 +300,13 @@ def test_hostile_markup_model(hostile_quiz):
         '<p><img src="https://example.org/a.png" alt="VISIBLE20"/><img src="https://example.org/c.png" alt=""/>'
         '<a href="https://example.org/">VISIBLE21</a>\nVISIBLE22</p><p>VISIBLE23</p>\n'
         "<p>VISIBLE24VISIBLE25\n<b>VISIBLE26</b><span>VISIBLE27</span></p>")
-    assert [str(c.text) for c in attributes.choices] == ["<b>VISIBLE28</b>", "<i>VISIBLE29</i>", "VISIBLE30"]
+    assert [str(c.text) for c in attributes.interaction.choices] == [
+        "<b>VISIBLE28</b>", "<i>VISIBLE29</i>", "VISIBLE30"]
     urls = items["markup-urls"]
     assert str(urls.prompt) == (
         "<p>VISIBLE40 VISIBLE41 VISIBLE42\nVISIBLE43 VISIBLE44\nVISIBLE45 VISIBLE46\n  VISIBLE47\n"
         ' <a href="https://example.org/ok">VISIBLE48</a></p>')
-    assert [(str(c.text), str(c.feedback) if c.feedback else None) for c in urls.choices] == [
+    assert [(str(c.text), str(c.feedback) if c.feedback else None) for c in urls.interaction.choices] == [
         ("VISIBLE50", "VISIBLE51"), ("VISIBLE52", None)]
 
 

@@ -21,11 +21,12 @@ def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -
 
 def test_bundled_quiz_loads_with_every_item_type(warm_handoff):
     assert warm_handoff.identifier == "warm-handoff"
-    assert {item.type for item in warm_handoff.items} == {"single_choice", "multiple_response", "true_false"}
+    kinds = {item.interaction.kind for item in warm_handoff.items}
+    assert kinds == {"single_choice", "multiple_response", "true_false"}
     first = warm_handoff.items[0]
     assert first.prompt == "<p>What is a 'warm handoff' and why is it important?</p>"
-    assert [c.correct for c in first.choices] == [True, False, False, False]
-    assert first.hints and first.explanation and all(c.feedback for c in first.choices)
+    assert [c.correct for c in first.interaction.choices] == [True, False, False, False]
+    assert first.hints and first.explanation and all(c.feedback for c in first.interaction.choices)
 
 
 def test_bundled_quiz_keeps_the_seed_text(warm_handoff, root):
@@ -34,7 +35,7 @@ def test_bundled_quiz_keeps_the_seed_text(warm_handoff, root):
         pytest.skip("../shared/seeds is not beside the checkout")
     text = " ".join(seed.read_text(encoding="utf-8").split())
     item = warm_handoff.items[0]
-    for choice in item.choices:
+    for choice in item.interaction.choices:
         assert " ".join(str(choice.feedback).removeprefix("Correct. ").split()) in text
     explanation = " ".join(str(item.explanation).replace("<p>", " ").replace("</p>", " ").split())
     assert explanation in text
@@ -45,7 +46,7 @@ def test_minimal_item_gets_defaults(tmp_path):
     (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
     (item,) = quiz.items
     assert item.points == 1.0 and item.title == "Pick the right one." and item.hints == ()
-    assert [c.identifier for c in item.choices] == ["A", "B"]
+    assert [c.identifier for c in item.interaction.choices] == ["A", "B"]
     assert quiz.settings.pass_mark == 50 and quiz.formats == ("qti21",)
 
 

@@ -15,6 +15,8 @@ from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_fractions
 from tests.conftest import assert_golden
 
+from projects import with_interaction
+
 SPECIAL = "Don't \"quote\" & a < b ]]> café مرحبا 🙂"
 
 
@@ -43,7 +45,7 @@ def text_of(element: etree._Element, path: str) -> str:
 
 def multiple_response(base: Item, correct: int, wrong: int, penalty: bool) -> Item:
     choices = tuple(Choice(f"C{i}", inline(f"choice {i}"), i < correct, None) for i in range(correct + wrong))
-    return dataclasses.replace(base, choices=choices, wrong_choice_penalty=penalty)
+    return with_interaction(base, choices=choices, wrong_choice_penalty=penalty)
 
 
 def with_items(quiz: Quiz, *items: Item) -> Quiz:
@@ -85,25 +87,25 @@ def test_item_by_item(warm_handoff: Quiz) -> None:
         assert float(text_of(q, "defaultgrade")) == item.points
         assert [t.text for t in q.findall("tags/tag/text")] == list(item.tags)
         answers = q.findall("answer")
-        if item.type == "true_false":
+        if item.interaction.kind == "true_false":
             assert q.get("type") == "truefalse"
             assert text_of(q, "penalty") == "1"
             by_word = {text_of(a, "text"): a for a in answers}
-            for choice in item.choices:
+            for choice in item.interaction.choices:
                 answer = by_word[choice.identifier]
                 assert answer.get("fraction") == ("100" if choice.correct else "0")
                 assert text_of(answer, "feedback/text") == str(choice.feedback)
             assert q.findall("hint") == []  # Moodle's true/false keeps no hints: warned instead
             continue
         assert q.get("type") == "multichoice"
-        assert text_of(q, "single") == ("true" if item.type == "single_choice" else "false")
+        assert text_of(q, "single") == ("true" if item.interaction.kind == "single_choice" else "false")
         assert text_of(q, "shuffleanswers") == "true"
         assert [text_of(h, "text") for h in q.findall("hint")] == [str(h) for h in item.hints]
         for element in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
             assert text_of(q, f"{element}/text").startswith("<p>Your answer is ")
-        fractions = choice_fractions(item)
-        assert len(answers) == len(item.choices)
-        for answer, choice in zip(answers, item.choices, strict=True):
+        fractions = choice_fractions(item.points, item.interaction)
+        assert len(answers) == len(item.interaction.choices)
+        for answer, choice in zip(answers, item.interaction.choices, strict=True):
             assert text_of(answer, "text") == str(choice.text)
             assert text_of(answer, "feedback/text") == str(choice.feedback)
             grade = float(answer.get("fraction")) / 100
@@ -153,8 +155,8 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
     """Escaped text, never CDATA: ']]>' cannot end anything early, and Moodle reads back the HTML as is."""
     base = warm_handoff.items[0]
     choices = (Choice("A", inline(SPECIAL), True, inline(SPECIAL)), Choice("B", inline("other"), False, None))
-    item = dataclasses.replace(base, prompt=block(SPECIAL), explanation=block(SPECIAL),
-                               hints=(block(SPECIAL),), title=SPECIAL, choices=choices, tags=("café",))
+    item = dataclasses.replace(with_interaction(base, choices=choices), prompt=block(SPECIAL),
+                               explanation=block(SPECIAL), hints=(block(SPECIAL),), title=SPECIAL, tags=("café",))
     data = build(with_items(warm_handoff, item)).data
     assert b"CDATA" not in data
     (q,) = questions(data)[1:]

@@ -164,7 +164,7 @@ def answer(frame, quiz: Quiz, right: bool, hint: bool = False) -> str:
         frame.locator("#hint-button").click()
         expected = markup.plain_text(item.hints[0])
         assert frame.locator("#hint-list li").first.inner_text().strip() == expected
-    choices = item.correct_choices if right else [c for c in item.choices if not c.correct][:1]
+    choices = item.interaction.correct_choices if right else [c for c in item.interaction.choices if not c.correct][:1]
     for choice in choices:
         frame.get_by_label(markup.plain_text(choice.text), exact=True).check()
     frame.locator("#submit-button").click()
@@ -208,10 +208,10 @@ def core(edition: str, cmi: dict) -> dict:
 
 
 def correct_pattern(edition: str, item) -> str:
-    codes = [str(n) for n, c in enumerate(item.choices) if c.correct]
+    codes = [str(n) for n, c in enumerate(item.interaction.choices) if c.correct]
     if edition == "scorm12":
         return ",".join("abcdefghijklmnopqrstuvwxyz"[int(n)] for n in codes)
-    return "[,]".join(item.choices[int(n)].identifier.replace("-", "_") for n in codes)
+    return "[,]".join(item.interaction.choices[int(n)].identifier.replace("-", "_") for n in codes)
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -223,7 +223,7 @@ def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handof
     assert "You did not pass" in frame.locator("#verdict").inner_text()
     # after_submit: the review shows each chosen choice's feedback and the explanation
     review = frame.locator("#review").inner_text()
-    wrong_one = next(c for c in warm_handoff.items[0].choices if not c.correct)
+    wrong_one = next(c for c in warm_handoff.items[0].interaction.choices if not c.correct)
     assert markup.plain_text(wrong_one.feedback) in review
     assert "Explanation" in review
     failed = core(edition, cmi_of(page))
@@ -378,7 +378,7 @@ def test_feedback_timing(timing, site, browser, warm_handoff):
     page.goto(f"{site.url}/{launch}")
     page.locator("#question-heading").wait_for()
     item = item_by_title(quiz, page.locator("#legend").inner_text())
-    wrong = next(c for c in item.choices if not c.correct)
+    wrong = next(c for c in item.interaction.choices if not c.correct)
     page.get_by_label(markup.plain_text(wrong.text), exact=True).check()
     page.locator("#submit-button").click()
     shown = page.locator("#feedback").inner_text()
@@ -436,7 +436,7 @@ def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
         assert "not recorded" in page.locator("#notice").inner_text()
         page.locator("#hint-button").click()
         item = item_by_title(warm_handoff, page.locator("#legend").inner_text())
-        page.get_by_label(markup.plain_text(item.correct_choices[0].text), exact=True).check()
+        page.get_by_label(markup.plain_text(item.interaction.correct_choices[0].text), exact=True).check()
         page.locator("#hint-button").focus()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(out / f"player-{name}.png"), full_page=True)

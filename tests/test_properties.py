@@ -178,9 +178,9 @@ def test_qti_mapping_equals_builder_scoring():
             response = root.find(f".//{QTI}choiceInteraction").get("responseIdentifier")
             declaration = root.find(f"{QTI}responseDeclaration[@identifier='{response}']")
             keys = [c.get("identifier") for c in root.iter(f"{QTI}simpleChoice")]
-            assert len(keys) == len(item.choices)
-            by_key = dict(zip(keys, (c.identifier for c in item.choices), strict=True))
-            if item.type == "multiple_response":
+            assert len(keys) == len(item.interaction.choices)
+            by_key = dict(zip(keys, (c.identifier for c in item.interaction.choices), strict=True))
+            if item.interaction.kind == "multiple_response":
                 chosen = data.draw(st.lists(st.sampled_from(keys), unique=True, max_size=len(keys)))
             else:
                 chosen = data.draw(st.lists(st.sampled_from(keys), min_size=0, max_size=1))

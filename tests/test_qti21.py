@@ -129,10 +129,10 @@ def test_mapping_equals_choice_weights(warm_handoff: Quiz) -> None:
     for item in warm_handoff.items:
         doc = item_doc(warm_handoff, item)
         entries, lower, upper = _mapping(doc)
-        assert entries == pytest.approx(choice_weights(item)), item.id
+        assert entries == pytest.approx(choice_weights(item.points, item.interaction)), item.id
         assert (lower, upper) == (0, item.points)
         correct = [v.text for v in doc.iterfind("qti:responseDeclaration/qti:correctResponse/qti:value", NS)]
-        assert correct == [c.identifier for c in item.correct_choices]
+        assert correct == [c.identifier for c in item.interaction.correct_choices]
         maxscore = doc.find("qti:outcomeDeclaration[@identifier='MAXSCORE']/qti:defaultValue/qti:value", NS)
         assert float(maxscore.text) == item.points
 
@@ -141,8 +141,8 @@ def test_mapresponse_scores_every_response_like_the_model(warm_handoff: Quiz) ->
     """QTI mapResponse: sum of the mapped values of the distinct selected choices, then bounded."""
     for item in warm_handoff.items:
         entries, lower, upper = _mapping(item_doc(warm_handoff, item))
-        ids = [c.identifier for c in item.choices]
-        sizes = range(len(ids) + 1) if item.type == "multiple_response" else (1,)
+        ids = [c.identifier for c in item.interaction.choices]
+        sizes = range(len(ids) + 1) if item.interaction.kind == "multiple_response" else (1,)
         for size in sizes:
             for selected in itertools.combinations(ids, size):
                 mapped = min(max(sum(entries[c] for c in selected), lower), upper)
@@ -152,10 +152,10 @@ def test_mapresponse_scores_every_response_like_the_model(warm_handoff: Quiz) ->
 def test_interaction_choices_and_feedback(warm_handoff: Quiz) -> None:
     single, true_false, multiple = warm_handoff.items
     for item, max_choices, shuffle in ((single, "1", "true"), (true_false, "1", "false"),
-                                       (multiple, str(len(multiple.choices)), "true")):
+                                       (multiple, str(len(multiple.interaction.choices)), "true")):
         interaction = item_doc(warm_handoff, item).find(".//qti:choiceInteraction", NS)
         assert (interaction.get("maxChoices"), interaction.get("shuffle")) == (max_choices, shuffle), item.id
-        for choice, element in zip(item.choices, interaction.iterfind("qti:simpleChoice", NS), strict=True):
+        for choice, element in zip(item.interaction.choices, interaction.iterfind("qti:simpleChoice", NS), strict=True):
             feedback = element.find("qti:feedbackInline", NS)
             assert feedback.get("identifier") == choice.identifier
             assert feedback.get("outcomeIdentifier") == "FEEDBACK"
@@ -221,7 +221,7 @@ def test_canvas_reads_points_feedback_explanation_and_true_false(warm_handoff: Q
         weight = refs[doc.get("identifier")].find("qti:weight", NS)
         assert float(weight.get("value")) == item.points
         # With feedbackInline present Canvas takes the answer text from the first child node only.
-        for choice, element in zip(item.choices, doc.iterfind(".//qti:simpleChoice", NS), strict=True):
+        for choice, element in zip(item.interaction.choices, doc.iterfind(".//qti:simpleChoice", NS), strict=True):
             first = element[0]
             assert element.text is None and first.tag == f"{{{NS['qti']}}}span"
             assert "".join(first.itertext()) == choice.text
@@ -316,7 +316,7 @@ def test_every_identifier_the_package_makes_up_is_one_item_ids_cannot_take(warm_
     pooled = with_settings(warm_handoff, pools=(Pool("intro", "Intro", (first.id,), 1),))
     quiz = dataclasses.replace(pooled, cohort="spring")
     taken = {quiz.package_id, *(qti21.item_identifier(quiz.cohort, i) for i in quiz.items),
-             *(c.identifier for i in quiz.items for c in i.choices)}
+             *(c.identifier for i in quiz.items for c in i.interaction.choices)}
     made_up: set[str] = set()
     for name, data in members(quiz).items():
         if name == "imsmanifest.xml":

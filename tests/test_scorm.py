@@ -33,6 +33,7 @@ from builder.formats.scorm import (
 from builder.model import Choice, Item, ItemType, Pool, Quiz
 
 from conftest import assert_golden, assert_valid_package
+from projects import with_interaction
 
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 OFFICIAL = {"scorm12": "scorm12/scorm12_umbrella.xsd",
@@ -199,9 +200,9 @@ def test_choice_codes_fit_each_data_model(node_player, warm_handoff):
     first = warm_handoff.items[0]
 
     def named(*identifiers: str) -> Item:
-        pairs = zip(first.choices, identifiers, strict=True)
-        return dataclasses.replace(first, choices=tuple(dataclasses.replace(choice, identifier=identifier)
-                                                        for choice, identifier in pairs))
+        pairs = zip(first.interaction.choices, identifiers, strict=True)
+        return with_interaction(first, choices=tuple(dataclasses.replace(choice, identifier=identifier)
+                                                     for choice, identifier in pairs))
 
     quiz = dataclasses.replace(warm_handoff, items=(named("opt-0", "opt-1", "opt-2", "opt-3"),
                                                     named("a-b", "a_b", "c", "d")))
@@ -221,8 +222,8 @@ def generated_items(quiz: Quiz) -> list[Item]:
     for correct_count, points, penalty in itertools.product((1, 2, 3, 4), (1.0, 2.5, 3.0, 7.0),
                                                              (True, False)):
         choices = tuple(Choice(chr(65 + n), Markup(f"Choice {n}"), n < correct_count, None) for n in range(6))
-        items.append(dataclasses.replace(base, id=f"gen-{correct_count}-{points}-{penalty}", points=points,
-                                         choices=choices, wrong_choice_penalty=penalty))
+        items.append(dataclasses.replace(with_interaction(base, choices=choices, wrong_choice_penalty=penalty),
+                                         id=f"gen-{correct_count}-{points}-{penalty}", points=points))
     items.append(dataclasses.replace(quiz.items[0], id="single-2", points=2.0))
     return items
 
@@ -234,13 +235,13 @@ def test_player_scores_like_scoring_py(node_player, warm_handoff):
     quiz = dataclasses.replace(warm_handoff, items=tuple(items))
     data = player_data(quiz, SCORM12)
     cases = [(n, list(subset)) for n, item in enumerate(items)
-             for size in range(len(item.choices) + 1)
-             for subset in itertools.combinations(range(len(item.choices)), size)]
+             for size in range(len(item.interaction.choices) + 1)
+             for subset in itertools.combinations(range(len(item.interaction.choices)), size)]
     got = node_player("return payload.cases.map(function (c) { var item = payload.data.items[c[0]];"
                       " return [player.scoreItem(item, c[1]), player.isCorrect(item, c[1])]; });",
                       {"data": data, "cases": cases})
-    expected = [[scoring.score(items[n], [items[n].choices[i].identifier for i in subset]),
-                 scoring.is_correct(items[n], [items[n].choices[i].identifier for i in subset])]
+    expected = [[scoring.score(items[n], [items[n].interaction.choices[i].identifier for i in subset]),
+                 scoring.is_correct(items[n], [items[n].interaction.choices[i].identifier for i in subset])]
                 for n, subset in cases]
     assert len(cases) > 1000
     assert got == expected
@@ -260,7 +261,7 @@ def test_player_pass_decision_and_raw_score(node_player, warm_handoff):
                           " drawn, r.map(function (s) { return {submitted: true, response: s}; })); });",
                           {"data": data, "responses": responses})
         for response, summary in zip(responses, got, strict=True):
-            points = sum(scoring.score(item, [item.choices[i].identifier for i in chosen])
+            points = sum(scoring.score(item, [item.interaction.choices[i].identifier for i in chosen])
                          for item, chosen in zip(items, response, strict=True))
             assert summary["score"] == pytest.approx(points)
             assert summary["passed"] == scoring.passed(points, quiz.max_score, pass_mark)

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import assert_never
 
 from markupsafe import Markup
 
@@ -24,7 +25,7 @@ from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
-from builder.model import Choice, Item, Quiz
+from builder.model import Choice, ChoiceInteraction, ChoiceKind, Item, Quiz
 from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import format_number
@@ -38,9 +39,9 @@ ITEM_WRAPPER = ('<questestinterop xmlns="http://www.imsglobal.org/xsd/ims_qtiasi
                 "<qtimetadatafield><fieldlabel>cc_maxattempts</fieldlabel><fieldentry>1</fieldentry>"
                 '</qtimetadatafield></qtimetadata><section ident="root_section">',
                 "</section></assessment></questestinterop>")
-QUESTION_TYPES = {"single_choice": "multiple_choice_question",
-                  "multiple_response": "multiple_answers_question",
-                  "true_false": "true_false_question"}
+CHOICE_QUESTION_TYPES: dict[ChoiceKind, str] = {"single_choice": "multiple_choice_question",
+                                                "multiple_response": "multiple_answers_question",
+                                                "true_false": "true_false_question"}
 # Canvas's own export writes these character references where HTML would use named entities:
 # Canvas's clear_html() (gems/plugins/qti_exporter/lib/qti/html_helper.rb), which makes the plain
 # text of every answer and comment, decodes '&#NN;' but deletes named entities such as '&amp;'.
@@ -80,15 +81,15 @@ def canvas_ident(*parts: str) -> str:
     return "g" + hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def answer_ids(item: Item) -> dict[str, int]:
+def answer_ids(item: Item, interaction: ChoiceInteraction) -> dict[str, int]:
     """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the item."""
-    if len(item.choices) > MAX_ANSWER_ID - 1:
+    if len(interaction.choices) > MAX_ANSWER_ID - 1:
         raise InputError([Problem(item.place.path, item.place.line, item.place.column,
                                   f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
-                                  f"{len(item.choices)} choices")])
+                                  f"{len(interaction.choices)} choices")])
     ids: dict[str, int] = {}
     used: set[int] = set()
-    for choice in item.choices:
+    for choice in interaction.choices:
         number = zlib.crc32(f"{item.id}/{choice.identifier}".encode()) % 9000 + 1000
         while number in used:
             number = number % MAX_ANSWER_ID + 1
@@ -97,8 +98,9 @@ def answer_ids(item: Item) -> dict[str, int]:
     return ids
 
 
-def _answers(item: Item, ids: dict[str, int]) -> list[SimpleNamespace]:
-    choices: tuple[Choice, ...] = truefalse_choices(item) if item.type == "true_false" else item.choices
+def _answers(interaction: ChoiceInteraction, ids: dict[str, int]) -> list[SimpleNamespace]:
+    choices: tuple[Choice, ...] = (truefalse_choices(interaction) if interaction.kind == "true_false"
+                                   else interaction.choices)
     return [SimpleNamespace(id=ids[c.identifier], text=mattext(c.text), correct=c.correct,
                             feedback=mattext(c.feedback) if c.feedback else None) for c in choices]
 
@@ -113,21 +115,22 @@ class ItemOptions:
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Canvas cannot keep of ``items``: a warning for each kind of loss, naming its items
     (worked out on every build, so in one pass over the bank for each kind)."""
+    choice_items = [(item, item.interaction) for item in items if isinstance(item.interaction, ChoiceInteraction)]
     found = [
         ("Canvas Classic Quizzes have no hints; the hints are left out",
          [item.id for item in items if item.hints]),
         ("Canvas scores multiple-answer questions with a deduction for each wrong choice; "
          "wrong_choice_penalty: false is not kept",
-         [item.id for item in items if item.type == "multiple_response" and not item.wrong_choice_penalty]),
+         [item.id for item, choice in choice_items if choice.multiple and not choice.wrong_choice_penalty]),
         ("Canvas keeps a true/false question only when its choices read True and False; it will import "
          "this one as multiple choice",
-         [item.id for item in items if item.type == "true_false" and not _reads_true_false(item)]),
+         [item.id for item, choice in choice_items if choice.kind == "true_false" and not _reads_true_false(choice)]),
     ]
     return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
 
 
-def _reads_true_false(item: Item) -> bool:
-    true_label, false_label = truefalse_labels(item)
+def _reads_true_false(interaction: ChoiceInteraction) -> bool:
+    true_label, false_label = truefalse_labels(interaction)
     return "true" in true_label and "false" in false_label
 
 
@@ -141,25 +144,42 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
     """The template context of one <item>: everything Canvas's exporter writes for the same question.
     (A namespace rather than a dict: the template reads its fields as attributes, which Jinja
     finds at once on a namespace but only after a failed attribute lookup on a dict.)"""
-    ids = answer_ids(item)
-    answers = _answers(item, ids)
     return SimpleNamespace(
         ident=canvas_ident(options.package_id, item.id),
         title=item.title,
-        question_type=QUESTION_TYPES[item.type],
         points=format_number(item.points),
-        original_answer_ids=",".join(str(ids[c.identifier]) for c in item.choices),
         prompt=mattext(item.prompt, block=True),
-        cardinality="Multiple" if item.type == "multiple_response" else "Single",
-        answers=answers,
         general_feedback=bool(item.explanation),
-        feedbacks=_feedbacks(item, answers),
+        **interaction_context(item),
     )
 
 
-def _feedbacks(item: Item, answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
+def interaction_context(item: Item) -> dict[str, object]:
+    """The Canvas question type of the item's interaction and its answers, scoring and feedback."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            return choice_context(item, choice)
+        case _:
+            assert_never(item.interaction)
+
+
+def choice_context(item: Item, interaction: ChoiceInteraction) -> dict[str, object]:
+    ids = answer_ids(item, interaction)
+    answers = _answers(interaction, ids)
+    return {
+        "question_type": CHOICE_QUESTION_TYPES[interaction.kind],
+        "original_answer_ids": ",".join(str(ids[c.identifier]) for c in interaction.choices),
+        "cardinality": "Multiple" if interaction.multiple else "Single",
+        # Every answer's part in the all-or-nothing condition (selected or not), or only the correct one's.
+        "all_answers_decide": interaction.multiple,
+        "answers": answers,
+        "feedbacks": _feedbacks(item, interaction, answers),
+    }
+
+
+def _feedbacks(item: Item, interaction: ChoiceInteraction, answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
     """The <itemfeedback> blocks in Canvas's order: the explanation, right, wrong, then each answer's."""
-    feedback = outcome_feedback(item)
+    feedback = outcome_feedback(interaction)
     blocks = [("general_fb", item.explanation), ("correct_fb", feedback.correct),
               ("general_incorrect_fb", feedback.incorrect)]
     found = [SimpleNamespace(ident=ident, text=mattext(text, block=True)) for ident, text in blocks if text]

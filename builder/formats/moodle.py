@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import assert_never
 
 from markupsafe import Markup, escape
 
@@ -19,7 +20,7 @@ from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
-from builder.model import Item, Quiz
+from builder.model import ChoiceInteraction, Item, Quiz
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
@@ -49,13 +50,13 @@ def moodle_grade(fraction: float) -> float | None:
     return None
 
 
-def answer_fractions(item: Item) -> dict[str, str]:
+def answer_fractions(item: Item, interaction: ChoiceInteraction) -> dict[str, str]:
     """Each choice's grade as Moodle writes it (percent, 5 decimals); InputError when one is off the list."""
     grades: dict[str, str] = {}
-    for identifier, fraction in choice_fractions(item).items():
+    for identifier, fraction in choice_fractions(item.points, interaction).items():
         grade = moodle_grade(fraction)
         if grade is None:
-            correct = len(item.correct_choices)
+            correct = len(interaction.correct_choices)
             raise InputError([Problem(
                 item.place.path, item.place.line, item.place.column,
                 f"cannot build for Moodle: choice '{identifier}' would be worth "
@@ -78,28 +79,30 @@ class QuestionOptions:
     shuffle_choices: bool
 
 
-def _multichoice(item: Item, options: QuestionOptions) -> dict[str, object]:
-    fractions = answer_fractions(item)
-    feedback = outcome_feedback(item)
+def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOptions) -> dict[str, object]:
+    fractions = answer_fractions(item, interaction)
+    feedback = outcome_feedback(interaction)
     return {
         "type": "multichoice",
-        "single": "true" if item.type == "single_choice" else "false",
+        "multichoice": True,
+        "single": "false" if interaction.multiple else "true",
         "shuffle": "true" if options.shuffle_choices else "false",
         "penalty": MULTICHOICE_PENALTY,
         "correct_feedback": _text(feedback.correct),
         "partially_correct_feedback": _text(feedback.partially_correct),
         "incorrect_feedback": _text(feedback.incorrect),
         "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
-                                    feedback=_text(c.feedback)) for c in item.choices],
+                                    feedback=_text(c.feedback)) for c in interaction.choices],
     }
 
 
-def _truefalse(item: Item) -> dict[str, object]:
+def _truefalse(interaction: ChoiceInteraction) -> dict[str, object]:
     """Moodle's true/false keeps which statement is right and each answer's feedback; it shows its
     own localised 'True'/'False' labels and keeps no hints."""
-    true_choice, false_choice = truefalse_choices(item)
+    true_choice, false_choice = truefalse_choices(interaction)
     return {
         "type": "truefalse",
+        "multichoice": False,
         "penalty": TRUEFALSE_PENALTY,
         "hints": [],
         "answers": [SimpleNamespace(fraction="100" if c.correct else "0", format="moodle_auto_format", text=word,
@@ -110,12 +113,13 @@ def _truefalse(item: Item) -> dict[str, object]:
 
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Moodle cannot keep of ``items``: a warning for each kind of loss, naming its items."""
-    true_false = [item for item in items if item.type == "true_false"]
+    true_false = [(item, item.interaction) for item in items
+                  if isinstance(item.interaction, ChoiceInteraction) and item.interaction.kind == "true_false"]
     found = [
         ("Moodle true/false questions have no hints; the hints are left out",
-         [item.id for item in true_false if item.hints]),
+         [item.id for item, _ in true_false if item.hints]),
         ("Moodle shows its own 'True'/'False' labels instead of the choice texts",
-         [item.id for item in true_false if truefalse_labels(item) != TRUE_WORDS]),
+         [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS]),
     ]
     return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
 
@@ -138,8 +142,18 @@ def question(item: Item, options: QuestionOptions) -> SimpleNamespace:
         "hints": [_text(h) for h in item.hints],
         "tags": list(item.tags),
     }
-    specific = _truefalse(item) if item.type == "true_false" else _multichoice(item, options)
-    return SimpleNamespace(**(common | specific))
+    return SimpleNamespace(**(common | interaction_context(item, options)))
+
+
+def interaction_context(item: Item, options: QuestionOptions) -> dict[str, object]:
+    """The Moodle question type of the item's interaction and what only that type has."""
+    match item.interaction:
+        case ChoiceInteraction(kind="true_false") as choice:
+            return _truefalse(choice)
+        case ChoiceInteraction() as choice:
+            return _multichoice(item, choice, options)
+        case _:
+            assert_never(item.interaction)
 
 
 def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:

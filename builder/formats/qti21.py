@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, assert_never
 
 from markupsafe import Markup
 
 from builder import cache
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
-from builder.model import Choice, Item, Pool, Quiz
+from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import RememberedDocuments, RememberedXml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
@@ -135,42 +135,56 @@ def item_href(cohort: str | None, item: Item) -> str:
     return f"items/{item_identifier(cohort, item)}.xml"
 
 
-def response_identifier(item: Item) -> str:
-    """Canvas recognises true/false only from a response variable whose name starts with 'TF'."""
-    return "TF_RESPONSE" if item.type == "true_false" else "RESPONSE"
-
-
 def assessment_item(item: Item, options: ItemOptions) -> bytes:
-    weights = choice_weights(item)
-    choices = tuple(_choice_view(choice, weights[choice.identifier]) for choice in item.choices)
     hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
     hints = tuple(
         HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
                  label=f"Hint {n}", text=text)
         for n, text in enumerate(item.hints, start=1))
-    correct = tuple(c.identifier for c in item.correct_choices)
-    single = item.type != "multiple_response"
     return render_xml(
         "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(options.cohort, item),
         identifier=item_identifier(options.cohort, item),
         title=item.title,
         language=options.language,
-        response=response_identifier(item),
-        cardinality="single" if single else "multiple",
-        max_choices=1 if single else len(item.choices),
-        # True comes before False in every LMS (Canvas reorders them anyway); never shuffle them.
-        shuffle=options.shuffle_choices and item.type != "true_false",
-        correct=correct,
-        # Canvas reads true/false only from a responseCondition that matches the 'TF…' variable
-        # against a choice identifier; the match scores exactly as the mapping does.
-        match_correct=correct[0] if item.type == "true_false" else None,
         points=format_number(item.points),
         prompt=item.prompt,
-        choices=choices,
         hints=hints,
         explanation=item.explanation,
         explanation_id=EXPLANATION_ID,
+        **interaction_context(item, options),
     )
+
+
+def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
+    """What the assessmentItem template says of the item's interaction: its response
+    declaration, its body and how it is scored."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            return choice_context(item.points, choice, options)
+        case _:
+            assert_never(item.interaction)
+
+
+def response_identifier(interaction: ChoiceInteraction) -> str:
+    """Canvas recognises true/false only from a response variable whose name starts with 'TF'."""
+    return "TF_RESPONSE" if interaction.kind == "true_false" else "RESPONSE"
+
+
+def choice_context(points: float, interaction: ChoiceInteraction, options: ItemOptions) -> dict[str, object]:
+    weights = choice_weights(points, interaction)
+    correct = tuple(c.identifier for c in interaction.correct_choices)
+    true_false = interaction.kind == "true_false"
+    return {
+        "response": response_identifier(interaction),
+        "cardinality": "multiple" if interaction.multiple else "single",
+        "max_choices": len(interaction.choices) if interaction.multiple else 1,
+        "shuffle": options.shuffle_choices and interaction.may_shuffle,
+        "correct": correct,
+        # Canvas reads true/false only from a responseCondition that matches the 'TF…' variable
+        # against a choice identifier; the match scores exactly as the mapping does.
+        "match_correct": correct[0] if true_false else None,
+        "choices": tuple(_choice_view(choice, weights[choice.identifier]) for choice in interaction.choices),
+    }
 
 
 def _choice_view(choice: Choice, weight: float) -> ChoiceView:
@@ -230,8 +244,13 @@ class ResourceOptions:
 
 def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     """One item's validated <resource> in the manifest."""
+    match item.interaction:
+        case ChoiceInteraction():
+            interaction = "choiceInteraction"
+        case _:
+            assert_never(item.interaction)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
-                        ("choiceInteraction", "endAttemptInteraction") if item.hints else ("choiceInteraction",))
+                        (interaction, "endAttemptInteraction") if item.hints else (interaction,))
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
 

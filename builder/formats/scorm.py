@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import assert_never
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -25,7 +26,7 @@ from builder import cache
 from builder.errors import InputError, Problem
 from builder.formats import FormatWarning, ItemPart, Output, package_stem
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
-from builder.model import Item, Quiz
+from builder.model import ChoiceInteraction, Item, Quiz
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
@@ -88,12 +89,23 @@ def _build(quiz: Quiz, edition: Edition) -> Output:
 def refuse_what_cannot_be_reported(quiz: Quiz, edition: Edition) -> None:
     """InputError naming every item this edition cannot report, before any part of it is made."""
     if edition is SCORM12:
-        too_many = [item for item in quiz.items if len(item.choices) > len(SHORT_IDENTIFIER_1_2)]
-        if too_many:
-            raise InputError([Problem(item.place.path, item.place.line, item.place.column,
-                                      f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
-                                      f"item (a-z, 0-9) and this item has {len(item.choices)}; build "
-                                      "scorm2004 for it, or split it") for item in too_many])
+        problems = [problem for item in quiz.items if (problem := _unreportable_in_1_2(item)) is not None]
+        if problems:
+            raise InputError(problems)
+
+
+def _unreportable_in_1_2(item: Item) -> Problem | None:
+    """Why SCORM 1.2 cannot report the learner's response to ``item`` (None: it can)."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            if len(choice.choices) <= len(SHORT_IDENTIFIER_1_2):
+                return None
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
+                           f"item (a-z, 0-9) and this item has {len(choice.choices)}; build "
+                           "scorm2004 for it, or split it")
+        case _:
+            assert_never(item.interaction)
 
 
 def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
@@ -124,7 +136,13 @@ def suspend_data_bound(quiz: Quiz) -> int:
     """Longest suspend_data the player can write for this quiz: the header plus, for each item it
     can draw, ``<hints shown><s|n><selection>`` and a comma (player.js, encodeState)."""
     def item_bound(item: Item) -> int:
-        return len(str(len(item.hints))) + 1 + math.ceil(len(item.choices) / MASK_DIGITS_PER_CHAR) + 1
+        match item.interaction:
+            case ChoiceInteraction() as choice:
+                # The selection: a mask of the choices, MASK_DIGITS_PER_CHAR of them per character.
+                response = math.ceil(len(choice.choices) / MASK_DIGITS_PER_CHAR)
+            case _:
+                assert_never(item.interaction)
+        return len(str(len(item.hints))) + 1 + response + 1
 
     by_id = {item.id: item for item in quiz.items}
     total = SUSPEND_DATA_HEADER_MAX
@@ -214,17 +232,33 @@ def _to_json(value: object) -> Markup:
 
 
 def _item_data(item: Item) -> dict[str, object]:
-    weights = choice_weights(item)
+    """What the player knows of an item (its keys are sorted in the page, so their order here is free)."""
     return {
         "id": item.id,
         "title": item.title,
-        "type": item.type,
-        "multiple": item.type == "multiple_response",
-        "shuffle": item.type != "true_false",
         "points": item.points,
         "prompt": str(item.prompt),
         "hints": [str(h) for h in item.hints],
         "explanation": str(item.explanation) if item.explanation else None,
+        **_interaction_data(item),
+    }
+
+
+def _interaction_data(item: Item) -> dict[str, object]:
+    """What the player renders, scores and reports the item's interaction by."""
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            return _choice_data(item.points, choice)
+        case _:
+            assert_never(item.interaction)
+
+
+def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, object]:
+    weights = choice_weights(points, interaction)
+    return {
+        "type": interaction.kind,
+        "multiple": interaction.multiple,
+        "shuffle": interaction.may_shuffle,
         "choices": [{
             "id": choice.identifier,
             "html": str(choice.text),
@@ -232,7 +266,7 @@ def _item_data(item: Item) -> dict[str, object]:
             "feedback": str(choice.feedback) if choice.feedback else None,
             "weight": weights[choice.identifier],
             "correct": choice.correct,
-        } for choice in item.choices],
+        } for choice in interaction.choices],
     }
 
 

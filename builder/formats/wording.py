@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from builder import markup
-from builder.model import Choice, Item
+from builder.model import Choice, ChoiceInteraction
 
 TRUE_WORDS = ("true", "false")
 
@@ -23,9 +23,9 @@ class OutcomeFeedback:
     incorrect: Markup
 
 
-def outcome_feedback(item: Item) -> OutcomeFeedback:
+def outcome_feedback(interaction: ChoiceInteraction) -> OutcomeFeedback:
     """Moodle's own wording for its combined feedback, so learners see what they know from Moodle."""
-    return _outcome_feedback(item.type == "multiple_response")
+    return _outcome_feedback(interaction.multiple)
 
 
 @functools.cache
@@ -37,16 +37,16 @@ def _outcome_feedback(partial_credit: bool) -> OutcomeFeedback:
                            paragraph("Your answer is incorrect."))
 
 
-def truefalse_choices(item: Item) -> tuple[Choice, Choice]:
+def truefalse_choices(interaction: ChoiceInteraction) -> tuple[Choice, Choice]:
     """(the 'true' statement, the 'false' one): by identifier when the author named them true/false,
     else in the order written (true first), as Moodle's and Canvas's own exports have them."""
-    by_id = {c.identifier.lower(): c for c in item.choices}
+    by_id = {c.identifier.lower(): c for c in interaction.choices}
     if set(by_id) == set(TRUE_WORDS):
         return by_id["true"], by_id["false"]
-    return item.choices[0], item.choices[1]
+    return interaction.choices[0], interaction.choices[1]
 
 
-def truefalse_labels(item: Item) -> tuple[str, str]:
+def truefalse_labels(interaction: ChoiceInteraction) -> tuple[str, str]:
     """What the 'true' and the 'false' choice of a true/false item say, as plain lower-case text."""
-    true_choice, false_choice = truefalse_choices(item)
+    true_choice, false_choice = truefalse_choices(interaction)
     return markup.plain_text(true_choice.text).lower(), markup.plain_text(false_choice.text).lower()
