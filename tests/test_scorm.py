@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import typing
 import zipfile
 
 import pytest
@@ -30,7 +29,8 @@ from builder.formats.scorm import (
     player_data,
     suspend_data_bound,
 )
-from builder.model import Choice, Item, ItemType, Pool, Quiz
+from builder.loading import ITEM_TYPES
+from builder.model import Choice, Item, Pool, Quiz
 
 from conftest import assert_golden, assert_valid_package
 from projects import with_interaction
@@ -354,7 +354,8 @@ def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_hando
     (item ids, choice ids or order, seed, pools, kinds), and not with wording or points, so a
     corrected typo keeps the learners' progress."""
     first, second, third = warm_handoff.items
-    reordered = dataclasses.replace(third, choices=third.choices[1:] + third.choices[:1])
+    choices = third.interaction.choices
+    reordered = with_interaction(third, choices=choices[1:] + choices[:1])
     variants = {
         "same": warm_handoff,
         "reworded": dataclasses.replace(warm_handoff, items=(
@@ -379,8 +380,9 @@ def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_hando
 
 def python_kinds(quiz: Quiz) -> dict[str, dict]:
     """Every interaction kind the Python side can put in the player data, with an item of it from
-    the bundled quiz (which holds one of each; a new kind needs an example there)."""
-    kinds = set(typing.get_args(ItemType))
+    the bundled quiz (which holds one of each; a new kind needs an example there): every `type:`
+    the loader takes."""
+    kinds = set(ITEM_TYPES)
     items = {item["type"]: item for item in player_data(quiz, SCORM12)["items"]}
     assert set(items) == kinds, "the bundled quiz lacks an item of a kind: add one"
     return items
