@@ -60,11 +60,16 @@ class BuildResult:
     out_dir: Path
     leftovers: tuple[str, ...] = ()
     """Temporary files of an earlier, killed build that were removed from out_dir (builder.writing)."""
+    cache_trouble: str | None = None
+    """Why the cache could not be read or written (the first reason), when it could not."""
 
     @property
     def warnings(self) -> list[str]:
-        """Each kind of warning once per build, naming every item it concerns, in package order."""
-        return grouped_warnings(self.packages)
+        """Each kind of warning once per build, naming every item it concerns, in package order;
+        then the cache's trouble, if any."""
+        cache_warning = [f"warning: cache: {self.cache_trouble}; the packages are complete, but a rebuild will "
+                         "not be faster (--no-cache builds without it)"] if self.cache_trouble else []
+        return grouped_warnings(self.packages) + cache_warning
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
@@ -258,7 +263,7 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
     source_date_epoch()  # a value no zip can carry is refused (exit 2) before any work, not midway
     check_out_dir(out_dir, root)
     with cache.session(root if use_cache else None) as build_cache, rare_collections(), \
-            rendering.compiled_templates_kept(root if use_cache else None):
+            rendering.compiled_templates_kept(root if use_cache else None) as templates_kept:
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
         build_cache.save_soon()  # the cache is written while the packages are
         checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
@@ -273,7 +278,9 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
             writer.write(MANIFEST_FILE, manifest)
         except OSError as error:  # disk full, folder removed meanwhile...: each file is whole or absent
             raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
-    return BuildResult(tuple(packages), out_dir, tuple(leftovers))
+    # After the session, which saves the cache last.
+    trouble = build_cache.trouble or (templates_kept.trouble if templates_kept is not None else None)
+    return BuildResult(tuple(packages), out_dir, tuple(leftovers), trouble)
 
 
 @contextlib.contextmanager

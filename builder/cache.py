@@ -128,6 +128,9 @@ class Cache:
         self._absent = False  # no file to read (checked once, not on every lookup)
         self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
         self.described: dict[tuple[object, ...], tuple[object, object]] = {}  # once_per_build
+        self.trouble: str | None = None
+        """Why the cache could not be read or written, the first time it could not (None: it could).
+        An unusable cache only costs time, but the user is told once, not left to wonder."""
 
     def _forked(self) -> None:
         """In a forked worker: open a connection of its own (never use the parent's), and hand back
@@ -146,9 +149,17 @@ class Cache:
         if self._connection is None and not self._absent:
             try:
                 self._connection = _connect(self.path)
-            except (OSError, sqlite3.Error):
-                self._connection = None  # an unusable cache only costs time
+            except (OSError, sqlite3.Error) as error:
+                self._connection = None
+                self._absent = True  # asked once: every lookup would fail the same way
+                self.note_trouble("read", error)
         return self._connection
+
+    def note_trouble(self, doing: str, error: object) -> None:
+        if self.trouble is None:
+            if isinstance(error, OSError) and error.strerror:  # without Python's [Errno 17]
+                error = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+            self.trouble = f"cannot {doing} {self.path}: {error}"
 
     def get(self, entry: str) -> bytes | None:
         self._forked()
@@ -205,8 +216,9 @@ class Cache:
             return []
         try:
             return db.execute(query, parameters).fetchall()
-        except sqlite3.Error:
-            return []  # an unusable cache only costs time
+        except sqlite3.Error as error:
+            self.note_trouble("read", error)
+            return []
 
     def put(self, entry: str, value: bytes, keep: Keep = "compressed") -> None:
         """Remember ``value``: kept compressed, as it is, or for this build only (Keep)."""
@@ -241,8 +253,8 @@ class Cache:
                 db.execute(f"DELETE FROM {_TABLE} WHERE code != ?", (code,))
                 db.executemany(f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?)",
                                ((key, code, how, value) for key, (how, value) in entries.items()))
-        except (OSError, sqlite3.Error):
-            pass  # an unusable cache only costs time
+        except (OSError, sqlite3.Error) as error:
+            self.note_trouble("write", error)
 
     def save_soon(self) -> None:
         """Start saving what is pending, in a thread, while the caller goes on (writing the packages:
@@ -251,7 +263,7 @@ class Cache:
 
         def save_after_saver() -> None:
             if saver is not None:
-                os.waitpid(saver, 0)  # one writer at a time
+                self._waited_for_saver(saver)  # one writer at a time
             self.save(entries)
 
         self._saving = threading.Thread(target=save_after_saver, name="lmspack-cache-save")
@@ -276,7 +288,7 @@ class Cache:
             code = 1
             try:
                 self.save(entries)
-                code = 0
+                code = 0 if self.trouble is None else 1
             finally:
                 os._exit(code)
         self._saver = pid
@@ -286,8 +298,12 @@ class Cache:
             self._saving.join()
             self._saving = None
         if self._saver is not None:
-            os.waitpid(self._saver, 0)
+            self._waited_for_saver(self._saver)
             self._saver = None
+
+    def _waited_for_saver(self, saver: int) -> None:
+        if os.waitpid(saver, 0)[1] != 0:  # its reason stayed in that process
+            self.note_trouble("write", "the process saving it failed")
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():

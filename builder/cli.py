@@ -133,13 +133,15 @@ def validate(paths: tuple[Path, ...], as_json: bool) -> None:
               help="Use this version instead of the one in quiz.yaml.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Neither read nor write .lmspack-cache/ (the packages are the same, only slower to make).")
 def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],
-          package_version: str | None, as_json: bool, quiet: bool) -> None:
+          package_version: str | None, as_json: bool, quiet: bool, no_cache: bool) -> None:
     """Build packages for the quizzes under PATHS (default: every quiz under items/)."""
     progress = Progress(enabled=not (quiet or as_json))
     try:
         result = _run(lambda: building.build(_paths(paths), Path.cwd(), out_dir, formats, cohorts,
-                                             package_version, progress), as_json)
+                                             package_version, progress, use_cache=not no_cache), as_json)
     finally:
         progress.close()
     if result.leftovers:

@@ -98,25 +98,35 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.trouble: str | None = None
+        """Why a compiled template could not be read or kept, the first time (as Cache.trouble)."""
         super().__init__(str(root / cache.CACHE_DIR / "templates"))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
+        try:
             super().load_bytecode(bucket)
+        except OSError as error:
+            self._note("read", error)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
+        try:
             (cache.make_folder(self.root) / "templates").mkdir(exist_ok=True)
             super().dump_bytecode(bucket)
+        except OSError as error:
+            self._note("write", error)
+
+    def _note(self, doing: str, error: OSError) -> None:
+        if self.trouble is None:
+            self.trouble = f"cannot {doing} compiled templates in {self.directory}: {error.strerror or error}"
 
 
 @contextlib.contextmanager
-def compiled_templates_kept(root: Path | None) -> Iterator[None]:
+def compiled_templates_kept(root: Path | None) -> Iterator[CompiledTemplates | None]:
     """Keep the templates compiled during the block in the cache folder under ``root`` (None: not)."""
     env = environment()
-    env.bytecode_cache = CompiledTemplates(root) if root is not None else None
+    kept = env.bytecode_cache = CompiledTemplates(root) if root is not None else None
     try:
-        yield
+        yield kept
     finally:
         env.bytecode_cache = None
 

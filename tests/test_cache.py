@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import io
+import json
 import shutil
 import sqlite3
 import zipfile
@@ -490,3 +491,48 @@ def test_a_build_leaves_no_garbage_in_cycles_and_the_collector_as_it_found_it(pr
     finally:
         gc.unfreeze()
     assert any(tracked is kept for tracked in gc.get_objects())
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
+def cache_warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("warning: cache:")]
+
+
+def test_no_cache_neither_reads_nor_writes_the_cache(project):
+    result = run_cli("build", "--format", "all", "--no-cache", "--out", "fresh")
+    assert result.exit_code == 0, result.output
+    assert not (project / cache.CACHE_DIR).exists()
+    assert result.exit_code == 0 and cache_warnings(result.stderr) == []
+    fresh = {p.name: p.read_bytes() for p in (project / "fresh").iterdir()}
+    assert run_cli("build", "--format", "all", "--out", "cached").exit_code == 0
+    assert (project / cache.CACHE_DIR / "entries.sqlite").is_file()
+    assert fresh == {p.name: p.read_bytes() for p in (project / "cached").iterdir()}
+
+
+@pytest.mark.parametrize(("spoil", "reason"), [
+    # A file where the folder should be: nothing can be kept.
+    (lambda folder: folder.write_text("not a folder"), "cannot write "),
+    # A file that is not an SQLite database: nothing can be read (or written).
+    (lambda folder: (folder.mkdir(), (folder / "entries.sqlite").write_bytes(b"not a database" * 100)),
+     "cannot read "),
+])
+def test_an_unusable_cache_is_said_once_and_the_build_completes(project, spoil, reason):
+    spoil(project / cache.CACHE_DIR)
+    result = run_cli("build", "--format", "all", "--out", "cached")
+    assert result.exit_code == 0, result.output
+    (warning,) = cache_warnings(result.stderr)
+    assert warning.startswith(f"warning: cache: {reason}")
+    assert warning.endswith("; the packages are complete, but a rebuild will not be faster "
+                            "(--no-cache builds without it)")
+    report = run_cli("build", "--format", "all", "--out", "cached", "--json")
+    assert [w for w in json.loads(report.stdout)["warnings"] if w.startswith("warning: cache:")] == [warning]
+    assert run_cli("build", "--format", "all", "--no-cache", "--out", "fresh").exit_code == 0
+    assert {p.name: p.read_bytes() for p in (project / "fresh").iterdir()} \
+        == {p.name: p.read_bytes() for p in (project / "cached").iterdir()}
