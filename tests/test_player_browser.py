@@ -29,6 +29,8 @@ from builder import markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
 from builder.model import Quiz
 
+from projects import with_interaction
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -479,7 +481,7 @@ def test_resume_of_this_version_restores_a_submitted_answer(edition, site, brows
     assert frame.locator("#notice").is_hidden()
     assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
     assert frame.locator("#legend").inner_text() == first_title
-    for choice in item.choices:
+    for choice in item.interaction.choices:
         box = frame.get_by_label(markup.plain_text(choice.text), exact=True)
         assert box.is_checked() == choice.correct and box.is_disabled()
     assert frame.locator("#submit-button").is_hidden()
@@ -528,7 +530,7 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
     assert ";1;q;" in saved and saved.endswith(";0s1")  # on question 2, question 1 answered
 
     first, second, third = old.items
-    reordered = dataclasses.replace(third, choices=third.choices[::-1])
+    reordered = with_interaction(third, choices=third.interaction.choices[::-1])
     new = dataclasses.replace(old, items=(first, second, reordered), version="1.0.1")
     launch = site.add_package(f"{edition}-version-new", BUILDERS[edition](new).data)
     page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved))
