@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
 import json
@@ -16,13 +15,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import assert_never
 
 from builder import __version__, cache, parallel, rendering
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import FORMATS, Ahead, Output, builder_for, format_warning
+from builder.formats import FORMATS, Ahead, Output, builder_for, checker_for, format_warning, refuse
 from builder.loading import load_quizzes
-from builder.model import FORMAT_NAMES, ChoiceInteraction, Quiz
+from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
 from builder.writing import Writer, remove_leftovers
 
@@ -173,7 +171,7 @@ def _compile_loaded(quizzes: list[Quiz], formats: Sequence[str], cohorts: Sequen
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
-    refuse_what_formats_cannot_carry(jobs)  # every format's refusals at once, as validate lists them
+    refuse(format_problems(jobs))  # every format's refusals at once, as validate lists them
     in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
     if in_workers:  # the workers are forked from here: load the formats and their templates once
         for fmt in {fmt for _, fmt in jobs}:
@@ -376,60 +374,24 @@ def git_commit(root: Path) -> str | None:
     return commit if run.returncode == 0 and len(commit) == 40 else None
 
 
-def validate(paths: Sequence[Path], root: Path) -> list[Quiz]:
-    """Check the canonical files (the first step of every build), and what the quiz's own formats
-    (those `build` makes when none is named) cannot carry at all, so that validate refuses what
-    that build would."""
+def validate(paths: Sequence[Path], root: Path, formats: Sequence[str] = ()) -> list[Quiz]:
+    """Check the canonical files (the first step of every build), and what the formats named
+    (none: the quiz's own, those `build` makes when none is named) refuse, so that validate
+    refuses what that build would."""
     with collector_off():
         quizzes = load_quizzes(paths, root)
-    refuse_what_formats_cannot_carry([(quiz, fmt) for quiz in quizzes for fmt in quiz.formats])
+    refuse(format_problems([(quiz, fmt) for quiz in quizzes for fmt in select_formats(quiz, formats)]))
     return quizzes
 
 
-def refuse_what_formats_cannot_carry(jobs: Iterable[tuple[Quiz, str]]) -> None:
-    """InputError listing, for every item at once, what a format refuses however it is built: more
-    choices than SCORM 1.2 or Canvas can number, a grade not on Moodle's list. The formats' own
-    checks are called, so this refuses exactly what they do while building."""
-    from builder.formats import canvas, moodle, scorm
-
+def format_problems(jobs: Iterable[tuple[Quiz, str]]) -> list[Problem]:
+    """What each job's format refuses (its check), for every item at once, in job order. A build
+    runs this before any package is made, and each format's build refuses only what its check
+    reports, so validate and build agree."""
     problems: list[Problem] = []
-
-    def collect(check: Callable[[], object]) -> bool:
-        try:
-            check()
-        except InputError as error:
-            problems.extend(error.problems)
-            return False
-        return True
-
     checked: set[tuple[str, str]] = set()
-    # An item's Moodle grades follow from its type, points and number of correct choices
-    # (builder.scoring.choice_weights): each such kind is worked out once, not for each of 10,000 items.
-    graded: set[tuple[str, bool, float, int]] = set()
     for quiz, fmt in jobs:
-        if (quiz.identifier, fmt) in checked:
-            continue  # a cohort's package has the quiz's items
-        checked.add((quiz.identifier, fmt))
-        if fmt == "scorm12":
-            collect(functools.partial(scorm.refuse_what_cannot_be_reported, quiz, scorm.SCORM12))
-        elif fmt == "canvas":
-            for item in quiz.items:
-                match item.interaction:
-                    case ChoiceInteraction() as choice:
-                        if len(choice.choices) >= canvas.MAX_ANSWER_ID - 1:  # only then can numbering fail
-                            collect(functools.partial(canvas.answer_ids, item, choice))
-                    case _:
-                        assert_never(item.interaction)
-        elif fmt == "moodle":
-            for item in quiz.items:
-                match item.interaction:
-                    case ChoiceInteraction() as choice:
-                        kind = (choice.kind, choice.wrong_choice_penalty, item.points, len(choice.correct_choices))
-                        if kind not in graded and collect(functools.partial(moodle.answer_fractions, item, choice)):
-                            graded.add(kind)
-                    case _:
-                        assert_never(item.interaction)
-    if problems:
-        raise InputError(problems)
-
-
+        if (quiz.identifier, fmt) not in checked:  # a cohort's package has the quiz's items
+            checked.add((quiz.identifier, fmt))
+            problems.extend(checker_for(fmt)(quiz))
+    return problems

@@ -109,10 +109,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, building.ALL]),
+              help="Check what this format refuses (repeatable); default: the quiz's own 'formats', else qti21.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
-def validate(paths: tuple[Path, ...], as_json: bool) -> None:
+def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool) -> None:
     """Check the quiz files under PATHS (default: items/) and report every problem."""
-    quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd()), as_json)
+    quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd(), formats), as_json)
     count = sum(len(q.items) for q in quizzes)
     if as_json:
         _say_json({"tool": "lmspack", "version": __version__, "ok": True,

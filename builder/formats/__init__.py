@@ -3,7 +3,12 @@
 against the project's own schemas, and the functions giving what it makes ahead of that file, in
 pieces both processes can make (Ahead): the segments (builder.packaging.Segmented) of what
 holds its items' parts (ItemPart), a member or a run of members. Adding a format means adding a
-module, its templates and its schemas, and one line in ``FORMATS``."""
+module, its templates and its schemas, and one line in ``FORMATS``.
+
+Each format also says what it holds: ``SUPPORT`` (FormatSupport), the item types and the quiz
+and item features it carries, from which its warnings of what it leaves out follow, and a
+``check(quiz) -> list[Problem]`` naming every item it refuses, which both ``lmspack validate``
+and the build run before any package is made (builder.build.format_problems)."""
 
 from __future__ import annotations
 
@@ -11,12 +16,73 @@ import functools
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, assert_never, get_args
 
 from builder import cache
 from builder.checking import MAX_XML_BYTES
-from builder.model import FORMAT_NAMES, Item, Quiz
+from builder.errors import InputError, Problem
+from builder.model import FORMAT_NAMES, ChoiceInteraction, ChoiceKind, Interaction, Item, Quiz
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_stamp
+
+Feature = Literal[
+    "hints", "true_false_hints", "choice_feedback", "explanation", "true_false_labels",
+    "wrong_choice_penalty_off", "pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_sections",
+    "shuffle_choices", "pools", "seeded_draws", "feedback_timing", "immediate_feedback",
+    "hints_before_submit", "hidden_feedback_with_retries",
+]
+"""What of an item or a quiz a format may carry or leave out:
+
+* hints, true_false_hints: an item's hints (on a true/false item);
+* choice_feedback, explanation: a choice's feedback, an item's explanation;
+* true_false_labels: a true/false item's own choice texts (not the platform's True/False);
+* wrong_choice_penalty_off: multiple response scored without a deduction per wrong choice;
+* pass_mark, attempts, time_limit, shuffle_items, shuffle_choices, pools: those quiz settings;
+* shuffle_sections: the order of pools shuffled too when items are;
+* seeded_draws: draws from pools repeatable from the quiz's seed;
+* feedback_timing, immediate_feedback: the 'feedback' setting at all, its value 'immediately';
+* hints_before_submit: hints shown on request before submission whatever the feedback timing;
+* hidden_feedback_with_retries: feedback 'never' kept from the learner between attempts."""
+
+
+@dataclass(frozen=True)
+class FormatSupport:
+    """What a format holds: the item types (``type:`` in an item file) it carries, each refused by
+    its check at the item's place otherwise, and the features it carries; each feature it lacks
+    is a warning when a quiz uses it (the format's warnings ask ``lacks``, so they follow this)."""
+
+    item_types: frozenset[str]
+    features: frozenset[Feature]
+
+    def lacks(self, feature: Feature) -> bool:
+        return feature not in self.features
+
+
+CHOICE_TYPES: frozenset[str] = frozenset(get_args(ChoiceKind))
+"""The item types of the choice interaction: single_choice, multiple_response, true_false."""
+ALL_FEATURES: frozenset[Feature] = frozenset(get_args(Feature))
+
+
+def item_type(interaction: Interaction) -> str:
+    """The ``type:`` an item of this interaction has in its file."""
+    match interaction:
+        case ChoiceInteraction() as choice:
+            return choice.kind
+        case _:
+            assert_never(interaction)
+
+
+def unsupported_items(title: str, support: FormatSupport, quiz: Quiz) -> list[Problem]:
+    """A problem at each item whose type the format (named ``title``) does not carry."""
+    return [Problem(item.place.path, item.place.line, item.place.column,
+                    f"{title} cannot carry items of type '{kind}'; build another format for this "
+                    "item, or leave it out of this quiz")
+            for item in quiz.items if (kind := item_type(item.interaction)) not in support.item_types]
+
+
+def refuse(problems: list[Problem]) -> None:
+    """InputError listing ``problems``, if any: a format's build refuses exactly what its check reports."""
+    if problems:
+        raise InputError(problems)
 
 
 @dataclass(frozen=True)
@@ -127,6 +193,8 @@ class Format:
 
     module: str
     build: str
+    check: str
+    """``check(quiz) -> list[Problem]``: every item the format refuses (FormatSupport, its limits)."""
     ahead: tuple[str, ...]
     listings: tuple[str, ...] = ()
 
@@ -137,17 +205,26 @@ class Format:
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 FORMATS = {
-    "qti21": Format("builder.formats.qti21", "build", ("item_records", "manifest"), ("listings",)),
-    "scorm12": Format("builder.formats.scorm", "build_scorm12", ("launch_page_scorm12",)),
-    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", ("launch_page_scorm2004",)),
-    "moodle": Format("builder.formats.moodle", "build", ("questions",)),
-    "canvas": Format("builder.formats.canvas", "build", ("assessment",)),
+    "qti21": Format("builder.formats.qti21", "build", "check", ("item_records", "manifest"), ("listings",)),
+    "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", ("launch_page_scorm12",)),
+    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004", ("launch_page_scorm2004",)),
+    "moodle": Format("builder.formats.moodle", "build", "check", ("questions",)),
+    "canvas": Format("builder.formats.canvas", "build", "check", ("assessment",)),
 }
 assert tuple(FORMATS) == FORMAT_NAMES
 
 
 def builder_for(name: str) -> Callable[[Quiz], Output]:
     return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].build)  # type: ignore[no-any-return]
+
+
+def checker_for(name: str) -> Callable[[Quiz], list[Problem]]:
+    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].check)  # type: ignore[no-any-return]
+
+
+def support_of(name: str) -> FormatSupport:
+    support: FormatSupport = importlib.import_module(FORMATS[name].module).SUPPORT
+    return support
 
 
 def package_stem(quiz: Quiz) -> str:

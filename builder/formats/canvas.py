@@ -22,8 +22,19 @@ from typing import assert_never
 from markupsafe import Markup
 
 from builder import cache
-from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
+from builder.errors import Problem
+from builder.formats import (
+    CHOICE_TYPES,
+    Feature,
+    FormatSupport,
+    FormatWarning,
+    ItemPart,
+    Output,
+    package_stem,
+    refuse,
+    too_large,
+    unsupported_items,
+)
 from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import Choice, ChoiceInteraction, ChoiceKind, Item, Quiz
 from builder.packaging import SegmentedMember, zip_bytes
@@ -81,12 +92,34 @@ def canvas_ident(*parts: str) -> str:
     return "g" + hashlib.sha256("/".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
+SUPPORT = FormatSupport(
+    item_types=CHOICE_TYPES,
+    # Classic Quizzes: no hints, no pass mark, feedback after submission only, questions shuffled
+    # only inside question groups, every item delivered; true/false only as True and False.
+    features=frozenset({"choice_feedback", "explanation", "attempts", "time_limit", "shuffle_choices",
+                        "feedback_timing", "hidden_feedback_with_retries"}),
+)
+
+
+def check(quiz: Quiz) -> list[Problem]:
+    """Every item Canvas refuses: an item type it does not carry, more answers than it can number."""
+    problems = unsupported_items("Canvas", SUPPORT, quiz)
+    for item in quiz.items:
+        match item.interaction:
+            case ChoiceInteraction() as choice:
+                if len(choice.choices) > MAX_ANSWER_ID - 1:
+                    problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                                            f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
+                                            f"{len(choice.choices)} choices"))
+            case _:
+                assert_never(item.interaction)
+    return problems
+
+
 def answer_ids(item: Item, interaction: ChoiceInteraction) -> dict[str, int]:
-    """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the item."""
-    if len(interaction.choices) > MAX_ANSWER_ID - 1:
-        raise InputError([Problem(item.place.path, item.place.line, item.place.column,
-                                  f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
-                                  f"{len(interaction.choices)} choices")])
+    """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the
+    item (check refuses an item with more choices than there are numbers)."""
+    assert len(interaction.choices) <= MAX_ANSWER_ID - 1, "check refuses an item with more answers than Canvas numbers"
     ids: dict[str, int] = {}
     used: set[int] = set()
     for choice in interaction.choices:
@@ -116,17 +149,18 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Canvas cannot keep of ``items``: a warning for each kind of loss, naming its items
     (worked out on every build, so in one pass over the bank for each kind)."""
     choice_items = [(item, item.interaction) for item in items if isinstance(item.interaction, ChoiceInteraction)]
-    found = [
-        ("Canvas Classic Quizzes have no hints; the hints are left out",
+    found: list[tuple[Feature, str, list[str]]] = [
+        ("hints", "Canvas Classic Quizzes have no hints; the hints are left out",
          [item.id for item in items if item.hints]),
-        ("Canvas scores multiple-answer questions with a deduction for each wrong choice; "
-         "wrong_choice_penalty: false is not kept",
+        ("wrong_choice_penalty_off", "Canvas scores multiple-answer questions with a deduction for each wrong "
+         "choice; wrong_choice_penalty: false is not kept",
          [item.id for item, choice in choice_items if choice.multiple and not choice.wrong_choice_penalty]),
-        ("Canvas keeps a true/false question only when its choices read True and False; it will import "
-         "this one as multiple choice",
+        ("true_false_labels", "Canvas keeps a true/false question only when its choices read True and False; "
+         "it will import this one as multiple choice",
          [item.id for item, choice in choice_items if choice.kind == "true_false" and not _reads_true_false(choice)]),
     ]
-    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
+    return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+            if ids and SUPPORT.lacks(feature)]
 
 
 def _reads_true_false(interaction: ChoiceInteraction) -> bool:
@@ -189,17 +223,18 @@ def _feedbacks(item: Item, interaction: ChoiceInteraction, answers: list[SimpleN
 def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
     """assessment_meta.xml values, in Canvas's own vocabulary."""
     settings = quiz.settings
-    warnings.append(FormatWarning(FORMAT, f"Canvas Classic Quizzes have no pass mark; "
-                                          f"{format_number(settings.pass_mark)}% is not carried"))
-    if settings.feedback == "immediately":
-        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes show feedback after the quiz is "
-                                              "submitted, not after each question"))
-    if settings.shuffle_items:
-        warnings.append(FormatWarning(FORMAT, "Canvas Classic Quizzes cannot shuffle the order of questions "
-                                              "outside question groups; items keep their order"))
-    if settings.pools:
-        warnings.append(FormatWarning(FORMAT, "draws from pools (sections) are not carried; "
-                                              "Canvas gets every item"))
+    used: list[tuple[Feature, bool, str]] = [
+        ("pass_mark", True,
+         f"Canvas Classic Quizzes have no pass mark; {format_number(settings.pass_mark)}% is not carried"),
+        ("immediate_feedback", settings.feedback == "immediately",
+         "Canvas Classic Quizzes show feedback after the quiz is submitted, not after each question"),
+        ("shuffle_items", settings.shuffle_items,
+         "Canvas Classic Quizzes cannot shuffle the order of questions outside question groups; items keep "
+         "their order"),
+        ("pools", bool(settings.pools), "draws from pools (sections) are not carried; Canvas gets every item"),
+    ]
+    warnings.extend(FormatWarning(FORMAT, message) for feature, in_use, message in used
+                    if in_use and SUPPORT.lacks(feature))
     return {
         "shuffle_answers": "true" if settings.shuffle_choices else "false",
         "hide_results": "always" if settings.feedback == "never" else "",
@@ -237,6 +272,7 @@ def assessment_name(ident: str) -> str:
 
 
 def build(quiz: Quiz) -> Output:
+    refuse(check(quiz))
     warnings: list[FormatWarning] = []
     ident = canvas_ident(quiz.package_id)
     meta_name = f"{ident}/assessment_meta.xml"

@@ -17,8 +17,19 @@ from typing import assert_never
 from markupsafe import Markup, escape
 
 from builder import cache
-from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, ItemPart, Output, package_stem, too_large
+from builder.errors import Problem
+from builder.formats import (
+    CHOICE_TYPES,
+    Feature,
+    FormatSupport,
+    FormatWarning,
+    ItemPart,
+    Output,
+    package_stem,
+    refuse,
+    too_large,
+    unsupported_items,
+)
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import ChoiceInteraction, Item, Quiz
 from builder.packaging import SegmentedMember
@@ -42,6 +53,49 @@ MULTICHOICE_PENALTY = "0.3333333"
 TRUEFALSE_PENALTY = "1"
 
 
+SUPPORT = FormatSupport(
+    item_types=CHOICE_TYPES,
+    # A question bank file: no quiz settings; a true/false question has no hints and shows
+    # Moodle's own labels.
+    features=frozenset({"hints", "choice_feedback", "explanation", "wrong_choice_penalty_off", "shuffle_choices",
+                        "hints_before_submit", "hidden_feedback_with_retries"}),
+)
+
+
+def check(quiz: Quiz) -> list[Problem]:
+    """Every item Moodle refuses: an item type it does not carry, a grade not on Moodle's list."""
+    problems = unsupported_items("Moodle", SUPPORT, quiz)
+    # An item's grades follow from its type, points and number of correct choices
+    # (builder.scoring.choice_weights): each such kind is worked out once, not for each of 10,000 items.
+    graded: set[tuple[str, bool, float, int]] = set()
+    for item in quiz.items:
+        match item.interaction:
+            case ChoiceInteraction() as choice:
+                kind = (choice.kind, choice.wrong_choice_penalty, item.points, len(choice.correct_choices))
+                if kind not in graded:
+                    problem = _off_the_grade_list(item, choice)
+                    if problem is None:
+                        graded.add(kind)
+                    else:
+                        problems.append(problem)
+            case _:
+                assert_never(item.interaction)
+    return problems
+
+
+def _off_the_grade_list(item: Item, interaction: ChoiceInteraction) -> Problem | None:
+    """Why Moodle would refuse the item's grades (None: it takes them)."""
+    for identifier, fraction in choice_fractions(item.points, interaction).items():
+        if moodle_grade(fraction) is None:
+            return Problem(
+                item.place.path, item.place.line, item.place.column,
+                f"cannot build for Moodle: choice '{identifier}' would be worth "
+                f"{format_number(100 * fraction)}% "
+                f"of the item ({len(interaction.correct_choices)} correct choices), which is not on Moodle's "
+                "grade list, so Moodle would refuse the question; use 1 to 10 correct choices")
+    return None
+
+
 def moodle_grade(fraction: float) -> float | None:
     """The grade on Moodle's list that ``fraction`` (-1 to 1) matches, or None."""
     for grade in MOODLE_GRADES:
@@ -51,18 +105,11 @@ def moodle_grade(fraction: float) -> float | None:
 
 
 def answer_fractions(item: Item, interaction: ChoiceInteraction) -> dict[str, str]:
-    """Each choice's grade as Moodle writes it (percent, 5 decimals); InputError when one is off the list."""
+    """Each choice's grade as Moodle writes it (percent, 5 decimals), of an item check passed."""
     grades: dict[str, str] = {}
     for identifier, fraction in choice_fractions(item.points, interaction).items():
         grade = moodle_grade(fraction)
-        if grade is None:
-            correct = len(interaction.correct_choices)
-            raise InputError([Problem(
-                item.place.path, item.place.line, item.place.column,
-                f"cannot build for Moodle: choice '{identifier}' would be worth "
-                f"{format_number(100 * fraction)}% "
-                f"of the item ({correct} correct choices), which is not on Moodle's grade list, so Moodle "
-                "would refuse the question; use 1 to 10 correct choices")])
+        assert grade is not None, "check refuses an item with a grade off Moodle's list"
         grades[identifier] = format_number(100 * grade, 5)
     return grades
 
@@ -115,13 +162,14 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Moodle cannot keep of ``items``: a warning for each kind of loss, naming its items."""
     true_false = [(item, item.interaction) for item in items
                   if isinstance(item.interaction, ChoiceInteraction) and item.interaction.kind == "true_false"]
-    found = [
-        ("Moodle true/false questions have no hints; the hints are left out",
+    found: list[tuple[Feature, str, list[str]]] = [
+        ("true_false_hints", "Moodle true/false questions have no hints; the hints are left out",
          [item.id for item, _ in true_false if item.hints]),
-        ("Moodle shows its own 'True'/'False' labels instead of the choice texts",
+        ("true_false_labels", "Moodle shows its own 'True'/'False' labels instead of the choice texts",
          [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS]),
     ]
-    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
+    return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+            if ids and SUPPORT.lacks(feature)]
 
 
 def question_xml(item: Item, options: QuestionOptions) -> bytes:
@@ -159,16 +207,18 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
 def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
     """A question bank file carries questions only; say which quiz settings stay behind."""
     settings = quiz.settings
-    left = [f"pass mark {format_number(settings.pass_mark)}%"]
-    if settings.attempts is not None:
-        left.append(f"{settings.attempts} attempt(s)")
-    if settings.time_limit is not None:
-        left.append(f"time limit {format_number(settings.time_limit / 60)} min")
-    if settings.shuffle_items:
-        left.append("shuffled items")
-    if settings.pools:
-        left.append("draws from pools (sections)")
-    left.append(f"feedback timing '{settings.feedback}'")
+    used: list[tuple[Feature, bool, str]] = [
+        ("pass_mark", True, f"pass mark {format_number(settings.pass_mark)}%"),
+        ("attempts", settings.attempts is not None, f"{settings.attempts} attempt(s)"),
+        ("time_limit", settings.time_limit is not None,
+         f"time limit {format_number((settings.time_limit or 0) / 60)} min"),
+        ("shuffle_items", settings.shuffle_items, "shuffled items"),
+        ("pools", bool(settings.pools), "draws from pools (sections)"),
+        ("feedback_timing", True, f"feedback timing '{settings.feedback}'"),
+    ]
+    left = [setting for feature, in_use, setting in used if in_use and SUPPORT.lacks(feature)]
+    if not left:
+        return []
     return [FormatWarning(FORMAT, "Moodle XML is a question bank and cannot carry quiz settings; "
                                   "set these on the Moodle quiz: " + ", ".join(left))]
 
@@ -200,6 +250,7 @@ def file_name(quiz: Quiz) -> str:
 
 
 def build(quiz: Quiz) -> Output:
+    refuse(check(quiz))
     warnings = quiz_warnings(quiz) + item_warnings(quiz.items)
     data = questions(quiz).joined()
     warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))

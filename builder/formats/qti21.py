@@ -16,7 +16,18 @@ from typing import NamedTuple, assert_never
 from markupsafe import Markup
 
 from builder import cache
-from builder.formats import FormatWarning, ItemPart, Output, package_stem
+from builder.errors import Problem
+from builder.formats import (
+    ALL_FEATURES,
+    CHOICE_TYPES,
+    FormatSupport,
+    FormatWarning,
+    ItemPart,
+    Output,
+    package_stem,
+    refuse,
+    unsupported_items,
+)
 from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import RememberedDocuments, RememberedXml, render_frame, render_part, render_xml
@@ -115,6 +126,7 @@ def listings(quiz: Quiz) -> RememberedDocuments:
 
 def build(quiz: Quiz) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory."""
+    refuse(check(quiz))
     data = zip_bytes([("imsmanifest.xml", manifest(quiz).deflated()), *item_records(quiz).records(),
                       (TEST_FILE, assessment_test(quiz).deflated())])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
@@ -286,22 +298,36 @@ def manifest(quiz: Quiz) -> SegmentedMember:
     return part.member(head, quiz.items, tail)
 
 
+SUPPORT = FormatSupport(
+    item_types=CHOICE_TYPES,
+    # QTI has no seeded selection; a QTI player shows hints and feedback as its submission mode
+    # and attempts allow; sections keep their order.
+    features=ALL_FEATURES - {"seeded_draws", "hints_before_submit", "hidden_feedback_with_retries",
+                             "shuffle_sections"},
+)
+
+
+def check(quiz: Quiz) -> list[Problem]:
+    """Every item QTI 2.1 refuses: an item type it does not carry."""
+    return unsupported_items("QTI 2.1", SUPPORT, quiz)
+
+
 def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
     """What QTI 2.1 cannot say as the quiz means it, once per build."""
     settings = quiz.settings
     found: list[str] = []
     hinted = [item.id for item in quiz.items if item.hints]
     drawn = [pool for pool in settings.pools if pool.select is not None]
-    if drawn:
+    if drawn and SUPPORT.lacks("seeded_draws"):
         found.append(f"the delivery system draws items from {', '.join(p.identifier for p in drawn)} at each "
                      f"attempt; seed {settings.seed} is not carried (QTI has no seeded selection)")
-    if hinted and settings.feedback != "immediately":
+    if hinted and settings.feedback != "immediately" and SUPPORT.lacks("hints_before_submit"):
         found.append(f"feedback '{settings.feedback}' means simultaneous submission, in which a QTI player "
                      f"shows requested hints only after the test is submitted (items with hints: "
                      f"{', '.join(hinted)})")
-    if settings.feedback == "never" and settings.attempts != 1:
+    if settings.feedback == "never" and settings.attempts != 1 and SUPPORT.lacks("hidden_feedback_with_retries"):
         found.append("QTI shows feedback between attempts whenever more than one attempt is allowed; "
                      "feedback 'never' holds only after the last attempt")
-    if settings.shuffle_items and len(sections(quiz)) > 1:
+    if settings.shuffle_items and len(sections(quiz)) > 1 and SUPPORT.lacks("shuffle_sections"):
         found.append("shuffle_items shuffles items within each section; the order of the sections is fixed")
     return tuple(FormatWarning(FORMAT, message) for message in found)

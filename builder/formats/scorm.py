@@ -23,8 +23,18 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from builder import cache
-from builder.errors import InputError, Problem
-from builder.formats import FormatWarning, ItemPart, Output, package_stem
+from builder.errors import Problem
+from builder.formats import (
+    ALL_FEATURES,
+    CHOICE_TYPES,
+    FormatSupport,
+    FormatWarning,
+    ItemPart,
+    Output,
+    package_stem,
+    refuse,
+    unsupported_items,
+)
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import ChoiceInteraction, Item, Quiz
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
@@ -62,6 +72,29 @@ class Edition:
 # share every segment but the first and the last.
 SCORM12 = Edition("scorm12", "scorm/imsmanifest-12.xml", "scorm12/imscp_rootv1p1p2.xsd")
 SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_v1p1.xsd")
+EDITION_TITLES = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
+
+
+SUPPORT = FormatSupport(item_types=CHOICE_TYPES, features=ALL_FEATURES)
+"""Both editions: the player carries every feature (how exactly a pass mark and the resume state
+fit are its warnings)."""
+
+
+def check_scorm12(quiz: Quiz) -> list[Problem]:
+    return check(quiz, SCORM12)
+
+
+def check_scorm2004(quiz: Quiz) -> list[Problem]:
+    return check(quiz, SCORM2004)
+
+
+def check(quiz: Quiz, edition: Edition) -> list[Problem]:
+    """Every item this edition refuses: an item type the player does not carry, a response SCORM
+    1.2 cannot report."""
+    problems = unsupported_items(EDITION_TITLES[edition.name], SUPPORT, quiz)
+    if edition is SCORM12:
+        problems += [problem for item in quiz.items if (problem := _unreportable_in_1_2(item)) is not None]
+    return problems
 
 
 def build_scorm12(quiz: Quiz) -> Output:
@@ -78,20 +111,13 @@ def _item_part() -> ItemPart:
 
 
 def _build(quiz: Quiz, edition: Edition) -> Output:
-    warnings = check(quiz, edition)
+    refuse(check(quiz, edition))
+    warnings = edition_warnings(quiz, edition)
     files = player_files(quiz, edition)
     manifest = render_xml(edition.manifest_template, edition.schema, "imsmanifest.xml",
                           **manifest_context(quiz, edition))
     data = zip_bytes([("imsmanifest.xml", manifest), *files])
     return Output(f"{package_stem(quiz)}-{edition.name}.zip", data, tuple(warnings))
-
-
-def refuse_what_cannot_be_reported(quiz: Quiz, edition: Edition) -> None:
-    """InputError naming every item this edition cannot report, before any part of it is made."""
-    if edition is SCORM12:
-        problems = [problem for item in quiz.items if (problem := _unreportable_in_1_2(item)) is not None]
-        if problems:
-            raise InputError(problems)
 
 
 def _unreportable_in_1_2(item: Item) -> Problem | None:
@@ -108,9 +134,9 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
             assert_never(item.interaction)
 
 
-def check(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
+def edition_warnings(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
     """What this edition cannot carry exactly, once per build (what it cannot carry at all is
-    refused by launch_page, which every build of the edition goes through)."""
+    refused by check, before any part of the package is made)."""
     warnings: list[FormatWarning] = []
     if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
         warnings.append(FormatWarning(edition.name, (
@@ -281,8 +307,7 @@ def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
 def launch_page(quiz: Quiz, edition: Edition) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
     remembered segments of items rather than rendered into one string. A large build makes its
-    segments first (builder.build), so this is where an item the edition cannot report is refused."""
-    refuse_what_cannot_be_reported(quiz, edition)
+    segments first (builder.build), after check has passed the quiz."""
     frame = _player_frame(quiz, edition)
     page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", quiz=quiz, data=frame,
                                          edition=edition.name)
