@@ -1,0 +1,77 @@
+"""Two lmspack source trees side by side on one bank, in one run: the way a performance device
+shows its gain (docs/performance.md), or a change shows its cost.
+
+    git worktree add /tmp/without HEAD        # then remove the device in /tmp/without
+    python benchmarks/compare.py . /tmp/without --items 10000 --rounds 5
+
+Each round builds the bank cold (no cache, no dist) with every tree in turn, then rebuilds it
+after one item's prompt changed, alternating the trees so that the machine's drift from minute to
+minute falls on both alike. Each tree runs as `python -m builder` with its own folder first on
+PYTHONPATH, in a fresh process; the packages of every tree must be byte-identical (a device may
+change speed, never output). Reports the median wall time of each and its spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+
+def timed(tree: Path, project: Path, *args: str) -> float:
+    # As an installed lmspack runs: modules compiled once (some containers set PYTHONDONTWRITEBYTECODE).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(tree.resolve())
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "builder", *args], cwd=project, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("trees", type=Path, nargs="+", help="lmspack source trees (folders holding builder/)")
+    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/lmspack-compare"))
+    options = parser.parse_args()
+    project = options.work / f"project-{options.items}"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    quiz_dir = generate(options.items, project)
+    changed = next(quiz_dir.rglob("item-00000.yaml"))
+    original = changed.read_text(encoding="utf-8")
+    cold: dict[Path, list[float]] = {tree: [] for tree in options.trees}
+    rebuild: dict[Path, list[float]] = {tree: [] for tree in options.trees}
+    for round_number in range(options.rounds):
+        order = options.trees if round_number % 2 == 0 else options.trees[::-1]
+        for tree in order:
+            changed.write_text(original, encoding="utf-8")
+            shutil.rmtree(project / ".lmspack-cache", ignore_errors=True)
+            out = f"dist-{options.trees.index(tree)}"
+            shutil.rmtree(project / out, ignore_errors=True)
+            cold[tree].append(timed(tree, project, "build", "--format", "all", "--quiet", "--out", out))
+            changed.write_text(original.replace("prompt: |\n  ", f"prompt: |\n  Edit {round_number}: ", 1),
+                               encoding="utf-8")
+            rebuild[tree].append(timed(tree, project, "build", "--format", "all", "--quiet", "--out", out))
+    sums = {tree: (project / f"dist-{n}" / "SHA256SUMS").read_bytes() for n, tree in enumerate(options.trees)}
+    if len(set(sums.values())) != 1:
+        raise SystemExit("the trees built different packages: " + ", ".join(str(t) for t in sums))
+    print(f"{options.items:,} items, {options.rounds} rounds, median (min-max); packages identical")
+    print("| tree | cold build --format all | rebuild, 1 item changed |")
+    print("|---|---:|---:|")
+    for tree in options.trees:
+        print(f"| {tree} | {statistics.median(cold[tree]):.2f} s ({min(cold[tree]):.2f}-{max(cold[tree]):.2f}) "
+              f"| {statistics.median(rebuild[tree]):.2f} s ({min(rebuild[tree]):.2f}-{max(rebuild[tree]):.2f}) |")
+
+
+if __name__ == "__main__":
+    main()
