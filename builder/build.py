@@ -150,20 +150,9 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     their packages (builder.formats.Ahead: items' parts, segments, listings) and the cache lacks
     is made first, in runs spread over both cores; each package is then put together from what
     is remembered, the packages too spread over both cores when much was missing."""
-    # The bank lives for the whole build and holds no cycles: out of the collector's sight, it is
-    # not scanned again as the packages are made (frozen before the collector is back on, else its
-    # first collection scans it), nor its pages copied into forked workers by a scan. Unless the
-    # program that called us froze objects of its own: those are left as they are.
-    freeze = gc.get_freeze_count() == 0
-    with collector_off():
+    with collector_off():  # loading makes next to no garbage in cycles: nothing to collect
         quizzes = load_quizzes(paths, root, progress)
-        if freeze:
-            gc.freeze()
-    try:
-        return _compile_loaded(quizzes, formats, cohorts, package_version, progress)
-    finally:
-        if freeze:
-            gc.unfreeze()
+    return _compile_loaded(quizzes, formats, cohorts, package_version, progress)
 
 
 def _compile_loaded(quizzes: list[Quiz], formats: Sequence[str], cohorts: Sequence[str],
