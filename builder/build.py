@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -16,9 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, cache, parallel, rendering
+from builder import __version__, parallel, rendering
+from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import FORMATS, Ahead, Output, builder_for, checker_for, format_warning, refuse
+from builder.formats import Output, builder_for, checker_for, format_warning, refuse
 from builder.loading import load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import source_date_epoch
@@ -131,116 +133,36 @@ def check_out_dir(out_dir: Path, root: Path) -> None:
 
 # Below this much work (items times formats) a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
-# What is made ahead is made in runs of about this many items, each run one task for a worker:
-# enough tasks to keep both cores busy to the end, few enough that handing them out costs nothing.
-PART_RUN = 500
-# Relative time per item of making what a format makes ahead, and of putting its package together
-# (measured on the 10,000-item benchmark bank), so that the longest tasks start first and the
-# short ones fill in around them.
-PART_COST = {"qti21": 3.4, "canvas": 2.8, "moodle": 1.1, "scorm12": 1.0, "scorm2004": 1.0}
-PACKAGE_COST = {"qti21": 3.5, "canvas": 1.1, "moodle": 2.0, "scorm12": 1.0, "scorm2004": 1.0}
 
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
                      cohorts: Sequence[str] = (), package_version: str | None = None,
-                     progress: Callable[..., None] | None = None) -> list[Package]:
+                     progress: Callable[..., None] | None = None, cache: Cache = NO_CACHE) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
-    With much work and a cache session active (builder.build), what the formats make ahead of
-    their packages (builder.formats.Ahead: items' parts, segments, listings) and the cache lacks
-    is made first, in runs spread over both cores; each package is then put together from what
-    is remembered, the packages too spread over both cores when much was missing."""
+    With much work, the packages are made in worker processes, one per core; but not in a
+    rebuild that finds most items remembered in ``cache``: its packages are put together from
+    remembered segments in a few tenths of a second, less than forking workers costs."""
     with collector_off():  # loading makes next to no garbage in cycles: nothing to collect
-        quizzes = load_quizzes(paths, root, progress)
-    return _compile_loaded(quizzes, formats, cohorts, package_version, progress)
-
-
-def _compile_loaded(quizzes: list[Quiz], formats: Sequence[str], cohorts: Sequence[str],
-                    package_version: str | None, progress: Callable[..., None] | None) -> list[Package]:
+        quizzes = load_quizzes(paths, root, progress, cache)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
     refuse(format_problems(jobs))  # every format's refusals at once, as validate lists them
-    in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
+    in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD and not cache.mostly_found
     if in_workers:  # the workers are forked from here: load the formats and their templates once
         for fmt in {fmt for _, fmt in jobs}:
             builder_for(fmt)
         rendering.compile_all()
-    runs, missing = _runs_ahead(jobs) if in_workers and cache.active() is not None else ([], None)
-    steps = len(runs) + len(jobs)
-    parallel.map_ordered(_make_ahead, runs, parallel=True, cost=lambda run: run.size * PART_COST[run.format],
-                         progress=progress and (lambda done, _: progress(done, steps)))
-    saved = cache.persistent()
-    if runs and saved is not None:
-        saved.save_aside()  # what the parts phase made is written while the packages are put together
-    # Put together from what is remembered, as in a rebuild, the packages take a few tenths of a
-    # second at 10,000 items, and a forked worker costs more than it saves (after one item changed:
-    # 0.06 s longer, 0.3 s more CPU): it is forked when a run's worth of parts or more was missing.
-    little_missing = missing is not None and missing < PART_RUN
-    outputs = parallel.map_ordered(_compile_job, jobs, parallel=in_workers and not little_missing,
-                                   cost=lambda job: len(job[0].items) * PACKAGE_COST[job[1]],
-                                   progress=progress and (lambda done, _: progress(len(runs) + done, steps)))
+    outputs = parallel.map_ordered(functools.partial(_compile_job, cache=cache), jobs, parallel=in_workers,
+                                   progress=progress, cache=cache)
     return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
 
 
-@dataclass(frozen=True)
-class Run:
-    """Pieces of one thing a format makes ahead (builder.formats.Ahead), made in one task."""
-
-    quiz: Quiz
-    format: str
-    function: Callable[[Quiz], Ahead]
-    pieces: tuple[int, ...]
-    size: int
-    """Items the pieces are made from."""
-
-
-def _runs_ahead(jobs: list[tuple[Quiz, str]]) -> tuple[list[Run], int]:
-    """What is not remembered yet of what the formats make ahead, in runs of about PART_RUN items,
-    and how many items' worth that is; no runs when that is little (a rebuild: each package's own
-    job makes what it lacks), and only then the listings."""
-    planned: set[str] = set()
-    runs = [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].ahead)
-            for run in _runs_of(quiz, fmt, function, planned)]
-    missing = sum(run.size for run in runs)
-    if missing < PARALLEL_THRESHOLD:
-        return [], missing
-    return runs + [run for quiz, fmt in jobs for function in FORMATS[fmt].functions(FORMATS[fmt].listings)
-                   for run in _runs_of(quiz, fmt, function, planned)], missing
-
-
-def _runs_of(quiz: Quiz, fmt: str, function: Callable[[Quiz], Ahead], planned: set[str]) -> Iterator[Run]:
-    """The missing pieces of ``function(quiz)`` in runs, less those ``planned`` already (the same
-    piece of something else); their keys are added to it."""
-    ahead = function(quiz)
-    pieces: list[int] = []
-    size = 0
-    for piece in ahead.missing():
-        entry = ahead.entry(piece)
-        if entry is not None:
-            if entry in planned:
-                continue
-            planned.add(entry)
-        pieces.append(piece)
-        size += ahead.size(piece)
-        if size >= PART_RUN:
-            yield Run(quiz, fmt, function, tuple(pieces), size)
-            pieces, size = [], 0
-    if pieces:
-        yield Run(quiz, fmt, function, tuple(pieces), size)
-
-
-def _make_ahead(run: Run) -> None:
-    """Make the pieces of one run, and so remember them."""
-    ahead = run.function(run.quiz)
-    for piece in run.pieces:
-        ahead.make(piece)
-
-
-def _compile_job(job: tuple[Quiz, str]) -> tuple[Output, str]:
+def _compile_job(job: tuple[Quiz, str], cache: Cache) -> tuple[Output, str]:
     """A package and its SHA-256 (hashed here, in the worker: tens of MB at 10,000 items)."""
     quiz, fmt = job
-    output = builder_for(fmt)(quiz)
+    output = builder_for(fmt)(quiz, cache)
     return output, hashlib.sha256(output.data).hexdigest()
 
 
@@ -249,9 +171,9 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
           progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
     source_date_epoch()  # a value no zip can carry is refused (exit 2) before any work, not midway
     check_out_dir(out_dir, root)
-    with cache.session(root if use_cache else None) as build_cache, rare_collections(), \
+    with session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None) as templates_kept:
-        packages = compile_packages(paths, root, formats, cohorts, package_version, progress)
+        packages = compile_packages(paths, root, formats, cohorts, package_version, progress, build_cache)
         build_cache.save_soon()  # the cache is written while the packages are
         checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
         manifest = build_manifest(packages, root)
@@ -273,10 +195,9 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
 @contextlib.contextmanager
 def rare_collections() -> Iterator[None]:
     """Python's cyclic garbage collector, run rarely for the duration. A large build makes hundreds
-    of thousands of objects that live for the whole build and hold no cycles (the bank, which
-    compile_packages then puts out of the collector's sight, and what is made of it), and the
-    collector scanned them again and again as more were made: a sixth of a cold build. Garbage
-    without cycles is freed at once either way.
+    of thousands of objects that live for the whole build and hold no cycles (the bank and what is
+    made of it), and the collector scanned them again and again as more were made: a sixth of a
+    cold build. Garbage without cycles is freed at once either way.
 
     The collector is left as it was found: when it was off (the command line, which exits right
     after, builder.cli.console_main), no collection sweeps the bank once the build is done."""

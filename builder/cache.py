@@ -6,10 +6,10 @@ the libraries that shape the output. A key that matches therefore names exactly 
 would be produced again, and an entry can never be stale; a change anywhere makes new keys and the
 old entries are simply not found. Entries live in one SQLite file under ``.lmspack-cache/``.
 
-The cache is active only inside ``session()``; outside it (tests, library use) nothing is cached.
-A session without a folder keeps entries in memory only, for the one build (builder.build makes
-items' parts in both processes and then finds them there). Worker processes read the file and
-hand their new entries back to the parent, which writes them.
+A build opens a ``session`` and passes its Cache to whatever remembers (the loader, the formats);
+NO_CACHE remembers nothing (library use, tests). A session without a folder keeps entries in
+memory only, for the one build. Worker processes read the file and hand their new entries back to
+the parent (builder.parallel), which writes them.
 """
 
 from __future__ import annotations
@@ -23,27 +23,27 @@ import re
 import sqlite3
 import threading
 import zlib
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import lxml.etree
 
+from builder import PACKAGE_DIR, TEMPLATE_DIRS
+
 if TYPE_CHECKING:
     from builder.model import Item
 
 T = TypeVar("T")
-Keep = Literal["compressed", "as is", "this build"]
-"""How an entry is kept: compressed (zlib, fast), as it is (compressed already, or read so
-often that decompressing would cost more than the disk it saves), or in memory for this build
-only (a piece that a remembered larger value is made from, builder.packaging.SegmentedMember)."""
-_HOW: dict[str, str] = {"compressed": "z", "as is": "r", "this build": "t"}
+Keep = Literal["compressed", "as is"]
+"""How an entry is kept: compressed (zlib, fast), or as it is (compressed already, or read so
+often that decompressing would cost more than the disk it saves)."""
+_HOW: dict[str, str] = {"compressed": "z", "as is": "r"}
 Entry = tuple[str, bytes]
 """A value as the cache holds it: how it is kept (_HOW) beside its bytes, never joined to them,
 so that neither keeping nor reading a value of megabytes copies it."""
 CACHE_DIR = ".lmspack-cache"
-_PACKAGE_DIR = Path(__file__).resolve().parent
 # The libraries that shape the output: their distributions' names and the modules they install.
 LIBRARIES = {"lxml": "lxml", "jinja2": "jinja2", "nh3": "nh3", "cmarkgfm": "cmarkgfm", "pyyaml": "yaml",
              "markupsafe": "markupsafe"}
@@ -53,9 +53,7 @@ LIBRARIES = {"lxml": "lxml", "jinja2": "jinja2", "nh3": "nh3", "cmarkgfm": "cmar
 def fingerprint() -> str:
     """A hash of the code and data that decide what lmspack emits."""
     digest = hashlib.sha256()
-    from builder.rendering import TEMPLATE_DIRS
-
-    roots = [_PACKAGE_DIR, *TEMPLATE_DIRS]
+    roots = [PACKAGE_DIR, *TEMPLATE_DIRS]
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -110,36 +108,39 @@ def key(*parts: object) -> str:
 
 
 class Cache:
-    """Entries in memory (``pending``, each marked with how it is kept: Keep) until the session
-    saves them to ``path`` (None: kept in memory only); entries for this build only are kept
-    apart (``_pieces``) until the run that made them is over (take_pending, forget_pieces)."""
+    """Entries in memory (``pending``) until the session saves them to ``path`` (None: kept in
+    memory only, for the one build); ``keeps`` False: nothing is remembered at all (NO_CACHE)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, keeps: bool = True) -> None:
         self.path = path
+        self.keeps = keeps
         self.pending: dict[str, Entry] = {}
-        self._pieces: dict[str, bytes] = {}  # kept for this build only
         self._connection: sqlite3.Connection | None = None
         self._fetched: dict[str, Entry] = {}  # read ahead by prefetch, until asked for
         self._inherited: dict[str, Entry] = {}  # in a forked worker: the parent's new entries
-        self._pid = os.getpid()
         self._saving: threading.Thread | None = None
-        self._handed: dict[str, Entry] = {}  # being saved by the saver process, still read here
-        self._saver: int | None = None  # that process
         self._absent = False  # no file to read (checked once, not on every lookup)
-        self._stored_keys: set[str] | None = None  # every stored key, when many were asked about
-        self.described: dict[tuple[object, ...], tuple[object, object]] = {}  # once_per_build
+        self.asked = self.found = 0  # values asked for, and found remembered
         self.trouble: str | None = None
         """Why the cache could not be read or written, the first time it could not (None: it could).
         An unusable cache only costs time, but the user is told once, not left to wonder."""
 
-    def _forked(self) -> None:
-        """In a forked worker: open a connection of its own (never use the parent's), and hand back
-        only its own new entries; it still reads the entries the parent had (stored or new)."""
-        if self._pid != os.getpid():
-            # The parent's new entries are kept as they are, not merged: copying them would touch
-            # every entry and so copy all their memory pages into each worker.
-            self._inherited, self.pending = self.pending, {}
-            self._pid, self._connection = os.getpid(), None
+    @property
+    def mostly_found(self) -> bool:
+        """Whether most values asked for so far were found remembered (as in a rebuild)."""
+        return self.found > self.asked // 2
+
+    @property
+    def stored(self) -> bool:
+        """Whether the cache is kept in a file that exists: whether anything can be read back."""
+        return self.path is not None and self._db() is not None
+
+    def forked(self) -> None:
+        """In a forked worker, first thing: open a connection of its own (never use the parent's),
+        and hand back only its own new entries; it still reads the entries the parent had."""
+        # The parent's new entries are kept as they are, not merged: copying them would touch
+        # every entry and so copy all their memory pages into each worker.
+        self._inherited, self.pending, self._connection = self.pending, {}, None
 
     def _db(self) -> sqlite3.Connection | None:
         if self.path is None or self._absent:
@@ -162,16 +163,14 @@ class Cache:
             self.trouble = f"cannot {doing} {self.path}: {error}"
 
     def get(self, entry: str) -> bytes | None:
-        self._forked()
-        piece = self._pieces.get(entry)
-        if piece is not None:
-            return piece
         # A prefetched value is read once (a second ask reads it again): kept, the item pickles
         # read back on every rebuild would stay in memory for the whole build.
-        found = self.pending.get(entry) or self._handed.get(entry) or self._inherited.get(entry) \
-            or self._fetched.pop(entry, None) or self._read(entry)
+        found = self.pending.get(entry) or self._inherited.get(entry) or self._fetched.pop(entry, None) \
+            or self._read(entry)
+        self.asked += 1
         if found is None:
             return None
+        self.found += 1
         how, value = found
         return zlib.decompress(value) if how == "z" else value
 
@@ -181,32 +180,11 @@ class Cache:
 
     def prefetch(self, entries: list[str]) -> None:
         """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
-        self._forked()
-        rows: Iterator[tuple[str, str, bytes]] = self._stored("key, how, value", entries)
-        self._fetched.update((key, (how, value)) for key, how, value in rows)
-
-    def held(self, entries: list[str]) -> set[str]:
-        """Which of ``entries`` this cache has (in memory or stored), without reading their values."""
-        self._forked()
-        found = {e for e in entries if e in self.pending or e in self._pieces or e in self._handed
-                 or e in self._inherited or e in self._fetched}
-        asked = [e for e in entries if e not in found]
-        if len(asked) > 2000:  # many: every stored key, read once, is faster than asking 500 at a time
-            if self._stored_keys is None:
-                every: list[tuple[str]] = self._query(f"SELECT key FROM {_TABLE}", [])
-                self._stored_keys = {key for (key,) in every}
-            found.update(self._stored_keys.intersection(asked))
-        else:
-            stored: Iterator[tuple[str]] = self._stored("key", asked)
-            found.update(key for (key,) in stored)
-        return found
-
-    def _stored(self, columns: str, entries: list[str]) -> Iterator[Any]:
-        """``columns`` of the stored rows among ``entries``, read 500 keys to a query (rows as _query)."""
         for start in range(0, len(entries), 500):
             chunk = entries[start:start + 500]
-            yield from self._query(f"SELECT {columns} FROM {_TABLE} WHERE key IN ({','.join('?' * len(chunk))})",
-                                   chunk)
+            rows: list[tuple[str, str, bytes]] = self._query(
+                f"SELECT key, how, value FROM {_TABLE} WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            self._fetched.update((key, (how, value)) for key, how, value in rows)
 
     def _query(self, query: str, parameters: list[str]) -> list[Any]:
         """The rows of ``query`` as sqlite3 gives them, untyped: their shape is the query's columns,
@@ -221,24 +199,22 @@ class Cache:
             return []
 
     def put(self, entry: str, value: bytes, keep: Keep = "compressed") -> None:
-        """Remember ``value``: kept compressed, as it is, or for this build only (Keep)."""
-        self._forked()
-        if keep == "this build":
-            self._pieces[entry] = value
-        else:
+        """Remember ``value``: kept compressed or as it is (Keep)."""
+        if self.keeps:
             self.pending[entry] = (_HOW[keep], zlib.compress(value, 1) if keep == "compressed" else value)
 
-    def take_pending(self) -> dict[str, Entry]:
-        """The entries put since the last call; those for this build only are dropped."""
-        self._forked()
-        pending, self.pending = self.pending, {}
-        self.forget_pieces()
-        return pending
+    def remembered(self, entry: str, produce: Callable[[], bytes], keep: Keep = "compressed") -> bytes:
+        """``produce()``, or the bytes it gave before under the key ``entry`` (``key``, ``ItemKeys``)."""
+        value = self.get(entry) if self.keeps else None
+        if value is None:
+            value = produce()
+            self.put(entry, value, keep)
+        return value
 
-    def forget_pieces(self) -> None:
-        """Drop the entries kept for this build only: pieces of what is remembered (the segments
-        of builder.packaging.Segmented), which a run needs only while it makes them."""
-        self._pieces = {}
+    def take_pending(self) -> dict[str, Entry]:
+        """The entries put since the last call."""
+        pending, self.pending = self.pending, {}
+        return pending
 
     def save(self, entries: dict[str, Entry]) -> None:
         """Write ``entries`` and forget those of other code: their keys can never be asked for again.
@@ -259,56 +235,23 @@ class Cache:
     def save_soon(self) -> None:
         """Start saving what is pending, in a thread, while the caller goes on (writing the packages:
         both mostly wait for the disk). The session waits for it before it ends."""
-        entries, saver, self._saver = self.take_pending(), self._saver, None
-
-        def save_after_saver() -> None:
-            if saver is not None:
-                self._waited_for_saver(saver)  # one writer at a time
-            self.save(entries)
-
-        self._saving = threading.Thread(target=save_after_saver, name="lmspack-cache-save")
-        self._saving.start()
-
-    def save_aside(self) -> None:
-        """Start saving what is pending in a forked process, while the build goes on (putting the
-        packages together next leaves a core idle part of the time); the entries stay readable
-        here. The session waits for the process before it ends. Only when no other thread runs:
-        a process forked beside a running thread may inherit a lock it held."""
         entries = self.take_pending()
-        if not entries or self.path is None or self._saving is not None or self._saver is not None:
-            self.pending.update(entries)
-            return
-        try:
-            pid = os.fork()
-        except OSError:  # no process to spare: saved at the end instead
-            self.pending.update(entries)
-            return
-        self._handed.update(entries)
-        if pid == 0:  # the saver: save and leave, touching nothing else of the parent's
-            code = 1
-            try:
-                self.save(entries)
-                code = 0 if self.trouble is None else 1
-            finally:
-                os._exit(code)
-        self._saver = pid
+        self._saving = threading.Thread(target=self.save, args=(entries,), name="lmspack-cache-save")
+        self._saving.start()
 
     def wait(self) -> None:
         if self._saving is not None:
             self._saving.join()
             self._saving = None
-        if self._saver is not None:
-            self._waited_for_saver(self._saver)
-            self._saver = None
-
-    def _waited_for_saver(self, saver: int) -> None:
-        if os.waitpid(saver, 0)[1] != 0:  # its reason stayed in that process
-            self.note_trouble("write", "the process saving it failed")
 
     def close(self) -> None:
-        if self._connection is not None and self._pid == os.getpid():
+        if self._connection is not None:
             self._connection.close()
         self._connection = None
+
+
+NO_CACHE = Cache(None, keeps=False)
+"""Remembers nothing: every value is made when asked for."""
 
 
 def make_folder(root: Path) -> Path:
@@ -332,70 +275,18 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-_active: Cache | None = None
-
-
 @contextmanager
 def session(root: Path | None) -> Iterator[Cache]:
-    """Use the cache under ``root`` for the duration (None: in memory, for this session only).
-    Nothing is written unless the work inside succeeds, or it calls save_soon or save_aside."""
-    global _active
-    _active = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
+    """A cache kept under ``root`` for the duration (None: in memory, for this session only).
+    Nothing is written unless the work inside succeeds, or it calls save_soon."""
+    cache = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
     try:
-        yield _active
-        _active.wait()
-        _active.save(_active.take_pending())
+        yield cache
+        cache.wait()
+        cache.save(cache.take_pending())
     finally:
-        _active.wait()
-        _active.close()
-        _active = None
-
-
-def remembered(entry_parts: tuple[object, ...], produce: Callable[[], bytes], keep: Keep = "compressed") -> bytes:
-    """``produce()``, or the bytes it gave before for the same parts and code, kept as ``keep`` says."""
-    return remembered_as(key(*entry_parts) if _active is not None else "", produce, keep)
-
-
-def remembered_as(entry: str, produce: Callable[[], bytes], keep: Keep = "compressed") -> bytes:
-    """``remembered``, for a key made already (``key``, ``ItemKeys``)."""
-    cache = _active
-    if cache is None:
-        return produce()
-    value = cache.get(entry)
-    if value is None:
-        value = produce()
-        cache.put(entry, value, keep)
-    return value
-
-
-def once_per_build(function: Callable[..., T]) -> Callable[..., T]:
-    """``function(quiz, *more)`` made once per build (cache session) for each quiz object and
-    ``more``: what a format makes ahead of its package is described (every segment's key) when
-    the build plans it; each run of its pieces, in either process, and the package's own job then
-    find it described instead of describing it again. Outside a session, made on every call."""
-    @functools.wraps(function)
-    def described(quiz: object, *more: Hashable) -> T:
-        cache = _active
-        if cache is None:
-            return function(quiz, *more)
-        entry = (function, id(quiz), *more)
-        found = cache.described.get(entry)
-        if found is None:  # kept with the quiz, whose id is then its own for the session
-            found = cache.described[entry] = (quiz, function(quiz, *more))
-        # One table for every decorated function: what it holds for this one is this one's T,
-        # which the table's type cannot say.
-        return found[1]  # type: ignore[return-value]
-
-    return described
-
-
-def active() -> Cache | None:
-    return _active
-
-
-def persistent() -> Cache | None:
-    """The active cache when it outlives the build (kept in a file), else None."""
-    return _active if _active is not None and _active.path is not None else None
+        cache.wait()
+        cache.close()
 
 
 class ItemKeys:
@@ -459,20 +350,3 @@ def item_keys(function: Callable[[Item, T], bytes], options: T) -> ItemKeys:
 @functools.lru_cache(maxsize=64)
 def _item_keys(function: Callable[[Item, T], bytes], options: T, code: str) -> ItemKeys:
     return ItemKeys(function, options)
-
-
-def prefetch(entries: list[str]) -> None:
-    """Read the values remembered under the keys ``entries`` in a few queries, before they are
-    asked for one by one."""
-    if _active is not None:
-        _active.prefetch(entries)
-
-
-def missing(entries: list[str]) -> list[int]:
-    """The positions of the keys ``entries`` that the active cache does not hold, found without
-    reading any value (all of them when no cache is active)."""
-    cache = _active
-    if cache is None:
-        return list(range(len(entries)))
-    held = cache.held(entries)
-    return [index for index, entry in enumerate(entries) if entry not in held]

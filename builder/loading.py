@@ -18,7 +18,8 @@ from typing import assert_never
 
 from markupsafe import Markup
 
-from builder import cache, markup, model, parallel
+from builder import markup, model, parallel
+from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
     CHOICE_KINDS,
@@ -78,9 +79,11 @@ QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "ite
 SECTION_FIELDS = ("id", "title", "items", "select")
 
 
-def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = None) -> list[Quiz]:
-    """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders).
-    ``progress(done, total, "reading")`` follows the item files read (on both cores when many).
+def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = None,
+                 cache: Cache = NO_CACHE) -> list[Quiz]:
+    """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders), items
+    read back from ``cache`` when it holds them. ``progress(done, total, "reading")`` follows
+    the item files read (on both cores when many).
 
     Raises InputError listing every problem in every file; returns only when all is valid."""
     problems: list[Problem] = []
@@ -88,7 +91,7 @@ def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = 
     for path in paths:
         found = find_quiz_dirs(path, root, problems)
         quiz_dirs.extend(d for d in found if d not in quiz_dirs)
-    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems, progress)) is not None]
+    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems, progress, cache)) is not None]
     seen: dict[str, Quiz] = {}
     for quiz in quizzes:
         if quiz.identifier in seen:
@@ -568,7 +571,8 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
     return tuple(pools)
 
 
-def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None) -> Quiz | None:
+def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None,
+              cache: Cache = NO_CACHE) -> Quiz | None:
     quiz_display = display_path(directory / QUIZ_FILE, root)
     bad_name = _name_problem(os.path.relpath(os.path.abspath(directory), os.path.abspath(root)), quiz_display)
     if bad_name is not None:
@@ -580,7 +584,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
-    items, item_files = _load_items(directory, root, problems, progress)
+    items, item_files = _load_items(directory, root, problems, progress, cache)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -671,8 +675,8 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
 PARALLEL_ITEMS = 400
 
 
-def _load_items(directory: Path, root: Path, problems: list[Problem],
-                progress: Progress | None = None) -> tuple[tuple[Item, ...], int]:
+def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
+                cache: Cache) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
     paths: list[tuple[str, str]] = []
     refused = 0
@@ -694,16 +698,13 @@ def _load_items(directory: Path, root: Path, problems: list[Problem],
         paths.append((path, display))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
     # parsed, on both cores when there is much.
-    active = cache.persistent()
-    if active is not None and (active.path is None or not active.path.is_file()):
-        active = None  # nothing stored yet: no need to read every file twice to look
-    entries = [_item_entry(path, display) if active is not None else None for path, display in paths]
-    if active is not None:
-        active.prefetch([entry for entry in entries if entry is not None])
-    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(entry) for entry in entries]
+    stored = cache.stored  # else no need to read every file twice to look
+    entries = [_item_entry(path, display) if stored else None for path, display in paths]
+    cache.prefetch([entry for entry in entries if entry is not None])
+    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(cache, entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
-    fresh = parallel.map_ordered(_load_item_remembering, [paths[i] for i in missing],
-                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=32,
+    fresh = parallel.map_ordered(functools.partial(_load_item_remembering, cache=cache), [paths[i] for i in missing],
+                                 parallel=len(missing) >= PARALLEL_ITEMS, chunks=32, cache=cache,
                                  progress=progress and (lambda done, total: progress(done, total, "reading")),
                                  received=lambda sent: (pickle.loads(sent[0]) if sent[0] is not None else None,
                                                         sent[1]))
@@ -772,17 +773,16 @@ def _item_entry(path: str, display: str) -> str | None:
         return None
     if len(data) > MAX_FILE_BYTES:
         return None
-    return cache.item_key(display, hashlib.sha256(data).hexdigest())
+    return item_key(display, hashlib.sha256(data).hexdigest())
 
 
-def _remembered_item(entry: str | None) -> tuple[Item, list[Problem]] | None:
+def _remembered_item(cache: Cache, entry: str | None) -> tuple[Item, list[Problem]] | None:
     """The Item that load_item gave before for the same bytes at the same path (builder/cache.py)."""
-    active = cache.persistent()
-    remembered = active.get(entry) if active is not None and entry is not None else None
+    remembered = cache.get(entry) if entry is not None else None
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 
-def _load_item_remembering(source: tuple[str, str]) -> tuple[bytes | None, list[Problem]]:
+def _load_item_remembering(source: tuple[str, str], cache: Cache) -> tuple[bytes | None, list[Problem]]:
     """load_item, the item pickled (a worker hands it back as the bytes it is remembered by, not
     pickled a second time). An item that loaded with no problem is remembered under the hash of
     the bytes it was read from, so a file that changes while being read cannot be remembered wrongly."""
@@ -792,10 +792,9 @@ def _load_item_remembering(source: tuple[str, str]) -> tuple[bytes | None, list[
     if item is None:
         return None, problems
     pickled = model.pickled(item)
-    active = cache.persistent()
-    if active is not None and not problems:
+    if cache.path is not None and not problems:  # only a cache kept on disk can give items back
         # Kept as it is: every rebuild reads back every item, and decompressing cost more than reading.
-        active.put(cache.item_key(display, item.source_sha256), pickled, "as is")
+        cache.put(item_key(display, item.source_sha256), pickled, "as is")
     return pickled, problems
 
 

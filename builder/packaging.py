@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from builder import cache
+from builder.cache import Cache, key
 from builder.errors import UsageError, shown
 
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
@@ -182,15 +182,13 @@ SEGMENT = 64  # pieces compressed, and remembered, together
 
 
 class Segmented:
-    """Something made of many pieces, made in segments of SEGMENT pieces that are remembered
-    (builder.cache): a rebuild after one item changed makes one segment again instead of the
-    whole, and a large build makes the segments in both processes ahead of the package
-    (builder.build), so that the pieces themselves need never be kept. An Ahead
-    (builder.formats): ``missing``, ``size`` and ``make`` of the segments.
+    """Something made of many pieces, made in segments of SEGMENT pieces that are remembered in
+    ``cache``: a rebuild after one item changed makes one segment again instead of the whole.
 
     ``entries[i]`` is the cache key that names piece i; pieces are asked for only to make a
     segment. A subclass says what names a segment and how one is made from its pieces."""
 
+    cache: Cache
     entries: Sequence[str]
 
     def _segment_entry(self, start: int, stop: int) -> str:
@@ -199,31 +197,12 @@ class Segmented:
     def _produce(self, start: int, stop: int) -> bytes:
         raise NotImplementedError
 
-    @functools.cached_property
-    def _segments(self) -> list[tuple[int, int, str]]:
-        """Each segment's first and past-the-end piece and its cache key."""
-        bounds = [(start, min(start + SEGMENT, len(self.entries))) for start in range(0, len(self.entries), SEGMENT)]
-        return [(start, stop, self._segment_entry(start, stop)) for start, stop in bounds]
-
-    def missing(self) -> list[int]:
-        """The segments the cache does not hold (all of them when no cache is active)."""
-        return cache.missing([entry for _, _, entry in self._segments])
-
-    def size(self, index: int) -> int:
-        start, stop, _ = self._segments[index]
-        return stop - start
-
-    def entry(self, index: int) -> str:
-        return self._segments[index][2]
-
-    def make(self, index: int) -> bytes:
-        """Segment ``index``, made now or remembered."""
-        start, stop, entry = self._segments[index]
-        return cache.remembered_as(entry, lambda: self._produce(start, stop), "as is")
-
     def _all_segments(self) -> list[bytes]:
-        cache.prefetch([entry for _, _, entry in self._segments])
-        return [self.make(index) for index in range(len(self._segments))]
+        bounds = [(start, min(start + SEGMENT, len(self.entries))) for start in range(0, len(self.entries), SEGMENT)]
+        entries = [self._segment_entry(start, stop) for start, stop in bounds]
+        self.cache.prefetch(entries)
+        return [self.cache.remembered(entry, functools.partial(self._produce, start, stop), "as is")
+                for (start, stop), entry in zip(bounds, entries, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -237,6 +216,7 @@ class SegmentedMember(Segmented):
     so its references into them hold, and the segment compresses about as well as inside one long
     stream. The last segment ends the stream with the tail."""
 
+    cache: Cache
     head: bytes
     entries: Sequence[str]
     piece: Callable[[int], bytes]
@@ -251,7 +231,7 @@ class SegmentedMember(Segmented):
     def _segment_entry(self, start: int, stop: int) -> str:
         # Named by the piece before it too (the head's hash for the first): compressed, it refers to it.
         head_entry, tail_entry = self._ends
-        return cache.key("segment", LEVEL if self.compressed else None,
+        return key("segment", LEVEL if self.compressed else None,
                          self.entries[start - 1] if start else head_entry, tuple(self.entries[start:stop]),
                          tail_entry if stop == len(self.entries) else None)
 
@@ -289,13 +269,14 @@ class SegmentedRecords(Segmented):
     segment's records at once, and writes the records of one segment again after one item changed.
     ``entries[i]`` names ``member(i)``: its name and its bytes."""
 
+    cache: Cache
     entries: Sequence[str]
     member: Callable[[int], tuple[str, bytes | Deflated]]
     stamp: tuple[int, int]
     """zip_stamp(): the time every member carries."""
 
     def _segment_entry(self, start: int, stop: int) -> str:
-        return cache.key("zip records", self.stamp, tuple(self.entries[start:stop]))
+        return key("zip records", self.stamp, tuple(self.entries[start:stop]))
 
     def _produce(self, start: int, stop: int) -> bytes:
         return zip_records((self.member(i) for i in range(start, stop)), self.stamp).to_bytes()

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import struct
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -16,14 +15,12 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
-from builder import cache
+from builder import PACKAGE_DIR, TEMPLATE_DIRS
+from builder.cache import CACHE_DIR, Cache, key, make_folder
 from builder.errors import OutputInvalidError, Problem
 from builder.packaging import Deflated
 from builder.scoring import format_number
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-# Installed wheels carry templates inside the package; a source checkout keeps them at the top.
-TEMPLATE_DIRS = [p for p in (PACKAGE_DIR / "templates", PACKAGE_DIR.parent / "templates") if p.is_dir()]
 SCHEMA_DIR = PACKAGE_DIR / "schemas"
 
 
@@ -100,7 +97,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
         self.root = root
         self.trouble: str | None = None
         """Why a compiled template could not be read or kept, the first time (as Cache.trouble)."""
-        super().__init__(str(root / cache.CACHE_DIR / "templates"))
+        super().__init__(str(root / CACHE_DIR / "templates"))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
@@ -110,7 +107,7 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            (cache.make_folder(self.root) / "templates").mkdir(exist_ok=True)
+            (make_folder(self.root) / "templates").mkdir(exist_ok=True)
             super().dump_bytecode(bucket)
         except OSError as error:
             self._note("write", error)
@@ -175,50 +172,17 @@ def render_xml(template: str, schema_name: str, output_name: str, **context: obj
     return data
 
 
-@dataclass(frozen=True)
-class RememberedXml:
-    """render_xml, compressed for a zip and remembered (builder.cache) by the template and the repr
-    of its context: for a document that lists every item (a manifest), which a rebuild would
-    otherwise render, validate and compress again although one item's text changed. Every value in
-    ``context`` must show all it holds in its repr (strings, numbers, tuples, frozen dataclasses)."""
+def remembered_xml(cache: Cache, template: str, schema_name: str, output_name: str,
+                   **context: object) -> Deflated:
+    """render_xml, compressed for a zip and remembered by the template and the repr of its context:
+    for a document that lists every item (a test), which a rebuild would otherwise render, validate
+    and compress again although one item's text changed. Every value in ``context`` must show all
+    it holds in its repr (strings, numbers, tuples, frozen dataclasses: tests/test_cache.py)."""
+    def produce() -> bytes:
+        return Deflated.of(render_xml(template, schema_name, output_name, **context)).to_bytes()
 
-    template: str
-    schema_name: str
-    output_name: str
-    context: dict[str, object]
-
-    @functools.cached_property
-    def key(self) -> str:
-        return cache.key("render_xml", self.template, self.schema_name, self.output_name, sorted(self.context.items()))
-
-    def deflated(self) -> Deflated:
-        def produce() -> bytes:
-            data = render_xml(self.template, self.schema_name, self.output_name, **self.context)
-            return Deflated.of(data).to_bytes()
-
-        return Deflated.from_bytes(cache.remembered_as(self.key, produce, "as is"))
-
-
-@dataclass(frozen=True)
-class RememberedDocuments:
-    """Documents that each list all ``items`` items of a quiz, as an Ahead (builder.formats), each
-    given by a function: describing one costs about what finding it remembered saves, so none is
-    described, or asked about, until it is made."""
-
-    documents: tuple[Callable[[], RememberedXml], ...]
-    items: int
-
-    def missing(self) -> list[int]:
-        return list(range(len(self.documents)))
-
-    def size(self, index: int) -> int:
-        return self.items
-
-    def make(self, index: int) -> Deflated:
-        return self.documents[index]().deflated()
-
-    def entry(self, index: int) -> None:
-        return None  # known only once the document is described, which is most of making it
+    entry = key("render_xml", template, schema_name, output_name, sorted(context.items()))
+    return Deflated.from_bytes(cache.remembered(entry, produce, "as is"))
 
 
 def render_part(template: str, schema_name: str, wrapper: tuple[str, str], label: str,
@@ -241,7 +205,7 @@ def render_around(template: str, slot: str, **context: object) -> tuple[bytes, b
     return head.encode("utf-8"), tail.encode("utf-8")
 
 
-def render_frame(template: str, schema_name: str, output_name: str, slot: str,
+def render_frame(cache: Cache, template: str, schema_name: str, output_name: str, slot: str,
                  first_part: tuple[str, Callable[[], bytes]] | None, first_only: dict[str, object] | None = None,
                  **context: object) -> tuple[bytes, bytes]:
     """The document around ``slot``, where a sequence of parts (encoded render_part results) goes:
@@ -251,7 +215,7 @@ def render_frame(template: str, schema_name: str, output_name: str, slot: str,
     must not be composed this way. A bank of thousands of items is thus never copied as one string.
 
     ``first_part`` is the first part's cache key and a function that gives it (None: no parts);
-    the frame is remembered by that key and the repr of ``context``, as a RememberedXml is.
+    the frame is remembered by that key and the repr of ``context``, as in remembered_xml.
     ``first_only`` replaces values of ``context`` for the check with what they are for the first
     part alone: the frame's own list of every part (a manifest's dependencies on every item) must
     refer to parts that are there. The whole list is made by the same loop."""
@@ -261,8 +225,8 @@ def render_frame(template: str, schema_name: str, output_name: str, slot: str,
         head, tail = render_around(template, slot, **context)
         return struct.pack("<Q", len(head)) + head + tail
 
-    frame = cache.remembered(("render_frame", template, schema_name, output_name, slot,
-                              first_part[0] if first_part is not None else None, sorted(context.items())), produce)
+    frame = cache.remembered(key("render_frame", template, schema_name, output_name, slot,
+                                 first_part[0] if first_part is not None else None, sorted(context.items())), produce)
     (head_size,) = struct.unpack_from("<Q", frame)
     return frame[8:8 + head_size], frame[8 + head_size:]
 

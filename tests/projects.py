@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.formats import Output, builder_for
+from builder.formats import Output, builder_for, checker_for, refuse
 from builder.model import Item, Quiz
 
 QUIZ_YAML = """\
@@ -61,8 +61,10 @@ FORMAT_MODULES = {"qti21": "builder.formats.qti21", "scorm12": "builder.formats.
 
 
 def build_format(fmt: str, quiz: Quiz) -> Output:
-    """``quiz`` built by the format's entry point, or the test skipped when the module is absent."""
+    """``quiz`` checked and built for the format as a build does (InputError: what its check
+    refuses), or the test skipped when the module is absent."""
     pytest.importorskip(FORMAT_MODULES[fmt])
+    refuse(checker_for(fmt)(quiz))
     return builder_for(fmt)(quiz)
 
 

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from test_properties import FAST, quizzes
 
 from builder.cli import main
-from builder.errors import InputError
 from builder.formats import ALL_FEATURES, CHOICE_TYPES, FORMATS, FormatSupport, builder_for, checker_for, support_of
 from builder.loading import ITEM_TYPES, load_quizzes
 
@@ -128,21 +127,17 @@ def near_the_limits(draw) -> dict[str, object]:
     return files
 
 
-def _build_refuses_only_what_check_reports(fmt: str, quiz) -> None:
-    problems = checker_for(fmt)(quiz)
-    try:
+def _builds_when_its_check_passes(fmt: str, quiz) -> None:
+    """A quiz its check passes builds (a format's build assumes its check passed)."""
+    if not checker_for(fmt)(quiz):
         builder_for(fmt)(quiz)
-    except InputError as error:
-        assert error.problems == problems, f"{fmt}: build refused what check did not report"
-    else:
-        assert problems == [], f"{fmt}: check reported what build made"
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_a_build_refuses_nothing_its_check_passed(fmt):
+def test_a_format_builds_every_quiz_its_check_passes(fmt):
     for folder in (ROOT / "items", ROOT / "tests" / "hostile" / "sanitised"):
         for quiz in load_quizzes([folder], ROOT):
-            _build_refuses_only_what_check_reports(fmt, quiz)
+            _builds_when_its_check_passes(fmt, quiz)
 
     @FAST
     @given(near_the_limits())
@@ -153,7 +148,7 @@ def test_a_build_refuses_nothing_its_check_passed(fmt):
             for name, document in files.items():
                 (quiz_dir / name).write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False))
             (quiz,) = load_quizzes([Path(tmp) / "items"], Path(tmp))
-        _build_refuses_only_what_check_reports(fmt, quiz)
+        _builds_when_its_check_passes(fmt, quiz)
 
     check()
 

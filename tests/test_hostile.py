@@ -86,13 +86,13 @@ def test_file_over_the_limit_is_refused_when_the_cache_has_items(tmp_path):
     """With a cache on disk, every file is read (and hashed) to look it up first: the over-limit
     file is looked up no further than the limit, and refused as without a cache."""
     make_project(tmp_path)
-    with cache.session(tmp_path):
-        load_quizzes([tmp_path / "items"], tmp_path)
+    with cache.session(tmp_path) as kept:
+        load_quizzes([tmp_path / "items"], tmp_path, cache=kept)
     assert (tmp_path / cache.CACHE_DIR).is_dir()
     big = SINGLE.format(id="big") + "explanation: " + "x" * MAX_FILE_BYTES + "\n"
     (tmp_path / "items/demo/big.yaml").write_text(big, encoding="utf-8")
-    with cache.session(tmp_path), pytest.raises(InputError) as raised:
-        load_quizzes([tmp_path / "items"], tmp_path)
+    with cache.session(tmp_path) as kept, pytest.raises(InputError) as raised:
+        load_quizzes([tmp_path / "items"], tmp_path, cache=kept)
     assert [p.format() for p in raised.value.problems] == [
         "items/demo/big.yaml:0:0: file is over the 1,000,000-byte limit for one file; split it into several items"]
 

@@ -20,8 +20,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 import zipfile
 from collections.abc import Callable
@@ -30,11 +28,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from builder import TEMPLATE_DIRS, writing
 from builder import build as building
-from builder import parallel, writing
 from builder.cli import main
 from builder.errors import UsageError, WriteError
-from builder.rendering import TEMPLATE_DIRS
 
 from projects import SINGLE, make_project
 
@@ -393,17 +390,6 @@ def test_where_there_are_no_locks_files_are_written_and_no_leftover_is_removed(t
     assert sorted(p.name for p in tmp_path.iterdir()) == [".old.zip.abcdefgh.part", "out.xml"]
 
 
-def _files_in_shared_memory(pid: int) -> list[str]:
-    """What the process has open under /dev/shm."""
-    opened = []
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            target = os.readlink(fd)
-            if target.startswith("/dev/shm/"):
-                opened.append(target)
-    return opened
-
-
 @pytest.fixture
 def start_worker(project):
     """Starts the build with a worker held in its task: the build and the worker's pid. Whatever
@@ -430,10 +416,6 @@ def test_a_worker_ends_with_its_killed_parent(project, start_worker, only):
     """Killed with its parent by Linux (prctl), and anywhere when it sees its pipe to the parent close."""
     process, worker = start_worker(only)
     assert is_running(worker)
-    # What parent and worker hand each other through /dev/shm has no name there: nothing outlives them.
-    shared = _files_in_shared_memory(process.pid) + _files_in_shared_memory(worker)
-    assert all(target.endswith(" (deleted)") for target in shared), shared
-    assert shared or not Path("/dev/shm").is_dir()  # where there is a /dev/shm, it is used
     process.kill()
     finish(process, project)
     assert wait_until_gone(worker), "the worker outlived its parent"
@@ -512,23 +494,6 @@ def test_a_second_signal_ends_the_process_at_once(tmp_path):
     )
     ended = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=WAIT, check=False)
     assert (ended.returncode, ended.stderr) == (-signal.SIGTERM, b"")
-
-
-def test_a_claim_held_by_a_worker_that_died_does_not_hold_up_the_build(monkeypatch):
-    """The runs are claimed under a lock that the system gives up when its holder dies: a worker
-    killed while it held it cannot leave the parent waiting for ever."""
-    with tempfile.TemporaryFile() as lock:
-        monkeypatch.setattr(parallel, "_work", (len, [], bytearray(2), lock.fileno()))
-        worker = os.fork()
-        if worker == 0:  # takes the lock and dies holding it
-            fcntl.lockf(lock.fileno(), fcntl.LOCK_EX)
-            os.kill(os.getpid(), signal.SIGKILL)
-        assert os.waitpid(worker, 0)[1] & 0x7F == signal.SIGKILL
-        claims: list[bool] = []
-        claiming = threading.Thread(target=lambda: claims.append(parallel._claim(1)), daemon=True)
-        claiming.start()
-        claiming.join(WAIT)
-        assert claims == [True]
 
 
 def test_a_full_disk_mid_write_is_one_line_and_each_file_old_or_new(project, monkeypatch, tmp_path_factory):

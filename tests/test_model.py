@@ -77,8 +77,8 @@ def test_items_remembered_by_the_cache_read_back_equal(item: Item) -> None:
     with tempfile.TemporaryDirectory() as root:
         with cache.session(Path(root)) as kept:
             kept.put(entry, model.pickled(item), "as is")
-        with cache.session(Path(root)):
-            remembered = loading._remembered_item(entry)
+        with cache.session(Path(root)) as kept:
+            remembered = loading._remembered_item(kept, entry)
     assert remembered is not None
     read_back, problems = remembered
     assert problems == []

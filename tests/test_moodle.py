@@ -8,8 +8,7 @@ import pytest
 from lxml import etree
 
 from builder import markup
-from builder.errors import InputError
-from builder.formats.moodle import MOODLE_GRADES, build, moodle_grade
+from builder.formats.moodle import MOODLE_GRADES, build, check, moodle_grade
 from builder.model import Choice, Item, Quiz
 from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_fractions
@@ -136,11 +135,9 @@ def test_every_split_moodle_accepts(warm_handoff: Quiz, correct: int, penalty: b
     assert wrong == ([-grades[0]] * 2 if penalty else [0.0, 0.0])
 
 
-def test_unrepresentable_fraction_fails_the_build(warm_handoff: Quiz) -> None:
+def test_unrepresentable_fraction_is_refused_by_the_check(warm_handoff: Quiz) -> None:
     item = multiple_response(warm_handoff.items[2], 11, 1, True)
-    with pytest.raises(InputError) as error:
-        build(with_items(warm_handoff, item))
-    (problem,) = error.value.problems
+    (problem,) = check(with_items(warm_handoff, item))
     assert problem.path == item.place.path and problem.line == item.place.line
     assert "not on Moodle's grade list" in problem.message and "11 correct choices" in problem.message
 

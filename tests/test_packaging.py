@@ -110,21 +110,21 @@ def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path:
     monkeypatch.setattr(packaging, "_compressed", counting)
     monkeypatch.setattr(packaging, "SEGMENT", 1)  # each item in segments of its own
     items = len(warm_handoff.items)
-    with cache.session(tmp_path):
-        first = qti21.build(warm_handoff).data
+    with cache.session(tmp_path) as kept:
+        first = qti21.build(warm_handoff, kept).data
     # The manifest's head and a segment per item's resource, each item's document, and the test.
     assert len(calls) == 1 + items + items + 1
     head = calls[0]  # the manifest comes first
     calls.clear()
     changed = dataclasses.replace(warm_handoff.items[0], source_sha256="another source", points=7)
     quiz = dataclasses.replace(warm_handoff, items=(changed, *warm_handoff.items[1:]))
-    with cache.session(tmp_path):
-        assert qti21.build(warm_handoff).data == first
+    with cache.session(tmp_path) as kept:
+        assert qti21.build(warm_handoff, kept).data == first
         # The items, the manifest's resources and the test come compressed from the cache; the
         # manifest's head, a few hundred bytes, is compressed again.
         assert calls == [head]
         calls.clear()
-        rebuilt = qti21.build(quiz).data
+        rebuilt = qti21.build(quiz, kept).data
     # The manifest's head, the changed item's resource and the next one's (compressed with the
     # changed one as its dictionary), the changed item's document, and the test (its points).
     assert len(calls) == 1 + 2 + 1 + 1
@@ -154,7 +154,8 @@ def test_segments_make_one_deflate_stream_of_head_pieces_and_tail(count):
     pieces = [f"<piece n='{n}'>".encode() + b"boilerplate " * (n % 50) + bytes(range(n % 256)) for n in range(count)]
     pieces[count // 2:count // 2 + 1] = [b"x" * (packaging.WINDOW + 5000)][:len(pieces[count // 2:count // 2 + 1])]
     head, tail = b"<head>" * 300, b"</tail>"
-    member = packaging.SegmentedMember(head, [f"piece {n}" for n in range(count)], pieces.__getitem__, tail).deflated()
+    member = packaging.SegmentedMember(cache.NO_CACHE, head, [f"piece {n}" for n in range(count)],
+                                       pieces.__getitem__, tail).deflated()
     data = head + b"".join(pieces) + tail
     assert zlib.decompressobj(-15).decompress(member.body) == data
     assert (member.crc, member.size) == (zlib.crc32(data), len(data))

@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 from markupsafe import Markup
 
+from builder.cache import NO_CACHE
 from builder.errors import OutputInvalidError
 from builder.formats import qti21
 from builder.model import Item, Pool, Quiz
@@ -239,7 +240,7 @@ def test_canvas_reads_points_feedback_explanation_and_true_false(warm_handoff: Q
 
 
 def test_settings_absent_by_default(warm_handoff: Quiz) -> None:
-    test = parse(qti21.assessment_test(warm_handoff).deflated().inflated())
+    test = parse(qti21.assessment_test(warm_handoff, NO_CACHE).inflated())
     assert test.find("qti:timeLimits", NS) is None
     assert test.find(".//qti:selection", NS) is None
     assert test.find(".//qti:ordering", NS) is None
@@ -257,7 +258,7 @@ def test_settings_appear_when_set(warm_handoff: Quiz) -> None:
     quiz = dataclasses.replace(_pooled(warm_handoff), cohort="spring-2027")
     quiz = with_settings(quiz, time_limit=600, attempts=2, shuffle_items=True, feedback="immediately",
                          pass_mark=75)
-    test = parse(qti21.assessment_test(quiz).deflated().inflated())
+    test = parse(qti21.assessment_test(quiz, NO_CACHE).inflated())
     assert test.find("qti:timeLimits", NS).get("maxTime") == "600"
     part = test.find("qti:testPart", NS)
     assert part.get("submissionMode") == "individual"
@@ -280,7 +281,7 @@ def test_feedback_timing(warm_handoff: Quiz) -> None:
     expected = {"immediately": ("individual", "true"), "after_submit": ("simultaneous", "true"),
                 "never": ("simultaneous", "false")}
     for feedback, (mode, shown) in expected.items():
-        test = parse(qti21.assessment_test(with_settings(warm_handoff, feedback=feedback)).deflated().inflated())
+        test = parse(qti21.assessment_test(with_settings(warm_handoff, feedback=feedback), NO_CACHE).inflated())
         test_part = test.find("qti:testPart", NS)
         control = test_part.find("qti:itemSessionControl", NS)
         assert test_part.get("submissionMode") == mode, feedback

@@ -1,14 +1,14 @@
-"""Output formats. Each format is one function ``build(quiz: Quiz) -> Output`` in its module under
+"""Output formats. Each format is one function ``build(quiz, cache) -> Output`` in its module under
 ``builder.formats`` that turns the model into one file's bytes, in memory and already validated
-against the project's own schemas, and the functions giving what it makes ahead of that file, in
-pieces both processes can make (Ahead): the segments (builder.packaging.Segmented) of what
-holds its items' parts (ItemPart), a member or a run of members. Adding a format means adding a
-module, its templates and its schemas, and one line in ``FORMATS``.
+against the project's own schemas; what holds every item is made of its items' parts (ItemPart)
+in segments remembered in the cache (builder.packaging.Segmented), a member or a run of members.
+Adding a format means adding a module, its templates and its schemas, and one line in ``FORMATS``.
 
 Each format also says what it holds: ``SUPPORT`` (FormatSupport), the item types and the quiz
 and item features it carries, from which its warnings of what it leaves out follow, and a
 ``check(quiz) -> list[Problem]`` naming every item it refuses, which both ``lmspack validate``
-and the build run before any package is made (builder.build.format_problems)."""
+and the build run before any package is made (builder.build.format_problems): a format's build
+assumes its check passed."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ import functools
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, assert_never, get_args
+from typing import Any, Literal, assert_never, get_args
 
-from builder import cache
+from builder.cache import Cache, ItemKeys, item_keys
 from builder.checking import MAX_XML_BYTES
 from builder.errors import InputError, Problem
 from builder.model import FORMAT_NAMES, ChoiceInteraction, ChoiceKind, Interaction, Item, Quiz
@@ -124,97 +124,63 @@ class Output:
 
 @dataclass(frozen=True)
 class ItemPart:
-    """The piece of a format's file that one item makes on its own (an item document, a
-    question), remembered per item (builder.cache.ItemKeys). A large build makes every item's
-    part in both processes first; ``build`` then finds them remembered and only puts the file
-    together (builder.build)."""
+    """The piece of a format's file that one item makes on its own (an item document, a question),
+    named by a key made from the item's source (builder.cache.ItemKeys): what holds every item is
+    made of parts in remembered segments."""
 
     function: Callable[[Item, Any], bytes]
     options: Hashable
     """Everything else the part depends on: a frozen value (part of the cache key)."""
-    keep: cache.Keep = "compressed"
-    """How the cache keeps it: compressed, as it is (compressed already, or read on every build),
-    or for this build only (the piece of a SegmentedMember, whose segments are kept instead)."""
 
     @functools.cached_property
-    def key(self) -> cache.ItemKeys:
+    def key(self) -> ItemKeys:
         """The cache key of an item's part, which also names its bytes."""
-        return cache.item_keys(self.function, self.options)
+        return item_keys(self.function, self.options)
 
     def of(self, item: Item) -> bytes:
-        if cache.active() is None:
-            return self.function(item, self.options)
-        return cache.remembered_as(self.key(item), lambda: self.function(item, self.options), self.keep)
+        return self.function(item, self.options)
 
     def first(self, items: Sequence[Item]) -> tuple[str, Callable[[], bytes]] | None:
         """The first item's part as builder.rendering.render_frame takes it: its key and how to make
         it (None: no items)."""
         return (self.key(items[0]), lambda: self.of(items[0])) if items else None
 
-    def member(self, head: bytes, items: Sequence[Item], tail: bytes, compressed: bool = True) -> SegmentedMember:
+    def member(self, cache: Cache, head: bytes, items: Sequence[Item], tail: bytes,
+               compressed: bool = True) -> SegmentedMember:
         """The parts of ``items`` between ``head`` and ``tail``, made in segments."""
-        return SegmentedMember(head=head, entries=self.key.of_all(items), piece=lambda index: self.of(items[index]),
-                               tail=tail, compressed=compressed)
+        return SegmentedMember(cache=cache, head=head, entries=self.key.of_all(items),
+                               piece=lambda index: self.of(items[index]), tail=tail, compressed=compressed)
 
-    def records(self, items: Sequence[Item], name: Callable[[Item], str]) -> SegmentedRecords:
+    def records(self, cache: Cache, items: Sequence[Item], name: Callable[[Item], str]) -> SegmentedRecords:
         """The parts of ``items`` (each a Deflated's bytes) as zip members named ``name(item)``,
         made in segments. ``name`` must be a function of the item and the part's options only."""
-        return SegmentedRecords(entries=self.key.of_all(items), stamp=zip_stamp(),
+        return SegmentedRecords(cache=cache, entries=self.key.of_all(items), stamp=zip_stamp(),
                                 member=lambda index: (name(items[index]), Deflated.from_bytes(self.of(items[index]))))
-
-
-class Ahead(Protocol):
-    """What a format makes ahead of its package in pieces, shared by both processes in a large
-    build (builder.build), and remembered, so the package's own job finds them: the segments of
-    what holds every item (builder.packaging.Segmented), documents that list every item."""
-
-    def missing(self) -> list[int]:
-        """The pieces not remembered yet."""
-
-    def size(self, index: int) -> int:
-        """How many items piece ``index`` is made from: its share of the work."""
-
-    def make(self, index: int) -> object:
-        """Make (and so remember) piece ``index``."""
-
-    def entry(self, index: int) -> str | None:
-        """The cache key piece ``index`` is remembered by, when it is known before the piece is
-        made (None: not): what two formats make ahead may have pieces in common (the SCORM
-        editions' launch pages), and each is made once."""
 
 
 @dataclass(frozen=True)
 class Format:
-    """Where a format's functions are: its module, the function that builds its package, those
-    that give what it makes ahead of the package (Ahead), and those that give the documents it
-    makes ahead only when many items' parts are made ahead too: a document that lists every item
-    must be described in full before the cache can be asked for it, which is most of the work a
-    rebuild would save."""
+    """Where a format's functions are: its module, the function that builds its package and the
+    one that checks a quiz for it."""
 
     module: str
     build: str
     check: str
     """``check(quiz) -> list[Problem]``: every item the format refuses (FormatSupport, its limits)."""
-    ahead: tuple[str, ...]
-    listings: tuple[str, ...] = ()
-
-    def functions(self, names: tuple[str, ...]) -> list[Callable[[Quiz], Ahead]]:
-        module = importlib.import_module(self.module)
-        return [getattr(module, name) for name in names]
 
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 FORMATS = {
-    "qti21": Format("builder.formats.qti21", "build", "check", ("item_records", "manifest"), ("listings",)),
-    "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", ("launch_page_scorm12",)),
-    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004", ("launch_page_scorm2004",)),
-    "moodle": Format("builder.formats.moodle", "build", "check", ("questions",)),
-    "canvas": Format("builder.formats.canvas", "build", "check", ("assessment",)),
+    "qti21": Format("builder.formats.qti21", "build", "check"),
+    "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12"),
+    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004"),
+    "moodle": Format("builder.formats.moodle", "build", "check"),
+    "canvas": Format("builder.formats.canvas", "build", "check"),
 }
 assert tuple(FORMATS) == FORMAT_NAMES
 
 
-def builder_for(name: str) -> Callable[[Quiz], Output]:
+def builder_for(name: str) -> Callable[[Quiz, Cache], Output]:
     return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].build)  # type: ignore[no-any-return]
 
 

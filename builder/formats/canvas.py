@@ -21,7 +21,7 @@ from typing import assert_never
 
 from markupsafe import Markup
 
-from builder import cache
+from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
     CHOICE_TYPES,
@@ -31,7 +31,6 @@ from builder.formats import (
     ItemPart,
     Output,
     package_stem,
-    refuse,
     too_large,
     unsupported_items,
 )
@@ -251,35 +250,30 @@ def description_html(quiz: Quiz) -> str:
     return str(Markup("<p>{}</p>").format(quiz.description)) if quiz.description else ""
 
 
-def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(item_xml, ItemOptions(quiz.package_id), keep="this build")
-
-
-@cache.once_per_build
-def assessment(quiz: Quiz) -> SegmentedMember:
+def assessment(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """The questestinterop, which holds the whole bank: compressed in remembered segments of
     items, never joined (at 10,000 items it is 70 MB of XML)."""
     ident = canvas_ident(quiz.package_id)
-    part = item_part(quiz)
-    head, tail = render_frame("canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
+    part = ItemPart(item_xml, ItemOptions(quiz.package_id))
+    head, tail = render_frame(cache, "canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
                               part.first(quiz.items), ident=ident, title=quiz.display_title,
                               settings=quiz_settings(quiz, []))
-    return part.member(head, quiz.items, tail)
+    return part.member(cache, head, quiz.items, tail)
 
 
 def assessment_name(ident: str) -> str:
     return f"{ident}/{ident}.xml"
 
 
-def build(quiz: Quiz) -> Output:
-    refuse(check(quiz))
+def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
+    """The quiz as one validated Canvas QTI 1.2 package, in memory (its check passed)."""
     warnings: list[FormatWarning] = []
     ident = canvas_ident(quiz.package_id)
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
     warnings.extend(item_warnings(quiz.items))
     settings = quiz_settings(quiz, warnings)
-    assessment_member = assessment(quiz).deflated()
+    assessment_member = assessment(quiz, cache).deflated()
     warnings.extend(too_large(FORMAT, assessment_name(ident), assessment_member.size))
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),

@@ -16,7 +16,7 @@ from typing import assert_never
 
 from markupsafe import Markup, escape
 
-from builder import cache
+from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
     CHOICE_TYPES,
@@ -26,7 +26,6 @@ from builder.formats import (
     ItemPart,
     Output,
     package_stem,
-    refuse,
     too_large,
     unsupported_items,
 )
@@ -229,29 +228,24 @@ def category_path(quiz: Quiz) -> str:
     return "$course$/top/" + quiz.display_title.replace("/", "//")
 
 
-def item_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices), keep="this build")
-
-
-@cache.once_per_build
-def questions(quiz: Quiz) -> SegmentedMember:
+def questions(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """The file, which holds the whole bank: made and remembered in segments of questions."""
-    part = item_part(quiz)
-    head, tail = render_frame("moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", part.first(quiz.items),
+    part = ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices))
+    head, tail = render_frame(cache, "moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", part.first(quiz.items),
                               category=category_path(quiz),
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
                               # (the template escapes once more for XML).
                               category_info=str(escape(quiz.description)))
-    return part.member(head, quiz.items, tail, compressed=False)
+    return part.member(cache, head, quiz.items, tail, compressed=False)
 
 
 def file_name(quiz: Quiz) -> str:
     return f"{package_stem(quiz)}-moodle.xml"
 
 
-def build(quiz: Quiz) -> Output:
-    refuse(check(quiz))
+def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
+    """The quiz as one validated Moodle XML file, in memory (its check passed)."""
     warnings = quiz_warnings(quiz) + item_warnings(quiz.items)
-    data = questions(quiz).joined()
+    data = questions(quiz, cache).joined()
     warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))
     return Output(file_name(quiz), data, tuple(warnings))

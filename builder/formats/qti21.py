@@ -15,7 +15,7 @@ from typing import NamedTuple, assert_never
 
 from markupsafe import Markup
 
-from builder import cache
+from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
     ALL_FEATURES,
@@ -25,12 +25,11 @@ from builder.formats import (
     ItemPart,
     Output,
     package_stem,
-    refuse,
     unsupported_items,
 )
 from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
-from builder.rendering import RememberedDocuments, RememberedXml, render_frame, render_part, render_xml
+from builder.rendering import remembered_xml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
 
 FORMAT = "qti21"
@@ -72,7 +71,7 @@ class HintView:
 
 
 # Named tuples, not dataclasses: a test holds one ItemRef per item and is remembered by the repr
-# of them all (RememberedXml), which a named tuple makes several times faster.
+# of them all (rendering.remembered_xml), which a named tuple makes several times faster.
 class Resource(NamedTuple):
     identifier: str
     href: str
@@ -107,28 +106,16 @@ def item_options(quiz: Quiz) -> ItemOptions:
     return ItemOptions(quiz.language, quiz.settings.shuffle_choices, quiz.cohort)
 
 
-def item_part(quiz: Quiz) -> ItemPart:
-    # Kept for this build only: the segments of the package's item members are kept instead.
-    return ItemPart(item_member, item_options(quiz), keep="this build")
+def item_records(quiz: Quiz, cache: Cache) -> SegmentedRecords:
+    """The items' documents as zip members, in remembered segments."""
+    part = ItemPart(item_member, item_options(quiz))
+    return part.records(cache, quiz.items, functools.partial(item_href, quiz.cohort))
 
 
-@cache.once_per_build
-def item_records(quiz: Quiz) -> SegmentedRecords:
-    """The items' documents as zip members, in segments made ahead of the package
-    (builder.formats.Ahead)."""
-    return item_part(quiz).records(quiz.items, functools.partial(item_href, quiz.cohort))
-
-
-def listings(quiz: Quiz) -> RememberedDocuments:
-    """The test, which lists every item, made ahead of the package."""
-    return RememberedDocuments((lambda: assessment_test(quiz),), len(quiz.items))
-
-
-def build(quiz: Quiz) -> Output:
-    """The quiz as one validated QTI 2.1 content package, in memory."""
-    refuse(check(quiz))
-    data = zip_bytes([("imsmanifest.xml", manifest(quiz).deflated()), *item_records(quiz).records(),
-                      (TEST_FILE, assessment_test(quiz).deflated())])
+def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
+    """The quiz as one validated QTI 2.1 content package, in memory (its check passed)."""
+    data = zip_bytes([("imsmanifest.xml", manifest(quiz, cache).deflated()), *item_records(quiz, cache).records(),
+                      (TEST_FILE, assessment_test(quiz, cache))])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
@@ -221,12 +208,12 @@ def sections(quiz: Quiz) -> tuple[SectionView, ...]:
                              refs(pool.item_ids)) for pool in pools)
 
 
-@cache.once_per_build
-def assessment_test(quiz: Quiz) -> RememberedXml:
+def assessment_test(quiz: Quiz, cache: Cache) -> Deflated:
     settings = quiz.settings
     test_sections = sections(quiz)
     drawn = any(section.select is not None for section in test_sections)
-    return RememberedXml("qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE, dict(
+    return remembered_xml(
+        cache, "qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE,
         identifier=quiz.package_id,
         title=quiz.display_title,
         tool_name=TOOL_NAME,
@@ -243,7 +230,7 @@ def assessment_test(quiz: Quiz) -> RememberedXml:
         show_solution=settings.feedback != "never",
         shuffle=settings.shuffle_items,
         sections=test_sections,
-    ))
+    )
 
 
 @dataclass(frozen=True)
@@ -271,21 +258,16 @@ def resource_identifier(cohort: str | None, item: Item) -> str:
     return f"RES-ITEM-{item_identifier(cohort, item)}"
 
 
-def resource_part(quiz: Quiz) -> ItemPart:
-    return ItemPart(resource_xml, ResourceOptions(quiz.language, quiz.cohort), keep="this build")
-
-
-@cache.once_per_build
-def manifest(quiz: Quiz) -> SegmentedMember:
+def manifest(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """imsmanifest.xml: the package's metadata, a resource per item (parts, in remembered
     segments: a rebuild after one item's title changed makes one segment again, not a manifest of
     every item) and the test's resource, which depends on every item's. What the schema asks
     across resources holds by construction: their identifiers come from item ids, unique in a
     quiz (builder.loading), and the dependencies from the same items."""
-    part = resource_part(quiz)
+    part = ItemPart(resource_xml, ResourceOptions(quiz.language, quiz.cohort))
     dependencies = tuple(resource_identifier(quiz.cohort, item) for item in quiz.items)
     head, tail = render_frame(
-        "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", "resources", part.first(quiz.items),
+        cache, "qti21/imsmanifest.xml", MANIFEST_SCHEMA, "imsmanifest.xml", "resources", part.first(quiz.items),
         first_only=dict(dependencies=dependencies[:1]),
         identifier=f"MANIFEST-{quiz.package_id}",
         title=quiz.display_title,
@@ -295,7 +277,7 @@ def manifest(quiz: Quiz) -> SegmentedMember:
         test=Resource(f"RES-TEST-{quiz.package_id}", TEST_FILE, quiz.display_title),
         dependencies=dependencies,
     )
-    return part.member(head, quiz.items, tail)
+    return part.member(cache, head, quiz.items, tail)
 
 
 SUPPORT = FormatSupport(

@@ -22,7 +22,7 @@ from typing import assert_never
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import cache
+from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
     ALL_FEATURES,
@@ -32,7 +32,6 @@ from builder.formats import (
     ItemPart,
     Output,
     package_stem,
-    refuse,
     unsupported_items,
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
@@ -97,23 +96,26 @@ def check(quiz: Quiz, edition: Edition) -> list[Problem]:
     return problems
 
 
-def build_scorm12(quiz: Quiz) -> Output:
-    return _build(quiz, SCORM12)
+def build_scorm12(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
+    return _build(quiz, SCORM12, cache)
 
 
-def build_scorm2004(quiz: Quiz) -> Output:
-    return _build(quiz, SCORM2004)
+def build_scorm2004(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
+    return _build(quiz, SCORM2004, cache)
 
 
-def _item_part() -> ItemPart:
-    """An item's entry in the player data: the same in both editions, for every quiz and cohort."""
-    return ItemPart(_item_json, None, keep="this build")
+def _item_json(item: Item, options: None) -> bytes:
+    return str(_to_json(_item_data(item))).encode("utf-8")
 
 
-def _build(quiz: Quiz, edition: Edition) -> Output:
-    refuse(check(quiz, edition))
+ITEM_PART = ItemPart(_item_json, None)
+"""An item's entry in the player data: the same in both editions, for every quiz and cohort."""
+
+
+def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
+    """The quiz as one validated package of this edition, in memory (its check passed)."""
     warnings = edition_warnings(quiz, edition)
-    files = player_files(quiz, edition)
+    files = player_files(quiz, edition, cache)
     manifest = render_xml(edition.manifest_template, edition.schema, "imsmanifest.xml",
                           **manifest_context(quiz, edition))
     data = zip_bytes([("imsmanifest.xml", manifest), *files])
@@ -241,16 +243,10 @@ def player_json(quiz: Quiz, edition: Edition,
     frame_json = str(_to_json((frame or _player_frame(quiz, edition)) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame_json.split(f'"items": "{_ITEMS_SLOT}"')
-    part = _item_part()
-
     def piece(index: int) -> bytes:
-        return (b", " if index else b"") + part.of(quiz.items[index])
+        return (b", " if index else b"") + ITEM_PART.of(quiz.items[index])
 
-    return f'{head}"items": ['.encode(), part.key.of_all(quiz.items), piece, f"]{tail}".encode()
-
-
-def _item_json(item: Item, options: None) -> bytes:
-    return str(_to_json(_item_data(item))).encode("utf-8")
+    return f'{head}"items": ['.encode(), ITEM_PART.key.of_all(quiz.items), piece, f"]{tail}".encode()
 
 
 def _to_json(value: object) -> Markup:
@@ -296,31 +292,21 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
     }
 
 
-def player_files(quiz: Quiz, edition: Edition) -> list[tuple[str, Deflated]]:
+def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, Deflated]]:
     """The player's files, compressed: the launch page as launch_page makes it, which holds the quiz
     data; the script and the style sheet, the same for every quiz."""
-    return [(name, launch_page(quiz, edition).deflated() if name == LAUNCH_FILE
+    return [(name, launch_page(quiz, edition, cache).deflated() if name == LAUNCH_FILE
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
-@cache.once_per_build
-def launch_page(quiz: Quiz, edition: Edition) -> SegmentedMember:
+def launch_page(quiz: Quiz, edition: Edition, cache: Cache) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
-    remembered segments of items rather than rendered into one string. A large build makes its
-    segments first (builder.build), after check has passed the quiz."""
+    remembered segments of items rather than rendered into one string."""
     frame = _player_frame(quiz, edition)
     page_head, page_tail = render_around(f"scorm/{LAUNCH_FILE}", "data_json", quiz=quiz, data=frame,
                                          edition=edition.name)
     json_head, entries, piece, json_tail = player_json(quiz, edition, frame)
-    return SegmentedMember(page_head + json_head, entries, piece, json_tail + page_tail)
-
-
-def launch_page_scorm12(quiz: Quiz) -> SegmentedMember:
-    return launch_page(quiz, SCORM12)
-
-
-def launch_page_scorm2004(quiz: Quiz) -> SegmentedMember:
-    return launch_page(quiz, SCORM2004)
+    return SegmentedMember(cache, page_head + json_head, entries, piece, json_tail + page_tail)
 
 
 def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
