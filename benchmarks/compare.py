@@ -7,8 +7,10 @@ shows its gain (docs/performance.md), or a change shows its cost.
 Each round builds the bank cold (no cache, no dist) with every tree in turn, then rebuilds it
 after one item's prompt changed, alternating the trees so that the machine's drift from minute to
 minute falls on both alike. Each tree runs as `python -m builder` with its own folder first on
-PYTHONPATH, in a fresh process. Reports the median wall time of each and its spread, and which
-packages differ between the trees (none should, when what differs is a performance device).
+PYTHONPATH, in a fresh process. Where text2qti is installed (benchmarks/run.py), each round also
+times it on the same bank, as the yardstick of the machine's speed at the time. Reports the
+median wall time of each and its spread, and which packages differ between the trees (none
+should, when what differs is a performance device).
 """
 
 from __future__ import annotations
@@ -26,16 +28,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
 
-def timed(tree: Path, project: Path, *args: str) -> float:
+def timed(tree: Path | None, project: Path, *args: str) -> float:
+    """``lmspack ARGS`` from the source tree ``tree`` (None: ARGS is another command), in seconds."""
     # As an installed lmspack runs: modules compiled once (some containers set PYTHONDONTWRITEBYTECODE).
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(tree.resolve())
+    command = list(args)
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree.resolve())
+        command = [sys.executable, "-m", "builder", *args]
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "builder", *args], cwd=project, env=env, check=False,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, cwd=project, env=env, check=False, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"{tree}: lmspack {' '.join(args)} failed with exit {done.returncode}:\n"
+        raise SystemExit(f"{tree}: {' '.join(command)} failed with exit {done.returncode}:\n"
                          f"{done.stderr.decode(errors='replace')[-2000:]}")
     return elapsed
 
@@ -55,7 +61,12 @@ def main() -> None:
     original = changed.read_text(encoding="utf-8")
     cold: dict[Path, list[float]] = {tree: [] for tree in options.trees}
     rebuild: dict[Path, list[float]] = {tree: [] for tree in options.trees}
+    beside = Path(sys.executable).parent / "text2qti"
+    text2qti = str(beside) if beside.is_file() else shutil.which("text2qti")
+    yardstick: list[float] = []
     for round_number in range(options.rounds):
+        if text2qti:
+            yardstick.append(timed(None, project, text2qti, f"bench-{options.items}.md"))
         order = options.trees if round_number % 2 == 0 else options.trees[::-1]
         for tree in order:
             changed.write_text(original, encoding="utf-8")
@@ -74,8 +85,13 @@ def main() -> None:
     print("| tree | cold build --format all | rebuild, 1 item changed |")
     print("|---|---:|---:|")
     for tree in options.trees:
-        print(f"| {tree} | {statistics.median(cold[tree]):.2f} s ({min(cold[tree]):.2f}-{max(cold[tree]):.2f}) "
-              f"| {statistics.median(rebuild[tree]):.2f} s ({min(rebuild[tree]):.2f}-{max(rebuild[tree]):.2f}) |")
+        print(f"| {tree} | {spread(cold[tree])} | {spread(rebuild[tree])} |")
+    if yardstick:
+        print(f"| text2qti (Canvas only) | {spread(yardstick)} | |")
+
+
+def spread(times: list[float]) -> str:
+    return f"{statistics.median(times):.2f} s ({min(times):.2f}-{max(times):.2f})"
 
 
 if __name__ == "__main__":

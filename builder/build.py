@@ -174,7 +174,6 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
     with session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None) as templates_kept:
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress, build_cache)
-        build_cache.save_soon()  # the cache is written while the packages are
         checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
         manifest = build_manifest(packages, root)
         # Everything exists as validated bytes; only now does anything reach the output folder.
@@ -256,22 +255,11 @@ def _json_with_entries_on_lines(document: dict[str, object]) -> str:
     10,000 sources takes the pure-Python indenting encoder a tenth of a second)."""
     def value(item: object) -> str:
         if isinstance(item, list) and item:
-            return "[\n" + ",\n".join(f"    {entry_json(entry)}" for entry in item) + "\n  ]"
+            return "[\n" + ",\n".join(f"    {json.dumps(entry, ensure_ascii=False)}" for entry in item) + "\n  ]"
         return json.dumps(item, ensure_ascii=False)
-
-    def entry_json(entry: object) -> str:
-        # What json.dumps gives, written here for the common entry of text fields only (a source:
-        # path and hash), three times faster: json's own string encoder, without dumps' set-up.
-        if isinstance(entry, dict) and all(type(field) is str for field in entry.values()):
-            fields = (f"{_json_string(name)}: {_json_string(field)}" for name, field in entry.items())
-            return "{" + ", ".join(fields) + "}"
-        return json.dumps(entry, ensure_ascii=False)
 
     fields = ",\n".join(f"  {json.dumps(name)}: {value(item)}" for name, item in document.items())
     return "{\n" + fields + "\n}\n"
-
-
-_json_string = json.encoder.encode_basestring  # a str as JSON, as json.dumps(..., ensure_ascii=False) writes it
 
 
 def git_commit(root: Path) -> str | None:

@@ -14,16 +14,11 @@ the parent (builder.parallel), which writes them.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
-import importlib.util
-import os
-import re
 import sqlite3
-import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -44,9 +39,8 @@ Entry = tuple[str, bytes]
 """A value as the cache holds it: how it is kept (_HOW) beside its bytes, never joined to them,
 so that neither keeping nor reading a value of megabytes copies it."""
 CACHE_DIR = ".lmspack-cache"
-# The libraries that shape the output: their distributions' names and the modules they install.
-LIBRARIES = {"lxml": "lxml", "jinja2": "jinja2", "nh3": "nh3", "cmarkgfm": "cmarkgfm", "pyyaml": "yaml",
-             "markupsafe": "markupsafe"}
+# The libraries that shape the output, by their distributions' names.
+LIBRARIES = ("lxml", "jinja2", "nh3", "cmarkgfm", "pyyaml", "markupsafe")
 
 
 @functools.cache
@@ -57,46 +51,20 @@ def fingerprint() -> str:
     for root in roots:
         for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix != ".pyc"):
             digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for distribution, module in LIBRARIES.items():
-        digest.update(f"{distribution}={installed_version(distribution, module)}\0".encode())
+    for distribution in LIBRARIES:
+        digest.update(f"{distribution}={installed_version(distribution)}\0".encode())
     digest.update(f"libxml2={lxml.etree.LIBXML_VERSION}\0".encode())
     return digest.hexdigest()
 
 
-def installed_version(distribution: str, module: str) -> str:
-    """The installed version of ``distribution`` ('?' when it is not installed). Read from the name
-    of its ``NAME-VERSION.dist-info`` folder beside ``module``, as wheels lay it out (one folder
-    listing); importlib.metadata, slow to import (a fiftieth of a large rebuild: it brings the
-    e-mail parser), only where it is laid out otherwise."""
-    spec = importlib.util.find_spec(module)
-    if spec is not None and spec.origin:
-        inside = spec.submodule_search_locations
-        folder = os.path.dirname(inside[0] if inside else spec.origin)
-        versions = _dist_info_versions(folder).get(_normalised(distribution), [])
-        if len(versions) == 1:
-            return versions[0]
-    from importlib import metadata
+def installed_version(distribution: str) -> str:
+    """The installed version of ``distribution`` ('?' when it is not installed)."""
+    from importlib import metadata  # here: slow to import, and only a build needs it
 
     try:
         return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "?"
-
-
-@functools.cache
-def _dist_info_versions(folder: str) -> dict[str, list[str]]:
-    """The versions of the distributions installed in ``folder``, by normalised name."""
-    found: dict[str, list[str]] = {}
-    with contextlib.suppress(OSError):
-        for name in os.listdir(folder):
-            if name.endswith(".dist-info") and "-" in name:
-                distribution, version = name[:-len(".dist-info")].split("-", 1)
-                found.setdefault(_normalised(distribution), []).append(version)
-    return found
-
-
-def _normalised(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def key(*parts: object) -> str:
@@ -118,7 +86,6 @@ class Cache:
         self._connection: sqlite3.Connection | None = None
         self._fetched: dict[str, Entry] = {}  # read ahead by prefetch, until asked for
         self._inherited: dict[str, Entry] = {}  # in a forked worker: the parent's new entries
-        self._saving: threading.Thread | None = None
         self._absent = False  # no file to read (checked once, not on every lookup)
         self.asked = self.found = 0  # values asked for, and found remembered
         self.trouble: str | None = None
@@ -218,7 +185,7 @@ class Cache:
 
     def save(self, entries: dict[str, Entry]) -> None:
         """Write ``entries`` and forget those of other code: their keys can never be asked for again.
-        On a connection of its own, so that it can run in a thread of its own (save_soon)."""
+        On a connection of its own."""
         if not entries or self.path is None:
             return
         code = fingerprint()
@@ -231,18 +198,6 @@ class Cache:
                                ((key, code, how, value) for key, (how, value) in entries.items()))
         except (OSError, sqlite3.Error) as error:
             self.note_trouble("write", error)
-
-    def save_soon(self) -> None:
-        """Start saving what is pending, in a thread, while the caller goes on (writing the packages:
-        both mostly wait for the disk). The session waits for it before it ends."""
-        entries = self.take_pending()
-        self._saving = threading.Thread(target=self.save, args=(entries,), name="lmspack-cache-save")
-        self._saving.start()
-
-    def wait(self) -> None:
-        if self._saving is not None:
-            self._saving.join()
-            self._saving = None
 
     def close(self) -> None:
         if self._connection is not None:
@@ -278,21 +233,18 @@ def _connect(path: Path) -> sqlite3.Connection:
 @contextmanager
 def session(root: Path | None) -> Iterator[Cache]:
     """A cache kept under ``root`` for the duration (None: in memory, for this session only).
-    Nothing is written unless the work inside succeeds, or it calls save_soon."""
+    Nothing is written unless the work inside succeeds."""
     cache = Cache(root / CACHE_DIR / "entries.sqlite" if root is not None else None)
     try:
         yield cache
-        cache.wait()
         cache.save(cache.take_pending())
     finally:
-        cache.wait()
         cache.close()
 
 
 class ItemKeys:
     """The keys of ``function(item, options)`` for many items: a hash of the function, its options
-    and the code, then a hash of the item's source, each half 128 bits. The first is made once,
-    the second once per item (shared by every function, and inherited by forked workers).
+    and the code, then a hash of the item's source, each half 128 bits.
 
     An Item is a function of its file's bytes and path (and the code), so those two identify it
     without hashing the item itself; ``options`` must be a frozen dataclass of everything else the
@@ -304,30 +256,11 @@ class ItemKeys:
     def __call__(self, item: Item) -> str:
         return self.common + _source_key((item.place.path, item.source_sha256))
 
-    def of_all(self, items: Sequence[Item]) -> list[str]:
-        """``[self(item) for item in items]``, in one tight loop (thousands of items, every build)."""
-        common = self.common
-        return [common + half for half in _source_keys(items)]
-
-
-_recent_sources: list[tuple[Sequence[Item], list[str]]] = []
-
-
-def _source_keys(items: Sequence[Item]) -> list[str]:
-    """The source half of the keys of ``items``, made once for the sequence (a quiz's items, asked
-    for by every format and cohort): found by identity, as hashing the items would cost more."""
-    for seen, halves in _recent_sources:
-        if seen is items:
-            return halves
-    halves = [_source_key((item.place.path, item.source_sha256)) for item in items]
-    if isinstance(items, tuple):  # a list could change after
-        _recent_sources[:] = [(items, halves), *_recent_sources[:3]]
-    return halves
-
 
 @functools.lru_cache(maxsize=1 << 16)
 def _source_key(source: tuple[str, str]) -> str:
-    """An item's path and source hash in 128 bits (the code is in the other half of its keys)."""
+    """An item's path and source hash in 128 bits (the code is in the other half of its keys),
+    made once per process for the item's keys in every format and cohort."""
     return hashlib.sha256(repr(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
@@ -339,14 +272,3 @@ def item_key(path: str, source_sha256: str) -> str:
 @functools.lru_cache(maxsize=4)
 def _item_prefix(code: str) -> str:
     return key("item")[:32]
-
-
-def item_keys(function: Callable[[Item, T], bytes], options: T) -> ItemKeys:
-    """The ItemKeys of ``function`` and ``options``, one per process (and code): every phase of a
-    build, and the workers forked from it, ask for the same keys."""
-    return _item_keys(function, options, fingerprint())
-
-
-@functools.lru_cache(maxsize=64)
-def _item_keys(function: Callable[[Item, T], bytes], options: T, code: str) -> ItemKeys:
-    return ItemKeys(function, options)

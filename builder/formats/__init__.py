@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never, get_args
 
-from builder.cache import Cache, ItemKeys, item_keys
+from builder.cache import Cache, ItemKeys
 from builder.checking import MAX_XML_BYTES
 from builder.errors import InputError, Problem
 from builder.model import FORMAT_NAMES, ChoiceInteraction, ChoiceKind, Interaction, Item, Quiz
@@ -135,7 +135,7 @@ class ItemPart:
     @functools.cached_property
     def key(self) -> ItemKeys:
         """The cache key of an item's part, which also names its bytes."""
-        return item_keys(self.function, self.options)
+        return ItemKeys(self.function, self.options)
 
     def of(self, item: Item) -> bytes:
         return self.function(item, self.options)
@@ -148,13 +148,13 @@ class ItemPart:
     def member(self, cache: Cache, head: bytes, items: Sequence[Item], tail: bytes,
                compressed: bool = True) -> SegmentedMember:
         """The parts of ``items`` between ``head`` and ``tail``, made in segments."""
-        return SegmentedMember(cache=cache, head=head, entries=self.key.of_all(items),
+        return SegmentedMember(cache=cache, head=head, entries=[self.key(item) for item in items],
                                piece=lambda index: self.of(items[index]), tail=tail, compressed=compressed)
 
     def records(self, cache: Cache, items: Sequence[Item], name: Callable[[Item], str]) -> SegmentedRecords:
         """The parts of ``items`` (each a Deflated's bytes) as zip members named ``name(item)``,
         made in segments. ``name`` must be a function of the item and the part's options only."""
-        return SegmentedRecords(cache=cache, entries=self.key.of_all(items), stamp=zip_stamp(),
+        return SegmentedRecords(cache=cache, entries=[self.key(item) for item in items], stamp=zip_stamp(),
                                 member=lambda index: (name(items[index]), Deflated.from_bytes(self.of(items[index]))))
 
 

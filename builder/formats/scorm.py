@@ -108,8 +108,6 @@ def _item_json(item: Item, options: None) -> bytes:
     return str(_to_json(_item_data(item))).encode("utf-8")
 
 
-ITEM_PART = ItemPart(_item_json, None)
-"""An item's entry in the player data: the same in both editions, for every quiz and cohort."""
 
 
 def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
@@ -243,10 +241,12 @@ def player_json(quiz: Quiz, edition: Edition,
     frame_json = str(_to_json((frame or _player_frame(quiz, edition)) | {"items": _ITEMS_SLOT}))
     # The slot appears once: a '"' inside any string value is written escaped, as '\"'.
     head, tail = frame_json.split(f'"items": "{_ITEMS_SLOT}"')
-    def piece(index: int) -> bytes:
-        return (b", " if index else b"") + ITEM_PART.of(quiz.items[index])
+    part = ItemPart(_item_json, None)  # an item's entry: the same in both editions, every quiz and cohort
 
-    return f'{head}"items": ['.encode(), ITEM_PART.key.of_all(quiz.items), piece, f"]{tail}".encode()
+    def piece(index: int) -> bytes:
+        return (b", " if index else b"") + part.of(quiz.items[index])
+
+    return f'{head}"items": ['.encode(), [part.key(item) for item in quiz.items], piece, f"]{tail}".encode()
 
 
 def _to_json(value: object) -> Markup:
