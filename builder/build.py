@@ -20,10 +20,10 @@ from pathlib import Path
 from builder import __version__, parallel, rendering
 from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import Output, builder_for, checker_for, format_warning, refuse
+from builder.formats import Output, builder_for, checker_for, format_warning, members_of, refuse
 from builder.loading import load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
-from builder.packaging import source_date_epoch
+from builder.packaging import Segmented, source_date_epoch
 from builder.writing import Writer, remove_leftovers
 
 ALL = "all"
@@ -133,6 +133,9 @@ def check_out_dir(out_dir: Path, root: Path) -> None:
 
 # Below this much work (items times formats) a second process costs more than it saves.
 PARALLEL_THRESHOLD = 2000
+# Segments made ahead of the packages are made in runs of this many, one task each: enough tasks
+# to keep every core busy to the end, few enough that handing them out costs nothing.
+SEGMENTS_PER_RUN = 8
 
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
@@ -140,9 +143,11 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
                      progress: Callable[..., None] | None = None, cache: Cache = NO_CACHE) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
-    With much work, the packages are made in worker processes, one per core; but not in a
-    rebuild that finds most items remembered in ``cache``: its packages are put together from
-    remembered segments in a few tenths of a second, less than forking workers costs."""
+    With much work, the segments of what holds every item (Segmented members: most of the work)
+    are made first, in runs spread over worker processes, one per core; then the packages, put
+    together from them, also in workers. Not in a rebuild that finds most items remembered in
+    ``cache``: it has a segment or two to make, and its packages are put together from remembered
+    segments in a few tenths of a second, less than forking workers costs."""
     with collector_off():  # loading makes next to no garbage in cycles: nothing to collect
         quizzes = load_quizzes(paths, root, progress, cache)
     if package_version is not None:
@@ -154,9 +159,35 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
         for fmt in {fmt for _, fmt in jobs}:
             builder_for(fmt)
         rendering.compile_all()
+    runs = _segment_runs(jobs, cache) if in_workers else []
+    steps = len(runs) + len(jobs)
+    parallel.map_ordered(_make_segments, runs, parallel=True, cache=cache,
+                         progress=progress and (lambda done, _: progress(done, steps)))
     outputs = parallel.map_ordered(functools.partial(_compile_job, cache=cache), jobs, parallel=in_workers,
-                                   progress=progress, cache=cache)
+                                   progress=progress and (lambda done, _: progress(len(runs) + done, steps)),
+                                   cache=cache)
     return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
+
+
+def _segment_runs(jobs: list[tuple[Quiz, str]], cache: Cache) -> list[tuple[Segmented, list[int]]]:
+    """Every segment of every job's Segmented members, in runs of SEGMENTS_PER_RUN, each segment
+    once where two members share it (the SCORM editions' launch pages share all but their ends)."""
+    planned: set[str] = set()
+    runs: list[tuple[Segmented, list[int]]] = []
+    for quiz, fmt in jobs:
+        for member in members_of(fmt)(quiz, cache):
+            indices = [i for i, entry in enumerate(member.segment_entries) if entry not in planned]
+            planned.update(member.segment_entries)
+            runs += [(member, indices[start:start + SEGMENTS_PER_RUN])
+                     for start in range(0, len(indices), SEGMENTS_PER_RUN)]
+    return runs
+
+
+def _make_segments(run: tuple[Segmented, list[int]]) -> None:
+    """Make (and so remember) a run of a member's segments."""
+    member, indices = run
+    for index in indices:
+        member.segment(index)
 
 
 def _compile_job(job: tuple[Quiz, str], cache: Cache) -> tuple[Output, str]:

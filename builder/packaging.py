@@ -197,12 +197,25 @@ class Segmented:
     def _produce(self, start: int, stop: int) -> bytes:
         raise NotImplementedError
 
+    @functools.cached_property
+    def _bounds(self) -> list[tuple[int, int]]:
+        """Each segment's first and past-the-end piece."""
+        return [(start, min(start + SEGMENT, len(self.entries))) for start in range(0, len(self.entries), SEGMENT)]
+
+    @functools.cached_property
+    def segment_entries(self) -> list[str]:
+        """The cache key of each segment."""
+        return [self._segment_entry(start, stop) for start, stop in self._bounds]
+
+    def segment(self, index: int) -> bytes:
+        """Segment ``index``, made now or remembered."""
+        start, stop = self._bounds[index]
+        return self.cache.remembered(self.segment_entries[index], functools.partial(self._produce, start, stop),
+                                     "as is")
+
     def _all_segments(self) -> list[bytes]:
-        bounds = [(start, min(start + SEGMENT, len(self.entries))) for start in range(0, len(self.entries), SEGMENT)]
-        entries = [self._segment_entry(start, stop) for start, stop in bounds]
-        self.cache.prefetch(entries)
-        return [self.cache.remembered(entry, functools.partial(self._produce, start, stop), "as is")
-                for (start, stop), entry in zip(bounds, entries, strict=True)]
+        self.cache.prefetch(self.segment_entries)
+        return [self.segment(index) for index in range(len(self._bounds))]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from builder.cache import Cache, ItemKeys
 from builder.checking import MAX_XML_BYTES
 from builder.errors import InputError, Problem
 from builder.model import FORMAT_NAMES, ChoiceInteraction, ChoiceKind, Interaction, Item, Quiz
-from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_stamp
+from builder.packaging import Deflated, Segmented, SegmentedMember, SegmentedRecords, zip_stamp
 
 Feature = Literal[
     "hints", "true_false_hints", "choice_feedback", "explanation", "true_false_labels",
@@ -148,13 +148,13 @@ class ItemPart:
     def member(self, cache: Cache, head: bytes, items: Sequence[Item], tail: bytes,
                compressed: bool = True) -> SegmentedMember:
         """The parts of ``items`` between ``head`` and ``tail``, made in segments."""
-        return SegmentedMember(cache=cache, head=head, entries=[self.key(item) for item in items],
+        return SegmentedMember(cache=cache, head=head, entries=self.key.of_all(items),
                                piece=lambda index: self.of(items[index]), tail=tail, compressed=compressed)
 
     def records(self, cache: Cache, items: Sequence[Item], name: Callable[[Item], str]) -> SegmentedRecords:
         """The parts of ``items`` (each a Deflated's bytes) as zip members named ``name(item)``,
         made in segments. ``name`` must be a function of the item and the part's options only."""
-        return SegmentedRecords(cache=cache, entries=[self.key(item) for item in items], stamp=zip_stamp(),
+        return SegmentedRecords(cache=cache, entries=self.key.of_all(items), stamp=zip_stamp(),
                                 member=lambda index: (name(items[index]), Deflated.from_bytes(self.of(items[index]))))
 
 
@@ -167,15 +167,18 @@ class Format:
     build: str
     check: str
     """``check(quiz) -> list[Problem]``: every item the format refuses (FormatSupport, its limits)."""
+    members: str
+    """``members(quiz, cache) -> list[Segmented]``: what holds every item, in segments that a large
+    build makes ahead of the package on every core (builder.build)."""
 
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
 FORMATS = {
-    "qti21": Format("builder.formats.qti21", "build", "check"),
-    "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12"),
-    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004"),
-    "moodle": Format("builder.formats.moodle", "build", "check"),
-    "canvas": Format("builder.formats.canvas", "build", "check"),
+    "qti21": Format("builder.formats.qti21", "build", "check", "members"),
+    "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", "members_scorm12"),
+    "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004", "members_scorm2004"),
+    "moodle": Format("builder.formats.moodle", "build", "check", "members"),
+    "canvas": Format("builder.formats.canvas", "build", "check", "members"),
 }
 assert tuple(FORMATS) == FORMAT_NAMES
 
@@ -186,6 +189,10 @@ def builder_for(name: str) -> Callable[[Quiz, Cache], Output]:
 
 def checker_for(name: str) -> Callable[[Quiz], list[Problem]]:
     return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].check)  # type: ignore[no-any-return]
+
+
+def members_of(name: str) -> Callable[[Quiz, Cache], list[Segmented]]:
+    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].members)  # type: ignore[no-any-return]
 
 
 def support_of(name: str) -> FormatSupport:

@@ -36,7 +36,7 @@ from builder.formats import (
 )
 from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import Choice, ChoiceInteraction, ChoiceKind, Item, Quiz
-from builder.packaging import SegmentedMember, zip_bytes
+from builder.packaging import Segmented, SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import format_number
 
@@ -263,6 +263,10 @@ def assessment(quiz: Quiz, cache: Cache) -> SegmentedMember:
 
 def assessment_name(ident: str) -> str:
     return f"{ident}/{ident}.xml"
+
+
+def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
+    return [assessment(quiz, cache)]
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:

@@ -31,7 +31,7 @@ from builder.formats import (
 )
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import ChoiceInteraction, Item, Quiz
-from builder.packaging import SegmentedMember
+from builder.packaging import Segmented, SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
 
@@ -241,6 +241,10 @@ def questions(quiz: Quiz, cache: Cache) -> SegmentedMember:
 
 def file_name(quiz: Quiz) -> str:
     return f"{package_stem(quiz)}-moodle.xml"
+
+
+def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
+    return [questions(quiz, cache)]
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:

@@ -28,7 +28,7 @@ from builder.formats import (
     unsupported_items,
 )
 from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
-from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
+from builder.packaging import Deflated, Segmented, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import remembered_xml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -110,6 +110,11 @@ def item_records(quiz: Quiz, cache: Cache) -> SegmentedRecords:
     """The items' documents as zip members, in remembered segments."""
     part = ItemPart(item_member, item_options(quiz))
     return part.records(cache, quiz.items, functools.partial(item_href, quiz.cohort))
+
+
+def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
+    """What holds every item: the items' documents and the manifest."""
+    return [item_records(quiz, cache), manifest(quiz, cache)]
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:

@@ -36,7 +36,7 @@ from builder.formats import (
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import ChoiceInteraction, Item, Quiz
-from builder.packaging import Deflated, SegmentedMember, zip_bytes
+from builder.packaging import Deflated, Segmented, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -104,10 +104,12 @@ def build_scorm2004(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     return _build(quiz, SCORM2004, cache)
 
 
-def _item_json(item: Item, options: None) -> bytes:
-    return str(_to_json(_item_data(item))).encode("utf-8")
+def members_scorm12(quiz: Quiz, cache: Cache) -> list[Segmented]:
+    return [launch_page(quiz, SCORM12, cache)]
 
 
+def members_scorm2004(quiz: Quiz, cache: Cache) -> list[Segmented]:
+    return [launch_page(quiz, SCORM2004, cache)]
 
 
 def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
@@ -246,7 +248,11 @@ def player_json(quiz: Quiz, edition: Edition,
     def piece(index: int) -> bytes:
         return (b", " if index else b"") + part.of(quiz.items[index])
 
-    return f'{head}"items": ['.encode(), [part.key(item) for item in quiz.items], piece, f"]{tail}".encode()
+    return f'{head}"items": ['.encode(), part.key.of_all(quiz.items), piece, f"]{tail}".encode()
+
+
+def _item_json(item: Item, options: None) -> bytes:
+    return str(_to_json(_item_data(item))).encode("utf-8")
 
 
 def _to_json(value: object) -> Markup:
