@@ -1,7 +1,8 @@
 """Output formats. Each format is one function ``build(quiz, cache) -> Output`` in its module under
 ``builder.formats`` that turns the model into one file's bytes, in memory and already validated
 against the project's own schemas; what holds every item is made of its items' parts (ItemPart)
-in segments remembered in the cache (builder.packaging.Segmented), a member or a run of members.
+in segments remembered in the cache (builder.packaging.Segmented), a member or a run of members,
+which ``members(quiz, cache)`` lists so that a large build can make them ahead on every core.
 Adding a format means adding a module, its templates and its schemas, and one line in ``FORMATS``.
 
 Each format also says what it holds: ``SUPPORT`` (FormatSupport), the item types and the quiz
