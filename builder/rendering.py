@@ -82,7 +82,6 @@ def environment() -> jinja2.Environment:
     # templates leave to Python; without them each render sets up its context in half the time.
     env.globals.clear()
     env.filters["number"] = format_number
-    env.filters["indent"] = indent
     env.template_class = OutputTemplate
     return env
 
@@ -134,23 +133,6 @@ def compile_all() -> None:
     env = environment()
     for name in env.list_templates():
         env.get_template(name)
-
-
-def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
-    """Jinja's ``indent`` filter, to the same result, but done on the plain string: Jinja's own
-    works line by line on Markup, escaping every line again, which made it most of the time of
-    rendering a QTI item. Indenting safe markup with spaces keeps it safe."""
-    pad = width if isinstance(width, str) else " " * width
-    lines = (str(text) + "\n").splitlines()  # the trailing newline, as Jinja does, so a last blank line counts
-    if blank:
-        result = ("\n" + pad).join(lines)
-    else:
-        result = lines.pop(0)
-        if lines:
-            result += "\n" + "\n".join(pad + line if line else line for line in lines)
-    if first:
-        result = pad + result
-    return Markup(result) if isinstance(text, Markup) else result
 
 
 def render(template: str, **context: object) -> str:

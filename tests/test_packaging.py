@@ -131,24 +131,6 @@ def test_a_qti_rebuild_compresses_only_the_changed_items(warm_handoff, tmp_path:
     assert rebuilt == qti21.build(quiz).data, "as a build without the cache makes it"
 
 
-# Not the zip writer, but the same promise (faster, same bytes): builder.rendering.indent, the
-# filter that replaces Jinja's own, gives exactly what Jinja's gives.
-@pytest.mark.parametrize("text", ["", "a", "a\n", "a\nb", "a\n\nb\n", "\n", "x\r\ny\u2028z\n\n", "  a\n b  \n"])
-@pytest.mark.parametrize("width", [0, 4, "--", "<b>"])
-def test_indent_gives_what_jinjas_indent_gives(text, width):
-    from jinja2.filters import do_indent
-    from markupsafe import Markup
-
-    from builder.rendering import indent
-
-    for value in (text, Markup(text)):
-        for first in (False, True):
-            for blank in (False, True):
-                ours, jinjas = indent(value, width, first, blank), do_indent(value, width, first, blank)
-                assert ours == jinjas
-                assert type(ours) is type(jinjas)
-
-
 @pytest.mark.parametrize("count", [0, 1, packaging.SEGMENT, packaging.SEGMENT + 1, 3 * packaging.SEGMENT - 7])
 def test_segments_make_one_deflate_stream_of_head_pieces_and_tail(count):
     pieces = [f"<piece n='{n}'>".encode() + b"boilerplate " * (n % 50) + bytes(range(n % 256)) for n in range(count)]
