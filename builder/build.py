@@ -143,23 +143,25 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
                      progress: Callable[..., None] | None = None, cache: Cache = NO_CACHE) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
-    With much work, the segments of what holds every item (Segmented members: most of the work)
-    are made first, in runs spread over worker processes, one per core; then the packages, put
-    together from them, also in workers. Not in a rebuild that finds most items remembered in
-    ``cache``: it has a segment or two to make, and its packages are put together from remembered
-    segments in a few tenths of a second, less than forking workers costs."""
+    With much to make, the segments of what holds every item (Segmented members: most of the
+    work) that ``cache`` lacks are made first, in runs spread over worker processes, one per core;
+    then the packages, put together from them, also in workers. Not when little is missing (a
+    rebuild after an item changed: a segment or two in each package): put together from
+    remembered segments, the packages take a few tenths of a second, less than forking workers
+    costs."""
     with collector_off():  # loading makes next to no garbage in cycles: nothing to collect
         quizzes = load_quizzes(paths, root, progress, cache)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
     refuse(format_problems(jobs))  # every format's refusals at once, as validate lists them
-    in_workers = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD and not cache.mostly_found
-    if in_workers:  # the workers are forked from here: load the formats and their templates once
-        for fmt in {fmt for _, fmt in jobs}:
-            builder_for(fmt)
+    large = sum(len(quiz.items) for quiz, _ in jobs) >= PARALLEL_THRESHOLD
+    runs, missing = _missing_segments(jobs, cache) if large else ([], 0)
+    in_workers = missing >= PARALLEL_THRESHOLD
+    if in_workers:  # the workers are forked from here: load the templates once
         rendering.compile_all()
-    runs = _segment_runs(jobs, cache) if in_workers else []
+    else:
+        runs = []  # each package's own job makes what little is missing
     steps = len(runs) + len(jobs)
     parallel.map_ordered(_make_segments, runs, parallel=True, cache=cache,
                          progress=progress and (lambda done, _: progress(done, steps)))
@@ -169,18 +171,24 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     return [Package(quiz, fmt, output, digest) for (quiz, fmt), (output, digest) in zip(jobs, outputs, strict=True)]
 
 
-def _segment_runs(jobs: list[tuple[Quiz, str]], cache: Cache) -> list[tuple[Segmented, list[int]]]:
-    """Every segment of every job's Segmented members, in runs of SEGMENTS_PER_RUN, each segment
-    once where two members share it (the SCORM editions' launch pages share all but their ends)."""
+def _missing_segments(jobs: list[tuple[Quiz, str]], cache: Cache) -> tuple[list[tuple[Segmented, list[int]]], int]:
+    """The segments of every job's Segmented members that ``cache`` lacks, in runs of
+    SEGMENTS_PER_RUN, each segment once where two members share it (the SCORM editions' launch
+    pages share all but their ends); and how many items they are made from. Those it holds are
+    read now, in a few queries: each package's job needs them."""
     planned: set[str] = set()
     runs: list[tuple[Segmented, list[int]]] = []
+    missing = 0
     for quiz, fmt in jobs:
         for member in members_of(fmt)(quiz, cache):
-            indices = [i for i, entry in enumerate(member.segment_entries) if entry not in planned]
+            cache.prefetch(member.segment_entries)
+            indices = [i for i, entry in enumerate(member.segment_entries)
+                       if entry not in planned and not cache.holds(entry)]
             planned.update(member.segment_entries)
+            missing += sum(member.segment_size(i) for i in indices)
             runs += [(member, indices[start:start + SEGMENTS_PER_RUN])
                      for start in range(0, len(indices), SEGMENTS_PER_RUN)]
-    return runs
+    return runs, missing
 
 
 def _make_segments(run: tuple[Segmented, list[int]]) -> None:

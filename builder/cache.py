@@ -87,15 +87,11 @@ class Cache:
         self._fetched: dict[str, Entry] = {}  # read ahead by prefetch, until asked for
         self._inherited: dict[str, Entry] = {}  # in a forked worker: the parent's new entries
         self._absent = False  # no file to read (checked once, not on every lookup)
-        self.asked = self.found = 0  # values asked for, and found remembered
+        self.described: dict[tuple[object, int], tuple[object, object]] = {}
+        """What this build described once (builder.formats.described_once), with the quiz it is of."""
         self.trouble: str | None = None
         """Why the cache could not be read or written, the first time it could not (None: it could).
         An unusable cache only costs time, but the user is told once, not left to wonder."""
-
-    @property
-    def mostly_found(self) -> bool:
-        """Whether most values asked for so far were found remembered (as in a rebuild)."""
-        return self.found > self.asked // 2
 
     @property
     def stored(self) -> bool:
@@ -134,10 +130,8 @@ class Cache:
         # read back on every rebuild would stay in memory for the whole build.
         found = self.pending.get(entry) or self._inherited.get(entry) or self._fetched.pop(entry, None) \
             or self._read(entry)
-        self.asked += 1
         if found is None:
             return None
-        self.found += 1
         how, value = found
         return zlib.decompress(value) if how == "z" else value
 
@@ -145,8 +139,14 @@ class Cache:
         rows: list[Entry] = self._query(f"SELECT how, value FROM {_TABLE} WHERE key = ?", [entry])
         return rows[0] if rows else None
 
+    def holds(self, entry: str) -> bool:
+        """Whether ``entry`` is at hand: made in this build, or read ahead (prefetch)."""
+        return entry in self.pending or entry in self._inherited or entry in self._fetched
+
     def prefetch(self, entries: list[str]) -> None:
-        """Read ``entries`` in a few queries rather than one each (thousands of item lookups)."""
+        """Read ``entries`` in a few queries rather than one each (thousands of item lookups),
+        those not at hand already."""
+        entries = [entry for entry in entries if not self.holds(entry)]
         for start in range(0, len(entries), 500):
             chunk = entries[start:start + 500]
             rows: list[tuple[str, str, bytes]] = self._query(

@@ -207,6 +207,11 @@ class Segmented:
         """The cache key of each segment."""
         return [self._segment_entry(start, stop) for start, stop in self._bounds]
 
+    def segment_size(self, index: int) -> int:
+        """How many pieces segment ``index`` is made from."""
+        start, stop = self._bounds[index]
+        return stop - start
+
     def segment(self, index: int) -> bytes:
         """Segment ``index``, made now or remembered."""
         start, stop = self._bounds[index]

@@ -305,9 +305,10 @@ def test_large_build_path_refuses_what_a_format_cannot_carry_at_the_items_place(
     assert not (project / "dist").exists()
 
 
-def test_a_rebuild_that_finds_its_items_remembered_stays_in_one_process(project, in_workers, monkeypatch):
+def test_only_a_build_with_much_to_make_forks_workers(project, in_workers, monkeypatch):
     """Put together from remembered segments a package is quick, and a forked worker costs more
-    than it saves."""
+    than it saves: a rebuild after one item changed stays in one process; a rebuild after a
+    setting that every item's part depends on changed has as much to make as a first build."""
     from builder import parallel
 
     forked: list[bool] = []
@@ -319,12 +320,20 @@ def test_a_rebuild_that_finds_its_items_remembered_stays_in_one_process(project,
 
     real = parallel.map_ordered
     monkeypatch.setattr(building.parallel, "map_ordered", recording)
-    packages(project, use_cache=True)  # everything to make
+    # 3 items in 5 formats: 18 items' worth of segments to make at first (6 members), 6 after one
+    # item changed (its segment in each), 8 after the choices are shuffled (QTI's items and Moodle's
+    # questions, and the SCORM launch pages' last segment, which holds the tail).
+    monkeypatch.setattr(building, "PARALLEL_THRESHOLD", 7)
+    packages(project, use_cache=True)
     item = project / "items/demo/q3.yaml"
     item.write_text(item.read_text().replace("feedback: No.", "feedback: Not this one."))
-    rebuilt = packages(project, use_cache=True)
-    assert forked == [True, False]
-    assert rebuilt == packages(project, use_cache=False)
+    assert packages(project, use_cache=True) == packages(project, use_cache=False)
+    quiz = project / "items/demo/quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("shuffle_choices: false", "shuffle_choices: true"))
+    assert packages(project, use_cache=True) == packages(project, use_cache=False)
+    # Cached: the first build, after one item changed, after the reshuffle; the fresh builds (in
+    # between) have everything to make.
+    assert forked == [True, False, True, True, True]
 
 
 def test_large_build_path_gives_the_same_bytes_cached_or_not(project, in_workers, monkeypatch):

@@ -17,7 +17,7 @@ import functools
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, assert_never, get_args
+from typing import Any, Literal, TypeVar, assert_never, get_args
 
 from builder.cache import Cache, ItemKeys
 from builder.checking import MAX_XML_BYTES
@@ -159,6 +159,27 @@ class ItemPart:
                                 member=lambda index: (name(items[index]), Deflated.from_bytes(self.of(items[index]))))
 
 
+Members = TypeVar("Members")
+
+
+def described_once(members: Callable[[Quiz, Cache], Members]) -> Callable[[Quiz, Cache], Members]:
+    """``members(quiz, cache)`` made once per quiz and cache: a large build describes each format's
+    members to find what its cache lacks (every segment's key), and the package's build, in this
+    process or in a worker forked after, then finds them described."""
+    @functools.wraps(members)
+    def once(quiz: Quiz, cache: Cache) -> Members:
+        if not cache.keeps:  # NO_CACHE, shared by every caller: keeps nothing
+            return members(quiz, cache)
+        found = cache.described.get((members, id(quiz)))
+        if found is None:  # kept with the quiz, whose id is then its own for the build
+            found = cache.described[(members, id(quiz))] = (quiz, members(quiz, cache))
+        # One table for every format: what it holds for this one is this one's members, which the
+        # table's type cannot say.
+        return found[1]  # type: ignore[return-value]
+
+    return once
+
+
 @dataclass(frozen=True)
 class Format:
     """Where a format's functions are: its module, the function that builds its package and the
@@ -169,8 +190,9 @@ class Format:
     check: str
     """``check(quiz) -> list[Problem]``: every item the format refuses (FormatSupport, its limits)."""
     members: str
-    """``members(quiz, cache) -> list[Segmented]``: what holds every item, in segments that a large
-    build makes ahead of the package on every core (builder.build)."""
+    """``members(quiz, cache) -> tuple[Segmented, ...]``: what holds every item, in segments that a
+    large build makes ahead of the package on every core (builder.build), described once
+    (described_once) and used by the format's build."""
 
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
@@ -192,7 +214,7 @@ def checker_for(name: str) -> Callable[[Quiz], list[Problem]]:
     return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].check)  # type: ignore[no-any-return]
 
 
-def members_of(name: str) -> Callable[[Quiz, Cache], list[Segmented]]:
+def members_of(name: str) -> Callable[[Quiz, Cache], Sequence[Segmented]]:
     return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].members)  # type: ignore[no-any-return]
 
 

@@ -30,13 +30,14 @@ from builder.formats import (
     FormatWarning,
     ItemPart,
     Output,
+    described_once,
     package_stem,
     too_large,
     unsupported_items,
 )
 from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import Choice, ChoiceInteraction, ChoiceKind, Item, Quiz
-from builder.packaging import Segmented, SegmentedMember, zip_bytes
+from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import format_number
 
@@ -265,8 +266,9 @@ def assessment_name(ident: str) -> str:
     return f"{ident}/{ident}.xml"
 
 
-def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
-    return [assessment(quiz, cache)]
+@described_once
+def members(quiz: Quiz, cache: Cache) -> tuple[SegmentedMember]:
+    return (assessment(quiz, cache),)
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
@@ -277,7 +279,7 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     title = quiz.display_title
     warnings.extend(item_warnings(quiz.items))
     settings = quiz_settings(quiz, warnings)
-    assessment_member = assessment(quiz, cache).deflated()
+    assessment_member = members(quiz, cache)[0].deflated()
     warnings.extend(too_large(FORMAT, assessment_name(ident), assessment_member.size))
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),

@@ -25,13 +25,14 @@ from builder.formats import (
     FormatWarning,
     ItemPart,
     Output,
+    described_once,
     package_stem,
     too_large,
     unsupported_items,
 )
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import ChoiceInteraction, Item, Quiz
-from builder.packaging import Segmented, SegmentedMember
+from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
 
@@ -243,13 +244,15 @@ def file_name(quiz: Quiz) -> str:
     return f"{package_stem(quiz)}-moodle.xml"
 
 
-def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
-    return [questions(quiz, cache)]
+@described_once
+def members(quiz: Quiz, cache: Cache) -> tuple[SegmentedMember]:
+    return (questions(quiz, cache),)
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     """The quiz as one validated Moodle XML file, in memory (its check passed)."""
     warnings = quiz_warnings(quiz) + item_warnings(quiz.items)
-    data = questions(quiz, cache).joined()
+    (file,) = members(quiz, cache)
+    data = file.joined()
     warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))
     return Output(file_name(quiz), data, tuple(warnings))

@@ -24,11 +24,12 @@ from builder.formats import (
     FormatWarning,
     ItemPart,
     Output,
+    described_once,
     package_stem,
     unsupported_items,
 )
 from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
-from builder.packaging import Deflated, Segmented, SegmentedMember, SegmentedRecords, zip_bytes
+from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import remembered_xml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -112,14 +113,16 @@ def item_records(quiz: Quiz, cache: Cache) -> SegmentedRecords:
     return part.records(cache, quiz.items, functools.partial(item_href, quiz.cohort))
 
 
-def members(quiz: Quiz, cache: Cache) -> list[Segmented]:
+@described_once
+def members(quiz: Quiz, cache: Cache) -> tuple[SegmentedRecords, SegmentedMember]:
     """What holds every item: the items' documents and the manifest."""
-    return [item_records(quiz, cache), manifest(quiz, cache)]
+    return item_records(quiz, cache), manifest(quiz, cache)
 
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory (its check passed)."""
-    data = zip_bytes([("imsmanifest.xml", manifest(quiz, cache).deflated()), *item_records(quiz, cache).records(),
+    records, manifest_member = members(quiz, cache)
+    data = zip_bytes([("imsmanifest.xml", manifest_member.deflated()), *records.records(),
                       (TEST_FILE, assessment_test(quiz, cache))])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 

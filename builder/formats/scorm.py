@@ -31,12 +31,13 @@ from builder.formats import (
     FormatWarning,
     ItemPart,
     Output,
+    described_once,
     package_stem,
     unsupported_items,
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import ChoiceInteraction, Item, Quiz
-from builder.packaging import Deflated, Segmented, SegmentedMember, zip_bytes
+from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
 
@@ -104,12 +105,14 @@ def build_scorm2004(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     return _build(quiz, SCORM2004, cache)
 
 
-def members_scorm12(quiz: Quiz, cache: Cache) -> list[Segmented]:
-    return [launch_page(quiz, SCORM12, cache)]
+@described_once
+def members_scorm12(quiz: Quiz, cache: Cache) -> tuple[SegmentedMember]:
+    return (launch_page(quiz, SCORM12, cache),)
 
 
-def members_scorm2004(quiz: Quiz, cache: Cache) -> list[Segmented]:
-    return [launch_page(quiz, SCORM2004, cache)]
+@described_once
+def members_scorm2004(quiz: Quiz, cache: Cache) -> tuple[SegmentedMember]:
+    return (launch_page(quiz, SCORM2004, cache),)
 
 
 def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
@@ -301,7 +304,8 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
 def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, Deflated]]:
     """The player's files, compressed: the launch page as launch_page makes it, which holds the quiz
     data; the script and the style sheet, the same for every quiz."""
-    return [(name, launch_page(quiz, edition, cache).deflated() if name == LAUNCH_FILE
+    (page,) = (members_scorm12 if edition is SCORM12 else members_scorm2004)(quiz, cache)
+    return [(name, page.deflated() if name == LAUNCH_FILE
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
