@@ -94,9 +94,11 @@ def _map_ordered(function: Callable[[In], Out], inputs: Sequence[In], parallel: 
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                                     initargs=(os.getpid(), lifeline_read, lifeline_write)) as pool:
             _work = (function, inputs, cache)
-            with interruption.held_back():  # the workers are forked here: none handles a signal as we do
-                futures = {pool.submit(_run, start, stop): index for index, (start, stop) in enumerate(runs)}
             try:
+                # The workers are forked here: none handles a signal as we do. A signal held back
+                # meanwhile is raised as this block ends, and stops the workers as any other.
+                with interruption.held_back():
+                    futures = {pool.submit(_run, start, stop): index for index, (start, stop) in enumerate(runs)}
                 for future in concurrent.futures.as_completed(futures):
                     made, entries = future.result()  # what ``function`` returned, in a worker
                     if cache is not None:

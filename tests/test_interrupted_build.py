@@ -199,7 +199,7 @@ if hook == "slow-write":
         if held == 1:
             time.sleep(30)
     writing.os.fsync = fsync
-elif hook == "slow-worker":
+elif hook in ("slow-worker", "signal-while-forking"):
     building.PARALLEL_THRESHOLD = 1
     parallel.worker_count = lambda: 2
     parent, real_run = os.getpid(), parallel._run
@@ -209,6 +209,14 @@ elif hook == "slow-worker":
             time.sleep(30)
         return real_run(*args)
     parallel._run = run
+    if hook == "signal-while-forking":  # SIGTERM while the runs are handed out and workers forked
+        import concurrent.futures, signal
+        real_submit = concurrent.futures.ProcessPoolExecutor.submit
+        def submit(self, *args, **kwargs):
+            future = real_submit(self, *args, **kwargs)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return future
+        concurrent.futures.ProcessPoolExecutor.submit = submit
 if os.environ.get("LMSPACK_TEST_ONLY") == "pipe":  # as where there is no prctl
     parallel._killed_with_parent = lambda: None
 if os.environ.get("LMSPACK_TEST_ONLY") == "prctl":  # prctl alone
@@ -438,6 +446,18 @@ def test_a_signal_while_a_worker_runs_ends_both_at_once(project, start_worker, s
     code, stderr = finish(process, project)  # at once, not after the worker's 30 s task
     assert (code, stderr.splitlines()) == (exit_code, [f"{said}; no partial file was left behind"])
     assert wait_until_gone(worker)
+    assert not (project / "dist").exists()
+
+
+def test_a_signal_while_the_workers_are_forked_stops_them_too(project):
+    """Signals are held back while the workers are forked (builder.interruption.held_back): one
+    that came meanwhile stops the build as soon as they are, workers included, instead of
+    waiting for their tasks to end."""
+    process = start_hooked(project, "signal-while-forking")
+    code, stderr = finish(process, project)
+    assert (code, stderr.splitlines()) == (143, ["interrupted by SIGTERM; no partial file was left behind"])
+    assert all(wait_until_gone(int(mark.name.removeprefix("worker-")))
+               for mark in (project / "marks").glob("worker-*"))
     assert not (project / "dist").exists()
 
 
