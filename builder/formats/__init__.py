@@ -182,8 +182,8 @@ def described_once(members: Callable[[Quiz, Cache], Members]) -> Callable[[Quiz,
 
 @dataclass(frozen=True)
 class Format:
-    """Where a format's functions are: its module, the function that builds its package and the
-    one that checks a quiz for it."""
+    """Where a format's functions are: its module, and the names of the functions that build its
+    package, check a quiz for it and list what holds every item."""
 
     module: str
     build: str
@@ -206,16 +206,21 @@ FORMATS = {
 assert tuple(FORMATS) == FORMAT_NAMES
 
 
+def _function(name: str, function: str) -> Any:
+    """The function of format ``name`` that its Format names ``function`` (typed by the caller)."""
+    return getattr(importlib.import_module(FORMATS[name].module), function)
+
+
 def builder_for(name: str) -> Callable[[Quiz, Cache], Output]:
-    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].build)  # type: ignore[no-any-return]
+    return _function(name, FORMATS[name].build)  # type: ignore[no-any-return]
 
 
 def checker_for(name: str) -> Callable[[Quiz], list[Problem]]:
-    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].check)  # type: ignore[no-any-return]
+    return _function(name, FORMATS[name].check)  # type: ignore[no-any-return]
 
 
 def members_of(name: str) -> Callable[[Quiz, Cache], Sequence[Segmented]]:
-    return getattr(importlib.import_module(FORMATS[name].module), FORMATS[name].members)  # type: ignore[no-any-return]
+    return _function(name, FORMATS[name].members)  # type: ignore[no-any-return]
 
 
 def support_of(name: str) -> FormatSupport:
