@@ -18,7 +18,7 @@ from typing import assert_never
 
 from markupsafe import Markup
 
-from builder import markup, model, parallel
+from builder import markup, model, parallel, scoring
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -28,12 +28,17 @@ from builder.model import (
     Choice,
     ChoiceInteraction,
     ChoiceKind,
+    EssayInteraction,
     Interaction,
     Item,
+    NumericAnswer,
+    NumericInteraction,
     Place,
     Pool,
     Quiz,
     Settings,
+    ShortAnswerInteraction,
+    TextAnswer,
 )
 from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most, unreadable
 
@@ -69,9 +74,20 @@ WINDOWS_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?\Z", re
 # organisation's and the item's there, with " (cohort)" added in a cohort's package.
 TITLE_LIMIT = 200
 
-ITEM_FIELDS = ("id", "type", "title", "prompt", "choices", "hints", "explanation", "points", "tags",
-               "wrong_choice_penalty")
+COMMON_ITEM_FIELDS = ("id", "type", "title", "prompt", "hints", "explanation", "points", "tags")
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    **{kind: ("choices", "wrong_choice_penalty") for kind in CHOICE_KINDS},
+    "short_answer": ("answers", "case_sensitive", "other_feedback"),
+    "numeric": ("answers", "unit", "other_feedback"),
+    "essay": ("grader_notes", "response_template", "min_words", "max_words"),
+}
+"""The fields of each item ``type:`` beside the common ones."""
+ITEM_FIELDS = COMMON_ITEM_FIELDS + tuple(dict.fromkeys(name for names in TYPE_FIELDS.values() for name in names))
 CHOICE_FIELDS = ("id", "text", "correct", "feedback")
+TEXT_ANSWER_FIELDS = ("text", "credit", "feedback")
+NUMERIC_ANSWER_FIELDS = ("value", "tolerance", "range", "credit", "feedback")
+# Larger numbers lose their units digit in a double, and no LMS stores them exactly.
+NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
@@ -392,6 +408,8 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     # Without a known type, the item is still checked as a choice item, so that every other
     # problem in it is reported at once (as a fix of its type would show them next).
     load_interaction = INTERACTION_LOADERS[item_type] if item_type is not None else _choices_of_an_unknown_type
+    if item_type is not None:
+        _refuse_other_types_fields(source, fields, item_type)
     prompt_text = fields.text("prompt", required=True)
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
         else Markup("")
@@ -427,11 +445,175 @@ def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile,
     return ChoiceInteraction(kind=kind, choices=choices, wrong_choice_penalty=penalty) if kind else None
 
 
+def _refuse_other_types_fields(source: SourceFile, fields: _Fields, item_type: str) -> None:
+    """A field of another item type (``choices`` on a numeric item), named with what this type takes."""
+    own = TYPE_FIELDS[item_type]
+    for name, (key, _) in fields.values.items():
+        if name in COMMON_ITEM_FIELDS or name in own or name not in ITEM_FIELDS:
+            continue
+        owners = [kind for kind, names in TYPE_FIELDS.items() if name in names]
+        source.at(key, f"'{name}' is a field of {_listed(owners)} items, not of {item_type} items; "
+                       f"{item_type} items take {_listed([repr(field) for field in own])}")
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _answer_nodes(source: SourceFile, fields: _Fields) -> list[Node]:
+    nodes = fields.sequence("answers", required=True)
+    if fields.has("answers") and fields.node_of("answers").kind == "sequence" and not nodes:
+        source.at(fields.node_of("answers"), "'answers' is empty; list at least one accepted answer")
+    return nodes
+
+
+def _credit(answer: _Fields) -> float:
+    return answer.number("credit", 100.0, 1, 100) or 100.0
+
+
+def _inline_feedback(source: SourceFile, fields: _Fields, name: str) -> Markup | None:
+    return _rich(source, fields.node_of(name), fields.text(name), markup.inline) or None
+
+
+def _load_short_answer_interaction(source: SourceFile, fields: _Fields) -> ShortAnswerInteraction | None:
+    case_sensitive = fields.boolean("case_sensitive", False)
+    answers: list[TextAnswer] = []
+    first_line: dict[str, int] = {}
+    for index, node in enumerate(_answer_nodes(source, fields)):
+        answer = _Fields(source, node, TEXT_ANSWER_FIELDS, f"answer {index + 1}")
+        if node.kind != "mapping":
+            continue
+        text = answer.text("text", required=True).strip()
+        compared = scoring.normalised_text(text, case_sensitive)
+        if text and compared in first_line:
+            source.at(answer.node_of("text"), f"answer {shown(text)} is already accepted by the answer at line "
+                                              f"{first_line[compared]} (compared {_comparison(case_sensitive)}); "
+                                              "answers are tried in order, so this one could never match: "
+                                              "remove it or merge the two")
+        first_line.setdefault(compared, node.line)
+        answers.append(TextAnswer(text, _credit(answer), _inline_feedback(source, answer, "feedback")))
+    return ShortAnswerInteraction(tuple(answers), case_sensitive, _inline_feedback(source, fields, "other_feedback"))
+
+
+def _comparison(case_sensitive: bool) -> str:
+    return "with runs of spaces as one" + ("" if case_sensitive else ", in any case")
+
+
+def _load_numeric_interaction(source: SourceFile, fields: _Fields) -> NumericInteraction | None:
+    answers: list[tuple[NumericAnswer, int]] = []  # with the line each was written at
+    for index, node in enumerate(_answer_nodes(source, fields)):
+        answer_fields = _Fields(source, node, NUMERIC_ANSWER_FIELDS, f"answer {index + 1}")
+        if node.kind != "mapping":
+            continue
+        answer = _numeric_answer(source, answer_fields, node)
+        if answer is None:
+            continue
+        low, high = answer.bounds
+        earlier = next((other for other in answers if other[0].bounds[0] <= low and high <= other[0].bounds[1]), None)
+        if earlier is not None:
+            source.at(node, f"the answer at line {earlier[1]} already accepts every number this one does "
+                            f"({_num(low)} to {_num(high)}); answers are tried in order, so this one could "
+                            "never match: remove it or move it first")
+        answers.append((answer, node.line))
+    unit = fields.text("unit").strip()
+    return NumericInteraction(tuple(answer for answer, _ in answers), unit,
+                              _inline_feedback(source, fields, "other_feedback"))
+
+
+def _numeric_answer(source: SourceFile, answer: _Fields, node: Node) -> NumericAnswer | None:
+    """One numeric answer (None when it has a problem, reported)."""
+    before = len(source.problems)
+    credit = _credit(answer)
+    feedback = _inline_feedback(source, answer, "feedback")
+    value = tolerance = None
+    relative = False
+    bounds: tuple[float, float] | None = None
+    if answer.has("range"):
+        for name in ("value", "tolerance"):
+            if answer.has(name):
+                source.at(answer.values[name][0], f"'{name}' and 'range' are two ways of giving an answer; "
+                                                  f"keep one (a range takes no '{name}')")
+        bounds = _range(source, answer.node_of("range"))
+    elif not answer.has("value"):
+        source.at(node, "missing field 'value' (a number), or 'range' ([lowest, highest])")
+    else:
+        value = _finite_number(source, answer.node_of("value"), "value")
+        tolerance, relative = _tolerance(source, answer)
+    if len(source.problems) > before:
+        return None
+    return NumericAnswer(value, tolerance or 0.0, relative, bounds, credit, feedback)
+
+
+def _finite_number(source: SourceFile, node: Node, what: str) -> float | None:
+    try:
+        if node.kind != "scalar" or not node.plain:
+            raise ValueError
+        value = float(str(node.value))
+        if not abs(value) <= NUMBER_LIMIT:  # also NaN
+            raise ValueError
+    except ValueError:
+        source.at(node, f"'{what}' must be a number (such as 30, -0.5 or 2.5e3), at most {NUMBER_LIMIT:.0e} "
+                        f"either way, not {shown(str(node.value)) if node.kind == 'scalar' else 'a ' + node.kind}")
+        return None
+    return value
+
+
+def _tolerance(source: SourceFile, answer: _Fields) -> tuple[float | None, bool]:
+    """The answer's tolerance and whether it is a percent (0, absolute, when not given)."""
+    if not answer.has("tolerance"):
+        return 0.0, False
+    node = answer.node_of("tolerance")
+    text = str(node.value).strip() if node.kind == "scalar" else ""
+    relative = text.endswith("%")
+    try:
+        if node.kind != "scalar" or (node.plain and node.tag == "tag:yaml.org,2002:null"):
+            raise ValueError
+        tolerance = float(text[:-1] if relative else text)
+        if not 0 <= tolerance <= (100 if relative else NUMBER_LIMIT):
+            raise ValueError
+    except ValueError:
+        source.at(node, "'tolerance' must be a number of 0 or more (how far from the value an answer may be) "
+                        f"or a percent from 0% to 100% such as \"5%\", not {shown(text) if text else 'that'}")
+        return None, False
+    return tolerance, relative
+
+
+def _range(source: SourceFile, node: Node) -> tuple[float, float] | None:
+    if not isinstance(node.value, list) or len(node.value) != 2:
+        source.at(node, "'range' must be a list of two numbers, the lowest and the highest accepted: [28, 31]")
+        return None
+    low_node, high_node = node.value
+    low, high = _finite_number(source, low_node, "range"), _finite_number(source, high_node, "range")
+    if low is None or high is None:
+        return None
+    if low > high:
+        source.at(node, f"'range' goes from {_num(low)} down to {_num(high)}; write the lowest first: "
+                        f"[{_num(high)}, {_num(low)}]")
+        return None
+    return low, high
+
+
+def _load_essay_interaction(source: SourceFile, fields: _Fields) -> EssayInteraction | None:
+    grader_notes = _rich(source, fields.node_of("grader_notes"), fields.text("grader_notes"), markup.block) or None
+    template = fields.text("response_template").strip()
+    min_words = fields.number("min_words", None, 1, 100_000, integer=True)
+    max_words = fields.number("max_words", None, 1, 100_000, integer=True)
+    if min_words is not None and max_words is not None and min_words > max_words:
+        source.at(fields.node_of("min_words"), f"'min_words' is {int(min_words)}, more than 'max_words' "
+                                               f"({int(max_words)}); no answer could meet both")
+    return EssayInteraction(grader_notes, template, int(min_words) if min_words is not None else None,
+                            int(max_words) if max_words is not None else None)
+
+
 InteractionLoader = Callable[[SourceFile, _Fields], Interaction | None]
 """Reads the fields of one type of item into its interaction, reporting each problem at its place
 (load_item then returns no item)."""
 INTERACTION_LOADERS: dict[str, InteractionLoader] = {
-    kind: functools.partial(_load_choice_interaction, kind) for kind in CHOICE_KINDS}
+    **{kind: functools.partial(_load_choice_interaction, kind) for kind in CHOICE_KINDS},
+    "short_answer": _load_short_answer_interaction,
+    "numeric": _load_numeric_interaction,
+    "essay": _load_essay_interaction,
+}
 """The loader of each item ``type:``."""
 ITEM_TYPES: tuple[str, ...] = tuple(INTERACTION_LOADERS)
 _choices_of_an_unknown_type: InteractionLoader = functools.partial(_load_choice_interaction, None)

@@ -109,7 +109,84 @@ class ChoiceInteraction:
                 assert_never(self.kind)
 
 
-Interaction: TypeAlias = ChoiceInteraction
+@dataclass(frozen=True, slots=True)
+class TextAnswer:
+    """An accepted typed answer of a short_answer item, tried in order (the first match counts)."""
+
+    text: str
+    """Plain text as the author wrote it, trimmed; compared after folding whitespace (scoring.normalised_text)."""
+    credit: float
+    """Percent of the item's points, 1 to 100."""
+    feedback: Markup | None
+    """Inline XHTML shown when the learner's answer matched this one."""
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class ShortAnswerInteraction:
+    """The learner types a word or phrase."""
+
+    answers: tuple[TextAnswer, ...]
+    case_sensitive: bool
+    other_feedback: Markup | None
+    """Inline XHTML shown for any answer not listed."""
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class NumericAnswer:
+    """An accepted number: ``value`` within ``tolerance`` (absolute, or percent of the value when
+    ``relative``), or, when ``value`` is None, any number from ``low`` to ``high``."""
+
+    value: float | None
+    tolerance: float
+    relative: bool
+    range: tuple[float, float] | None
+    credit: float
+    """Percent of the item's points, 1 to 100."""
+    feedback: Markup | None
+
+    __reduce__ = _pickled_as_a_call
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The closed interval of numbers this answer accepts."""
+        if self.range is not None:
+            return self.range
+        assert self.value is not None, "a numeric answer has a value or a range"
+        margin = abs(self.value) * self.tolerance / 100 if self.relative else self.tolerance
+        return self.value - margin, self.value + margin
+
+
+@dataclass(frozen=True, slots=True)
+class NumericInteraction:
+    """The learner types a number."""
+
+    answers: tuple[NumericAnswer, ...]
+    unit: str
+    """Shown beside the box ('' for none); never typed by the learner."""
+    other_feedback: Markup | None
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class EssayInteraction:
+    """The learner writes a text that a person grades: never scored automatically."""
+
+    grader_notes: Markup | None
+    """Block XHTML for the grader; never shown to learners."""
+    response_template: str
+    """Plain text the answer box starts with ('' for none)."""
+    min_words: int | None
+    max_words: int | None
+
+    __reduce__ = _pickled_as_a_call
+
+
+Interaction: TypeAlias = ChoiceInteraction | ShortAnswerInteraction | NumericInteraction | EssayInteraction
 """What the learner does to answer, one frozen dataclass per kind. Every consumer dispatches on it
 with ``match`` ending in ``case _: assert_never(...)``, so mypy names each place a new kind is
 missing (docs/architecture.md, "Adding a question type")."""

@@ -7,18 +7,100 @@ Choice interactions (``choice_weights``):
 * multiple_response: each correct choice earns points/k (k = number of correct choices); each wrong
   choice costs the same when ``wrong_choice_penalty`` is on (the default, and Canvas's own rule), or
   nothing when it is off. The total is kept between 0 and the item's points.
+
+Typed interactions: the answers are tried in order and the first that matches gives its credit
+(percent of the item's points), as in Moodle; none matching gives 0.
+
+* short_answer: the response and each answer compared after trimming and folding inner runs of
+  whitespace to one space, and case-folded unless the item is case sensitive. No wildcards.
+* numeric: the response read as a number (``parse_number``: ``30``, ``30.0``, ``3e1``, ``-0.5``,
+  and ``0,5`` in a quiz whose language writes decimals with a comma), matching an answer whose
+  closed interval (``NumericAnswer.bounds``) holds it.
+* essay: graded by a person; never scored here (0 points, never correct), and left out of the
+  automatic maximum (``auto_scored``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import assert_never
 
-from builder.model import ChoiceInteraction, Item
+from builder.model import (
+    ChoiceInteraction,
+    EssayInteraction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 
-Response = Iterable[str]
-"""A learner's response: for a choice interaction, the identifiers of the choices selected."""
+Response = Iterable[str] | str
+"""A learner's response: for a choice interaction, the identifiers of the choices selected; for a
+typed interaction, the text typed."""
+
+# Languages whose decimal separator is a comma (primary subtags): a learner may type 0,5 there.
+COMMA_DECIMAL_LANGUAGES = frozenset({
+    "af", "az", "be", "bg", "bs", "ca", "cs", "da", "de", "el", "es", "et", "eu", "fi", "fo", "fr", "gl",
+    "hr", "hu", "hy", "id", "is", "it", "ka", "kk", "ky", "lt", "lv", "mk", "mn", "nb", "nl", "nn", "no",
+    "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi",
+})
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER_WITH_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def decimal_comma(language: str) -> bool:
+    """Whether a quiz in ``language`` (a tag such as fr-CA) writes decimals with a comma."""
+    return language.split("-")[0].lower() in COMMA_DECIMAL_LANGUAGES
+
+
+def parse_number(text: str, language: str = "en") -> float | None:
+    """A learner's number, or None when the text is not one (the player reads it the same way)."""
+    text = text.strip()
+    if _NUMBER.fullmatch(text):
+        value = float(text)
+    elif decimal_comma(language) and _NUMBER_WITH_COMMA.fullmatch(text):
+        value = float(text.replace(",", "."))
+    else:
+        return None
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def normalised_text(text: str, case_sensitive: bool) -> str:
+    """A typed answer as compared: trimmed, inner whitespace folded to one space, case-folded
+    unless case matters."""
+    folded = " ".join(text.split())
+    return folded if case_sensitive else folded.casefold()
+
+
+def matching_text_answer(interaction: ShortAnswerInteraction, response: str) -> TextAnswer | None:
+    """The first answer the typed response matches (None: none does)."""
+    typed = normalised_text(response, interaction.case_sensitive)
+    return next((answer for answer in interaction.answers
+                 if normalised_text(answer.text, interaction.case_sensitive) == typed), None)
+
+
+def matching_numeric_answer(interaction: NumericInteraction, response: str,
+                            language: str = "en") -> NumericAnswer | None:
+    """The first answer whose interval holds the typed number (None: none does, or not a number)."""
+    value = parse_number(response, language)
+    if value is None:
+        return None
+    return next((answer for answer in interaction.answers
+                 if answer.bounds[0] <= value <= answer.bounds[1]), None)
+
+
+def auto_scored(item: Item) -> bool:
+    """Whether the item is scored automatically (every kind but essay, which a person grades)."""
+    match item.interaction:
+        case ChoiceInteraction() | ShortAnswerInteraction() | NumericInteraction():
+            return True
+        case EssayInteraction():
+            return False
+        case _:
+            assert_never(item.interaction)
 
 
 def choice_weights(points: float, interaction: ChoiceInteraction) -> dict[str, float]:
@@ -35,28 +117,46 @@ def choice_fractions(points: float, interaction: ChoiceInteraction) -> dict[str,
     return {key: value / points for key, value in choice_weights(points, interaction).items()}
 
 
-def score(item: Item, response: Response) -> float:
-    """Points for a response, between 0 and the item's points."""
+def score(item: Item, response: Response, language: str = "en") -> float:
+    """Points for a response, between 0 and the item's points (``language``: the quiz's, for numbers)."""
     match item.interaction:
         case ChoiceInteraction() as choice:
-            chosen = set(response)
+            chosen = {response} if isinstance(response, str) else set(response)
             if not choice.multiple and len(chosen) != 1:
                 return 0.0
             weights = choice_weights(item.points, choice)
             total = sum(weights[c] for c in chosen if c in weights)
+        case ShortAnswerInteraction() as short:
+            text_answer = matching_text_answer(short, _typed(response))
+            total = item.points * text_answer.credit / 100 if text_answer else 0.0
+        case NumericInteraction() as numeric:
+            numeric_answer = matching_numeric_answer(numeric, _typed(response), language)
+            total = item.points * numeric_answer.credit / 100 if numeric_answer else 0.0
+        case EssayInteraction():
+            total = 0.0
         case _:
             assert_never(item.interaction)
     return round(min(max(total, 0.0), item.points), 7)
 
 
-def is_correct(item: Item, response: Response) -> bool:
+def is_correct(item: Item, response: Response, language: str = "en") -> bool:
     """The fully right response: what LMSs record as a 'correct' interaction."""
     match item.interaction:
         case ChoiceInteraction() as choice:
             # Exactly the correct choices selected.
-            return set(response) == {c.identifier for c in choice.correct_choices}
+            chosen = {response} if isinstance(response, str) else set(response)
+            return chosen == {c.identifier for c in choice.correct_choices}
+        case ShortAnswerInteraction() | NumericInteraction():
+            return score(item, response, language) == round(item.points, 7)
+        case EssayInteraction():
+            return False
         case _:
             assert_never(item.interaction)
+
+
+def _typed(response: Response) -> str:
+    """The text of a typed interaction's response."""
+    return response if isinstance(response, str) else " ".join(response)
 
 
 def passed(score_points: float, max_points: float, pass_mark: float) -> bool:

@@ -35,6 +35,13 @@ def warm_handoff() -> Quiz:
     return quiz
 
 
+@pytest.fixture(scope="session")
+def kitchen_safety() -> Quiz:
+    """A test quiz (not user content) with an item of every type."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "kitchen-safety"], ROOT)
+    return quiz
+
+
 @functools.cache
 def _validator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)

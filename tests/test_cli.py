@@ -39,14 +39,15 @@ def test_validate_ok(project):
 
 def test_validate_reports_every_problem_and_exits_1(project):
     (project / "items/demo/q2.yaml").write_text(SINGLE.format(id="q1"))
-    (project / "items/demo/q3.yaml").write_text("id: q3\ntype: essay\n")
+    (project / "items/demo/q3.yaml").write_text("id: q3\ntype: hotspot\n")
     result = run("validate")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "items/demo/q2.yaml:1:1: item id 'q1' is already used by items/demo/q1.yaml:1; give each item its own id",
         "items/demo/q3.yaml:1:1: missing field 'choices'",
         "items/demo/q3.yaml:1:1: missing field 'prompt'",
-        "items/demo/q3.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, not 'essay'",
+        "items/demo/q3.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, short_answer, "
+        "numeric, essay, not 'hotspot'",
         "4 problems found; nothing was written",
     ]
     assert "Traceback" not in result.output

@@ -102,7 +102,7 @@ def test_wrong_type(tmp_path):
     item = SINGLE.format(id="q1").replace("type: single_choice", "type: single")
     assert problems_for(tmp_path, {"q1.yaml": item}) == [
         "items/demo/q1.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, "
-        "not 'single'; did you mean 'single_choice'?"]
+        "short_answer, numeric, essay, not 'single'; did you mean 'single_choice'?"]
 
 
 def test_every_problem_in_one_run(tmp_path):
@@ -362,3 +362,88 @@ def test_a_long_value_is_shown_cut_in_its_message(tmp_path):
     item = SINGLE.format(id="q1") + f"? {'k' * 200_000}\n: 1\n"  # a simple key stops at 1024
     assert problems_for(tmp_path, {"q1.yaml": item}) == [
         f"items/demo/q1.yaml:10:3: unknown field '{'k' * 100}'... (200,000 characters) in an item"]
+
+
+def test_typed_answer_items_load(kitchen_safety):
+    by_id = {item.id: item.interaction for item in kitchen_safety.items}
+    short = by_id["cross-contamination"]
+    assert [(a.text, a.credit) for a in short.answers] == [
+        ("cross-contamination", 100), ("cross contamination", 100), ("contamination", 50)]
+    assert not short.case_sensitive and short.other_feedback.startswith("Not the usual term")
+    assert by_id["sodium-symbol"].case_sensitive
+    fridge = by_id["fridge-temperature"]
+    assert [a.bounds for a in fridge.answers] == [(1, 5), (0, 8)] and fridge.unit == "°C"
+    hands = by_id["hand-washing-seconds"]
+    assert [a.bounds for a in hands.answers] == [(15, 25), (5, 15)] and hands.answers[0].relative
+    essay = by_id["near-miss-report"]
+    assert (essay.response_template, essay.min_words, essay.max_words) == ("First, I would...", 30, 200)
+    assert essay.grader_notes.startswith("<p>Full marks")
+
+
+SHORT = """\
+id: q1
+type: short_answer
+prompt: Name it.
+"""
+NUMERIC = SHORT.replace("short_answer", "numeric")
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    (SHORT, ["items/demo/q1.yaml:1:1: missing field 'answers'"]),
+    (SHORT + "answers: []\n", ["items/demo/q1.yaml:4:10: 'answers' is empty; list at least one accepted answer"]),
+    (SHORT + "answers:\n  - text: A\n    credit: 0\n",
+     ["items/demo/q1.yaml:6:13: 'credit' must be a number from 1 to 100, not 0"]),
+    (SHORT + "answers:\n  - text: A\n    credit: 101\n",
+     ["items/demo/q1.yaml:6:13: 'credit' must be a number from 1 to 100, not 101"]),
+    (SHORT + "answers:\n  - text: Big  Apple\n  - text: big apple\n",
+     ["items/demo/q1.yaml:6:11: answer 'big apple' is already accepted by the answer at line 5 (compared with "
+      "runs of spaces as one, in any case); answers are tried in order, so this one could never match: "
+      "remove it or merge the two"]),
+    (SHORT + "case_sensitive: true\nanswers:\n  - text: Na\n  - text: NA\n", []),
+    (SHORT + "answers:\n  - feedback: Yes.\n", ["items/demo/q1.yaml:5:5: missing field 'text'"]),
+    (SHORT + "answers:\n  - text: A\nchoices:\n  - text: A\n    correct: true\n",
+     ["items/demo/q1.yaml:6:1: 'choices' is a field of single_choice, multiple_response and true_false items, "
+      "not of short_answer items; short_answer items take 'answers', 'case_sensitive' and 'other_feedback'"]),
+    (NUMERIC + "answers:\n  - value: 30\n    tolerance: -1\n",
+     ["items/demo/q1.yaml:6:16: 'tolerance' must be a number of 0 or more (how far from the value an answer may "
+      "be) or a percent from 0% to 100% such as \"5%\", not '-1'"]),
+    (NUMERIC + "answers:\n  - value: 30\n    tolerance: about five\n",
+     ["items/demo/q1.yaml:6:16: 'tolerance' must be a number of 0 or more (how far from the value an answer may "
+      "be) or a percent from 0% to 100% such as \"5%\", not 'about five'"]),
+    (NUMERIC + "answers:\n  - value: thirty\n",
+     ["items/demo/q1.yaml:5:12: 'value' must be a number (such as 30, -0.5 or 2.5e3), at most 1e+15 either way, "
+      "not 'thirty'"]),
+    (NUMERIC + "answers:\n  - range: [31, 28]\n",
+     ["items/demo/q1.yaml:5:12: 'range' goes from 31 down to 28; write the lowest first: [28, 31]"]),
+    (NUMERIC + "answers:\n  - range: [28]\n",
+     ["items/demo/q1.yaml:5:12: 'range' must be a list of two numbers, the lowest and the highest accepted: "
+      "[28, 31]"]),
+    (NUMERIC + "answers:\n  - range: [28, 31]\n    tolerance: 1\n",
+     ["items/demo/q1.yaml:6:5: 'tolerance' and 'range' are two ways of giving an answer; keep one (a range takes "
+      "no 'tolerance')"]),
+    (NUMERIC + "answers:\n  - feedback: Yes.\n",
+     ["items/demo/q1.yaml:5:5: missing field 'value' (a number), or 'range' ([lowest, highest])"]),
+    (NUMERIC + "answers:\n  - range: [0, 10]\n  - value: 5\n    tolerance: 50%\n",
+     ["items/demo/q1.yaml:6:5: the answer at line 5 already accepts every number this one does (2.5 to 7.5); "
+      "answers are tried in order, so this one could never match: remove it or move it first"]),
+    (NUMERIC + "answers:\n  - value: 5\n    tolerance: 50%\n  - range: [0, 10]\n", []),
+    (NUMERIC + "answers:\n  - value: 5\ncase_sensitive: true\n",
+     ["items/demo/q1.yaml:6:1: 'case_sensitive' is a field of short_answer items, not of numeric items; numeric "
+      "items take 'answers', 'unit' and 'other_feedback'"]),
+    (SHORT.replace("short_answer", "essay") + "min_words: 300\nmax_words: 50\n",
+     ["items/demo/q1.yaml:4:12: 'min_words' is 300, more than 'max_words' (50); no answer could meet both"]),
+    (SHORT.replace("short_answer", "essay") + "answers:\n  - text: A\n",
+     ["items/demo/q1.yaml:4:1: 'answers' is a field of short_answer and numeric items, not of essay items; essay "
+      "items take 'grader_notes', 'response_template', 'min_words' and 'max_words'"]),
+    (SINGLE.format(id="q1") + "other_feedback: No.\n",
+     ["items/demo/q1.yaml:10:1: 'other_feedback' is a field of short_answer and numeric items, not of "
+      "single_choice items; single_choice items take 'choices' and 'wrong_choice_penalty'"]),
+])
+def test_typed_answer_rules(tmp_path, item, expected):
+    make_project(tmp_path, {"q1.yaml": item})
+    try:
+        load_quizzes([tmp_path / "items"], tmp_path)
+        problems = []
+    except InputError as error:
+        problems = [p.format() for p in error.problems]
+    assert problems == expected

@@ -16,10 +16,23 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from builder import cache, loading, model
-from builder.model import CHOICE_KINDS, Choice, ChoiceInteraction, Interaction, Item, Place
+from builder.model import (
+    CHOICE_KINDS,
+    Choice,
+    ChoiceInteraction,
+    EssayInteraction,
+    Interaction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Place,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
 MARKUP = st.builds(Markup, TEXT)
+NUMBER = st.floats(allow_nan=False)
 
 
 def every_field(cls: type, **named: st.SearchStrategy[object]) -> st.SearchStrategy[typing.Any]:
@@ -34,8 +47,18 @@ def every_field(cls: type, **named: st.SearchStrategy[object]) -> st.SearchStrat
 
 CHOICES = st.lists(every_field(Choice, identifier=TEXT, text=MARKUP, feedback=st.none() | MARKUP),
                    max_size=5).map(tuple)
+TEXT_ANSWERS = every_field(TextAnswer, text=TEXT, credit=NUMBER, feedback=st.none() | MARKUP)
+NUMERIC_ANSWERS = every_field(NumericAnswer, value=st.none() | NUMBER, tolerance=NUMBER, credit=NUMBER,
+                              feedback=st.none() | MARKUP, range=st.none() | st.tuples(NUMBER, NUMBER))
 INTERACTIONS: dict[type, st.SearchStrategy[Interaction]] = {
     ChoiceInteraction: every_field(ChoiceInteraction, kind=st.sampled_from(CHOICE_KINDS), choices=CHOICES),
+    ShortAnswerInteraction: every_field(
+        ShortAnswerInteraction, other_feedback=st.none() | MARKUP,
+        answers=st.lists(TEXT_ANSWERS, max_size=3).map(tuple)),
+    NumericInteraction: every_field(
+        NumericInteraction, unit=TEXT, other_feedback=st.none() | MARKUP,
+        answers=st.lists(NUMERIC_ANSWERS, max_size=3).map(tuple)),
+    EssayInteraction: every_field(EssayInteraction, grader_notes=st.none() | MARKUP, response_template=TEXT),
 }
 ITEMS = every_field(Item, id=TEXT, title=TEXT, prompt=MARKUP, points=st.floats(allow_nan=False),
                     hints=st.lists(MARKUP, max_size=3).map(tuple), explanation=st.none() | MARKUP,

@@ -22,7 +22,17 @@ from typing import Any, Literal, TypeVar, assert_never, get_args
 from builder.cache import Cache, ItemKeys
 from builder.checking import MAX_XML_BYTES
 from builder.errors import InputError, Problem
-from builder.model import FORMAT_NAMES, ChoiceInteraction, ChoiceKind, Interaction, Item, Quiz
+from builder.model import (
+    FORMAT_NAMES,
+    ChoiceInteraction,
+    ChoiceKind,
+    EssayInteraction,
+    Interaction,
+    Item,
+    NumericInteraction,
+    Quiz,
+    ShortAnswerInteraction,
+)
 from builder.packaging import Deflated, Segmented, SegmentedMember, SegmentedRecords, zip_stamp
 
 Feature = Literal[
@@ -68,6 +78,12 @@ def item_type(interaction: Interaction) -> str:
     match interaction:
         case ChoiceInteraction() as choice:
             return choice.kind
+        case ShortAnswerInteraction():
+            return "short_answer"
+        case NumericInteraction():
+            return "numeric"
+        case EssayInteraction():
+            return "essay"
         case _:
             assert_never(interaction)
 

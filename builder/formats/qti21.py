@@ -28,7 +28,16 @@ from builder.formats import (
     package_stem,
     unsupported_items,
 )
-from builder.model import Choice, ChoiceInteraction, Item, Pool, Quiz
+from builder.model import (
+    Choice,
+    ChoiceInteraction,
+    EssayInteraction,
+    Item,
+    NumericInteraction,
+    Pool,
+    Quiz,
+    ShortAnswerInteraction,
+)
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import remembered_xml, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, format_number
@@ -168,6 +177,8 @@ def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
     match item.interaction:
         case ChoiceInteraction() as choice:
             return choice_context(item.points, choice, options)
+        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
 
@@ -254,6 +265,8 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     match item.interaction:
         case ChoiceInteraction():
             interaction = "choiceInteraction"
+        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,

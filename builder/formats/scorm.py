@@ -36,7 +36,7 @@ from builder.formats import (
     unsupported_items,
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
-from builder.model import ChoiceInteraction, Item, Quiz
+from builder.model import ChoiceInteraction, EssayInteraction, Item, NumericInteraction, Quiz, ShortAnswerInteraction
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import choice_weights, format_number
@@ -135,6 +135,8 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
                            f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} choices per "
                            f"item (a-z, 0-9) and this item has {len(choice.choices)}; build "
                            "scorm2004 for it, or split it")
+        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
 
@@ -171,6 +173,8 @@ def suspend_data_bound(quiz: Quiz) -> int:
             case ChoiceInteraction() as choice:
                 # The selection: a mask of the choices, MASK_DIGITS_PER_CHAR of them per character.
                 response = math.ceil(len(choice.choices) / MASK_DIGITS_PER_CHAR)
+            case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+                raise AssertionError("not carried yet: refused by check")
             case _:
                 assert_never(item.interaction)
         return len(str(len(item.hints))) + 1 + response + 1
@@ -280,6 +284,8 @@ def _interaction_data(item: Item) -> dict[str, object]:
     match item.interaction:
         case ChoiceInteraction() as choice:
             return _choice_data(item.points, choice)
+        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
 
