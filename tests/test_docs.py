@@ -1,5 +1,5 @@
 """The README's promises: two quick-start commands, used verbatim by .ci/run and the CI examples,
-and links to documents that exist."""
+and links to documents that exist; the format page's examples are valid."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import re
 
 import yaml
 
+from builder.formats import item_type
+from builder.loading import load_quizzes
+
 from conftest import ROOT
+from projects import make_project
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -39,3 +43,16 @@ def test_ci_examples_use_the_readme_commands():
 def test_readme_links_exist():
     for target in re.findall(r"\]\(((?:docs|benchmarks)/[^)#]+)\)", README):
         assert (ROOT / target).exists(), target
+
+
+def test_the_format_pages_item_examples_load(tmp_path):
+    """Every item example in docs/format.md is a valid item, as a designer would copy it."""
+    page = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    examples = [block for block in re.findall(r"```yaml\n(.+?)```", page, re.S) if block.startswith("id: ")]
+    assert len(examples) == 4  # the choice item and the three typed-answer items
+    # The choice example shows wrong_choice_penalty, which its single_choice type does not take.
+    examples[0] = re.sub(r"\nwrong_choice_penalty:.*", "", examples[0])
+    make_project(tmp_path, {f"example{n}.yaml": text for n, text in enumerate(examples)})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert sorted(item_type(item.interaction) for item in quiz.items) == \
+        ["essay", "numeric", "short_answer", "single_choice"]
