@@ -3,6 +3,7 @@ shows its gain (docs/performance.md), or a change shows its cost.
 
     git worktree add /tmp/without HEAD        # then remove the device in /tmp/without
     python benchmarks/compare.py . /tmp/without --items 10000 --rounds 5
+    python benchmarks/compare.py . /tmp/before --choice-only /tmp/before   # a tree without the newer types
 
 Each round builds the bank cold (no cache, no dist) with every tree in turn, then rebuilds it
 after one item's prompt changed, alternating the trees so that the machine's drift from minute to
@@ -10,7 +11,9 @@ minute falls on both alike. Each tree runs as `python -m builder` with its own f
 PYTHONPATH, in a fresh process. Where text2qti is installed (benchmarks/run.py), each round also
 times it on the same bank, as the yardstick of the machine's speed at the time. Reports the
 median wall time of each and its spread, and which packages differ between the trees (none
-should, when what differs is a performance device).
+should, when what differs is a performance device). A tree named with ``--choice-only`` (one that
+predates the typed-answer items) builds a bank of choice items only, of the same size; text2qti
+then runs on both banks, and the packages are compared only between trees of one bank.
 """
 
 from __future__ import annotations
@@ -52,23 +55,26 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/lmspack-compare"))
+    parser.add_argument("--choice-only", type=Path, action="append", default=[],
+                        help="a tree (also listed first) that builds the bank of choice items only")
     options = parser.parse_args()
-    project = options.work / f"project-{options.items}"
-    shutil.rmtree(project, ignore_errors=True)
-    project.mkdir(parents=True)
-    quiz_dir = generate(options.items, project)
-    changed = next(quiz_dir.rglob("item-00000.yaml"))
-    original = changed.read_text(encoding="utf-8")
+    choice_only = {tree.resolve() for tree in options.choice_only}
+    banks = {bank: make_bank(options.work / f"project-{options.items}-{bank}", options.items, bank == "choice-only")
+             for bank in dict.fromkeys("choice-only" if tree.resolve() in choice_only else "mixed"
+                                       for tree in options.trees)}
+    bank_of = {tree: "choice-only" if tree.resolve() in choice_only else "mixed" for tree in options.trees}
     cold: dict[Path, list[float]] = {tree: [] for tree in options.trees}
     rebuild: dict[Path, list[float]] = {tree: [] for tree in options.trees}
     beside = Path(sys.executable).parent / "text2qti"
     text2qti = str(beside) if beside.is_file() else shutil.which("text2qti")
-    yardstick: list[float] = []
+    yardstick: dict[str, list[float]] = {bank: [] for bank in banks}
     for round_number in range(options.rounds):
         if text2qti:
-            yardstick.append(timed(None, project, text2qti, f"bench-{options.items}.md"))
+            for bank, (project, _, _) in banks.items():
+                yardstick[bank].append(timed(None, project, text2qti, f"bench-{options.items}.md"))
         order = options.trees if round_number % 2 == 0 else options.trees[::-1]
         for tree in order:
+            project, changed, original = banks[bank_of[tree]]
             changed.write_text(original, encoding="utf-8")
             shutil.rmtree(project / ".lmspack-cache", ignore_errors=True)
             out = f"dist-{options.trees.index(tree)}"
@@ -77,17 +83,30 @@ def main() -> None:
             changed.write_text(original.replace("prompt: |\n  ", f"prompt: |\n  Edit {round_number}: ", 1),
                                encoding="utf-8")
             rebuild[tree].append(timed(tree, project, "build", "--format", "all", "--quiet", "--out", out))
-    sums = [(project / f"dist-{n}" / "SHA256SUMS").read_text().splitlines() for n in range(len(options.trees))]
-    common = set.intersection(*map(set, sums))
-    differing = sorted({line.split()[-1] for lines in sums for line in lines if line not in common})
-    print(f"{options.items:,} items, {options.rounds} rounds, median (min-max); packages "
-          + (f"that differ between the trees: {', '.join(differing)}" if differing else "identical"))
-    print("| tree | cold build --format all | rebuild, 1 item changed |")
-    print("|---|---:|---:|")
+    print(f"{options.items:,} items, {options.rounds} rounds, median (min-max)")
+    for bank, (project, _, _) in banks.items():
+        numbers = [n for n, tree in enumerate(options.trees) if bank_of[tree] == bank]
+        sums = [(project / f"dist-{n}" / "SHA256SUMS").read_text().splitlines() for n in numbers]
+        common = set.intersection(*map(set, sums))
+        differing = sorted({line.split()[-1] for lines in sums for line in lines if line not in common})
+        print(f"{bank} bank: packages " + (f"that differ between its trees: {', '.join(differing)}" if differing
+                                           else "identical between its trees"))
+    print("| tree | bank | cold build --format all | rebuild, 1 item changed |")
+    print("|---|---|---:|---:|")
     for tree in options.trees:
-        print(f"| {tree} | {spread(cold[tree])} | {spread(rebuild[tree])} |")
-    if yardstick:
-        print(f"| text2qti (Canvas only) | {spread(yardstick)} | |")
+        print(f"| {tree} | {bank_of[tree]} | {spread(cold[tree])} | {spread(rebuild[tree])} |")
+    for bank, times in yardstick.items():
+        if times:
+            print(f"| text2qti (Canvas only) | {bank} | {spread(times)} | |")
+
+
+def make_bank(project: Path, items: int, choice_only: bool) -> tuple[Path, Path, str]:
+    """A fresh project holding the bank, the item file the rebuild changes, and its text."""
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    quiz_dir = generate(items, project, choice_only=choice_only)
+    changed = next(quiz_dir.rglob("item-00000.yaml"))
+    return project, changed, changed.read_text(encoding="utf-8")
 
 
 def spread(times: list[float]) -> str:
