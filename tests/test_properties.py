@@ -40,9 +40,33 @@ TEXT = st.builds(lambda parts: "W " + " ".join(parts),
 POINTS = st.sampled_from([0.01, 0.5, 1, 2, 3, 7.25, 1000])
 
 
+CREDITS = st.sampled_from([100, 100, 50, 33, 25, 66.66667, 10, 1])
+NUMBERS = st.one_of(st.integers(-1000, 1000), st.sampled_from([0, 0.5, -2.25, 1e-7, 3e12, 99.99]))
+KINDS = ("single_choice", "multiple_response", "true_false", "short_answer", "numeric", "essay")
+
+
 @st.composite
 def items(draw, index: int) -> dict:
-    kind = draw(st.sampled_from(["single_choice", "multiple_response", "true_false"]))
+    kind = draw(st.sampled_from(KINDS))
+    item: dict = {"id": f"item-{index}", "type": kind, "prompt": draw(TEXT), "points": draw(POINTS)}
+    if kind in ("single_choice", "multiple_response", "true_false"):
+        item |= draw(choice_fields(kind))
+    elif kind == "short_answer":
+        item |= draw(short_answer_fields())
+    elif kind == "numeric":
+        item |= draw(numeric_fields())
+    else:
+        item |= draw(essay_fields())
+    if draw(st.booleans()):
+        item["title"] = draw(TEXT)
+    item["hints"] = draw(st.lists(TEXT, max_size=2))
+    if draw(st.booleans()):
+        item["explanation"] = draw(TEXT)
+    return item
+
+
+@st.composite
+def choice_fields(draw, kind: str) -> dict:
     count = 2 if kind == "true_false" else draw(st.integers(2, 6))
     if kind == "multiple_response":
         correct = set(draw(st.lists(st.integers(0, count - 1), min_size=1, max_size=count - 1, unique=True)))
@@ -56,16 +80,84 @@ def items(draw, index: int) -> dict:
         if draw(st.booleans()):
             choice["feedback"] = draw(TEXT)
         choices.append(choice)
-    item: dict = {"id": f"item-{index}", "type": kind, "prompt": draw(TEXT), "choices": choices,
-                  "points": draw(POINTS)}
-    if draw(st.booleans()):
-        item["title"] = draw(TEXT)
+    fields: dict = {"choices": choices}
     if kind == "multiple_response" and draw(st.booleans()):
-        item["wrong_choice_penalty"] = draw(st.booleans())
-    item["hints"] = draw(st.lists(TEXT, max_size=2))
+        fields["wrong_choice_penalty"] = draw(st.booleans())
+    return fields
+
+
+def _with_feedback(draw, fields: dict) -> dict:
     if draw(st.booleans()):
-        item["explanation"] = draw(TEXT)
-    return item
+        fields["feedback"] = draw(TEXT)
+    return fields
+
+
+@st.composite
+def short_answer_fields(draw) -> dict:
+    case_sensitive = draw(st.booleans())
+    texts = draw(st.lists(st.one_of(TEXT, st.sampled_from(["a*b", " spaced  out ", "ÉCOLE", "école", "Straße"])),
+                          min_size=1, max_size=4))
+    seen, answers = set(), []
+    for text in texts:  # an answer an earlier one already accepts is refused: keep the first
+        compared = scoring.normalised_text(text, case_sensitive)
+        if compared and compared not in seen:
+            seen.add(compared)
+            answers.append(_with_feedback(draw, {"text": text} | ({"credit": draw(CREDITS)} if draw(st.booleans())
+                                                                   else {})))
+    fields: dict = {"answers": answers or [{"text": "answer"}], "case_sensitive": case_sensitive}
+    if draw(st.booleans()):
+        fields["other_feedback"] = draw(TEXT)
+    return fields
+
+
+@st.composite
+def numeric_fields(draw) -> dict:
+    answers, intervals = [], []
+    for _ in range(draw(st.integers(1, 3))):
+        value = draw(NUMBERS)
+        form = draw(st.sampled_from(["exact", "absolute", "percent", "range"]))
+        if form == "range":
+            answer: dict = {"range": [value, value + draw(st.sampled_from([0, 1, 2.5, 100]))]}
+            low, high = answer["range"]
+        else:
+            answer = {"value": value}
+            margin = 0.0
+            if form == "absolute":
+                answer["tolerance"] = draw(st.sampled_from([0, 0.1, 2, 50]))
+                margin = answer["tolerance"]
+            elif form == "percent":
+                percent = draw(st.sampled_from([1, 5, 12.5, 100]))
+                answer["tolerance"] = f"{percent}%"
+                margin = abs(value) * percent / 100
+            low, high = value - margin, value + margin
+        if any(earlier_low <= low and high <= earlier_high for earlier_low, earlier_high in intervals):
+            continue  # an earlier answer covers it: refused, so left out
+        intervals.append((low, high))
+        if draw(st.booleans()):
+            answer["credit"] = draw(CREDITS)
+        answers.append(_with_feedback(draw, answer))
+    fields: dict = {"answers": answers}
+    if draw(st.booleans()):
+        fields["unit"] = draw(st.sampled_from(["mL", "days", "°C", "<b>kg</b> & co"]))
+    if draw(st.booleans()):
+        fields["other_feedback"] = draw(TEXT)
+    return fields
+
+
+@st.composite
+def essay_fields(draw) -> dict:
+    fields: dict = {}
+    if draw(st.booleans()):
+        fields["grader_notes"] = draw(TEXT)
+    if draw(st.booleans()):
+        fields["response_template"] = draw(TEXT)
+    low = draw(st.none() | st.integers(1, 50))
+    high = draw(st.none() | st.integers(50, 500))
+    if low is not None:
+        fields["min_words"] = low
+    if high is not None:
+        fields["max_words"] = high
+    return fields
 
 
 @st.composite
@@ -202,13 +294,17 @@ def invalid_quizzes(draw) -> dict[str, object]:
     name = draw(st.sampled_from(_item_names(files)))
     item = dict(files[name])
     mutation = draw(st.sampled_from(["delete", "break", "duplicate", "two-correct", "bad-yaml", "bad-bytes"]))
+    if mutation == "two-correct" and "choices" not in item:
+        mutation = "delete"
     if mutation == "delete":
-        del item[draw(st.sampled_from(["id", "type", "prompt", "choices"]))]
+        del item[draw(st.sampled_from([name for name in ("id", "type", "prompt", "choices", "answers")
+                                       if name in item]))]
     elif mutation == "break":
-        field, value = draw(st.sampled_from([("type", "essay"), ("points", "lots"), ("points", -1),
+        field, value = draw(st.sampled_from([("type", "hotspot"), ("points", "lots"), ("points", -1),
                                              ("choices", "none"), ("id", "1 bad id"), ("prompt", ["a"]),
                                              ("hints", "one"), ("wrong_choice_penalty", "sometimes"),
-                                             ("choices", [{"text": "only"}])]))
+                                             ("choices", [{"text": "only"}]), ("answers", []),
+                                             ("answers", [{"credit": 0}]), ("min_words", 0)]))
         item[field] = value
     elif mutation == "duplicate":
         files["copy.yaml"] = dict(item)
