@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from lxml import etree, html
 
 from builder import markup
@@ -18,7 +19,7 @@ from builder.loading import load_quizzes
 from builder.model import Choice, Item, NumericInteraction, Quiz, ShortAnswerInteraction
 from builder.rendering import safe_parser
 from builder.scoring import score
-from tests.conftest import assert_golden
+from tests.conftest import SHARED, assert_golden
 from tests.test_moodle import block, inline
 
 from projects import QUIZ_YAML, make_project, with_interaction
@@ -484,3 +485,55 @@ def test_typed_text_arrives_as_written(tmp_path: Path) -> None:
     (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
     (element,) = parts(quiz)[1].findall(f".//{QTI}item")
     assert {v.text for v in element.iter(f"{QTI}varequal")} == {f"{SPECIAL} x"}
+
+
+REFERENCE = SHARED / "references"
+REFERENCE_ITEMS = ("liquid-dose-volume", "prn-dose-range", "med-record-name", "missed-dose-report")
+
+
+def canonical(element: etree._Element) -> dict[str, object]:
+    """What Canvas's importer reads of an <item>, with answer ids as their places in
+    original_answer_ids and texts as the plain text Canvas keeps."""
+    fields = metadata(element)
+    places = {number: f"answer{place}" for place, number in enumerate(filter(None, fields["original_answer_ids"]
+                                                                              .split(",")))}
+
+    def named(ident: str) -> str:
+        number, _, rest = ident.partition("_")
+        return f"{places[number]}_{rest}" if number in places else ident
+
+    def shape(node: etree._Element) -> tuple[object, ...]:
+        text = (node.text or "").strip()
+        if node.tag in (f"{QTI}vargte", f"{QTI}varlte") or (node.tag == f"{QTI}varequal" and node.getparent().tag
+                                                            == f"{QTI}or"):
+            text = str(float(text))
+        attributes = {key: named(value) for key, value in sorted(node.attrib.items())}
+        return (etree.QName(node).localname, attributes, text, tuple(shape(child) for child in node))
+
+    return {
+        "question_type": fields["question_type"],
+        "points": float(fields["points_possible"]),
+        "answers": len(places),
+        "response": shape(element.find(f"{QTI}presentation")[1]),
+        "conditions": [shape(c) for c in conditions(element)],
+        "feedback": {named(f.get("ident")): " ".join(canvas_reads(f)[0].split())
+                     for f in element.findall(f"{QTI}itemfeedback")},
+    }
+
+
+def test_typed_items_as_the_reference_encodes_them(tmp_path: Path) -> None:
+    """The reference quiz's typed items (../shared/references/quiz) come out as its hand-written
+    Canvas file, which Canvas's importer was measured to store field for field: the same question
+    types, conditions, numbers, feedback links and texts, ids aside."""
+    if not (REFERENCE / "canvas").is_dir():
+        pytest.skip(f"no reference encodings at {REFERENCE}")
+    items = {f"{name}.yaml": (REFERENCE / "quiz" / f"{name}.yaml").read_text(encoding="utf-8")
+             for name in REFERENCE_ITEMS}
+    make_project(tmp_path, items, quiz=QUIZ_YAML + "items: [" + ", ".join(REFERENCE_ITEMS) + "]\n")
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    reference = etree.parse(str(REFERENCE / "canvas" / "med-safety-reference" / "med-safety-reference.xml"),
+                            safe_parser()).getroot()
+    expected = {element.get("ident"): element for element in reference.iter(f"{QTI}item")}
+    built = items_by_id(quiz)
+    for name in REFERENCE_ITEMS:
+        assert canonical(built[name][1]) == canonical(expected[name]), name

@@ -163,8 +163,8 @@ def typed_answer_ids(item: Item, answers: Sequence[TextAnswer | NumericAnswer]) 
 
 
 def _numbered(item: Item, keys: Sequence[str]) -> list[int]:
-    """A number from 1000 to 9999 for each key, derived from it (the next free one when taken; 1 to
-    999 only when those are taken), unique in the item."""
+    """A number from 1000 to 9999 for each key, derived from it (when taken, the next free one, going
+    on from 1 past 9999), unique in the item."""
     assert len(keys) <= MAX_ANSWER_ID - 1, "check refuses an item with more answers than Canvas numbers"
     numbers: list[int] = []
     used: set[int] = set()
