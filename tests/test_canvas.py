@@ -10,16 +10,19 @@ import zipfile
 from pathlib import Path
 from types import ModuleType
 
+import pytest
 from lxml import etree, html
 
 from builder import markup
-from builder.formats.canvas import answer_ids, build, mattext
-from builder.model import Choice, Quiz
+from builder.formats.canvas import MAX_ANSWER_ID, NO_FULL_CREDIT, answer_ids, build, check, mattext, typed_answer_ids
+from builder.loading import load_quizzes
+from builder.model import Choice, Item, NumericInteraction, Quiz, ShortAnswerInteraction
 from builder.rendering import safe_parser
-from tests.conftest import assert_golden
+from builder.scoring import score
+from tests.conftest import SHARED, assert_golden
 from tests.test_moodle import block, inline
 
-from projects import with_interaction
+from projects import QUIZ_YAML, make_project, with_interaction
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 META = "{http://canvas.instructure.com/xsd/cccv1p0}"
@@ -227,3 +230,310 @@ def test_warns_when_the_assessment_is_more_xml_than_checkers_read(warm_handoff: 
                         r"and package validators read; split the quiz into smaller ones", warning.message)
     monkeypatch.setattr("builder.formats.MAX_XML_BYTES", 10**9)
     assert not [w for w in build(warm_handoff).warnings if "MB of XML" in w.message]
+
+
+# ---- short answer, numeric and essay -------------------------------------------------------------
+
+def test_golden_kitchen_safety(kitchen_safety: Quiz) -> None:
+    """Every item type: the kitchen-safety test quiz's files."""
+    for name, data in members(kitchen_safety).items():
+        golden = "assessment.xml" if re.fullmatch(r"(g[0-9a-f]{32})/\1\.xml", name) else Path(name).name
+        assert_golden(f"canvas/kitchen-safety/{golden}", data)
+
+
+def test_every_type_passes_the_validator_and_the_official_schema(kitchen_safety: Quiz, package_validator: ModuleType,
+                                                                 official_schema, tmp_path: Path) -> None:
+    path = tmp_path / "quiz.zip"
+    path.write_bytes(build(kitchen_safety).data)
+    report = package_validator.validate_path(path, kind="qti12")
+    problems = report.sorted_problems()
+    assert report.errors == 0, "\n".join(p.format() for p in problems)
+    assert [p.code for p in problems] == ["manifest-not-validated"]
+    validator = official_schema("qti12/qti12_umbrella.xsd")
+    assert validator.validate(parts(kitchen_safety)[1]), validator.error_log
+
+
+def items_by_id(quiz: Quiz) -> dict[str, tuple[Item, etree._Element]]:
+    _, assessment, _ = parts(quiz)
+    elements = assessment.findall(f".//{QTI}item")
+    return {item.id: (item, element) for item, element in zip(quiz.items, elements, strict=True)}
+
+
+def conditions(element: etree._Element) -> list[etree._Element]:
+    return element.findall(f"{QTI}resprocessing/{QTI}respcondition")
+
+
+def feedback_texts(element: etree._Element) -> dict[str, str]:
+    """Each itemfeedback's plain text as Canvas keeps it, by ident."""
+    return {f.get("ident"): canvas_reads(f)[0] for f in element.findall(f"{QTI}itemfeedback")}
+
+
+def shown_feedback(condition: etree._Element) -> list[str]:
+    return [d.get("linkrefid") for d in condition.findall(f"{QTI}displayfeedback")]
+
+
+def test_short_answer_as_canvas_writes_it(kitchen_safety: Quiz) -> None:
+    item, element = items_by_id(kitchen_safety)["cross-contamination"]
+    assert isinstance(item.interaction, ShortAnswerInteraction)
+    fields = metadata(element)
+    assert fields["question_type"] == "short_answer_question"
+    assert fields["points_possible"] == "2"
+    # The 50 % answer ("contamination") is left out: Canvas would store it as fully correct.
+    first, second, _ = typed_answer_ids(item, item.interaction.answers)
+    assert fields["original_answer_ids"] == f"{first},{second}"
+    assert element.find(f".//{QTI}response_str/{QTI}render_fib/{QTI}response_label").get("ident") == "answer1"
+    general, feedback_1, feedback_2, scoring, incorrect = conditions(element)
+    assert shown_feedback(general) == ["general_fb"] and general.find(f"{QTI}conditionvar/{QTI}other") is not None
+    for condition, number, text in ((feedback_1, first, "cross-contamination"),
+                                    (feedback_2, second, "cross contamination")):
+        assert condition.get("continue") == "Yes"
+        assert [v.text for v in condition.iter(f"{QTI}varequal")] == [text]
+        assert shown_feedback(condition) == [f"{number}_fb"]
+    assert scoring.get("continue") == "No" and scoring.findtext(f"{QTI}setvar") == "100"
+    assert [v.text for v in scoring.iter(f"{QTI}varequal")] == ["cross-contamination", "cross contamination"]
+    assert shown_feedback(scoring) == []
+    assert shown_feedback(incorrect) == ["general_incorrect_fb"]
+    assert feedback_texts(element) == {
+        "general_fb": markup.plain_text(item.explanation),
+        "general_incorrect_fb": markup.plain_text(item.interaction.other_feedback),
+        f"{first}_fb": "Right. Separate boards and washed hands prevent it.",
+        f"{second}_fb": "Right (it is usually written with a hyphen).",
+    }
+
+
+def test_numeric_value_with_tolerance_is_an_exact_answer_with_its_margin(kitchen_safety: Quiz) -> None:
+    item, element = items_by_id(kitchen_safety)["hand-washing-seconds"]
+    assert isinstance(item.interaction, NumericInteraction)
+    fields = metadata(element)
+    assert fields["question_type"] == "numerical_question"
+    first, _ = typed_answer_ids(item, item.interaction.answers)
+    assert fields["original_answer_ids"] == str(first)  # the 25 % answer (10 +- 5) is left out
+    assert element.find(f".//{QTI}render_fib").get("fibtype") == "Decimal"
+    scoring, incorrect = conditions(element)  # no explanation: no general_fb
+    exact = scoring.find(f"{QTI}conditionvar/{QTI}or")
+    assert exact.findtext(f"{QTI}varequal") == "20.0"
+    # 20 with a tolerance of 25 %: a margin of 5.
+    assert (exact.findtext(f"{QTI}and/{QTI}vargte"), exact.findtext(f"{QTI}and/{QTI}varlte")) == ("15.0", "25.0")
+    assert scoring.findtext(f"{QTI}setvar") == "100" and shown_feedback(scoring) == [f"{first}_fb"]
+    assert shown_feedback(incorrect) == ["general_incorrect_fb"]
+    assert set(feedback_texts(element)) == {"general_incorrect_fb", f"{first}_fb"}
+
+
+def test_numeric_range_is_a_range_answer(kitchen_safety: Quiz) -> None:
+    item, element = items_by_id(kitchen_safety)["fridge-temperature"]
+    assert isinstance(item.interaction, NumericInteraction)
+    first, _ = typed_answer_ids(item, item.interaction.answers)
+    assert metadata(element)["original_answer_ids"] == str(first)  # [0, 8] at 50 % is left out
+    general, scoring, incorrect = conditions(element)
+    assert shown_feedback(general) == ["general_fb"]
+    variables = scoring.find(f"{QTI}conditionvar")
+    assert [(v.tag, v.text) for v in variables] == [(f"{QTI}vargte", "1.0"), (f"{QTI}varlte", "5.0")]
+    assert shown_feedback(scoring) == [f"{first}_fb"] and shown_feedback(incorrect) == ["general_incorrect_fb"]
+    assert feedback_texts(element)[f"{first}_fb"] == markup.plain_text(item.interaction.answers[0].feedback)
+
+
+def test_essay_has_no_answers(kitchen_safety: Quiz) -> None:
+    item, element = items_by_id(kitchen_safety)["near-miss-report"]
+    fields = metadata(element)
+    assert fields["question_type"] == "essay_question"
+    assert fields["points_possible"] == "4"
+    assert fields["original_answer_ids"] == ""  # written empty, as Canvas's exporter does
+    assert element.find(f".//{QTI}response_str/{QTI}render_fib/{QTI}response_label").get("rshuffle") == "No"
+    general, graded = conditions(element)
+    assert shown_feedback(general) == ["general_fb"]
+    assert graded.get("continue") == "No" and graded.find(f"{QTI}conditionvar/{QTI}other") is not None
+    assert graded.find(f"{QTI}setvar") is None and shown_feedback(graded) == []
+    # Only the explanation: grader notes, the template and word limits are nowhere in the item.
+    assert feedback_texts(element) == {"general_fb": markup.plain_text(item.explanation)}
+    written = etree.tostring(element, encoding="unicode")
+    assert "First, I would" not in written and "wet-floor sign" not in written
+
+
+def canvas_score(element: etree._Element, response: str) -> float:
+    """What Canvas scores a typed response, from the conditions as its importer reads them: a short
+    answer's accepted texts compared in any case; a numerical answer's exact value with its margin
+    or its range. 100 for the first condition that sets SCORE and matches, else 0."""
+    def holds(condition: etree._Element) -> bool:
+        variables = condition.find(f"{QTI}conditionvar")
+        if variables.find(f"{QTI}other") is not None:
+            return False
+        if variables.find(f"{QTI}vargte") is not None or variables.find(f"{QTI}or") is not None:
+            try:
+                number = float(response)
+            except ValueError:
+                return False
+            low = float(next(variables.iter(f"{QTI}vargte")).text)
+            high = float(next(variables.iter(f"{QTI}varlte")).text)
+            return low <= number <= high
+        return any(" ".join(response.split()).lower() == v.text.lower() for v in variables.iter(f"{QTI}varequal"))
+    return next((100.0 for c in conditions(element) if c.findtext(f"{QTI}setvar") == "100" and holds(c)), 0.0)
+
+
+RESPONSES = {
+    "cross-contamination": ["cross-contamination", "Cross  Contamination", "contamination", "cross", ""],
+    "fridge-temperature": ["1", "3.5", "5", "5.01", "0", "7", "8", "-1", "cold"],
+    "hand-washing-seconds": ["20", "15", "25", "14.99", "25.5", "10", "5"],
+    "sodium-symbol": ["Na", " Na ", "NA", "Cl"],
+}
+
+
+def test_canvas_gives_full_credit_exactly_where_lmspack_does(kitchen_safety: Quiz) -> None:
+    """builder/scoring.py's full credit and zero agree with Canvas's conditions, except where a
+    warning says they cannot: partial credit becomes 0 and case is not kept."""
+    by_id = items_by_id(kitchen_safety)
+    for item_id, responses in RESPONSES.items():
+        item, element = by_id[item_id]
+        for response in responses:
+            points = score(item, response)
+            canvas = canvas_score(element, response)
+            if points == item.points:
+                assert canvas == 100, (item_id, response)
+            elif points == 0 and not getattr(item.interaction, "case_sensitive", False):
+                assert canvas == 0, (item_id, response)
+            else:  # a partial-credit answer (left out), or a case Canvas does not tell apart
+                assert (points < item.points and canvas == 0) or response == "NA", (item_id, response)
+
+
+def test_typed_item_warnings(kitchen_safety: Quiz) -> None:
+    warnings = {w.message: w.item_ids for w in build(kitchen_safety).warnings}
+    assert warnings["Canvas stores every accepted answer as fully correct, so answers worth less than full "
+                    "credit are left out with their feedback: a response only they accept scores 0 in Canvas"] == (
+        "cross-contamination", "fridge-temperature", "hand-washing-seconds")
+    assert warnings["Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
+                    "differs only in case is accepted)"] == ("sodium-symbol",)
+    assert warnings["Canvas numerical questions have no unit; the unit is left out (name it in the prompt)"] == (
+        "fridge-temperature", "hand-washing-seconds")
+    for message in ("have no grader notes; they are left out", "have no response template; it is left out",
+                    "have no word limits; min_words and max_words are left out"):
+        assert warnings[f"Canvas Classic essay questions {message}"] == ("near-miss-report",)
+    assert warnings["Canvas Classic Quizzes have no hints; the hints are left out"] == (
+        "knife-carry", "cross-contamination", "hand-washing-seconds")
+    assert not any("before a full-credit one" in message for message in warnings)
+
+
+PARTIAL_FIRST = """\
+id: {id}
+type: numeric
+prompt: How many?
+answers:
+  - range: [0, 4]
+    credit: 50
+  - value: 3
+    tolerance: 2
+"""
+ONLY_PARTIAL_SHORT = """\
+id: {id}
+type: short_answer
+prompt: Which word?
+answers:
+  - text: close
+    credit: 50
+  - text: nearer
+    credit: 75
+"""
+ONLY_PARTIAL_NUMERIC = """\
+id: {id}
+type: numeric
+prompt: How many?
+answers:
+  - value: 3
+    credit: 99.5
+"""
+
+
+def test_partial_credit_answers_are_left_out_and_an_item_with_no_other_is_refused(tmp_path: Path) -> None:
+    make_project(tmp_path, {"q1.yaml": PARTIAL_FIRST.format(id="q1"), "q2.yaml": ONLY_PARTIAL_SHORT.format(id="q2"),
+                            "q3.yaml": ONLY_PARTIAL_NUMERIC.format(id="q3")}, quiz=QUIZ_YAML)
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert [(p.path, p.line, p.column, p.message) for p in check(quiz)] == [
+        ("items/demo/q2.yaml", 1, 1, NO_FULL_CREDIT), ("items/demo/q3.yaml", 1, 1, NO_FULL_CREDIT)]
+    assert "give at least one answer credit 100" in NO_FULL_CREDIT
+    partial_first = dataclasses.replace(quiz, items=quiz.items[:1])
+    assert check(partial_first) == []
+    (element,) = parts(partial_first)[1].findall(f".//{QTI}item")
+    (scoring,) = conditions(element)  # the full-credit answer only: 3 +- 2
+    assert [v.text for v in scoring.iter() if v.tag in (f"{QTI}varequal", f"{QTI}vargte", f"{QTI}varlte")] == [
+        "3.0", "1.0", "5.0"]
+    item = partial_first.items[0]
+    assert metadata(element)["original_answer_ids"] == str(typed_answer_ids(item, item.interaction.answers)[1])
+    warnings = {w.message: w.item_ids for w in build(partial_first).warnings}
+    assert warnings["an answer worth less than full credit comes before a full-credit one that accepts some of the "
+                    "same numbers; without it, Canvas gives those numbers full credit"] == ("q1",)
+    assert any(message.startswith("Canvas stores every accepted answer as fully correct") and ids == ("q1",)
+               for message, ids in warnings.items())
+
+
+def test_typed_answer_ids_are_stable_and_in_range(kitchen_safety: Quiz) -> None:
+    item = next(i for i in kitchen_safety.items if i.id == "cross-contamination")
+    assert isinstance(item.interaction, ShortAnswerInteraction)
+    ids = typed_answer_ids(item, item.interaction.answers)
+    assert len(set(ids)) == 3 and all(1000 <= n < MAX_ANSWER_ID for n in ids)
+    # A credit changed on one answer renumbers none: every answer is numbered, those left out too.
+    answers = item.interaction.answers
+    full = tuple(dataclasses.replace(a, credit=100.0) for a in answers)
+    assert typed_answer_ids(item, full) == ids
+    # More answers than 1000..9999 holds: the rest from 1 up, never past 9999.
+    many = typed_answer_ids(item, answers * 3100)
+    assert len(set(many)) == len(many) == 9300 and min(many) >= 1 and max(many) <= MAX_ANSWER_ID - 1
+
+
+def test_typed_text_arrives_as_written(tmp_path: Path) -> None:
+    """Quotes, &, <, accents, Arabic and emoji in an accepted answer reach Canvas's varequal as typed;
+    runs of spaces as one, as lmspack compares."""
+    make_project(tmp_path, {"q1.yaml": "id: q1\ntype: short_answer\nprompt: Say it.\nanswers:\n"
+                                       f"  - text: '{SPECIAL.replace(chr(39), chr(39) * 2)}   x'\n"})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    (element,) = parts(quiz)[1].findall(f".//{QTI}item")
+    assert {v.text for v in element.iter(f"{QTI}varequal")} == {f"{SPECIAL} x"}
+
+
+REFERENCE = SHARED / "references"
+REFERENCE_ITEMS = ("liquid-dose-volume", "prn-dose-range", "med-record-name", "missed-dose-report")
+
+
+def canonical(element: etree._Element) -> dict[str, object]:
+    """What Canvas's importer reads of an <item>, with answer ids as their places in
+    original_answer_ids and texts as the plain text Canvas keeps."""
+    fields = metadata(element)
+    places = {number: f"answer{place}" for place, number in enumerate(filter(None, fields["original_answer_ids"]
+                                                                              .split(",")))}
+
+    def named(ident: str) -> str:
+        number, _, rest = ident.partition("_")
+        return f"{places[number]}_{rest}" if number in places else ident
+
+    def shape(node: etree._Element) -> tuple[object, ...]:
+        text = (node.text or "").strip()
+        if node.tag in (f"{QTI}vargte", f"{QTI}varlte") or (node.tag == f"{QTI}varequal" and node.getparent().tag
+                                                            == f"{QTI}or"):
+            text = str(float(text))
+        attributes = {key: named(value) for key, value in sorted(node.attrib.items())}
+        return (etree.QName(node).localname, attributes, text, tuple(shape(child) for child in node))
+
+    return {
+        "question_type": fields["question_type"],
+        "points": float(fields["points_possible"]),
+        "answers": len(places),
+        "response": shape(element.find(f"{QTI}presentation")[1]),
+        "conditions": [shape(c) for c in conditions(element)],
+        "feedback": {named(f.get("ident")): " ".join(canvas_reads(f)[0].split())
+                     for f in element.findall(f"{QTI}itemfeedback")},
+    }
+
+
+def test_typed_items_as_the_reference_encodes_them(tmp_path: Path) -> None:
+    """The reference quiz's typed items (../shared/references/quiz) come out as its hand-written
+    Canvas file, which Canvas's importer was measured to store field for field: the same question
+    types, conditions, numbers, feedback links and texts, ids aside."""
+    if not (REFERENCE / "canvas").is_dir():
+        pytest.skip(f"no reference encodings at {REFERENCE}")
+    items = {f"{name}.yaml": (REFERENCE / "quiz" / f"{name}.yaml").read_text(encoding="utf-8")
+             for name in REFERENCE_ITEMS}
+    make_project(tmp_path, items, quiz=QUIZ_YAML + "items: [" + ", ".join(REFERENCE_ITEMS) + "]\n")
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    reference = etree.parse(str(REFERENCE / "canvas" / "med-safety-reference" / "med-safety-reference.xml"),
+                            safe_parser()).getroot()
+    expected = {element.get("ident"): element for element in reference.iter(f"{QTI}item")}
+    built = items_by_id(quiz)
+    for name in REFERENCE_ITEMS:
+        assert canonical(built[name][1]) == canonical(expected[name]), name

@@ -34,6 +34,11 @@ def _item(item_id: str, kind: str, choices: str) -> str:
     return f"id: {item_id}\ntype: {kind}\nprompt: Pick.\nchoices:\n{choices}"
 
 
+CANVAS_NO_FULL_CREDIT = ("Canvas would keep no answer of this item: it stores every accepted answer as fully "
+                         "correct, so answers worth less than full credit are left out, and every answer here is; "
+                         "give at least one answer credit 100 (the default), or leave the item out of the Canvas "
+                         "build")
+
 # Each format rule, with two items that break it and nothing else (so that both must be named):
 # the format, the item files, and the message each item gets.
 RULES = {
@@ -44,6 +49,18 @@ RULES = {
     "canvas-answer-ids": (
         "canvas", lambda n: _item(f"q{n}", "single_choice", _choices(10_000 + n)),
         lambda n: f"Canvas numbers answers 1 to 9999; this item has {10_000 + n} choices"),
+    "canvas-answer-ids-typed": (
+        "canvas", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Say it.\nanswers:\n"
+                            + "".join(f"  - text: w{k}\n" for k in range(10_000 + n)),
+        lambda n: f"Canvas numbers answers 1 to 9999; this item has {10_000 + n} answers"),
+    "canvas-full-credit-short-answer": (
+        "canvas", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Say it.\nanswers:\n  - text: near\n"
+                            f"    credit: {40 + n}\n",
+        lambda n: CANVAS_NO_FULL_CREDIT),
+    "canvas-full-credit-numeric": (
+        "canvas", lambda n: f"id: q{n}\ntype: numeric\nprompt: How many?\nanswers:\n  - value: {n}\n"
+                            "    credit: 50\n  - range: [10, 20]\n    credit: 99\n",
+        lambda n: CANVAS_NO_FULL_CREDIT),
     "moodle-grade-list": (
         "moodle", lambda n: _item(f"q{n}", "multiple_response", _choices(12 + n, correct=10 + n)),
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "

@@ -42,9 +42,11 @@ from builder.model import (
     ChoiceKind,
     EssayInteraction,
     Item,
+    NumericAnswer,
     NumericInteraction,
     Quiz,
     ShortAnswerInteraction,
+    TextAnswer,
 )
 from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
@@ -102,7 +104,7 @@ def canvas_ident(*parts: str) -> str:
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES,
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
     # Classic Quizzes: no hints, no pass mark, feedback after submission only, questions shuffled
     # only inside question groups, every item delivered; true/false only as True and False.
     features=frozenset({"choice_feedback", "explanation", "attempts", "time_limit", "shuffle_choices",
@@ -111,35 +113,68 @@ SUPPORT = FormatSupport(
 
 
 def check(quiz: Quiz) -> list[Problem]:
-    """Every item Canvas refuses: an item type it does not carry, more answers than it can number."""
+    """Every item Canvas refuses: an item type it does not carry, more answers than it can number,
+    a typed item with no answer worth full credit (Canvas would keep none of its answers)."""
     problems = unsupported_items("Canvas", SUPPORT, quiz)
     for item in quiz.items:
+        place = item.place
         match item.interaction:
             case ChoiceInteraction() as choice:
                 if len(choice.choices) > MAX_ANSWER_ID - 1:
-                    problems.append(Problem(item.place.path, item.place.line, item.place.column,
+                    problems.append(Problem(place.path, place.line, place.column,
                                             f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
                                             f"{len(choice.choices)} choices"))
-            case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-                pass  # not carried yet: unsupported_items refuses it
+            case ShortAnswerInteraction() | NumericInteraction() as typed:
+                if len(typed.answers) > MAX_ANSWER_ID - 1:
+                    problems.append(Problem(place.path, place.line, place.column,
+                                            f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
+                                            f"{len(typed.answers)} answers"))
+                if not any(full_credit(answer) for answer in typed.answers):
+                    problems.append(Problem(place.path, place.line, place.column, NO_FULL_CREDIT))
+            case EssayInteraction():
+                pass
             case _:
                 assert_never(item.interaction)
     return problems
 
 
+NO_FULL_CREDIT = ("Canvas would keep no answer of this item: it stores every accepted answer as fully correct, so "
+                  "answers worth less than full credit are left out, and every answer here is; give at least one "
+                  "answer credit 100 (the default), or leave the item out of the Canvas build")
+
+
+def full_credit(answer: TextAnswer | NumericAnswer) -> bool:
+    """Whether Canvas keeps the answer: any answer it imports is fully correct, so only those are written."""
+    return answer.credit >= 100
+
+
 def answer_ids(item: Item, interaction: ChoiceInteraction) -> dict[str, int]:
     """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the
     item (check refuses an item with more choices than there are numbers)."""
-    assert len(interaction.choices) <= MAX_ANSWER_ID - 1, "check refuses an item with more answers than Canvas numbers"
-    ids: dict[str, int] = {}
+    keys = [choice.identifier for choice in interaction.choices]
+    return dict(zip(keys, _numbered(item, keys), strict=True))
+
+
+def typed_answer_ids(item: Item, answers: Sequence[TextAnswer | NumericAnswer]) -> list[int]:
+    """The ids of a short answer's or a numeric item's answers, in order: derived from each answer's
+    place in the item (as a choice's from its identifier), every answer numbered, those left out
+    too, so that a credit changed on one answer never renumbers another."""
+    return _numbered(item, [f"answer-{position}" for position in range(1, len(answers) + 1)])
+
+
+def _numbered(item: Item, keys: Sequence[str]) -> list[int]:
+    """A number from 1000 to 9999 for each key, derived from it (when taken, the next free one, going
+    on from 1 past 9999), unique in the item."""
+    assert len(keys) <= MAX_ANSWER_ID - 1, "check refuses an item with more answers than Canvas numbers"
+    numbers: list[int] = []
     used: set[int] = set()
-    for choice in interaction.choices:
-        number = zlib.crc32(f"{item.id}/{choice.identifier}".encode()) % 9000 + 1000
+    for key in keys:
+        number = zlib.crc32(f"{item.id}/{key}".encode()) % 9000 + 1000
         while number in used:
-            number = number % MAX_ANSWER_ID + 1
-        ids[choice.identifier] = number
+            number = number % (MAX_ANSWER_ID - 1) + 1
+        numbers.append(number)
         used.add(number)
-    return ids
+    return numbers
 
 
 def _answers(interaction: ChoiceInteraction, ids: dict[str, int]) -> list[SimpleNamespace]:
@@ -160,7 +195,15 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Canvas cannot keep of ``items``: a warning for each kind of loss, naming its items
     (worked out on every build, so in one pass over the bank for each kind)."""
     choice_items = [(item, item.interaction) for item in items if isinstance(item.interaction, ChoiceInteraction)]
-    found: list[tuple[Feature, str, list[str]]] = [
+    short_items = [(item, item.interaction) for item in items
+                   if isinstance(item.interaction, ShortAnswerInteraction)]
+    numeric_items = [(item, item.interaction) for item in items if isinstance(item.interaction, NumericInteraction)]
+    typed_items = [(item, item.interaction) for item in items
+                   if isinstance(item.interaction, ShortAnswerInteraction | NumericInteraction)]
+    essays = [(item, item.interaction) for item in items if isinstance(item.interaction, EssayInteraction)]
+    # The losses of the typed items have no Feature yet (builder.formats.Feature is shared by every
+    # format): None, always reported.
+    found: list[tuple[Feature | None, str, list[str]]] = [
         ("hints", "Canvas Classic Quizzes have no hints; the hints are left out",
          [item.id for item in items if item.hints]),
         ("wrong_choice_penalty_off", "Canvas scores multiple-answer questions with a deduction for each wrong "
@@ -169,9 +212,34 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
         ("true_false_labels", "Canvas keeps a true/false question only when its choices read True and False; "
          "it will import this one as multiple choice",
          [item.id for item, choice in choice_items if choice.kind == "true_false" and not _reads_true_false(choice)]),
+        (None, "Canvas stores every accepted answer as fully correct, so answers worth less than full credit are "
+         "left out with their feedback: a response only they accept scores 0 in Canvas",
+         [item.id for item, typed in typed_items if not all(full_credit(answer) for answer in typed.answers)]),
+        (None, "an answer worth less than full credit comes before a full-credit one that accepts some of the "
+         "same numbers; without it, Canvas gives those numbers full credit",
+         [item.id for item, numeric in numeric_items if _partial_before_full(numeric)]),
+        (None, "Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
+         "differs only in case is accepted)",
+         [item.id for item, short in short_items if short.case_sensitive]),
+        (None, "Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
+         [item.id for item, numeric in numeric_items if numeric.unit]),
+        (None, "Canvas Classic essay questions have no grader notes; they are left out",
+         [item.id for item, essay in essays if essay.grader_notes]),
+        (None, "Canvas Classic essay questions have no response template; it is left out",
+         [item.id for item, essay in essays if essay.response_template]),
+        (None, "Canvas Classic essay questions have no word limits; min_words and max_words are left out",
+         [item.id for item, essay in essays if essay.min_words is not None or essay.max_words is not None]),
     ]
     return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
-            if ids and SUPPORT.lacks(feature)]
+            if ids and (feature is None or SUPPORT.lacks(feature))]
+
+
+def _partial_before_full(interaction: NumericInteraction) -> bool:
+    """Whether an answer left out (less than full credit) is tried before a full-credit answer whose
+    numbers it partly shares: those numbers score its credit, but full credit in Canvas."""
+    return any(full_credit(later) and not full_credit(earlier)
+               and earlier.bounds[0] <= later.bounds[1] and later.bounds[0] <= earlier.bounds[1]
+               for index, later in enumerate(interaction.answers) for earlier in interaction.answers[:index])
 
 
 def _reads_true_false(interaction: ChoiceInteraction) -> bool:
@@ -181,8 +249,9 @@ def _reads_true_false(interaction: ChoiceInteraction) -> bool:
 
 def item_xml(item: Item, options: ItemOptions) -> bytes:
     """One validated <item> element."""
-    return render_part("canvas/item.xml", QTI_SCHEMA, ITEM_WRAPPER, f"canvas item {item.id}",
-                       item=item_context(item, options)).encode("utf-8")
+    context = item_context(item, options)
+    return render_part(f"canvas/{context.template}", QTI_SCHEMA, ITEM_WRAPPER, f"canvas item {item.id}",
+                       item=context).encode("utf-8")
 
 
 def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
@@ -200,12 +269,17 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
 
 
 def interaction_context(item: Item) -> dict[str, object]:
-    """The Canvas question type of the item's interaction and its answers, scoring and feedback."""
+    """The Canvas question type of the item's interaction, the template that lays it out
+    (templates/canvas/<template>, extending item.xml) and its answers, scoring and feedback."""
     match item.interaction:
         case ChoiceInteraction() as choice:
             return choice_context(item, choice)
-        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case ShortAnswerInteraction() as short:
+            return short_answer_context(item, short)
+        case NumericInteraction() as numeric:
+            return numeric_context(item, numeric)
+        case EssayInteraction():
+            return essay_context(item)
         case _:
             assert_never(item.interaction)
 
@@ -213,23 +287,81 @@ def interaction_context(item: Item) -> dict[str, object]:
 def choice_context(item: Item, interaction: ChoiceInteraction) -> dict[str, object]:
     ids = answer_ids(item, interaction)
     answers = _answers(interaction, ids)
+    feedback = outcome_feedback(interaction)
     return {
+        "template": "choice.xml",
         "question_type": CHOICE_QUESTION_TYPES[interaction.kind],
         "original_answer_ids": ",".join(str(ids[c.identifier]) for c in interaction.choices),
         "cardinality": "Multiple" if interaction.multiple else "Single",
         # Every answer's part in the all-or-nothing condition (selected or not), or only the correct one's.
         "all_answers_decide": interaction.multiple,
         "answers": answers,
-        "feedbacks": _feedbacks(item, interaction, answers),
+        "incorrect_feedback": True,
+        "feedbacks": _feedbacks(item, mattext(feedback.correct, block=True), mattext(feedback.incorrect, block=True),
+                                answers),
     }
 
 
-def _feedbacks(item: Item, interaction: ChoiceInteraction, answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
+def short_answer_context(item: Item, interaction: ShortAnswerInteraction) -> dict[str, object]:
+    """short_answer_question: the answers worth full credit only (Canvas would store any other as
+    fully correct; item_warnings names the items), each text with its runs of spaces as one, as
+    lmspack compares them. Canvas compares in any case (item_warnings names case-sensitive items)."""
+    answers = [SimpleNamespace(id=number, text=" ".join(answer.text.split()), feedback=_answer_feedback(answer))
+               for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
+               if full_credit(answer)]
+    return _typed_context(item, "short_answer", interaction.other_feedback, answers)
+
+
+def numeric_context(item: Item, interaction: NumericInteraction) -> dict[str, object]:
+    """numerical_question: each answer worth full credit, in order (the first that matches counts, as
+    in lmspack): value and tolerance as Canvas's exact answer with its margin (a percent tolerance
+    as the margin it gives), a range as Canvas's range answer."""
+    answers = [SimpleNamespace(id=number, exact=None if answer.value is None else _decimal(answer.value),
+                               low=_decimal(answer.bounds[0]), high=_decimal(answer.bounds[1]),
+                               feedback=_answer_feedback(answer))
+               for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
+               if full_credit(answer)]
+    return _typed_context(item, "numeric", interaction.other_feedback, answers)
+
+
+def essay_context(item: Item) -> dict[str, object]:
+    """essay_question: no answers (a person grades it); only the explanation is kept (item_warnings
+    names what is not)."""
+    return _typed_context(item, "essay", None, [])
+
+
+QUESTION_TYPES = {"short_answer": "short_answer_question", "numeric": "numerical_question",
+                  "essay": "essay_question"}
+
+
+def _typed_context(item: Item, kind: str, other_feedback: Markup | None,
+                   answers: list[SimpleNamespace]) -> dict[str, object]:
+    return {
+        "template": f"{kind}.xml",
+        "question_type": QUESTION_TYPES[kind],
+        "original_answer_ids": ",".join(str(answer.id) for answer in answers),
+        "answers": answers,
+        "incorrect_feedback": other_feedback is not None,
+        "feedbacks": _feedbacks(item, None, mattext(other_feedback) if other_feedback else None, answers),
+    }
+
+
+def _answer_feedback(answer: TextAnswer | NumericAnswer) -> Mattext | None:
+    return mattext(answer.feedback) if answer.feedback else None
+
+
+def _decimal(value: float) -> str:
+    """A number exactly: the shortest text that reads back as the same float, which for ordinary
+    numbers is what Canvas's exporter writes (Ruby's Float#to_s: 10.0, 9.8; here 1e+16 for 1.0e+16)."""
+    return repr(float(value))
+
+
+def _feedbacks(item: Item, correct: Mattext | None, incorrect: Mattext | None,
+               answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
     """The <itemfeedback> blocks in Canvas's order: the explanation, right, wrong, then each answer's."""
-    feedback = outcome_feedback(interaction)
-    blocks = [("general_fb", item.explanation), ("correct_fb", feedback.correct),
-              ("general_incorrect_fb", feedback.incorrect)]
-    found = [SimpleNamespace(ident=ident, text=mattext(text, block=True)) for ident, text in blocks if text]
+    blocks = [("general_fb", mattext(item.explanation, block=True) if item.explanation else None),
+              ("correct_fb", correct), ("general_incorrect_fb", incorrect)]
+    found = [SimpleNamespace(ident=ident, text=text) for ident, text in blocks if text]
     return found + [SimpleNamespace(ident=f"{a.id}_fb", text=a.feedback) for a in answers if a.feedback]
 
 
