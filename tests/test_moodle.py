@@ -425,3 +425,21 @@ def test_typed_warnings(kitchen_safety: Quiz) -> None:
          "Moodle does not show a numerical question's unit beside the answer box (the learner may type it or "
          "leave it out); name the unit in the prompt"),
     ]
+
+
+def test_typed_text_arrives_as_written(kitchen_safety: Quiz) -> None:
+    """Plain fields (an answer, a unit, a template) escaped once for XML, HTML ones kept as HTML."""
+    short = with_interaction(typed_item(kitchen_safety, "cross-contamination"),
+                             answers=(TextAnswer(SPECIAL, 100, inline(SPECIAL)),), other_feedback=inline(SPECIAL))
+    numeric = with_interaction(typed_item(kitchen_safety, "fridge-temperature"), unit=SPECIAL)
+    essay = with_interaction(typed_item(kitchen_safety, "near-miss-report"), response_template=SPECIAL,
+                             grader_notes=block(SPECIAL))
+    data = build(with_items(kitchen_safety, short, numeric, essay)).data
+    assert b"CDATA" not in data
+    q_short, q_numeric, q_essay = questions(data)[1:]
+    html = "Don't \"quote\" &amp; a &lt; b ]]&gt; café مرحبا 🙂"
+    assert [text_of(a, "text") for a in q_short.findall("answer")] == [SPECIAL, "*"]
+    assert [text_of(a, "feedback/text") for a in q_short.findall("answer")] == [html, html]
+    assert text_of(q_numeric, "units/unit/unit_name") == SPECIAL
+    assert text_of(q_essay, "responsetemplate/text") == html.replace("'", "&#39;").replace('"', "&#34;")
+    assert text_of(q_essay, "graderinfo/text") == f"<p>{html}</p>"

@@ -20,7 +20,7 @@ from typing import assert_never
 from markupsafe import Markup, escape
 
 from builder.cache import NO_CACHE, Cache
-from builder.errors import Problem
+from builder.errors import Problem, shown
 from builder.formats import (
     CHOICE_TYPES,
     Feature,
@@ -111,7 +111,7 @@ def _no_full_marks(item: Item, interaction: ShortAnswerInteraction) -> Problem:
     best = max(interaction.answers, key=lambda answer: answer.credit)
     return Problem(
         item.place.path, item.place.line, item.place.column,
-        f"cannot build for Moodle: no answer is worth 100% (the best, {best.text!r}, has credit "
+        f"cannot build for Moodle: no answer is worth 100% (the best, {shown(best.text)}, has credit "
         f"{format_number(best.credit)}), and Moodle refuses a short-answer question without a full-marks "
         "answer, which stops the import of the whole file; give one answer credit 100 (the default)")
 
