@@ -66,6 +66,12 @@ RULES = {
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "
                   f"of the item ({10 + n} correct choices), which is not on Moodle's grade list, so Moodle would "
                   f"refuse the question; use 1 to 10 correct choices"),
+    "moodle-short-answer-full-marks": (
+        "moodle", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Name it.\nanswers:\n  - text: near\n"
+                            f"    credit: {40 + n}\n",
+        lambda n: f"cannot build for Moodle: no answer is worth 100% (the best, 'near', has credit {40 + n}), and "
+                  "Moodle refuses a short-answer question without a full-marks answer, which stops the import of "
+                  "the whole file; give one answer credit 100 (the default)"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
           "canvas": "Canvas"}

@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from lxml import etree
 
 from builder import markup
-from builder.formats.moodle import MOODLE_GRADES, build, check, moodle_grade
-from builder.model import Choice, Item, Quiz
+from builder.formats.moodle import (
+    MOODLE_GRADES,
+    build,
+    check,
+    decimal,
+    literal_pattern,
+    moodle_grade,
+    snapped_grade,
+)
+from builder.model import (
+    Choice,
+    EssayInteraction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Quiz,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 from builder.rendering import check_xml, safe_parser
-from builder.scoring import choice_fractions
+from builder.scoring import choice_fractions, score
 from tests.conftest import assert_golden
 
 from projects import with_interaction
@@ -194,3 +212,234 @@ def test_warns_when_the_file_is_more_xml_than_checkers_read(warm_handoff: Quiz, 
     assert [w.message for w in output.warnings if "MB of XML" in w.message] == [
         f"{output.filename} is 0 MB of XML, more than the 0 MB that lmspack check and package validators read; "
         "split the quiz into smaller ones"]
+
+
+# ---- short_answer, numeric and essay -------------------------------------------------------------
+
+def by_idnumber(data: bytes) -> dict[str, etree._Element]:
+    return {text_of(q, "idnumber"): q for q in questions(data)[1:]}
+
+
+def typed_item(quiz: Quiz, item_id: str) -> Item:
+    return next(item for item in quiz.items if item.id == item_id)
+
+
+def moodle_shortanswer_matches(response: str, pattern: str, usecase: bool) -> bool:
+    """qtype_shortanswer_question::compare_string_with_wildcard (Moodle 4.5), in Python: the
+    pattern split on runs of unescaped '*' (each a wildcard), '\\*' read back as a literal '*', the
+    learner's response trimmed and nothing else (no folding of inner whitespace)."""
+    bits = re.split(r"(?<!\\)\*+", pattern)
+    regexp = ".*".join(re.escape(bit.replace("\\*", "*")) for bit in bits)
+    return re.fullmatch(regexp, response.strip(" \t\n\r\0\x0b"), 0 if usecase else re.IGNORECASE) is not None
+
+
+def moodle_answer(question: etree._Element, response: str) -> etree._Element | None:
+    """The answer Moodle's shortanswer or numerical grades a response by: the first that matches."""
+    for answer in question.findall("answer"):
+        pattern = text_of(answer, "text")
+        if question.get("type") == "shortanswer":
+            if moodle_shortanswer_matches(response, pattern, text_of(question, "usecase") == "1"):
+                return answer
+        elif pattern == "*":
+            return answer
+        else:
+            value, tolerance = float(pattern), float(text_of(answer, "tolerance"))
+            if value - tolerance <= float(response) <= value + tolerance:
+                return answer
+    return None
+
+
+def test_golden_every_type(kitchen_safety: Quiz) -> None:
+    output = build(kitchen_safety)
+    assert output.filename == "kitchen-safety-1.0.0-moodle.xml"
+    assert_golden("moodle/kitchen-safety-1.0.0-moodle.xml", output.data)
+    assert output.data == build(kitchen_safety).data
+    check_xml(output.data, "moodle/moodle_quiz.xsd", "moodle")
+
+
+def test_short_answer_field_by_field(kitchen_safety: Quiz) -> None:
+    questions_by_id = by_idnumber(build(kitchen_safety).data)
+    for item_id, usecase in (("cross-contamination", "0"), ("sodium-symbol", "1")):
+        item = typed_item(kitchen_safety, item_id)
+        interaction = item.interaction
+        assert isinstance(interaction, ShortAnswerInteraction)
+        q = questions_by_id[item_id]
+        assert q.get("type") == "shortanswer"
+        assert text_of(q, "usecase") == usecase
+        assert text_of(q, "penalty") == "0.3333333"
+        assert [text_of(h, "text") for h in q.findall("hint")] == [str(h) for h in item.hints]
+        assert text_of(q, "generalfeedback/text") == (str(item.explanation) if item.explanation else "")
+        *answers, other = q.findall("answer")
+        assert [(text_of(a, "text"), text_of(a, "feedback/text")) for a in answers] == [
+            (a.text, str(a.feedback) if a.feedback else "") for a in interaction.answers]
+        for answer, written in zip(answers, interaction.answers, strict=True):
+            assert answer.get("format") == "moodle_auto_format"
+            assert float(answer.get("fraction")) / 100 in MOODLE_GRADES
+            assert float(answer.get("fraction")) == written.credit  # 100, 50: on the list as written
+        assert (other.get("fraction"), text_of(other, "text")) == ("0", "*")
+        assert text_of(other, "feedback/text") == str(interaction.other_feedback)
+
+
+def test_short_answers_moodle_and_lmspack_agree_on(kitchen_safety: Quiz) -> None:
+    """Responses with a single space between words, as lmspack and Moodle grade them alike."""
+    questions_by_id = by_idnumber(build(kitchen_safety).data)
+    for item_id, responses in (("cross-contamination", ["cross-contamination", "Cross contamination ",
+                                                       "CONTAMINATION", "cross", "contaminations", ""]),
+                               ("sodium-symbol", ["Na", " Na", "na", "NA", "Sodium"])):
+        item = typed_item(kitchen_safety, item_id)
+        for response in responses:
+            answer = moodle_answer(questions_by_id[item_id], response)
+            moodle_points = item.points * float(answer.get("fraction")) / 100 if answer is not None else 0
+            assert moodle_points == score(item, response), (item_id, response)
+
+
+def test_numeric_field_by_field(kitchen_safety: Quiz) -> None:
+    questions_by_id = by_idnumber(build(kitchen_safety).data)
+    fridge, hands = questions_by_id["fridge-temperature"], questions_by_id["hand-washing-seconds"]
+    # range [1, 5] -> 3 +- 2 and [0, 8] -> 4 +- 4 (credit 50); 20 +- 25 % -> 20 +- 5; 10 +- 5 (credit 25)
+    assert [(a.get("fraction"), text_of(a, "text"), text_of(a, "tolerance")) for a in fridge.findall("answer")] == [
+        ("100", "3", "2"), ("50", "4", "4"), ("0", "*", "0")]
+    assert [(a.get("fraction"), text_of(a, "text"), text_of(a, "tolerance")) for a in hands.findall("answer")] == [
+        ("100", "20", "5"), ("25", "10", "5"), ("0", "*", "0")]
+    for q, unit in ((fridge, "°C"), (hands, "seconds")):
+        assert q.get("type") == "numerical"
+        assert [(text_of(u, "multiplier"), text_of(u, "unit_name")) for u in q.findall("units/unit")] == [("1", unit)]
+        assert [text_of(q, name) for name in ("unitgradingtype", "showunits", "unitsleft")] == ["0", "0", "0"]
+        assert text_of(q, "answer[last()]/feedback/text").startswith(("No. A fridge", "Hand-washing"))
+    assert [text_of(h, "text") for h in hands.findall("hint")] == [
+        str(h) for h in typed_item(kitchen_safety, "hand-washing-seconds").hints]
+    for item_id in ("fridge-temperature", "hand-washing-seconds"):
+        item = typed_item(kitchen_safety, item_id)
+        for tenths in range(-20, 400, 5):
+            response = str(tenths / 10)
+            answer = moodle_answer(questions_by_id[item_id], response)
+            assert item.points * float(answer.get("fraction")) / 100 == score(item, response), (item_id, response)
+
+
+def test_numeric_tolerances(kitchen_safety: Quiz) -> None:
+    base = typed_item(kitchen_safety, "hand-washing-seconds")
+    answers = (NumericAnswer(-4.0, 12.5, True, None, 100, None),     # -4 +- 12.5 %: -4 +- 0.5
+               NumericAnswer(None, 0.0, False, (0.1, 0.3), 100, None),
+               NumericAnswer(1e-05, 0.0, False, None, 100, None),
+               NumericAnswer(1e15, 1e15, False, None, 100, None))
+    item = with_interaction(base, answers=answers, unit="", other_feedback=None)
+    (q,) = questions(build(with_items(kitchen_safety, item)).data)[1:]
+    assert [(text_of(a, "text"), text_of(a, "tolerance")) for a in q.findall("answer")] == [
+        ("-4", "0.5"), ("0.2", "0.09999999999999999"), ("0.00001", "0"),
+        ("1000000000000000", "1000000000000000")]
+    assert q.find("units") is None and text_of(q, "showunits") == "0"
+    assert decimal(-0.0) == "0" and decimal(2.5e-7) == "0.00000025" and decimal(123.0) == "123"
+
+
+def test_essay_field_by_field(kitchen_safety: Quiz) -> None:
+    item = typed_item(kitchen_safety, "near-miss-report")
+    interaction = item.interaction
+    assert isinstance(interaction, EssayInteraction)
+    q = by_idnumber(build(kitchen_safety).data)["near-miss-report"]
+    assert q.get("type") == "essay"
+    assert q.findall("answer") == [] and q.findall("hint") == []
+    assert text_of(q, "penalty") == "0"
+    assert [text_of(q, name) for name in ("responseformat", "responserequired", "responsefieldlines", "minwordlimit",
+                                          "maxwordlimit", "attachments", "attachmentsrequired", "maxbytes")] == [
+        "editor", "1", "15", "30", "200", "0", "0", "0"]
+    assert q.find("graderinfo").get("format") == "html"
+    assert text_of(q, "graderinfo/text") == str(interaction.grader_notes)
+    assert text_of(q, "responsetemplate/text") == "First, I would..."
+    assert text_of(q, "generalfeedback/text") == str(item.explanation)
+
+
+def test_essay_without_limits_and_with_a_plain_text_template(kitchen_safety: Quiz) -> None:
+    base = typed_item(kitchen_safety, "near-miss-report")
+    item = dataclasses.replace(with_interaction(base, min_words=None, max_words=None, grader_notes=None,
+                                                response_template="a < b & c\nSecond line"),
+                               hints=(block("A hint."),))
+    output = build(with_items(kitchen_safety, item))
+    (q,) = questions(output.data)[1:]
+    assert q.find("minwordlimit") is None and q.find("maxwordlimit") is None
+    assert text_of(q, "graderinfo/text") == ""
+    assert text_of(q, "responsetemplate/text") == "a &lt; b &amp; c<br>\nSecond line"
+    assert q.findall("hint") == []
+    assert (("near-miss-report",), "Moodle essays have no hints; the hints are left out") in [
+        (w.item_ids, w.message) for w in output.warnings]
+
+
+def test_a_literal_star_stays_literal(kitchen_safety: Quiz) -> None:
+    base = typed_item(kitchen_safety, "sodium-symbol")
+    answers = (TextAnswer("5 * 3", 100, None), TextAnswer("a**b", 50, None), TextAnswer("x\\*y", 50, None),
+               TextAnswer("two   words", 50, None))
+    item = with_interaction(base, answers=answers, other_feedback=None)
+    (q,) = questions(build(with_items(kitchen_safety, item)).data)[1:]
+    patterns = [text_of(a, "text") for a in q.findall("answer")]
+    assert patterns == ["5 \\* 3", "a\\*\\*b", "x\\\\*y", "two words"]  # no '*' answer without other_feedback
+    assert literal_pattern("*") == "\\*"
+    for response, matched in (("5 * 3", "5 \\* 3"), ("5 and 3", None), ("a**b", "a\\*\\*b"), ("ab", None),
+                              ("x\\*y", "x\\\\*y"), ("x*y", None), ("two words", "two words")):
+        answer = moodle_answer(q, response)
+        assert (text_of(answer, "text") if answer is not None else None) == matched, response
+        assert (answer is not None) == (score(item, response) > 0), response
+
+
+def test_credit_snaps_to_the_grade_list() -> None:
+    assert [snapped_grade(c) for c in (100, 50, 33, 33.33333, 34, 45, 96, 1, 2.5, 16, 14)] == [
+        1.0, 0.5, 0.3333333, 0.3333333, 0.3333333, 0.5, 1.0, 0.05, 0.05, 0.1666667, 0.1428571]
+
+
+def test_a_credit_moved_by_the_grade_list_is_a_warning(kitchen_safety: Quiz) -> None:
+    short, numeric = typed_item(kitchen_safety, "cross-contamination"), typed_item(kitchen_safety, "fridge-temperature")
+    assert isinstance(short.interaction, ShortAnswerInteraction)
+    assert isinstance(numeric.interaction, NumericInteraction)
+    credits = (100, 33, 45, 45)
+    short = with_interaction(short, answers=tuple(TextAnswer(f"answer {n}", credit, None)
+                                                   for n, credit in enumerate(credits)))
+    numeric = with_interaction(numeric, answers=(NumericAnswer(5, 0, False, None, 45, None),
+                                                 NumericAnswer(6, 0, False, None, 97, None)))
+    output = build(with_items(kitchen_safety, short, numeric))
+    q_short, q_numeric = questions(output.data)[1:]
+    assert [a.get("fraction") for a in q_short.findall("answer")] == ["100", "33.33333", "50", "50", "0"]
+    assert [a.get("fraction") for a in q_numeric.findall("answer")] == ["50", "100", "0"]
+    snapped = [(w.item_ids, w.message) for w in output.warnings if "fixed list" in w.message]
+    assert snapped == [
+        (("cross-contamination", "fridge-temperature"),
+         "Moodle's answer grades are a fixed list: credit 45% is stored as 50%"),
+        (("fridge-temperature",), "Moodle's answer grades are a fixed list: credit 97% is stored as 100%"),
+    ]
+
+
+def test_a_short_answer_without_full_marks_is_refused(kitchen_safety: Quiz) -> None:
+    base = typed_item(kitchen_safety, "cross-contamination")
+    partial = with_interaction(base, answers=(TextAnswer("contamination", 50, None),
+                                              TextAnswer("germs", 80, None)))
+    (problem,) = check(with_items(kitchen_safety, partial))
+    assert (problem.path, problem.line, problem.column) == (base.place.path, base.place.line, base.place.column)
+    assert problem.message == (
+        "cannot build for Moodle: no answer is worth 100% (the best, 'germs', has credit 80), and Moodle refuses "
+        "a short-answer question without a full-marks answer, which stops the import of the whole file; give one "
+        "answer credit 100 (the default)")
+    snapped_up = with_interaction(base, answers=(TextAnswer("germs", 96, None),))
+    assert check(with_items(kitchen_safety, snapped_up)) == []
+
+
+def test_typed_warnings(kitchen_safety: Quiz) -> None:
+    assert [(w.item_ids, w.message) for w in build(kitchen_safety).warnings][1:] == [
+        (("fridge-temperature", "hand-washing-seconds"),
+         "Moodle does not show a numerical question's unit beside the answer box (the learner may type it or "
+         "leave it out); name the unit in the prompt"),
+    ]
+
+
+def test_typed_text_arrives_as_written(kitchen_safety: Quiz) -> None:
+    """Plain fields (an answer, a unit, a template) escaped once for XML, HTML ones kept as HTML."""
+    short = with_interaction(typed_item(kitchen_safety, "cross-contamination"),
+                             answers=(TextAnswer(SPECIAL, 100, inline(SPECIAL)),), other_feedback=inline(SPECIAL))
+    numeric = with_interaction(typed_item(kitchen_safety, "fridge-temperature"), unit=SPECIAL)
+    essay = with_interaction(typed_item(kitchen_safety, "near-miss-report"), response_template=SPECIAL,
+                             grader_notes=block(SPECIAL))
+    data = build(with_items(kitchen_safety, short, numeric, essay)).data
+    assert b"CDATA" not in data
+    q_short, q_numeric, q_essay = questions(data)[1:]
+    html = "Don't \"quote\" &amp; a &lt; b ]]&gt; café مرحبا 🙂"
+    assert [text_of(a, "text") for a in q_short.findall("answer")] == [SPECIAL, "*"]
+    assert [text_of(a, "feedback/text") for a in q_short.findall("answer")] == [html, html]
+    assert text_of(q_numeric, "units/unit/unit_name") == SPECIAL
+    assert text_of(q_essay, "responsetemplate/text") == html.replace("'", "&#39;").replace('"', "&#34;")
+    assert text_of(q_essay, "graderinfo/text") == f"<p>{html}</p>"

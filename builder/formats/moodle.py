@@ -1,23 +1,26 @@
 """Moodle XML: a question-bank file Moodle's importer (question/format/xml) reads natively.
 
 One category question (``$course$/top/<quiz title>``), then one question per item:
-single_choice and multiple_response as ``multichoice``, true_false as ``truefalse``. Text goes in
-HTML format as escaped text (never CDATA, so no ``]]>`` can end it early). Answer grades come from
-builder.scoring and must be on Moodle's grade list, or Moodle refuses the whole question on
-import ("grades do not match"); an item that cannot be represented fails the build.
+single_choice and multiple_response as ``multichoice``, true_false as ``truefalse``, short_answer as
+``shortanswer``, numeric as ``numerical``, essay as ``essay``. Text goes in HTML format as escaped
+text (never CDATA, so no ``]]>`` can end it early). Answer grades must be on Moodle's grade list, or
+Moodle refuses the question on import ("grades do not match") and, by default, the whole file with
+it: a choice's grade comes from builder.scoring and an item whose grades are off the list fails the
+build; a typed answer's credit snaps to the nearest grade on the list (a warning when it moves).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import assert_never
 
 from markupsafe import Markup, escape
 
 from builder.cache import NO_CACHE, Cache
-from builder.errors import Problem
+from builder.errors import Problem, shown
 from builder.formats import (
     CHOICE_TYPES,
     Feature,
@@ -31,7 +34,16 @@ from builder.formats import (
     unsupported_items,
 )
 from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
-from builder.model import ChoiceInteraction, EssayInteraction, Item, NumericInteraction, Quiz, ShortAnswerInteraction
+from builder.model import (
+    ChoiceInteraction,
+    EssayInteraction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Quiz,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, format_number
@@ -48,13 +60,17 @@ MOODLE_GRADES: tuple[float, ...] = (
 )
 MOODLE_TOLERANCE = 0.00001
 # Moodle's defaults: a third of the mark lost per extra try (interactive behaviour); a true/false
-# question has one try.
+# question has one try; an essay, graded by a person, has no tries to lose marks on.
 MULTICHOICE_PENALTY = "0.3333333"
 TRUEFALSE_PENALTY = "1"
+ESSAY_PENALTY = "0"
+# A typed answer's credit that moves by more than this (percentage points) when it snaps to
+# Moodle's grade list is a warning; less (33 stored as 33.33333) is Moodle's rounding, not a loss.
+SNAP_WARNING_POINTS = 0.5
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES,
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
     # A question bank file: no quiz settings; a true/false question has no hints and shows
     # Moodle's own labels.
     features=frozenset({"hints", "choice_feedback", "explanation", "wrong_choice_penalty_off", "shuffle_choices",
@@ -63,7 +79,8 @@ SUPPORT = FormatSupport(
 
 
 def check(quiz: Quiz) -> list[Problem]:
-    """Every item Moodle refuses: an item type it does not carry, a grade not on Moodle's list."""
+    """Every item Moodle refuses: an item type it does not carry, a grade not on Moodle's list, a
+    short answer with no answer worth full marks."""
     problems = unsupported_items("Moodle", SUPPORT, quiz)
     # An item's grades follow from its type, points and number of correct choices
     # (builder.scoring.choice_weights): each such kind is worked out once, not for each of 10,000 items.
@@ -78,11 +95,25 @@ def check(quiz: Quiz) -> list[Problem]:
                         graded.add(kind)
                     else:
                         problems.append(problem)
-            case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-                pass  # not carried yet: unsupported_items refuses it
+            case ShortAnswerInteraction() as short:
+                if max(snapped_grade(answer.credit) for answer in short.answers) != 1.0:
+                    problems.append(_no_full_marks(item, short))
+            case NumericInteraction() | EssayInteraction():
+                pass  # every credit snaps to the grade list; an essay has none
             case _:
                 assert_never(item.interaction)
     return problems
+
+
+def _no_full_marks(item: Item, interaction: ShortAnswerInteraction) -> Problem:
+    """Moodle's shortanswer keeps a question only when an answer is worth 100 %
+    (qtype_shortanswer::save_question_options, 'fractionsnomax'); its import stops there."""
+    best = max(interaction.answers, key=lambda answer: answer.credit)
+    return Problem(
+        item.place.path, item.place.line, item.place.column,
+        f"cannot build for Moodle: no answer is worth 100% (the best, {shown(best.text)}, has credit "
+        f"{format_number(best.credit)}), and Moodle refuses a short-answer question without a full-marks "
+        "answer, which stops the import of the whole file; give one answer credit 100 (the default)")
 
 
 def _off_the_grade_list(item: Item, interaction: ChoiceInteraction) -> Problem | None:
@@ -106,14 +137,53 @@ def moodle_grade(fraction: float) -> float | None:
     return None
 
 
+def snapped_grade(credit: float) -> float:
+    """The grade on Moodle's list (a fraction above 0) nearest to ``credit`` (a typed answer's
+    percent, 1 to 100); halfway between two, the higher. 50 -> 0.5, 33 -> 0.3333333, 45 -> 0.5."""
+    return min((grade for grade in MOODLE_GRADES if grade > 0),
+               key=lambda grade: (abs(100 * grade - credit), -grade))
+
+
+def _percent(grade: float) -> str:
+    """A grade as Moodle's ``fraction`` attribute writes it: percent, at most 5 decimals."""
+    return format_number(100 * grade, 5)
+
+
 def answer_fractions(item: Item, interaction: ChoiceInteraction) -> dict[str, str]:
     """Each choice's grade as Moodle writes it (percent, 5 decimals), of an item check passed."""
     grades: dict[str, str] = {}
     for identifier, fraction in choice_fractions(item.points, interaction).items():
         grade = moodle_grade(fraction)
         assert grade is not None, "check refuses an item with a grade off Moodle's list"
-        grades[identifier] = format_number(100 * grade, 5)
+        grades[identifier] = _percent(grade)
     return grades
+
+
+def literal_pattern(text: str) -> str:
+    """An accepted short answer as Moodle's shortanswer matches it literally: inner runs of
+    whitespace as one space (what the learner most likely types; lmspack folds them), and each
+    ``*``, which Moodle reads as a wildcard, escaped as ``\\*`` (Moodle turns it back into ``*``)."""
+    return " ".join(text.split()).replace("*", "\\*")
+
+
+def decimal(value: float) -> str:
+    """A number as a numerical answer or tolerance: the shortest decimal that reads back as the
+    same float, without an exponent (20.0 -> '20', 1e-05 -> '0.00001')."""
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def value_and_tolerance(answer: NumericAnswer) -> tuple[float, float]:
+    """What Moodle's numerical stores of an answer: a value and an absolute tolerance (a percent
+    becomes |value| x percent / 100; a range its midpoint and half its width)."""
+    if answer.range is not None:
+        low, high = answer.range
+        return (low + high) / 2, (high - low) / 2
+    assert answer.value is not None, "a numeric answer has a value or a range"
+    margin = abs(answer.value) * answer.tolerance / 100 if answer.relative else answer.tolerance
+    return answer.value, margin
 
 
 def _text(fragment: Markup | None) -> str:
@@ -141,7 +211,7 @@ def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOp
         "partially_correct_feedback": _text(feedback.partially_correct),
         "incorrect_feedback": _text(feedback.incorrect),
         "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
-                                    feedback=_text(c.feedback)) for c in interaction.choices],
+                                    feedback=_text(c.feedback), tolerance=None) for c in interaction.choices],
     }
 
 
@@ -151,13 +221,96 @@ def _truefalse(interaction: ChoiceInteraction) -> dict[str, object]:
     true_choice, false_choice = truefalse_choices(interaction)
     return {
         "type": "truefalse",
-        "multichoice": False,
         "penalty": TRUEFALSE_PENALTY,
         "hints": [],
         "answers": [SimpleNamespace(fraction="100" if c.correct else "0", format="moodle_auto_format", text=word,
-                                    feedback=_text(c.feedback))
+                                    feedback=_text(c.feedback), tolerance=None)
                     for word, c in zip(TRUE_WORDS, (true_choice, false_choice), strict=True)],
     }
+
+
+def _answer(fraction: str, text: str, feedback: Markup | None, tolerance: str | None = None) -> SimpleNamespace:
+    """A typed answer: plain text, per-answer feedback, and for numerical its tolerance."""
+    return SimpleNamespace(fraction=fraction, format="moodle_auto_format", text=text, feedback=_text(feedback),
+                           tolerance=tolerance)
+
+
+def _shortanswer(interaction: ShortAnswerInteraction) -> dict[str, object]:
+    """Moodle's shortanswer: the answers tried in order, case per ``usecase``; ``other_feedback``
+    as a last ``*`` answer (any other response) worth 0."""
+    answers = [_answer(_percent(snapped_grade(a.credit)), literal_pattern(a.text), a.feedback)
+               for a in interaction.answers]
+    if interaction.other_feedback:
+        answers.append(_answer("0", "*", interaction.other_feedback))
+    return {
+        "type": "shortanswer",
+        "penalty": MULTICHOICE_PENALTY,
+        "usecase": "1" if interaction.case_sensitive else "0",
+        "answers": answers,
+    }
+
+
+def _numerical(interaction: NumericInteraction) -> dict[str, object]:
+    """Moodle's numerical: each answer a value with an absolute tolerance; ``other_feedback`` as a
+    last ``*`` answer worth 0; the unit one Moodle unit (multiplier 1) the learner need not type."""
+    answers = []
+    for answer in interaction.answers:
+        value, tolerance = value_and_tolerance(answer)
+        answers.append(_answer(_percent(snapped_grade(answer.credit)), decimal(value), answer.feedback,
+                               decimal(tolerance)))
+    if interaction.other_feedback:
+        answers.append(_answer("0", "*", interaction.other_feedback, "0"))
+    return {
+        "type": "numerical",
+        "penalty": MULTICHOICE_PENALTY,
+        "answers": answers,
+        "numerical": SimpleNamespace(unit=interaction.unit),
+    }
+
+
+def _essay(interaction: EssayInteraction) -> dict[str, object]:
+    """Moodle's essay: an HTML editor, a response required, no attachments; the grader's notes,
+    the template and the word limits. No answers, and no hints."""
+    return {
+        "type": "essay",
+        "penalty": ESSAY_PENALTY,
+        "hints": [],
+        "answers": [],
+        "essay": SimpleNamespace(
+            minwordlimit=None if interaction.min_words is None else str(interaction.min_words),
+            maxwordlimit=None if interaction.max_words is None else str(interaction.max_words),
+            graderinfo=_text(interaction.grader_notes),
+            responsetemplate=_plain_html(interaction.response_template)),
+    }
+
+
+def _plain_html(text: str) -> str:
+    """Plain text as the HTML of an editor field: escaped, each line break kept as <br>."""
+    return "<br>\n".join(str(escape(line)) for line in text.split("\n"))
+
+
+def credit_warnings(items: Sequence[Item]) -> list[FormatWarning]:
+    """A warning for each typed answer's credit that Moodle's grade list moves by more than
+    SNAP_WARNING_POINTS, one per credit and stored grade, naming the items."""
+    moved: dict[tuple[float, float], list[str]] = {}
+    for item in items:
+        answers: Sequence[TextAnswer | NumericAnswer]
+        match item.interaction:
+            case ShortAnswerInteraction() | NumericInteraction() as typed:
+                answers = typed.answers
+            case ChoiceInteraction() | EssayInteraction():
+                answers = ()
+            case _:
+                assert_never(item.interaction)
+        for answer in answers:
+            grade = snapped_grade(answer.credit)
+            if abs(100 * grade - answer.credit) > SNAP_WARNING_POINTS:
+                ids = moved.setdefault((answer.credit, grade), [])
+                if item.id not in ids:
+                    ids.append(item.id)
+    return [FormatWarning(FORMAT, f"Moodle's answer grades are a fixed list: credit {format_number(credit)}% "
+                                  f"is stored as {_percent(grade)}%", tuple(ids))
+            for (credit, grade), ids in sorted(moved.items())]
 
 
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
@@ -170,8 +323,18 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
         ("true_false_labels", "Moodle shows its own 'True'/'False' labels instead of the choice texts",
          [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS]),
     ]
-    return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
-            if ids and SUPPORT.lacks(feature)]
+    warnings = [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+                if ids and SUPPORT.lacks(feature)]
+    # Losses of the typed types, which no Feature names: Moodle never carries them.
+    typed: list[tuple[str, list[str]]] = [
+        ("Moodle essays have no hints; the hints are left out",
+         [item.id for item in items if isinstance(item.interaction, EssayInteraction) and item.hints]),
+        ("Moodle does not show a numerical question's unit beside the answer box (the learner may type it "
+         "or leave it out); name the unit in the prompt",
+         [item.id for item in items if isinstance(item.interaction, NumericInteraction) and item.interaction.unit]),
+    ]
+    warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids)
+    return warnings + credit_warnings(items)
 
 
 def question_xml(item: Item, options: QuestionOptions) -> bytes:
@@ -191,6 +354,11 @@ def question(item: Item, options: QuestionOptions) -> SimpleNamespace:
         "idnumber": item.id,
         "hints": [_text(h) for h in item.hints],
         "tags": list(item.tags),
+        # What one type has and the others lack (each type's context sets its own).
+        "multichoice": False,
+        "usecase": None,
+        "numerical": None,
+        "essay": None,
     }
     return SimpleNamespace(**(common | interaction_context(item, options)))
 
@@ -202,8 +370,12 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
             return _truefalse(choice)
         case ChoiceInteraction() as choice:
             return _multichoice(item, choice, options)
-        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case ShortAnswerInteraction() as short:
+            return _shortanswer(short)
+        case NumericInteraction() as numeric:
+            return _numerical(numeric)
+        case EssayInteraction() as essay:
+            return _essay(essay)
         case _:
             assert_never(item.interaction)
 
