@@ -797,3 +797,16 @@ def test_canvas_reads_other_feedback_as_incorrect_comments_and_drops_answer_feed
         # Grader notes are never inside what Canvas makes the question text (itemBody > div, itemBody > p).
         blocks = doc.findall("qti:itemBody/qti:div", NS) + doc.findall("qti:itemBody/qti:p", NS)
         assert all(block.find(".//qti:rubricBlock", NS) is None for block in blocks), item.id
+
+
+def test_own_schema_keeps_grader_notes_for_scorers_and_the_text_box_in_its_paragraph(kitchen_safety: Quiz) -> None:
+    by_id = {item.id: item for item in kitchen_safety.items}
+    essay = qti21.assessment_item(by_id["near-miss-report"], qti21.item_options(kitchen_safety))
+    with pytest.raises(OutputInvalidError, match="view"):
+        check_xml(essay.replace(b'view="scorer"', b'view="candidate"'), qti21.ITEM_SCHEMA, "item.xml")
+    short = qti21.assessment_item(by_id["sodium-symbol"], qti21.item_options(kitchen_safety))
+    loose = short.replace(b'<p class="answer"><textEntryInteraction responseIdentifier="RESPONSE"/></p>',
+                          b'<textEntryInteraction responseIdentifier="RESPONSE"/>')
+    assert loose != short
+    with pytest.raises(OutputInvalidError, match="textEntryInteraction"):
+        check_xml(loose, qti21.ITEM_SCHEMA, "item.xml")
