@@ -271,8 +271,12 @@ def _choice_view(choice: Choice, weight: float) -> ChoiceView:
 
 @overload
 def full_credit_answer(interaction: ShortAnswerInteraction) -> TextAnswer | None: ...
+
+
 @overload
 def full_credit_answer(interaction: NumericInteraction) -> NumericAnswer | None: ...
+
+
 def full_credit_answer(interaction: ShortAnswerInteraction | NumericInteraction) -> TextAnswer | NumericAnswer | None:
     """The first answer worth the item's points: the item's correct response (None: every answer
     gives partial credit, and the item declares none)."""
@@ -346,7 +350,7 @@ def numeric_context(points: float, interaction: NumericInteraction) -> dict[str,
     feedback = tuple(_answer_feedback(n, a.feedback) for n, a in enumerate(interaction.answers, start=1))
     full = full_credit_answer(interaction)
     return typed_context("float", "answers") | {
-        "correct": exact_number(_a_correct_number(full)) if full else None,
+        "correct": exact_number(_accepted_number(full)) if full else None,
         "answers": tuple(_numeric_view(points, answer, view.identifier if view else None)
                          for answer, view in zip(interaction.answers, feedback, strict=True)),
         "answer_feedback": _feedback_views(feedback, interaction.other_feedback),
@@ -355,7 +359,7 @@ def numeric_context(points: float, interaction: NumericInteraction) -> dict[str,
     }
 
 
-def _a_correct_number(answer: NumericAnswer) -> float:
+def _accepted_number(answer: NumericAnswer) -> float:
     """A number the answer accepts, for correctResponse: its value, or the middle of its range."""
     low, high = answer.bounds
     return answer.value if answer.value is not None else low + (high - low) / 2
