@@ -6,21 +6,36 @@ from __future__ import annotations
 import dataclasses
 import io
 import itertools
+import math
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from markupsafe import Markup
 
 from builder.cache import NO_CACHE
 from builder.errors import OutputInvalidError
 from builder.formats import qti21
-from builder.model import Item, Pool, Quiz
+from builder.model import (
+    ChoiceInteraction,
+    EssayInteraction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Pool,
+    Quiz,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 from builder.rendering import check_xml, safe_parser
-from builder.scoring import choice_weights, score
+from builder.scoring import choice_weights, matching_numeric_answer, matching_text_answer, score
 from tests.conftest import assert_golden, assert_valid_package
+from tests.projects import with_interaction
 
 NS = {"qti": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
 
@@ -55,16 +70,25 @@ def test_golden_files(warm_handoff: Quiz) -> None:
         assert_golden(f"qti21/{name}", data)
 
 
-def test_package_passes_independent_validator(warm_handoff: Quiz, package_validator, tmp_path: Path) -> None:
-    for quiz in (warm_handoff, _pooled(warm_handoff)):
+def test_golden_files_of_every_item_type(kitchen_safety: Quiz) -> None:
+    files = members(kitchen_safety)
+    assert list(files) == ["imsmanifest.xml", *(f"items/{item.id}.xml" for item in kitchen_safety.items),
+                           "assessment-test.xml"]
+    for name, data in files.items():
+        assert_golden(f"qti21/kitchen-safety/{name}", data)
+
+
+def test_package_passes_independent_validator(warm_handoff: Quiz, kitchen_safety: Quiz, package_validator,
+                                              tmp_path: Path) -> None:
+    for quiz in (warm_handoff, _pooled(warm_handoff), kitchen_safety):
         path = tmp_path / qti21.build(quiz).filename
         path.write_bytes(qti21.build(quiz).data)
         assert_valid_package(package_validator, path, kind="qti21")
 
 
-def test_every_file_valid_against_official_schema(warm_handoff: Quiz, official_schema) -> None:
+def test_every_file_valid_against_official_schema(warm_handoff: Quiz, kitchen_safety: Quiz, official_schema) -> None:
     validator = official_schema("qti21/qti21_umbrella.xsd")
-    for quiz in (warm_handoff, _pooled(warm_handoff)):
+    for quiz in (warm_handoff, _pooled(warm_handoff), kitchen_safety):
         for name, data in members(quiz).items():
             assert validator.validate(parse(data)), f"{name}: {validator.error_log}"
 
@@ -311,27 +335,478 @@ def test_every_identifier_the_package_makes_up_is_one_item_ids_cannot_take(warm_
     loader refuses each as an item or quiz id (builder.loading.reserved_use), so that no item can
     share an identifier with a variable, the test part or a section of the test. With a section,
     a rest section, hints and an explanation, in a cohort's package, so every kind is made."""
-    from builder.loading import reserved_use
-
     first = warm_handoff.items[0]
     pooled = with_settings(warm_handoff, pools=(Pool("intro", "Intro", (first.id,), 1),))
-    quiz = dataclasses.replace(pooled, cohort="spring")
+    made_up = _made_up_identifiers(dataclasses.replace(pooled, cohort="spring"))
+    assert {"SCORE", "PASS", "BaseTestPart", "section-intro", "section-unpooled", "HINT_1", "HINTREQUEST_1",
+            "general_explanation", "FEEDBACKMODAL"} <= made_up
+    _assert_reserved(made_up)
+
+
+@pytest.mark.xfail(strict=True, reason="builder.loading does not reserve the typed answers' feedback "
+                                       "identifiers ANSWER_<n> and other_incorrect yet (only the loader may: "
+                                       "see the report of #17)")
+def test_typed_items_make_up_only_identifiers_item_ids_cannot_take(kitchen_safety: Quiz) -> None:
+    """As above, for the identifiers typed items add: their answers' modalFeedback identifiers."""
+    made_up = _made_up_identifiers(dataclasses.replace(kitchen_safety, cohort="spring"))
+    assert {"RESPONSE", "FEEDBACK", "ANSWER_1", "ANSWER_3", "other_incorrect"} <= made_up
+    _assert_reserved(made_up)
+
+
+def _made_up_identifiers(quiz: Quiz) -> set[str]:
+    """Identifiers in the package's QTI documents that do not come from the quiz (its id, item ids,
+    choice ids)."""
     taken = {quiz.package_id, *(qti21.item_identifier(quiz.cohort, i) for i in quiz.items),
-             *(c.identifier for i in quiz.items for c in i.interaction.choices)}
+             *(c.identifier for i in quiz.items if isinstance(i.interaction, ChoiceInteraction)
+               for c in i.interaction.choices)}
     made_up: set[str] = set()
     for name, data in members(quiz).items():
         if name == "imsmanifest.xml":
             continue  # its identifiers are xs:IDs with prefixes of their own (RES-ITEM-, RES-TEST-, MANIFEST-)
         root = parse(data)
         for element in root.iter():
-            for attribute in ("identifier", "outcomeIdentifier", "variableIdentifier"):
+            for attribute in ("identifier", "outcomeIdentifier", "variableIdentifier", "responseIdentifier"):
                 if element.get(attribute) is not None:
                     made_up.add(element.get(attribute))
         made_up.update(value.text for value in root.iter(f"{{{NS['qti']}}}baseValue")
                        if value.get("baseType") == "identifier")
-    made_up -= taken
-    assert {"SCORE", "PASS", "BaseTestPart", "section-intro", "section-unpooled", "HINT_1", "HINTREQUEST_1",
-            "general_explanation", "FEEDBACKMODAL"} <= made_up
+    return made_up - taken
+
+
+def _assert_reserved(made_up: set[str]) -> None:
+    from builder.loading import reserved_use
+
     assert [name for name in sorted(made_up) if reserved_use(name, "item") is None] == []
     assert [name for name in sorted(made_up) if name.startswith(("section-", "BaseTestPart", "PASS", "WEIGHT"))
             or reserved_use(name, "choice") is not None] == sorted(made_up)
+
+
+# --- A QTI 2.1 response-processing evaluator, for the rules and expressions lmspack emits -------------
+# It follows the QTI 2.1 information model: NULL (None) propagates through operators; an empty string
+# response is NULL; responseIf/responseElseIf take the first condition that is true (NULL is not);
+# equal with toleranceMode absolute holds for x - t0 <= y <= x + t1 (x: the first expression),
+# relative for x * (1 - t0/100) <= y <= x * (1 + t1/100). Case-insensitive comparison is not
+# defined by QTI; like a Java engine's equalsIgnoreCase, this one lower-cases both sides.
+
+Q = f"{{{NS['qti']}}}"
+# xs:double, as a QTI player reads a float response (whitespace collapsed, so trimmed).
+XS_DOUBLE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|-?INF|NaN")
+
+
+def qti_response(doc: etree._Element, typed: str) -> str | float | None:
+    """The value a QTI player gives RESPONSE for text typed in the item's text box (None: NULL)."""
+    base_type = doc.find("qti:responseDeclaration[@identifier='RESPONSE']", NS).get("baseType")
+    if base_type == "float":
+        text = typed.strip(" \t\r\n")
+        return float(text) if XS_DOUBLE.fullmatch(text) else None  # a player refuses anything else
+    return typed or None
+
+
+def run_response_processing(doc: etree._Element, responses: dict[str, object]) -> dict[str, object]:
+    """The item's outcome values after response processing of ``responses``."""
+    variables: dict[str, object] = dict(responses)
+    for declaration in doc.iterfind("qti:outcomeDeclaration", NS):
+        default = declaration.find("qti:defaultValue/qti:value", NS)
+        variables[declaration.get("identifier")] = (
+            None if default is None else _typed_value(declaration.get("baseType"), default.text))
+    for rule in doc.find("qti:responseProcessing", NS):
+        _run_rule(doc, rule, variables)
+    return variables
+
+
+def _typed_value(base_type: str, text: str) -> object:
+    match base_type:
+        case "float":
+            return float(text)
+        case "boolean":
+            return text == "true"
+        case "string" | "identifier":
+            return text
+    raise AssertionError(f"baseType {base_type} not evaluated")
+
+
+def _run_rule(doc: etree._Element, rule: etree._Element, variables: dict[str, object]) -> None:
+    if rule.tag == f"{Q}setOutcomeValue":
+        (expression,) = rule
+        variables[rule.get("identifier")] = _evaluate(doc, expression, variables)
+        return
+    assert rule.tag == f"{Q}responseCondition", rule.tag
+    for branch in rule:
+        if branch.tag == f"{Q}responseElse":
+            rules = list(branch)
+        elif _evaluate(doc, branch[0], variables) is True:
+            rules = list(branch)[1:]
+        else:
+            continue
+        for inner in rules:
+            _run_rule(doc, inner, variables)
+        return
+
+
+def _evaluate(doc: etree._Element, expression: etree._Element, variables: dict[str, object]) -> object:
+    tag = expression.tag.removeprefix(Q)
+    values = [_evaluate(doc, operand, variables) for operand in expression]
+    if tag not in ("isNull", "and", "multiple") and None in values:
+        return None
+    match tag:
+        case "baseValue":
+            return _typed_value(expression.get("baseType"), expression.text or "")
+        case "variable":
+            return variables.get(expression.get("identifier"))
+        case "mapResponse":
+            return _map_response(doc, expression.get("identifier"), variables)
+        case "isNull":
+            return values[0] is None or values[0] in ("", frozenset())
+        case "match":
+            return values[0] == values[1]
+        case "gte":
+            return values[0] >= values[1]
+        case "lte":
+            return values[0] <= values[1]
+        case "and":
+            return False if False in values else None if None in values else True
+        case "multiple":
+            return frozenset(v for v in values if v is not None) or None
+        case "stringMatch":
+            assert expression.get("substring") is None
+            if expression.get("caseSensitive") == "true":
+                return values[0] == values[1]
+            return values[0].lower() == values[1].lower()
+        case "equal":
+            x, y = values
+            mode = expression.get("toleranceMode", "exact")
+            if mode == "exact":
+                return x == y
+            t0, t1 = (float(t) for t in (expression.get("tolerance").split() * 2)[:2])
+            low, high = (x - t0, x + t1) if mode == "absolute" else (x * (1 - t0 / 100), x * (1 + t1 / 100))
+            return low <= y <= high
+    raise AssertionError(f"expression {tag} not evaluated")
+
+
+def _map_response(doc: etree._Element, identifier: str, variables: dict[str, object]) -> float:
+    mapping = doc.find(f"qti:responseDeclaration[@identifier='{identifier}']/qti:mapping", NS)
+    value = variables.get(identifier)
+    chosen = [] if value is None else sorted(value) if isinstance(value, frozenset) else [value]
+
+    def mapped(one: object) -> float:
+        for entry in mapping.iterfind("qti:mapEntry", NS):
+            key = entry.get("mapKey")
+            if key == one or (entry.get("caseSensitive") == "false" and key.lower() == str(one).lower()):
+                return float(entry.get("mappedValue"))
+        return float(mapping.get("defaultValue"))
+
+    total = sum(mapped(one) for one in chosen)
+    return min(max(total, float(mapping.get("lowerBound"))), float(mapping.get("upperBound")))
+
+
+def qti_outcomes(doc: etree._Element, typed: str) -> dict[str, object]:
+    """SCORE, FEEDBACK and FEEDBACKMODAL after the learner submits ``typed`` (no hint requested)."""
+    hints = {d.get("identifier"): False for d in doc.iterfind("qti:responseDeclaration", NS)
+             if d.get("identifier").startswith("HINTREQUEST_")}
+    return run_response_processing(doc, {"RESPONSE": qti_response(doc, typed), **hints})
+
+
+def expected_feedback(item: Item, typed: str, language: str) -> str | None:
+    """The FEEDBACK identifier the model's matching answer (or none) calls for."""
+    interaction = item.interaction
+    match interaction:
+        case ShortAnswerInteraction():
+            answer = matching_text_answer(interaction, typed)
+        case NumericInteraction():
+            answer = matching_numeric_answer(interaction, typed, language)
+        case _:
+            raise AssertionError(item.id)
+    if answer is None:
+        return qti21.OTHER_FEEDBACK_ID if interaction.other_feedback is not None else None
+    index = interaction.answers.index(answer) + 1
+    return qti21.ANSWER_FEEDBACK_ID.format(index) if answer.feedback is not None else None
+
+
+def whitespace_folded(typed: str) -> bool:
+    return typed == " ".join(typed.split())
+
+
+def assert_agrees(quiz: Quiz, item: Item, typed: str) -> None:
+    """The QTI package scores ``typed`` as builder.scoring does, and shows the same feedback; except
+    that QTI compares a typed answer as typed, so one with spaces to fold matches no answer (warned)."""
+    doc = item_doc(quiz, item)
+    outcomes = qti_outcomes(doc, typed)
+    folds = isinstance(item.interaction, ShortAnswerInteraction) and not whitespace_folded(typed)
+    expected_score = 0.0 if folds else score(item, typed, quiz.language)
+    assert outcomes["SCORE"] == pytest.approx(expected_score, abs=1e-9), (item.id, typed)
+    if isinstance(item.interaction, ShortAnswerInteraction | NumericInteraction):
+        feedback = (qti21.OTHER_FEEDBACK_ID if item.interaction.other_feedback is not None else None) if folds \
+            else expected_feedback(item, typed, quiz.language)
+        assert outcomes.get("FEEDBACK") == feedback, (item.id, typed)
+    if item.explanation is not None:
+        assert outcomes["FEEDBACKMODAL"] == {qti21.EXPLANATION_ID}
+
+
+def case_and_space_variants(text: str) -> Iterator[str]:
+    for variant in (text, text.upper(), text.lower(), text.title(), text.swapcase()):
+        yield from (variant, f" {variant}", f"{variant} ", f"\t{variant}\n", variant.replace(" ", "  "),
+                    variant.replace("-", " "), variant[:-1], f"{variant}s")
+
+
+def numbers_around(low: float, high: float) -> Iterator[str]:
+    """Texts of numbers on, just inside and just outside the interval, and its middle."""
+    for bound in (low, high):
+        for value in (bound, math.nextafter(bound, -math.inf), math.nextafter(bound, math.inf)):
+            yield repr(value)
+    yield repr(low + (high - low) / 2)
+
+
+NOT_NUMBERS = ("", " ", "abc", "1,5", "1 000", "--1", "1e", "e1", "0x10", "∞", "INF", "-INF", "NaN", "1e400",
+               "twenty", "20 seconds", "+", ".", "5.", ".5", "+5", " 20 ", "2e1", "20.000", "-0")
+
+
+def typed_responses(item: Item) -> Iterator[str]:
+    match item.interaction:
+        case ShortAnswerInteraction() as short:
+            for answer in short.answers:
+                yield from case_and_space_variants(answer.text)
+            yield from ("", " ", "x", "Na ", "NA", "na", "nA", "cross  contamination", "cross\u00a0contamination")
+        case NumericInteraction() as numeric:
+            for answer in numeric.answers:
+                yield from numbers_around(*answer.bounds)
+                if answer.value is not None:
+                    yield from (f"{answer.value:g}", f"{answer.value:e}", f"{answer.value:.3f}")
+            yield from NOT_NUMBERS
+        case EssayInteraction():
+            yield from ("", "First, I would dry the floor.", "x" * 500)
+        case ChoiceInteraction() as choice:
+            yield from (c.identifier for c in choice.choices)
+        case _:
+            raise AssertionError(item.id)
+
+
+def test_response_processing_scores_and_gives_feedback_as_the_model(kitchen_safety: Quiz) -> None:
+    """Every item of every type, with a table of responses: exact answers, case and space variants,
+    numbers on, inside and outside each bound, texts that are not numbers."""
+    checked = 0
+    for item in kitchen_safety.items:
+        for typed in typed_responses(item):
+            assert_agrees(kitchen_safety, item, typed)
+            checked += 1
+    assert checked > 250
+
+
+def test_case_and_spaces_of_a_short_answer(kitchen_safety: Quiz) -> None:
+    by_id = {item.id: item for item in kitchen_safety.items}
+    insensitive, sensitive = item_doc(kitchen_safety, by_id["cross-contamination"]), \
+        item_doc(kitchen_safety, by_id["sodium-symbol"])
+    assert qti_outcomes(insensitive, "CROSS-Contamination")["SCORE"] == 2
+    assert qti_outcomes(insensitive, "Contamination")["SCORE"] == 1
+    assert qti_outcomes(sensitive, "Na")["SCORE"] == 1
+    assert qti_outcomes(sensitive, "NA")["SCORE"] == 0
+    # Not folded by QTI (lmspack scores these 1 and 2): the warning's case.
+    assert qti_outcomes(sensitive, " Na")["SCORE"] == 0
+    assert score(by_id["sodium-symbol"], " Na") == 1
+    assert qti_outcomes(insensitive, "cross  contamination")["SCORE"] == 0
+
+
+def test_case_folding_beyond_lower_case_is_the_players(kitchen_safety: Quiz) -> None:
+    """lmspack folds case with Unicode case folding (ß is ss); QTI leaves case-insensitive comparison
+    to the player, and one that lower-cases both sides (as Java's equalsIgnoreCase does) does not
+    take STRASSE for Straße (docs/canvas-qti21.md says so)."""
+    short = next(item for item in kitchen_safety.items if item.id == "cross-contamination")
+    item = with_interaction(short, answers=(TextAnswer("Straße", 100, None),))
+    assert score(item, "STRASSE") == item.points
+    assert qti_outcomes(item_doc(kitchen_safety, item), "STRASSE")["SCORE"] == 0
+    assert qti_outcomes(item_doc(kitchen_safety, item), "STRAßE")["SCORE"] == item.points
+
+
+def _numeric_item(quiz: Quiz, answers: list[NumericAnswer], other: str | None) -> Item:
+    numeric = next(item for item in quiz.items if isinstance(item.interaction, NumericInteraction))
+    return with_interaction(numeric, answers=tuple(answers), other_feedback=Markup(other) if other else None)
+
+
+NUMBERS = st.one_of(st.integers(-1000, 1000).map(float), st.floats(-1e6, 1e6, allow_nan=False, width=64),
+                    st.sampled_from([0.1, 0.2, 0.30000000000000004, 1 / 3, -2.5, 1e-9, 123456.789]))
+NUMERIC_ANSWERS = st.one_of(
+    st.builds(lambda value, tolerance, relative, credit, feedback: NumericAnswer(
+        value, tolerance, relative, None, credit, Markup(feedback) if feedback else None),
+        NUMBERS, st.one_of(st.just(0.0), st.floats(0, 100), st.sampled_from([0.5, 5.0, 25.0, 33.3])),
+        st.booleans(), st.sampled_from([100.0, 50.0, 33.33, 1.0]), st.sampled_from(["", "Yes."])),
+    st.builds(lambda a, b, credit: NumericAnswer(None, 0.0, False, (min(a, b), max(a, b)), credit, None),
+              NUMBERS, NUMBERS, st.sampled_from([100.0, 25.0])))
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(answers=st.lists(NUMERIC_ANSWERS, min_size=1, max_size=3), other=st.sampled_from(["", "No."]),
+       extra=st.lists(NUMBERS.map(repr), max_size=3))
+def test_generated_numeric_items_score_as_the_model_on_every_bound(kitchen_safety: Quiz, answers: list[NumericAnswer],
+                                                                   other: str, extra: list[str]) -> None:
+    """Values, percent and absolute tolerances (negative values too) and ranges: a number on a bound,
+    one a step of a float inside or outside it, scores in QTI as in the model."""
+    item = _numeric_item(kitchen_safety, answers, other)
+    for answer in answers:
+        for typed in numbers_around(*answer.bounds):
+            assert_agrees(kitchen_safety, item, typed)
+    for typed in extra:
+        assert_agrees(kitchen_safety, item, typed)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(texts=st.lists(st.text(st.sampled_from("aAbB -\t"), min_size=1, max_size=6).map(str.strip)
+                      .filter(bool), min_size=1, max_size=3, unique_by=lambda t: " ".join(t.split()).casefold()),
+       case_sensitive=st.booleans(), typed=st.lists(st.text(st.sampled_from("aAbB -\t"), max_size=7), max_size=6))
+def test_generated_short_answers_score_as_the_model(kitchen_safety: Quiz, texts: list[str], case_sensitive: bool,
+                                                   typed: list[str]) -> None:
+    """Answers and responses of a few letters, cases and spaces: the same score and feedback as the
+    model, but for responses with spaces to fold (which QTI compares as typed)."""
+    short = next(item for item in kitchen_safety.items if isinstance(item.interaction, ShortAnswerInteraction))
+    answers = tuple(TextAnswer(text, credit, Markup("Yes.") if n % 2 else None)
+                    for n, (text, credit) in enumerate(zip(texts, (100.0, 50.0, 12.5), strict=False)))
+    item = with_interaction(short, answers=answers, case_sensitive=case_sensitive)
+    for response in [*typed, *(variant for text in texts for variant in case_and_space_variants(text))]:
+        assert_agrees(kitchen_safety, item, response)
+
+
+def test_relative_tolerance_is_written_as_the_models_margin(kitchen_safety: Quiz) -> None:
+    """20 ± 25% is 15 to 25: written as equal absolute 5, so that a player computes 15 and 25 as the
+    model does (QTI's relative mode would compute 20 * 0.75 and 20 * 1.25, and reverse for -20)."""
+    hand_washing = next(item for item in kitchen_safety.items if item.id == "hand-washing-seconds")
+    doc = item_doc(kitchen_safety, hand_washing)
+    first = doc.find(".//qti:responseCondition/qti:responseElse/qti:responseCondition/qti:responseIf/qti:equal", NS)
+    assert (first.get("toleranceMode"), first.get("tolerance"), first[0].text) == ("absolute", "5", "20")
+    negative = _numeric_item(kitchen_safety, [NumericAnswer(-19.0, 63.0, True, None, 100, None)], None)
+    low, high = negative.interaction.answers[0].bounds
+    assert (low, high) == (-30.97, -7.029999999999999)
+    doc = item_doc(kitchen_safety, negative)
+    for typed in ("-30.97", "-30.970000000000002", "-7.029999999999999", "-7.029999999999998", "-19", "19"):
+        assert qti_outcomes(doc, typed)["SCORE"] == score(negative, typed), typed
+    assert score(negative, "-19") == 1 and score(negative, "-7.029999999999998") == 0
+    relative = etree.fromstring(f'<equal xmlns="{NS["qti"]}" toleranceMode="relative" tolerance="63">'
+                                '<baseValue baseType="float">-19</baseValue><variable identifier="RESPONSE"/></equal>')
+    assert _evaluate(doc, relative, {"RESPONSE": -19.0}) is False  # the reversed interval of relative mode
+
+
+def test_numbers_keep_every_digit(kitchen_safety: Quiz) -> None:
+    item = _numeric_item(kitchen_safety, [NumericAnswer(None, 0.0, False, (1e-9, 0.30000000000000004), 100, None),
+                                          NumericAnswer(123456789.125, 0.0, False, None, 50, None)], None)
+    doc = item_doc(kitchen_safety, item)
+    values = [v.text for v in doc.iterfind(".//qti:responseProcessing//qti:baseValue[@baseType='float']", NS)]
+    assert values == ["1e-09", "0.30000000000000004", "1", "123456789.125", "0.5", "0"]
+    assert doc.find(".//qti:correctResponse/qti:value", NS).text == repr(1e-9 + (0.30000000000000004 - 1e-9) / 2)
+
+
+def test_a_decimal_comma_is_not_read_by_qti_and_is_warned(kitchen_safety: Quiz) -> None:
+    french = dataclasses.replace(kitchen_safety, language="fr")
+    fridge = next(item for item in french.items if item.id == "fridge-temperature")
+    assert score(fridge, "4,5", "fr") == 1
+    assert qti_outcomes(item_doc(french, fridge), "4,5")["SCORE"] == 0
+    assert qti_outcomes(item_doc(french, fridge), "4.5")["SCORE"] == 1 == score(fridge, "4.5", "fr")
+    warned = {w.message: w.item_ids for w in qti21.warnings(french)}
+    assert warned[next(m for m in warned if "decimal" in m)] == ("fridge-temperature", "hand-washing-seconds")
+    assert not any("decimal" in w.message for w in qti21.warnings(kitchen_safety))
+
+
+def test_typed_items_warn_what_qti_does_not_do(kitchen_safety: Quiz) -> None:
+    warned = {w.message: w.item_ids for w in qti21.warnings(kitchen_safety)}
+    assert warned == {
+        "QTI 2.1 compares a typed answer exactly as the learner typed it: a space before or after it, or two in a "
+        "row, makes it match no accepted answer, where lmspack's scoring ignores them":
+            ("cross-contamination", "sodium-symbol"),
+        "QTI 2.1 has no word limits for an extended text; min_words and max_words are left out":
+            ("near-miss-report",)}
+
+
+def test_short_answer_declaration_and_body(kitchen_safety: Quiz) -> None:
+    item = next(item for item in kitchen_safety.items if item.id == "cross-contamination")
+    doc = item_doc(kitchen_safety, item)
+    declaration = doc.find("qti:responseDeclaration[@identifier='RESPONSE']", NS)
+    assert (declaration.get("cardinality"), declaration.get("baseType")) == ("single", "string")
+    assert [v.text for v in declaration.iterfind("qti:correctResponse/qti:value", NS)] == ["cross-contamination"]
+    entries = [(e.get("mapKey"), e.get("mappedValue"), e.get("caseSensitive"))
+               for e in declaration.iterfind("qti:mapping/qti:mapEntry", NS)]
+    assert entries == [("cross-contamination", "2", "false"), ("cross contamination", "2", "false"),
+                       ("contamination", "1", "false")]
+    mapping = declaration.find("qti:mapping", NS)
+    assert (mapping.get("lowerBound"), mapping.get("upperBound"), mapping.get("defaultValue")) == ("0", "2", "0")
+    (entry,) = doc.findall("qti:itemBody/qti:p/qti:textEntryInteraction", NS)
+    assert entry.get("responseIdentifier") == "RESPONSE"
+    modal = {m.get("identifier"): m for m in doc.iterfind("qti:modalFeedback", NS)}
+    assert list(modal) == ["ANSWER_1", "ANSWER_2", "ANSWER_3", "other_incorrect", "HINT_1", "general_explanation"]
+    assert "".join(modal["ANSWER_3"].itertext()) == \
+        "Half right; the term names how it crosses from one food to another."
+    assert modal["ANSWER_3"].get("outcomeIdentifier") == "FEEDBACK"
+
+
+def test_plain_texts_are_escaped(kitchen_safety: Quiz) -> None:
+    short = next(item for item in kitchen_safety.items if isinstance(item.interaction, ShortAnswerInteraction))
+    hostile = '<b>"a" & \'b\'</b>  c'
+    item = with_interaction(short, answers=(TextAnswer(hostile, 100, None),), case_sensitive=True)
+    doc = item_doc(kitchen_safety, item)
+    assert doc.find(".//qti:mapEntry", NS).get("mapKey") == '<b>"a" & \'b\'</b> c'
+    assert qti_outcomes(doc, '<b>"a" & \'b\'</b> c')["SCORE"] == item.points
+    fridge = next(item for item in kitchen_safety.items if item.id == "fridge-temperature")
+    doc = item_doc(kitchen_safety, with_interaction(fridge, unit="<sup>o</sup>C & more"))
+    assert doc.find(".//qti:p[@class='answer']/qti:span[@class='unit']", NS).text == "<sup>o</sup>C & more"
+    essay = next(item for item in kitchen_safety.items if isinstance(item.interaction, EssayInteraction))
+    template = "Line one & <two>\n  indented"
+    doc = item_doc(kitchen_safety, with_interaction(essay, response_template=template))
+    assert doc.find("qti:responseDeclaration/qti:defaultValue/qti:value", NS).text == template
+
+
+def test_essay_is_not_scored_and_keeps_notes_for_scorers(kitchen_safety: Quiz) -> None:
+    essay = next(item for item in kitchen_safety.items if isinstance(item.interaction, EssayInteraction))
+    doc = item_doc(kitchen_safety, essay)
+    assert doc.find("qti:itemBody/qti:extendedTextInteraction", NS).get("responseIdentifier") == "RESPONSE"
+    assert doc.find("qti:responseDeclaration/qti:defaultValue/qti:value", NS).text == "First, I would..."
+    assert doc.find("qti:responseDeclaration/qti:correctResponse", NS) is None
+    assert [s.get("identifier") for s in doc.iterfind(".//qti:setOutcomeValue", NS)] == ["FEEDBACKMODAL"]
+    assert qti_outcomes(doc, "Anything at all")["SCORE"] == 0 == score(essay, "Anything at all")
+    maxscore = doc.find("qti:outcomeDeclaration[@identifier='MAXSCORE']/qti:defaultValue/qti:value", NS)
+    assert float(maxscore.text) == essay.points == 4
+    (rubric,) = doc.findall("qti:itemBody/qti:rubricBlock", NS)
+    assert rubric.get("view") == "scorer"
+    assert "logs the time, the place" in "".join(rubric.itertext())
+    without = with_interaction(essay, grader_notes=None, response_template="")
+    doc = item_doc(kitchen_safety, dataclasses.replace(without, explanation=None))
+    assert doc.find(".//qti:rubricBlock", NS) is None
+    assert doc.find("qti:responseDeclaration/qti:defaultValue", NS) is None
+    assert len(doc.find("qti:responseProcessing", NS)) == 0
+
+
+def test_manifest_names_each_items_interactions(kitchen_safety: Quiz) -> None:
+    manifest = parse(members(kitchen_safety)["imsmanifest.xml"])
+    qtimd = "{http://www.imsglobal.org/xsd/imsqti_metadata_v2p1}"
+    found = {}
+    for resource in manifest.iterfind(".//cp:resource[@type='imsqti_item_xmlv2p1']", NS):
+        metadata = resource.find(f".//{qtimd}qtiMetadata")
+        found[resource.get("href")] = ([t.text for t in metadata.iterfind(f"{qtimd}interactionType")],
+                                       metadata.find(f"{qtimd}solutionAvailable").text)
+    assert found == {
+        "items/knife-carry.xml": (["choiceInteraction", "endAttemptInteraction"], "true"),
+        "items/cross-contamination.xml": (["textEntryInteraction", "endAttemptInteraction"], "true"),
+        "items/sodium-symbol.xml": (["textEntryInteraction"], "true"),
+        "items/fridge-temperature.xml": (["textEntryInteraction"], "true"),
+        "items/hand-washing-seconds.xml": (["textEntryInteraction", "endAttemptInteraction"], "true"),
+        "items/near-miss-report.xml": (["extendedTextInteraction"], "false"),
+    }
+
+
+def test_canvas_reads_other_feedback_as_incorrect_comments_and_drops_answer_feedback(kitchen_safety: Quiz) -> None:
+    for item in kitchen_safety.items:
+        doc = item_doc(kitchen_safety, item)
+        expected = {"other_incorrect": "incorrect_comments", "general_explanation": "neutral_comments"}
+        for feedback in doc.iterfind("qti:modalFeedback", NS):
+            identifier = feedback.get("identifier")
+            assert _canvas_field(identifier) == expected.get(identifier), (item.id, identifier)
+        # Grader notes are never inside what Canvas makes the question text (itemBody > div, itemBody > p).
+        blocks = doc.findall("qti:itemBody/qti:div", NS) + doc.findall("qti:itemBody/qti:p", NS)
+        assert all(block.find(".//qti:rubricBlock", NS) is None for block in blocks), item.id
+
+
+def test_own_schema_keeps_grader_notes_for_scorers_and_the_text_box_in_its_paragraph(kitchen_safety: Quiz) -> None:
+    by_id = {item.id: item for item in kitchen_safety.items}
+    essay = qti21.assessment_item(by_id["near-miss-report"], qti21.item_options(kitchen_safety))
+    with pytest.raises(OutputInvalidError, match="view"):
+        check_xml(essay.replace(b'view="scorer"', b'view="candidate"'), qti21.ITEM_SCHEMA, "item.xml")
+    short = qti21.assessment_item(by_id["sodium-symbol"], qti21.item_options(kitchen_safety))
+    loose = short.replace(b'<p class="answer"><textEntryInteraction responseIdentifier="RESPONSE"/></p>',
+                          b'<textEntryInteraction responseIdentifier="RESPONSE"/>')
+    assert loose != short
+    with pytest.raises(OutputInvalidError, match="textEntryInteraction"):
+        check_xml(loose, qti21.ITEM_SCHEMA, "item.xml")

@@ -5,13 +5,19 @@ One function per emitted document (``manifest``, ``item``, ``test``); each decid
 Python and hands its template an explicit context. Identifiers and structure are chosen so that
 Canvas's QTI 2 importer (gems/plugins/qti_exporter in instructure/canvas-lms) keeps points,
 per-choice feedback and the explanation; docs/canvas-qti21.md gives the evidence.
+
+Items: choices are a ``choiceInteraction`` scored by a mapping; short answers a string
+``textEntryInteraction`` scored by a mapping of the accepted answers; numbers a float
+``textEntryInteraction`` scored answer by answer (``equal`` within a tolerance, or ``gte``/``lte``
+for a range; the first that holds gives its credit); essays an ``extendedTextInteraction`` that
+no response processing scores (a person does).
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import NamedTuple, assert_never
+from typing import Literal, NamedTuple, assert_never, overload
 
 from markupsafe import Markup
 
@@ -33,14 +39,16 @@ from builder.model import (
     ChoiceInteraction,
     EssayInteraction,
     Item,
+    NumericAnswer,
     NumericInteraction,
     Pool,
     Quiz,
     ShortAnswerInteraction,
+    TextAnswer,
 )
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import remembered_xml, render_frame, render_part, render_xml
-from builder.scoring import choice_weights, format_number
+from builder.scoring import choice_weights, decimal_comma, format_number
 
 FORMAT = "qti21"
 TOOL_NAME = "lmspack"
@@ -50,6 +58,12 @@ TEST_FILE = "assessment-test.xml"
 TEST_PART = "BaseTestPart"  # the testPart Canvas looks for first
 EXPLANATION_ID = "general_explanation"  # Canvas: 'general_' -> neutral (general) answer comments
 HINT_ID = "HINT_{}"  # matches none of Canvas's feedback patterns: hints are dropped there, kept in QTI
+# A typed answer's feedback, by the answer's place in the item (1, 2, ...): matches none of Canvas's
+# feedback patterns either. The feedback for any other answer is Canvas's "incorrect" comment
+# ('incorrect' in its identifier), which Canvas shows for an answer short of full marks.
+ANSWER_FEEDBACK_ID = "ANSWER_{}"
+OTHER_FEEDBACK_ID = "other_incorrect"
+TYPED_RESPONSE = "RESPONSE"
 # The smallest valid manifest around one item's <resource>, to check each resource on its own.
 RESOURCE_WRAPPER = ('<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
                     'xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" '
@@ -66,6 +80,43 @@ class ChoiceView:
     text: Markup
     feedback: Markup | None
     weight: str
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    """A typed answer's feedback (or the feedback for any other answer): a modalFeedback shown
+    when response processing sets FEEDBACK to its identifier."""
+
+    identifier: str
+    text: Markup
+
+
+@dataclass(frozen=True)
+class MapEntryView:
+    key: str
+    """An accepted answer with its whitespace folded (QTI compares the typed text as it is)."""
+    value: str
+    """Points it earns."""
+
+
+@dataclass(frozen=True)
+class TypedAnswerView:
+    """One branch of a typed item's response condition: the test of one accepted answer, in order,
+    and what it sets."""
+
+    test: Literal["string", "exact", "absolute", "range"]
+    """string: stringMatch with the folded text; exact / absolute: equal with that toleranceMode;
+    range: gte the lowest and lte the highest."""
+    value: str
+    """The text, the number, or (range) the lowest number."""
+    tolerance: str | None
+    """absolute: the margin either side of the number."""
+    high: str | None
+    """range: the highest number."""
+    points: str
+    """numeric: the points this answer gives (short answers take theirs from the mapping)."""
+    feedback: str | None
+    """Identifier of its modalFeedback (None: no feedback)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +138,8 @@ class Resource(NamedTuple):
     href: str
     title: str
     interactions: tuple[str, ...] = ()
+    solution: bool = True
+    """Whether the item declares a correct response (QTI metadata solutionAvailable)."""
 
 
 class ItemRef(NamedTuple):
@@ -177,8 +230,12 @@ def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
     match item.interaction:
         case ChoiceInteraction() as choice:
             return choice_context(item.points, choice, options)
-        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case ShortAnswerInteraction() as short:
+            return short_answer_context(item.points, short)
+        case NumericInteraction() as numeric:
+            return numeric_context(item.points, numeric)
+        case EssayInteraction() as essay:
+            return essay_context(essay)
         case _:
             assert_never(item.interaction)
 
@@ -193,6 +250,7 @@ def choice_context(points: float, interaction: ChoiceInteraction, options: ItemO
     correct = tuple(c.identifier for c in interaction.correct_choices)
     true_false = interaction.kind == "true_false"
     return {
+        "interaction": "choice",
         "response": response_identifier(interaction),
         "cardinality": "multiple" if interaction.multiple else "single",
         "max_choices": len(interaction.choices) if interaction.multiple else 1,
@@ -202,12 +260,136 @@ def choice_context(points: float, interaction: ChoiceInteraction, options: ItemO
         # against a choice identifier; the match scores exactly as the mapping does.
         "match_correct": correct[0] if true_false else None,
         "choices": tuple(_choice_view(choice, weights[choice.identifier]) for choice in interaction.choices),
+        "answer_feedback": (),  # a choice's feedback is inline, in its simpleChoice
     }
 
 
 def _choice_view(choice: Choice, weight: float) -> ChoiceView:
     return ChoiceView(identifier=choice.identifier, text=choice.text, feedback=choice.feedback,
                       weight=format_number(weight))
+
+
+@overload
+def full_credit_answer(interaction: ShortAnswerInteraction) -> TextAnswer | None: ...
+
+
+@overload
+def full_credit_answer(interaction: NumericInteraction) -> NumericAnswer | None: ...
+
+
+def full_credit_answer(interaction: ShortAnswerInteraction | NumericInteraction) -> TextAnswer | NumericAnswer | None:
+    """The first answer worth the item's points: the item's correct response (None: every answer
+    gives partial credit, and the item declares none)."""
+    return next((answer for answer in interaction.answers if answer.credit == 100), None)
+
+
+def exact_number(value: float) -> str:
+    """A number as an xs:double that reads back as exactly this float (30.0 -> '30', 1e-09 stays):
+    a bound must not move by rounding, or a number on it would score differently."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def folded(text: str) -> str:
+    """An accepted answer as the mapping holds it: runs of whitespace as one space (case kept; the
+    mapping says whether case matters)."""
+    return " ".join(text.split())
+
+
+def _earned(points: float, credit: float) -> str:
+    return format_number(points * credit / 100)
+
+
+def _answer_feedback(index: int, feedback: Markup | None) -> FeedbackView | None:
+    return FeedbackView(ANSWER_FEEDBACK_ID.format(index), feedback) if feedback is not None else None
+
+
+def _feedback_views(answers: tuple[FeedbackView | None, ...], other: Markup | None) -> tuple[FeedbackView, ...]:
+    """The modalFeedback of each answer that has feedback, then that of any other answer."""
+    views = [view for view in answers if view is not None]
+    if other is not None:
+        views.append(FeedbackView(OTHER_FEEDBACK_ID, other))
+    return tuple(views)
+
+
+ScoreBy = Literal["mapping", "answers", "none"]
+"""How a typed item sets SCORE: mapResponse; the first answer whose test holds; not at all (essays)."""
+
+
+def typed_context(base_type: str, score_by: ScoreBy) -> dict[str, object]:
+    """What every typed interaction's context holds, before its own: a single response of
+    ``base_type``, and (defaults) no correct response, mapping, answers, feedback, unit or notes."""
+    return {"interaction": "typed", "response": TYPED_RESPONSE, "cardinality": "single", "base_type": base_type,
+            "score_by": score_by, "body": "text_entry", "default": None, "correct": None, "entries": (),
+            "case_sensitive": None, "answers": (), "answer_feedback": (), "other_feedback": None, "unit": "",
+            "grader_notes": None, "match_correct": None}
+
+
+def short_answer_context(points: float, interaction: ShortAnswerInteraction) -> dict[str, object]:
+    """A string textEntryInteraction scored by mapResponse over the accepted answers (whitespace
+    folded, case as the item says); per-answer feedback from a stringMatch of each answer in order."""
+    feedback = tuple(_answer_feedback(n, a.feedback) for n, a in enumerate(interaction.answers, start=1))
+    full = full_credit_answer(interaction)
+    views = _feedback_views(feedback, interaction.other_feedback)
+    return typed_context("string", "mapping") | {
+        "correct": folded(full.text) if full else None,
+        "entries": tuple(MapEntryView(folded(a.text), _earned(points, a.credit)) for a in interaction.answers),
+        "case_sensitive": "true" if interaction.case_sensitive else "false",
+        # The feedback condition is needed only when there is feedback to show.
+        "answers": tuple(TypedAnswerView("string", folded(a.text), None, None, _earned(points, a.credit),
+                                         view.identifier if view else None)
+                         for a, view in zip(interaction.answers, feedback, strict=True)) if views else (),
+        "answer_feedback": views,
+        "other_feedback": OTHER_FEEDBACK_ID if interaction.other_feedback is not None else None,
+    }
+
+
+def numeric_context(points: float, interaction: NumericInteraction) -> dict[str, object]:
+    """A float textEntryInteraction scored answer by answer in order, each with its interval
+    (NumericAnswer.bounds) written so that a QTI player computes the same bounds."""
+    feedback = tuple(_answer_feedback(n, a.feedback) for n, a in enumerate(interaction.answers, start=1))
+    full = full_credit_answer(interaction)
+    return typed_context("float", "answers") | {
+        "correct": exact_number(_accepted_number(full)) if full else None,
+        "answers": tuple(_numeric_view(points, answer, view.identifier if view else None)
+                         for answer, view in zip(interaction.answers, feedback, strict=True)),
+        "answer_feedback": _feedback_views(feedback, interaction.other_feedback),
+        "other_feedback": OTHER_FEEDBACK_ID if interaction.other_feedback is not None else None,
+        "unit": interaction.unit,
+    }
+
+
+def _accepted_number(answer: NumericAnswer) -> float:
+    """A number the answer accepts, for correctResponse: its value, or the middle of its range."""
+    low, high = answer.bounds
+    return answer.value if answer.value is not None else low + (high - low) / 2
+
+
+def _numeric_view(points: float, answer: NumericAnswer, feedback: str | None) -> TypedAnswerView:
+    earned = _earned(points, answer.credit)
+    if answer.value is None:
+        low, high = answer.bounds
+        return TypedAnswerView("range", exact_number(low), None, exact_number(high), earned, feedback)
+    if answer.tolerance == 0:
+        return TypedAnswerView("exact", exact_number(answer.value), None, None, earned, feedback)
+    # A percent is written as its margin in absolute mode: QTI's relative mode bounds x*(1 - t/100)
+    # to x*(1 + t/100), which floating point rounds differently from the model's value -/+ margin (a
+    # number on a bound would score differently) and which reverses for a negative value. In
+    # absolute mode a player computes value - margin and value + margin, exactly as the model does.
+    margin = abs(answer.value) * answer.tolerance / 100 if answer.relative else answer.tolerance
+    low, high = answer.bounds
+    assert (answer.value - margin, answer.value + margin) == (low, high), "the margin gives the model's bounds"
+    return TypedAnswerView("absolute", exact_number(answer.value), exact_number(margin), None, earned, feedback)
+
+
+def essay_context(interaction: EssayInteraction) -> dict[str, object]:
+    """A string extendedTextInteraction that no response processing scores (a person grades it);
+    the template as the response's default value, the grader notes as a rubricBlock for scorers."""
+    return typed_context("string", "none") | {
+        "default": interaction.response_template or None,
+        "body": "extended_text",
+        "grader_notes": interaction.grader_notes,
+    }
 
 
 def sections(quiz: Quiz) -> tuple[SectionView, ...]:
@@ -264,13 +446,15 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     """One item's validated <resource> in the manifest."""
     match item.interaction:
         case ChoiceInteraction():
-            interaction = "choiceInteraction"
-        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+            interaction, solution = "choiceInteraction", True
+        case ShortAnswerInteraction() | NumericInteraction() as typed:
+            interaction, solution = "textEntryInteraction", full_credit_answer(typed) is not None
+        case EssayInteraction():
+            interaction, solution = "extendedTextInteraction", False
         case _:
             assert_never(item.interaction)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
-                        (interaction, "endAttemptInteraction") if item.hints else (interaction,))
+                        (interaction, "endAttemptInteraction") if item.hints else (interaction,), solution)
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
 
@@ -302,7 +486,7 @@ def manifest(quiz: Quiz, cache: Cache) -> SegmentedMember:
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES,
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
     # QTI has no seeded selection; a QTI player shows hints and feedback as its submission mode
     # and attempts allow; sections keep their order.
     features=ALL_FEATURES - {"seeded_draws", "hints_before_submit", "hidden_feedback_with_retries",
@@ -333,4 +517,20 @@ def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
                      "feedback 'never' holds only after the last attempt")
     if settings.shuffle_items and len(sections(quiz)) > 1 and SUPPORT.lacks("shuffle_sections"):
         found.append("shuffle_items shuffles items within each section; the order of the sections is fixed")
-    return tuple(FormatWarning(FORMAT, message) for message in found)
+    return (*(FormatWarning(FORMAT, message) for message in found), *typed_item_warnings(quiz))
+
+
+def typed_item_warnings(quiz: Quiz) -> list[FormatWarning]:
+    """What a QTI 2.1 player does not do as lmspack scores typed answers, naming the items."""
+    short = [item.id for item in quiz.items if isinstance(item.interaction, ShortAnswerInteraction)]
+    numeric = [item.id for item in quiz.items if isinstance(item.interaction, NumericInteraction)]
+    limited = [item.id for item in quiz.items if isinstance(item.interaction, EssayInteraction)
+               and (item.interaction.min_words is not None or item.interaction.max_words is not None)]
+    found = [
+        ("QTI 2.1 compares a typed answer exactly as the learner typed it: a space before or after it, or two "
+         "in a row, makes it match no accepted answer, where lmspack's scoring ignores them", short),
+        (f"a QTI player reads a typed number with a decimal point only; {quiz.language} writes decimals with a "
+         "comma, and a number typed so (0,5) matches no answer", numeric if decimal_comma(quiz.language) else []),
+        ("QTI 2.1 has no word limits for an extended text; min_words and max_words are left out", limited),
+    ]
+    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
