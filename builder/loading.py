@@ -54,13 +54,14 @@ LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 # templates/qti21/; tests/test_qti21.py checks that every one it emits is here), in any case. An
 # item, choice or quiz id equal to one would make two things of one identifier in a QTI test or item.
 ITEM_VARIABLES = ("RESPONSE", "TF_RESPONSE", "SCORE", "MAXSCORE", "FEEDBACK", "FEEDBACKMODAL",
-                  "general_explanation", "duration", "numAttempts", "completionStatus")
+                  "general_explanation", "other_incorrect", "duration", "numAttempts", "completionStatus")
 """Inside each assessmentItem: its response and outcome variables (with QTI's built-in ones) and
-the modal feedback's identifiers; also HINTREQUEST_<n> and HINT_<n> (HINT_NAMES)."""
+the modal feedback's identifiers; also HINTREQUEST_<n>, HINT_<n> and a typed answer's ANSWER_<n>
+(NUMBERED_NAMES)."""
 TEST_NAMES = ("SCORE", "MAXSCORE", "PASS", "WEIGHT", "BaseTestPart", "duration", "section")
 """Inside the assessmentTest: its outcomes, the items' weight, the test part, and its sections,
 named section-<section id> (SECTION_PREFIX)."""
-HINT_NAMES = re.compile(r"(HINTREQUEST|HINT)_[0-9]+\Z", re.IGNORECASE)
+NUMBERED_NAMES = re.compile(r"(HINTREQUEST|HINT|ANSWER)_[0-9]+\Z", re.IGNORECASE)
 SECTION_PREFIX = "section-"
 RESERVED_NAMES = {name.casefold(): name for name in (*ITEM_VARIABLES, *TEST_NAMES)}
 _TEST_ONLY = {name.casefold() for name in TEST_NAMES} - {name.casefold() for name in ITEM_VARIABLES}
@@ -352,7 +353,7 @@ def reserved_use(identifier: str, scope: str) -> str | None:
     or None when it is free. Case is ignored: ids become file names, and a name that differs from
     a reserved one only in case would be a trap all the same."""
     folded = identifier.casefold()
-    if folded in RESERVED_NAMES or HINT_NAMES.match(identifier):
+    if folded in RESERVED_NAMES or NUMBERED_NAMES.match(identifier):
         if scope == "choice" and folded in _TEST_ONLY:
             return None  # only the test uses those, and a choice's identifier lives in its item
         name = RESERVED_NAMES.get(folded) or identifier

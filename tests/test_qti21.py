@@ -343,9 +343,6 @@ def test_every_identifier_the_package_makes_up_is_one_item_ids_cannot_take(warm_
     _assert_reserved(made_up)
 
 
-@pytest.mark.xfail(strict=True, reason="builder.loading does not reserve the typed answers' feedback "
-                                       "identifiers ANSWER_<n> and other_incorrect yet (only the loader may: "
-                                       "see the report of #17)")
 def test_typed_items_make_up_only_identifiers_item_ids_cannot_take(kitchen_safety: Quiz) -> None:
     """As above, for the identifiers typed items add: their answers' modalFeedback identifiers."""
     made_up = _made_up_identifiers(dataclasses.replace(kitchen_safety, cohort="spring"))
