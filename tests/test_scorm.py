@@ -753,7 +753,7 @@ def test_suspend_data_bound_holds_for_typed_answers(node_player, kitchen_safety)
     assert result["length"] <= bound <= 4096
     assert result["length"] > bound - 20  # the bound is the worst case, not far above it
     essay = next(n for n, item in enumerate(kitchen_safety.items) if item.id == "near-miss-report")
-    assert result["back"][essay] == 500  # 1,500 bytes of 3-byte characters kept for resuming
+    assert result["back"][essay] == 333  # 1,000 bytes of 3-byte characters kept for resuming
 
 
 def test_typed_answers_resume(node_player, kitchen_safety):

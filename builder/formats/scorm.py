@@ -74,10 +74,11 @@ SHORT_ANSWER_MAX_LENGTH = 100
 it for resuming, so a resumed answer scores as it did."""
 NUMERIC_MAX_LENGTH = 40
 """The number box takes this many characters."""
-ESSAY_STATE_BYTES = 1500
-"""An essay keeps its first 1,500 bytes (UTF-8) in the resume state: the LMS has the whole text
+ESSAY_STATE_BYTES = 1000
+"""An essay keeps its first 1,000 bytes (UTF-8) in the resume state: the LMS has the whole text
 as the interaction's response already, and an essay scores nothing automatically, so a resumed
-essay only shows less of itself. A SCORM 1.2 quiz holds two such essays in its 4,096 characters."""
+essay only shows less of itself. At worst (3 bytes a character) SCORM 1.2's 4,096 characters
+hold two essays, two short answers and two numbers."""
 TEXT_LIMIT = {"scorm12": 255, "scorm2004": 250}
 """Longest text a response or correct pattern may be: CMIFeedback (CMIString255) in SCORM 1.2, a
 fill-in's localized string (SPM 250) in SCORM 2004 (long-fill-in: 4,000, the player's own limit)."""

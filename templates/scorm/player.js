@@ -1621,7 +1621,8 @@
           if (answer.submitted) {
             feedbackBlock(item, answer, section, "h5");
           } else {
-            section.appendChild(element("p", "verdict incorrect", "Not answered. 0 of " + points(item.points) + "."));
+            section.appendChild(element("p", "verdict incorrect", handlerFor(item).autoScored(item) ?
+              "Not answered. 0 of " + points(item.points) + "." : "Not answered."));
           }
           review.appendChild(section);
         });
