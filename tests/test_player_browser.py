@@ -561,7 +561,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, warm
     index = site.root / launch
     page_text = index.read_text(encoding="utf-8")
     assert page_text.count('"type": "true_false"') == 1
-    index.write_text(page_text.replace('"type": "true_false"', '"type": "numeric"'), encoding="utf-8")
+    index.write_text(page_text.replace('"type": "true_false"', '"type": "matching"'), encoding="utf-8")
     page = browser.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
@@ -572,6 +572,128 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, warm
     assert "cannot be shown" in frame.locator("#notice").inner_text()
     assert frame.locator("#question").is_hidden() and frame.locator("#results").is_hidden()
     item_id = warm_handoff.items[1].id
-    assert f'lmspack: item "{item_id}" is of kind "numeric", which this player cannot show' in console
+    assert f'lmspack: item "{item_id}" is of kind "matching", which this player cannot show' in console
     assert calls_of(page) == []  # never initialised: nothing recorded for a quiz that cannot run
+    page.close()
+
+
+# ---- typed answers (the kitchen-safety test quiz: an item of every type) ----------------------
+
+def submit_and_wait(frame) -> str:
+    frame.locator("#submit-button").click()
+    frame.locator("#next-button").wait_for()
+    return frame.locator("#feedback").inner_text()
+
+
+def refused(frame, message: str) -> None:
+    """Submitting shows `message` and keeps the question open."""
+    frame.locator("#submit-button").click()
+    assert message in frame.locator("#feedback").inner_text()
+    assert frame.locator("#next-button").is_hidden()
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitchen_safety):
+    """A short answer (a hint, nothing typed, partial credit, case), a number (not a number, then one
+    in range; the unit beside the box), leaving with a number typed but not submitted and resuming
+    onto it, and an essay (the template, the live word count, too few words, then saved for a
+    person to grade). The score leaves the essay out; the LMS gets each interaction."""
+    quiz = kitchen_safety
+    by_id = {item.id: item for item in quiz.items}
+    launch = site.add_package(f"{edition}-typed", BUILDERS[edition](quiz).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, quiz))
+    frame.get_by_label("Point down, held close to your side", exact=True).check()
+    submit_and_wait(frame)
+    frame.locator("#next-button").click()
+
+    assert frame.locator("#legend").inner_text() == "Raw to ready-to-eat"
+    assert "type your answer" in frame.locator("#item-points").inner_text()
+    frame.locator("#hint-button").click()
+    assert frame.locator("#hint-list li").first.inner_text().strip() == markup.plain_text(
+        by_id["cross-contamination"].hints[0])
+    refused(frame, "Type an answer first.")
+    frame.get_by_label("Your answer").fill("  Contamination ")
+    shown = submit_and_wait(frame)
+    assert "Partly correct. You earned 1 point of 2 points." in shown
+    assert "Your answer (accepted): Contamination" in shown and "Half right" in shown
+    assert frame.get_by_label("Your answer").get_attribute("readonly") is not None
+    frame.locator("#next-button").click()
+
+    frame.get_by_label("Your answer").fill("NA")
+    shown = submit_and_wait(frame)
+    assert "Not correct. You earned 0 of 1 point." in shown and "Chemical symbols start" in shown
+    frame.locator("#next-button").click()
+
+    assert frame.locator("#answer-unit").inner_text() == "°C"
+    frame.get_by_label("Your answer").fill("warm")
+    refused(frame, "Type a number, such as 12, -0.5 or 1.5e3, without the unit.")
+    frame.get_by_label("Your answer").fill("3")
+    assert "Correct. You earned 1 point." in submit_and_wait(frame)
+    frame.locator("#next-button").click()
+
+    assert frame.locator("#legend").inner_text() == "Washing hands"
+    frame.get_by_label("Your answer").fill("2e1")
+    frame.locator("#hint-button").click()  # saves what is typed so far with the hint
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    page.close()
+
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    assert frame.locator("#legend").inner_text() == "Washing hands"
+    assert frame.get_by_label("Your answer").input_value() == "2e1"
+    assert frame.locator("#hint-list li").count() == 1
+    assert "Correct. You earned 1 point." in submit_and_wait(frame)
+    frame.locator("#next-button").click()
+
+    essay = frame.get_by_label("Your answer")
+    assert essay.input_value() == "First, I would..."
+    assert frame.locator("#word-count").inner_text() == "3 words (write 30 to 200)"
+    refused(frame, "Write your answer first.")
+    essay.fill("First, I would dry the floor.")
+    assert frame.locator("#word-count").inner_text() == "6 words (write 30 to 200)"
+    refused(frame, "Write at least 30 words; your answer has 6.")
+    text = ("First, I would put out a wet-floor sign and dry the floor.\n\n"
+            + "Then I would find the leak and write the time, the place and what happened in the log " * 2)
+    essay.fill(text)
+    shown = submit_and_wait(frame)
+    assert "Answer saved. A person grades this question" in shown and "Then I would find the leak" in shown
+    frame.locator("#next-button").click()
+
+    frame.locator("#results").wait_for()
+    assert frame.locator("#score-line").inner_text() == "You scored 66.66 % (4 of 6 points)."
+    assert frame.locator("#graded-line").inner_text() == (
+        "1 question (4 points) is graded separately by a person and is not in this score.")
+    assert "You did not pass" in frame.locator("#verdict").inner_text()
+    cmi = cmi_of(page)
+    assert float(core(edition, cmi)["raw"]) == 66.66
+    records = {r["id"]: r for r in interactions(edition, cmi)}
+    response = "student_response" if edition == "scorm12" else "learner_response"
+    wrong = "wrong" if edition == "scorm12" else "incorrect"
+
+    def pattern(record: dict) -> str | None:
+        patterns = record.get("correct_responses") or {}
+        patterns = patterns if isinstance(patterns, list) else [patterns[k] for k in sorted(patterns) if k.isdigit()]
+        return patterns[0]["pattern"] if patterns else None
+
+    got = {i: (r["type"], r[response], pattern(r), r["result"]) for i, r in records.items()}
+    one_line = " ".join(text.split())
+    if edition == "scorm12":
+        assert got == {
+            "knife-carry": ("choice", "a", "a", "correct"),
+            "cross-contamination": ("fill-in", "Contamination", "cross-contamination", wrong),
+            "sodium-symbol": ("fill-in", "NA", "Na", wrong),
+            "fridge-temperature": ("numeric", "3", None, "correct"),  # a range: no 1.2 pattern
+            "hand-washing-seconds": ("numeric", "20", "20", "correct"),
+            "near-miss-report": ("fill-in", one_line, None, "neutral")}
+    else:
+        assert got == {
+            "knife-carry": ("choice", "A", "A", "correct"),
+            "cross-contamination": ("fill-in", "Contamination", "cross-contamination", wrong),
+            "sodium-symbol": ("fill-in", "NA", "{case_matters=true}Na", wrong),
+            "fridge-temperature": ("numeric", "3", "1[:]5", "correct"),
+            "hand-washing-seconds": ("numeric", "20", "15[:]25", "correct"),
+            "near-miss-report": ("long-fill-in", one_line, None, "neutral")}
+    assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()

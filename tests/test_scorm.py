@@ -8,10 +8,12 @@ import dataclasses
 import io
 import itertools
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 
 import pytest
@@ -30,7 +32,16 @@ from builder.formats.scorm import (
     suspend_data_bound,
 )
 from builder.loading import ITEM_TYPES
-from builder.model import Choice, Item, Pool, Quiz
+from builder.model import (
+    Choice,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Pool,
+    Quiz,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 
 from conftest import assert_golden, assert_valid_package
 from projects import with_interaction
@@ -378,59 +389,97 @@ def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_hando
     assert versions["same"] not in others and len(set(others)) == len(others)
 
 
-def python_kinds(quiz: Quiz) -> dict[str, dict]:
+def python_kinds(*quizzes: Quiz) -> dict[str, dict]:
     """Every interaction kind the Python side can put in the player data, with an item of it from
-    the bundled quiz (which holds one of each; a new kind needs an example there): every `type:`
-    the loader takes."""
+    the bundled quiz and the kitchen-safety test quiz (which holds one of each type; a new kind
+    needs an example there): every `type:` the loader takes."""
     kinds = set(ITEM_TYPES)
-    items = {item["type"]: item for item in player_data(quiz, SCORM12)["items"]}
-    assert set(items) == kinds, "the bundled quiz lacks an item of a kind: add one"
+    items = {item["type"]: item for quiz in quizzes for item in player_data(quiz, SCORM12)["items"]}
+    assert set(items) == kinds, "the test quizzes lack an item of a kind: add one"
     return items
 
 
-def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff):
+def right_response(item: dict) -> object:
+    """A response to ``item`` (player data) that earns all its points: the player's form of it."""
+    match item["type"]:
+        case "single_choice" | "multiple_response" | "true_false":
+            return [n for n, choice in enumerate(item["choices"]) if choice["correct"]]
+        case "short_answer":
+            return next(answer["text"] for answer in item["answers"] if answer["weight"] == item["points"])
+        case "numeric":
+            return scoring.format_number(next(answer["low"] for answer in item["answers"]
+                                              if answer["weight"] == item["points"]))
+        case "essay":
+            return " ".join(["word"] * (item["minWords"] or 1))
+        case other:
+            raise AssertionError(f"no right response for {other}: add one")
+
+
+REPORTED_TYPES = {"single_choice": ("choice", "choice"), "multiple_response": ("choice", "choice"),
+                  "true_false": ("choice", "choice"), "short_answer": ("fill-in", "fill-in"),
+                  "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in")}
+"""cmi.interactions.n.type in SCORM 1.2 and 2004, per item type."""
+
+
+def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff, kitchen_safety):
     """For each kind, its handler has every operation, and they work together without a page:
-    the correct response scores the item's points and is reported correct in both editions,
-    its state round-trips, the empty response scores 0, and a state of garbage is refused."""
-    items = python_kinds(warm_handoff)
+    the right response scores the item's points and is reported correct in both editions (an
+    essay: 0 points, neutral, outside the automatic score), its state round-trips, the empty
+    response scores 0, and a state of garbage is refused."""
+    items = python_kinds(warm_handoff, kitchen_safety)
+    payload = {kind: {"item": item, "right": right_response(item)} for kind, item in items.items()}
     got = node_player(
-        "var ops = ['arrange', 'prompts', 'render', 'read', 'feedback', 'score', 'report', 'structure',"
-        " 'encodeState', 'decodeState'];"
-        " var out = {};"
+        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'feedback', 'score', 'autoScored',"
+        " 'report', 'structure', 'encodeState', 'decodeState'];"
+        " var quiz = {decimalComma: false}; var out = {};"
         " Object.keys(payload).forEach(function (kind) {"
-        "  var item = payload[kind]; var h = player.INTERACTIONS[kind];"
+        "  var item = payload[kind].item; var h = player.INTERACTIONS[kind];"
         "  if (!h) { out[kind] = null; return; }"
-        "  var right = h.decodeState(item, h.encodeState(item,"
-        "   item.choices.map(function (c, n) { return c.correct ? n : -1; }).filter(function (n) { return n >= 0; })));"
+        "  var right = h.decodeState(item, h.encodeState(item, payload[kind].right));"
         "  var empty = h.decodeState(item, '');"
         "  out[kind] = {missing: ops.filter(function (op) { return typeof h[op] !== 'function'; }),"
-        "   layout: h.arrange(item, player.prng(1), true).slice().sort(),"
-        "   prompts: h.prompts(item), right: h.score(item, right), empty: h.score(item, empty),"
-        "   reported12: h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}),"
-        "   reported2004: h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'}),"
+        "   layout: h.arrange(item, player.prng(1), true), same: JSON.stringify(right) ==="
+        "   JSON.stringify(payload[kind].right), problem: h.problem(item, right, quiz),"
+        "   prompts: h.prompts(item), right: h.score(item, right, quiz), empty: h.score(item, empty, quiz),"
+        "   auto: h.autoScored(item), structure: typeof h.structure(item),"
+        "   reported12: h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}, quiz),"
+        "   reported2004: h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'}, quiz),"
         "   garbage: h.decodeState(item, 'zz;,'), emptyState: h.encodeState(item, empty)}; });"
-        " return out;", items)
+        " return out;", payload)
     for kind, item in items.items():
         result = got[kind]
         assert result is not None, f"no handler for {kind}"
         assert result["missing"] == []
-        assert result["layout"] == list(range(len(item["choices"])))
+        assert result["same"] and result["problem"] is None and result["structure"] == "string"
         assert result["prompts"]["instruction"] and result["prompts"]["missing"]
-        assert result["right"] == {"points": item["points"], "correct": True}
         assert result["empty"] == {"points": 0, "correct": False}
-        assert result["reported12"]["result"] == "correct"
-        assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
-        assert result["reported2004"]["result"] == "incorrect"
-        assert result["reported2004"]["type"] == result["reported12"]["type"] == "choice"
         assert result["garbage"] is None and result["emptyState"] == ""
+        assert (result["reported12"]["type"], result["reported2004"]["type"]) == REPORTED_TYPES[kind]
+        if kind == "essay":
+            assert result["layout"] is None and not result["auto"]
+            assert result["right"] == {"points": 0, "correct": False}
+            assert result["reported12"]["result"] == result["reported2004"]["result"] == "neutral"
+            assert result["reported12"]["pattern"] is None
+            continue
+        assert result["auto"]
+        assert result["right"] == {"points": item["points"], "correct": True}
+        assert result["reported12"]["result"] == "correct"
+        assert result["reported2004"]["result"] == "incorrect"
+        if item["type"] in ("short_answer", "numeric"):
+            assert result["layout"] is None
+            assert result["reported12"]["pattern"] == item["patterns"]["scorm12"]
+            assert result["reported2004"]["pattern"] == item["patterns"]["scorm2004"]
+        else:
+            assert sorted(result["layout"]) == list(range(len(item["choices"])))
+            assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
 
 
 def test_an_unknown_kind_is_named_at_load(node_player, warm_handoff):
     data = player_data(warm_handoff, SCORM12)
-    data["items"][1]["type"] = "numeric"
+    data["items"][1]["type"] = "matching"  # a kind this player does not know (yet)
     got = node_player("return [player.unknownKinds(payload[0]), player.unknownKinds(payload[1])];",
                       [player_data(warm_handoff, SCORM12), data])
-    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "numeric", which this player '
+    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "matching", which this player '
                         "cannot show"]]
 
 
@@ -452,3 +501,271 @@ def test_time_formats_and_interaction(node_player, warm_handoff):
         "id": "warm-handoff-benefits", "type": "choice", "weighting": "3", "learner_response": "A[,]B[,]C",
         "correct_responses.0.pattern": "A[,]B[,]C", "result": "correct", "latency": "PT0H0M3S",
         "timestamp": "2027-03-04T05:06:07"}
+
+
+# ---- typed answers: short_answer, numeric, essay --------------------------------------------
+
+def test_kitchen_safety_manifests_match_golden(kitchen_safety, official_schema):
+    for edition in ("scorm12", "scorm2004"):
+        manifest = members(BUILDERS[edition](kitchen_safety).data)["imsmanifest.xml"]
+        assert_golden(f"scorm/kitchen-safety-{edition}-imsmanifest.xml", manifest)
+        assert official_schema(OFFICIAL[edition]).validate(etree.fromstring(manifest))
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_kitchen_safety_passes_the_independent_validator(edition, kitchen_safety, package_validator, tmp_path):
+    output = BUILDERS[edition](kitchen_safety)
+    path = tmp_path / output.filename
+    path.write_bytes(output.data)
+    assert_valid_package(package_validator, path, kind=edition)
+    assert output.data == BUILDERS[edition](kitchen_safety).data
+
+
+def test_typed_items_warn_what_the_lms_leaves_out(kitchen_safety):
+    """Essays are outside the SCORM score in both editions (and cut to 255 characters in 1.2); a
+    range answer has no SCORM 1.2 numeric pattern. Each warning names its items."""
+    for edition, build in BUILDERS.items():
+        essay = next(w for w in build(kitchen_safety).warnings if "SCORM score leaves out" in w.message)
+        assert essay.item_ids == ("near-miss-report",) and essay.format == edition
+    twelve = build_scorm12(kitchen_safety).warnings
+    assert any("255 characters" in w.message and w.item_ids == ("near-miss-report",) for w in twelve)
+    assert any("correct_responses" in w.message and w.item_ids == ("fridge-temperature",) for w in twelve)
+    assert len(BUILDERS["scorm2004"](kitchen_safety).warnings) == 1
+
+
+def test_typed_item_data(kitchen_safety):
+    """What the player gets: points per answer from the credit, bounds, patterns per edition, the
+    essay's template and limits (its grader notes never)."""
+    items = {item["id"]: item for item in player_data(kitchen_safety, SCORM12)["items"]}
+    assert player_data(kitchen_safety, SCORM2004)["items"] == list(items.values())
+    cross = items["cross-contamination"]
+    assert [(a["text"], a["weight"]) for a in cross["answers"]] == [
+        ("cross-contamination", 2.0), ("cross contamination", 2.0), ("contamination", 1.0)]
+    assert cross["patterns"] == {"scorm12": "cross-contamination", "scorm2004": "cross-contamination"}
+    assert items["sodium-symbol"]["patterns"] == {"scorm12": "Na", "scorm2004": "{case_matters=true}Na"}
+    hands = items["hand-washing-seconds"]
+    assert [(a["low"], a["high"], a["weight"]) for a in hands["answers"]] == [(15.0, 25.0, 1.0), (5.0, 15.0, 0.25)]
+    assert hands["patterns"] == {"scorm12": "20", "scorm2004": "15[:]25"} and hands["unit"] == "seconds"
+    assert items["fridge-temperature"]["patterns"] == {"scorm12": None, "scorm2004": "1[:]5"}
+    essay = items["near-miss-report"]
+    assert (essay["template"], essay["minWords"], essay["maxWords"]) == ("First, I would...", 30, 200)
+    assert "grader" not in json.dumps(essay).lower() and "Full marks" not in json.dumps(essay)
+    french = dataclasses.replace(kitchen_safety, language="fr-CA")
+    assert player_data(french, SCORM12)["quiz"]["decimalComma"] is True
+    assert player_data(kitchen_safety, SCORM12)["quiz"]["decimalComma"] is False
+
+
+def test_patterns_an_edition_cannot_hold_are_left_out(kitchen_safety):
+    items = {item.id: item for item in kitchen_safety.items}
+    short = items["cross-contamination"]
+    answers = short.interaction.answers
+
+    def patterns(text: str) -> dict:
+        item = with_interaction(short, answers=(dataclasses.replace(answers[0], text=text),))
+        return player_data(dataclasses.replace(kitchen_safety, items=(item,)), SCORM12)["items"][0]["patterns"]
+
+    assert patterns("salt, pepper") == {"scorm12": "salt, pepper", "scorm2004": None}
+    assert patterns("{x}") == {"scorm12": "{x}", "scorm2004": None}
+    assert patterns("a" * 251) == {"scorm12": "a" * 251, "scorm2004": None}
+    assert patterns("a" * 256) == {"scorm12": None, "scorm2004": None}
+    numeric = items["hand-washing-seconds"]
+    huge = with_interaction(numeric, answers=(dataclasses.replace(numeric.interaction.answers[0], value=1e12),))
+    data = player_data(dataclasses.replace(kitchen_safety, items=(huge,)), SCORM12)["items"][0]
+    assert data["patterns"] == {"scorm12": None, "scorm2004": None}
+
+
+SPECIAL_TEXTS = ["Straße", "STRASSE", "strasse", "ẞ", "ss", "İstanbul", "istanbul", "ı", "I", "ΣΊΣΥΦΟΣ",
+                 "σίσυφος", "σίσυφοσ", "ﬁne", "FINE", "Ꭰꭰ", "ꭰꭰ", "ǅ", "ǆ", "K", "k", "Å", "å", "µ", "μ",
+                 "😀 A", "😀 a", "naïve café", "NAÏVE CAFÉ"]
+SPACES = ["", " ", "  ", "\t", "\n", "\u00a0", "\u3000", "\x1c", "\x85", "\u2028", "\ufeff", "\u200b", "\r\n "]
+
+
+def typed_cases(item: Item) -> list[str]:
+    """Responses around an item's accepted answers: case and space variants, near misses."""
+    match item.interaction:
+        case ShortAnswerInteraction() as short:
+            texts = [answer.text for answer in short.answers] + SPECIAL_TEXTS
+            cases = []
+            for n, text in enumerate(texts):
+                for variant in (text, text.upper(), text.lower(), text.swapcase(), text.title(), text[:-1],
+                                text + "s"):
+                    space = SPACES[n % len(SPACES)]
+                    cases += [variant, space + variant + space, variant.replace(" ", space + " " + space)]
+            return cases
+        case NumericInteraction() as numeric:
+            cases = ["", "abc", "1.5.3", "1,5", "1,5,3", "+.5", "5.", ".", "-", "1e400", "-0", "0x10", "1_000",
+                     "١٢", "½", "３", " 7 ", "\u00a07\u3000", "7\x1c", "\ufeff7", "1e-400", "nan", "inf",
+                     "2E1", "2e+1", "200e-1", ",5", "5,", "-0,0"]
+            for answer in numeric.answers:
+                for bound in answer.bounds:
+                    for value in (bound, math.nextafter(bound, -math.inf), math.nextafter(bound, math.inf),
+                                  bound - 0.5, bound + 0.5):
+                        text = repr(value)
+                        cases += [text, text.replace(".", ","), f"{value:e}", f"{value:.3f}".replace(".", ",")]
+            return cases
+        case _:
+            raise AssertionError("typed items only")
+
+
+def test_player_scores_typed_answers_like_scoring_py(node_player, kitchen_safety):
+    """Thousands of typed responses to short-answer and numeric items (the kitchen-safety ones and
+    generated ones: case-sensitive or not, Unicode case and whitespace, numbers on and beside each
+    bound, decimal commas, things that are not numbers) in an English and a French quiz: the JS
+    score and correctness equal builder.scoring's."""
+    base = {item.id: item for item in kitchen_safety.items}
+    short = base["cross-contamination"]
+    numeric = base["hand-washing-seconds"]
+    generated = [
+        dataclasses.replace(with_interaction(short, case_sensitive=sensitive, answers=tuple(
+            TextAnswer(text, credit, None) for text, credit in zip(SPECIAL_TEXTS[n::7], (100, 50, 25, 100),
+                                                                   strict=False))),
+            id=f"gen-short-{n}-{sensitive}", points=points)
+        for n in range(7) for sensitive in (False, True) for points in (1.0, 3.0)]
+    generated += [
+        dataclasses.replace(with_interaction(numeric, answers=(
+            NumericAnswer(0.1, 10.0, True, None, 100, None), NumericAnswer(None, 0.0, False, (-2.5, 0.3), 40, None),
+            NumericAnswer(1e-7, 0.0, False, None, 100, None), NumericAnswer(-1e20, 1e15, False, None, 75, None))),
+            id="gen-numeric", points=2.5)]
+    items = [item for item in kitchen_safety.items
+             if isinstance(item.interaction, ShortAnswerInteraction | NumericInteraction)] + generated
+    for language in ("en", "fr"):
+        quiz = dataclasses.replace(kitchen_safety, items=tuple(items), language=language)
+        data = player_data(quiz, SCORM12)
+        cases = [(n, text) for n, item in enumerate(items) for text in typed_cases(item)]
+        got = node_player("return payload.cases.map(function (c) { var item = payload.data.items[c[0]];"
+                          " return [player.scoreItem(item, c[1], payload.data.quiz),"
+                          " player.isCorrect(item, c[1], payload.data.quiz)]; });",
+                          {"data": data, "cases": cases})
+        expected = [[scoring.score(items[n], text, language), scoring.is_correct(items[n], text, language)]
+                    for n, text in cases]
+        assert len(cases) > 2000
+        assert got == expected
+        assert [True, True] in expected and [0.0, False] in expected
+        assert any(0 < points < items[n].points for (n, _), (points, _) in zip(cases, expected, strict=True))
+
+
+def test_player_reads_numbers_like_parse_number(node_player):
+    texts = ["30", "30.0", "3e1", "-0.5", "0,5", "+.5", "5.", "1,5,3", "1e400", "", " 2 ", "\u00a02", "2\x85",
+             "0x1", "1.5e", "e5", "٣", "1 000", "-", "+-1", "1e-400"]
+    got = node_player("return payload.map(function (t) { return [player.parseNumber(t, false),"
+                      " player.parseNumber(t, true)]; });", texts)
+    assert got == [[scoring.parse_number(t, "en"), scoring.parse_number(t, "de")] for t in texts]
+
+
+def test_case_folding_and_whitespace_agree_with_python_for_every_character(node_player):
+    """normalised_text on every character Python 3.11's Unicode (14) assigns: folded alone and
+    between two letters (whitespace splits them)."""
+    characters = [chr(c) for c in range(0x110000)
+                  if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) != "Cn"]
+    got = node_player("return payload.map(function (c) { return player.normalisedText(c, false); });",
+                      characters)
+    differing = [(c, g) for c, g in zip(characters, got, strict=True) if g != scoring.normalised_text(c, False)]
+    assert differing == []
+    spaces = node_player("var out = []; for (var c = 0; c < 0x110000; c++) { if (c >= 0xD800 && c <= 0xDFFF)"
+                         " continue; if (player.normalisedText('a' + String.fromCodePoint(c) + 'b', true)"
+                         " === 'a b') out.push(c); } return out;", None)
+    assert spaces == [c for c in range(0x110000) if chr(c).isspace()]
+
+
+def test_word_count_and_typed_state(node_player):
+    texts = ["", "one", " two  words ", "a\nb\tc\u3000d\x1ce", "😀 émoji ✓", "x" * 50]
+    got = node_player("return {words: payload.map(player.wordCount), round: payload.map(function (t) {"
+                      " var code = player.encodeText(t); return [code, player.decodeText(code)]; }),"
+                      " bad: ['0', '0000', 'zzzzzzz', 'zz', '!!', 'a b'].map(player.decodeText)};", texts)
+    assert got["words"] == [len(t.split()) for t in texts]
+    for text, (code, back) in zip(texts, got["round"], strict=True):
+        assert back == text and re.fullmatch("[0-9A-Za-z]*", code)
+        size = len(text.encode("utf-8"))
+        assert len(code) == 7 * (size // 5) + (0, 2, 3, 5, 6)[size % 5]
+    assert got["bad"] == [None] * 6
+
+
+def test_typed_interactions_in_each_edition(node_player, kitchen_safety):
+    """What the LMS records: fill-in (case prefix in 2004), numeric (the number read, min[:]max), an
+    essay as long-fill-in in 2004 and fill-in cut to 255 characters in 1.2, result neutral and no
+    correct pattern; texts on one line, never longer than the edition allows."""
+    index = {item.id: n for n, item in enumerate(kitchen_safety.items)}
+    essay = "First,\n\n{note} " + "very long " * 60
+    calls = [["cross-contamination", " Cross   Contamination "], ["sodium-symbol", "na"],
+             ["fridge-temperature", "3.0"], ["hand-washing-seconds", "1e1"], ["fridge-temperature", "warm"],
+             ["near-miss-report", essay]]
+    got = node_player(
+        "var when = new Date(2027, 2, 4, 5, 6, 7); return payload.data.map(function (data) {"
+        " return payload.calls.map(function (c) { var out = {};"
+        "  player.interaction(data, c[0], c[1], 3, when).forEach(function (p) { out[p[0]] = p[1]; }); return out; });"
+        " });",
+        {"data": [player_data(kitchen_safety, SCORM12), player_data(kitchen_safety, SCORM2004)],
+         "calls": [[index[i], text] for i, text in calls]})
+    twelve, twenty = got
+    pick = ("type", "student_response", "correct_responses.0.pattern", "result")
+    assert [[r.get(k) for k in pick] for r in twelve] == [
+        ["fill-in", "Cross Contamination", "cross-contamination", "correct"],
+        ["fill-in", "na", "Na", "wrong"],
+        ["numeric", "3", None, "correct"],
+        ["numeric", "10", "20", "wrong"],
+        ["numeric", None, None, "wrong"],
+        ["fill-in", ("First, {note} " + "very long " * 60)[:254] + "\u2026", None, "neutral"]]
+    pick = ("type", "learner_response", "correct_responses.0.pattern", "result")
+    assert [[r.get(k) for k in pick] for r in twenty] == [
+        ["fill-in", "Cross Contamination", "cross-contamination", "correct"],
+        ["fill-in", "na", "{case_matters=true}Na", "incorrect"],
+        ["numeric", "3", "1[:]5", "correct"],
+        ["numeric", "10", "15[:]25", "incorrect"],
+        ["numeric", None, "1[:]5", "incorrect"],
+        ["long-fill-in", ("First, {note} " + "very long " * 60).strip(), None, "neutral"]]
+    assert list(twenty[5]) == ["id", "type", "weighting", "learner_response", "result", "latency", "timestamp"]
+    assert twelve[5]["weighting"] == "4" and len(twelve[5]["student_response"]) == 255
+
+
+def test_essays_are_outside_the_score(node_player, kitchen_safety):
+    """The score's maximum counts the automatically scored items only; the essays are counted apart,
+    and pass/fail follows the automatic percent (what the LMS receives as raw)."""
+    data = player_data(with_settings(kitchen_safety, shuffle_choices=False), SCORM12)
+    responses = {"knife-carry": [0], "cross-contamination": "cross contamination", "sodium-symbol": "NA",
+                 "fridge-temperature": "7", "hand-washing-seconds": "20",
+                 "near-miss-report": "I would " * 20}
+    answers = [{"submitted": True, "response": responses[item.id]} for item in kitchen_safety.items]
+    got = node_player("return player.summarize(payload.data, player.draw(payload.data, 1), payload.answers);",
+                      {"data": data, "answers": answers})
+    auto = [item for item in kitchen_safety.items if scoring.auto_scored(item)]
+    score = sum(scoring.score(item, responses[item.id] if item.id != "knife-carry" else ["A"]) for item in auto)
+    assert got["max"] == sum(item.points for item in auto) == 6
+    assert got["score"] == score == 4.5 and got["passed"] == scoring.passed(score, 6, 70) is True
+    assert (got["graded"], got["gradedPoints"]) == (1, 4)
+
+
+def worst_typed_state_script() -> str:
+    """Every item submitted with its longest response (3-byte characters filling each box, an essay
+    far past what the state keeps) and every hint shown."""
+    return ("var state = player.freshState(payload, 99999); state.elapsed = 999999999;"
+            " state.position = state.drawn.length - 1;"
+            " state.answers = state.drawn.map(function (e) { var item = payload.items[e.item];"
+            "  var response = item.choices ? item.choices.map(function (c, n) { return n; }) :"
+            "   '\u20ac'.repeat(item.maxLength || 5000);"
+            "  return {hints: item.hints.length, submitted: true, response: response}; });"
+            " var text = player.encodeState(payload, state); var back = player.decodeState(payload, text);"
+            " return {length: text.length, back: back.answers.map(function (a) { return a.response.length; })};")
+
+
+def test_suspend_data_bound_holds_for_typed_answers(node_player, kitchen_safety):
+    result = node_player(worst_typed_state_script(), player_data(kitchen_safety, SCORM12))
+    bound = suspend_data_bound(kitchen_safety)
+    assert result["length"] <= bound <= 4096
+    assert result["length"] > bound - 20  # the bound is the worst case, not far above it
+    essay = next(n for n, item in enumerate(kitchen_safety.items) if item.id == "near-miss-report")
+    assert result["back"][essay] == 333  # 1,000 bytes of 3-byte characters kept for resuming
+
+
+def test_typed_answers_resume(node_player, kitchen_safety):
+    data = player_data(with_settings(kitchen_safety, shuffle_choices=False), SCORM2004)
+    got = node_player(
+        "var s = player.freshState(payload, 1);"
+        " s.answers[1] = {hints: 1, submitted: true, response: 'cross  contamination \u00e9'};"
+        " s.answers[3] = {hints: 0, submitted: true, response: '4,5'};"
+        " s.answers[5] = {hints: 0, submitted: false, response: 'Line one\\nline two'};"
+        " var text = player.encodeState(payload, s); var back = player.decodeState(payload, text);"
+        " return {text: text, answers: back.answers};", data)
+    assert [a["response"] for a in got["answers"]] == [[], "cross  contamination \u00e9", "", "4,5", "",
+                                                        "Line one\nline two"]
+    assert got["answers"][1]["hints"] == 1 and got["answers"][5]["submitted"] is False
+    assert re.fullmatch(r"1;1;0;0;q;[0-9a-z]+;,1s[0-9A-Za-z]+,,0s[0-9A-Za-z]+,,0n[0-9A-Za-z]+", got["text"])

@@ -8,6 +8,8 @@ Decisions live here and reach the templates as an explicit context:
   the response codes each edition's data model accepts, and the delivery settings;
 * the manifest context (``manifest_context``): identifiers, the mastery score (1.2) or the
   primary objective's minimum normalised measure (2004), attempt and time limits, the file list;
+* what each edition reports as an item's correct response (``correct_responses.0.pattern``), or
+  None where the edition's data model cannot hold it;
 * the upper bound of the resume state the player keeps in ``cmi.suspend_data``, checked against
   the SCORM 1.2 limit of 4,096 characters.
 """
@@ -15,9 +17,10 @@ Decisions live here and reach the templates as an explicit context:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import assert_never
+from typing import TypeVar, assert_never
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -36,10 +39,19 @@ from builder.formats import (
     unsupported_items,
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
-from builder.model import ChoiceInteraction, EssayInteraction, Item, NumericInteraction, Quiz, ShortAnswerInteraction
+from builder.model import (
+    ChoiceInteraction,
+    EssayInteraction,
+    Item,
+    NumericAnswer,
+    NumericInteraction,
+    Quiz,
+    ShortAnswerInteraction,
+    TextAnswer,
+)
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
-from builder.scoring import choice_weights, format_number
+from builder.scoring import auto_scored, choice_weights, decimal_comma, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
 PLAYER_FILES = ("index.html", "player.css", "player.js")
@@ -56,6 +68,23 @@ MASK_DIGITS_PER_CHAR = 5
 """The player writes a choice selection as base-32 digits, five choices per character."""
 SHORT_IDENTIFIER_1_2 = "abcdefghijklmnopqrstuvwxyz0123456789"
 """SCORM 1.2 choice responses are single characters a-z, 0-9 (RTE 1.2, cmi.interactions.n.student_response)."""
+SHORT_ANSWER_MAX_LENGTH = 100
+"""The short-answer box takes this many characters (UTF-16 code units, as the browser counts a
+``maxlength``), or twice the longest accepted answer when that is more: the player keeps all of
+it for resuming, so a resumed answer scores as it did."""
+NUMERIC_MAX_LENGTH = 40
+"""The number box takes this many characters."""
+ESSAY_STATE_BYTES = 1000
+"""An essay keeps its first 1,000 bytes (UTF-8) in the resume state: the LMS has the whole text
+as the interaction's response already, and an essay scores nothing automatically, so a resumed
+essay only shows less of itself. At worst (3 bytes a character) SCORM 1.2's 4,096 characters
+hold two essays, two short answers and two numbers."""
+TEXT_LIMIT = {"scorm12": 255, "scorm2004": 250}
+"""Longest text a response or correct pattern may be: CMIFeedback (CMIString255) in SCORM 1.2, a
+fill-in's localized string (SPM 250) in SCORM 2004 (long-fill-in: 4,000, the player's own limit)."""
+LONG_TEXT_LIMIT_2004 = 4000
+DECIMAL_2004 = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,18})?")
+"""A number as SCORM 2004's real(10,7) is checked by LMS run-times (scorm-again: CMIDecimal)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +104,7 @@ SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_
 EDITION_TITLES = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
 
 
-SUPPORT = FormatSupport(item_types=CHOICE_TYPES, features=ALL_FEATURES)
+SUPPORT = FormatSupport(item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"}, features=ALL_FEATURES)
 """Both editions: the player carries every feature (how exactly a pass mark and the resume state
 fit are its warnings)."""
 
@@ -136,7 +165,9 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
                            f"item (a-z, 0-9) and this item has {len(choice.choices)}; build "
                            "scorm2004 for it, or split it")
         case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+            # fill-in and numeric exist in SCORM 1.2; what does not fit is shortened or left out
+            # (edition_warnings says which).
+            return None
         case _:
             assert_never(item.interaction)
 
@@ -156,13 +187,60 @@ def edition_warnings(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
             f"the resume state of this quiz can reach {bound} characters, more than the {limit} that "
             f"cmi.suspend_data holds; a learner who leaves late in the quiz may not resume. "
             f"Draw fewer items or split the quiz")))
+    essays = tuple(item.id for item in quiz.items if not auto_scored(item))
+    if essays:
+        warnings.append(FormatWarning(edition.name, (
+            f"the LMS's SCORM score leaves out the essays {', '.join(essays)}: they are recorded as "
+            "interactions (result neutral) for a person to grade, and the score and pass/fail count "
+            "only the automatically scored items"), essays))
+        if edition is SCORM12:
+            warnings.append(FormatWarning(edition.name, (
+                f"SCORM 1.2 records at most {TEXT_LIMIT['scorm12']} characters of a response, so the LMS "
+                f"keeps only the start of longer answers to the essays {', '.join(essays)}; build "
+                "scorm2004 to keep up to 4,000"), essays))
+    unpatterned = tuple(item.id for item in quiz.items if _pattern_left_out(item, edition))
+    if unpatterned:
+        warnings.append(FormatWarning(edition.name, (
+            f"{EDITION_TITLES[edition.name]} cannot hold the correct response of "
+            f"{', '.join(unpatterned)} as a correct_responses pattern (docs/scorm.md, \"What the LMS "
+            "receives\"); it is left out, and the result of each answer is still reported"), unpatterned))
     return warnings
+
+
+def _pattern_left_out(item: Item, edition: Edition) -> bool:
+    """Whether the item has a correct response that this edition's pattern cannot hold."""
+    match item.interaction:
+        case ChoiceInteraction() | EssayInteraction():
+            return False
+        case ShortAnswerInteraction() as short:
+            return _full_credit(short.answers) is not None and _fill_in_patterns(short)[edition.name] is None
+        case NumericInteraction() as numeric:
+            return _full_credit(numeric.answers) is not None and _numeric_patterns(numeric)[edition.name] is None
+        case _:
+            assert_never(item.interaction)
 
 
 def mastery_score(pass_mark: float) -> str:
     """The pass mark as the LMS compares it: a percent with at most 2 decimals, rounded up, the
     precision Moodle keeps for cmi.core.score.raw."""
     return format_number(math.ceil(round(pass_mark * 100, 7)) / 100, 2)
+
+
+TEXT_STATE_DIGITS = (0, 2, 3, 5, 6)
+"""The player keeps typed text as its UTF-8 bytes in base 62: 7 digits for each 5 bytes, and 2, 3,
+5 or 6 digits for the 1 to 4 bytes left at the end (player.js, encodeText)."""
+
+
+def _text_state_bound(max_bytes: int) -> int:
+    """Longest state of a typed text of at most ``max_bytes`` bytes (a UTF-16 code unit takes at
+    most 3 bytes of UTF-8: a character outside the BMP is 2 units and 4 bytes)."""
+    whole, rest = divmod(max_bytes, 5)
+    return 7 * whole + TEXT_STATE_DIGITS[rest]
+
+
+def _short_answer_max_length(interaction: ShortAnswerInteraction) -> int:
+    longest = max(len(answer.text.encode("utf-16-le")) // 2 for answer in interaction.answers)
+    return max(SHORT_ANSWER_MAX_LENGTH, 2 * longest)
 
 
 def suspend_data_bound(quiz: Quiz) -> int:
@@ -173,8 +251,12 @@ def suspend_data_bound(quiz: Quiz) -> int:
             case ChoiceInteraction() as choice:
                 # The selection: a mask of the choices, MASK_DIGITS_PER_CHAR of them per character.
                 response = math.ceil(len(choice.choices) / MASK_DIGITS_PER_CHAR)
-            case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-                raise AssertionError("not carried yet: refused by check")
+            case ShortAnswerInteraction() as short:
+                response = _text_state_bound(3 * _short_answer_max_length(short))
+            case NumericInteraction():
+                response = _text_state_bound(3 * NUMERIC_MAX_LENGTH)
+            case EssayInteraction():
+                response = _text_state_bound(ESSAY_STATE_BYTES)
             case _:
                 assert_never(item.interaction)
         return len(str(len(item.hints))) + 1 + response + 1
@@ -219,7 +301,8 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
     return {
         "format": SUSPEND_DATA_FORMAT,
         "edition": edition.name,
-        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language},
+        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language,
+                 "decimalComma": decimal_comma(quiz.language)},
         "settings": {
             "passMark": settings.pass_mark,
             "attempts": settings.attempts,
@@ -284,8 +367,12 @@ def _interaction_data(item: Item) -> dict[str, object]:
     match item.interaction:
         case ChoiceInteraction() as choice:
             return _choice_data(item.points, choice)
-        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case ShortAnswerInteraction() as short:
+            return _short_answer_data(item.points, short)
+        case NumericInteraction() as numeric:
+            return _numeric_data(item.points, numeric)
+        case EssayInteraction() as essay:
+            return _essay_data(essay)
         case _:
             assert_never(item.interaction)
 
@@ -305,6 +392,91 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
             "correct": choice.correct,
         } for choice in interaction.choices],
     }
+
+
+def _short_answer_data(points: float, interaction: ShortAnswerInteraction) -> dict[str, object]:
+    """The accepted answers in order with the points each earns (the player compares the typed text
+    with each as builder.scoring.normalised_text does), and the correct pattern of each edition."""
+    return {
+        "type": "short_answer",
+        "caseSensitive": interaction.case_sensitive,
+        "maxLength": _short_answer_max_length(interaction),
+        "answers": [{
+            "text": answer.text,
+            "weight": points * answer.credit / 100,
+            "feedback": str(answer.feedback) if answer.feedback else None,
+        } for answer in interaction.answers],
+        "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
+        "patterns": _fill_in_patterns(interaction),
+    }
+
+
+def _numeric_data(points: float, interaction: NumericInteraction) -> dict[str, object]:
+    """Each answer as its closed interval (``NumericAnswer.bounds``) with the points it earns; the
+    player reads the typed number as builder.scoring.parse_number does, with a decimal comma when
+    the quiz's language writes one (``decimalComma`` in the quiz part of the data)."""
+    return {
+        "type": "numeric",
+        "unit": interaction.unit,
+        "maxLength": NUMERIC_MAX_LENGTH,
+        "answers": [{
+            "low": answer.bounds[0],
+            "high": answer.bounds[1],
+            "weight": points * answer.credit / 100,
+            "feedback": str(answer.feedback) if answer.feedback else None,
+        } for answer in interaction.answers],
+        "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
+        "patterns": _numeric_patterns(interaction),
+    }
+
+
+def _essay_data(interaction: EssayInteraction) -> dict[str, object]:
+    """What the learner sees (the grader's notes never reach the package)."""
+    return {
+        "type": "essay",
+        "template": interaction.response_template,
+        "minWords": interaction.min_words,
+        "maxWords": interaction.max_words,
+        "stateBytes": ESSAY_STATE_BYTES,
+        "limits": {"scorm12": TEXT_LIMIT["scorm12"], "scorm2004": LONG_TEXT_LIMIT_2004},
+    }
+
+
+_Answer = TypeVar("_Answer", TextAnswer, NumericAnswer)
+
+
+def _full_credit(answers: tuple[_Answer, ...]) -> _Answer | None:
+    """The answer reported as the correct response: the first that earns the item's points."""
+    return next((answer for answer in answers if answer.credit == 100), None)
+
+
+def _fill_in_patterns(interaction: ShortAnswerInteraction) -> dict[str, str | None]:
+    """The first full-credit answer as each edition's fill-in pattern, None where it cannot be one:
+    longer than the edition allows, or (2004) text its localized-string pattern reads otherwise: a
+    leading '{' (a language or case prefix), a comma (run-times such as scorm-again split fill-in
+    patterns at commas, Moodle at '[,]'), a line break."""
+    answer = _full_credit(interaction.answers)
+    if answer is None:
+        return {"scorm12": None, "scorm2004": None}
+    text = answer.text
+    plain = "\n" not in text and "\r" not in text
+    scorm12 = text if plain and len(text) <= TEXT_LIMIT["scorm12"] else None
+    fits_2004 = plain and len(text) <= TEXT_LIMIT["scorm2004"] and not text.startswith("{") and "," not in text
+    prefix = "{case_matters=true}" if interaction.case_sensitive else ""
+    return {"scorm12": scorm12, "scorm2004": prefix + text if fits_2004 else None}
+
+
+def _numeric_patterns(interaction: NumericInteraction) -> dict[str, str | None]:
+    """The first full-credit answer: SCORM 2004 ``low[:]high``; SCORM 1.2's numeric pattern is one
+    number, the answer's value (None for a range of more than one number)."""
+    answer = _full_credit(interaction.answers)
+    if answer is None:
+        return {"scorm12": None, "scorm2004": None}
+    low, high = (format_number(bound) for bound in answer.bounds)
+    single = format_number(answer.value) if answer.value is not None else (low if low == high else None)
+    scorm2004 = f"{low}[:]{high}" if DECIMAL_2004.fullmatch(low) and DECIMAL_2004.fullmatch(high) else None
+    scorm12 = single if single is not None and DECIMAL_2004.fullmatch(single) else None
+    return {"scorm12": scorm12, "scorm2004": scorm2004}
 
 
 def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, Deflated]]:

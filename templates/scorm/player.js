@@ -123,13 +123,19 @@
   //                                   `page` has element(tag, class, text) and fragment(tag, class,
   //                                   html), the only ways to make nodes (fragment sanitises)
   //   read(item, container)           the learner's response from the inputs, null when none given
-  //   feedback(item, response, page)  a node showing the response's own feedback, or null
-  //   score(item, response)           {points, correct}: builder/scoring.py's definition (points:
+  //   problem(item, response, quiz)   why `response` cannot be submitted yet (a message), or null
+  //   feedback(item, response, page, quiz)
+  //                                   a node showing the response's own feedback, or null
+  //   score(item, response, quiz)     {points, correct}: builder/scoring.py's definition (points:
   //                                   clamped to 0..item.points, 7 decimals; correct: what the
   //                                   LMS records as a correct interaction)
-  //   report(item, response, edition) {type, response, pattern, result} for cmi.interactions.n:
+  //   autoScored(item)                false when a person grades the item (scoring.auto_scored):
+  //                                   it is then left out of the score's maximum
+  //   report(item, response, edition, quiz)
+  //                                   {type, response, pattern, result} for cmi.interactions.n:
   //                                   the response and correct_responses.0.pattern in the
-  //                                   edition's format (edition.name is scorm12 or scorm2004)
+  //                                   edition's format (edition.name is scorm12 or scorm2004);
+  //                                   null for either: not reported
   //   structure(item)                 a string naming what a stored response depends on (ids,
   //                                   order); a change of it makes a saved state another version's
   //   encodeState(item, response)     the response in suspend_data: characters [0-9a-zA-Z] only,
@@ -138,7 +144,8 @@
   //                                   fit this item; decodeState(item, "") is the empty response
   //
   // INTERACTIONS maps the item's kind as the build writes it ("type" in the quiz data) to its
-  // handler. To add an interaction kind to the player, write one handler with all of these and
+  // handler. `quiz` is the quiz part of the data (its language's decimal comma). To add an
+  // interaction kind to the player, write one handler with all of these and
   // add its kind(s) here; nothing else in the player changes (docs/scorm.md, "Interactions").
   // An item of a kind missing here stops the player at load with a message (unknownKinds).
 
@@ -242,6 +249,10 @@
       return selected.length ? selected : null;
     },
 
+    problem: function (item, response) {
+      return null;
+    },
+
     feedback: function (item, response, page) {
       if (!response.length) {
         return null;
@@ -278,6 +289,10 @@
       return {points: points, correct: exact};
     },
 
+    autoScored: function (item) {
+      return true;
+    },
+
     report: function (item, response, edition) {
       var code = edition.name === "scorm12" ? code12 : code2004;
       var codes = function (indexes) {
@@ -304,10 +319,525 @@
     }
   };
 
+  // ---- typed answers ----------------------------------------------------------------------
+
+  /** What Python's str.split() and str.strip() take for whitespace (str.isspace), which JavaScript's
+   *  \s is not: it lacks U+001C..U+001F and U+0085 and has U+FEFF. */
+  var SPACE = "\\t\\n\\u000b\\u000c\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var SPACES = new RegExp("[" + SPACE + "]+", "g");
+  var EDGE_SPACES = new RegExp("^[" + SPACE + "]+|[" + SPACE + "]+$", "g");
+  var NON_SPACES = new RegExp("[^" + SPACE + "]+", "g");
+
+  /** str.strip(). */
+  function strip(text) {
+    return text.replace(EDGE_SPACES, "");
+  }
+
+  /** " ".join(text.split()): trimmed, inner runs of whitespace folded to one space. */
+  function foldSpaces(text) {
+    return strip(text.replace(SPACES, " "));
+  }
+
+  /** The number of words: runs of non-whitespace, as len(text.split()). */
+  function wordCount(text) {
+    var words = text.match(NON_SPACES);
+    return words ? words.length : 0;
+  }
+
+  /**
+   * Python's str.casefold, character by character: upper then lower case gives it for every
+   * character Unicode 14 (Python 3.11's) assigns but these, which casefold treats otherwise:
+   * dotless i stays, capital sharp s becomes "ss", Cherokee folds to its capital letters.
+   * tests/test_scorm.py compares every character with Python's.
+   */
+  function caseFold(text) {
+    var folded = "";
+    for (var i = 0; i < text.length; i++) {
+      var code = text.codePointAt(i);
+      var character = String.fromCodePoint(code);
+      if (code > 0xFFFF) {
+        i++;
+      }
+      if (code === 0x131) {
+        folded += character;
+      } else if (code === 0x1E9E) {
+        folded += "ss";
+      } else if ((code >= 0x13A0 && code <= 0x13FD) || (code >= 0xAB70 && code <= 0xABBF)) {
+        folded += character.toUpperCase();
+      } else {
+        folded += character.toUpperCase().toLowerCase();
+      }
+    }
+    return folded;
+  }
+
+  /** scoring.normalised_text. */
+  function normalisedText(text, caseSensitive) {
+    var folded = foldSpaces(text);
+    return caseSensitive ? folded : caseFold(folded);
+  }
+
+  var NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+  var NUMBER_WITH_COMMA = /^[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+
+  /** scoring.parse_number: the typed number, or null; `comma`: the quiz's language writes 0,5. */
+  function parseNumber(text, comma) {
+    var typed = strip(text);
+    var value;
+    if (NUMBER.test(typed)) {
+      value = Number(typed);
+    } else if (comma && NUMBER_WITH_COMMA.test(typed)) {
+      value = Number(typed.replace(",", "."));
+    } else {
+      return null;
+    }
+    return isFinite(value) ? value : null;
+  }
+
+  /** A number as SCORM's real(10,7) is checked (scorm-again's CMIDecimal), or null when it has no
+   *  such form (ten digits before the point at most). */
+  function decimalText(value) {
+    var text = String(value === 0 ? 0 : value);
+    if (/e/.test(text)) {
+      text = value.toFixed(18).replace(/0+$/, "").replace(/\.$/, "");
+    }
+    return /^-?[0-9]{1,10}(\.[0-9]{1,18})?$/.test(text) ? text : null;
+  }
+
+  /** At most `limit` UTF-16 code units of `text`, ending with "…" when shortened, never half of a
+   *  surrogate pair. */
+  function shortened(text, limit) {
+    if (text.length <= limit) {
+      return text;
+    }
+    var cut = limit - 1;
+    if (/[\uD800-\uDBFF]/.test(text.charAt(cut - 1))) {
+      cut -= 1;
+    }
+    return text.slice(0, cut) + "\u2026";
+  }
+
+  /**
+   * A typed text as a response the LMS takes: whitespace and line breaks folded to spaces
+   * (localized strings are one line), at most `limit` characters; in SCORM 2004 a '{' that starts
+   * the text, or a part of it after a comma, is written '(' (a localized string may not start
+   * with '{', which opens a {lang=} prefix).
+   */
+  function reportedText(text, limit, edition) {
+    var folded = foldSpaces(text);
+    if (edition.name === "scorm2004") {
+      folded = folded.replace(/(^|,)\{/g, "$1(");
+    }
+    return shortened(folded, limit);
+  }
+
+  var BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  var TAIL_DIGITS = [0, 2, 3, 5, 6];
+
+  function utf8(text) {
+    return new TextEncoder().encode(text);
+  }
+
+  /** Typed text in suspend_data: its UTF-8 bytes in base 62, 7 digits for each 5 bytes and 2, 3,
+   *  5 or 6 digits for the 1 to 4 bytes at the end (scorm.py, _text_state_bound). */
+  function encodeText(text) {
+    var bytes = utf8(text);
+    var out = "";
+    for (var start = 0; start < bytes.length; start += 5) {
+      var block = bytes.subarray(start, start + 5);
+      var value = 0;
+      for (var b = 0; b < block.length; b++) {
+        value = value * 256 + block[b];
+      }
+      var digits = block.length === 5 ? 7 : TAIL_DIGITS[block.length];
+      var chunk = "";
+      for (var d = 0; d < digits; d++) {
+        chunk = BASE62.charAt(value % 62) + chunk;
+        value = Math.floor(value / 62);
+      }
+      out += chunk;
+    }
+    return out;
+  }
+
+  /** The text encodeText wrote, or null when `code` is not one. */
+  function decodeText(code) {
+    if (!/^[0-9A-Za-z]*$/.test(code)) {
+      return null;
+    }
+    var tail = TAIL_DIGITS.indexOf(code.length % 7);
+    if (tail < 0) {
+      return null;
+    }
+    var bytes = [];
+    for (var start = 0; start < code.length; start += 7) {
+      var chunk = code.slice(start, start + 7);
+      var size = chunk.length === 7 ? 5 : tail;
+      var value = 0;
+      for (var d = 0; d < chunk.length; d++) {
+        value = value * 62 + BASE62.indexOf(chunk.charAt(d));
+      }
+      if (value >= Math.pow(256, size)) {
+        return null;
+      }
+      var block = [];
+      for (var b = 0; b < size; b++) {
+        block.unshift(value % 256);
+        value = Math.floor(value / 256);
+      }
+      bytes = bytes.concat(block);
+    }
+    try {
+      return new TextDecoder("utf-8", {fatal: true}).decode(new Uint8Array(bytes));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** The start of `text` that takes at most `size` bytes of UTF-8, whole characters only. */
+  function firstBytes(text, size) {
+    if (utf8(text).length <= size) {
+      return text;
+    }
+    var kept = "";
+    var used = 0;
+    for (var i = 0; i < text.length; i++) {
+      var code = text.codePointAt(i);
+      var character = String.fromCodePoint(code);
+      var length = utf8(character).length;
+      if (used + length > size) {
+        break;
+      }
+      kept += character;
+      used += length;
+      if (code > 0xFFFF) {
+        i++;
+      }
+    }
+    return kept;
+  }
+
+  /** The labelled one-line box of a short answer or a number, with `after` (a unit) beside it. */
+  function renderTextBox(item, response, container, page, options, inputMode, after) {
+    clearNode(container);
+    var row = page.element("div", "typed" + (options.marked ? " chosen" : ""));
+    var label = page.element("label", "typed-label", "Your answer");
+    label.setAttribute("for", "answer-text");
+    var input = page.element("input", "typed-input");
+    input.type = "text";
+    input.id = "answer-text";
+    input.name = "answer";
+    input.maxLength = item.maxLength;
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("autocapitalize", "off");
+    input.spellcheck = false;
+    if (inputMode) {
+      input.setAttribute("inputmode", inputMode);
+    }
+    input.value = response;
+    input.readOnly = options.locked;
+    row.appendChild(label);
+    var box = page.element("div", "typed-box");
+    box.appendChild(input);
+    if (after) {
+      var unit = page.element("span", "typed-unit", after);
+      unit.id = "answer-unit";
+      input.setAttribute("aria-describedby", unit.id);
+      box.appendChild(unit);
+    }
+    row.appendChild(box);
+    container.appendChild(row);
+  }
+
+  /** What a one-line box holds, as typed (at most its length), or null when it is blank. */
+  function readTextBox(item, container) {
+    var input = container.querySelector("#answer-text");
+    var value = input ? input.value.slice(0, item.maxLength) : "";
+    return strip(value) === "" ? null : value;
+  }
+
+  /** "Your answer: ..." and the matched answer's feedback (or the item's other feedback). */
+  function typedFeedback(page, shown, matched, other) {
+    var list = page.element("ul", "chosen-feedback");
+    var entry = page.element("li", matched ? "right" : "wrong");
+    entry.appendChild(page.element("span", "choice-mark", matched ? "Your answer (accepted): " :
+                                                                     "Your answer (not accepted): "));
+    entry.appendChild(page.element("span", "typed-answer", shown));
+    var note = matched ? matched.feedback : other;
+    if (note) {
+      entry.appendChild(page.fragment("span", "choice-feedback", note));
+    }
+    list.appendChild(entry);
+    return list;
+  }
+
+  function typedScore(item, matched) {
+    var points = matched ? round7(Math.min(Math.max(matched.weight, 0), item.points)) : 0;
+    return {points: points, correct: points === round7(item.points)};
+  }
+
+  function decodeTyped(item, text) {
+    return decodeText(text);
+  }
+
+  /**
+   * Short answer: a labelled text box. A response is the text as typed; it matches the first
+   * answer equal to it after scoring.normalised_text (trimmed, whitespace folded, case folded
+   * unless the item is case sensitive), which earns its weight (computed in Python).
+   */
+  var SHORT_ANSWER = {
+    matching: function (item, response) {
+      var typed = normalisedText(response, item.caseSensitive);
+      for (var n = 0; n < item.answers.length; n++) {
+        if (normalisedText(item.answers[n].text, item.caseSensitive) === typed) {
+          return item.answers[n];
+        }
+      }
+      return null;
+    },
+
+    arrange: function (item, random, shuffle) {
+      return null;
+    },
+
+    prompts: function (item) {
+      return {instruction: "type your answer", missing: "Type an answer first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      renderTextBox(item, response, container, page, options, "", "");
+    },
+
+    read: readTextBox,
+
+    problem: function (item, response) {
+      return null;
+    },
+
+    feedback: function (item, response, page) {
+      return response === "" ? null :
+        typedFeedback(page, foldSpaces(response), SHORT_ANSWER.matching(item, response), item.otherFeedback);
+    },
+
+    score: function (item, response) {
+      return typedScore(item, SHORT_ANSWER.matching(item, response));
+    },
+
+    autoScored: function (item) {
+      return true;
+    },
+
+    report: function (item, response, edition) {
+      var limit = edition.name === "scorm12" ? 255 : 250;
+      return {type: "fill-in", response: reportedText(response, limit, edition),
+              pattern: item.patterns[edition.name],
+              result: SHORT_ANSWER.score(item, response).correct ? "correct" : edition.wrong};
+    },
+
+    structure: function (item) {
+      return "text";
+    },
+
+    encodeState: function (item, response) {
+      return encodeText(response);
+    },
+
+    decodeState: decodeTyped
+  };
+
+  /**
+   * Numeric: a labelled text box with the unit beside it. A response is the text as typed, read
+   * as scoring.parse_number reads it (a decimal comma when quiz.decimalComma); it matches the
+   * first answer whose closed interval [low, high] holds the number. Text that is not a number
+   * cannot be submitted (the learner is told what to type), as Moodle's numerical question asks.
+   */
+  var NUMERIC = {
+    matching: function (item, response, quiz) {
+      var value = parseNumber(response, !!(quiz && quiz.decimalComma));
+      if (value === null) {
+        return null;
+      }
+      for (var n = 0; n < item.answers.length; n++) {
+        if (item.answers[n].low <= value && value <= item.answers[n].high) {
+          return item.answers[n];
+        }
+      }
+      return null;
+    },
+
+    arrange: function (item, random, shuffle) {
+      return null;
+    },
+
+    prompts: function (item) {
+      return {instruction: "type a number", missing: "Type a number first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      renderTextBox(item, response, container, page, options, "decimal", item.unit);
+    },
+
+    read: readTextBox,
+
+    problem: function (item, response, quiz) {
+      var comma = !!(quiz && quiz.decimalComma);
+      if (parseNumber(response, comma) !== null) {
+        return null;
+      }
+      return "Type a number, such as 12, -0.5" + (comma ? ", 0,5" : "") + " or 1.5e3" +
+        (item.unit ? ", without the unit." : ".");
+    },
+
+    feedback: function (item, response, page, quiz) {
+      if (response === "") {
+        return null;
+      }
+      var shown = strip(response) + (item.unit ? " " + item.unit : "");
+      return typedFeedback(page, shown, NUMERIC.matching(item, response, quiz), item.otherFeedback);
+    },
+
+    score: function (item, response, quiz) {
+      return typedScore(item, NUMERIC.matching(item, response, quiz));
+    },
+
+    autoScored: function (item) {
+      return true;
+    },
+
+    report: function (item, response, edition, quiz) {
+      var value = parseNumber(response, !!(quiz && quiz.decimalComma));
+      return {type: "numeric", response: value === null ? null : decimalText(value),
+              pattern: item.patterns[edition.name],
+              result: NUMERIC.score(item, response, quiz).correct ? "correct" : edition.wrong};
+    },
+
+    structure: function (item) {
+      return "number";
+    },
+
+    encodeState: function (item, response) {
+      return encodeText(response);
+    },
+
+    decodeState: decodeTyped
+  };
+
+  /** "12 words", with the limits when the item has any. */
+  function wordCountText(item, count) {
+    var text = count + (count === 1 ? " word" : " words");
+    if (item.minWords !== null && item.maxWords !== null) {
+      return text + " (write " + item.minWords + " to " + item.maxWords + ")";
+    }
+    if (item.minWords !== null) {
+      return text + " (write at least " + item.minWords + ")";
+    }
+    if (item.maxWords !== null) {
+      return text + " (write at most " + item.maxWords + ")";
+    }
+    return text;
+  }
+
+  /**
+   * Essay: a labelled textarea that starts with the item's template, with a live word count
+   * (words: runs of non-whitespace). An answer outside the word limits cannot be submitted; the
+   * learner is told how many words it has. Never scored here: a person grades it, and it is left
+   * out of the score's maximum. A response is the text as written; the resume state keeps its
+   * first item.stateBytes bytes (the LMS has the whole text in the interaction).
+   */
+  var ESSAY = {
+    arrange: function (item, random, shuffle) {
+      return null;
+    },
+
+    prompts: function (item) {
+      return {instruction: "write your answer; a person grades it", missing: "Write your answer first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      clearNode(container);
+      var row = page.element("div", "typed essay" + (options.marked ? " chosen" : ""));
+      var label = page.element("label", "typed-label", "Your answer");
+      label.setAttribute("for", "answer-text");
+      var area = page.element("textarea", "essay-input");
+      area.id = "answer-text";
+      area.name = "answer";
+      area.rows = 10;
+      area.value = response === "" ? item.template : response;
+      area.readOnly = options.locked;
+      var count = page.element("p", "word-count");
+      count.id = "word-count";
+      count.setAttribute("aria-live", "polite");
+      area.setAttribute("aria-describedby", count.id);
+      var update = function () {
+        count.textContent = wordCountText(item, wordCount(area.value));
+      };
+      area.addEventListener("input", update);
+      update();
+      row.appendChild(label);
+      row.appendChild(area);
+      row.appendChild(count);
+      container.appendChild(row);
+    },
+
+    read: function (item, container) {
+      var area = container.querySelector("#answer-text");
+      var value = area ? area.value : "";
+      return strip(value) === "" || foldSpaces(value) === foldSpaces(item.template) ? null : value;
+    },
+
+    problem: function (item, response) {
+      var count = wordCount(response);
+      if (item.minWords !== null && count < item.minWords) {
+        return "Write at least " + item.minWords + " words; your answer has " + count + ".";
+      }
+      if (item.maxWords !== null && count > item.maxWords) {
+        return "Write at most " + item.maxWords + " words; your answer has " + count + ".";
+      }
+      return null;
+    },
+
+    feedback: function (item, response, page) {
+      if (response === "") {
+        return null;
+      }
+      var block = page.element("div", "essay-answer");
+      block.appendChild(page.element("p", "choice-mark", "Your answer:"));
+      block.appendChild(page.element("p", "typed-answer essay-text", response));
+      return block;
+    },
+
+    score: function (item, response) {
+      return {points: 0, correct: false};
+    },
+
+    autoScored: function (item) {
+      return false;
+    },
+
+    report: function (item, response, edition) {
+      return {type: edition.name === "scorm12" ? "fill-in" : "long-fill-in",
+              response: reportedText(response, item.limits[edition.name], edition),
+              pattern: null, result: "neutral"};
+    },
+
+    structure: function (item) {
+      return "essay";
+    },
+
+    encodeState: function (item, response) {
+      return encodeText(firstBytes(response, item.stateBytes));
+    },
+
+    decodeState: decodeTyped
+  };
+
   var INTERACTIONS = {
     single_choice: CHOICE,
     multiple_response: CHOICE,
-    true_false: CHOICE
+    true_false: CHOICE,
+    short_answer: SHORT_ANSWER,
+    numeric: NUMERIC,
+    essay: ESSAY
   };
 
   function handlerFor(item) {
@@ -333,29 +863,37 @@
 
   // ---- scoring (the handlers follow builder/scoring.py) -------------------------------------
 
-  /** Points for a response. */
-  function scoreItem(item, response) {
-    return handlerFor(item).score(item, response).points;
+  /** Points for a response (`quiz`: the quiz part of the data). */
+  function scoreItem(item, response, quiz) {
+    return handlerFor(item).score(item, response, quiz).points;
   }
 
   /** What the LMS records as a correct interaction. */
-  function isCorrect(item, response) {
-    return handlerFor(item).score(item, response).correct;
+  function isCorrect(item, response, quiz) {
+    return handlerFor(item).score(item, response, quiz).correct;
   }
 
   /**
    * The attempt's result. `raw` is the percent the LMS receives (cmi.core.score.raw / cmi.score.raw):
    * rounded down to 2 decimals, the precision Moodle keeps, so that raw >= mastery score exactly
-   * when the player says passed.
+   * when the player says passed. The maximum counts only the items scored automatically: those a
+   * person grades (essays) are `graded` (their count) and `gradedPoints`, outside the score.
    */
   function summarize(data, drawn, answers) {
     var score = 0;
     var max = 0;
+    var graded = 0;
+    var gradedPoints = 0;
     drawn.forEach(function (entry, n) {
       var item = data.items[entry.item];
+      if (!handlerFor(item).autoScored(item)) {
+        graded += 1;
+        gradedPoints += item.points;
+        return;
+      }
       max += item.points;
       if (answers[n] && answers[n].submitted) {
-        score += scoreItem(item, answers[n].response);
+        score += scoreItem(item, answers[n].response, data.quiz);
       }
     });
     score = round7(score);
@@ -367,7 +905,9 @@
       max: max,
       percent: percent,
       raw: cents / 100,
-      passed: max > 0 && percent >= data.settings.passMark
+      passed: max > 0 && percent >= data.settings.passMark,
+      graded: graded,
+      gradedPoints: round7(gradedPoints)
     };
   }
 
@@ -537,11 +1077,12 @@
   };
 
   /** The interaction the LMS records for a submitted answer, as [element, value] pairs in the
-   *  order SCORM requires (id first, type before responses). */
+   *  order SCORM requires (id first, type before responses); a response or pattern the handler
+   *  reports as null is left out. */
   function interaction(data, index, response, latencySeconds, when) {
     var edition = EDITIONS[data.edition];
     var item = data.items[index];
-    var reported = handlerFor(item).report(item, response, edition);
+    var reported = handlerFor(item).report(item, response, edition, data.quiz);
     return [
       ["id", item.id],
       ["type", reported.type],
@@ -551,7 +1092,7 @@
       ["result", reported.result],
       ["latency", edition.duration(latencySeconds)],
       [edition.time, edition.stamp(when)]
-    ];
+    ].filter(function (pair) { return pair[1] !== null; });
   }
 
   // ---- the LMS ------------------------------------------------------------------------------
@@ -865,7 +1406,11 @@
     }
 
     function verdict(item, answer) {
-      var got = handlerFor(item).score(item, answer.response);
+      if (!handlerFor(item).autoScored(item)) {
+        return {className: "saved", text: "Answer saved. A person grades this question; it is not part " +
+                "of your score here."};
+      }
+      var got = handlerFor(item).score(item, answer.response, data.quiz);
       if (got.correct) {
         return {className: "correct", text: "Correct. You earned " + points(got.points) + "."};
       }
@@ -880,7 +1425,7 @@
     function feedbackBlock(item, answer, target, headingLevel) {
       var result = verdict(item, answer);
       target.appendChild(element("p", "verdict " + result.className, result.text));
-      var own = handlerFor(item).feedback(item, answer.response, page);
+      var own = handlerFor(item).feedback(item, answer.response, page, data.quiz);
       if (own) {
         target.appendChild(own);
       }
@@ -945,12 +1490,13 @@
       }
       var handler = handlerFor(item);
       var response = handler.read(item, $("choices"));
-      if (response === null) {
+      var problem = response === null ? handler.prompts(item).missing : handler.problem(item, response, data.quiz);
+      if (problem !== null) {
         var box = $("feedback");
         while (box.firstChild) {
           box.removeChild(box.firstChild);
         }
-        box.appendChild(element("p", "verdict incorrect", handler.prompts(item).missing));
+        box.appendChild(element("p", "verdict incorrect", problem));
         box.className = "feedback shown";
         return;
       }
@@ -1037,6 +1583,11 @@
       $("timer").hidden = true;
       text($("score-line"), "You scored " + parseFloat(result.raw.toFixed(2)) + " % (" +
            parseFloat(result.score.toFixed(2)) + " of " + points(result.max) + ").");
+      var gradedLine = $("graded-line");
+      gradedLine.hidden = result.graded === 0;
+      text(gradedLine, result.graded === 0 ? "" : (result.graded === 1 ? "1 question" : result.graded + " questions") +
+           " (" + points(result.gradedPoints) + ") " + (result.graded === 1 ? "is" : "are") + " graded separately " +
+           "by a person and " + (result.graded === 1 ? "is" : "are") + " not in this score.");
       var verdictLine = $("verdict");
       text(verdictLine, result.passed ? "You passed." :
            "You did not pass. The pass mark is " + settings.passMark + " %.");
@@ -1070,7 +1621,8 @@
           if (answer.submitted) {
             feedbackBlock(item, answer, section, "h5");
           } else {
-            section.appendChild(element("p", "verdict incorrect", "Not answered. 0 of " + points(item.points) + "."));
+            section.appendChild(element("p", "verdict incorrect", handlerFor(item).autoScored(item) ?
+              "Not answered. 0 of " + points(item.points) + "." : "Not answered."));
           }
           review.appendChild(section);
         });
@@ -1176,6 +1728,11 @@
     unknownKinds: unknownKinds,
     quizVersion: quizVersion,
     scoreItem: scoreItem,
+    parseNumber: parseNumber,
+    normalisedText: normalisedText,
+    wordCount: wordCount,
+    encodeText: encodeText,
+    decodeText: decodeText,
     isCorrect: isCorrect,
     summarize: summarize,
     freshState: freshState,
