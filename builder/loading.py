@@ -472,6 +472,15 @@ def _credit(answer: _Fields) -> float:
     return answer.number("credit", 100.0, 1, 100) or 100.0
 
 
+def _refuse_no_full_credit(source: SourceFile, fields: _Fields, credits: list[float]) -> None:
+    """An item whose every answer is worth less than full credit: no learner could earn its points
+    (Moodle refuses such a question, and Canvas stores every answer as fully correct)."""
+    if credits and max(credits) < 100:
+        source.at(fields.values["answers"][0], f"no answer is worth full credit (the best has credit "
+                                               f"{_num(max(credits))}), so no learner could earn this item's "
+                                               "points; give the best answer credit 100 (the default)")
+
+
 def _inline_feedback(source: SourceFile, fields: _Fields, name: str) -> Markup | None:
     return _rich(source, fields.node_of(name), fields.text(name), markup.inline) or None
 
@@ -493,6 +502,7 @@ def _load_short_answer_interaction(source: SourceFile, fields: _Fields) -> Short
                                               "remove it or merge the two")
         first_line.setdefault(compared, node.line)
         answers.append(TextAnswer(text, _credit(answer), _inline_feedback(source, answer, "feedback")))
+    _refuse_no_full_credit(source, fields, [answer.credit for answer in answers])
     return ShortAnswerInteraction(tuple(answers), case_sensitive, _inline_feedback(source, fields, "other_feedback"))
 
 
@@ -516,6 +526,7 @@ def _load_numeric_interaction(source: SourceFile, fields: _Fields) -> NumericInt
                             f"({_num(low)} to {_num(high)}); answers are tried in order, so this one could "
                             "never match: remove it or move it first")
         answers.append((answer, node.line))
+    _refuse_no_full_credit(source, fields, [answer.credit for answer, _ in answers])
     unit = fields.text("unit").strip()
     return NumericInteraction(tuple(answer for answer, _ in answers), unit,
                               _inline_feedback(source, fields, "other_feedback"))

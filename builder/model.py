@@ -13,6 +13,7 @@ import operator
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, TypeAlias, assert_never
 
@@ -152,12 +153,14 @@ class NumericAnswer:
 
     @property
     def bounds(self) -> tuple[float, float]:
-        """The closed interval of numbers this answer accepts."""
+        """The closed interval of numbers this answer accepts, worked out in decimal as the author
+        wrote the numbers (in binary, 0.3 with 10 % would end at 0.32999999999999996 and refuse 0.33)."""
         if self.range is not None:
             return self.range
         assert self.value is not None, "a numeric answer has a value or a range"
-        margin = abs(self.value) * self.tolerance / 100 if self.relative else self.tolerance
-        return self.value - margin, self.value + margin
+        value, tolerance = Decimal(repr(self.value)), Decimal(repr(self.tolerance))
+        margin = abs(value) * tolerance / 100 if self.relative else tolerance
+        return float(value - margin), float(value + margin)
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ def test_changing_an_item_rerenders_that_item_and_its_segment_only(project, rend
     after = packages(project, use_cache=True)
     # q3 alone in its segment; q2 once more where segments are compressed (Canvas, the QTI
     # manifest): the segment's dictionary is the piece before it.
-    assert sorted(renders) == ["canvas/item.xml", "canvas/item.xml", "moodle/question.xml",
+    assert sorted(renders) == ["canvas/choice.xml", "canvas/choice.xml", "moodle/question.xml",
                                "qti21/resource.xml", "qti21/resource.xml"]
     assert after == packages(project, use_cache=False)
     assert changed(before, after) == ALL

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree, html
 
 from builder import markup
-from builder.formats.canvas import MAX_ANSWER_ID, NO_FULL_CREDIT, answer_ids, build, check, mattext, typed_answer_ids
+from builder.formats.canvas import MAX_ANSWER_ID, answer_ids, build, check, mattext, typed_answer_ids
 from builder.loading import load_quizzes
 from builder.model import Choice, Item, NumericInteraction, Quiz, ShortAnswerInteraction
 from builder.rendering import safe_parser
@@ -421,34 +421,9 @@ answers:
   - value: 3
     tolerance: 2
 """
-ONLY_PARTIAL_SHORT = """\
-id: {id}
-type: short_answer
-prompt: Which word?
-answers:
-  - text: close
-    credit: 50
-  - text: nearer
-    credit: 75
-"""
-ONLY_PARTIAL_NUMERIC = """\
-id: {id}
-type: numeric
-prompt: How many?
-answers:
-  - value: 3
-    credit: 99.5
-"""
-
-
-def test_partial_credit_answers_are_left_out_and_an_item_with_no_other_is_refused(tmp_path: Path) -> None:
-    make_project(tmp_path, {"q1.yaml": PARTIAL_FIRST.format(id="q1"), "q2.yaml": ONLY_PARTIAL_SHORT.format(id="q2"),
-                            "q3.yaml": ONLY_PARTIAL_NUMERIC.format(id="q3")}, quiz=QUIZ_YAML)
-    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
-    assert [(p.path, p.line, p.column, p.message) for p in check(quiz)] == [
-        ("items/demo/q2.yaml", 1, 1, NO_FULL_CREDIT), ("items/demo/q3.yaml", 1, 1, NO_FULL_CREDIT)]
-    assert "give at least one answer credit 100" in NO_FULL_CREDIT
-    partial_first = dataclasses.replace(quiz, items=quiz.items[:1])
+def test_partial_credit_answers_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    make_project(tmp_path, {"q1.yaml": PARTIAL_FIRST.format(id="q1")}, quiz=QUIZ_YAML)
+    (partial_first,) = load_quizzes([tmp_path / "items"], tmp_path)
     assert check(partial_first) == []
     (element,) = parts(partial_first)[1].findall(f".//{QTI}item")
     (scoring,) = conditions(element)  # the full-credit answer only: 3 +- 2

@@ -34,11 +34,6 @@ def _item(item_id: str, kind: str, choices: str) -> str:
     return f"id: {item_id}\ntype: {kind}\nprompt: Pick.\nchoices:\n{choices}"
 
 
-CANVAS_NO_FULL_CREDIT = ("Canvas would keep no answer of this item: it stores every accepted answer as fully "
-                         "correct, so answers worth less than full credit are left out, and every answer here is; "
-                         "give at least one answer credit 100 (the default), or leave the item out of the Canvas "
-                         "build")
-
 # Each format rule, with two items that break it and nothing else (so that both must be named):
 # the format, the item files, and the message each item gets.
 RULES = {
@@ -53,25 +48,11 @@ RULES = {
         "canvas", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Say it.\nanswers:\n"
                             + "".join(f"  - text: w{k}\n" for k in range(10_000 + n)),
         lambda n: f"Canvas numbers answers 1 to 9999; this item has {10_000 + n} answers"),
-    "canvas-full-credit-short-answer": (
-        "canvas", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Say it.\nanswers:\n  - text: near\n"
-                            f"    credit: {40 + n}\n",
-        lambda n: CANVAS_NO_FULL_CREDIT),
-    "canvas-full-credit-numeric": (
-        "canvas", lambda n: f"id: q{n}\ntype: numeric\nprompt: How many?\nanswers:\n  - value: {n}\n"
-                            "    credit: 50\n  - range: [10, 20]\n    credit: 99\n",
-        lambda n: CANVAS_NO_FULL_CREDIT),
     "moodle-grade-list": (
         "moodle", lambda n: _item(f"q{n}", "multiple_response", _choices(12 + n, correct=10 + n)),
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "
                   f"of the item ({10 + n} correct choices), which is not on Moodle's grade list, so Moodle would "
                   f"refuse the question; use 1 to 10 correct choices"),
-    "moodle-short-answer-full-marks": (
-        "moodle", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Name it.\nanswers:\n  - text: near\n"
-                            f"    credit: {40 + n}\n",
-        lambda n: f"cannot build for Moodle: no answer is worth 100% (the best, 'near', has credit {40 + n}), and "
-                  "Moodle refuses a short-answer question without a full-marks answer, which stops the import of "
-                  "the whole file; give one answer credit 100 (the default)"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
           "canvas": "Canvas"}
@@ -143,7 +124,7 @@ def near_the_limits(draw) -> dict[str, object]:
     of them correct, the points and penalty each grade follows from."""
     files = draw(quizzes())
     for name, item in list(files.items()):
-        if name != "quiz.yaml" and item["type"] != "true_false" and draw(st.booleans()):
+        if name != "quiz.yaml" and item["type"] in ("single_choice", "multiple_response") and draw(st.booleans()):
             count = draw(st.integers(30, 40))
             correct = draw(st.integers(1, 12)) if item["type"] == "multiple_response" else 1
             item["choices"] = [{"text": f"C{n}", **({"correct": True} if n < correct else {})} for n in range(count)]

@@ -427,6 +427,12 @@ NUMERIC = SHORT.replace("short_answer", "numeric")
      ["items/demo/q1.yaml:6:5: the answer at line 5 already accepts every number this one does (2.5 to 7.5); "
       "answers are tried in order, so this one could never match: remove it or move it first"]),
     (NUMERIC + "answers:\n  - value: 5\n    tolerance: 50%\n  - range: [0, 10]\n", []),
+    (NUMERIC + "answers:\n  - value: 5\n    credit: 50\n  - range: [0, 10]\n    credit: 99.5\n",
+     ["items/demo/q1.yaml:4:1: no answer is worth full credit (the best has credit 99.5), so no learner could earn "
+      "this item's points; give the best answer credit 100 (the default)"]),
+    (SHORT + "answers:\n  - text: A\n    credit: 50\n",
+     ["items/demo/q1.yaml:4:1: no answer is worth full credit (the best has credit 50), so no learner could earn "
+      "this item's points; give the best answer credit 100 (the default)"]),
     (NUMERIC + "answers:\n  - value: 5\ncase_sensitive: true\n",
      ["items/demo/q1.yaml:6:1: 'case_sensitive' is a field of short_answer items, not of numeric items; numeric "
       "items take 'answers', 'unit' and 'other_feedback'"]),

@@ -405,20 +405,6 @@ def test_a_credit_moved_by_the_grade_list_is_a_warning(kitchen_safety: Quiz) -> 
     ]
 
 
-def test_a_short_answer_without_full_marks_is_refused(kitchen_safety: Quiz) -> None:
-    base = typed_item(kitchen_safety, "cross-contamination")
-    partial = with_interaction(base, answers=(TextAnswer("contamination", 50, None),
-                                              TextAnswer("germs", 80, None)))
-    (problem,) = check(with_items(kitchen_safety, partial))
-    assert (problem.path, problem.line, problem.column) == (base.place.path, base.place.line, base.place.column)
-    assert problem.message == (
-        "cannot build for Moodle: no answer is worth 100% (the best, 'germs', has credit 80), and Moodle refuses "
-        "a short-answer question without a full-marks answer, which stops the import of the whole file; give one "
-        "answer credit 100 (the default)")
-    snapped_up = with_interaction(base, answers=(TextAnswer("germs", 96, None),))
-    assert check(with_items(kitchen_safety, snapped_up)) == []
-
-
 def test_typed_warnings(kitchen_safety: Quiz) -> None:
     assert [(w.item_ids, w.message) for w in build(kitchen_safety).warnings][1:] == [
         (("fridge-temperature", "hand-washing-seconds"),

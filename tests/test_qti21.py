@@ -660,20 +660,22 @@ def test_generated_short_answers_score_as_the_model(kitchen_safety: Quiz, texts:
         assert_agrees(kitchen_safety, item, response)
 
 
-def test_relative_tolerance_is_written_as_the_models_margin(kitchen_safety: Quiz) -> None:
+def test_a_tolerance_is_written_so_that_a_player_computes_the_models_bounds(kitchen_safety: Quiz) -> None:
     """20 ± 25% is 15 to 25: written as equal absolute 5, so that a player computes 15 and 25 as the
-    model does (QTI's relative mode would compute 20 * 0.75 and 20 * 1.25, and reverse for -20)."""
+    model does (QTI's relative mode would compute 20 * 0.75 and 20 * 1.25, and reverse for -20).
+    Where binary arithmetic would miss the model's decimal bounds (-19 ± 63% ends at -7.03, but
+    -19 + 11.97 is -7.029999999999999), the answer is written as its range."""
     hand_washing = next(item for item in kitchen_safety.items if item.id == "hand-washing-seconds")
     doc = item_doc(kitchen_safety, hand_washing)
     first = doc.find(".//qti:responseCondition/qti:responseElse/qti:responseCondition/qti:responseIf/qti:equal", NS)
     assert (first.get("toleranceMode"), first.get("tolerance"), first[0].text) == ("absolute", "5", "20")
     negative = _numeric_item(kitchen_safety, [NumericAnswer(-19.0, 63.0, True, None, 100, None)], None)
-    low, high = negative.interaction.answers[0].bounds
-    assert (low, high) == (-30.97, -7.029999999999999)
+    assert negative.interaction.answers[0].bounds == (-30.97, -7.03)
     doc = item_doc(kitchen_safety, negative)
-    for typed in ("-30.97", "-30.970000000000002", "-7.029999999999999", "-7.029999999999998", "-19", "19"):
+    assert doc.find(".//qti:responseProcessing//qti:equal", NS) is None
+    for typed in ("-30.97", "-30.970000000000002", "-7.03", "-7.029999999999999", "-7.0299", "-19", "19"):
         assert qti_outcomes(doc, typed)["SCORE"] == score(negative, typed), typed
-    assert score(negative, "-19") == 1 and score(negative, "-7.029999999999998") == 0
+    assert score(negative, "-19") == 1 and score(negative, "-7.03") == 1 and score(negative, "-7.0299") == 0
     relative = etree.fromstring(f'<equal xmlns="{NS["qti"]}" toleranceMode="relative" tolerance="63">'
                                 '<baseValue baseType="float">-19</baseValue><variable identifier="RESPONSE"/></equal>')
     assert _evaluate(doc, relative, {"RESPONSE": -19.0}) is False  # the reversed interval of relative mode

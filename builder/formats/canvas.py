@@ -113,8 +113,7 @@ SUPPORT = FormatSupport(
 
 
 def check(quiz: Quiz) -> list[Problem]:
-    """Every item Canvas refuses: an item type it does not carry, more answers than it can number,
-    a typed item with no answer worth full credit (Canvas would keep none of its answers)."""
+    """Every item Canvas refuses: an item type it does not carry, more answers than it can number."""
     problems = unsupported_items("Canvas", SUPPORT, quiz)
     for item in quiz.items:
         place = item.place
@@ -129,18 +128,11 @@ def check(quiz: Quiz) -> list[Problem]:
                     problems.append(Problem(place.path, place.line, place.column,
                                             f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
                                             f"{len(typed.answers)} answers"))
-                if not any(full_credit(answer) for answer in typed.answers):
-                    problems.append(Problem(place.path, place.line, place.column, NO_FULL_CREDIT))
             case EssayInteraction():
                 pass
             case _:
                 assert_never(item.interaction)
     return problems
-
-
-NO_FULL_CREDIT = ("Canvas would keep no answer of this item: it stores every accepted answer as fully correct, so "
-                  "answers worth less than full credit are left out, and every answer here is; give at least one "
-                  "answer credit 100 (the default), or leave the item out of the Canvas build")
 
 
 def full_credit(answer: TextAnswer | NumericAnswer) -> bool:

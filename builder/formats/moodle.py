@@ -20,7 +20,7 @@ from typing import assert_never
 from markupsafe import Markup, escape
 
 from builder.cache import NO_CACHE, Cache
-from builder.errors import Problem, shown
+from builder.errors import Problem
 from builder.formats import (
     CHOICE_TYPES,
     Feature,
@@ -95,25 +95,13 @@ def check(quiz: Quiz) -> list[Problem]:
                         graded.add(kind)
                     else:
                         problems.append(problem)
-            case ShortAnswerInteraction() as short:
-                if max(snapped_grade(answer.credit) for answer in short.answers) != 1.0:
-                    problems.append(_no_full_marks(item, short))
-            case NumericInteraction() | EssayInteraction():
-                pass  # every credit snaps to the grade list; an essay has none
+            case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+                # Every credit snaps to the grade list, and one answer is worth 100 % (the loader
+                # refuses an item without, as Moodle's shortanswer does); an essay has none.
+                pass
             case _:
                 assert_never(item.interaction)
     return problems
-
-
-def _no_full_marks(item: Item, interaction: ShortAnswerInteraction) -> Problem:
-    """Moodle's shortanswer keeps a question only when an answer is worth 100 %
-    (qtype_shortanswer::save_question_options, 'fractionsnomax'); its import stops there."""
-    best = max(interaction.answers, key=lambda answer: answer.credit)
-    return Problem(
-        item.place.path, item.place.line, item.place.column,
-        f"cannot build for Moodle: no answer is worth 100% (the best, {shown(best.text)}, has credit "
-        f"{format_number(best.credit)}), and Moodle refuses a short-answer question without a full-marks "
-        "answer, which stops the import of the whole file; give one answer credit 100 (the default)")
 
 
 def _off_the_grade_list(item: Item, interaction: ChoiceInteraction) -> Problem | None:

@@ -367,19 +367,20 @@ def _accepted_number(answer: NumericAnswer) -> float:
 
 def _numeric_view(points: float, answer: NumericAnswer, feedback: str | None) -> TypedAnswerView:
     earned = _earned(points, answer.credit)
-    if answer.value is None:
-        low, high = answer.bounds
-        return TypedAnswerView("range", exact_number(low), None, exact_number(high), earned, feedback)
-    if answer.tolerance == 0:
-        return TypedAnswerView("exact", exact_number(answer.value), None, None, earned, feedback)
-    # A percent is written as its margin in absolute mode: QTI's relative mode bounds x*(1 - t/100)
-    # to x*(1 + t/100), which floating point rounds differently from the model's value -/+ margin (a
-    # number on a bound would score differently) and which reverses for a negative value. In
-    # absolute mode a player computes value - margin and value + margin, exactly as the model does.
-    margin = abs(answer.value) * answer.tolerance / 100 if answer.relative else answer.tolerance
     low, high = answer.bounds
-    assert (answer.value - margin, answer.value + margin) == (low, high), "the margin gives the model's bounds"
-    return TypedAnswerView("absolute", exact_number(answer.value), exact_number(margin), None, earned, feedback)
+    if answer.value is not None and answer.tolerance == 0:
+        return TypedAnswerView("exact", exact_number(answer.value), None, None, earned, feedback)
+    if answer.value is not None:
+        # A percent is written as its margin in absolute mode: QTI's relative mode bounds x*(1 - t/100)
+        # to x*(1 + t/100), which reverses for a negative value. A player computes value - margin and
+        # value + margin in binary floating point; where that misses the model's bounds (worked out
+        # in decimal: 0.3 with 10 % ends at 0.33), the answer is written as its range instead, so a
+        # number typed on a bound scores as builder/scoring.py says.
+        margin = high - answer.value
+        if (answer.value - margin, answer.value + margin) == (low, high):
+            return TypedAnswerView("absolute", exact_number(answer.value), exact_number(margin), None, earned,
+                                   feedback)
+    return TypedAnswerView("range", exact_number(low), None, exact_number(high), earned, feedback)
 
 
 def essay_context(interaction: EssayInteraction) -> dict[str, object]:
