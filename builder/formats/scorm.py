@@ -190,20 +190,19 @@ def edition_warnings(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
     essays = tuple(item.id for item in quiz.items if not auto_scored(item))
     if essays:
         warnings.append(FormatWarning(edition.name, (
-            f"the LMS's SCORM score leaves out the essays {', '.join(essays)}: they are recorded as "
-            "interactions (result neutral) for a person to grade, and the score and pass/fail count "
-            "only the automatically scored items"), essays))
+            "the LMS's SCORM score leaves out essays: they are recorded as interactions (result neutral) "
+            "for a person to grade, and the score and pass/fail count only the automatically scored items"),
+            essays))
         if edition is SCORM12:
             warnings.append(FormatWarning(edition.name, (
                 f"SCORM 1.2 records at most {TEXT_LIMIT['scorm12']} characters of a response, so the LMS "
-                f"keeps only the start of longer answers to the essays {', '.join(essays)}; build "
-                "scorm2004 to keep up to 4,000"), essays))
+                "keeps only the start of a longer essay; build scorm2004 to keep up to 4,000"), essays))
     unpatterned = tuple(item.id for item in quiz.items if _pattern_left_out(item, edition))
     if unpatterned:
         warnings.append(FormatWarning(edition.name, (
-            f"{EDITION_TITLES[edition.name]} cannot hold the correct response of "
-            f"{', '.join(unpatterned)} as a correct_responses pattern (docs/scorm.md, \"What the LMS "
-            "receives\"); it is left out, and the result of each answer is still reported"), unpatterned))
+            f"{EDITION_TITLES[edition.name]} cannot hold the correct response as a correct_responses "
+            "pattern (docs/scorm.md, \"What the LMS receives\"); it is left out, and the result of each "
+            "answer is still reported"), unpatterned))
     return warnings
 
 
