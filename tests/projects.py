@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.formats import Output, builder_for, checker_for, refuse
-from builder.model import Item, Quiz
+from builder.model import ChoiceInteraction, Item, Quiz
 
 QUIZ_YAML = """\
 identifier: demo
@@ -32,6 +32,12 @@ choices:
   - text: Wrong
     feedback: No.
 """
+
+
+def choice_quiz(quiz: Quiz) -> Quiz:
+    """``quiz`` with its choice items only: the bundled quiz's first three, for tests of how choices
+    are written, scored and reported (typed items have tests of their own)."""
+    return dataclasses.replace(quiz, items=tuple(i for i in quiz.items if isinstance(i.interaction, ChoiceInteraction)))
 
 
 def with_interaction(item: Item, **changes: object) -> Item:

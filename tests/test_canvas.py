@@ -22,7 +22,7 @@ from builder.scoring import score
 from tests.conftest import SHARED, assert_golden
 from tests.test_moodle import block, inline
 
-from projects import QUIZ_YAML, make_project, with_interaction
+from projects import QUIZ_YAML, choice_quiz, make_project, with_interaction
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 META = "{http://canvas.instructure.com/xsd/cccv1p0}"
@@ -108,6 +108,7 @@ def test_manifest_points_at_the_files(warm_handoff: Quiz) -> None:
 
 
 def test_item_by_item(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     _, assessment, _ = parts(warm_handoff)
     items = assessment.findall(f".//{QTI}item")
     assert [i.get("title") for i in items] == [item.title for item in warm_handoff.items]
@@ -183,7 +184,7 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
     _, assessment, meta = parts(warm_handoff)
     assert meta.findtext(f"{META}title") == warm_handoff.title
     assert meta.findtext(f"{META}shuffle_answers") == "true"
-    assert meta.findtext(f"{META}points_possible") == "5"
+    assert meta.findtext(f"{META}points_possible") == "7"
     assert meta.findtext(f"{META}allowed_attempts") == "-1"
     assert meta.findtext(f"{META}hide_results") == ""
     assert meta.find(f"{META}time_limit") is None
@@ -206,7 +207,7 @@ def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, feedback="after_submit"))
     assert [(w.item_ids, w.message) for w in build(after_submit).warnings] == [
-        (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits"),
+        (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits", "warm-handoff-continuity"),
          "Canvas Classic Quizzes have no hints; the hints are left out"),
         ((), "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
     ]

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from builder.errors import InputError
+from builder.formats import item_type
 from builder.loading import choice_letters, load_quizzes
+from builder.markup import plain_text
 
 from projects import QUIZ_YAML, SINGLE, make_project
 
@@ -21,8 +23,8 @@ def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -
 
 def test_bundled_quiz_loads_with_every_item_type(warm_handoff):
     assert warm_handoff.identifier == "warm-handoff"
-    kinds = {item.interaction.kind for item in warm_handoff.items}
-    assert kinds == {"single_choice", "multiple_response", "true_false"}
+    kinds = [item_type(item.interaction) for item in warm_handoff.items]
+    assert kinds == ["single_choice", "true_false", "multiple_response", "short_answer", "numeric"]
     first = warm_handoff.items[0]
     assert first.prompt == "<p>What is a 'warm handoff' and why is it important?</p>"
     assert [c.correct for c in first.interaction.choices] == [True, False, False, False]
@@ -39,6 +41,12 @@ def test_bundled_quiz_keeps_the_seed_text(warm_handoff, root):
         assert " ".join(str(choice.feedback).removeprefix("Correct. ").split()) in text
     explanation = " ".join(str(item.explanation).replace("<p>", " ").replace("</p>", " ").split())
     assert explanation in text
+    # The typed-answer items ask for the seed's facts and explain them in its own words.
+    for typed in warm_handoff.items[3:]:
+        assert plain_text(typed.explanation) in text, typed.id
+    continuity = warm_handoff.items[3].interaction
+    assert [answer.text for answer in continuity.answers] == ["continuity of care"]
+    assert "This preserves continuity of care" in text
 
 
 def test_minimal_item_gets_defaults(tmp_path):

@@ -32,7 +32,7 @@ from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_fractions, score
 from tests.conftest import assert_golden
 
-from projects import with_interaction
+from projects import choice_quiz, with_interaction
 
 SPECIAL = "Don't \"quote\" & a < b ]]> café مرحبا 🙂"
 
@@ -93,6 +93,7 @@ def test_category_first(warm_handoff: Quiz) -> None:
 
 
 def test_item_by_item(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     by_id = {text_of(q, "idnumber"): q for q in questions(build(warm_handoff).data)[1:]}
     assert list(by_id) == [item.id for item in warm_handoff.items]
     for item in warm_handoff.items:

@@ -29,7 +29,7 @@ from builder import markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
 from builder.model import Quiz
 
-from projects import with_interaction
+from projects import choice_quiz, with_interaction
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +41,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 UPDATE_SCREENSHOTS = os.environ.get("LMSPACK_UPDATE_SCREENSHOTS") == "1"
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
+
+
+@pytest.fixture(scope="session")
+def choice_handoff(warm_handoff: Quiz) -> Quiz:
+    """The bundled quiz's choice items, which these tests answer by their choices (typed answers
+    have test_typed_answers_feedback_resume_and_report)."""
+    return choice_quiz(warm_handoff)
 
 
 def _require(condition: bool, reason: str) -> None:
@@ -217,15 +224,15 @@ def correct_pattern(edition: str, item) -> str:
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handoff):
-    launch = site.add_package(f"{edition}-a", BUILDERS[edition](warm_handoff).data)
-    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, warm_handoff))
+def test_wrong_then_right_reports_to_the_lms(edition, site, browser, choice_handoff):
+    launch = site.add_package(f"{edition}-a", BUILDERS[edition](choice_handoff).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, choice_handoff))
 
-    first = finish_attempt(frame, warm_handoff, right=False)
+    first = finish_attempt(frame, choice_handoff, right=False)
     assert "You did not pass" in frame.locator("#verdict").inner_text()
     # after_submit: the review shows each chosen choice's feedback and the explanation
     review = frame.locator("#review").inner_text()
-    wrong_one = next(c for c in warm_handoff.items[0].interaction.choices if not c.correct)
+    wrong_one = next(c for c in choice_handoff.items[0].interaction.choices if not c.correct)
     assert markup.plain_text(wrong_one.feedback) in review
     assert "Explanation" in review
     failed = core(edition, cmi_of(page))
@@ -237,7 +244,7 @@ def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handof
     assert calls_of(page).count("LMSFinish" if edition == "scorm12" else "Terminate") == 0
 
     frame.locator("#retry-button").click()
-    second = finish_attempt(frame, warm_handoff, right=True, hint_on_first=True)
+    second = finish_attempt(frame, choice_handoff, right=True, hint_on_first=True)
     assert frame.locator("#verdict").inner_text() == "You passed."
     page.wait_for_function("window.LMS_CALLS.indexOf('%s') >= 0" % ("LMSFinish" if edition == "scorm12"
                                                                        else "Terminate"))
@@ -253,7 +260,7 @@ def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handof
     assert [r["id"] for r in records] == first + second
     wrong, right = ("wrong", "correct") if edition == "scorm12" else ("incorrect", "correct")
     assert [r["result"] for r in records] == [wrong] * 3 + [right] * 3
-    by_id = {item.id: item for item in warm_handoff.items}
+    by_id = {item.id: item for item in choice_handoff.items}
     response = "student_response" if edition == "scorm12" else "learner_response"
     for record in records:
         item = by_id[record["id"]]
@@ -285,10 +292,10 @@ def test_wrong_then_right_reports_to_the_lms(edition, site, browser, warm_handof
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_leave_mid_quiz_and_resume(edition, site, browser, warm_handoff):
-    launch = site.add_package(f"{edition}-b", BUILDERS[edition](warm_handoff).data)
-    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, warm_handoff))
-    answer(frame, warm_handoff, right=True)
+def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
+    launch = site.add_package(f"{edition}-b", BUILDERS[edition](choice_handoff).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, choice_handoff))
+    answer(frame, choice_handoff, right=True)
     frame.locator("#next-button").click()
     second_title = frame.locator("#legend").inner_text()
     frame.locator("#hint-button").click()
@@ -313,7 +320,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, warm_handoff):
     assert frame.locator("#legend").inner_text() == second_title
     assert frame.locator("#hint-list li").count() == 1  # the hint shown before leaving
     for _ in range(2):
-        answer(frame, warm_handoff, right=True)
+        answer(frame, choice_handoff, right=True)
         frame.locator("#next-button").click()
     frame.locator("#results").wait_for()
     assert frame.locator("#verdict").inner_text() == "You passed."
@@ -343,14 +350,14 @@ HOSTILE = ('Pick one. <script>window.pwned = "script"</script>'
 
 
 @pytest.mark.parametrize("source", ["sanitised", "raw"])
-def test_hostile_item_runs_no_script(source, site, browser, warm_handoff):
+def test_hostile_item_runs_no_script(source, site, browser, choice_handoff):
     """Through the sanitiser (as the loader does), and raw (the player's own allowlist and the
     page's Content-Security-Policy are the second and third lines)."""
     if source == "sanitised":
         prompt, _ = markup.block(HOSTILE)
     else:
         prompt = Markup(f"<p>{HOSTILE}</p>")
-    quiz = hostile_quiz(warm_handoff, prompt)
+    quiz = hostile_quiz(choice_handoff, prompt)
     launch = site.add_package(f"hostile-{source}", build_scorm12(quiz).data)
     page = browser.new_page()
     page.goto(f"{site.url}/{launch}")
@@ -371,10 +378,10 @@ def test_hostile_item_runs_no_script(source, site, browser, warm_handoff):
 
 
 @pytest.mark.parametrize("timing", ["immediately", "after_submit", "never"])
-def test_feedback_timing(timing, site, browser, warm_handoff):
+def test_feedback_timing(timing, site, browser, choice_handoff):
     """immediately: verdict, chosen choice's feedback and explanation after each answer;
     after_submit: all of it in the result's review; never: the score only."""
-    quiz = with_feedback(warm_handoff, timing)
+    quiz = with_feedback(choice_handoff, timing)
     launch = site.add_package(f"feedback-{timing}", build_scorm2004(quiz).data)
     page = browser.new_page()
     page.goto(f"{site.url}/{launch}")
@@ -402,9 +409,9 @@ def test_feedback_timing(timing, site, browser, warm_handoff):
     page.close()
 
 
-def test_time_limit_ends_the_attempt_and_attempts_run_out(site, browser, warm_handoff):
-    quiz = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
-        warm_handoff.settings, time_limit=2, attempts=1))
+def test_time_limit_ends_the_attempt_and_attempts_run_out(site, browser, choice_handoff):
+    quiz = dataclasses.replace(choice_handoff, settings=dataclasses.replace(
+        choice_handoff.settings, time_limit=2, attempts=1))
     launch = site.add_package("timed", build_scorm12(quiz).data)
     page, frame, console = open_lms(browser, site, "scorm12", launch, lms_start_data("scorm12", quiz))
     assert frame.locator("#timer").is_visible()
@@ -426,10 +433,10 @@ def with_feedback(quiz: Quiz, timing: str) -> Quiz:
     return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, feedback=timing))
 
 
-def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
+def test_preview_and_phone_layout(site, browser, choice_handoff, tmp_path):
     """No LMS: the page says results are not recorded. At 390 px nothing scrolls sideways.
     With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/ for the README."""
-    launch = site.add_package("preview", build_scorm2004(warm_handoff).data)
+    launch = site.add_package("preview", build_scorm2004(choice_handoff).data)
     out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
     for name, width in (("desktop", 1280), ("phone", 390)):
         page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
@@ -437,7 +444,7 @@ def test_preview_and_phone_layout(site, browser, warm_handoff, tmp_path):
         page.locator("#question-heading").wait_for()
         assert "not recorded" in page.locator("#notice").inner_text()
         page.locator("#hint-button").click()
-        item = item_by_title(warm_handoff, page.locator("#legend").inner_text())
+        item = item_by_title(choice_handoff, page.locator("#legend").inner_text())
         page.get_by_label(markup.plain_text(item.interaction.correct_choices[0].text), exact=True).check()
         page.locator("#hint-button").focus()
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -462,10 +469,10 @@ def with_state(edition: str, quiz: Quiz, suspend_data: str) -> dict:
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_resume_of_this_version_restores_a_submitted_answer(edition, site, browser, warm_handoff):
+def test_resume_of_this_version_restores_a_submitted_answer(edition, site, browser, choice_handoff):
     """Left right after submitting the first answer: back on the same question, the answer chosen
     and locked, no notice, and the answer counts in the result."""
-    quiz = with_feedback(warm_handoff, "immediately")
+    quiz = with_feedback(choice_handoff, "immediately")
     launch = site.add_package(f"{edition}-version-same", BUILDERS[edition](quiz).data)
     page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, quiz))
     first_title = frame.locator("#legend").inner_text()
@@ -514,10 +521,10 @@ def assert_started_afresh(page, frame, console, edition: str) -> None:
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, browser, warm_handoff):
+def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, browser, choice_handoff):
     """A learner who left version 1 mid-quiz comes back to a package whose third item's choices
     were reordered: the saved choices would name other answers, so the quiz starts again."""
-    old = with_settings_of(warm_handoff, shuffle_choices=False)
+    old = with_settings_of(choice_handoff, shuffle_choices=False)
     launch = site.add_package(f"{edition}-version-old", BUILDERS[edition](old).data)
     page, frame, _ = open_lms(browser, site, edition, launch, lms_start_data(edition, old))
     answer(frame, old, right=True)
@@ -545,19 +552,19 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
     "2;1;0;1;q;abc;1s1",  # a later format
     "%%garbage, not a state;;;",
 ])
-def test_state_of_an_older_player_or_garbage_starts_afresh(saved, site, browser, warm_handoff):
-    launch = site.add_package("version-garbage", build_scorm12(warm_handoff).data)
-    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", warm_handoff, saved))
+def test_state_of_an_older_player_or_garbage_starts_afresh(saved, site, browser, choice_handoff):
+    launch = site.add_package("version-garbage", build_scorm12(choice_handoff).data)
+    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", choice_handoff, saved))
     assert_started_afresh(page, frame, console, "scorm12")
     assert cmi_of(page)["core"]["lesson_status"] == "incomplete"
     page.close()
 
 
-def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, warm_handoff):
+def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, choice_handoff):
     """A package whose data names a kind this player has no handler for (a newer build, a
     hand-edited page) says so and leaves the LMS untouched, instead of showing a question no
     one can answer."""
-    launch = site.add_package("unknown-kind", build_scorm12(warm_handoff).data)
+    launch = site.add_package("unknown-kind", build_scorm12(choice_handoff).data)
     index = site.root / launch
     page_text = index.read_text(encoding="utf-8")
     assert page_text.count('"type": "true_false"') == 1
@@ -571,7 +578,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, warm
     frame.locator("#notice").wait_for()
     assert "cannot be shown" in frame.locator("#notice").inner_text()
     assert frame.locator("#question").is_hidden() and frame.locator("#results").is_hidden()
-    item_id = warm_handoff.items[1].id
+    item_id = choice_handoff.items[1].id
     assert f'lmspack: item "{item_id}" is of kind "matching", which this player cannot show' in console
     assert calls_of(page) == []  # never initialised: nothing recorded for a quiz that cannot run
     page.close()

@@ -35,7 +35,7 @@ from builder.model import (
 from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_weights, matching_numeric_answer, matching_text_answer, score
 from tests.conftest import assert_golden, assert_valid_package
-from tests.projects import with_interaction
+from tests.projects import choice_quiz, with_interaction
 
 NS = {"qti": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
 
@@ -62,7 +62,8 @@ def test_package_layout_and_name(warm_handoff: Quiz) -> None:
     assert output.filename == "warm-handoff-1.0.0-qti21.zip"
     assert list(members(warm_handoff)) == [
         "imsmanifest.xml", "items/warm-handoff-definition.xml", "items/warm-handoff-email-summary.xml",
-        "items/warm-handoff-benefits.xml", "assessment-test.xml"]
+        "items/warm-handoff-benefits.xml", "items/warm-handoff-continuity.xml", "items/warm-handoff-introduction.xml",
+        "assessment-test.xml"]
 
 
 def test_golden_files(warm_handoff: Quiz) -> None:
@@ -151,6 +152,7 @@ def _mapping(doc: etree._Element) -> tuple[dict[str, float], float, float]:
 
 
 def test_mapping_equals_choice_weights(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     for item in warm_handoff.items:
         doc = item_doc(warm_handoff, item)
         entries, lower, upper = _mapping(doc)
@@ -164,6 +166,7 @@ def test_mapping_equals_choice_weights(warm_handoff: Quiz) -> None:
 
 def test_mapresponse_scores_every_response_like_the_model(warm_handoff: Quiz) -> None:
     """QTI mapResponse: sum of the mapped values of the distinct selected choices, then bounded."""
+    warm_handoff = choice_quiz(warm_handoff)
     for item in warm_handoff.items:
         entries, lower, upper = _mapping(item_doc(warm_handoff, item))
         ids = [c.identifier for c in item.interaction.choices]
@@ -175,6 +178,7 @@ def test_mapresponse_scores_every_response_like_the_model(warm_handoff: Quiz) ->
 
 
 def test_interaction_choices_and_feedback(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     single, true_false, multiple = warm_handoff.items
     for item, max_choices, shuffle in ((single, "1", "true"), (true_false, "1", "false"),
                                        (multiple, str(len(multiple.interaction.choices)), "true")):
@@ -235,6 +239,7 @@ def _canvas_field(identifier: str) -> str | None:
 
 
 def test_canvas_reads_points_feedback_explanation_and_true_false(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     files = members(warm_handoff)
     test = parse(files["assessment-test.xml"])
     assert test.find("qti:testPart", NS).get("identifier") == "BaseTestPart"
@@ -279,6 +284,7 @@ def _pooled(quiz: Quiz) -> Quiz:
 
 
 def test_settings_appear_when_set(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     quiz = dataclasses.replace(_pooled(warm_handoff), cohort="spring-2027")
     quiz = with_settings(quiz, time_limit=600, attempts=2, shuffle_items=True, feedback="immediately",
                          pass_mark=75)
@@ -302,6 +308,7 @@ def test_settings_appear_when_set(warm_handoff: Quiz) -> None:
 
 
 def test_feedback_timing(warm_handoff: Quiz) -> None:
+    warm_handoff = choice_quiz(warm_handoff)
     expected = {"immediately": ("individual", "true"), "after_submit": ("simultaneous", "true"),
                 "never": ("simultaneous", "false")}
     for feedback, (mode, shown) in expected.items():

@@ -44,7 +44,7 @@ from builder.model import (
 )
 
 from conftest import assert_golden, assert_valid_package
-from projects import with_interaction
+from projects import choice_quiz, with_interaction
 
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 OFFICIAL = {"scorm12": "scorm12/scorm12_umbrella.xsd",
@@ -242,6 +242,7 @@ def generated_items(quiz: Quiz) -> list[Item]:
 def test_player_scores_like_scoring_py(node_player, warm_handoff):
     """Every subset of choices of every bundled and generated item: the JS score and correctness
     equal builder.scoring's."""
+    warm_handoff = choice_quiz(warm_handoff)
     items = generated_items(warm_handoff)
     quiz = dataclasses.replace(warm_handoff, items=tuple(items))
     data = player_data(quiz, SCORM12)
@@ -261,6 +262,7 @@ def test_player_scores_like_scoring_py(node_player, warm_handoff):
 def test_player_pass_decision_and_raw_score(node_player, warm_handoff):
     """The quiz result: percent and passed as scoring.passed; raw rounded down to 2 decimals, so
     raw >= mastery score (Moodle's rule) exactly when the player says passed."""
+    warm_handoff = choice_quiz(warm_handoff)
     items = warm_handoff.items
     responses = [[[0], [0], [0, 1]], [[0], [1], [0, 1, 2]], [[1], [1], [3]], [[0], [1], [0, 1, 3]]]
     results = []
@@ -364,6 +366,7 @@ def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_hando
     """The version changes with anything that moves the draw or the meaning of a stored answer
     (item ids, choice ids or order, seed, pools, kinds), and not with wording or points, so a
     corrected typo keeps the learners' progress."""
+    warm_handoff = choice_quiz(warm_handoff)
     first, second, third = warm_handoff.items
     choices = third.interaction.choices
     reordered = with_interaction(third, choices=choices[1:] + choices[:1])
