@@ -14,7 +14,7 @@ import pickle
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import assert_never
+from typing import assert_never, get_args
 
 from markupsafe import Markup
 
@@ -22,26 +22,39 @@ from builder import markup, model, parallel, scoring
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
+    BLANK_MARKER,
     CHOICE_KINDS,
     FEEDBACK_TIMINGS,
     FORMAT_NAMES,
+    Blank,
     Choice,
+    ChoiceBlank,
     ChoiceInteraction,
     ChoiceKind,
     EssayInteraction,
+    FillInBlanksInteraction,
     Interaction,
     Item,
+    MatchingInteraction,
+    MatchScoring,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
+    OrderScoring,
+    Pair,
     Place,
     Pool,
     Quiz,
     Settings,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most, unreadable
 
+MATCH_SCORINGS: tuple[str, ...] = get_args(MatchScoring)
+ORDER_SCORINGS: tuple[str, ...] = get_args(OrderScoring)
 QUIZ_FILE = "quiz.yaml"
 Progress = Callable[..., None]
 # \Z, not $: '$' also matches before a final newline, and "q1\n" (written in quotes) became a file name.
@@ -81,12 +94,18 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "short_answer": ("answers", "case_sensitive", "other_feedback"),
     "numeric": ("answers", "unit", "other_feedback"),
     "essay": ("grader_notes", "response_template", "min_words", "max_words"),
+    "matching": ("pairs", "distractors", "scoring"),
+    "ordering": ("order", "scoring"),
+    "fill_in_blanks": ("blanks",),
 }
 """The fields of each item ``type:`` beside the common ones."""
 ITEM_FIELDS = COMMON_ITEM_FIELDS + tuple(dict.fromkeys(name for names in TYPE_FIELDS.values() for name in names))
 CHOICE_FIELDS = ("id", "text", "correct", "feedback")
 TEXT_ANSWER_FIELDS = ("text", "credit", "feedback")
 NUMERIC_ANSWER_FIELDS = ("value", "tolerance", "range", "credit", "feedback")
+PAIR_FIELDS = ("left", "right")
+BLANK_FIELDS = ("answers", "case_sensitive", "options", "correct", "value", "tolerance", "range")
+MAX_STEPS = 20
 # Larger numbers lose their units digit in a double, and no LMS stores them exactly.
 NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
@@ -415,7 +434,7 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
     prompt = _rich_required(source, fields.node_of("prompt"), prompt_text, "prompt") if prompt_text.strip() \
         else Markup("")
     title = fields.text("title").strip() or _title_from(prompt) or item_id
-    interaction = load_interaction(source, fields)
+    interaction = load_interaction(source, fields, prompt)
     hints = tuple(_rich_required(source, node, text, "hint") for text, node in fields.text_list("hints"))
     explanation_text = fields.text("explanation")
     explanation = _rich(source, fields.node_of("explanation"), explanation_text, markup.block) or None
@@ -428,8 +447,8 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
                 source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction)
 
 
-def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile,
-                             fields: _Fields) -> ChoiceInteraction | None:
+def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile, fields: _Fields,
+                             prompt: Markup) -> ChoiceInteraction | None:
     """The choices of an item of ``kind`` (None: the item's type is unknown; its problems are
     reported, and it gives nothing)."""
     choices = _load_choices(source, fields, kind)
@@ -485,7 +504,8 @@ def _inline_feedback(source: SourceFile, fields: _Fields, name: str) -> Markup |
     return _rich(source, fields.node_of(name), fields.text(name), markup.inline) or None
 
 
-def _load_short_answer_interaction(source: SourceFile, fields: _Fields) -> ShortAnswerInteraction | None:
+def _load_short_answer_interaction(source: SourceFile, fields: _Fields,
+                                   prompt: Markup) -> ShortAnswerInteraction | None:
     case_sensitive = fields.boolean("case_sensitive", False)
     answers: list[TextAnswer] = []
     first_line: dict[str, int] = {}
@@ -510,7 +530,7 @@ def _comparison(case_sensitive: bool) -> str:
     return "with runs of spaces as one" + ("" if case_sensitive else ", in any case")
 
 
-def _load_numeric_interaction(source: SourceFile, fields: _Fields) -> NumericInteraction | None:
+def _load_numeric_interaction(source: SourceFile, fields: _Fields, prompt: Markup) -> NumericInteraction | None:
     answers: list[tuple[NumericAnswer, int]] = []  # with the line each was written at
     for index, node in enumerate(_answer_nodes(source, fields)):
         answer_fields = _Fields(source, node, NUMERIC_ANSWER_FIELDS, f"answer {index + 1}")
@@ -605,7 +625,7 @@ def _range(source: SourceFile, node: Node) -> tuple[float, float] | None:
     return low, high
 
 
-def _load_essay_interaction(source: SourceFile, fields: _Fields) -> EssayInteraction | None:
+def _load_essay_interaction(source: SourceFile, fields: _Fields, prompt: Markup) -> EssayInteraction | None:
     grader_notes = _rich(source, fields.node_of("grader_notes"), fields.text("grader_notes"), markup.block) or None
     template = fields.text("response_template").strip()
     min_words = fields.number("min_words", None, 1, 100_000, integer=True)
@@ -617,7 +637,163 @@ def _load_essay_interaction(source: SourceFile, fields: _Fields) -> EssayInterac
                             int(max_words) if max_words is not None else None)
 
 
-InteractionLoader = Callable[[SourceFile, _Fields], Interaction | None]
+def _load_matching_interaction(source: SourceFile, fields: _Fields, prompt: Markup) -> MatchingInteraction | None:
+    pairs: list[Pair] = []
+    rights: dict[str, int] = {}
+    lefts: dict[str, int] = {}
+    nodes = fields.sequence("pairs", required=True)
+    for index, node in enumerate(nodes):
+        pair = _Fields(source, node, PAIR_FIELDS, f"pair {index + 1}")
+        if node.kind != "mapping":
+            continue
+        left = _inline_required(source, pair, "left")
+        right = _inline_required(source, pair, "right")
+        _refuse_repeated(source, pair.node_of("left"), left, lefts, "left side")
+        _refuse_repeated(source, pair.node_of("right"), right, rights, "right side")
+        pairs.append(Pair(left, right))
+    if fields.has("pairs") and fields.node_of("pairs").kind == "sequence" and len(nodes) < 2:
+        source.at(fields.node_of("pairs"), f"a matching item needs at least 2 pairs, not {len(nodes)}")
+    distractors = []
+    for text, node in fields.text_list("distractors"):
+        distractor = _rich(source, node, text, markup.inline)
+        _refuse_repeated(source, node, distractor, rights, "right side")
+        distractors.append(distractor)
+    scoring_rule = fields.choice("scoring", MATCH_SCORINGS, default="per_pair")
+    return MatchingInteraction(tuple(pairs), tuple(distractors), scoring_rule or "per_pair")  # type: ignore[arg-type]
+
+
+def _load_ordering_interaction(source: SourceFile, fields: _Fields, prompt: Markup) -> OrderingInteraction | None:
+    steps: list[Markup] = []
+    seen: dict[str, int] = {}
+    entries = fields.text_list("order")
+    if not fields.has("order"):
+        source.at(fields.node, "missing field 'order' (the steps, in the right order)")
+    for text, node in entries:
+        step = _rich(source, node, text, markup.inline)
+        _refuse_repeated(source, node, step, seen, "step")
+        steps.append(step)
+    if fields.has("order") and fields.node_of("order").kind == "sequence" \
+            and not 2 <= len(fields.sequence("order")) <= MAX_STEPS:
+        source.at(fields.node_of("order"), f"an ordering item has 2 to {MAX_STEPS} steps, not "
+                                           f"{len(fields.sequence('order'))}")
+    scoring_rule = fields.choice("scoring", ORDER_SCORINGS, default="all_or_nothing")
+    return OrderingInteraction(tuple(steps), scoring_rule or "all_or_nothing")  # type: ignore[arg-type]
+
+
+def _inline_required(source: SourceFile, fields: _Fields, name: str) -> Markup:
+    text = fields.text(name, required=True)
+    rendered = _rich(source, fields.node_of(name), text, markup.inline)
+    if text.strip() and not rendered:
+        source.at(fields.node_of(name), f"'{name}' is empty once unsafe markup is removed")
+    return rendered
+
+
+def _refuse_repeated(source: SourceFile, node: Node, text: Markup, seen: dict[str, int], what: str) -> None:
+    """A text the learner could not tell from an earlier one (same words, in any case)."""
+    shown_text = markup.plain_text(text)
+    compared = " ".join(shown_text.casefold().split())
+    if not compared:
+        return
+    if compared in seen:
+        source.at(node, f"{what} {shown(shown_text)} is the same as the one at line {seen[compared]} (compared in any "
+                        "case); learners could not tell them apart")
+    seen.setdefault(compared, node.line)
+
+
+def _load_fill_in_blanks_interaction(source: SourceFile, fields: _Fields,
+                                     prompt: Markup) -> FillInBlanksInteraction | None:
+    node = fields.node_of("blanks")
+    if not fields.has("blanks"):
+        source.at(fields.node, "missing field 'blanks' (one entry per [[name]] in the prompt)")
+        return FillInBlanksInteraction(())
+    if not isinstance(node.value, dict):
+        source.at(node, "'blanks' must map each blank's name (written [[name]] in the prompt) to its answer")
+        return FillInBlanksInteraction(())
+    blanks: dict[str, Blank] = {}
+    for name, (key, value) in node.value.items():
+        if not BLANK_MARKER.fullmatch(f"[[{name}]]"):
+            source.at(key, f"blank name {shown(name)} must start with a letter and use only letters, digits and '_' "
+                           "(at most 32)")
+            continue
+        blank = _load_blank(source, name, key, value)
+        if blank is not None:
+            blanks[name] = blank
+    markers = BLANK_MARKER.findall(str(prompt))
+    prompt_node = fields.node_of("prompt")
+    for name in dict.fromkeys(markers):
+        if markers.count(name) > 1:
+            source.at(prompt_node, f"[[{name}]] stands {markers.count(name)} times in the prompt; each blank "
+                                   "stands once")
+        if name not in node.value:
+            source.at(prompt_node, f"[[{name}]] in the prompt has no blank: add '{name}' under 'blanks'"
+                                   f"{_did_you_mean(name, node.value)}")
+    for name, (key, _) in node.value.items():
+        if name not in markers and BLANK_MARKER.fullmatch(f"[[{name}]]"):
+            source.at(key, f"blank {shown(name)} has no [[{name}]] in the prompt; write [[{name}]] where it goes")
+    hidden = BLANK_MARKER.findall(_IN_LINK_OR_CODE.sub("", str(prompt)))
+    for name in dict.fromkeys(markers):
+        if markers.count(name) > hidden.count(name):
+            source.at(prompt_node, f"[[{name}]] is inside a link or code in the prompt; put blanks in plain text")
+    if not node.value:
+        source.at(node, "'blanks' is empty; write [[name]] in the prompt and one blank for it here")
+    in_prompt_order = [blanks[name] for name in dict.fromkeys(markers) if name in blanks]
+    return FillInBlanksInteraction(tuple(in_prompt_order))
+
+
+# Where a blank could not be an input: the text of a link, code, or a code block.
+_IN_LINK_OR_CODE = re.compile(r"<(a|code|pre)\b[^>]*>.*?</\1>", re.DOTALL)
+
+
+def _load_blank(source: SourceFile, name: str, key: Node, value: Node) -> Blank | None:
+    blank = _Fields(source, value, BLANK_FIELDS, f"blank {shown(name)}")
+    if value.kind != "mapping":
+        return None
+    kinds = [kind for kind, field in (("typed", "answers"), ("drop-down", "options"), ("number", "value"),
+                                      ("number", "range")) if blank.has(field)]
+    if len(set(kinds)) != 1:
+        source.at(key, f"blank {shown(name)} needs exactly one of 'answers' (typed), 'options' with 'correct' "
+                       "(a drop-down), or 'value' or 'range' (a number)")
+        return None
+    before = len(source.problems)
+    for field in BLANK_FIELDS:  # the fields of the other kinds
+        if blank.has(field) and field not in _BLANK_KIND_FIELDS[kinds[0]]:
+            source.at(blank.values[field][0], f"'{field}' does not apply to a {kinds[0]} blank; remove it")
+    if kinds[0] == "typed":
+        case_sensitive = blank.boolean("case_sensitive", False)
+        answers: dict[str, int] = {}
+        for text, node in blank.text_list("answers"):
+            compared = scoring.normalised_text(text, case_sensitive)
+            if compared in answers:
+                source.at(node, f"answer {shown(text.strip())} is already accepted (line {answers[compared]})")
+            answers.setdefault(compared, node.line)
+        if blank.has("answers") and not answers and blank.node_of("answers").kind == "sequence":
+            source.at(blank.node_of("answers"), "'answers' is empty; list at least one accepted answer")
+        result: Blank | None = TextBlank(name, tuple(t.strip() for t, _ in blank.text_list("answers")), case_sensitive)
+    elif kinds[0] == "drop-down":
+        options = [text.strip() for text, _ in blank.text_list("options")]
+        for text, node in blank.text_list("options"):
+            if options.count(text.strip()) > 1 and options.index(text.strip()) != blank.text_list("options").index(
+                    (text, node)):
+                source.at(node, f"option {shown(text.strip())} is listed twice")
+        if len(options) < 2 and blank.node_of("options").kind == "sequence":
+            source.at(blank.node_of("options"), f"a drop-down needs at least 2 options, not {len(options)}")
+        correct = blank.text("correct", required=True).strip()
+        if correct and correct not in options:
+            listed = ", ".join(shown(option) for option in options)
+            source.at(blank.node_of("correct"), f"'correct' {shown(correct)} is not among the options ({listed})"
+                                                f"{_did_you_mean(correct, options)}")
+        result = ChoiceBlank(name, tuple(options), options.index(correct) if correct in options else 0)
+    else:
+        answer = _numeric_answer(source, blank, value)
+        result = NumericBlank(name, answer) if answer is not None else None
+    return result if len(source.problems) == before else None
+
+
+_BLANK_KIND_FIELDS = {"typed": ("answers", "case_sensitive"), "drop-down": ("options", "correct"),
+                      "number": ("value", "tolerance", "range")}
+
+
+InteractionLoader = Callable[[SourceFile, _Fields, Markup], Interaction | None]
 """Reads the fields of one type of item into its interaction, reporting each problem at its place
 (load_item then returns no item)."""
 INTERACTION_LOADERS: dict[str, InteractionLoader] = {
@@ -625,6 +801,9 @@ INTERACTION_LOADERS: dict[str, InteractionLoader] = {
     "short_answer": _load_short_answer_interaction,
     "numeric": _load_numeric_interaction,
     "essay": _load_essay_interaction,
+    "matching": _load_matching_interaction,
+    "ordering": _load_ordering_interaction,
+    "fill_in_blanks": _load_fill_in_blanks_interaction,
 }
 """The loader of each item ``type:``."""
 ITEM_TYPES: tuple[str, ...] = tuple(INTERACTION_LOADERS)

@@ -11,6 +11,7 @@ import dataclasses
 import io
 import operator
 import pickle
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +29,7 @@ FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
 
-_FIELD_VALUES: dict[type, operator.attrgetter[tuple[object, ...]]] = {}
+_FIELD_VALUES: dict[type, Callable[[object], tuple[object, ...]]] = {}
 """For each dataclass pickled as a call: what gives the values of its fields, in the order its
 constructor takes them."""
 
@@ -41,8 +42,9 @@ def _pickled_as_a_call(self: object) -> tuple[type, tuple[object, ...]]:
     values = _FIELD_VALUES.get(cls)
     if values is None:
         names = [f.name for f in dataclasses.fields(self)]  # type: ignore[arg-type]
-        assert len(names) > 1, "attrgetter of one name gives the value, not a tuple of it"
-        values = _FIELD_VALUES[cls] = operator.attrgetter(*names)
+        getter = operator.attrgetter(*names)
+        # attrgetter of one name gives the value itself, not a tuple of it.
+        values = _FIELD_VALUES[cls] = getter if len(names) > 1 else lambda obj: (getter(obj),)
     return cls, values(self)
 
 
@@ -189,7 +191,123 @@ class EssayInteraction:
     __reduce__ = _pickled_as_a_call
 
 
-Interaction: TypeAlias = ChoiceInteraction | ShortAnswerInteraction | NumericInteraction | EssayInteraction
+MatchScoring = Literal["per_pair", "all_or_nothing"]
+OrderScoring = Literal["all_or_nothing", "per_position"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """A left side and the right side it matches (inline XHTML each)."""
+
+    left: Markup
+    right: Markup
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingInteraction:
+    """The learner matches each left side with one of the right-hand options: the pairs' right
+    sides and the distractors, which match nothing."""
+
+    pairs: tuple[Pair, ...]
+    distractors: tuple[Markup, ...]
+    scoring: MatchScoring
+    """per_pair: each right pair earns points / pairs; all_or_nothing: all right, or nothing."""
+
+    __reduce__ = _pickled_as_a_call
+
+    @property
+    def left_ids(self) -> tuple[str, ...]:
+        """The left sides' identifiers in a response: L1, L2, ... in the author's order."""
+        return tuple(f"L{n}" for n in range(1, len(self.pairs) + 1))
+
+    @property
+    def options(self) -> tuple[tuple[str, Markup], ...]:
+        """The right-hand options with their identifiers: R1 ... the pairs' right sides in order
+        (Rn matches Ln), then the distractors."""
+        rights = [pair.right for pair in self.pairs] + list(self.distractors)
+        return tuple((f"R{n}", text) for n, text in enumerate(rights, start=1))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderingInteraction:
+    """The learner puts the steps in order."""
+
+    steps: tuple[Markup, ...]
+    """Inline XHTML each, in the correct order."""
+    scoring: OrderScoring
+    """all_or_nothing: the whole order right, or nothing; per_position: each step in its place
+    earns points / steps."""
+
+    __reduce__ = _pickled_as_a_call
+
+    @property
+    def step_ids(self) -> tuple[str, ...]:
+        """The steps' identifiers in a response: S1, S2, ... in the correct order."""
+        return tuple(f"S{n}" for n in range(1, len(self.steps) + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlank:
+    """A blank the learner types into; compared as a short answer is (builder.scoring)."""
+
+    name: str
+    answers: tuple[str, ...]
+    """Plain text, each accepted for full credit."""
+    case_sensitive: bool
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceBlank:
+    """A drop-down blank."""
+
+    name: str
+    options: tuple[str, ...]
+    """Plain text, in the author's order."""
+    correct: int
+    """The index of the right option."""
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class NumericBlank:
+    """A blank the learner types a number into."""
+
+    name: str
+    answer: NumericAnswer
+    """Its value and tolerance or its range (full credit, no feedback)."""
+
+    __reduce__ = _pickled_as_a_call
+
+
+Blank: TypeAlias = TextBlank | ChoiceBlank | NumericBlank
+BLANK_MARKER = re.compile(r"\[\[([A-Za-z][A-Za-z0-9_]{0,31})\]\]")
+"""Where a blank stands in the prompt: [[name]]."""
+
+
+@dataclass(frozen=True, slots=True)
+class FillInBlanksInteraction:
+    """Blanks in the prompt's text, each ``[[name]]`` in it: typed, a drop-down or a number. Each
+    blank is worth points / blanks."""
+
+    blanks: tuple[Blank, ...]
+    """In the order they stand in the prompt."""
+
+    __reduce__ = _pickled_as_a_call
+
+    def fill(self, prompt: Markup, blank: Callable[[Blank, int], Markup]) -> Markup:
+        """The prompt with each ``[[name]]`` replaced by ``blank(the blank, its index)``: how each
+        format puts its controls where the blanks stand."""
+        by_name = {b.name: (b, n) for n, b in enumerate(self.blanks)}
+        return Markup(BLANK_MARKER.sub(lambda found: str(blank(*by_name[found.group(1)])), str(prompt)))
+
+
+Interaction: TypeAlias = (ChoiceInteraction | ShortAnswerInteraction | NumericInteraction | EssayInteraction
+                          | MatchingInteraction | OrderingInteraction | FillInBlanksInteraction)
 """What the learner does to answer, one frozen dataclass per kind. Every consumer dispatches on it
 with ``match`` ending in ``case _: assert_never(...)``, so mypy names each place a new kind is
 missing (docs/architecture.md, "Adding a question type")."""

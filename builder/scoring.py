@@ -18,28 +18,47 @@ Typed interactions: the answers are tried in order and the first that matches gi
   closed interval (``NumericAnswer.bounds``) holds it.
 * essay: graded by a person; never scored here (0 points, never correct), and left out of the
   automatic maximum (``auto_scored``).
+
+Matching, ordering and blanks (``fraction_right``): each part right earns its share of the points.
+
+* matching: the response maps left ids (L1...) to option ids (R1...; Rn matches Ln). per_pair:
+  each left side matched right earns points / pairs; all_or_nothing: every one, or nothing.
+* ordering: the response is the step ids (S1... in the correct order) as the learner ordered
+  them. all_or_nothing: the whole order, or nothing; per_position: each step in its own place
+  earns points / steps.
+* fill_in_blanks: the response maps blank names to what was typed or chosen; each blank right
+  (typed: as a short answer is compared; drop-down: the right option; number: within its
+  interval) earns points / blanks.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import assert_never
 
 from builder.model import (
+    Blank,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
+    FillInBlanksInteraction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 
-Response = Iterable[str] | str
+Response = Iterable[str] | str | Mapping[str, str]
 """A learner's response: for a choice interaction, the identifiers of the choices selected; for a
-typed interaction, the text typed."""
+typed interaction, the text typed; for matching, left id -> option id; for ordering, the step
+ids in the learner's order; for blanks, blank name -> text typed or option chosen."""
 
 # Languages whose decimal separator is a comma (primary subtags): a learner may type 0,5 there.
 COMMA_DECIMAL_LANGUAGES = frozenset({
@@ -95,12 +114,59 @@ def matching_numeric_answer(interaction: NumericInteraction, response: str,
 def auto_scored(item: Item) -> bool:
     """Whether the item is scored automatically (every kind but essay, which a person grades)."""
     match item.interaction:
-        case ChoiceInteraction() | ShortAnswerInteraction() | NumericInteraction():
+        case (ChoiceInteraction() | ShortAnswerInteraction() | NumericInteraction() | MatchingInteraction()
+              | OrderingInteraction() | FillInBlanksInteraction()):
             return True
         case EssayInteraction():
             return False
         case _:
             assert_never(item.interaction)
+
+
+def fraction_right(interaction: MatchingInteraction | OrderingInteraction | FillInBlanksInteraction,
+                   response: Response, language: str = "en") -> float:
+    """The share of the item's points a response to a matching, ordering or blanks item earns."""
+    match interaction:
+        case MatchingInteraction() as matching:
+            chosen = _mapping(response)
+            right = sum(chosen.get(left) == f"R{n}" for n, left in enumerate(matching.left_ids, start=1))
+            return _share(right, len(matching.pairs), matching.scoring == "all_or_nothing")
+        case OrderingInteraction() as ordering:
+            given = [response] if isinstance(response, str) else list(response)
+            right = sum(n < len(given) and given[n] == step for n, step in enumerate(ordering.step_ids))
+            whole = given == list(ordering.step_ids)
+            return (1.0 if whole else 0.0) if ordering.scoring == "all_or_nothing" else right / len(ordering.steps)
+        case FillInBlanksInteraction() as blanks:
+            filled = _mapping(response)
+            right = sum(blank_right(blank, filled.get(blank.name, ""), language) for blank in blanks.blanks)
+            return _share(right, len(blanks.blanks), all_or_nothing=False)
+        case _:
+            assert_never(interaction)
+
+
+def blank_right(blank: Blank, text: str, language: str = "en") -> bool:
+    """Whether what was typed or chosen in a blank is right."""
+    match blank:
+        case TextBlank() as typed:
+            entered = normalised_text(text, typed.case_sensitive)
+            return any(normalised_text(answer, typed.case_sensitive) == entered for answer in typed.answers)
+        case ChoiceBlank() as choice:
+            return text == choice.options[choice.correct]
+        case NumericBlank() as number:
+            value = parse_number(text, language)
+            return value is not None and number.answer.bounds[0] <= value <= number.answer.bounds[1]
+        case _:
+            assert_never(blank)
+
+
+def _share(right: int, parts: int, all_or_nothing: bool) -> float:
+    if all_or_nothing:
+        return 1.0 if right == parts else 0.0
+    return right / parts
+
+
+def _mapping(response: Response) -> Mapping[str, str]:
+    return response if isinstance(response, Mapping) else {}
 
 
 def choice_weights(points: float, interaction: ChoiceInteraction) -> dict[str, float]:
@@ -134,6 +200,8 @@ def score(item: Item, response: Response, language: str = "en") -> float:
             total = item.points * numeric_answer.credit / 100 if numeric_answer else 0.0
         case EssayInteraction():
             total = 0.0
+        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction() as parts:
+            total = item.points * fraction_right(parts, response, language)
         case _:
             assert_never(item.interaction)
     return round(min(max(total, 0.0), item.points), 7)
@@ -148,6 +216,8 @@ def is_correct(item: Item, response: Response, language: str = "en") -> bool:
             return chosen == {c.identifier for c in choice.correct_choices}
         case ShortAnswerInteraction() | NumericInteraction():
             return score(item, response, language) == round(item.points, 7)
+        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction() as parts:
+            return fraction_right(parts, response, language) == 1.0
         case EssayInteraction():
             return False
         case _:

@@ -42,6 +42,13 @@ def kitchen_safety() -> Quiz:
     return quiz
 
 
+@pytest.fixture(scope="session")
+def kitchen_tasks() -> Quiz:
+    """A test quiz (not user content) with matching, ordering and fill-in-the-blanks items."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "kitchen-tasks"], ROOT)
+    return quiz
+
+
 @functools.cache
 def _validator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)

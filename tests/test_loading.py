@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from builder.errors import InputError
 from builder.formats import item_type
@@ -110,7 +111,7 @@ def test_wrong_type(tmp_path):
     item = SINGLE.format(id="q1").replace("type: single_choice", "type: single")
     assert problems_for(tmp_path, {"q1.yaml": item}) == [
         "items/demo/q1.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, "
-        "short_answer, numeric, essay, not 'single'; did you mean 'single_choice'?"]
+        "short_answer, numeric, essay, matching, ordering, fill_in_blanks, not 'single'; did you mean 'single_choice'?"]
 
 
 def test_every_problem_in_one_run(tmp_path):
@@ -461,3 +462,72 @@ def test_typed_answer_rules(tmp_path, item, expected):
     except InputError as error:
         problems = [p.format() for p in error.problems]
     assert problems == expected
+
+
+MATCHING = "id: q1\ntype: matching\nprompt: Match them.\n"
+ORDERING = "id: q1\ntype: ordering\nprompt: Order them.\n"
+BLANKS = "id: q1\ntype: fill_in_blanks\n"
+
+
+@pytest.mark.parametrize(("item", "expected"), [
+    (MATCHING + "pairs:\n  - left: A\n    right: 1\n",
+     ["items/demo/q1.yaml:5:3: a matching item needs at least 2 pairs, not 1"]),
+    (MATCHING + "pairs:\n  - left: A\n    right: One\n  - left: a\n    right: Two\n",
+     ["items/demo/q1.yaml:7:11: left side 'a' is the same as the one at line 5 (compared in any case); learners "
+      "could not tell them apart"]),
+    (MATCHING + "pairs:\n  - left: A\n    right: One\n  - left: B\n    right: Two\ndistractors: [one]\n",
+     ["items/demo/q1.yaml:9:15: right side 'one' is the same as the one at line 6 (compared in any case); "
+      "learners could not tell them apart"]),
+    (MATCHING + "pairs:\n  - left: A\n  - left: B\n    right: Two\n",
+     ["items/demo/q1.yaml:5:5: missing field 'right'"]),
+    (MATCHING + "pairs:\n  - left: A\n    right: One\n  - left: B\n    right: Two\nscoring: some\n",
+     ["items/demo/q1.yaml:9:10: 'scoring' must be one of: per_pair, all_or_nothing, not 'some'"]),
+    (ORDERING + "order: [First]\n", ["items/demo/q1.yaml:4:8: an ordering item has 2 to 20 steps, not 1"]),
+    (ORDERING + "order: [First, Second, first]\n",
+     ["items/demo/q1.yaml:4:24: step 'first' is the same as the one at line 4 (compared in any case); learners "
+      "could not tell them apart"]),
+    (ORDERING, ["items/demo/q1.yaml:1:1: missing field 'order' (the steps, in the right order)"]),
+    (BLANKS + "prompt: In [[when]] with [[who]].\nblanks:\n  when: {answers: [real time]}\n"
+     "  where: {answers: [here]}\n",
+     ["items/demo/q1.yaml:3:9: [[who]] in the prompt has no blank: add 'who' under 'blanks'",
+      "items/demo/q1.yaml:6:3: blank 'where' has no [[where]] in the prompt; write [[where]] where it goes"]),
+    (BLANKS + "prompt: Pick [[who]].\nblanks:\n  who: {options: [client, clerk], correct: nurse}\n",
+     ["items/demo/q1.yaml:5:44: 'correct' 'nurse' is not among the options ('client', 'clerk')"]),
+    (BLANKS + "prompt: Pick [[who]].\nblanks:\n  who: {options: [client], correct: client}\n",
+     ["items/demo/q1.yaml:5:18: a drop-down needs at least 2 options, not 1"]),
+    (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {value: 3, answers: [three]}\n",
+     ["items/demo/q1.yaml:5:3: blank 'n' needs exactly one of 'answers' (typed), 'options' with 'correct' (a "
+      "drop-down), or 'value' or 'range' (a number)"]),
+    (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {range: [5, 1]}\n",
+     ["items/demo/q1.yaml:5:14: 'range' goes from 5 down to 1; write the lowest first: [1, 5]"]),
+    (BLANKS + "prompt: Type [[n]] and [[n]].\nblanks:\n  n: {value: 3}\n",
+     ["items/demo/q1.yaml:3:9: [[n]] stands 2 times in the prompt; each blank stands once"]),
+    (BLANKS + "prompt: Type `[[n]]`.\nblanks:\n  n: {value: 3}\n",
+     ["items/demo/q1.yaml:3:9: [[n]] is inside a link or code in the prompt; put blanks in plain text"]),
+    (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {value: 3, case_sensitive: true}\n",
+     ["items/demo/q1.yaml:5:17: 'case_sensitive' does not apply to a number blank; remove it"]),
+    (BLANKS + "prompt: Type it.\nblanks: {}\n",
+     ["items/demo/q1.yaml:4:9: 'blanks' is empty; write [[name]] in the prompt and one blank for it here"]),
+    (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {value: 3}\nchoices: []\n",
+     ["items/demo/q1.yaml:6:1: 'choices' is a field of single_choice, multiple_response and true_false items, not "
+      "of fill_in_blanks items; fill_in_blanks items take 'blanks'"]),
+])
+def test_matching_ordering_and_blank_rules(tmp_path, item, expected):
+    make_project(tmp_path, {"q1.yaml": item})
+    try:
+        load_quizzes([tmp_path / "items"], tmp_path)
+        problems = []
+    except InputError as error:
+        problems = [p.format() for p in error.problems]
+    assert problems == expected
+
+
+def test_matching_ordering_and_blanks_load(kitchen_tasks):
+    by_id = {item.id: item for item in kitchen_tasks.items}
+    matching = by_id["storage-places"].interaction
+    assert [o for o, _ in matching.options] == ["R1", "R2", "R3", "R4"] and matching.scoring == "per_pair"
+    assert by_id["washing-order"].interaction.scoring == "all_or_nothing"
+    blanks = by_id["cleaning-blanks"].interaction
+    assert [b.name for b in blanks.blanks] == ["soapy", "minutes", "colour"]  # as they stand in the prompt
+    filled = blanks.fill(by_id["cleaning-blanks"].prompt, lambda blank, n: Markup(f"<b>{n}</b>"))
+    assert "<b>0</b> water" in filled and "[[" not in filled

@@ -19,15 +19,22 @@ from builder import cache, loading, model
 from builder.model import (
     CHOICE_KINDS,
     Choice,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
+    FillInBlanksInteraction,
     Interaction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
+    Pair,
     Place,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
@@ -59,6 +66,15 @@ INTERACTIONS: dict[type, st.SearchStrategy[Interaction]] = {
         NumericInteraction, unit=TEXT, other_feedback=st.none() | MARKUP,
         answers=st.lists(NUMERIC_ANSWERS, max_size=3).map(tuple)),
     EssayInteraction: every_field(EssayInteraction, grader_notes=st.none() | MARKUP, response_template=TEXT),
+    MatchingInteraction: every_field(
+        MatchingInteraction, pairs=st.lists(every_field(Pair, left=MARKUP, right=MARKUP), max_size=3).map(tuple),
+        distractors=st.lists(MARKUP, max_size=2).map(tuple), scoring=st.sampled_from(["per_pair", "all_or_nothing"])),
+    OrderingInteraction: every_field(OrderingInteraction, steps=st.lists(MARKUP, max_size=4).map(tuple),
+                                     scoring=st.sampled_from(["per_position", "all_or_nothing"])),
+    FillInBlanksInteraction: every_field(FillInBlanksInteraction, blanks=st.lists(st.one_of(
+        every_field(TextBlank, name=TEXT, answers=st.lists(TEXT, max_size=2).map(tuple)),
+        every_field(ChoiceBlank, name=TEXT, options=st.lists(TEXT, max_size=3).map(tuple)),
+        every_field(NumericBlank, name=TEXT, answer=NUMERIC_ANSWERS)), max_size=3).map(tuple)),
 }
 ITEMS = every_field(Item, id=TEXT, title=TEXT, prompt=MARKUP, points=st.floats(allow_nan=False),
                     hints=st.lists(MARKUP, max_size=3).map(tuple), explanation=st.none() | MARKUP,

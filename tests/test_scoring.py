@@ -3,6 +3,8 @@ what it scores. Every format and the player are tested against these functions."
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from builder.scoring import auto_scored, is_correct, parse_number, score
@@ -47,3 +49,35 @@ def test_essays_are_never_scored_automatically(kitchen_safety):
     assert not auto_scored(essay) and score(essay, "First, I would dry the floor.") == 0
     assert not is_correct(essay, "anything")
     assert all(auto_scored(item) for item in kitchen_safety.items if item is not essay)
+
+
+def _item(quiz, item_id):
+    return next(i for i in quiz.items if i.id == item_id)
+
+
+def test_matching_scores_per_pair_or_all_or_nothing(kitchen_tasks):
+    item = _item(kitchen_tasks, "storage-places")
+    assert score(item, {"L1": "R1", "L2": "R2", "L3": "R3"}) == 3 and is_correct(item, {"L1": "R1", "L2": "R2",
+                                                                                        "L3": "R3"})
+    assert score(item, {"L1": "R1", "L2": "R4", "L3": "R2"}) == 1
+    assert score(item, {"L1": "R1"}) == 1 and score(item, {}) == 0
+    whole = dataclasses.replace(item, interaction=dataclasses.replace(item.interaction, scoring="all_or_nothing"))
+    assert score(whole, {"L1": "R1", "L2": "R2", "L3": "R4"}) == 0 and score(whole, {"L1": "R1", "L2": "R2",
+                                                                                     "L3": "R3"}) == 3
+
+
+def test_ordering_scores_per_position_or_all_or_nothing(kitchen_tasks):
+    per_position = _item(kitchen_tasks, "closing-steps")
+    assert score(per_position, ["S1", "S2", "S3", "S4"]) == 4
+    assert score(per_position, ["S2", "S1", "S3", "S4"]) == 2 and score(per_position, ["S4", "S3", "S2", "S1"]) == 0
+    whole = _item(kitchen_tasks, "washing-order")
+    assert score(whole, ["S1", "S2", "S3", "S4"]) == 1 and score(whole, ["S1", "S2", "S4", "S3"]) == 0
+    assert not is_correct(whole, ["S1", "S2", "S4", "S3"]) and is_correct(whole, ["S1", "S2", "S3", "S4"])
+
+
+def test_each_blank_earns_its_share(kitchen_tasks):
+    item = _item(kitchen_tasks, "cleaning-blanks")
+    assert score(item, {"soapy": " Sudsy ", "minutes": "10", "colour": "red"}) == 3
+    assert score(item, {"soapy": "soapy", "minutes": "9.5", "colour": "blue"}) == 1
+    assert score(item, {"minutes": "30,0"}, "fr") == 1 and score(item, {"minutes": "30,0"}) == 0
+    assert score(item, {}) == 0 and not is_correct(item, {"soapy": "soapy"})

@@ -27,9 +27,12 @@ from builder.model import (
     ChoiceInteraction,
     ChoiceKind,
     EssayInteraction,
+    FillInBlanksInteraction,
     Interaction,
     Item,
+    MatchingInteraction,
     NumericInteraction,
+    OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
 )
@@ -84,6 +87,12 @@ def item_type(interaction: Interaction) -> str:
             return "numeric"
         case EssayInteraction():
             return "essay"
+        case MatchingInteraction():
+            return "matching"
+        case OrderingInteraction():
+            return "ordering"
+        case FillInBlanksInteraction():
+            return "fill_in_blanks"
         case _:
             assert_never(interaction)
 

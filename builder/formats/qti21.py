@@ -38,9 +38,12 @@ from builder.model import (
     Choice,
     ChoiceInteraction,
     EssayInteraction,
+    FillInBlanksInteraction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
     NumericInteraction,
+    OrderingInteraction,
     Pool,
     Quiz,
     ShortAnswerInteraction,
@@ -236,6 +239,8 @@ def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
             return numeric_context(item.points, numeric)
         case EssayInteraction() as essay:
             return essay_context(essay)
+        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
 
@@ -452,6 +457,8 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
             interaction, solution = "textEntryInteraction", full_credit_answer(typed) is not None
         case EssayInteraction():
             interaction, solution = "extendedTextInteraction", False
+        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
+            raise AssertionError("not carried yet: refused by check")
         case _:
             assert_never(item.interaction)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
