@@ -43,7 +43,8 @@ POINTS = st.sampled_from([0.01, 0.5, 1, 2, 3, 7.25, 1000])
 
 CREDITS = st.sampled_from([100, 100, 50, 33, 25, 66.66667, 10, 1])
 NUMBERS = st.one_of(st.integers(-1000, 1000), st.sampled_from([0, 0.5, -2.25, 1e-7, 3e12, 99.99]))
-KINDS = ("single_choice", "multiple_response", "true_false", "short_answer", "numeric", "essay")
+KINDS = ("single_choice", "multiple_response", "true_false", "short_answer", "numeric", "essay", "matching", "ordering",
+         "fill_in_blanks")
 
 
 @st.composite
@@ -56,8 +57,14 @@ def items(draw, index: int) -> dict:
         item |= draw(short_answer_fields())
     elif kind == "numeric":
         item |= draw(numeric_fields())
-    else:
+    elif kind == "essay":
         item |= draw(essay_fields())
+    elif kind == "matching":
+        item |= draw(matching_fields())
+    elif kind == "ordering":
+        item |= draw(ordering_fields())
+    else:
+        item |= draw(blank_fields(item))
     if draw(st.booleans()):
         item["title"] = draw(TEXT)
     item["hints"] = draw(st.lists(TEXT, max_size=2))
@@ -163,6 +170,53 @@ def essay_fields(draw) -> dict:
     if high is not None:
         fields["max_words"] = high
     return fields
+
+
+def _distinct(draw, count: int, prefix: str) -> list[str]:
+    """``count`` texts learners can tell apart: generated text after a numbered prefix."""
+    return [f"{prefix}{n} {draw(TEXT)}" for n in range(count)]
+
+
+@st.composite
+def matching_fields(draw) -> dict:
+    count = draw(st.integers(2, 5))
+    lefts, rights = _distinct(draw, count, "L"), _distinct(draw, count, "R")
+    fields: dict = {"pairs": [{"left": left, "right": right} for left, right in zip(lefts, rights, strict=True)]}
+    if draw(st.booleans()):
+        fields["distractors"] = _distinct(draw, draw(st.integers(1, 2)), "D")
+    if draw(st.booleans()):
+        fields["scoring"] = draw(st.sampled_from(["per_pair", "all_or_nothing"]))
+    return fields
+
+
+@st.composite
+def ordering_fields(draw) -> dict:
+    fields: dict = {"order": _distinct(draw, draw(st.integers(2, 6)), "S")}
+    if draw(st.booleans()):
+        fields["scoring"] = draw(st.sampled_from(["per_position", "all_or_nothing"]))
+    return fields
+
+
+@st.composite
+def blank_fields(draw, item: dict) -> dict:
+    """Blanks of every kind, each [[name]] added to the item's prompt."""
+    blanks: dict = {}
+    for n in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["typed", "drop-down", "number"]))
+        if kind == "typed":
+            blanks[f"b{n}"] = {"answers": _distinct(draw, draw(st.integers(1, 3)), "A")}
+            if draw(st.booleans()):
+                blanks[f"b{n}"]["case_sensitive"] = True
+        elif kind == "drop-down":
+            options = _distinct(draw, draw(st.integers(2, 4)), "O")
+            blanks[f"b{n}"] = {"options": options, "correct": draw(st.sampled_from(options))}
+        else:
+            value = draw(NUMBERS)
+            blanks[f"b{n}"] = draw(st.sampled_from([{"value": value}, {"value": value, "tolerance": 2},
+                                                    {"value": value, "tolerance": "10%"},
+                                                    {"range": [value, value + 5]}]))
+        item["prompt"] += f" [[b{n}]] {draw(TEXT)}"
+    return {"blanks": blanks}
 
 
 @st.composite
