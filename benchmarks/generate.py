@@ -1,8 +1,9 @@
 """Synthetic quiz banks for the benchmark: N items of every type with Markdown (emphasis, lists,
 links), per-choice and per-answer feedback, hints and explanations, plus the same bank as text2qti
-input. Choice items are most of a real bank: of every ten items, two of each choice type, and one
-short answer, numeric and essay item each, then a last choice item (``--choice-only``: the bank of
-earlier versions, choice types in turn).
+input. Of every ten items, four are choice items (two single choice), and one of each other type
+(``--choice-only``: the bank of earlier versions, choice types in turn). text2qti has no matching,
+ordering or blanks: those items reach it as short-answer questions, so that both tools build as
+many questions.
 
     python benchmarks/generate.py 1000 /tmp/bench      # -> /tmp/bench/items/bench-1000/, bench-1000.md
 """
@@ -14,8 +15,8 @@ import random
 from pathlib import Path
 
 CHOICE_TYPES = ("single_choice", "multiple_response", "true_false")
-TYPES = ("single_choice", "multiple_response", "true_false", "short_answer", "single_choice", "multiple_response",
-         "true_false", "numeric", "essay", "single_choice")
+TYPES = ("single_choice", "multiple_response", "true_false", "short_answer", "matching", "single_choice", "ordering",
+         "numeric", "essay", "fill_in_blanks")
 WORDS = ("care", "client", "referral", "provider", "support", "plan", "consent", "follow-up", "trust",
          "engagement", "outreach", "clinician", "crisis", "continuity", "access", "appointment")
 ITEMS_PER_FOLDER = 250
@@ -42,6 +43,10 @@ def make_item(index: int, rng: random.Random, types: tuple[str, ...] = TYPES) ->
         "hints": [sentence(rng, 10), sentence(rng, 8)],
         "explanation": f"{sentence(rng, 30)}.\n\n{sentence(rng, 25)} **{rng.choice(WORDS)}**.",
     }
+    if kind == "fill_in_blanks":
+        item["answers"] = [rng.choice(WORDS)]
+        item["prompt"] += (f"\n\n{sentence(rng, 8)} [[word]] {sentence(rng, 6)} [[days]] days, [[choice]] "
+                           f"{sentence(rng, 5)}.")
     lines = [f"id: {item['id']}", f"type: {kind}", f"points: {item['points']}", "prompt: |"]
     lines += [f"  {line}" if line else "" for line in item["prompt"].split("\n")]
     if kind in CHOICE_TYPES:
@@ -59,6 +64,19 @@ def make_item(index: int, rng: random.Random, types: tuple[str, ...] = TYPES) ->
         lines += ["answers:", f"  - value: {item['value']}", f"    tolerance: {item['tolerance']}",
                   f"    feedback: {quoted(sentence(rng, 8))}", f"unit: {rng.choice(('days', 'mL', 'hours'))}",
                   f"other_feedback: {quoted(sentence(rng, 10))}"]
+    elif kind == "matching":
+        lefts = rng.sample(WORDS, 4)
+        item["answers"] = [sentence(rng, 5) for _ in lefts]
+        lines += ["pairs:"] + [line for left, right in zip(lefts, item["answers"], strict=True)
+                               for line in (f"  - left: {quoted(left)}", f"    right: {quoted(right)}")]
+        lines += ["distractors:", f"  - {quoted(sentence(rng, 4))}", "scoring: per_pair"]
+    elif kind == "ordering":
+        item["answers"] = [f"Step {n}: {sentence(rng, 5)}" for n in range(1, 5)]
+        lines += ["order:"] + [f"  - {quoted(step)}" for step in item["answers"]] + ["scoring: per_position"]
+    elif kind == "fill_in_blanks":
+        options = rng.sample(WORDS, 3)
+        lines += ["blanks:", f"  word: {{answers: [{item['answers'][0]}]}}", f"  days: {{value: {rng.randint(1, 60)}}}",
+                  f"  choice: {{options: [{', '.join(options)}], correct: {options[0]}}}"]
     else:  # essay
         lines += ["grader_notes: |", f"  {sentence(rng, 20)}.", "", f"  - {sentence(rng, 6)}",
                   f"  - {sentence(rng, 6)}", f"response_template: {quoted(sentence(rng, 4))}",
@@ -95,8 +113,8 @@ def text2qti_question(number: int, item: dict) -> str:
     text is one wrapped paragraph, so the prompt's list items are joined into it)."""
     prompt = " ".join(item["prompt"].replace("- ", "").split())
     lines = [f"{number}.  {prompt}", f"... {item['explanation'].splitlines()[0]}"]
-    if item["type"] == "short_answer":
-        return "\n".join(lines + [f"*   {text}" for text in item["answers"]])
+    if item["type"] in ("short_answer", "matching", "ordering", "fill_in_blanks"):
+        return "\n".join(lines + [f"*   {text}" for text in item["answers"][:3]])
     if item["type"] == "numeric":
         return "\n".join([*lines, f"=   {item['value']} +- {item['tolerance']}"])
     if item["type"] == "essay":
