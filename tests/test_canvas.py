@@ -71,10 +71,11 @@ def clear_html(text: str) -> str:
 
 def canvas_reads(element: etree._Element) -> tuple[str, str | None]:
     """(plain text, HTML) Canvas keeps from one <mattext>, following QTIMigrationTool (text/plain to
-    div.text, text/html to div.html, content unchanged) and html_helper.rb detect_html."""
+    div.text, text/html to div.html, content unchanged) and html_helper.rb detect_html. A mattext
+    without texttype (a match, as Canvas's exporter writes it) is text/plain, QTI 1.2's default."""
     mattext_element = element.find(f".//{QTI}mattext")
     content = mattext_element.text or ""
-    if mattext_element.get("texttype") == "text/plain":
+    if mattext_element.get("texttype", "text/plain") == "text/plain":
         return content.strip(), None
     shown = html.fragment_fromstring(content, create_parent="div").text_content()
     return " ".join(clear_html(content).split()), " ".join(shown.split())
@@ -769,3 +770,39 @@ def test_every_answer_canvas_stores_as_right_is_right_in_lmspack(kitchen_tasks: 
     assert isinstance(item.interaction, FillInBlanksInteraction)
     for (_, _, labels), blank in zip(lids(element), item.interaction.blanks, strict=True):
         assert all(blank_right(blank, text) for _, text in labels), blank.name
+
+
+SPECIAL_PARTS = {
+    "m1.yaml": f"""\
+id: m1
+type: matching
+prompt: Match.
+pairs:
+  - left: '{SPECIAL.replace("'", "''")}'
+    right: '{SPECIAL.replace("'", "''")}'
+  - left: '**{SPECIAL.replace("'", "''")}** 2'
+    right: '**bold** right'
+""",
+    "b1.yaml": f"""\
+id: b1
+type: fill_in_blanks
+prompt: 'Type [[it]].'
+blanks:
+  it: {{answers: ['{SPECIAL.replace("'", "''")}']}}
+""",
+}
+
+
+def test_part_texts_arrive_as_written(tmp_path: Path) -> None:
+    """Quotes, &, <, accents, Arabic and emoji in left sides, matches and blank answers reach Canvas
+    as written; a formatted match keeps its text, and the build names the item that loses its bold."""
+    make_project(tmp_path, SPECIAL_PARTS, quiz=QUIZ_YAML + "items: [m1, b1]\n")
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    matching, blanks = parts(quiz)[1].findall(f".//{QTI}item")
+    lefts = [canvas_reads(lid.find(f"{QTI}material")) for lid in matching.iter(f"{QTI}response_lid")]
+    assert lefts == [(SPECIAL, None), (f"{SPECIAL} 2", f"{SPECIAL} 2")]
+    assert [text for _, text in lids(matching)[0][2]] == [SPECIAL, "bold right"]
+    assert [text for _, text in lids(blanks)[0][2]] == [SPECIAL]
+    warnings = {w.message: w.item_ids for w in build(quiz).warnings}
+    assert warnings["Canvas matching questions show the right-hand options as plain text; their formatting is "
+                    "left out"] == ("m1",)
