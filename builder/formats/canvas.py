@@ -436,12 +436,11 @@ def _share(parts: int) -> str:
     return f"{100 / parts:.2f}"
 
 
-def _matching_parts(item: Item, lefts: Sequence[Markup], matches: Sequence[str]) -> dict[str, object]:
+def _matching_parts(item: Item, interaction: MatchingInteraction | OrderingInteraction, lefts: Sequence[Markup],
+                    matches: Sequence[str]) -> dict[str, object]:
     """matching_question: a response_lid "response_<answer id>" per left side, every match offered
     in each, a condition per left side adding its share of 100 for its own match (the n-th left
     side matches the n-th match; further matches are distractors no left side points at)."""
-    interaction = item.interaction
-    assert isinstance(interaction, MatchingInteraction | OrderingInteraction)
     numbers = _numbered(item, _part_keys(interaction))
     left_ids, match_ids = numbers[:len(lefts)], numbers[len(lefts):]
     options = [SimpleNamespace(id=number, text=text) for number, text in zip(match_ids, matches, strict=True)]
@@ -463,14 +462,14 @@ def matching_context(item: Item, interaction: MatchingInteraction) -> dict[str, 
     """matching_question as Canvas exports it: the pairs' right sides and the distractors are its
     matches, plain text (Canvas's matches have no HTML: item_warnings names items that lose
     formatting there). Canvas grades per match (all_or_nothing is warned)."""
-    return _matching_parts(item, [pair.left for pair in interaction.pairs],
+    return _matching_parts(item, interaction, [pair.left for pair in interaction.pairs],
                            [markup.plain_text(text) for _, text in interaction.options])
 
 
 def ordering_context(item: Item, interaction: OrderingInteraction) -> dict[str, object]:
     """Canvas Classic has no ordering: a matching_question, each step matched with its position
     1..N, scored per step (item_warnings names the items)."""
-    return _matching_parts(item, list(interaction.steps),
+    return _matching_parts(item, interaction, list(interaction.steps),
                            [str(n) for n in range(1, len(interaction.steps) + 1)])
 
 
