@@ -16,9 +16,20 @@ from lxml import etree, html
 from builder import markup
 from builder.formats.canvas import MAX_ANSWER_ID, answer_ids, build, check, mattext, typed_answer_ids
 from builder.loading import load_quizzes
-from builder.model import Choice, Item, NumericInteraction, Quiz, ShortAnswerInteraction
+from builder.model import (
+    Choice,
+    ChoiceBlank,
+    FillInBlanksInteraction,
+    Item,
+    MatchingInteraction,
+    NumericInteraction,
+    OrderingInteraction,
+    Quiz,
+    ShortAnswerInteraction,
+    TextBlank,
+)
 from builder.rendering import safe_parser
-from builder.scoring import score
+from builder.scoring import blank_right, score
 from tests.conftest import SHARED, assert_golden
 from tests.test_moodle import block, inline
 
@@ -60,10 +71,11 @@ def clear_html(text: str) -> str:
 
 def canvas_reads(element: etree._Element) -> tuple[str, str | None]:
     """(plain text, HTML) Canvas keeps from one <mattext>, following QTIMigrationTool (text/plain to
-    div.text, text/html to div.html, content unchanged) and html_helper.rb detect_html."""
+    div.text, text/html to div.html, content unchanged) and html_helper.rb detect_html. A mattext
+    without texttype (a match, as Canvas's exporter writes it) is text/plain, QTI 1.2's default."""
     mattext_element = element.find(f".//{QTI}mattext")
     content = mattext_element.text or ""
-    if mattext_element.get("texttype") == "text/plain":
+    if mattext_element.get("texttype", "text/plain") == "text/plain":
         return content.strip(), None
     shown = html.fragment_fromstring(content, create_parent="div").text_content()
     return " ".join(clear_html(content).split()), " ".join(shown.split())
@@ -465,6 +477,7 @@ def test_typed_text_arrives_as_written(tmp_path: Path) -> None:
 
 REFERENCE = SHARED / "references"
 REFERENCE_ITEMS = ("liquid-dose-volume", "prn-dose-range", "med-record-name", "missed-dose-report")
+REFERENCE_PART_ITEMS = ("label-abbreviations", "assist-steps", "storage-blanks")
 
 
 def canonical(element: etree._Element) -> dict[str, object]:
@@ -473,9 +486,15 @@ def canonical(element: etree._Element) -> dict[str, object]:
     fields = metadata(element)
     places = {number: f"answer{place}" for place, number in enumerate(filter(None, fields["original_answer_ids"]
                                                                               .split(",")))}
+    for label in element.iter(f"{QTI}response_label"):  # a matching question's matches, in order
+        places.setdefault(label.get("ident"), f"match{len(places)}")
 
     def named(ident: str) -> str:
+        if ident in places:
+            return places[ident]
         number, _, rest = ident.partition("_")
+        if number == "response" and rest in places:
+            return f"response_{places[rest]}"
         return f"{places[number]}_{rest}" if number in places else ident
 
     def shape(node: etree._Element) -> tuple[object, ...]:
@@ -483,6 +502,8 @@ def canonical(element: etree._Element) -> dict[str, object]:
         if node.tag in (f"{QTI}vargte", f"{QTI}varlte") or (node.tag == f"{QTI}varequal" and node.getparent().tag
                                                             == f"{QTI}or"):
             text = str(float(text))
+        if node.tag == f"{QTI}varequal" and text in places and node.get("respident") != "response1":
+            text = places[text]  # a matching's or a blank's answer id
         attributes = {key: named(value) for key, value in sorted(node.attrib.items())}
         return (etree.QName(node).localname, attributes, text, tuple(shape(child) for child in node))
 
@@ -490,26 +511,298 @@ def canonical(element: etree._Element) -> dict[str, object]:
         "question_type": fields["question_type"],
         "points": float(fields["points_possible"]),
         "answers": len(places),
-        "response": shape(element.find(f"{QTI}presentation")[1]),
+        "prompt": " ".join(canvas_reads(element.find(f"{QTI}presentation/{QTI}material"))[0].split()),
+        "responses": tuple(shape(response) for response in element.find(f"{QTI}presentation")[1:]),
         "conditions": [shape(c) for c in conditions(element)],
         "feedback": {named(f.get("ident")): " ".join(canvas_reads(f)[0].split())
                      for f in element.findall(f"{QTI}itemfeedback")},
     }
 
 
-def test_typed_items_as_the_reference_encodes_them(tmp_path: Path) -> None:
-    """The reference quiz's typed items (../shared/references/quiz) come out as its hand-written
-    Canvas file, which Canvas's importer was measured to store field for field: the same question
-    types, conditions, numbers, feedback links and texts, ids aside."""
+@pytest.mark.parametrize("names", [REFERENCE_ITEMS, REFERENCE_PART_ITEMS], ids=["typed", "matching-ordering-blanks"])
+def test_items_as_the_reference_encodes_them(names: tuple[str, ...], tmp_path: Path) -> None:
+    """The reference quiz's typed, matching, ordering and blanks items (../shared/references/quiz)
+    come out as its hand-written Canvas file, which Canvas's importer was measured to store field for
+    field: the same question types, prompts ([name] for each blank), responses, conditions, numbers,
+    feedback links and texts, ids aside."""
     if not (REFERENCE / "canvas").is_dir():
         pytest.skip(f"no reference encodings at {REFERENCE}")
-    items = {f"{name}.yaml": (REFERENCE / "quiz" / f"{name}.yaml").read_text(encoding="utf-8")
-             for name in REFERENCE_ITEMS}
-    make_project(tmp_path, items, quiz=QUIZ_YAML + "items: [" + ", ".join(REFERENCE_ITEMS) + "]\n")
+    items = {f"{name}.yaml": (REFERENCE / "quiz" / f"{name}.yaml").read_text(encoding="utf-8") for name in names}
+    make_project(tmp_path, items, quiz=QUIZ_YAML + "items: [" + ", ".join(names) + "]\n")
     (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
     reference = etree.parse(str(REFERENCE / "canvas" / "med-safety-reference" / "med-safety-reference.xml"),
                             safe_parser()).getroot()
     expected = {element.get("ident"): element for element in reference.iter(f"{QTI}item")}
     built = items_by_id(quiz)
-    for name in REFERENCE_ITEMS:
+    for name in names:
         assert canonical(built[name][1]) == canonical(expected[name]), name
+
+
+# ---- matching, ordering and fill-in-the-blanks -----------------------------------------------------
+
+def test_golden_kitchen_tasks(kitchen_tasks: Quiz) -> None:
+    """Matching, ordering and blanks: the kitchen-tasks test quiz's files."""
+    for name, data in members(kitchen_tasks).items():
+        golden = "assessment.xml" if re.fullmatch(r"(g[0-9a-f]{32})/\1\.xml", name) else Path(name).name
+        assert_golden(f"canvas/kitchen-tasks/{golden}", data)
+
+
+def test_new_types_pass_the_validator_and_the_official_schema(kitchen_tasks: Quiz, package_validator: ModuleType,
+                                                              official_schema, tmp_path: Path) -> None:
+    assert check(kitchen_tasks) == []
+    path = tmp_path / "quiz.zip"
+    path.write_bytes(build(kitchen_tasks).data)
+    report = package_validator.validate_path(path, kind="qti12")
+    problems = report.sorted_problems()
+    assert report.errors == 0, "\n".join(p.format() for p in problems)
+    assert [p.code for p in problems] == ["manifest-not-validated"]
+    validator = official_schema("qti12/qti12_umbrella.xsd")
+    assert validator.validate(parts(kitchen_tasks)[1]), validator.error_log
+
+
+def lids(element: etree._Element) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each response_lid: (ident, its material's text, [(label id, label text)])."""
+    return [(lid.get("ident"), lid.findtext(f"{QTI}material/{QTI}mattext"),
+             [(label.get("ident"), canvas_reads(label)[0]) for label in lid.iter(f"{QTI}response_label")])
+            for lid in element.iter(f"{QTI}response_lid")]
+
+
+def adds(element: etree._Element) -> list[tuple[str, str, str]]:
+    """The scoring conditions: (respident, answer id, what it adds)."""
+    found = []
+    for condition in conditions(element):
+        if condition.find(f"{QTI}setvar") is None:
+            continue
+        assert condition.find(f"{QTI}setvar").get("action") == "Add" and condition.get("continue") is None
+        (variable,) = condition.find(f"{QTI}conditionvar")
+        found.append((variable.get("respident"), variable.text, condition.findtext(f"{QTI}setvar")))
+    return found
+
+
+def test_matching_as_canvas_writes_it(kitchen_tasks: Quiz) -> None:
+    item, element = items_by_id(kitchen_tasks)["storage-places"]
+    assert isinstance(item.interaction, MatchingInteraction)
+    fields = metadata(element)
+    assert (fields["question_type"], fields["points_possible"]) == ("matching_question", "3")
+    found = lids(element)
+    left_ids = fields["original_answer_ids"].split(",")
+    assert [ident for ident, _, _ in found] == [f"response_{number}" for number in left_ids]
+    assert [text for _, text, _ in found] == ["Raw chicken", "Frozen peas", "Dry pasta"]
+    # Every left side offers every match, the distractor last; no condition points at it.
+    matches = found[0][2]
+    assert all(labels == matches for _, _, labels in found)
+    assert [text for _, text in matches] == ["The bottom shelf of the fridge", "The freezer",
+                                             "A sealed tub in the cupboard", "The windowsill"]
+    assert adds(element) == [(f"response_{left}", match, "33.33")
+                             for left, (match, _) in zip(left_ids, matches, strict=False)]
+    numbers = [int(n) for n in left_ids] + [int(n) for n, _ in matches]
+    assert len(set(numbers)) == 7 and all(1000 <= n < MAX_ANSWER_ID for n in numbers)
+    assert items_by_id(kitchen_tasks)["storage-places"][1].findall(f".//{QTI}response_label")[0].get("ident") \
+        == matches[0][0]  # the same numbers on every build
+    assert feedback_texts(element) == {"general_fb": markup.plain_text(item.explanation)}
+
+
+def test_ordering_is_a_matching_of_steps_with_positions(kitchen_tasks: Quiz) -> None:
+    item, element = items_by_id(kitchen_tasks)["closing-steps"]
+    assert isinstance(item.interaction, OrderingInteraction)
+    fields = metadata(element)
+    assert fields["question_type"] == "matching_question"
+    found = lids(element)
+    assert [canvas_reads(lid.find(f"{QTI}material"))[0] for lid in element.iter(f"{QTI}response_lid")] == [
+        markup.plain_text(step) for step in item.interaction.steps]
+    assert found[2][1] == "Wipe the counters with <em>hot, soapy</em> water"  # the step's HTML is kept
+    positions = found[0][2]
+    assert [text for _, text in positions] == ["1", "2", "3", "4"]
+    assert adds(element) == [(ident, match, "25.00") for (ident, _, _), (match, _) in zip(found, positions,
+                                                                                          strict=True)]
+
+
+def test_fill_in_multiple_blanks_lists_only_right_answers(kitchen_tasks: Quiz) -> None:
+    _, element = items_by_id(kitchen_tasks)["cleaning-blanks"]
+    fields = metadata(element)
+    assert fields["question_type"] == "fill_in_multiple_blanks_question"
+    prompt = canvas_reads(element.find(f"{QTI}presentation/{QTI}material"))[0]
+    assert "hot, [soapy] water" in prompt and "[minutes] minutes" in prompt and "the [colour] board" in prompt
+    found = lids(element)
+    # Typed: both spellings; a range [10, 30]: its midpoint; the drop-down: its right option only.
+    assert [(ident, name, [text for _, text in labels]) for ident, name, labels in found] == [
+        ("response_soapy", "soapy", ["soapy", "sudsy"]), ("response_minutes", "minutes", ["20"]),
+        ("response_colour", "colour", ["red"])]
+    assert fields["original_answer_ids"] == ",".join(number for _, _, labels in found for number, _ in labels)
+    assert adds(element) == [(ident, labels[0][0], "33.33") for ident, _, labels in found]
+
+
+def test_multiple_dropdowns_offer_every_option(kitchen_tasks: Quiz) -> None:
+    _, element = items_by_id(kitchen_tasks)["choice-blanks"]
+    assert metadata(element)["question_type"] == "multiple_dropdowns_question"
+    found = lids(element)
+    assert [(ident, [text for _, text in labels]) for ident, _, labels in found] == [
+        ("response_fire", ["pan", "paper", "electrical"]), ("response_water", ["water", "a blanket", "a lid"])]
+    assert adds(element) == [("response_fire", found[0][2][0][0], "50.00"),
+                             ("response_water", found[1][2][0][0], "50.00")]
+
+
+BLANKS_ITEM = """\
+id: q1
+type: fill_in_blanks
+prompt: "[[response_a]], [[blank_response_a]] and [[Response_b]] & [[c]]"
+blanks:
+  response_a: {options: [x, y], correct: y}
+  blank_response_a: {options: [x, y], correct: x}
+  Response_b: {options: [x, y], correct: x}
+  c: {options: [x, y], correct: y}
+"""
+
+
+def test_blank_names_canvas_cannot_take_are_renamed(tmp_path: Path) -> None:
+    make_project(tmp_path, {"q1.yaml": BLANKS_ITEM})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    (element,) = parts(quiz)[1].findall(f".//{QTI}item")
+    assert [(ident, name) for ident, name, _ in lids(element)] == [
+        ("response_blank2_response_a", "blank2_response_a"), ("response_blank_response_a", "blank_response_a"),
+        ("response_blank_Response_b", "blank_Response_b"), ("response_c", "c")]
+    prompt = canvas_reads(element.find(f"{QTI}presentation/{QTI}material"))[0]
+    assert prompt == "[blank2_response_a], [blank_response_a] and [blank_Response_b] & [c]"
+
+
+CASE_BLANK = """\
+id: q1
+type: fill_in_blanks
+prompt: "Sodium is [[symbol]] ([[number]])."
+blanks:
+  symbol: {answers: [Na], case_sensitive: true}
+  number: {value: 11, tolerance: 0}
+"""
+
+
+def test_case_sensitive_blanks_are_warned(tmp_path: Path) -> None:
+    make_project(tmp_path, {"q1.yaml": CASE_BLANK})
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    warnings = {w.message: w.item_ids for w in build(quiz).warnings}
+    assert warnings["Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
+                    "differs only in case is accepted)"] == ("q1",)
+    assert not any("number blank" in message for message in warnings)  # 11 exactly: nothing lost
+
+
+def test_new_type_warnings(kitchen_tasks: Quiz) -> None:
+    warnings = {w.message: w.item_ids for w in build(kitchen_tasks).warnings}
+    assert warnings["Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
+                    "match, or step in its place, earns its share of the points)"] == ("washing-order",)
+    assert warnings["Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
+                    "step matched with its position (1, 2, ...) and scored per step"] == (
+        "closing-steps", "washing-order")
+    assert warnings["Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
+                    "become typed blanks that accept their right option as text"] == ("cleaning-blanks",)
+    assert warnings["Canvas compares a fill-in blank as text; a number blank accepts only its value as written, "
+                    "with no tolerance (a range: only its midpoint)"] == ("cleaning-blanks",)
+    assert not any("plain text" in message for message in warnings)
+
+
+def canvas_parts_points(item: Item, element: etree._Element, chosen: dict[str, str]) -> float:
+    """The points Canvas gives, from the conditions as its importer reads them: ``chosen`` maps each
+    response_lid to the answer id picked (matching, drop-downs) or the text typed (fill-in blanks,
+    where every answer written for a blank is right, compared trimmed and in any case)."""
+    typed = metadata(element)["question_type"] == "fill_in_multiple_blanks_question"
+    labels = {ident: dict(found) for ident, _, found in lids(element)}
+    total = 0.0
+    for respident, answer, add in adds(element):
+        given = chosen.get(respident, "")
+        right = (given.strip().lower() in {t.lower() for t in labels[respident].values()} if typed
+                 else given == answer)
+        total += float(add) if right else 0.0
+    return item.points * total / 100
+
+
+def test_canvas_gives_each_right_part_what_lmspack_does(kitchen_tasks: Quiz) -> None:
+    """For every matching, ordering and blanks item: each part right on its own, all right and none
+    right score in Canvas's conditions what builder/scoring.py gives (to the two decimals of a
+    percent Canvas writes each share in: three shares of 33.33 make 99.99), except all_or_nothing,
+    which Canvas cannot keep (warned)."""
+    for item, element in items_by_id(kitchen_tasks).values():
+        interaction = item.interaction
+        found = lids(element)
+        cases: list[tuple[object, dict[str, str]]] = []
+        if isinstance(interaction, MatchingInteraction | OrderingInteraction):
+            # Left side (or step) k given match (or place) m: those in `right` their own, the others
+            # each the next wrong one's, so that an ordering stays a permutation.
+            n = len(found)
+            ids = interaction.left_ids if isinstance(interaction, MatchingInteraction) else interaction.step_ids
+            for right in [{k} for k in range(n)] + [set(range(n)), set()]:
+                wrong = [k for k in range(n) if k not in right]
+                picks = {k: k for k in right} | {k: wrong[(i + 1) % len(wrong)] for i, k in enumerate(wrong)}
+                chosen = {found[k][0]: found[k][2][m][0] for k, m in picks.items()}
+                if isinstance(interaction, MatchingInteraction):
+                    response: object = {ids[k]: f"R{m + 1}" for k, m in picks.items()}
+                else:  # the step in place m is step k
+                    order = [""] * n
+                    for k, m in picks.items():
+                        order[m] = ids[k]
+                    response = order
+                cases.append((response, chosen))
+        else:
+            assert isinstance(interaction, FillInBlanksInteraction)
+            dropdowns = metadata(element)["question_type"] == "multiple_dropdowns_question"
+            rights = {blank.name: (blank.options[blank.correct] if isinstance(blank, ChoiceBlank)
+                                   else blank.answers[0] if isinstance(blank, TextBlank)
+                                   else found[k][2][0][1])
+                      for k, blank in enumerate(interaction.blanks)}
+            for right in [{b.name} for b in interaction.blanks] + [set(rights), set()]:
+                response = {name: text if name in right else "wrong" for name, text in rights.items()}
+                chosen = {}
+                for (ident, _, labels), blank in zip(found, interaction.blanks, strict=True):
+                    text = response[blank.name]
+                    picked = next((number for number, label in labels if label == text), "0")
+                    chosen[ident] = picked if dropdowns else text
+                cases.append((response, chosen))
+        for response, chosen in cases:
+            points = score(item, response)  # type: ignore[arg-type]
+            canvas = canvas_parts_points(item, element, chosen)
+            if getattr(interaction, "scoring", "") == "all_or_nothing" and 0 < canvas < item.points:
+                assert points == 0, (item.id, response)
+            else:
+                # Each share is rounded to 0.01 %: n of them are off by 0.005 % each at most.
+                assert abs(points - canvas) <= item.points * 0.00005 * len(found) + 1e-9, (item.id, response)
+
+
+def test_every_answer_canvas_stores_as_right_is_right_in_lmspack(kitchen_tasks: Quiz) -> None:
+    """Fill-in blanks: Canvas takes every answer written as right, so each must be right here too."""
+    item, element = items_by_id(kitchen_tasks)["cleaning-blanks"]
+    assert isinstance(item.interaction, FillInBlanksInteraction)
+    for (_, _, labels), blank in zip(lids(element), item.interaction.blanks, strict=True):
+        assert all(blank_right(blank, text) for _, text in labels), blank.name
+
+
+SPECIAL_PARTS = {
+    "m1.yaml": f"""\
+id: m1
+type: matching
+prompt: Match.
+pairs:
+  - left: '{SPECIAL.replace("'", "''")}'
+    right: '{SPECIAL.replace("'", "''")}'
+  - left: '**{SPECIAL.replace("'", "''")}** 2'
+    right: '**bold** right'
+""",
+    "b1.yaml": f"""\
+id: b1
+type: fill_in_blanks
+prompt: 'Type [[it]].'
+blanks:
+  it: {{answers: ['{SPECIAL.replace("'", "''")}']}}
+""",
+}
+
+
+def test_part_texts_arrive_as_written(tmp_path: Path) -> None:
+    """Quotes, &, <, accents, Arabic and emoji in left sides, matches and blank answers reach Canvas
+    as written; a formatted match keeps its text, and the build names the item that loses its bold."""
+    make_project(tmp_path, SPECIAL_PARTS, quiz=QUIZ_YAML + "items: [m1, b1]\n")
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    matching, blanks = parts(quiz)[1].findall(f".//{QTI}item")
+    lefts = [canvas_reads(lid.find(f"{QTI}material")) for lid in matching.iter(f"{QTI}response_lid")]
+    assert lefts == [(SPECIAL, None), (f"{SPECIAL} 2", f"{SPECIAL} 2")]
+    assert [text for _, text in lids(matching)[0][2]] == [SPECIAL, "bold right"]
+    assert [text for _, text in lids(blanks)[0][2]] == [SPECIAL]
+    warnings = {w.message: w.item_ids for w in build(quiz).warnings}
+    assert warnings["Canvas matching questions show the right-hand options as plain text; their formatting is "
+                    "left out"] == ("m1",)

@@ -48,6 +48,10 @@ RULES = {
         "canvas", lambda n: f"id: q{n}\ntype: short_answer\nprompt: Say it.\nanswers:\n"
                             + "".join(f"  - text: w{k}\n" for k in range(10_000 + n)),
         lambda n: f"Canvas numbers answers 1 to 9999; this item has {10_000 + n} answers"),
+    "canvas-answer-ids-blanks": (
+        "canvas", lambda n: f"id: q{n}\ntype: fill_in_blanks\nprompt: Say [[it]].\nblanks:\n  it: {{answers: ["
+                            + ", ".join(f"w{k}" for k in range(10_000 + n)) + "]}\n",
+        lambda n: f"Canvas numbers answers and matches 1 to 9999; this item has {10_000 + n}"),
     "moodle-grade-list": (
         "moodle", lambda n: _item(f"q{n}", "multiple_response", _choices(12 + n, correct=10 + n)),
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "

@@ -16,11 +16,13 @@ import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import assert_never
 
 from markupsafe import Markup
 
+from builder import markup
 from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
@@ -37,7 +39,9 @@ from builder.formats import (
 )
 from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
 from builder.model import (
+    Blank,
     Choice,
+    ChoiceBlank,
     ChoiceInteraction,
     ChoiceKind,
     EssayInteraction,
@@ -45,11 +49,13 @@ from builder.model import (
     Item,
     MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
     OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
@@ -107,7 +113,7 @@ def canvas_ident(*parts: str) -> str:
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # Classic Quizzes: no hints, no pass mark, feedback after submission only, questions shuffled
     # only inside question groups, every item delivered; true/false only as True and False.
     features=frozenset({"choice_feedback", "explanation", "attempts", "time_limit", "shuffle_choices",
@@ -131,10 +137,13 @@ def check(quiz: Quiz) -> list[Problem]:
                     problems.append(Problem(place.path, place.line, place.column,
                                             f"Canvas numbers answers 1 to {MAX_ANSWER_ID - 1}; this item has "
                                             f"{len(typed.answers)} answers"))
-            case EssayInteraction():
-                pass
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                pass  # not carried yet: unsupported_items refuses it
+            case EssayInteraction() | OrderingInteraction():
+                pass  # an ordering has at most 20 steps: 40 numbers
+            case MatchingInteraction() | FillInBlanksInteraction() as parts:
+                if (count := len(_part_keys(parts))) > MAX_ANSWER_ID - 1:
+                    problems.append(Problem(place.path, place.line, place.column,
+                                            f"Canvas numbers answers and matches 1 to {MAX_ANSWER_ID - 1}; this "
+                                            f"item has {count}"))
             case _:
                 assert_never(item.interaction)
     return problems
@@ -192,12 +201,14 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Canvas cannot keep of ``items``: a warning for each kind of loss, naming its items
     (worked out on every build, so in one pass over the bank for each kind)."""
     choice_items = [(item, item.interaction) for item in items if isinstance(item.interaction, ChoiceInteraction)]
-    short_items = [(item, item.interaction) for item in items
-                   if isinstance(item.interaction, ShortAnswerInteraction)]
     numeric_items = [(item, item.interaction) for item in items if isinstance(item.interaction, NumericInteraction)]
     typed_items = [(item, item.interaction) for item in items
                    if isinstance(item.interaction, ShortAnswerInteraction | NumericInteraction)]
     essays = [(item, item.interaction) for item in items if isinstance(item.interaction, EssayInteraction)]
+    matchings = [(item, item.interaction) for item in items if isinstance(item.interaction, MatchingInteraction)]
+    orderings = [(item, item.interaction) for item in items if isinstance(item.interaction, OrderingInteraction)]
+    blank_items = [(item, item.interaction) for item in items
+                   if isinstance(item.interaction, FillInBlanksInteraction)]
     # The losses of the typed items have no Feature yet (builder.formats.Feature is shared by every
     # format): None, always reported.
     found: list[tuple[Feature | None, str, list[str]]] = [
@@ -217,7 +228,7 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
          [item.id for item, numeric in numeric_items if _partial_before_full(numeric)]),
         (None, "Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
          "differs only in case is accepted)",
-         [item.id for item, short in short_items if short.case_sensitive]),
+         [item.id for item in items if _case_sensitive(item)]),
         (None, "Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
          [item.id for item, numeric in numeric_items if numeric.unit]),
         (None, "Canvas Classic essay questions have no grader notes; they are left out",
@@ -226,9 +237,38 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
          [item.id for item, essay in essays if essay.response_template]),
         (None, "Canvas Classic essay questions have no word limits; min_words and max_words are left out",
          [item.id for item, essay in essays if essay.min_words is not None or essay.max_words is not None]),
+        (None, "Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
+         "match, or step in its place, earns its share of the points)",
+         [item.id for item in items if isinstance(item.interaction, MatchingInteraction | OrderingInteraction)
+          and item.interaction.scoring == "all_or_nothing"]),
+        (None, "Canvas matching questions show the right-hand options as plain text; their formatting is left out",
+         [item.id for item, matching in matchings if any("<" in text for _, text in matching.options)]),
+        (None, "Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
+         "step matched with its position (1, 2, ...) and scored per step",
+         [item.id for item, _ in orderings]),
+        (None, "Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
+         "become typed blanks that accept their right option as text",
+         [item.id for item, blanks in blank_items
+          if not _all_dropdowns(blanks) and any(isinstance(b, ChoiceBlank) for b in blanks.blanks)]),
+        (None, "Canvas compares a fill-in blank as text; a number blank accepts only its value as written, with "
+         "no tolerance (a range: only its midpoint)",
+         [item.id for item, blanks in blank_items if any(isinstance(b, NumericBlank)
+                                                         and b.answer.bounds[0] != b.answer.bounds[1]
+                                                         for b in blanks.blanks)]),
     ]
     return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
             if ids and (feature is None or SUPPORT.lacks(feature))]
+
+
+def _case_sensitive(item: Item) -> bool:
+    """A short answer or a typed blank whose case matters (Canvas compares both in any case)."""
+    match item.interaction:
+        case ShortAnswerInteraction() as short:
+            return short.case_sensitive
+        case FillInBlanksInteraction() as blanks:
+            return any(isinstance(blank, TextBlank) and blank.case_sensitive for blank in blanks.blanks)
+        case _:
+            return False
 
 
 def _partial_before_full(interaction: NumericInteraction) -> bool:
@@ -255,14 +295,15 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
     """The template context of one <item>: everything Canvas's exporter writes for the same question.
     (A namespace rather than a dict: the template reads its fields as attributes, which Jinja
     finds at once on a namespace but only after a failed attribute lookup on a dict.)"""
-    return SimpleNamespace(
-        ident=canvas_ident(options.package_id, item.id),
-        title=item.title,
-        points=format_number(item.points),
-        prompt=mattext(item.prompt, block=True),
-        general_feedback=bool(item.explanation),
-        **interaction_context(item),
-    )
+    context: dict[str, object] = {
+        "ident": canvas_ident(options.package_id, item.id),
+        "title": item.title,
+        "points": format_number(item.points),
+        "prompt": mattext(item.prompt, block=True),
+        "general_feedback": bool(item.explanation),
+    }
+    context.update(interaction_context(item))  # a blanks item's prompt shows its blanks as [name]
+    return SimpleNamespace(**context)
 
 
 def interaction_context(item: Item) -> dict[str, object]:
@@ -277,8 +318,12 @@ def interaction_context(item: Item) -> dict[str, object]:
             return numeric_context(item, numeric)
         case EssayInteraction():
             return essay_context(item)
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() as matching:
+            return matching_context(item, matching)
+        case OrderingInteraction() as ordering:
+            return ordering_context(item, ordering)
+        case FillInBlanksInteraction() as blanks:
+            return blanks_context(item, blanks)
         case _:
             assert_never(item.interaction)
 
@@ -362,6 +407,148 @@ def _feedbacks(item: Item, correct: Mattext | None, incorrect: Mattext | None,
               ("correct_fb", correct), ("general_incorrect_fb", incorrect)]
     found = [SimpleNamespace(ident=ident, text=text) for ident, text in blocks if text]
     return found + [SimpleNamespace(ident=f"{a.id}_fb", text=a.feedback) for a in answers if a.feedback]
+
+
+# ---- matching, ordering (as matching) and blanks ----------------------------------------------------
+
+def _part_keys(interaction: MatchingInteraction | OrderingInteraction | FillInBlanksInteraction) -> list[str]:
+    """What gets an answer id in the item, each key derived from its place: a matching item's left
+    sides (Canvas's answers) then its options (Canvas's matches); an ordering's steps then its
+    positions; each blank's answers (a typed blank's accepted texts; a drop-down's options, or its
+    right option alone in fill-in-multiple-blanks; a number blank's value), blank by blank."""
+    match interaction:
+        case MatchingInteraction() as matching:
+            return ([f"pair-{n}" for n in range(1, len(matching.pairs) + 1)]
+                    + [f"option-{n}" for n in range(1, len(matching.options) + 1)])
+        case OrderingInteraction() as ordering:
+            return ([f"step-{n}" for n in range(1, len(ordering.steps) + 1)]
+                    + [f"position-{n}" for n in range(1, len(ordering.steps) + 1)])
+        case FillInBlanksInteraction() as blanks:
+            dropdowns = _all_dropdowns(blanks)
+            return [f"blank-{blank.name}/answer-{n}" for blank in blanks.blanks
+                    for n in range(1, len(_blank_answers(blank, dropdowns)) + 1)]
+        case _:
+            assert_never(interaction)
+
+
+def _share(parts: int) -> str:
+    """What each right part adds to SCORE, as Canvas's exporter writes it (format('%.2f', 100.0 / n))."""
+    return f"{100 / parts:.2f}"
+
+
+def _matching_parts(item: Item, interaction: MatchingInteraction | OrderingInteraction, lefts: Sequence[Markup],
+                    matches: Sequence[str]) -> dict[str, object]:
+    """matching_question: a response_lid "response_<answer id>" per left side, every match offered
+    in each, a condition per left side adding its share of 100 for its own match (the n-th left
+    side matches the n-th match; further matches are distractors no left side points at)."""
+    numbers = _numbered(item, _part_keys(interaction))
+    left_ids, match_ids = numbers[:len(lefts)], numbers[len(lefts):]
+    options = [SimpleNamespace(id=number, text=text) for number, text in zip(match_ids, matches, strict=True)]
+    share = _share(len(lefts))
+    return {
+        "template": "matching.xml",
+        "question_type": "matching_question",
+        "original_answer_ids": ",".join(str(number) for number in left_ids),
+        "lefts": [SimpleNamespace(ident=f"response_{number}", text=mattext(left), options=options)
+                  for number, left in zip(left_ids, lefts, strict=True)],
+        "conditions": [SimpleNamespace(respident=f"response_{number}", answer=match.id, add=share)
+                       for number, match in zip(left_ids, options, strict=False)],
+        "incorrect_feedback": False,
+        "feedbacks": _feedbacks(item, None, None, []),
+    }
+
+
+def matching_context(item: Item, interaction: MatchingInteraction) -> dict[str, object]:
+    """matching_question as Canvas exports it: the pairs' right sides and the distractors are its
+    matches, plain text (Canvas's matches have no HTML: item_warnings names items that lose
+    formatting there). Canvas grades per match (all_or_nothing is warned)."""
+    return _matching_parts(item, interaction, [pair.left for pair in interaction.pairs],
+                           [markup.plain_text(text) for _, text in interaction.options])
+
+
+def ordering_context(item: Item, interaction: OrderingInteraction) -> dict[str, object]:
+    """Canvas Classic has no ordering: a matching_question, each step matched with its position
+    1..N, scored per step (item_warnings names the items)."""
+    return _matching_parts(item, interaction, list(interaction.steps),
+                           [str(n) for n in range(1, len(interaction.steps) + 1)])
+
+
+def _all_dropdowns(interaction: FillInBlanksInteraction) -> bool:
+    """multiple_dropdowns_question when every blank is a drop-down; else fill_in_multiple_blanks."""
+    return all(isinstance(blank, ChoiceBlank) for blank in interaction.blanks)
+
+
+def _blank_answers(blank: Blank, dropdowns: bool) -> list[str]:
+    """What a blank's response_lid lists. In fill_in_multiple_blanks_question Canvas stores every
+    answer written as correct: only right answers, a drop-down's right option as typed text and a
+    number as text (its value, a range's midpoint). In multiple_dropdowns_question, every option."""
+    match blank:
+        case TextBlank() as typed:
+            return [" ".join(answer.split()) for answer in typed.answers]
+        case ChoiceBlank() as choice:
+            return list(choice.options) if dropdowns else [choice.options[choice.correct]]
+        case NumericBlank() as number:
+            return [_number_text(number.answer)]
+        case _:
+            assert_never(blank)
+
+
+def _number_text(answer: NumericAnswer) -> str:
+    """A number blank's one accepted text: its value (a range: its midpoint) as a learner types it,
+    in decimal without exponent or trailing zeros (8, 0.5, 0.00001)."""
+    if answer.value is not None:
+        value = Decimal(repr(answer.value))
+    else:
+        assert answer.range is not None, "a numeric answer has a value or a range"
+        value = (Decimal(repr(answer.range[0])) + Decimal(repr(answer.range[1]))) / 2
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def blank_names(interaction: FillInBlanksInteraction) -> dict[str, str]:
+    """Each blank's name in Canvas: its own, but a name Canvas cannot take (starting with
+    'response_', in any case) becomes 'blank_<name>' ('blank2_<name>', ... when that is taken)."""
+    taken = {blank.name for blank in interaction.blanks}
+    names: dict[str, str] = {}
+    for blank in interaction.blanks:
+        name = blank.name
+        if name.lower().startswith("response_"):
+            name, n = f"blank_{blank.name}", 1
+            while name in taken:
+                n += 1
+                name = f"blank{n}_{blank.name}"
+            taken.add(name)
+        names[blank.name] = name
+    return names
+
+
+def blanks_context(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
+    """fill_in_multiple_blanks_question (any blank typed or a number) or multiple_dropdowns_question
+    (every blank a drop-down), as Canvas exports them: the prompt with [name] where each blank
+    stands, a response_lid "response_<name>" per blank listing its answers, and a condition per
+    blank adding its share of 100 for its right answer (the first one listed)."""
+    dropdowns = _all_dropdowns(interaction)
+    names = blank_names(interaction)
+    numbers = iter(_numbered(item, _part_keys(interaction)))
+    blanks: list[SimpleNamespace] = []
+    share = _share(len(interaction.blanks))
+    for blank in interaction.blanks:
+        answers = [SimpleNamespace(id=next(numbers), text=Mattext("text/plain", text))
+                   for text in _blank_answers(blank, dropdowns)]
+        right = answers[blank.correct] if dropdowns and isinstance(blank, ChoiceBlank) else answers[0]
+        blanks.append(SimpleNamespace(ident=f"response_{names[blank.name]}", name=names[blank.name],
+                                      answers=answers, right=right.id))
+    return {
+        "template": "blanks.xml",
+        "question_type": "multiple_dropdowns_question" if dropdowns else "fill_in_multiple_blanks_question",
+        "prompt": mattext(interaction.fill(item.prompt, lambda blank, _: Markup("[{}]").format(names[blank.name])),
+                          block=True),
+        "original_answer_ids": ",".join(str(answer.id) for blank in blanks for answer in blank.answers),
+        "blanks": blanks,
+        "share": share,
+        "incorrect_feedback": False,
+        "feedbacks": _feedbacks(item, None, None, []),
+    }
 
 
 def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
