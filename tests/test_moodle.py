@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import itertools
 import re
 
 import hypothesis
@@ -710,3 +711,22 @@ def test_cloze_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
         moodle = sum(weight for (weight, _, _), ok in zip(subquestions, right, strict=True) if ok)
         response = dict(zip(names, (typed, number, colour), strict=True))
         assert moodle / sum(w for w, _, _ in subquestions) * item.points == pytest.approx(score(item, response))
+
+
+def test_ordering_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
+    """Moodle's ABSOLUTE_POSITION (each step where the answers' order puts it earns its share) and
+    ALL_OR_NOTHING, against builder.scoring, for every order of four steps."""
+    questions_by_id = by_idnumber(build(kitchen_tasks).data)
+    for item_id in ("closing-steps", "washing-order"):
+        item = typed_item(kitchen_tasks, item_id)
+        assert isinstance(item.interaction, OrderingInteraction)
+        q = questions_by_id[item_id]
+        positions = {text_of(a, "text"): n for n, a in enumerate(q.findall("answer"))}
+        steps = dict(zip(item.interaction.step_ids, (str(step) for step in item.interaction.steps), strict=True))
+        for order in itertools.permutations(item.interaction.step_ids):
+            right = sum(positions[steps[step]] == n for n, step in enumerate(order))
+            if text_of(q, "gradingtype") == "ABSOLUTE_POSITION":
+                moodle = right / len(order)
+            else:
+                moodle = float(right == len(order))
+            assert moodle * item.points == pytest.approx(score(item, list(order))), order
