@@ -730,3 +730,13 @@ def test_ordering_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
             else:
                 moodle = float(right == len(order))
             assert moodle * item.points == pytest.approx(score(item, list(order))), order
+
+
+def test_a_matching_option_without_text_is_refused(kitchen_tasks: Quiz) -> None:
+    """Moodle's match options are plain text: an image alone would leave an empty option."""
+    base = typed_item(kitchen_tasks, "storage-places")
+    item = with_interaction(base, distractors=(inline("![](https://example.com/sill.png)"),))
+    (problem,) = check(with_items(kitchen_tasks, item))
+    assert (problem.line, problem.message) == (
+        base.place.line, "cannot build for Moodle: distractor 1 has no text once its formatting is removed, and "
+                         "Moodle shows a matching item's options as plain text; give it words")

@@ -118,9 +118,14 @@ def check(quiz: Quiz) -> list[Problem]:
                 # Every credit snaps to the grade list, and one answer is worth 100 % (the loader
                 # refuses an item without, as Moodle's shortanswer does); an essay has none.
                 pass
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                # No answer grades: match and ordering grade by position, a cloze by its blanks'
-                # weights; what they cannot keep is a warning (item_warnings).
+            case MatchingInteraction() as matching:
+                # No answer grades (Moodle grades each subquestion); its options are plain text.
+                problem = _textless_option(item, matching)
+                if problem is not None:
+                    problems.append(problem)
+            case OrderingInteraction() | FillInBlanksInteraction():
+                # No answer grades: ordering grades by position, a cloze by its blanks' weights;
+                # what they cannot keep is a warning (item_warnings).
                 pass
             case _:
                 assert_never(item.interaction)
@@ -137,6 +142,19 @@ def _off_the_grade_list(item: Item, interaction: ChoiceInteraction) -> Problem |
                 f"{format_number(100 * fraction)}% "
                 f"of the item ({len(interaction.correct_choices)} correct choices), which is not on Moodle's "
                 "grade list, so Moodle would refuse the question; use 1 to 10 correct choices")
+    return None
+
+
+def _textless_option(item: Item, interaction: MatchingInteraction) -> Problem | None:
+    """Why Moodle could not show a matching item's options (None: it can): one with no text once
+    its formatting is removed (an image alone), since Moodle's match options are plain text."""
+    names = [f"the right side of pair {n}" for n in range(1, len(interaction.pairs) + 1)]
+    names += [f"distractor {n}" for n in range(1, len(interaction.distractors) + 1)]
+    for name, (_, text) in zip(names, interaction.options, strict=True):
+        if not plain_text(text):
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"cannot build for Moodle: {name} has no text once its formatting is removed, and "
+                           "Moodle shows a matching item's options as plain text; give it words")
     return None
 
 
