@@ -347,7 +347,7 @@ def _ordering(interaction: OrderingInteraction) -> dict[str, object]:
     """Moodle's ordering: the steps as <answer>s in the right order (Moodle takes each position
     from that order; the fraction, 1..N as Moodle's export writes it, is ignored), every step shown
     (selecttype ALL, selectcount N: Moodle's defaults are a random subset), graded as ``scoring``
-    says (an explicit gradingtype: Moodle's default is relative to the next step)."""
+    says (an explicit gradingtype: without one Moodle grades by relative position)."""
     return {
         "type": "ordering",
         "penalty": MULTICHOICE_PENALTY,
