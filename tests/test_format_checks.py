@@ -57,6 +57,14 @@ RULES = {
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "
                   f"of the item ({10 + n} correct choices), which is not on Moodle's grade list, so Moodle would "
                   f"refuse the question; use 1 to 10 correct choices"),
+    "moodle-textless-match-option": (
+        "moodle", lambda n: f"id: q{n}\ntype: matching\nprompt: Match.\npairs:\n  - left: A\n    right: B\n"
+                            f"  - left: C\n    right: D\n" + ("distractors: ['![](https://example.com/e.png)']\n"
+                                                            if n == 1 else "  - left: E\n    right: "
+                                                            "'![](https://example.com/f.png)'\n"),
+        lambda n: f"cannot build for Moodle: {'distractor 1' if n == 1 else 'the right side of pair 3'} has no text "
+                  "once its formatting is removed, and Moodle shows a matching item's options as plain text; give it "
+                  "words"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
           "canvas": "Canvas"}

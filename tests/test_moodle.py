@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import html
+import itertools
 import re
 
+import hypothesis
+import hypothesis.strategies
 import pytest
 from lxml import etree
+from markupsafe import Markup, escape
 
 from builder import markup
 from builder.formats.moodle import (
@@ -19,17 +24,25 @@ from builder.formats.moodle import (
     snapped_grade,
 )
 from builder.model import (
+    Blank,
     Choice,
+    ChoiceBlank,
     EssayInteraction,
+    FillInBlanksInteraction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
+    Pair,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.rendering import check_xml, safe_parser
-from builder.scoring import choice_fractions, score
+from builder.scoring import choice_fractions, format_number, score
 from tests.conftest import assert_golden
 
 from projects import choice_quiz, with_interaction
@@ -430,3 +443,300 @@ def test_typed_text_arrives_as_written(kitchen_safety: Quiz) -> None:
     assert text_of(q_numeric, "units/unit/unit_name") == SPECIAL
     assert text_of(q_essay, "responsetemplate/text") == html.replace("'", "&#39;").replace('"', "&#34;")
     assert text_of(q_essay, "graderinfo/text") == f"<p>{html}</p>"
+
+
+# ---- matching, ordering and fill_in_blanks -------------------------------------------------------
+
+def test_golden_new_types(kitchen_tasks: Quiz) -> None:
+    output = build(kitchen_tasks)
+    assert output.filename == "kitchen-tasks-1.0.0-moodle.xml"
+    assert_golden("moodle/kitchen-tasks-1.0.0-moodle.xml", output.data)
+    assert output.data == build(kitchen_tasks).data
+    check_xml(output.data, "moodle/moodle_quiz.xsd", "moodle")
+    assert check(kitchen_tasks) == []
+
+
+def test_matching_field_by_field(kitchen_tasks: Quiz) -> None:
+    item = typed_item(kitchen_tasks, "storage-places")
+    interaction = item.interaction
+    assert isinstance(interaction, MatchingInteraction)
+    q = by_idnumber(build(kitchen_tasks).data)["storage-places"]
+    assert q.get("type") == "matching"
+    assert text_of(q, "defaultgrade") == "3" and text_of(q, "penalty") == "0.3333333"
+    assert text_of(q, "shuffleanswers") == "false"  # the quiz does not shuffle choices
+    assert [text_of(q, f"{name}/text") for name in ("correctfeedback", "partiallycorrectfeedback",
+                                                     "incorrectfeedback")] == [
+        "<p>Your answer is correct.</p>", "<p>Your answer is partially correct.</p>",
+        "<p>Your answer is incorrect.</p>"]
+    assert q.find("shownumcorrect") is not None and q.findall("answer") == []
+    subquestions = q.findall("subquestion")
+    assert {s.get("format") for s in subquestions} == {"html"}
+    assert [(text_of(s, "text"), text_of(s, "answer/text")) for s in subquestions] == [
+        ("Raw chicken", "The bottom shelf of the fridge"), ("Frozen peas", "The freezer"),
+        ("Dry pasta", "A sealed tub in the cupboard"), ("", "The windowsill")]  # the distractor: no text
+    assert [text_of(h, "text") for h in q.findall("hint")] == [str(h) for h in item.hints]
+    assert text_of(q, "generalfeedback/text") == str(item.explanation)
+    shuffled = dataclasses.replace(kitchen_tasks, settings=dataclasses.replace(kitchen_tasks.settings,
+                                                                               shuffle_choices=True))
+    assert text_of(by_idnumber(build(shuffled).data)["storage-places"], "shuffleanswers") == "true"
+
+
+def test_matching_moodle_and_lmspack_agree_per_pair(kitchen_tasks: Quiz) -> None:
+    """Moodle's match gives each subquestion with text its share: the same as per_pair scoring."""
+    item = typed_item(kitchen_tasks, "storage-places")
+    assert isinstance(item.interaction, MatchingInteraction)
+    q = by_idnumber(build(kitchen_tasks).data)["storage-places"]
+    stems = [s for s in q.findall("subquestion") if text_of(s, "text")]
+    answers = [text_of(s, "answer/text") for s in q.findall("subquestion")]
+    ids = dict(zip(answers, (identifier for identifier, _ in item.interaction.options), strict=True))
+    for chosen in (answers[:3], answers[1:4], [answers[0], answers[3], answers[2]], [answers[3]] * 3):
+        moodle = sum(text_of(stem, "answer/text") == pick for stem, pick in zip(stems, chosen, strict=True)) / 3
+        response = {left: ids[pick] for left, pick in zip(item.interaction.left_ids, chosen, strict=True)}
+        assert moodle * item.points == pytest.approx(score(item, response)), chosen
+
+
+def test_matching_warnings_and_plain_options(kitchen_tasks: Quiz) -> None:
+    base = typed_item(kitchen_tasks, "storage-places")
+    item = with_interaction(base, scoring="all_or_nothing",
+                            pairs=(Pair(inline("*Raw* chicken"), inline(SPECIAL)),
+                                   Pair(inline("Peas"), inline("The *freezer*"))),
+                            distractors=(inline("salt & pepper"),))
+    output = build(with_items(kitchen_tasks, item))
+    (q,) = questions(output.data)[1:]
+    assert [(text_of(s, "text"), text_of(s, "answer/text")) for s in q.findall("subquestion")] == [
+        ("<em>Raw</em> chicken", "Don't \"quote\" &amp; a &lt; b ]]&gt; café مرحبا 🙂"),
+        ("Peas", "The freezer"), ("", "salt &amp; pepper")]
+    assert [(w.item_ids, w.message) for w in output.warnings][1:] == [
+        (("storage-places",), "Moodle's matching questions give each right pair its share of the mark and have no "
+                              "all-or-nothing scoring; these are scored per pair"),
+        (("storage-places",), "Moodle shows a matching question's options (right sides and distractors) as plain "
+                              "text; their formatting is left out")]
+
+
+def test_ordering_field_by_field(kitchen_tasks: Quiz) -> None:
+    questions_by_id = by_idnumber(build(kitchen_tasks).data)
+    for item_id, grading, partly in (("closing-steps", "ABSOLUTE_POSITION", "partially correct"),
+                                     ("washing-order", "ALL_OR_NOTHING", "not fully correct")):
+        item = typed_item(kitchen_tasks, item_id)
+        interaction = item.interaction
+        assert isinstance(interaction, OrderingInteraction)
+        q = questions_by_id[item_id]
+        assert q.get("type") == "ordering"
+        assert float(text_of(q, "defaultgrade")) == item.points
+        assert [text_of(q, name) for name in ("layouttype", "selecttype", "selectcount", "gradingtype",
+                                              "showgrading", "numberingstyle", "shownumcorrect")] == [
+            "VERTICAL", "ALL", str(len(interaction.steps)), grading, "SHOW", "none", "1"]
+        assert text_of(q, "partiallycorrectfeedback/text") == f"<p>Your answer is {partly}.</p>"
+        answers = q.findall("answer")
+        # In the right order: Moodle takes each position from it (the fraction is ignored).
+        assert [(a.get("fraction"), a.get("format"), text_of(a, "text")) for a in answers] == [
+            (str(n), "html", str(step)) for n, step in enumerate(interaction.steps, start=1)]
+        assert all(a.find("feedback") is None for a in answers)
+        assert [text_of(h, "text") for h in q.findall("hint")] == [str(h) for h in item.hints]
+    third = text_of(questions_by_id["closing-steps"], "answer[3]/text")
+    assert third == "Wipe the counters with <em>hot, soapy</em> water"  # a step keeps its formatting
+
+
+# Moodle 4.5's qtype_multianswer_extract_question (question/type/multianswer/questiontype.php) in
+# Python: its regular expressions (PCRE's variable-width look-behind (?<!\\|&|&amp;) as three
+# look-behinds), then each answer decoded with html_entity_decode and \} and \# undone.
+CLOZE_TYPES = ("NUMERICAL|NM|MULTICHOICE|MC|MULTICHOICE_V|MCV|MULTICHOICE_H|MCH|SHORTANSWER|SA|MW|SHORTANSWER_C|SAC|"
+               "MWC|MULTICHOICE_S|MCS|MULTICHOICE_VS|MCVS|MULTICHOICE_HS|MCHS|MULTIRESPONSE|MR|MULTIRESPONSE_H|MRH|"
+               "MULTIRESPONSE_S|MRS|MULTIRESPONSE_HS|MRHS")
+CLOZE_FRACTION = r"=|%(?:-?[0-9]+(?:[.,][0-9]*)?)%"
+CLOZE_ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+CLOZE_FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
+CLOZE_ALTERNATIVE = f"(?:{CLOZE_FRACTION})?(?:{CLOZE_ANSWER})(?:#(?:{CLOZE_FEEDBACK}))?"
+CLOZE_CODE = re.compile(rf"\{{(?P<weight>[0-9]*):(?P<type>{CLOZE_TYPES}):"
+                        rf"(?P<alternatives>{CLOZE_ALTERNATIVE}(?:~{CLOZE_ALTERNATIVE})*)\}}", re.S)
+ONE_ALTERNATIVE = re.compile(rf"~?(?P<fraction>{CLOZE_FRACTION})?(?P<answer>{CLOZE_ANSWER})"
+                             rf"(?:#(?P<feedback>{CLOZE_FEEDBACK}))?", re.S)
+NUMBER = r"-?(?:(?:[0-9]+[.,]?[0-9]*|[.,][0-9]+)(?:[eE][-+]?[0-9]+)?)"
+NUMERICAL_ALTERNATIVE = re.compile(rf"^(?P<value>{NUMBER})(?::(?P<tolerance>{NUMBER}))?$", re.S)
+
+
+def moodle_cloze(text: str) -> tuple[str, list[tuple[int, str, list[tuple[bool, str]]]]]:
+    """What Moodle makes of a cloze question text: the text with each code as {#n}, and each
+    subquestion's (weight, type, [(right, answer)])."""
+    subquestions = []
+    while (code := CLOZE_CODE.search(text)) is not None:
+        remaining, answers = code.group("alternatives"), []
+        while (alternative := ONE_ALTERNATIVE.search(remaining)) is not None:
+            answer = alternative.group("answer")
+            number = NUMERICAL_ALTERNATIVE.search(answer) if code.group("type") == "NUMERICAL" else None
+            if number is not None:
+                answer = f"{number.group('value')}:{number.group('tolerance') or 0}"
+            else:
+                answer = html.unescape(answer).replace("\\}", "}").replace("\\#", "#")
+            answers.append((alternative.group("fraction") == "=", answer))
+            remaining = remaining.split(alternative.group(0), 1)[1]
+        subquestions.append((int(code.group("weight") or 1), code.group("type"), answers))
+        text = text.replace(code.group(0), f"{{#{len(subquestions)}}}", 1)
+    return text, subquestions
+
+
+def test_cloze_field_by_field(kitchen_tasks: Quiz) -> None:
+    questions_by_id = by_idnumber(build(kitchen_tasks).data)
+    q = questions_by_id["cleaning-blanks"]
+    item = typed_item(kitchen_tasks, "cleaning-blanks")
+    assert q.get("type") == "cloze"
+    assert q.find("defaultgrade") is None  # Moodle ignores it: the mark is the sum of the weights
+    assert text_of(q, "penalty") == "0.3333333" and q.findall("answer") == []
+    assert text_of(q, "generalfeedback/text") == str(item.explanation)
+    text, subquestions = moodle_cloze(text_of(q, "questiontext/text"))
+    assert text == ("<p>After cutting raw meat, wash the board in hot, {#1} water, rinse it, and leave it to dry for "
+                    "at least {#2} minutes. Use the {#3} board for raw meat next time.</p>")
+    assert subquestions == [(1, "SHORTANSWER", [(True, "soapy"), (True, "sudsy")]),
+                            (1, "NUMERICAL", [(True, "20:10")]),  # range [10, 30]: its midpoint, half its width
+                            (1, "MULTICHOICE", [(True, "red"), (False, "green"), (False, "blue")])]
+    assert sum(weight for weight, _, _ in subquestions) == item.points
+    choices = questions_by_id["choice-blanks"]
+    assert moodle_cloze(text_of(choices, "questiontext/text"))[1] == [
+        (1, "MULTICHOICE", [(True, "pan"), (False, "paper"), (False, "electrical")]),
+        (1, "MULTICHOICE", [(True, "water"), (False, "a blanket"), (False, "a lid")])]
+
+
+def blanks_item(quiz: Quiz, *blanks: Blank, points: float = 1, prompt: str = "") -> Item:
+    base = typed_item(quiz, "cleaning-blanks")
+    text = prompt + " ".join(f"[[{blank.name}]]" for blank in blanks)
+    return dataclasses.replace(base, interaction=FillInBlanksInteraction(blanks), points=points,
+                               prompt=Markup(f"<p>{escape(text)}</p>"), hints=(block("A hint."),))
+
+
+def cloze_of(quiz: Quiz, item: Item) -> tuple[str, list[tuple[int, str, list[tuple[bool, str]]]]]:
+    (q,) = questions(build(with_items(quiz, item)).data)[1:]
+    return moodle_cloze(text_of(q, "questiontext/text"))
+
+
+NASTY = ["}", "#", "~", "\\", "\\}", "\\#", "a\\", "=x", "==", "%50%x", "%", "&", "R&", "&amp;", "&#35;", "&~",
+         "{1:SHORTANSWER:=x}", "{#1}", '"/"', "<b>bold</b>", "a < b", "x = y", "50%", "a~b#c}d", SPECIAL]
+
+
+def test_cloze_answers_arrive_as_written(kitchen_tasks: Quiz) -> None:
+    """Every special character of Moodle's cloze syntax, read back by Moodle's own parser."""
+    typed = TextBlank("typed", tuple(NASTY), False)
+    sensitive = TextBlank("sensitive", ("Na", "x}y"), True)
+    dropdown = ChoiceBlank("dropdown", tuple(NASTY), 3)
+    text, subquestions = cloze_of(kitchen_tasks, blanks_item(kitchen_tasks, typed, sensitive, dropdown, points=3))
+    assert text == "<p>{#1} {#2} {#3}</p>"
+    (_, kind, answers), (_, kind_c, answers_c), (_, kind_mc, options) = subquestions
+    assert (kind, kind_c, kind_mc) == ("SHORTANSWER", "SHORTANSWER_C", "MULTICHOICE")
+    assert answers == [(True, literal_pattern(answer)) for answer in NASTY]  # '*' stays a literal \*
+    assert answers_c == [(True, "Na"), (True, "x}y")]
+    # A drop-down's option is HTML in Moodle: the text as written, escaped as HTML.
+    assert [(right, html.unescape(option)) for right, option in options] == [
+        (n == 3, option) for n, option in enumerate(NASTY)]
+    assert options[NASTY.index("<b>bold</b>")] == (False, "&lt;b&gt;bold&lt;/b&gt;")
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(hypothesis.strategies.lists(
+    hypothesis.strategies.text(hypothesis.strategies.sampled_from("}#~\\=%&;{}<>\"'/*: a1#"), min_size=1, max_size=8)
+    .map(str.strip).filter(bool), min_size=2, max_size=4, unique=True))
+def test_any_answer_round_trips_through_moodles_parser(kitchen_tasks: Quiz, texts: list[str]) -> None:
+    typed = TextBlank("typed", tuple(texts), True)
+    dropdown = ChoiceBlank("dropdown", tuple(texts), len(texts) - 1)
+    _, subquestions = cloze_of(kitchen_tasks, blanks_item(kitchen_tasks, typed, dropdown, points=2))
+    assert subquestions[0][2] == [(True, literal_pattern(text)) for text in texts]
+    assert [(right, html.unescape(option)) for right, option in subquestions[1][2]] == [
+        (n == len(texts) - 1, text) for n, text in enumerate(texts)]
+
+
+def test_cloze_prompt_text_never_reads_as_a_code(kitchen_tasks: Quiz) -> None:
+    blank = TextBlank("word", ("x",), False)
+    text, subquestions = cloze_of(kitchen_tasks, blanks_item(kitchen_tasks, blank,
+                                                             prompt="Not a blank: {1:SHORTANSWER:=y} or {#1}. "))
+    assert len(subquestions) == 1
+    assert text == "<p>Not a blank: &#123;1:SHORTANSWER:=y} or &#123;#1}. {#1}</p>"
+    assert html.unescape(text.replace("{#1}</p>", "")) == "<p>Not a blank: {1:SHORTANSWER:=y} or {#1}. "
+
+
+def test_cloze_numbers(kitchen_tasks: Quiz) -> None:
+    numbers = (NumericBlank("a", NumericAnswer(-4.0, 12.5, True, None, 100, None)),
+               NumericBlank("b", NumericAnswer(None, 0.0, False, (5.0, 10.0), 100, None)),
+               NumericBlank("c", NumericAnswer(1e-05, 0.0, False, None, 100, None)),
+               NumericBlank("d", NumericAnswer(3.0, 0.5, False, None, 100, None)))
+    _, subquestions = cloze_of(kitchen_tasks, blanks_item(kitchen_tasks, *numbers, points=4))
+    assert subquestions == [(1, "NUMERICAL", [(True, "-4:0.5")]), (1, "NUMERICAL", [(True, "7.5:2.5")]),
+                            (1, "NUMERICAL", [(True, "0.00001:0")]), (1, "NUMERICAL", [(True, "3:0.5")])]
+
+
+@pytest.mark.parametrize(("points", "blanks", "weight"), [
+    (3, 3, 1), (6, 3, 2), (1, 1, 1), (10, 2, 5), (1, 2, 1), (1, 3, 1), (5, 2, 3), (10, 3, 3), (0.5, 1, 1)])
+def test_cloze_weights(kitchen_tasks: Quiz, points: float, blanks: int, weight: int) -> None:
+    """One whole weight for every blank (each keeps its equal share): points / blanks when whole,
+    else the nearest whole number, and a warning names the items Moodle marks out of another mark."""
+    item = blanks_item(kitchen_tasks, *(TextBlank(f"b{n}", ("x",), False) for n in range(blanks)), points=points)
+    output = build(with_items(kitchen_tasks, item))
+    (q,) = questions(output.data)[1:]
+    assert {w for w, _, _ in moodle_cloze(text_of(q, "questiontext/text"))[1]} == {weight}
+    moved = [(w.item_ids, w.message) for w in output.warnings if "cloze" in w.message]
+    if weight * blanks == points:
+        assert moved == []
+    else:
+        assert moved == [(("cleaning-blanks",), "Moodle marks a cloze question out of its blanks' whole-number "
+                          f"weights: {blanks} blank{'s' if blanks > 1 else ''} worth {format_number(points)} "
+                          f"point{'s' if points != 1 else ''} are marked out of {weight * blanks}, each blank "
+                          "keeping its equal share; set the question's mark in the Moodle quiz")]
+
+
+def test_cloze_keeps_hints_and_warns_of_the_fire_blankets(kitchen_tasks: Quiz) -> None:
+    item = blanks_item(kitchen_tasks, TextBlank("w", ("x",), False))
+    (q,) = questions(build(with_items(kitchen_tasks, item)).data)[1:]
+    assert [text_of(h, "text") for h in q.findall("hint")] == ["<p>A hint.</p>"]
+    assert [(w.item_ids, w.message) for w in build(kitchen_tasks).warnings][1:] == [
+        (("choice-blanks",), "Moodle marks a cloze question out of its blanks' whole-number weights: 2 blanks worth "
+                             "1 point are marked out of 2, each blank keeping its equal share; set the question's "
+                             "mark in the Moodle quiz")]
+
+
+def test_cloze_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
+    """Moodle's mark (the weights of the right blanks, out of their sum) against builder.scoring."""
+    item = typed_item(kitchen_tasks, "cleaning-blanks")
+    assert isinstance(item.interaction, FillInBlanksInteraction)
+    _, subquestions = moodle_cloze(text_of(by_idnumber(build(kitchen_tasks).data)["cleaning-blanks"],
+                                           "questiontext/text"))
+    names = [blank.name for blank in item.interaction.blanks]
+    for typed, number, colour in (("soapy", "20", "red"), ("Sudsy", "10", "green"), ("hot", "30.5", "red"),
+                                  ("SOAPY ", "9.9", "blue"), ("", "30", "red")):
+        right = []
+        for (_, kind, answers), response in zip(subquestions, (typed, number, colour), strict=True):
+            if kind == "SHORTANSWER":
+                right.append(any(moodle_shortanswer_matches(response, a, False) for _, a in answers))
+            elif kind == "NUMERICAL":
+                value, tolerance = (float(part) for part in answers[0][1].split(":"))
+                right.append(value - tolerance <= float(response) <= value + tolerance)
+            else:
+                right.append(any(ok and html.unescape(option) == response for ok, option in answers))
+        moodle = sum(weight for (weight, _, _), ok in zip(subquestions, right, strict=True) if ok)
+        response = dict(zip(names, (typed, number, colour), strict=True))
+        assert moodle / sum(w for w, _, _ in subquestions) * item.points == pytest.approx(score(item, response))
+
+
+def test_ordering_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
+    """Moodle's ABSOLUTE_POSITION (each step where the answers' order puts it earns its share) and
+    ALL_OR_NOTHING, against builder.scoring, for every order of four steps."""
+    questions_by_id = by_idnumber(build(kitchen_tasks).data)
+    for item_id in ("closing-steps", "washing-order"):
+        item = typed_item(kitchen_tasks, item_id)
+        assert isinstance(item.interaction, OrderingInteraction)
+        q = questions_by_id[item_id]
+        positions = {text_of(a, "text"): n for n, a in enumerate(q.findall("answer"))}
+        steps = dict(zip(item.interaction.step_ids, (str(step) for step in item.interaction.steps), strict=True))
+        for order in itertools.permutations(item.interaction.step_ids):
+            right = sum(positions[steps[step]] == n for n, step in enumerate(order))
+            if text_of(q, "gradingtype") == "ABSOLUTE_POSITION":
+                moodle = right / len(order)
+            else:
+                moodle = float(right == len(order))
+            assert moodle * item.points == pytest.approx(score(item, list(order))), order
+
+
+def test_a_matching_option_without_text_is_refused(kitchen_tasks: Quiz) -> None:
+    """Moodle's match options are plain text: an image alone would leave an empty option."""
+    base = typed_item(kitchen_tasks, "storage-places")
+    item = with_interaction(base, distractors=(inline("![](https://example.com/sill.png)"),))
+    (problem,) = check(with_items(kitchen_tasks, item))
+    assert (problem.line, problem.message) == (
+        base.place.line, "cannot build for Moodle: distractor 1 has no text once its formatting is removed, and "
+                         "Moodle shows a matching item's options as plain text; give it words")

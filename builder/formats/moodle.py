@@ -2,7 +2,9 @@
 
 One category question (``$course$/top/<quiz title>``), then one question per item:
 single_choice and multiple_response as ``multichoice``, true_false as ``truefalse``, short_answer as
-``shortanswer``, numeric as ``numerical``, essay as ``essay``. Text goes in HTML format as escaped
+``shortanswer``, numeric as ``numerical``, essay as ``essay``, matching as ``matching`` (Moodle's match),
+ordering as ``ordering``, fill_in_blanks as ``cloze`` (Moodle's multianswer, the blanks as codes in
+the question text: see ``cloze_text``). Text goes in HTML format as escaped
 text (never CDATA, so no ``]]>`` can end it early). Answer grades must be on Moodle's grade list, or
 Moodle refuses the question on import ("grades do not match") and, by default, the whole file with
 it: a choice's grade comes from builder.scoring and an item whose grades are off the list fails the
@@ -11,6 +13,8 @@ build; a typed answer's credit snaps to the nearest grade on the list (a warning
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,19 +37,31 @@ from builder.formats import (
     too_large,
     unsupported_items,
 )
-from builder.formats.wording import TRUE_WORDS, outcome_feedback, truefalse_choices, truefalse_labels
+from builder.formats.wording import (
+    TRUE_WORDS,
+    OutcomeFeedback,
+    _outcome_feedback,
+    outcome_feedback,
+    truefalse_choices,
+    truefalse_labels,
+)
+from builder.markup import plain_text
 from builder.model import (
+    Blank,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
     OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
@@ -73,7 +89,7 @@ SNAP_WARNING_POINTS = 0.5
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # A question bank file: no quiz settings; a true/false question has no hints and shows
     # Moodle's own labels.
     features=frozenset({"hints", "choice_feedback", "explanation", "wrong_choice_penalty_off", "shuffle_choices",
@@ -102,8 +118,15 @@ def check(quiz: Quiz) -> list[Problem]:
                 # Every credit snaps to the grade list, and one answer is worth 100 % (the loader
                 # refuses an item without, as Moodle's shortanswer does); an essay has none.
                 pass
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                pass  # not carried yet: unsupported_items refuses it
+            case MatchingInteraction() as matching:
+                # No answer grades (Moodle grades each subquestion); its options are plain text.
+                problem = _textless_option(item, matching)
+                if problem is not None:
+                    problems.append(problem)
+            case OrderingInteraction() | FillInBlanksInteraction():
+                # No answer grades: ordering grades by position, a cloze by its blanks' weights;
+                # what they cannot keep is a warning (item_warnings).
+                pass
             case _:
                 assert_never(item.interaction)
     return problems
@@ -119,6 +142,19 @@ def _off_the_grade_list(item: Item, interaction: ChoiceInteraction) -> Problem |
                 f"{format_number(100 * fraction)}% "
                 f"of the item ({len(interaction.correct_choices)} correct choices), which is not on Moodle's "
                 "grade list, so Moodle would refuse the question; use 1 to 10 correct choices")
+    return None
+
+
+def _textless_option(item: Item, interaction: MatchingInteraction) -> Problem | None:
+    """Why Moodle could not show a matching item's options (None: it can): one with no text once
+    its formatting is removed (an image alone), since Moodle's match options are plain text."""
+    names = [f"the right side of pair {n}" for n in range(1, len(interaction.pairs) + 1)]
+    names += [f"distractor {n}" for n in range(1, len(interaction.distractors) + 1)]
+    for name, (_, text) in zip(names, interaction.options, strict=True):
+        if not plain_text(text):
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"cannot build for Moodle: {name} has no text once its formatting is removed, and "
+                           "Moodle shows a matching item's options as plain text; give it words")
     return None
 
 
@@ -191,18 +227,22 @@ class QuestionOptions:
     shuffle_choices: bool
 
 
+def _combined(feedback: OutcomeFeedback) -> dict[str, str]:
+    """Moodle's combined feedback (multichoice, match, ordering) in Moodle's own wording."""
+    return {"correct_feedback": _text(feedback.correct),
+            "partially_correct_feedback": _text(feedback.partially_correct),
+            "incorrect_feedback": _text(feedback.incorrect)}
+
+
 def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOptions) -> dict[str, object]:
     fractions = answer_fractions(item, interaction)
-    feedback = outcome_feedback(interaction)
     return {
         "type": "multichoice",
         "multichoice": True,
         "single": "false" if interaction.multiple else "true",
         "shuffle": "true" if options.shuffle_choices else "false",
         "penalty": MULTICHOICE_PENALTY,
-        "correct_feedback": _text(feedback.correct),
-        "partially_correct_feedback": _text(feedback.partially_correct),
-        "incorrect_feedback": _text(feedback.incorrect),
+        **_combined(outcome_feedback(interaction)),
         "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
                                     feedback=_text(c.feedback), tolerance=None) for c in interaction.choices],
     }
@@ -277,6 +317,117 @@ def _essay(interaction: EssayInteraction) -> dict[str, object]:
     }
 
 
+def match_option(text: Markup) -> str:
+    """A right side or distractor as Moodle's match keeps it: plain text (Moodle shows its options
+    in a drop-down, through format_string, which reads HTML), so '&', '<' and '>' escaped as HTML."""
+    return html.escape(plain_text(text), quote=False)
+
+
+def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dict[str, object]:
+    """Moodle's match: each pair a subquestion (the left side its HTML text, the right side its
+    answer), each distractor a subquestion with empty text; graded per subquestion (each right
+    pair its share, so all_or_nothing is a warning); the options shuffled per the quiz."""
+    subquestions = [SimpleNamespace(text=_text(pair.left), answer=match_option(pair.right))
+                    for pair in interaction.pairs]
+    subquestions += [SimpleNamespace(text="", answer=match_option(d)) for d in interaction.distractors]
+    return {
+        "type": "matching",
+        "penalty": MULTICHOICE_PENALTY,
+        "matching": SimpleNamespace(shuffle="true" if options.shuffle_choices else "false",
+                                    subquestions=subquestions),
+        **_combined(_outcome_feedback(True)),
+        "answers": [],
+    }
+
+
+ORDERING_GRADING = {"per_position": "ABSOLUTE_POSITION", "all_or_nothing": "ALL_OR_NOTHING"}
+
+
+def _ordering(interaction: OrderingInteraction) -> dict[str, object]:
+    """Moodle's ordering: the steps as <answer>s in the right order (Moodle takes each position
+    from that order; the fraction, 1..N as Moodle's export writes it, is ignored), every step shown
+    (selecttype ALL, selectcount N: Moodle's defaults are a random subset), graded as ``scoring``
+    says (an explicit gradingtype: without one Moodle grades by relative position)."""
+    return {
+        "type": "ordering",
+        "penalty": MULTICHOICE_PENALTY,
+        "ordering": SimpleNamespace(selectcount=str(len(interaction.steps)),
+                                    gradingtype=ORDERING_GRADING[interaction.scoring]),
+        **_combined(_outcome_feedback(interaction.scoring == "per_position")),
+        "answers": [SimpleNamespace(fraction=str(n), format="html", text=_text(step), feedback=None, tolerance=None)
+                    for n, step in enumerate(interaction.steps, start=1)],
+    }
+
+
+def cloze_weight(item: Item, interaction: FillInBlanksInteraction) -> int:
+    """Each blank's weight in its cloze code: Moodle marks a cloze question out of the sum of its
+    blanks' weights (whole numbers: a decimal one leaves its blank as text), ignoring defaultgrade.
+    Every blank is worth the same (points / blanks), so all take one weight: points / blanks when
+    that is whole, else the nearest whole number (at least 1), and the mark moves (a warning)."""
+    share = item.points / len(interaction.blanks)
+    return max(1, math.floor(share + 0.5))
+
+
+# What would end or split an answer in a cloze code, or start a fraction, escaped so that Moodle's
+# parser (ANSWER_ALTERNATIVE_REGEX) reads it as text: '}' and '#' with Moodle's own escape (a
+# backslash, removed after decoding), the rest as character references, which Moodle decodes
+# (html_entity_decode) once it has read the code. '&' is &#38;, never &amp;: Moodle does not end an
+# answer at a '~', '#' or '}' right after '\', '&' or '&amp;'.
+_CLOZE_CHARACTERS = {"&": "&#38;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\\": "&#92;", "~": "&#126;",
+                     "{": "&#123;", "}": "\\}", "#": "\\#"}
+_CLOZE_START = {"=": "&#61;", "%": "&#37;"}
+
+
+def cloze_answer(text: str) -> str:
+    """An answer as it stands in a cloze code (HTML source), so that Moodle's parser
+    (qtype_multianswer_extract_question) reads back exactly ``text``: every character that could
+    end it or start a fraction escaped, HTML's own characters as references."""
+    escaped = "".join(_CLOZE_CHARACTERS.get(character, character) for character in text)
+    return _CLOZE_START.get(escaped[:1], escaped[:1]) + escaped[1:]
+
+
+def cloze_code(blank: Blank, weight: int) -> Markup:
+    """One blank's code: ``{w:SHORTANSWER:=a~=b}`` (SHORTANSWER_C when case-sensitive),
+    ``{w:MULTICHOICE:=right~wrong}`` (a drop-down, options in the author's order; Moodle keeps an
+    option as HTML, so it is escaped as HTML first), ``{w:NUMERICAL:=value:tolerance}``."""
+    match blank:
+        case TextBlank() as typed:
+            kind = "SHORTANSWER_C" if typed.case_sensitive else "SHORTANSWER"
+            alternatives = ["=" + cloze_answer(literal_pattern(answer)) for answer in typed.answers]
+        case ChoiceBlank() as choice:
+            kind = "MULTICHOICE"
+            alternatives = [("=" if n == choice.correct else "") + cloze_answer(html.escape(option, quote=False))
+                            for n, option in enumerate(choice.options)]
+        case NumericBlank() as number:
+            kind = "NUMERICAL"
+            value, tolerance = value_and_tolerance(number.answer)
+            alternatives = [f"={decimal(value)}:{decimal(tolerance)}"]
+        case _:
+            assert_never(blank)
+    return Markup(f"{{{weight}:{kind}:{'~'.join(alternatives)}}}")
+
+
+def cloze_text(item: Item, interaction: FillInBlanksInteraction) -> str:
+    """The question text of a cloze: the prompt with each ``[[name]]`` replaced by its blank's
+    code, and each '{' of the prompt's own text as &#123;, so that no text reads as a code (or as
+    Moodle's ``{#1}`` placeholder)."""
+    weight = cloze_weight(item, interaction)
+    prompt = Markup(str(item.prompt).replace("{", "&#123;"))
+    return str(interaction.fill(prompt, lambda blank, _: cloze_code(blank, weight)))
+
+
+def _cloze(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
+    """Moodle's cloze (multianswer): the blanks are codes in the question text; no defaultgrade
+    (Moodle ignores it: the mark is the sum of the weights), no answers of its own; hints kept."""
+    return {
+        "type": "cloze",
+        "penalty": MULTICHOICE_PENALTY,
+        "questiontext": cloze_text(item, interaction),
+        "defaultgrade": None,
+        "answers": [],
+    }
+
+
 def _plain_html(text: str) -> str:
     """Plain text as the HTML of an editor field: escaped, each line break kept as <br>."""
     return "<br>\n".join(str(escape(line)) for line in text.split("\n"))
@@ -291,10 +442,9 @@ def credit_warnings(items: Sequence[Item]) -> list[FormatWarning]:
         match item.interaction:
             case ShortAnswerInteraction() | NumericInteraction() as typed:
                 answers = typed.answers
-            case ChoiceInteraction() | EssayInteraction():
+            case (ChoiceInteraction() | EssayInteraction() | MatchingInteraction() | OrderingInteraction()
+                  | FillInBlanksInteraction()):
                 answers = ()
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                raise AssertionError("not carried yet: refused by check")
             case _:
                 assert_never(item.interaction)
         for answer in answers:
@@ -329,7 +479,35 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
          [item.id for item in items if isinstance(item.interaction, NumericInteraction) and item.interaction.unit]),
     ]
     warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids)
-    return warnings + credit_warnings(items)
+    matching = [(item, item.interaction) for item in items if isinstance(item.interaction, MatchingInteraction)]
+    lost: list[tuple[str, list[str]]] = [
+        ("Moodle's matching questions give each right pair its share of the mark and have no all-or-nothing "
+         "scoring; these are scored per pair",
+         [item.id for item, interaction in matching if interaction.scoring == "all_or_nothing"]),
+        ("Moodle shows a matching question's options (right sides and distractors) as plain text; their "
+         "formatting is left out",
+         [item.id for item, interaction in matching
+          if any("<" in str(text) for _, text in interaction.options)]),
+    ]
+    warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in lost if ids)
+    return warnings + cloze_mark_warnings(items) + credit_warnings(items)
+
+
+def cloze_mark_warnings(items: Sequence[Item]) -> list[FormatWarning]:
+    """A warning for each cloze question Moodle marks out of other than the item's points (its
+    blanks' whole-number weights cannot add up to them), one per kind, naming the items."""
+    moved: dict[tuple[float, int, int], list[str]] = {}
+    for item in items:
+        if isinstance(item.interaction, FillInBlanksInteraction):
+            blanks = len(item.interaction.blanks)
+            mark = blanks * cloze_weight(item, item.interaction)
+            if mark != item.points:
+                moved.setdefault((item.points, blanks, mark), []).append(item.id)
+    return [FormatWarning(FORMAT, f"Moodle marks a cloze question out of its blanks' whole-number weights: "
+                                  f"{blanks} blank{'s' if blanks > 1 else ''} worth {format_number(points)} "
+                                  f"point{'s' if points != 1 else ''} are marked out of {mark}, each blank keeping "
+                                  "its equal share; set the question's mark in the Moodle quiz", tuple(ids))
+            for (points, blanks, mark), ids in sorted(moved.items())]
 
 
 def question_xml(item: Item, options: QuestionOptions) -> bytes:
@@ -351,6 +529,8 @@ def question(item: Item, options: QuestionOptions) -> SimpleNamespace:
         "tags": list(item.tags),
         # What one type has and the others lack (each type's context sets its own).
         "multichoice": False,
+        "matching": None,
+        "ordering": None,
         "usecase": None,
         "numerical": None,
         "essay": None,
@@ -371,8 +551,12 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
             return _numerical(numeric)
         case EssayInteraction() as essay:
             return _essay(essay)
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() as matching:
+            return _matching(matching, options)
+        case OrderingInteraction() as ordering:
+            return _ordering(ordering)
+        case FillInBlanksInteraction() as blanks:
+            return _cloze(item, blanks)
         case _:
             assert_never(item.interaction)
 
