@@ -331,7 +331,7 @@ def interaction_context(item: Item) -> dict[str, object]:
 def choice_context(item: Item, interaction: ChoiceInteraction) -> dict[str, object]:
     ids = answer_ids(item, interaction)
     answers = _answers(interaction, ids)
-    feedback = outcome_feedback(interaction)
+    feedback = outcome_feedback(interaction.multiple)
     return {
         "template": "choice.xml",
         "question_type": CHOICE_QUESTION_TYPES[interaction.kind],

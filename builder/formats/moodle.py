@@ -40,7 +40,6 @@ from builder.formats import (
 from builder.formats.wording import (
     TRUE_WORDS,
     OutcomeFeedback,
-    _outcome_feedback,
     outcome_feedback,
     truefalse_choices,
     truefalse_labels,
@@ -242,7 +241,7 @@ def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOp
         "single": "false" if interaction.multiple else "true",
         "shuffle": "true" if options.shuffle_choices else "false",
         "penalty": MULTICHOICE_PENALTY,
-        **_combined(outcome_feedback(interaction)),
+        **_combined(outcome_feedback(interaction.multiple)),
         "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
                                     feedback=_text(c.feedback), tolerance=None) for c in interaction.choices],
     }
@@ -335,7 +334,7 @@ def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dic
         "penalty": MULTICHOICE_PENALTY,
         "matching": SimpleNamespace(shuffle="true" if options.shuffle_choices else "false",
                                     subquestions=subquestions),
-        **_combined(_outcome_feedback(True)),
+        **_combined(outcome_feedback(True)),
         "answers": [],
     }
 
@@ -353,7 +352,7 @@ def _ordering(interaction: OrderingInteraction) -> dict[str, object]:
         "penalty": MULTICHOICE_PENALTY,
         "ordering": SimpleNamespace(selectcount=str(len(interaction.steps)),
                                     gradingtype=ORDERING_GRADING[interaction.scoring]),
-        **_combined(_outcome_feedback(interaction.scoring == "per_position")),
+        **_combined(outcome_feedback(interaction.scoring == "per_position")),
         "answers": [SimpleNamespace(fraction=str(n), format="html", text=_text(step), feedback=None, tolerance=None)
                     for n, step in enumerate(interaction.steps, start=1)],
     }

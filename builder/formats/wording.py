@@ -23,13 +23,10 @@ class OutcomeFeedback:
     incorrect: Markup
 
 
-def outcome_feedback(interaction: ChoiceInteraction) -> OutcomeFeedback:
-    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle."""
-    return _outcome_feedback(interaction.multiple)
-
-
 @functools.cache
-def _outcome_feedback(partial_credit: bool) -> OutcomeFeedback:
+def outcome_feedback(partial_credit: bool) -> OutcomeFeedback:
+    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle;
+    ``partial_credit``: whether an answer can be partly right."""
     def paragraph(text: str) -> Markup:
         return markup.block(text)[0]
     partly = "Your answer is partially correct." if partial_credit else "Your answer is not fully correct."
