@@ -78,8 +78,8 @@ TYPED_RESPONSE = "RESPONSE"
 PARTS_RESPONSE = "RESPONSE"  # a matching's or an ordering's one response
 # A blank's response variable, by the blank's place in the prompt (1, 2, ...), and a drop-down's
 # options, by their place in the blank (BLANK_2_1, ...): QTI wants a choice's identifier unique in
-# its item. Not 'RESPONSE_<n>': Canvas takes blank names from somewhere in the item and refuses those
-# starting with 'response_' (measured in its QTI 1.2 import). builder/loading.py reserves both.
+# its item. Not 'RESPONSE_<n>': Canvas refuses blank names starting with 'response_' (measured in its
+# QTI 1.2 import; how its QTI 2 import names blanks is not known). builder/loading.py reserves both.
 BLANK_RESPONSE = "BLANK_{}"
 BLANK_OPTION = "BLANK_{}_{}"
 # The smallest valid manifest around one item's <resource>, to check each resource on its own.
