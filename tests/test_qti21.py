@@ -1162,3 +1162,15 @@ def test_own_schema_takes_inline_interactions_in_the_prompt_only(kitchen_tasks: 
     assert in_feedback != blanks
     with pytest.raises(OutputInvalidError, match="textEntryInteraction"):
         check_xml(in_feedback, qti21.ITEM_SCHEMA, "item.xml")
+
+
+def test_blanks_in_any_text_of_the_prompt_are_valid(kitchen_tasks: Quiz, official_schema) -> None:
+    """A [[name]] may stand in emphasis, a list, a quotation, a heading, a definition or keyboard
+    text (never in a link or code: the loader refuses it there); both schemas take the interaction."""
+    validator = official_schema("qti21/qti21_umbrella.xsd")
+    item = by_id(kitchen_tasks)["cleaning-blanks"]
+    prompt = Markup("<h2>Boards [[soapy]]</h2><ul><li><em>After <kbd>[[minutes]]</kbd></em></li></ul>"
+                    "<blockquote><dl><dt>Term</dt><dd><p>Use [[colour]].</p></dd></dl></blockquote>")
+    doc = item_doc(kitchen_tasks, dataclasses.replace(item, prompt=prompt))
+    assert len(doc.findall(".//qti:div[@class='prompt']//qti:textEntryInteraction", NS)) == 2
+    assert validator.validate(doc), validator.error_log
