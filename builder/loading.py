@@ -69,12 +69,12 @@ LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*\Z")
 ITEM_VARIABLES = ("RESPONSE", "TF_RESPONSE", "SCORE", "MAXSCORE", "FEEDBACK", "FEEDBACKMODAL",
                   "general_explanation", "other_incorrect", "duration", "numAttempts", "completionStatus")
 """Inside each assessmentItem: its response and outcome variables (with QTI's built-in ones) and
-the modal feedback's identifiers; also HINTREQUEST_<n>, HINT_<n> and a typed answer's ANSWER_<n>
-(NUMBERED_NAMES)."""
+the modal feedback's identifiers; also HINTREQUEST_<n>, HINT_<n>, a typed answer's ANSWER_<n>, a
+blank's response BLANK_<n> and its drop-down options BLANK_<n>_<m> (NUMBERED_NAMES)."""
 TEST_NAMES = ("SCORE", "MAXSCORE", "PASS", "WEIGHT", "BaseTestPart", "duration", "section")
 """Inside the assessmentTest: its outcomes, the items' weight, the test part, and its sections,
 named section-<section id> (SECTION_PREFIX)."""
-NUMBERED_NAMES = re.compile(r"(HINTREQUEST|HINT|ANSWER)_[0-9]+\Z", re.IGNORECASE)
+NUMBERED_NAMES = re.compile(r"((HINTREQUEST|HINT|ANSWER)_[0-9]+|BLANK_[0-9]+(_[0-9]+)?)\Z", re.IGNORECASE)
 SECTION_PREFIX = "section-"
 RESERVED_NAMES = {name.casefold(): name for name in (*ITEM_VARIABLES, *TEST_NAMES)}
 _TEST_ONLY = {name.casefold() for name in TEST_NAMES} - {name.casefold() for name in ITEM_VARIABLES}

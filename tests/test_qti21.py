@@ -22,15 +22,21 @@ from builder.cache import NO_CACHE
 from builder.errors import OutputInvalidError
 from builder.formats import qti21
 from builder.model import (
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
+    FillInBlanksInteraction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
     Pool,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_weights, matching_numeric_answer, matching_text_answer, score
@@ -387,7 +393,11 @@ def _assert_reserved(made_up: set[str]) -> None:
 
 # --- A QTI 2.1 response-processing evaluator, for the rules and expressions lmspack emits -------------
 # It follows the QTI 2.1 information model: NULL (None) propagates through operators; an empty string
-# response is NULL; responseIf/responseElseIf take the first condition that is true (NULL is not);
+# response is NULL, and so is an empty container; a multiple container is a frozenset, an ordered one
+# a tuple, a directedPair a (source, destination) tuple; match compares containers (a set as a set,
+# an ordered container in order); index n of an ordered container is its nth value, NULL past its end;
+# mapResponse maps each distinct value of a container once; or is true when any operand is true, NULL
+# when none is and one is NULL; responseIf/responseElseIf take the first condition that is true (NULL is not);
 # equal with toleranceMode absolute holds for x - t0 <= y <= x + t1 (x: the first expression),
 # relative for x * (1 - t0/100) <= y <= x * (1 + t1/100). Case-insensitive comparison is not
 # defined by QTI; like a Java engine's equalsIgnoreCase, this one lower-cases both sides.
@@ -426,7 +436,23 @@ def _typed_value(base_type: str, text: str) -> object:
             return text == "true"
         case "string" | "identifier":
             return text
+        case "directedPair":
+            source, destination = text.split()
+            return source, destination
     raise AssertionError(f"baseType {base_type} not evaluated")
+
+
+def _correct_value(doc: etree._Element, identifier: str) -> object:
+    declaration = doc.find(f"qti:responseDeclaration[@identifier='{identifier}']", NS)
+    values = [_typed_value(declaration.get("baseType"), v.text)
+              for v in declaration.iterfind("qti:correctResponse/qti:value", NS)]
+    match declaration.get("cardinality"):
+        case "multiple":
+            return frozenset(values)
+        case "ordered":
+            return tuple(values)
+    (value,) = values
+    return value
 
 
 def _run_rule(doc: etree._Element, rule: etree._Element, variables: dict[str, object]) -> None:
@@ -450,7 +476,7 @@ def _run_rule(doc: etree._Element, rule: etree._Element, variables: dict[str, ob
 def _evaluate(doc: etree._Element, expression: etree._Element, variables: dict[str, object]) -> object:
     tag = expression.tag.removeprefix(Q)
     values = [_evaluate(doc, operand, variables) for operand in expression]
-    if tag not in ("isNull", "and", "multiple") and None in values:
+    if tag not in ("isNull", "and", "or", "multiple") and None in values:
         return None
     match tag:
         case "baseValue":
@@ -459,6 +485,14 @@ def _evaluate(doc: etree._Element, expression: etree._Element, variables: dict[s
             return variables.get(expression.get("identifier"))
         case "mapResponse":
             return _map_response(doc, expression.get("identifier"), variables)
+        case "correct":
+            return _correct_value(doc, expression.get("identifier"))
+        case "index":
+            (container,) = values
+            n = int(expression.get("n"))
+            return container[n - 1] if n <= len(container) else None
+        case "sum":
+            return sum(values)
         case "isNull":
             return values[0] is None or values[0] in ("", frozenset())
         case "match":
@@ -469,6 +503,8 @@ def _evaluate(doc: etree._Element, expression: etree._Element, variables: dict[s
             return values[0] <= values[1]
         case "and":
             return False if False in values else None if None in values else True
+        case "or":
+            return True if True in values else None if None in values else False
         case "multiple":
             return frozenset(v for v in values if v is not None) or None
         case "stringMatch":
@@ -488,14 +524,15 @@ def _evaluate(doc: etree._Element, expression: etree._Element, variables: dict[s
 
 
 def _map_response(doc: etree._Element, identifier: str, variables: dict[str, object]) -> float:
-    mapping = doc.find(f"qti:responseDeclaration[@identifier='{identifier}']/qti:mapping", NS)
+    declaration = doc.find(f"qti:responseDeclaration[@identifier='{identifier}']", NS)
+    mapping = declaration.find("qti:mapping", NS)
     value = variables.get(identifier)
     chosen = [] if value is None else sorted(value) if isinstance(value, frozenset) else [value]
 
     def mapped(one: object) -> float:
         for entry in mapping.iterfind("qti:mapEntry", NS):
-            key = entry.get("mapKey")
-            if key == one or (entry.get("caseSensitive") == "false" and key.lower() == str(one).lower()):
+            key = _typed_value(declaration.get("baseType"), entry.get("mapKey"))
+            if key == one or (entry.get("caseSensitive") == "false" and str(key).lower() == str(one).lower()):
                 return float(entry.get("mappedValue"))
         return float(mapping.get("defaultValue"))
 
@@ -505,9 +542,14 @@ def _map_response(doc: etree._Element, identifier: str, variables: dict[str, obj
 
 def qti_outcomes(doc: etree._Element, typed: str) -> dict[str, object]:
     """SCORE, FEEDBACK and FEEDBACKMODAL after the learner submits ``typed`` (no hint requested)."""
+    return submitted(doc, {"RESPONSE": qti_response(doc, typed)})
+
+
+def submitted(doc: etree._Element, responses: dict[str, object]) -> dict[str, object]:
+    """The outcomes after the learner submits these responses (no hint requested)."""
     hints = {d.get("identifier"): False for d in doc.iterfind("qti:responseDeclaration", NS)
              if d.get("identifier").startswith("HINTREQUEST_")}
-    return run_response_processing(doc, {"RESPONSE": qti_response(doc, typed), **hints})
+    return run_response_processing(doc, {**responses, **hints})
 
 
 def expected_feedback(item: Item, typed: str, language: str) -> str | None:
@@ -816,3 +858,319 @@ def test_own_schema_keeps_grader_notes_for_scorers_and_the_text_box_in_its_parag
     assert loose != short
     with pytest.raises(OutputInvalidError, match="textEntryInteraction"):
         check_xml(loose, qti21.ITEM_SCHEMA, "item.xml")
+
+
+# --- Matching, ordering and blanks ---------------------------------------------------------------------
+
+def by_id(quiz: Quiz) -> dict[str, Item]:
+    return {item.id: item for item in quiz.items}
+
+
+def test_golden_files_of_matching_ordering_and_blanks(kitchen_tasks: Quiz) -> None:
+    files = members(kitchen_tasks)
+    assert list(files) == ["imsmanifest.xml", *(f"items/{item.id}.xml" for item in kitchen_tasks.items),
+                           "assessment-test.xml"]
+    for name, data in files.items():
+        assert_golden(f"qti21/kitchen-tasks/{name}", data)
+
+
+def odd_points(quiz: Quiz) -> Quiz:
+    """The quiz's items at 0.9 points with three parts each (a third of 0.9 added three times is
+    0.8999999999999999: the whole response right must still earn 0.9), in a cohort, choices shuffled."""
+    items = []
+    for item in quiz.items:
+        match item.interaction:
+            case MatchingInteraction() as matching:
+                three = with_interaction(item, pairs=matching.pairs[:3])
+            case OrderingInteraction() as ordering:
+                three = with_interaction(item, steps=ordering.steps[:3])
+            case _:
+                three = item
+        items.append(dataclasses.replace(three, points=0.9))
+    shuffled = with_settings(quiz, shuffle_choices=True)
+    return dataclasses.replace(shuffled, items=tuple(items), cohort="spring")
+
+
+def test_matching_ordering_and_blanks_pass_the_validators(kitchen_tasks: Quiz, package_validator, official_schema,
+                                                          tmp_path: Path) -> None:
+    validator = official_schema("qti21/qti21_umbrella.xsd")
+    for quiz in (kitchen_tasks, odd_points(kitchen_tasks)):
+        output = qti21.build(quiz)
+        path = tmp_path / output.filename
+        path.write_bytes(output.data)
+        assert_valid_package(package_validator, path, kind="qti21")
+        for name, data in members(quiz).items():
+            assert validator.validate(parse(data)), f"{name}: {validator.error_log}"
+
+
+def test_matching_ordering_and_blanks_make_up_only_identifiers_item_ids_cannot_take(kitchen_tasks: Quiz) -> None:
+    """The left sides, options and steps (L1, R1, S1, ...) are the model's own identifiers of the
+    item's choices; the blanks' responses and drop-down options are numbered names the loader keeps."""
+    quiz = dataclasses.replace(kitchen_tasks, cohort="spring")
+    model_ids = {identifier for item in quiz.items for identifier in _part_ids(item)}
+    made_up = _made_up_identifiers(quiz) - model_ids
+    assert {"RESPONSE", "BLANK_1", "BLANK_3", "BLANK_3_1", "BLANK_3_3", "HINT_1"} <= made_up
+    _assert_reserved(made_up)
+
+
+def _part_ids(item: Item) -> tuple[str, ...]:
+    match item.interaction:
+        case MatchingInteraction() as matching:
+            return (*matching.left_ids, *(identifier for identifier, _ in matching.options))
+        case OrderingInteraction() as ordering:
+            return ordering.step_ids
+    return ()
+
+
+def test_manifest_names_each_kind_of_interaction_once(kitchen_tasks: Quiz) -> None:
+    manifest = parse(members(kitchen_tasks)["imsmanifest.xml"])
+    qtimd = "{http://www.imsglobal.org/xsd/imsqti_metadata_v2p1}"
+    found = {resource.get("href"): [t.text for t in resource.iterfind(f".//{qtimd}interactionType")]
+             for resource in manifest.iterfind(".//cp:resource[@type='imsqti_item_xmlv2p1']", NS)}
+    assert found == {
+        "items/storage-places.xml": ["matchInteraction", "endAttemptInteraction"],
+        "items/closing-steps.xml": ["orderInteraction"],
+        "items/washing-order.xml": ["orderInteraction", "endAttemptInteraction"],
+        "items/cleaning-blanks.xml": ["textEntryInteraction", "inlineChoiceInteraction"],
+        "items/choice-blanks.xml": ["inlineChoiceInteraction"],
+    }
+    assert {m.text for m in manifest.iterfind(f".//{qtimd}solutionAvailable")} == {"true"}
+
+
+# Matching: every response a player can give (each left side matched with at most one option, each
+# option with at most one left side: matchMax 1 on both sets).
+
+def matchings(item: Item) -> Iterator[dict[str, str]]:
+    matching = item.interaction
+    assert isinstance(matching, MatchingInteraction)
+    options = [identifier for identifier, _ in matching.options]
+    for chosen in itertools.product([None, *options], repeat=len(matching.pairs)):
+        used = [option for option in chosen if option is not None]
+        if len(used) == len(set(used)):
+            yield {left: option for left, option in zip(matching.left_ids, chosen, strict=True) if option}
+
+
+def assert_scores_agree(quiz: Quiz, item: Item, doc: etree._Element, responses: dict[str, object],
+                        model_response: object) -> None:
+    """The item's document ``doc`` scores ``responses`` as builder.scoring scores ``model_response``."""
+    outcomes = submitted(doc, responses)
+    expected = score(item, model_response, quiz.language)
+    assert outcomes["SCORE"] == pytest.approx(expected, abs=1e-9), (item.id, item.points, model_response)
+    if expected == item.points:
+        assert outcomes["SCORE"] == item.points, (item.id, model_response)  # exactly: 100 % passes
+    if item.explanation is not None:
+        assert outcomes["FEEDBACKMODAL"] == {qti21.EXPLANATION_ID}
+
+
+def matching_items(quiz: Quiz) -> list[Item]:
+    """The quiz's matching items, per pair and all or nothing, without and with a distractor."""
+    items = [item for item in quiz.items if isinstance(item.interaction, MatchingInteraction)]
+    return [variant for item in items for scoring in ("per_pair", "all_or_nothing") for distractors in ((), None)
+            for variant in [with_interaction(item, scoring=scoring, **({} if distractors is None else
+                                                                       {"distractors": distractors}))]]
+
+
+def test_matching_scores_every_response_as_the_model(kitchen_tasks: Quiz) -> None:
+    checked = 0
+    for quiz in (kitchen_tasks, odd_points(kitchen_tasks)):
+        for item in matching_items(quiz):
+            doc = item_doc(quiz, item)
+            for chosen in matchings(item):
+                pairs = frozenset(chosen.items()) or None
+                assert_scores_agree(quiz, item, doc, {"RESPONSE": pairs}, chosen)
+                checked += 1
+    assert checked == 2 * 2 * (73 + 34)  # three left sides, four options (a distractor) or three
+
+
+def test_matching_sets_and_scoring(kitchen_tasks: Quiz) -> None:
+    item = by_id(kitchen_tasks)["storage-places"]
+    doc = item_doc(kitchen_tasks, item)
+    interaction = doc.find(".//qti:matchInteraction", NS)
+    assert (interaction.get("shuffle"), interaction.get("maxAssociations")) == ("false", "3")
+    lefts, options = (list(match_set) for match_set in interaction.iterfind("qti:simpleMatchSet", NS))
+    assert [(c.get("identifier"), c.text) for c in lefts] == [
+        ("L1", "Raw chicken"), ("L2", "Frozen peas"), ("L3", "Dry pasta")]
+    assert sorted((c.get("identifier"), c.text) for c in options) == list(item.interaction.options)
+    assert {c.get("matchMax") for c in lefts + options} == {"1"}
+    # The options are written so that none stands level with its left side: a player that does not
+    # shuffle (shuffle_choices is off) shows no answer straight across.
+    assert all(c.get("identifier") != f"R{n}" for n, c in enumerate(options, start=1))
+    declaration = doc.find("qti:responseDeclaration[@identifier='RESPONSE']", NS)
+    assert (declaration.get("cardinality"), declaration.get("baseType")) == ("multiple", "directedPair")
+    assert [v.text for v in declaration.iterfind("qti:correctResponse/qti:value", NS)] == ["L1 R1", "L2 R2", "L3 R3"]
+    entries, lower, upper = _mapping(doc)
+    assert (entries, lower, upper) == ({"L1 R1": 1, "L2 R2": 1, "L3 R3": 1}, 0, 3)
+    shuffled = with_settings(kitchen_tasks, shuffle_choices=True)
+    assert item_doc(shuffled, item).find(".//qti:matchInteraction", NS).get("shuffle") == "true"
+    whole = item_doc(kitchen_tasks, with_interaction(item, scoring="all_or_nothing"))
+    assert whole.find("qti:responseDeclaration/qti:mapping", NS) is None
+    assert whole.find(".//qti:responseIf/qti:match/qti:correct", NS) is not None
+
+
+# Ordering: every permutation, and no response.
+
+def test_ordering_scores_every_order_as_the_model(kitchen_tasks: Quiz) -> None:
+    checked = 0
+    for quiz in (kitchen_tasks, odd_points(kitchen_tasks)):
+        for item in quiz.items:
+            if not isinstance(item.interaction, OrderingInteraction):
+                continue
+            for scoring in ("per_position", "all_or_nothing"):
+                variant = with_interaction(item, scoring=scoring)
+                doc = item_doc(quiz, variant)
+                assert_scores_agree(quiz, variant, doc, {"RESPONSE": None}, [])
+                for order in itertools.permutations(variant.interaction.step_ids):
+                    assert_scores_agree(quiz, variant, doc, {"RESPONSE": order}, list(order))
+                    checked += 1
+    assert checked == 2 * 2 * 24 + 2 * 2 * 6  # two items, two scorings, four steps (odd_points: three)
+
+
+def test_whole_response_right_earns_exactly_the_points(kitchen_tasks: Quiz) -> None:
+    """Where the shares do not add up to the points in binary floating point, a first condition
+    gives the points for the whole response right; where they do, there is none. 0.9 / 3 added three
+    times is 0.8999999999999999; 0.9 / 2 twice is 0.9 (choice-blanks has two blanks)."""
+    for quiz, odd in ((kitchen_tasks, False), (odd_points(kitchen_tasks), True)):
+        for item in quiz.items:
+            per_part = getattr(item.interaction, "scoring", "per_blank") != "all_or_nothing"
+            first = odd and item.id != "choice-blanks"
+            rules = item_doc(quiz, item).find("qti:responseProcessing", NS)
+            scoring = rules.find("qti:responseCondition/qti:responseElse", NS) if item.hints else rules
+            condition = scoring.find("qti:responseCondition/qti:responseIf/qti:setOutcomeValue/qti:baseValue", NS)
+            has_first = condition is not None and condition.text == qti21.format_number(item.points)
+            assert has_first == (first or not per_part), (item.id, item.points)
+
+
+def test_steps_are_written_with_none_in_its_place(kitchen_tasks: Quiz) -> None:
+    for item in kitchen_tasks.items:
+        if isinstance(item.interaction, OrderingInteraction):
+            interaction = item_doc(kitchen_tasks, item).find(".//qti:orderInteraction", NS)
+            written = [c.get("identifier") for c in interaction.iterfind("qti:simpleChoice", NS)]
+            assert sorted(written) == list(item.interaction.step_ids)
+            assert all(step != f"S{n}" for n, step in enumerate(written, start=1)), item.id
+            assert interaction.get("shuffle") == "true"
+    for size in range(2, 12):
+        ids = tuple(f"S{n}" for n in range(1, size + 1))
+        for seed in ("a", "b", "closing-steps", "x" * 40):
+            order = qti21.scrambled(ids, seed)
+            assert sorted(order) == sorted(ids) and all(a != b for a, b in zip(order, ids, strict=True))
+            assert order == qti21.scrambled(ids, seed)
+
+
+# Blanks: every combination of right, wrong, spaced and empty answers for each blank.
+
+def blank_answers(blank: object, n: int) -> list[tuple[object, str]]:
+    """(QTI value of BLANK_<n>, what the model is given) for the answers tried in a blank."""
+    match blank:
+        case TextBlank() as typed:
+            texts = [variant for answer in typed.answers for variant in
+                     (answer, answer.upper(), answer.title(), f" {answer}", f"{answer}  x", answer[:-1])]
+            return [(text or None, text) for text in [*texts, "", "wrong"]]
+        case NumericBlank() as number:
+            texts = [*numbers_around(*number.answer.bounds), "", "abc", "1,5", " 20 ", "2e1", ".5", "INF"]
+            return [(qti_float(text), text) for text in texts]
+        case ChoiceBlank() as choice:
+            return [(None, ""), *((qti21.BLANK_OPTION.format(n, m), text)
+                                  for m, text in enumerate(choice.options, start=1))]
+    raise AssertionError(blank)
+
+
+def qti_float(typed: str) -> float | None:
+    text = typed.strip(" \t\r\n")
+    return float(text) if XS_DOUBLE.fullmatch(text) else None
+
+
+def blank_items(quiz: Quiz) -> list[Item]:
+    """The quiz's blanks items, and the first with other number blanks (exact, absolute, percent written
+    as a range, negative) and a case-sensitive typed blank."""
+    items = [item for item in quiz.items if isinstance(item.interaction, FillInBlanksInteraction)]
+    mixed = items[0]
+    assert isinstance(mixed.interaction, FillInBlanksInteraction)
+    typed, _, choice = mixed.interaction.blanks
+    variants = [with_interaction(mixed, blanks=(dataclasses.replace(typed, case_sensitive=True), number, choice))
+                for number in (NumericBlank("minutes", NumericAnswer(20.0, 0.0, False, None, 100, None)),
+                               NumericBlank("minutes", NumericAnswer(20.0, 25.0, True, None, 100, None)),
+                               NumericBlank("minutes", NumericAnswer(0.3, 10.0, True, None, 100, None)),
+                               NumericBlank("minutes", NumericAnswer(-19.0, 63.0, True, None, 100, None)))]
+    return items + variants
+
+
+def test_blanks_score_every_combination_of_answers_as_the_model(kitchen_tasks: Quiz) -> None:
+    """As the model, but for a typed answer with spaces to fold, which QTI compares as typed (warned):
+    the model is given such a blank as wrong."""
+    checked = 0
+    for quiz in (kitchen_tasks, odd_points(kitchen_tasks)):
+        for item in blank_items(quiz):
+            blanks = item.interaction.blanks
+            doc = item_doc(quiz, item)
+            tried = [blank_answers(blank, n) for n, blank in enumerate(blanks, start=1)]
+            for combination in itertools.product(*tried):
+                responses = {qti21.BLANK_RESPONSE.format(n): value
+                             for n, (value, _) in enumerate(combination, start=1)}
+                model = {blank.name: (typed if not isinstance(blank, TextBlank) or whitespace_folded(typed) else "")
+                         for blank, (_, typed) in zip(blanks, combination, strict=True)}
+                assert_scores_agree(quiz, item, doc, responses, model)
+                checked += 1
+    assert checked > 5000
+
+
+def test_blanks_stand_where_their_names_stood(kitchen_tasks: Quiz) -> None:
+    item = by_id(kitchen_tasks)["cleaning-blanks"]
+    doc = item_doc(kitchen_tasks, item)
+    paragraph = doc.find("qti:itemBody/qti:div[@class='prompt']/qti:p", NS)
+    assert [(element.tag.removeprefix(Q), element.get("responseIdentifier")) for element in paragraph] == [
+        ("textEntryInteraction", "BLANK_1"), ("textEntryInteraction", "BLANK_2"),
+        ("inlineChoiceInteraction", "BLANK_3")]
+    assert "[[" not in "".join(paragraph.itertext())
+    assert paragraph[0].tail.startswith(" water, rinse it")
+    drop_down = paragraph[2]
+    assert drop_down.get("shuffle") == "false"
+    assert [(c.get("identifier"), c.text) for c in drop_down] == [
+        ("BLANK_3_1", "red"), ("BLANK_3_2", "green"), ("BLANK_3_3", "blue")]
+    declarations = {d.get("identifier"): (d.get("baseType"), d.find("qti:correctResponse/qti:value", NS).text)
+                    for d in doc.iterfind("qti:responseDeclaration", NS)}
+    assert declarations == {"BLANK_1": ("string", "soapy"), "BLANK_2": ("float", "20"),
+                            "BLANK_3": ("identifier", "BLANK_3_1")}
+    shuffled = with_settings(kitchen_tasks, shuffle_choices=True)
+    assert item_doc(shuffled, item).find(".//qti:inlineChoiceInteraction", NS).get("shuffle") == "true"
+
+
+def test_drop_down_options_and_typed_answers_are_escaped(kitchen_tasks: Quiz) -> None:
+    item = by_id(kitchen_tasks)["cleaning-blanks"]
+    typed, number, choice = item.interaction.blanks
+    odd = with_interaction(item, blanks=(dataclasses.replace(typed, answers=("<b>a & b</b>",)), number,
+                                         dataclasses.replace(choice, options=("<i>red</i>", "x & y"))))
+    doc = item_doc(kitchen_tasks, odd)
+    assert [c.text for c in doc.iterfind(".//qti:inlineChoice", NS)] == ["<i>red</i>", "x & y"]
+    assert doc.find(".//qti:stringMatch/qti:baseValue", NS).text == "<b>a & b</b>"
+    assert submitted(doc, {"BLANK_1": "<b>a & b</b>", "BLANK_2": 20.0, "BLANK_3": "BLANK_3_1"})["SCORE"] == 3
+
+
+def test_blanks_warn_what_qti_does_not_do(kitchen_tasks: Quiz) -> None:
+    """A typed blank is compared as typed (spaces), a number blank read with a decimal point only."""
+    warned = {w.message: w.item_ids for w in qti21.warnings(kitchen_tasks)}
+    assert [ids for message, ids in warned.items() if "as the learner typed it" in message] == [("cleaning-blanks",)]
+    assert not any("decimal" in message for message in warned)
+    french = {w.message: w.item_ids for w in qti21.warnings(dataclasses.replace(kitchen_tasks, language="fr"))}
+    assert [ids for message, ids in french.items() if "decimal point" in message] == [("cleaning-blanks",)]
+
+
+def test_own_schema_takes_inline_interactions_in_the_prompt_only(kitchen_tasks: Quiz) -> None:
+    """QTI allows an inline interaction in an item body's text, never in feedback: nor does our schema."""
+    blanks = qti21.assessment_item(by_id(kitchen_tasks)["cleaning-blanks"], qti21.item_options(kitchen_tasks))
+    in_feedback = blanks.replace(b'<p>Colour-coded boards', b'<p><textEntryInteraction responseIdentifier="BLANK_1"/>'
+                                                           b'Colour-coded boards')
+    assert in_feedback != blanks
+    with pytest.raises(OutputInvalidError, match="textEntryInteraction"):
+        check_xml(in_feedback, qti21.ITEM_SCHEMA, "item.xml")
+
+
+def test_blanks_in_any_text_of_the_prompt_are_valid(kitchen_tasks: Quiz, official_schema) -> None:
+    """A [[name]] may stand in emphasis, a list, a quotation, a heading, a definition or keyboard
+    text (never in a link or code: the loader refuses it there); both schemas take the interaction."""
+    validator = official_schema("qti21/qti21_umbrella.xsd")
+    item = by_id(kitchen_tasks)["cleaning-blanks"]
+    prompt = Markup("<h2>Boards [[soapy]]</h2><ul><li><em>After <kbd>[[minutes]]</kbd></em></li></ul>"
+                    "<blockquote><dl><dt>Term</dt><dd><p>Use [[colour]].</p></dd></dl></blockquote>")
+    doc = item_doc(kitchen_tasks, dataclasses.replace(item, prompt=prompt))
+    assert len(doc.findall(".//qti:div[@class='prompt']//qti:textEntryInteraction", NS)) == 2
+    assert validator.validate(doc), validator.error_log

@@ -10,12 +10,16 @@ Items: choices are a ``choiceInteraction`` scored by a mapping; short answers a 
 ``textEntryInteraction`` scored by a mapping of the accepted answers; numbers a float
 ``textEntryInteraction`` scored answer by answer (``equal`` within a tolerance, or ``gte``/``lte``
 for a range; the first that holds gives its credit); essays an ``extendedTextInteraction`` that
-no response processing scores (a person does).
+no response processing scores (a person does). Matching is a ``matchInteraction`` (directedPair
+responses), ordering an ``orderInteraction`` (an ordered response), blanks a ``textEntryInteraction``
+or ``inlineChoiceInteraction`` where each ``[[name]]`` stands in the prompt (a response each); each
+part right earns its share, the whole response right the item's points.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, assert_never, overload
 
@@ -35,22 +39,26 @@ from builder.formats import (
     unsupported_items,
 )
 from builder.model import (
+    Blank,
     Choice,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
     OrderingInteraction,
     Pool,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
-from builder.rendering import remembered_xml, render_frame, render_part, render_xml
+from builder.rendering import remembered_xml, render, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, decimal_comma, format_number
 
 FORMAT = "qti21"
@@ -67,6 +75,13 @@ HINT_ID = "HINT_{}"  # matches none of Canvas's feedback patterns: hints are dro
 ANSWER_FEEDBACK_ID = "ANSWER_{}"
 OTHER_FEEDBACK_ID = "other_incorrect"
 TYPED_RESPONSE = "RESPONSE"
+PARTS_RESPONSE = "RESPONSE"  # a matching's or an ordering's one response
+# A blank's response variable, by the blank's place in the prompt (1, 2, ...), and a drop-down's
+# options, by their place in the blank (BLANK_2_1, ...): QTI wants a choice's identifier unique in
+# its item. Not 'RESPONSE_<n>': Canvas refuses blank names starting with 'response_' (measured in its
+# QTI 1.2 import; how its QTI 2 import names blanks is not known). builder/loading.py reserves both.
+BLANK_RESPONSE = "BLANK_{}"
+BLANK_OPTION = "BLANK_{}_{}"
 # The smallest valid manifest around one item's <resource>, to check each resource on its own.
 RESOURCE_WRAPPER = ('<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
                     'xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" '
@@ -132,6 +147,54 @@ class HintView:
     """modalFeedback identifiers shown when this hint is requested: it and every earlier hint."""
     label: str
     text: Markup
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    """A response declaration of a matching, ordering or blanks item."""
+
+    identifier: str
+    cardinality: Literal["single", "multiple", "ordered"]
+    base_type: Literal["identifier", "directedPair", "string", "float"]
+    correct: tuple[str, ...]
+    """The correct response's values, in order."""
+    entries: tuple[MapEntryView, ...] = ()
+    """A matching scored per pair: each right pair and its share of the points (mapResponse)."""
+
+
+@dataclass(frozen=True)
+class OptionView:
+    """A choice of a match set, an ordering or a drop-down."""
+
+    identifier: str
+    text: Markup | str
+    """Inline XHTML, or (a drop-down's option) plain text."""
+
+
+@dataclass(frozen=True)
+class PartView:
+    """One part of an ordering or blanks item in response processing: the test that it is right."""
+
+    response: str
+    """The response variable it tests."""
+    test: Literal["position", "text", "choice", "number"]
+    """position: the step at ``position`` of the ordered response is ``values[0]``; text: a
+    stringMatch of any of ``values``; choice: the response is the option ``values[0]``; number: as
+    ``number`` says."""
+    values: tuple[str, ...] = ()
+    position: int = 0
+    case_sensitive: str = "false"
+    number: TypedAnswerView | None = None
+
+
+@dataclass(frozen=True)
+class BlankView:
+    """A blank's interaction, where its [[name]] stood in the prompt (templates/qti21/blank.xml)."""
+
+    response: str
+    options: tuple[OptionView, ...]
+    """A drop-down's options (none: a text box)."""
+    shuffle: bool
 
 
 # Named tuples, not dataclasses: a test holds one ItemRef per item and is remembered by the repr
@@ -213,23 +276,23 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
         HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
                  label=f"Hint {n}", text=text)
         for n, text in enumerate(item.hints, start=1))
+    context: dict[str, object] = {"prompt": item.prompt} | interaction_context(item, options)
     return render_xml(
         "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(options.cohort, item),
         identifier=item_identifier(options.cohort, item),
         title=item.title,
         language=options.language,
         points=format_number(item.points),
-        prompt=item.prompt,
         hints=hints,
         explanation=item.explanation,
         explanation_id=EXPLANATION_ID,
-        **interaction_context(item, options),
+        **context,
     )
 
 
 def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
     """What the assessmentItem template says of the item's interaction: its response
-    declaration, its body and how it is scored."""
+    declaration, its body and how it is scored (and, for blanks, the prompt they stand in)."""
     match item.interaction:
         case ChoiceInteraction() as choice:
             return choice_context(item.points, choice, options)
@@ -239,8 +302,12 @@ def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
             return numeric_context(item.points, numeric)
         case EssayInteraction() as essay:
             return essay_context(essay)
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() as matching:
+            return matching_context(item, matching, options)
+        case OrderingInteraction() as ordering:
+            return ordering_context(item, ordering)
+        case FillInBlanksInteraction() as blanks:
+            return blanks_context(item, blanks, options)
         case _:
             assert_never(item.interaction)
 
@@ -398,6 +465,138 @@ def essay_context(interaction: EssayInteraction) -> dict[str, object]:
     }
 
 
+PartsScoring = Literal["correct", "mapping", "parts"]
+"""How a matching, ordering or blanks item sets SCORE short of the whole response right: not at all
+(all or nothing: 0); mapResponse (per pair); adding each right part's share (per position, blanks)."""
+
+
+def parts_context(item: Item, body: str, responses: tuple[ResponseView, ...], score_by: PartsScoring,
+                  parts: int) -> dict[str, object]:
+    """What every matching, ordering and blanks context holds: its responses and how it is scored.
+
+    The whole response right earns the item's points. Each part right earns ``points / parts``,
+    written so that it reads back as the same float; a player adds the shares in binary floating
+    point, and where all of them do not come to exactly the points (0.9 / 3 three times is
+    0.8999999999999999), a first condition gives the points for the whole response right, as
+    builder/scoring.py does (all or nothing always has that condition and nothing else)."""
+    share = item.points / parts
+    total = 0.0
+    for _ in range(parts):
+        total += share
+    return {"interaction": "parts", "body": body, "responses": responses, "score_by": score_by,
+            "whole_first": score_by == "correct" or total != item.points, "share": exact_number(share),
+            "parts": (), "answers": (), "answer_feedback": ()}
+
+
+def scrambled(identifiers: tuple[str, ...], seed: str) -> tuple[str, ...]:
+    """The identifiers in a fixed order that leaves none in its own place (a derangement, seeded by
+    ``seed``), for choices a player may show as written: the steps of an ordering or the options of a
+    matching, whose author's order is the answer (Rn is Ln's match)."""
+    order = sorted(range(len(identifiers)),
+                   key=lambda n: hashlib.sha256(f"{seed}\0{identifiers[n]}".encode()).digest())
+    for place in range(len(order)):
+        if order[place] == place:  # swap with the next place (the last with the first): no new fixed point
+            other = (place + 1) % len(order)
+            order[place], order[other] = order[other], order[place]
+    return tuple(identifiers[n] for n in order)
+
+
+def matching_context(item: Item, interaction: MatchingInteraction, options: ItemOptions) -> dict[str, object]:
+    """A matchInteraction: the left sides in the first set, the options (the pairs' right sides, then
+    the distractors) in the second, each used at most once; a multiple directedPair response (left,
+    option). per_pair: mapResponse over the right pairs; all_or_nothing: the points when the response
+    is the correct one."""
+    pairs = tuple(f"{left} R{n}" for n, left in enumerate(interaction.left_ids, start=1))
+    per_pair = interaction.scoring == "per_pair"
+    share = exact_number(item.points / len(pairs))
+    response = ResponseView(PARTS_RESPONSE, "multiple", "directedPair", pairs,
+                            tuple(MapEntryView(pair, share) for pair in pairs) if per_pair else ())
+    texts = dict(interaction.options)
+    return parts_context(item, "match", (response,), "mapping" if per_pair else "correct", len(pairs)) | {
+        "shuffle": options.shuffle_choices,
+        "max_associations": len(pairs),
+        "lefts": tuple(OptionView(left, pair.left) for left, pair in zip(interaction.left_ids, interaction.pairs,
+                                                                           strict=True)),
+        "options": tuple(OptionView(identifier, texts[identifier])
+                         for identifier in scrambled(tuple(texts), item.id)),
+    }
+
+
+def ordering_context(item: Item, interaction: OrderingInteraction) -> dict[str, object]:
+    """An orderInteraction with an ordered identifier response: the steps written in a fixed order
+    with none in its place (a player that does not shuffle shows no answer), and shuffled by a player
+    that does. all_or_nothing: the points when the response is the correct order; per_position: each
+    step in its place (``index``) adds its share."""
+    ids = interaction.step_ids
+    response = ResponseView(PARTS_RESPONSE, "ordered", "identifier", ids)
+    per_position = interaction.scoring == "per_position"
+    texts = dict(zip(ids, interaction.steps, strict=True))
+    return parts_context(item, "order", (response,), "parts" if per_position else "correct", len(ids)) | {
+        "shuffle": True,
+        "steps": tuple(OptionView(step, texts[step]) for step in scrambled(ids, item.id)),
+        "parts": tuple(PartView(PARTS_RESPONSE, "position", (step,), position=n)
+                       for n, step in enumerate(ids, start=1)) if per_position else (),
+    }
+
+
+def blanks_context(item: Item, interaction: FillInBlanksInteraction, options: ItemOptions) -> dict[str, object]:
+    """The prompt with an inline interaction where each [[name]] stood, a response each
+    (BLANK_<n>): a string textEntryInteraction for a typed blank, a float one for a number, an
+    inlineChoiceInteraction for a drop-down. Each blank right adds its share of the points."""
+    responses = tuple(_blank_response(n, blank) for n, blank in enumerate(interaction.blanks, start=1))
+    parts = tuple(_blank_part(n, blank) for n, blank in enumerate(interaction.blanks, start=1))
+
+    def interaction_xml(blank: Blank, index: int) -> Markup:
+        return Markup(render("qti21/blank.xml", blank=_blank_view(index + 1, blank, options.shuffle_choices)).strip())
+
+    return parts_context(item, "blanks", responses, "parts", len(parts)) | {
+        "prompt": interaction.fill(item.prompt, interaction_xml),
+        "parts": parts,
+    }
+
+
+def _blank_response(n: int, blank: Blank) -> ResponseView:
+    identifier = BLANK_RESPONSE.format(n)
+    match blank:
+        case TextBlank() as typed:
+            return ResponseView(identifier, "single", "string", (folded(typed.answers[0]),))
+        case ChoiceBlank() as choice:
+            return ResponseView(identifier, "single", "identifier", (BLANK_OPTION.format(n, choice.correct + 1),))
+        case NumericBlank() as number:
+            return ResponseView(identifier, "single", "float", (exact_number(_accepted_number(number.answer)),))
+        case _:
+            assert_never(blank)
+
+
+def _blank_part(n: int, blank: Blank) -> PartView:
+    """The test that a blank is right: a typed blank as a short answer is compared (each accepted
+    answer folded, case as the blank says), a drop-down its right option, a number within its
+    interval written as numeric answers are."""
+    identifier = BLANK_RESPONSE.format(n)
+    match blank:
+        case TextBlank() as typed:
+            return PartView(identifier, "text", tuple(dict.fromkeys(folded(a) for a in typed.answers)),
+                            case_sensitive="true" if typed.case_sensitive else "false")
+        case ChoiceBlank() as choice:
+            return PartView(identifier, "choice", (BLANK_OPTION.format(n, choice.correct + 1),))
+        case NumericBlank() as number:
+            return PartView(identifier, "number", number=_numeric_view(0.0, number.answer, None))
+        case _:
+            assert_never(blank)
+
+
+def _blank_view(n: int, blank: Blank, shuffle: bool) -> BlankView:
+    match blank:
+        case ChoiceBlank() as choice:
+            return BlankView(BLANK_RESPONSE.format(n), tuple(OptionView(BLANK_OPTION.format(n, m), text)
+                                                             for m, text in enumerate(choice.options, start=1)),
+                             shuffle)
+        case TextBlank() | NumericBlank():
+            return BlankView(BLANK_RESPONSE.format(n), (), shuffle)
+        case _:
+            assert_never(blank)
+
+
 def sections(quiz: Quiz) -> tuple[SectionView, ...]:
     """One section per pool, then one for items no pool names; one section of all items without pools."""
     by_id = {item.id: item for item in quiz.items}
@@ -449,22 +648,38 @@ class ResourceOptions:
 
 
 def resource_xml(item: Item, options: ResourceOptions) -> bytes:
-    """One item's validated <resource> in the manifest."""
+    """One item's validated <resource> in the manifest: among its QTI metadata, each kind of
+    interaction the item holds (QTI 2.1 metadata interactionType), once."""
+    interactions: tuple[str, ...]
     match item.interaction:
         case ChoiceInteraction():
-            interaction, solution = "choiceInteraction", True
+            interactions, solution = ("choiceInteraction",), True
         case ShortAnswerInteraction() | NumericInteraction() as typed:
-            interaction, solution = "textEntryInteraction", full_credit_answer(typed) is not None
+            interactions, solution = ("textEntryInteraction",), full_credit_answer(typed) is not None
         case EssayInteraction():
-            interaction, solution = "extendedTextInteraction", False
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+            interactions, solution = ("extendedTextInteraction",), False
+        case MatchingInteraction():
+            interactions, solution = ("matchInteraction",), True
+        case OrderingInteraction():
+            interactions, solution = ("orderInteraction",), True
+        case FillInBlanksInteraction() as blanks:
+            interactions, solution = tuple(dict.fromkeys(_blank_interaction(b) for b in blanks.blanks)), True
         case _:
             assert_never(item.interaction)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
-                        (interaction, "endAttemptInteraction") if item.hints else (interaction,), solution)
+                        (*interactions, "endAttemptInteraction") if item.hints else interactions, solution)
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
+
+
+def _blank_interaction(blank: Blank) -> str:
+    match blank:
+        case TextBlank() | NumericBlank():
+            return "textEntryInteraction"
+        case ChoiceBlank():
+            return "inlineChoiceInteraction"
+        case _:
+            assert_never(blank)
 
 
 def resource_identifier(cohort: str | None, item: Item) -> str:
@@ -494,7 +709,7 @@ def manifest(quiz: Quiz, cache: Cache) -> SegmentedMember:
 
 
 SUPPORT = FormatSupport(
-    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"},
+    item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # QTI has no seeded selection; a QTI player shows hints and feedback as its submission mode
     # and attempts allow; sections keep their order.
     features=ALL_FEATURES - {"seeded_draws", "hints_before_submit", "hidden_feedback_with_retries",
@@ -529,9 +744,12 @@ def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
 
 
 def typed_item_warnings(quiz: Quiz) -> list[FormatWarning]:
-    """What a QTI 2.1 player does not do as lmspack scores typed answers, naming the items."""
-    short = [item.id for item in quiz.items if isinstance(item.interaction, ShortAnswerInteraction)]
-    numeric = [item.id for item in quiz.items if isinstance(item.interaction, NumericInteraction)]
+    """What a QTI 2.1 player does not do as lmspack scores typed answers (and typed or number
+    blanks), naming the items."""
+    short = [item.id for item in quiz.items if isinstance(item.interaction, ShortAnswerInteraction)
+             or _has_blank(item, TextBlank)]
+    numeric = [item.id for item in quiz.items if isinstance(item.interaction, NumericInteraction)
+               or _has_blank(item, NumericBlank)]
     limited = [item.id for item in quiz.items if isinstance(item.interaction, EssayInteraction)
                and (item.interaction.min_words is not None or item.interaction.max_words is not None)]
     found = [
@@ -542,3 +760,8 @@ def typed_item_warnings(quiz: Quiz) -> list[FormatWarning]:
         ("QTI 2.1 has no word limits for an extended text; min_words and max_words are left out", limited),
     ]
     return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
+
+
+def _has_blank(item: Item, kind: type[TextBlank] | type[NumericBlank]) -> bool:
+    return isinstance(item.interaction, FillInBlanksInteraction) and \
+        any(isinstance(blank, kind) for blank in item.interaction.blanks)
