@@ -730,18 +730,21 @@ def _load_fill_in_blanks_interaction(source: SourceFile, fields: _Fields,
     for name, (key, _) in node.value.items():
         if name not in markers and BLANK_MARKER.fullmatch(f"[[{name}]]"):
             source.at(key, f"blank {shown(name)} has no [[{name}]] in the prompt; write [[{name}]] where it goes")
-    hidden = BLANK_MARKER.findall(_IN_LINK_OR_CODE.sub("", str(prompt)))
+    in_text = BLANK_MARKER.findall(_TAG.sub("", _IN_LINK_OR_CODE.sub("", str(prompt))))
     for name in dict.fromkeys(markers):
-        if markers.count(name) > hidden.count(name):
-            source.at(prompt_node, f"[[{name}]] is inside a link or code in the prompt; put blanks in plain text")
+        if markers.count(name) > in_text.count(name):
+            source.at(prompt_node, f"[[{name}]] is inside a link, code or an image's text in the prompt; put blanks "
+                                   "in plain text")
     if not node.value:
         source.at(node, "'blanks' is empty; write [[name]] in the prompt and one blank for it here")
     in_prompt_order = [blanks[name] for name in dict.fromkeys(markers) if name in blanks]
     return FillInBlanksInteraction(tuple(in_prompt_order))
 
 
-# Where a blank could not be an input: the text of a link, code, or a code block.
+# Where a blank could not be an input: the text of a link, code, or a code block; and inside a tag
+# (an image's alt text). The prompt is sanitised XHTML, with '>' escaped in attribute values.
 _IN_LINK_OR_CODE = re.compile(r"<(a|code|pre)\b[^>]*>.*?</\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _load_blank(source: SourceFile, name: str, key: Node, value: Node) -> Blank | None:

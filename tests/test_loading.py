@@ -503,7 +503,11 @@ BLANKS = "id: q1\ntype: fill_in_blanks\n"
     (BLANKS + "prompt: Type [[n]] and [[n]].\nblanks:\n  n: {value: 3}\n",
      ["items/demo/q1.yaml:3:9: [[n]] stands 2 times in the prompt; each blank stands once"]),
     (BLANKS + "prompt: Type `[[n]]`.\nblanks:\n  n: {value: 3}\n",
-     ["items/demo/q1.yaml:3:9: [[n]] is inside a link or code in the prompt; put blanks in plain text"]),
+     ["items/demo/q1.yaml:3:9: [[n]] is inside a link, code or an image's text in the prompt; put blanks in plain "
+      "text"]),
+    (BLANKS + "prompt: 'Type ![a [[n]] here](https://example.org/a.png).'\nblanks:\n  n: {value: 3}\n",
+     ["items/demo/q1.yaml:3:9: [[n]] is inside a link, code or an image's text in the prompt; put blanks in plain "
+      "text"]),
     (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {value: 3, case_sensitive: true}\n",
      ["items/demo/q1.yaml:5:17: 'case_sensitive' does not apply to a number blank; remove it"]),
     (BLANKS + "prompt: Type it.\nblanks: {}\n",
