@@ -414,22 +414,32 @@ def right_response(item: dict) -> object:
                                               if answer["weight"] == item["points"]))
         case "essay":
             return " ".join(["word"] * (item["minWords"] or 1))
+        case "matching":
+            return list(range(len(item["lefts"])))
+        case "ordering":
+            return list(range(len(item["steps"])))
+        case "fill_in_blanks":
+            return [blank["answers"][0] if blank["kind"] == "text" else
+                    str(blank["correct"]) if blank["kind"] == "choice" else scoring.format_number(blank["low"])
+                    for blank in item["blanks"]]
         case other:
             raise AssertionError(f"no right response for {other}: add one")
 
 
 REPORTED_TYPES = {"single_choice": ("choice", "choice"), "multiple_response": ("choice", "choice"),
                   "true_false": ("choice", "choice"), "short_answer": ("fill-in", "fill-in"),
-                  "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in")}
+                  "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in"),
+                  "matching": ("matching", "matching"), "ordering": ("sequencing", "sequencing"),
+                  "fill_in_blanks": ("fill-in", "fill-in")}
 """cmi.interactions.n.type in SCORM 1.2 and 2004, per item type."""
 
 
-def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff, kitchen_safety):
+def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff, kitchen_safety, kitchen_tasks):
     """For each kind, its handler has every operation, and they work together without a page:
     the right response scores the item's points and is reported correct in both editions (an
     essay: 0 points, neutral, outside the automatic score), its state round-trips, the empty
     response scores 0, and a state of garbage is refused."""
-    items = python_kinds(warm_handoff, kitchen_safety)
+    items = python_kinds(warm_handoff, kitchen_safety, kitchen_tasks)
     payload = {kind: {"item": item, "right": right_response(item)} for kind, item in items.items()}
     got = node_player(
         "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'feedback', 'score', 'autoScored',"
@@ -468,10 +478,14 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         assert result["right"] == {"points": item["points"], "correct": True}
         assert result["reported12"]["result"] == "correct"
         assert result["reported2004"]["result"] == "incorrect"
-        if item["type"] in ("short_answer", "numeric"):
+        if item["type"] in ("short_answer", "numeric", "fill_in_blanks"):
             assert result["layout"] is None
             assert result["reported12"]["pattern"] == item["patterns"]["scorm12"]
             assert result["reported2004"]["pattern"] == item["patterns"]["scorm2004"]
+        elif item["type"] in ("matching", "ordering"):
+            parts = item["options"] if item["type"] == "matching" else item["steps"]
+            assert sorted(result["layout"]) == list(range(len(parts)))
+            assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
         else:
             assert sorted(result["layout"]) == list(range(len(item["choices"])))
             assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
@@ -479,10 +493,10 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
 
 def test_an_unknown_kind_is_named_at_load(node_player, warm_handoff):
     data = player_data(warm_handoff, SCORM12)
-    data["items"][1]["type"] = "matching"  # a kind this player does not know (yet)
+    data["items"][1]["type"] = "hotspot"  # a kind this player does not know
     got = node_player("return [player.unknownKinds(payload[0]), player.unknownKinds(payload[1])];",
                       [player_data(warm_handoff, SCORM12), data])
-    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "matching", which this player '
+    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "hotspot", which this player '
                         "cannot show"]]
 
 

@@ -40,17 +40,21 @@ from builder.formats import (
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import (
+    Blank,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
     OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
@@ -107,7 +111,8 @@ SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_
 EDITION_TITLES = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
 
 
-SUPPORT = FormatSupport(item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"}, features=ALL_FEATURES)
+SUPPORT = FormatSupport(item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering",
+                                                   "fill_in_blanks"}, features=ALL_FEATURES)
 """Both editions: the player carries every feature (how exactly a pass mark and the resume state
 fit are its warnings)."""
 
@@ -171,8 +176,20 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
             # fill-in and numeric exist in SCORM 1.2; what does not fit is shortened or left out
             # (edition_warnings says which).
             return None
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            return None  # not carried yet: unsupported_items refuses it
+        case MatchingInteraction() as matching:
+            limit = len(SHORT_IDENTIFIER_1_2)
+            if len(matching.pairs) <= limit and len(matching.options) <= limit:
+                return None
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {limit} pairs and {limit} right-hand options per "
+                           f"matching item (a-z, 0-9) and this item has {len(matching.pairs)} pairs and "
+                           f"{len(matching.options)} options; build scorm2004 for it, or split it")
+        case OrderingInteraction() as ordering:
+            # The loader allows at most 20 steps, within SCORM 1.2's 36 short identifiers.
+            assert len(ordering.steps) <= len(SHORT_IDENTIFIER_1_2)
+            return None
+        case FillInBlanksInteraction():
+            return None  # one fill-in interaction: what does not fit is left out (edition_warnings)
         case _:
             assert_never(item.interaction)
 
@@ -220,8 +237,10 @@ def _pattern_left_out(item: Item, edition: Edition) -> bool:
             return _full_credit(short.answers) is not None and _fill_in_patterns(short)[edition.name] is None
         case NumericInteraction() as numeric:
             return _full_credit(numeric.answers) is not None and _numeric_patterns(numeric)[edition.name] is None
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() | OrderingInteraction():
+            return False
+        case FillInBlanksInteraction() as blanks:
+            return _blanks_patterns(blanks)[edition.name] is None
         case _:
             assert_never(item.interaction)
 
@@ -263,8 +282,16 @@ def suspend_data_bound(quiz: Quiz) -> int:
                 response = _text_state_bound(3 * NUMERIC_MAX_LENGTH)
             case EssayInteraction():
                 response = _text_state_bound(ESSAY_STATE_BYTES)
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                raise AssertionError("not carried yet: refused by check")
+            case MatchingInteraction() as matching:
+                # One or two base-62 digits per left side: its option's number, 0 for none.
+                response = len(matching.pairs) * _matching_digits(matching)
+            case OrderingInteraction() as ordering:
+                # One base-32 digit per step: the learner's order.
+                response = len(ordering.steps)
+            case FillInBlanksInteraction() as blanks:
+                # Per blank: its state's length in two base-62 digits, then the text typed (a
+                # drop-down: its option's number, as text).
+                response = sum(2 + _text_state_bound(3 * _blank_max_length(blank)) for blank in blanks.blanks)
             case _:
                 assert_never(item.interaction)
         return len(str(len(item.hints))) + 1 + response + 1
@@ -381,8 +408,12 @@ def _interaction_data(item: Item) -> dict[str, object]:
             return _numeric_data(item.points, numeric)
         case EssayInteraction() as essay:
             return _essay_data(essay)
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() as matching:
+            return _matching_data(matching)
+        case OrderingInteraction() as ordering:
+            return _ordering_data(ordering)
+        case FillInBlanksInteraction() as blanks:
+            return _blanks_data(item, blanks)
         case _:
             assert_never(item.interaction)
 
@@ -450,6 +481,108 @@ def _essay_data(interaction: EssayInteraction) -> dict[str, object]:
         "stateBytes": ESSAY_STATE_BYTES,
         "limits": {"scorm12": TEXT_LIMIT["scorm12"], "scorm2004": LONG_TEXT_LIMIT_2004},
     }
+
+
+def _matching_data(interaction: MatchingInteraction) -> dict[str, object]:
+    """The left sides (L1...) and the right-hand options (R1...; Rn matches Ln, then the
+    distractors), each as plain text too (an option of a <select> holds no markup)."""
+    return {
+        "type": "matching",
+        "scoring": interaction.scoring,
+        "lefts": [{"id": left_id, "html": str(pair.left), "label": plain_text(pair.left)}
+                  for left_id, pair in zip(interaction.left_ids, interaction.pairs, strict=True)],
+        "options": [{"id": option_id, "label": plain_text(text)} for option_id, text in interaction.options],
+    }
+
+
+def _ordering_data(interaction: OrderingInteraction) -> dict[str, object]:
+    """The steps (S1...) in the correct order; the player shows them shuffled."""
+    return {
+        "type": "ordering",
+        "scoring": interaction.scoring,
+        "steps": [{"id": step_id, "html": str(step), "label": plain_text(step)}
+                  for step_id, step in zip(interaction.step_ids, interaction.steps, strict=True)],
+    }
+
+
+def _blanks_data(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
+    """The blanks in prompt order; the prompt keeps each ``[[name]]`` where the player puts the
+    blank's control (the loader lets a marker stand only in plain text)."""
+    return {
+        "type": "fill_in_blanks",
+        "blanks": [_blank_data(blank) for blank in interaction.blanks],
+        "patterns": _blanks_patterns(interaction),
+    }
+
+
+def _blank_data(blank: Blank) -> dict[str, object]:
+    match blank:
+        case TextBlank() as typed:
+            return {"name": typed.name, "kind": "text", "answers": list(typed.answers),
+                    "caseSensitive": typed.case_sensitive, "maxLength": _blank_max_length(typed)}
+        case ChoiceBlank() as choice:
+            return {"name": choice.name, "kind": "choice", "options": list(choice.options), "correct": choice.correct}
+        case NumericBlank() as number:
+            low, high = number.answer.bounds
+            return {"name": number.name, "kind": "numeric", "low": low, "high": high,
+                    "maxLength": _blank_max_length(number)}
+        case _:
+            assert_never(blank)
+
+
+def _matching_digits(interaction: MatchingInteraction) -> int:
+    """Base-62 digits the player keeps per left side: its option's number (1...), 0 for none."""
+    return 1 if len(interaction.options) < 62 else 2
+
+
+def _blank_max_length(blank: Blank) -> int:
+    """The characters a blank's state holds: what its box takes, or a drop-down's option number."""
+    match blank:
+        case TextBlank() as typed:
+            longest = max(len(answer.encode("utf-16-le")) // 2 for answer in typed.answers)
+            return max(SHORT_ANSWER_MAX_LENGTH, 2 * longest)
+        case ChoiceBlank() as choice:
+            return len(str(len(choice.options) - 1))
+        case NumericBlank():
+            return NUMERIC_MAX_LENGTH
+        case _:
+            assert_never(blank)
+
+
+MAX_FILL_IN_PARTS_2004 = 10
+"""scorm-again takes at most 10 parts in a SCORM 2004 fill-in response or pattern."""
+
+
+def _blanks_patterns(interaction: FillInBlanksInteraction) -> dict[str, str | None]:
+    """The right answer of each blank, in order, as one fill-in pattern: SCORM 1.2 joined with ',',
+    2004 with '[,]' (``{case_matters=true}`` in front when a typed blank is case sensitive). None
+    where a part has no single answer (a number range), or the edition cannot hold the parts: a
+    comma or line break in one, a '{' starting one (2004), too long, more than 10 parts (2004)."""
+    parts: list[str] = []
+    for blank in interaction.blanks:
+        match blank:
+            case TextBlank() as typed:
+                parts.append(typed.answers[0])
+            case ChoiceBlank() as choice:
+                parts.append(choice.options[choice.correct])
+            case NumericBlank() as number:
+                low, high = (format_number(bound) for bound in number.answer.bounds)
+                value = number.answer.value
+                single = format_number(value) if value is not None else (low if low == high else None)
+                if single is None:
+                    return {"scorm12": None, "scorm2004": None}
+                parts.append(single)
+            case _:
+                assert_never(blank)
+    if any("," in part or "\n" in part or "\r" in part for part in parts):
+        return {"scorm12": None, "scorm2004": None}
+    scorm12 = ",".join(parts)
+    fits_2004 = (len(parts) <= MAX_FILL_IN_PARTS_2004 and not any(part.startswith("{") for part in parts)
+                 and all(len(part) <= TEXT_LIMIT["scorm2004"] for part in parts))
+    case_matters = any(isinstance(blank, TextBlank) and blank.case_sensitive for blank in interaction.blanks)
+    prefix = "{case_matters=true}" if case_matters else ""
+    return {"scorm12": scorm12 if len(scorm12) <= TEXT_LIMIT["scorm12"] else None,
+            "scorm2004": prefix + "[,]".join(parts) if fits_2004 else None}
 
 
 _Answer = TypeVar("_Answer", TextAnswer, NumericAnswer)
