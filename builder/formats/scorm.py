@@ -291,7 +291,7 @@ def suspend_data_bound(quiz: Quiz) -> int:
             case FillInBlanksInteraction() as blanks:
                 # Per blank: its state's length in two base-62 digits, then the text typed (a
                 # drop-down: its option's number, as text).
-                response = sum(2 + _text_state_bound(3 * _blank_max_length(blank)) for blank in blanks.blanks)
+                response = sum(2 + _text_state_bound(_blank_state_bytes(blank)) for blank in blanks.blanks)
             case _:
                 assert_never(item.interaction)
         return len(str(len(item.hints))) + 1 + response + 1
@@ -547,6 +547,12 @@ def _blank_max_length(blank: Blank) -> int:
             return NUMERIC_MAX_LENGTH
         case _:
             assert_never(blank)
+
+
+def _blank_state_bytes(blank: Blank) -> int:
+    """The most UTF-8 bytes a blank's state keeps: 3 per character of a box; a drop-down's option
+    number is ASCII digits."""
+    return _blank_max_length(blank) * (1 if isinstance(blank, ChoiceBlank) else 3)
 
 
 MAX_FILL_IN_PARTS_2004 = 10
