@@ -568,7 +568,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, choi
     index = site.root / launch
     page_text = index.read_text(encoding="utf-8")
     assert page_text.count('"type": "true_false"') == 1
-    index.write_text(page_text.replace('"type": "true_false"', '"type": "matching"'), encoding="utf-8")
+    index.write_text(page_text.replace('"type": "true_false"', '"type": "hotspot"'), encoding="utf-8")
     page = browser.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
@@ -579,7 +579,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, choi
     assert "cannot be shown" in frame.locator("#notice").inner_text()
     assert frame.locator("#question").is_hidden() and frame.locator("#results").is_hidden()
     item_id = choice_handoff.items[1].id
-    assert f'lmspack: item "{item_id}" is of kind "matching", which this player cannot show' in console
+    assert f'lmspack: item "{item_id}" is of kind "hotspot", which this player cannot show' in console
     assert calls_of(page) == []  # never initialised: nothing recorded for a quiz that cannot run
     page.close()
 
