@@ -826,6 +826,8 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
 
     frame.locator("#results").wait_for()
     assert frame.locator("#score-line").inner_text() == "You scored 87.5 % (10.5 of 12 points)."
+    review = frame.locator(".review-item").nth(3).locator(".prompt").inner_text()
+    assert "hot, (1) Sudsy water" in review and "at least (2) 15 minutes" in review and "[[" not in review
     cmi = cmi_of(page)
     assert float(core(edition, cmi)["raw"]) == 87.5
     response = "student_response" if edition == "scorm12" else "learner_response"

@@ -451,8 +451,8 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
     items = python_kinds(warm_handoff, kitchen_safety, kitchen_tasks)
     payload = {kind: {"item": item, "right": right_response(item)} for kind, item in items.items()}
     got = node_player(
-        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'feedback', 'score', 'autoScored',"
-        " 'report', 'structure', 'encodeState', 'decodeState'];"
+        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'reviewPrompt', 'feedback', 'score',"
+        " 'autoScored', 'report', 'structure', 'encodeState', 'decodeState'];"
         " var quiz = {decimalComma: false}; var out = {};"
         " Object.keys(payload).forEach(function (kind) {"
         "  var item = payload[kind].item; var h = player.INTERACTIONS[kind];"

@@ -126,6 +126,11 @@
   //                                   html), the only ways to make nodes (fragment sanitises)
   //   read(item, container)           the learner's response from the inputs, null when none given
   //   problem(item, response, quiz)   why `response` cannot be submitted yet (a message), or null
+  //   reviewPrompt(item, response, prompt, page, quiz)
+  //                                   marks the response in the result review's copy of the
+  //                                   prompt (`prompt`, an element; response null when not
+  //                                   answered): fill_in_blanks shows each blank's answer where
+  //                                   it stands; the other kinds leave the prompt as it is
   //   feedback(item, response, page, quiz)
   //                                   a node showing the response's own feedback, or null
   //   score(item, response, quiz)     {points, correct}: builder/scoring.py's definition (points:
@@ -253,6 +258,9 @@
 
     problem: function (item, response) {
       return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page) {
@@ -616,6 +624,9 @@
       return null;
     },
 
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+    },
+
     feedback: function (item, response, page) {
       return response === "" ? null :
         typedFeedback(page, foldSpaces(response), SHORT_ANSWER.matching(item, response), item.otherFeedback);
@@ -688,6 +699,9 @@
       }
       return "Type a number, such as 12, -0.5" + (comma ? ", 0,5" : "") + " or 1.5e3" +
         (item.unit ? ", without the unit." : ".");
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page, quiz) {
@@ -796,6 +810,9 @@
         return "Write at most " + item.maxWords + " words; your answer has " + count + ".";
       }
       return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page) {
@@ -925,6 +942,9 @@
       var left = response.filter(function (o) { return o < 0; }).length;
       return left ? "Choose a match for every item; " + left + " still " + (left === 1 ? "has" : "have") +
         " none." : null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page) {
@@ -1082,6 +1102,9 @@
 
     problem: function (item, response) {
       return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page) {
@@ -1285,6 +1308,16 @@
         }
       }
       return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+      var slots = BLANKS.slots(item, prompt, page.element("div"), page);
+      item.blanks.forEach(function (blank, n) {
+        var value = response && response.length ? response[n] : "";
+        var right = response !== null && BLANKS.right(blank, value, quiz);
+        slots[n].className = "blank-slot blank-answer " + (response === null ? "" : right ? "right" : "wrong");
+        slots[n].textContent = "(" + (n + 1) + ") " + (value === "" ? "\u2014" : BLANKS.shown(blank, value));
+      });
     },
 
     feedback: function (item, response, page, quiz) {
@@ -2157,7 +2190,9 @@
           var answer = state.answers[n];
           var section = element("section", "review-item");
           section.appendChild(element("h4", "", "Question " + (n + 1) + ": " + item.title));
-          section.appendChild(fragment("div", "prompt", item.prompt));
+          var prompt = fragment("div", "prompt", item.prompt);
+          handlerFor(item).reviewPrompt(item, answer.submitted ? answer.response : null, prompt, page, data.quiz);
+          section.appendChild(prompt);
           if (answer.submitted) {
             feedbackBlock(item, answer, section, "h5");
           } else {
