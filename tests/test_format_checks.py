@@ -53,6 +53,12 @@ RULES = {
         lambda n: f"cannot build for Moodle: choice 'A' would be worth {'9.0909091' if n == 1 else '8.3333333'}% "
                   f"of the item ({10 + n} correct choices), which is not on Moodle's grade list, so Moodle would "
                   f"refuse the question; use 1 to 10 correct choices"),
+    "scorm12-36-matching": (
+        "scorm12", lambda n: f"id: q{n}\ntype: matching\nprompt: Match.\npairs:\n"
+                            + "".join(f"  - {{left: L{k}, right: R{k}}}\n" for k in range(30))
+                            + "distractors:\n" + "".join(f"  - D{k}\n" for k in range(6 + n)),
+        lambda n: f"SCORM 1.2 can report at most 36 pairs and 36 right-hand options per matching item (a-z, 0-9) "
+                  f"and this item has 30 pairs and {36 + n} options; build scorm2004 for it, or split it"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
           "canvas": "Canvas"}
