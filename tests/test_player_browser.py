@@ -838,20 +838,29 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
         return patterns[0]["pattern"] if patterns else None
 
     got = {r["id"]: (r["type"], r[response], pattern(r), r["result"]) for r in interactions(edition, cmi)}
+    wrong = "wrong" if edition == "scorm12" else "incorrect"
     if edition == "scorm12":
         assert got == {
-            "storage-places": ("matching", "1.a,2.d,3.c", "1.a,2.b,3.c", "wrong"),
+            "storage-places": ("matching", "1.a,2.d,3.c", "1.a,2.b,3.c", wrong),
             "closing-steps": ("sequencing", "a,b,c,d", "a,b,c,d", "correct"),
             "washing-order": ("sequencing", "a,b,c,d", "a,b,c,d", "correct"),
-            "cleaning-blanks": ("fill-in", "Sudsy,15,red", None, "correct"),  # a range: no pattern
-            "choice-blanks": ("fill-in", "pan,a lid", "pan,water", "wrong")}
+            "cleaning-blanks-soapy": ("fill-in", "Sudsy", "soapy", "correct"),
+            "cleaning-blanks-minutes": ("numeric", "15", None, "correct"),  # a range: no 1.2 pattern
+            "cleaning-blanks-colour": ("choice", "a", "a", "correct"),
+            "choice-blanks-fire": ("choice", "a", "a", "correct"),
+            "choice-blanks-water": ("choice", "c", "a", wrong)}
     else:
         assert got == {
-            "storage-places": ("matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", "incorrect"),
+            "storage-places": ("matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", wrong),
             "closing-steps": ("sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
             "washing-order": ("sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
-            "cleaning-blanks": ("fill-in", "Sudsy[,]15[,]red", None, "correct"),
-            "choice-blanks": ("fill-in", "pan[,]a lid", "pan[,]water", "incorrect")}
+            "cleaning-blanks-soapy": ("fill-in", "Sudsy", "soapy", "correct"),
+            "cleaning-blanks-minutes": ("numeric", "15", "10[:]30", "correct"),
+            "cleaning-blanks-colour": ("choice", "o1", "o1", "correct"),
+            "choice-blanks-fire": ("choice", "o1", "o1", "correct"),
+            "choice-blanks-water": ("choice", "o3", "o1", wrong)}
+    weights = {r["id"]: float(r["weighting"]) for r in interactions(edition, cmi)}
+    assert weights["cleaning-blanks-soapy"] == 1 and weights["choice-blanks-water"] == 0.5
     assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 

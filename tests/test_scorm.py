@@ -439,7 +439,7 @@ REPORTED_TYPES = {"single_choice": ("choice", "choice"), "multiple_response": ("
                   "true_false": ("choice", "choice"), "short_answer": ("fill-in", "fill-in"),
                   "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in"),
                   "matching": ("matching", "matching"), "ordering": ("sequencing", "sequencing"),
-                  "fill_in_blanks": ("fill-in", "fill-in")}
+                  "fill_in_blanks": ("fill-in, numeric or choice per blank",) * 2}
 """cmi.interactions.n.type in SCORM 1.2 and 2004, per item type."""
 
 
@@ -464,8 +464,9 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         "   JSON.stringify(payload[kind].right), problem: h.problem(item, right, quiz),"
         "   prompts: h.prompts(item), right: h.score(item, right, quiz), empty: h.score(item, empty, quiz),"
         "   auto: h.autoScored(item), structure: typeof h.structure(item),"
-        "   reported12: h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}, quiz),"
-        "   reported2004: h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'}, quiz),"
+        "   reported12: [].concat(h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}, quiz)),"
+        "   reported2004: [].concat(h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'},"
+        "    quiz)),"
         "   garbage: h.decodeState(item, 'zz;,'), emptyState: h.encodeState(item, empty)}; });"
         " return out;", payload)
     for kind, item in items.items():
@@ -476,28 +477,42 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         assert result["prompts"]["instruction"] and result["prompts"]["missing"]
         assert result["empty"] == {"points": 0, "correct": False}
         assert result["garbage"] is None and result["emptyState"] == ""
-        assert (result["reported12"]["type"], result["reported2004"]["type"]) == REPORTED_TYPES[kind]
+        records12, records2004 = result["reported12"], result["reported2004"]
+        if kind == "fill_in_blanks":  # one interaction per blank
+            types = {"text": "fill-in", "numeric": "numeric", "choice": "choice"}
+            assert [r["type"] for r in records12] == [r["type"] for r in records2004] == [
+                types[blank["kind"]] for blank in item["blanks"]]
+            assert [r["id"] for r in records12] == [f"{item['id']}-{blank['name']}" for blank in item["blanks"]]
+            assert {r["result"] for r in records12} == {"correct"}
+            assert {r["result"] for r in records2004} == {"incorrect"}
+            assert sum(r["weighting"] for r in records12) == pytest.approx(item["points"])
+        else:
+            assert len(records12) == len(records2004) == 1
+            assert (records12[0]["type"], records2004[0]["type"]) == REPORTED_TYPES[kind]
+        reported12, reported2004 = records12[0], records2004[0]
         if kind == "essay":
             assert result["layout"] is None and not result["auto"]
             assert result["right"] == {"points": 0, "correct": False}
-            assert result["reported12"]["result"] == result["reported2004"]["result"] == "neutral"
-            assert result["reported12"]["pattern"] is None
+            assert reported12["result"] == reported2004["result"] == "neutral"
+            assert reported12["pattern"] is None
             continue
         assert result["auto"]
         assert result["right"] == {"points": item["points"], "correct": True}
-        assert result["reported12"]["result"] == "correct"
-        assert result["reported2004"]["result"] == "incorrect"
-        if item["type"] in ("short_answer", "numeric", "fill_in_blanks"):
+        assert reported12["result"] == "correct"
+        assert reported2004["result"] == "incorrect"
+        if item["type"] in ("short_answer", "numeric"):
             assert result["layout"] is None
-            assert result["reported12"]["pattern"] == item["patterns"]["scorm12"]
-            assert result["reported2004"]["pattern"] == item["patterns"]["scorm2004"]
+            assert reported12["pattern"] == item["patterns"]["scorm12"]
+            assert reported2004["pattern"] == item["patterns"]["scorm2004"]
+        elif item["type"] == "fill_in_blanks":
+            assert result["layout"] is None
         elif item["type"] in ("matching", "ordering"):
             parts = item["options"] if item["type"] == "matching" else item["steps"]
             assert sorted(result["layout"]) == list(range(len(parts)))
-            assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
+            assert reported12["response"] == reported12["pattern"] != ""
         else:
             assert sorted(result["layout"]) == list(range(len(item["choices"])))
-            assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
+            assert reported12["response"] == reported12["pattern"] != ""
 
 
 def test_an_unknown_kind_is_named_at_load(node_player, warm_handoff):
@@ -514,8 +529,8 @@ def test_time_formats_and_interaction(node_player, warm_handoff):
         "var when = new Date(2027, 2, 4, 5, 6, 7);"
         " return {t12: [0, 65.4, 3725, 360000].map(player.timespan12),"
         " t2004: [0, 65.4, 3725].map(player.duration2004),"
-        " i12: player.interaction(payload[0], 2, [0, 3], 12, when),"
-        " i2004: player.interaction(payload[1], 2, [2, 1, 0], 3, when)};",
+        " i12: player.interactions(payload[0], 2, [0, 3], 12, when)[0],"
+        " i2004: player.interactions(payload[1], 2, [2, 1, 0], 3, when)[0]};",
         [player_data(warm_handoff, SCORM12), player_data(warm_handoff, SCORM2004)])
     assert result["t12"] == ["00:00:00", "00:01:05", "01:02:05", "100:00:00"]
     assert result["t2004"] == ["PT0H0M0S", "PT0H1M5S", "PT1H2M5S"]
@@ -718,7 +733,8 @@ def test_typed_interactions_in_each_edition(node_player, kitchen_safety):
     got = node_player(
         "var when = new Date(2027, 2, 4, 5, 6, 7); return payload.data.map(function (data) {"
         " return payload.calls.map(function (c) { var out = {};"
-        "  player.interaction(data, c[0], c[1], 3, when).forEach(function (p) { out[p[0]] = p[1]; }); return out; });"
+        "  player.interactions(data, c[0], c[1], 3, when)[0].forEach(function (p) { out[p[0]] = p[1]; });"
+        "  return out; });"
         " });",
         {"data": [player_data(kitchen_safety, SCORM12), player_data(kitchen_safety, SCORM2004)],
          "calls": [[index[i], text] for i, text in calls]})
@@ -901,29 +917,37 @@ def test_ordering_never_starts_in_the_right_order(node_player, kitchen_tasks):
 
 
 def test_parts_interactions_in_each_edition(node_player, kitchen_tasks):
-    """What each edition records for the kitchen-tasks items: matching, sequencing and one fill-in
-    of the blanks' answers, within each data model."""
+    """What each edition records for the kitchen-tasks items: matching, sequencing, and one
+    interaction per blank (fill-in, numeric or choice) with its share of the points."""
     unshuffled = with_settings(kitchen_tasks, shuffle_choices=False)
     data = [player_data(unshuffled, edition) for edition in (SCORM12, SCORM2004)]
     responses = [[0, 3, 2], [1, 0, 2, 3], [0, 1, 2, 3], ["  Soapy ", "15", "0"], ["0", "1"]]
     got = node_player("var when = new Date(2027, 2, 4, 5, 6, 7); return payload.data.map(function (data) {"
-                      " return payload.responses.map(function (r, n) {"
-                      " var out = {}; player.interaction(data, n, r, 3, when).forEach(function (p) {"
-                      " out[p[0]] = p[1]; });"
-                      " return out; }); });", {"data": data, "responses": responses})
+                      " var out = []; payload.responses.forEach(function (r, n) {"
+                      " player.interactions(data, n, r, 3, when).forEach(function (pairs) { var one = {};"
+                      " pairs.forEach(function (p) { one[p[0]] = p[1]; }); out.push(one); }); });"
+                      " return out; });", {"data": data, "responses": responses})
     twelve, later = got
-    assert [(i["type"], i["student_response"], i.get("correct_responses.0.pattern"), i["result"]) for i in twelve] == [
-        ("matching", "1.a,2.d,3.c", "1.a,2.b,3.c", "wrong"),
-        ("sequencing", "b,a,c,d", "a,b,c,d", "wrong"),
-        ("sequencing", "a,b,c,d", "a,b,c,d", "correct"),
-        ("fill-in", "Soapy,15,red", None, "correct"),
-        ("fill-in", "pan,a blanket", "pan,water", "wrong")]
-    assert [(i["type"], i["learner_response"], i.get("correct_responses.0.pattern"), i["result"]) for i in later] == [
-        ("matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", "incorrect"),
-        ("sequencing", "S2[,]S1[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "incorrect"),
-        ("sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
-        ("fill-in", "Soapy[,]15[,]red", None, "correct"),
-        ("fill-in", "pan[,]a blanket", "pan[,]water", "incorrect")]
+    assert [(i["id"], i["type"], i["weighting"], i["student_response"], i.get("correct_responses.0.pattern"),
+             i["result"]) for i in twelve] == [
+        ("storage-places", "matching", "3", "1.a,2.d,3.c", "1.a,2.b,3.c", "wrong"),
+        ("closing-steps", "sequencing", "4", "b,a,c,d", "a,b,c,d", "wrong"),
+        ("washing-order", "sequencing", "1", "a,b,c,d", "a,b,c,d", "correct"),
+        ("cleaning-blanks-soapy", "fill-in", "1", "Soapy", "soapy", "correct"),
+        ("cleaning-blanks-minutes", "numeric", "1", "15", None, "correct"),  # a range: no 1.2 pattern
+        ("cleaning-blanks-colour", "choice", "1", "a", "a", "correct"),
+        ("choice-blanks-fire", "choice", "0.5", "a", "a", "correct"),
+        ("choice-blanks-water", "choice", "0.5", "b", "a", "wrong")]
+    assert [(i["id"], i["type"], i["learner_response"], i.get("correct_responses.0.pattern"), i["result"])
+            for i in later] == [
+        ("storage-places", "matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", "incorrect"),
+        ("closing-steps", "sequencing", "S2[,]S1[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "incorrect"),
+        ("washing-order", "sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
+        ("cleaning-blanks-soapy", "fill-in", "Soapy", "soapy", "correct"),
+        ("cleaning-blanks-minutes", "numeric", "15", "10[:]30", "correct"),
+        ("cleaning-blanks-colour", "choice", "o1", "o1", "correct"),
+        ("choice-blanks-fire", "choice", "o1", "o1", "correct"),
+        ("choice-blanks-water", "choice", "o2", "o1", "incorrect")]
 
 
 def test_parts_resume_and_their_bound(node_player, kitchen_tasks):

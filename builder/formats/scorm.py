@@ -188,8 +188,15 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
             # The loader allows at most 20 steps, within SCORM 1.2's 36 short identifiers.
             assert len(ordering.steps) <= len(SHORT_IDENTIFIER_1_2)
             return None
-        case FillInBlanksInteraction():
-            return None  # one fill-in interaction: what does not fit is left out (edition_warnings)
+        case FillInBlanksInteraction() as blanks:
+            wide = [blank for blank in blanks.blanks
+                    if isinstance(blank, ChoiceBlank) and len(blank.options) > len(SHORT_IDENTIFIER_1_2)]
+            if not wide:
+                return None  # a typed or number blank that does not fit is left out (edition_warnings)
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} options per drop-down "
+                           f"(a-z, 0-9) and blank '{wide[0].name}' has {len(wide[0].options)}; build scorm2004 "
+                           "for it, or give it fewer options")
         case _:
             assert_never(item.interaction)
 
@@ -240,7 +247,8 @@ def _pattern_left_out(item: Item, edition: Edition) -> bool:
         case MatchingInteraction() | OrderingInteraction():
             return False
         case FillInBlanksInteraction() as blanks:
-            return _blanks_patterns(blanks)[edition.name] is None
+            return any(_blank_patterns(blank)[edition.name] is None for blank in blanks.blanks
+                       if not isinstance(blank, ChoiceBlank))
         case _:
             assert_never(item.interaction)
 
@@ -511,7 +519,6 @@ def _blanks_data(item: Item, interaction: FillInBlanksInteraction) -> dict[str, 
     return {
         "type": "fill_in_blanks",
         "blanks": [_blank_data(blank) for blank in interaction.blanks],
-        "patterns": _blanks_patterns(interaction),
     }
 
 
@@ -519,13 +526,14 @@ def _blank_data(blank: Blank) -> dict[str, object]:
     match blank:
         case TextBlank() as typed:
             return {"name": typed.name, "kind": "text", "answers": list(typed.answers),
-                    "caseSensitive": typed.case_sensitive, "maxLength": _blank_max_length(typed)}
+                    "caseSensitive": typed.case_sensitive, "maxLength": _blank_max_length(typed),
+                    "patterns": _blank_patterns(typed)}
         case ChoiceBlank() as choice:
             return {"name": choice.name, "kind": "choice", "options": list(choice.options), "correct": choice.correct}
         case NumericBlank() as number:
             low, high = number.answer.bounds
             return {"name": number.name, "kind": "numeric", "low": low, "high": high,
-                    "maxLength": _blank_max_length(number)}
+                    "maxLength": _blank_max_length(number), "patterns": _blank_patterns(number)}
         case _:
             assert_never(blank)
 
@@ -555,40 +563,16 @@ def _blank_state_bytes(blank: Blank) -> int:
     return _blank_max_length(blank) * (1 if isinstance(blank, ChoiceBlank) else 3)
 
 
-MAX_FILL_IN_PARTS_2004 = 10
-"""scorm-again takes at most 10 parts in a SCORM 2004 fill-in response or pattern."""
-
-
-def _blanks_patterns(interaction: FillInBlanksInteraction) -> dict[str, str | None]:
-    """The right answer of each blank, in order, as one fill-in pattern: SCORM 1.2 joined with ',',
-    2004 with '[,]' (``{case_matters=true}`` in front when a typed blank is case sensitive). None
-    where a part has no single answer (a number range), or the edition cannot hold the parts: a
-    comma or line break in one, a '{' starting one (2004), too long, more than 10 parts (2004)."""
-    parts: list[str] = []
-    for blank in interaction.blanks:
-        match blank:
-            case TextBlank() as typed:
-                parts.append(typed.answers[0])
-            case ChoiceBlank() as choice:
-                parts.append(choice.options[choice.correct])
-            case NumericBlank() as number:
-                low, high = (format_number(bound) for bound in number.answer.bounds)
-                value = number.answer.value
-                single = format_number(value) if value is not None else (low if low == high else None)
-                if single is None:
-                    return {"scorm12": None, "scorm2004": None}
-                parts.append(single)
-            case _:
-                assert_never(blank)
-    if any("," in part or "\n" in part or "\r" in part for part in parts):
-        return {"scorm12": None, "scorm2004": None}
-    scorm12 = ",".join(parts)
-    fits_2004 = (len(parts) <= MAX_FILL_IN_PARTS_2004 and not any(part.startswith("{") for part in parts)
-                 and all(len(part) <= TEXT_LIMIT["scorm2004"] for part in parts))
-    case_matters = any(isinstance(blank, TextBlank) and blank.case_sensitive for blank in interaction.blanks)
-    prefix = "{case_matters=true}" if case_matters else ""
-    return {"scorm12": scorm12 if len(scorm12) <= TEXT_LIMIT["scorm12"] else None,
-            "scorm2004": prefix + "[,]".join(parts) if fits_2004 else None}
+def _blank_patterns(blank: TextBlank | NumericBlank) -> dict[str, str | None]:
+    """A typed blank's first answer as a fill-in pattern; a number blank's as a numeric pattern (a
+    drop-down's pattern is its right option's code, which the player writes)."""
+    match blank:
+        case TextBlank() as typed:
+            return _text_patterns(typed.answers[0], typed.case_sensitive)
+        case NumericBlank() as number:
+            return _number_patterns(number.answer)
+        case _:
+            assert_never(blank)
 
 
 _Answer = TypeVar("_Answer", TextAnswer, NumericAnswer)
@@ -600,27 +584,36 @@ def _full_credit(answers: tuple[_Answer, ...]) -> _Answer | None:
 
 
 def _fill_in_patterns(interaction: ShortAnswerInteraction) -> dict[str, str | None]:
-    """The first full-credit answer as each edition's fill-in pattern, None where it cannot be one:
-    longer than the edition allows, or (2004) text its localized-string pattern reads otherwise: a
-    leading '{' (a language or case prefix), a comma (run-times such as scorm-again split fill-in
-    patterns at commas, Moodle at '[,]'), a line break."""
+    """The first full-credit answer as each edition's fill-in pattern (``_text_patterns``)."""
     answer = _full_credit(interaction.answers)
     if answer is None:
         return {"scorm12": None, "scorm2004": None}
-    text = answer.text
+    return _text_patterns(answer.text, interaction.case_sensitive)
+
+
+def _text_patterns(text: str, case_sensitive: bool) -> dict[str, str | None]:
+    """An accepted text as each edition's fill-in pattern, None where it cannot be one: longer
+    than the edition allows, or (2004) text its localized-string pattern reads otherwise: a
+    leading '{' (a language or case prefix), a comma (run-times such as scorm-again split fill-in
+    patterns at commas, Moodle at '[,]'), a line break."""
     plain = "\n" not in text and "\r" not in text
     scorm12 = text if plain and len(text) <= TEXT_LIMIT["scorm12"] else None
     fits_2004 = plain and len(text) <= TEXT_LIMIT["scorm2004"] and not text.startswith("{") and "," not in text
-    prefix = "{case_matters=true}" if interaction.case_sensitive else ""
+    prefix = "{case_matters=true}" if case_sensitive else ""
     return {"scorm12": scorm12, "scorm2004": prefix + text if fits_2004 else None}
 
 
 def _numeric_patterns(interaction: NumericInteraction) -> dict[str, str | None]:
-    """The first full-credit answer: SCORM 2004 ``low[:]high``; SCORM 1.2's numeric pattern is one
-    number, the answer's value (None for a range of more than one number)."""
+    """The first full-credit answer as each edition's numeric pattern (``_number_patterns``)."""
     answer = _full_credit(interaction.answers)
     if answer is None:
         return {"scorm12": None, "scorm2004": None}
+    return _number_patterns(answer)
+
+
+def _number_patterns(answer: NumericAnswer) -> dict[str, str | None]:
+    """SCORM 2004 ``low[:]high``; SCORM 1.2's numeric pattern is one number, the answer's value
+    (None for a range of more than one number)."""
     low, high = (format_number(bound) for bound in answer.bounds)
     single = format_number(answer.value) if answer.value is not None else (low if low == high else None)
     scorm2004 = f"{low}[:]{high}" if DECIMAL_2004.fullmatch(low) and DECIMAL_2004.fullmatch(high) else None

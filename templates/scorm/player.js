@@ -1347,17 +1347,30 @@
       return true;
     },
 
-    /** One fill-in interaction: each blank's answer (a drop-down: the option's text) in prompt
-     *  order, joined with ',' (1.2, at most 255 characters) or '[,]' (2004, each part at most 250). */
-    report: function (item, response, edition) {
+    /** One interaction per blank, id `<item id>-<blank name>`, weighting points / blanks: a typed
+     *  blank `fill-in` (as a short answer), a number `numeric` (the number read), a drop-down
+     *  `choice` (SCORM 1.2: its option's letter a-z, 0-9; 2004: `o1`, `o2`... by position). */
+    report: function (item, response, edition, quiz) {
       var twelve = edition.name === "scorm12";
-      var parts = item.blanks.map(function (blank, n) {
-        return reportedText(BLANKS.shown(blank, response[n] || ""), twelve ? 255 : 250, edition);
+      return item.blanks.map(function (blank, n) {
+        var value = response.length ? response[n] : "";
+        var reported;
+        if (blank.kind === "text") {
+          reported = {type: "fill-in", response: reportedText(value, twelve ? 255 : 250, edition)};
+        } else if (blank.kind === "numeric") {
+          var number = parseNumber(value, !!(quiz && quiz.decimalComma));
+          reported = {type: "numeric", response: number === null ? null : decimalText(number)};
+        } else {
+          var code = function (o) { return twelve ? code12(item, o) : "o" + (o + 1); };
+          reported = {type: "choice", response: value === "" ? null : code(parseInt(value, 10))};
+        }
+        reported.id = item.id + "-" + blank.name;
+        reported.weighting = item.points / item.blanks.length;
+        reported.pattern = blank.kind === "choice" ? (twelve ? code12(item, blank.correct) : "o" + (blank.correct + 1))
+                                                   : blank.patterns[edition.name];
+        reported.result = BLANKS.right(blank, value, quiz) ? "correct" : edition.wrong;
+        return reported;
       });
-      var joined = parts.join(edition.separator);
-      return {type: "fill-in", response: twelve ? shortened(joined, 255) : joined,
-              pattern: item.patterns[edition.name],
-              result: BLANKS.score(item, response).correct ? "correct" : edition.wrong};
     },
 
     structure: function (item) {
@@ -1648,23 +1661,26 @@
     }
   };
 
-  /** The interaction the LMS records for a submitted answer, as [element, value] pairs in the
-   *  order SCORM requires (id first, type before responses); a response or pattern the handler
-   *  reports as null is left out. */
-  function interaction(data, index, response, latencySeconds, when) {
+  /** The interactions the LMS records for a submitted answer: one (a handler's report is one
+   *  record) or several (an array of records, each with its own id and weighting: the blanks of
+   *  fill_in_blanks), each as [element, value] pairs in the order SCORM requires (id first, type
+   *  before responses); a response or pattern the handler reports as null is left out. */
+  function interactions(data, index, response, latencySeconds, when) {
     var edition = EDITIONS[data.edition];
     var item = data.items[index];
     var reported = handlerFor(item).report(item, response, edition, data.quiz);
-    return [
-      ["id", item.id],
-      ["type", reported.type],
-      ["weighting", decimal(item.points)],
-      [edition.response, reported.response],
-      ["correct_responses.0.pattern", reported.pattern],
-      ["result", reported.result],
-      ["latency", edition.duration(latencySeconds)],
-      [edition.time, edition.stamp(when)]
-    ].filter(function (pair) { return pair[1] !== null; });
+    return (Array.isArray(reported) ? reported : [reported]).map(function (record) {
+      return [
+        ["id", record.id || item.id],
+        ["type", record.type],
+        ["weighting", decimal(record.weighting === undefined ? item.points : record.weighting)],
+        [edition.response, record.response],
+        ["correct_responses.0.pattern", record.pattern],
+        ["result", record.result],
+        ["latency", edition.duration(latencySeconds)],
+        [edition.time, edition.stamp(when)]
+      ].filter(function (pair) { return pair[1] !== null; });
+    });
   }
 
   // ---- the LMS ------------------------------------------------------------------------------
@@ -2077,9 +2093,11 @@
       answer.submitted = true;
       if (lms && !lms.terminated) {
         var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        interaction(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
-                    new Date()).forEach(function (pair) {
-          lms.set("cmi.interactions." + n + "." + pair[0], pair[1]);
+        interactions(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
+                     new Date()).forEach(function (pairs, k) {
+          pairs.forEach(function (pair) {
+            lms.set("cmi.interactions." + (n + k) + "." + pair[0], pair[1]);
+          });
         });
       }
       save(true);
@@ -2313,7 +2331,7 @@
     freshState: freshState,
     encodeState: encodeState,
     decodeState: decodeState,
-    interaction: interaction,
+    interactions: interactions,
     code12: code12,
     code2004: code2004,
     timespan12: timespan12,
