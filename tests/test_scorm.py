@@ -1009,3 +1009,14 @@ def test_scorm12_refuses_a_matching_item_it_cannot_report(kitchen_tasks):
     assert [(p.path, p.line) for p in problems] == [(base.place.path, base.place.line)]
     assert "at most 36 pairs and 36 right-hand options" in problems[0].message and "37 options" in problems[0].message
     assert check_scorm2004(quiz) == []
+
+
+def test_scorm12_refuses_a_drop_down_it_cannot_report(kitchen_tasks):
+    item = kitchen_tasks.items[4]
+    wide = FillInBlanksInteraction((ChoiceBlank("fire", tuple(f"o{k}" for k in range(37)), 0),
+                                    ChoiceBlank("water", tuple(f"o{k}" for k in range(36)), 0)))
+    quiz = dataclasses.replace(kitchen_tasks, items=(dataclasses.replace(item, interaction=wide),))
+    (problem,) = check_scorm12(quiz)
+    assert (problem.path, problem.line) == (item.place.path, item.place.line)
+    assert "at most 36 options per drop-down (a-z, 0-9) and blank 'fire' has 37" in problem.message
+    assert check_scorm2004(quiz) == []
