@@ -884,3 +884,46 @@ def test_matching_ordering_and_blanks_at_phone_width(site, browser, kitchen_task
         frame.locator("#next-button").click()
     frame.locator("#results").wait_for()
     page.close()
+
+
+def leave_and_resume(page, browser, site, edition: str, launch: str):
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    page.close()
+    return open_lms(browser, site, edition, launch, resume_data(edition, stored))
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_matching_and_blanks_resume(edition, site, browser, kitchen_tasks):
+    """A match chosen before a hint is there after resuming; submitted blanks come back in the
+    prompt's text, read-only, with their feedback."""
+    launch = site.add_package(f"{edition}-parts-resume", BUILDERS[edition](kitchen_tasks).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, kitchen_tasks))
+    frame.get_by_label("Frozen peas", exact=True).select_option(label="The freezer")
+    frame.locator("#hint-button").click()
+    page, frame, console = leave_and_resume(page, browser, site, edition, launch)
+    assert frame.locator("#legend").inner_text() == "Where food is kept"
+    assert frame.get_by_label("Frozen peas", exact=True).input_value() == "1"
+    assert frame.get_by_label("Raw chicken", exact=True).input_value() == ""
+    assert frame.locator("#hint-list li").count() == 1
+    frame.get_by_label("Raw chicken", exact=True).select_option(label="The bottom shelf of the fridge")
+    frame.get_by_label("Dry pasta", exact=True).select_option(label="A sealed tub in the cupboard")
+    assert "Correct. You earned 3 points." in submit_and_wait(frame)
+    for _ in range(2):  # the orderings, as they start
+        frame.locator("#next-button").click()
+        submit_and_wait(frame)
+    frame.locator("#next-button").click()
+    frame.get_by_label("Blank 1 of 3", exact=True).fill("sudsy")
+    frame.get_by_label("Blank 2 of 3", exact=True).fill("31")
+    frame.get_by_label("Blank 3 of 3", exact=True).select_option(label="red")
+    assert "Partly correct. You earned 2 points of 3 points." in submit_and_wait(frame)
+    page, frame, console = leave_and_resume(page, browser, site, edition, launch)
+    assert frame.locator("#legend").inner_text() == "Cleaning a chopping board"
+    assert [frame.locator(f"#prompt #blank-{n}").input_value() for n in range(3)] == ["sudsy", "31", "0"]
+    assert frame.get_by_label("Blank 2 of 3", exact=True).get_attribute("readonly") is not None
+    assert frame.get_by_label("Blank 3 of 3", exact=True).is_disabled()
+    assert "Blank 2 of 3 (wrong): 31" in frame.locator("#feedback").inner_text()
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
