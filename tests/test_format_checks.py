@@ -65,6 +65,17 @@ RULES = {
         lambda n: f"cannot build for Moodle: {'distractor 1' if n == 1 else 'the right side of pair 3'} has no text "
                   "once its formatting is removed, and Moodle shows a matching item's options as plain text; give it "
                   "words"),
+    "scorm12-36-matching": (
+        "scorm12", lambda n: f"id: q{n}\ntype: matching\nprompt: Match.\npairs:\n"
+                            + "".join(f"  - {{left: L{k}, right: R{k}}}\n" for k in range(30))
+                            + "distractors:\n" + "".join(f"  - D{k}\n" for k in range(6 + n)),
+        lambda n: f"SCORM 1.2 can report at most 36 pairs and 36 right-hand options per matching item (a-z, 0-9) "
+                  f"and this item has 30 pairs and {36 + n} options; build scorm2004 for it, or split it"),
+    "scorm12-36-drop-down-options": (
+        "scorm12", lambda n: f"id: q{n}\ntype: fill_in_blanks\nprompt: Pick [[it]].\nblanks:\n  it:\n"
+                            "    correct: o0\n    options:\n" + "".join(f"      - o{k}\n" for k in range(36 + n)),
+        lambda n: f"SCORM 1.2 can report at most 36 options per drop-down (a-z, 0-9) and blank 'it' has {36 + n}; "
+                  "build scorm2004 for it, or give it fewer options"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
           "canvas": "Canvas"}

@@ -568,7 +568,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, choi
     index = site.root / launch
     page_text = index.read_text(encoding="utf-8")
     assert page_text.count('"type": "true_false"') == 1
-    index.write_text(page_text.replace('"type": "true_false"', '"type": "matching"'), encoding="utf-8")
+    index.write_text(page_text.replace('"type": "true_false"', '"type": "hotspot"'), encoding="utf-8")
     page = browser.new_page()
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
@@ -579,7 +579,7 @@ def test_an_item_of_an_unknown_kind_stops_the_player_at_load(site, browser, choi
     assert "cannot be shown" in frame.locator("#notice").inner_text()
     assert frame.locator("#question").is_hidden() and frame.locator("#results").is_hidden()
     item_id = choice_handoff.items[1].id
-    assert f'lmspack: item "{item_id}" is of kind "matching", which this player cannot show' in console
+    assert f'lmspack: item "{item_id}" is of kind "hotspot", which this player cannot show' in console
     assert calls_of(page) == []  # never initialised: nothing recorded for a quiz that cannot run
     page.close()
 
@@ -702,5 +702,228 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
             "fridge-temperature": ("numeric", "3", "1[:]5", "correct"),
             "hand-washing-seconds": ("numeric", "20", "15[:]25", "correct"),
             "near-miss-report": ("long-fill-in", one_line, None, "neutral")}
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+# ---- matching, ordering, fill in the blanks (the kitchen-tasks test quiz) -----------------------
+
+def focused_label(frame) -> str | None:
+    return frame.locator(":focus").get_attribute("aria-label")
+
+
+def step_order(frame) -> list[str]:
+    return [text.strip() for text in frame.locator(".order-label").all_inner_texts()]
+
+
+def sort_steps_by_keyboard(page, frame, right: list[str]) -> None:
+    """Put the steps in the right order with the keyboard alone: each step's "Move up" button,
+    pressed with Enter; the move is announced and focus stays on the moved step's button."""
+    for target, label in enumerate(right):
+        at = step_order(frame).index(label)
+        if at == target:
+            continue
+        frame.get_by_label(f"Move up: {label}", exact=True).focus()
+        for moves in range(at - target):
+            page.keyboard.press("Enter")
+            position = at - moves
+            assert frame.locator("#order-status").inner_text() == (
+                f"\u201c{label}\u201d moved to position {position} of {len(right)}.")
+            expected = f"Move down: {label}" if position == 1 else f"Move up: {label}"
+            assert focused_label(frame) == expected
+    assert step_order(frame) == right
+
+
+def sort_steps_by_mouse(frame, right: list[str]) -> None:
+    for target, label in enumerate(right):
+        for _ in range(step_order(frame).index(label) - target):
+            frame.get_by_label(f"Move up: {label}", exact=True).click()
+    assert step_order(frame) == right
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
+    """Matching by keyboard (a select per left side) and by mouse, refused until every left side
+    has a match; ordering by keyboard (move buttons, announced, focus kept) and by mouse; leaving
+    mid-ordering after a hint and resuming onto the order; blanks typed and chosen inside the
+    prompt's text, a number refused until it is one; feedback, score and the interactions the
+    LMS records."""
+    quiz = kitchen_tasks
+    by_id = {item.id: item for item in quiz.items}
+    launch = site.add_package(f"{edition}-parts", BUILDERS[edition](quiz).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, quiz))
+
+    assert frame.locator("#legend").inner_text() == "Where food is kept"
+    assert "choose a match for each" in frame.locator("#item-points").inner_text()
+    refused(frame, "Choose a match first.")
+    frame.get_by_label("Raw chicken", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # the first option: the bottom shelf of the fridge
+    assert frame.get_by_label("Raw chicken", exact=True).input_value() == "0"
+    page.keyboard.press("Tab")
+    assert frame.locator(":focus").get_attribute("id") == "match-1"
+    refused(frame, "Choose a match for every item; 2 still have none.")
+    frame.get_by_label("Frozen peas", exact=True).select_option(label="The windowsill")
+    frame.get_by_label("Dry pasta", exact=True).select_option(label="A sealed tub in the cupboard")
+    shown = submit_and_wait(frame)
+    assert "Partly correct. You earned 2 points of 3 points." in shown
+    assert "Wrong: Frozen peas \u2192 The windowsill" in shown and "Right: Raw chicken" in shown
+    assert frame.get_by_label("Frozen peas", exact=True).is_disabled()
+    frame.locator("#next-button").click()
+
+    closing = [markup.plain_text(step) for step in by_id["closing-steps"].interaction.steps]
+    assert frame.locator("#legend").inner_text() == "Closing the kitchen"
+    assert step_order(frame) != closing and sorted(step_order(frame)) == sorted(closing)
+    sort_steps_by_keyboard(page, frame, closing)
+    assert "Correct. You earned 4 points." in submit_and_wait(frame)
+    assert frame.locator(".order-move").count() == 0  # submitted: the order is fixed
+    frame.locator("#next-button").click()
+
+    washing = [markup.plain_text(step) for step in by_id["washing-order"].interaction.steps]
+    assert frame.locator("#legend").inner_text() == "Washing up by hand"
+    frame.get_by_label(f"Move up: {step_order(frame)[1]}", exact=True).click()
+    moved = step_order(frame)
+    frame.locator("#hint-button").click()  # saves the order so far with the hint
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    page.close()
+
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    assert frame.locator("#legend").inner_text() == "Washing up by hand"
+    assert step_order(frame) == moved
+    assert frame.locator("#hint-list li").count() == 1
+    sort_steps_by_mouse(frame, washing)
+    assert "Correct. You earned 1 point." in submit_and_wait(frame)
+    frame.locator("#next-button").click()
+
+    assert frame.locator("#legend").inner_text() == "Cleaning a chopping board"
+    assert frame.locator("#prompt .blank-slot").count() == 3  # where the blanks stand in the text
+    assert "[[" not in frame.locator("#prompt").inner_text()
+    refused(frame, "Fill in the blanks first.")
+    frame.get_by_label("Blank 1 of 3", exact=True).focus()
+    page.keyboard.type("Sudsy")
+    page.keyboard.press("Tab")
+    page.keyboard.type("ten")
+    page.keyboard.press("Tab")
+    assert frame.locator(":focus").get_attribute("aria-label") == "Blank 3 of 3"
+    refused(frame, "Fill in every blank; 1 is empty.")
+    frame.get_by_label("Blank 3 of 3", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # red
+    refused(frame, "Blank 2 of 3: type a number, such as 12, -0.5 or 1.5e3.")
+    frame.get_by_label("Blank 2 of 3", exact=True).fill("15")
+    shown = submit_and_wait(frame)
+    assert "Correct. You earned 3 points." in shown and "Blank 3 of 3 (right): red" in shown
+    assert frame.get_by_label("Blank 1 of 3", exact=True).get_attribute("readonly") is not None
+    frame.locator("#next-button").click()
+
+    frame.get_by_label("Blank 1 of 2", exact=True).select_option(label="pan")
+    frame.get_by_label("Blank 2 of 2", exact=True).select_option(label="a lid")
+    shown = submit_and_wait(frame)
+    assert "Partly correct. You earned 0.5 points of 1 point." in shown
+    assert "Blank 2 of 2 (wrong): a lid" in shown
+    frame.locator("#next-button").click()
+
+    frame.locator("#results").wait_for()
+    assert frame.locator("#score-line").inner_text() == "You scored 87.5 % (10.5 of 12 points)."
+    review = frame.locator(".review-item").nth(3).locator(".prompt").inner_text()
+    assert "hot, (1) Sudsy water" in review and "at least (2) 15 minutes" in review and "[[" not in review
+    cmi = cmi_of(page)
+    assert float(core(edition, cmi)["raw"]) == 87.5
+    response = "student_response" if edition == "scorm12" else "learner_response"
+
+    def pattern(record: dict) -> str | None:
+        patterns = record.get("correct_responses") or {}
+        patterns = patterns if isinstance(patterns, list) else [patterns[k] for k in sorted(patterns) if k.isdigit()]
+        return patterns[0]["pattern"] if patterns else None
+
+    got = {r["id"]: (r["type"], r[response], pattern(r), r["result"]) for r in interactions(edition, cmi)}
+    wrong = "wrong" if edition == "scorm12" else "incorrect"
+    if edition == "scorm12":
+        assert got == {
+            "storage-places": ("matching", "1.a,2.d,3.c", "1.a,2.b,3.c", wrong),
+            "closing-steps": ("sequencing", "a,b,c,d", "a,b,c,d", "correct"),
+            "washing-order": ("sequencing", "a,b,c,d", "a,b,c,d", "correct"),
+            "cleaning-blanks-soapy": ("fill-in", "Sudsy", "soapy", "correct"),
+            "cleaning-blanks-minutes": ("numeric", "15", None, "correct"),  # a range: no 1.2 pattern
+            "cleaning-blanks-colour": ("choice", "a", "a", "correct"),
+            "choice-blanks-fire": ("choice", "a", "a", "correct"),
+            "choice-blanks-water": ("choice", "c", "a", wrong)}
+    else:
+        assert got == {
+            "storage-places": ("matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", wrong),
+            "closing-steps": ("sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
+            "washing-order": ("sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
+            "cleaning-blanks-soapy": ("fill-in", "Sudsy", "soapy", "correct"),
+            "cleaning-blanks-minutes": ("numeric", "15", "10[:]30", "correct"),
+            "cleaning-blanks-colour": ("choice", "o1", "o1", "correct"),
+            "choice-blanks-fire": ("choice", "o1", "o1", "correct"),
+            "choice-blanks-water": ("choice", "o3", "o1", wrong)}
+    weights = {r["id"]: float(r["weighting"]) for r in interactions(edition, cmi)}
+    assert weights["cleaning-blanks-soapy"] == 1 and weights["choice-blanks-water"] == 0.5
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def test_matching_ordering_and_blanks_at_phone_width(site, browser, kitchen_tasks):
+    """At 390 pixels nothing of the new controls is wider than the screen."""
+    launch = site.add_package("phone-parts", build_scorm2004(kitchen_tasks).data)
+    page, frame, _ = open_lms(browser, site, "scorm2004", launch, lms_start_data("scorm2004", kitchen_tasks),
+                              width=390)
+    overflow = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    for n in range(len(kitchen_tasks.items)):
+        assert frame.locator("body").evaluate(f"() => {overflow}") <= 0, n
+        selects = frame.locator("select")
+        for s in range(selects.count()):
+            selects.nth(s).select_option(index=1)
+        inputs = frame.locator(".blank-input")
+        for s in range(inputs.count()):
+            inputs.nth(s).fill("15")
+        submit_and_wait(frame)
+        assert frame.locator("body").evaluate(f"() => {overflow}") <= 0, n
+        frame.locator("#next-button").click()
+    frame.locator("#results").wait_for()
+    page.close()
+
+
+def leave_and_resume(page, browser, site, edition: str, launch: str):
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
+    finish = "LMSFinish" if edition == "scorm12" else "Terminate"
+    page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    page.close()
+    return open_lms(browser, site, edition, launch, resume_data(edition, stored))
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_matching_and_blanks_resume(edition, site, browser, kitchen_tasks):
+    """A match chosen before a hint is there after resuming; submitted blanks come back in the
+    prompt's text, read-only, with their feedback."""
+    launch = site.add_package(f"{edition}-parts-resume", BUILDERS[edition](kitchen_tasks).data)
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, kitchen_tasks))
+    frame.get_by_label("Frozen peas", exact=True).select_option(label="The freezer")
+    frame.locator("#hint-button").click()
+    page, frame, console = leave_and_resume(page, browser, site, edition, launch)
+    assert frame.locator("#legend").inner_text() == "Where food is kept"
+    assert frame.get_by_label("Frozen peas", exact=True).input_value() == "1"
+    assert frame.get_by_label("Raw chicken", exact=True).input_value() == ""
+    assert frame.locator("#hint-list li").count() == 1
+    frame.get_by_label("Raw chicken", exact=True).select_option(label="The bottom shelf of the fridge")
+    frame.get_by_label("Dry pasta", exact=True).select_option(label="A sealed tub in the cupboard")
+    assert "Correct. You earned 3 points." in submit_and_wait(frame)
+    for _ in range(2):  # the orderings, as they start
+        frame.locator("#next-button").click()
+        submit_and_wait(frame)
+    frame.locator("#next-button").click()
+    frame.get_by_label("Blank 1 of 3", exact=True).fill("sudsy")
+    frame.get_by_label("Blank 2 of 3", exact=True).fill("31")
+    frame.get_by_label("Blank 3 of 3", exact=True).select_option(label="red")
+    assert "Partly correct. You earned 2 points of 3 points." in submit_and_wait(frame)
+    page, frame, console = leave_and_resume(page, browser, site, edition, launch)
+    assert frame.locator("#legend").inner_text() == "Cleaning a chopping board"
+    assert [frame.locator(f"#prompt #blank-{n}").input_value() for n in range(3)] == ["sudsy", "31", "0"]
+    assert frame.get_by_label("Blank 2 of 3", exact=True).get_attribute("readonly") is not None
+    assert frame.get_by_label("Blank 3 of 3", exact=True).is_disabled()
+    assert "Blank 2 of 3 (wrong): 31" in frame.locator("#feedback").inner_text()
     assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()

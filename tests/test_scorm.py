@@ -27,6 +27,8 @@ from builder.formats.scorm import (
     SCORM2004,
     build_scorm12,
     build_scorm2004,
+    check_scorm12,
+    check_scorm2004,
     mastery_score,
     player_data,
     suspend_data_bound,
@@ -34,13 +36,20 @@ from builder.formats.scorm import (
 from builder.loading import ITEM_TYPES
 from builder.model import (
     Choice,
+    ChoiceBlank,
+    FillInBlanksInteraction,
     Item,
+    MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
+    OrderingInteraction,
+    Pair,
     Pool,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 
 from conftest import assert_golden, assert_valid_package
@@ -414,26 +423,36 @@ def right_response(item: dict) -> object:
                                               if answer["weight"] == item["points"]))
         case "essay":
             return " ".join(["word"] * (item["minWords"] or 1))
+        case "matching":
+            return list(range(len(item["lefts"])))
+        case "ordering":
+            return list(range(len(item["steps"])))
+        case "fill_in_blanks":
+            return [blank["answers"][0] if blank["kind"] == "text" else
+                    str(blank["correct"]) if blank["kind"] == "choice" else scoring.format_number(blank["low"])
+                    for blank in item["blanks"]]
         case other:
             raise AssertionError(f"no right response for {other}: add one")
 
 
 REPORTED_TYPES = {"single_choice": ("choice", "choice"), "multiple_response": ("choice", "choice"),
                   "true_false": ("choice", "choice"), "short_answer": ("fill-in", "fill-in"),
-                  "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in")}
+                  "numeric": ("numeric", "numeric"), "essay": ("fill-in", "long-fill-in"),
+                  "matching": ("matching", "matching"), "ordering": ("sequencing", "sequencing"),
+                  "fill_in_blanks": ("fill-in, numeric or choice per blank",) * 2}
 """cmi.interactions.n.type in SCORM 1.2 and 2004, per item type."""
 
 
-def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff, kitchen_safety):
+def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_handoff, kitchen_safety, kitchen_tasks):
     """For each kind, its handler has every operation, and they work together without a page:
     the right response scores the item's points and is reported correct in both editions (an
     essay: 0 points, neutral, outside the automatic score), its state round-trips, the empty
     response scores 0, and a state of garbage is refused."""
-    items = python_kinds(warm_handoff, kitchen_safety)
+    items = python_kinds(warm_handoff, kitchen_safety, kitchen_tasks)
     payload = {kind: {"item": item, "right": right_response(item)} for kind, item in items.items()}
     got = node_player(
-        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'feedback', 'score', 'autoScored',"
-        " 'report', 'structure', 'encodeState', 'decodeState'];"
+        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'reviewPrompt', 'feedback', 'score',"
+        " 'autoScored', 'report', 'structure', 'encodeState', 'decodeState'];"
         " var quiz = {decimalComma: false}; var out = {};"
         " Object.keys(payload).forEach(function (kind) {"
         "  var item = payload[kind].item; var h = player.INTERACTIONS[kind];"
@@ -445,8 +464,9 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         "   JSON.stringify(payload[kind].right), problem: h.problem(item, right, quiz),"
         "   prompts: h.prompts(item), right: h.score(item, right, quiz), empty: h.score(item, empty, quiz),"
         "   auto: h.autoScored(item), structure: typeof h.structure(item),"
-        "   reported12: h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}, quiz),"
-        "   reported2004: h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'}, quiz),"
+        "   reported12: [].concat(h.report(item, right, {name: 'scorm12', separator: ',', wrong: 'wrong'}, quiz)),"
+        "   reported2004: [].concat(h.report(item, empty, {name: 'scorm2004', separator: '[,]', wrong: 'incorrect'},"
+        "    quiz)),"
         "   garbage: h.decodeState(item, 'zz;,'), emptyState: h.encodeState(item, empty)}; });"
         " return out;", payload)
     for kind, item in items.items():
@@ -457,32 +477,50 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         assert result["prompts"]["instruction"] and result["prompts"]["missing"]
         assert result["empty"] == {"points": 0, "correct": False}
         assert result["garbage"] is None and result["emptyState"] == ""
-        assert (result["reported12"]["type"], result["reported2004"]["type"]) == REPORTED_TYPES[kind]
+        records12, records2004 = result["reported12"], result["reported2004"]
+        if kind == "fill_in_blanks":  # one interaction per blank
+            types = {"text": "fill-in", "numeric": "numeric", "choice": "choice"}
+            assert [r["type"] for r in records12] == [r["type"] for r in records2004] == [
+                types[blank["kind"]] for blank in item["blanks"]]
+            assert [r["id"] for r in records12] == [f"{item['id']}-{blank['name']}" for blank in item["blanks"]]
+            assert {r["result"] for r in records12} == {"correct"}
+            assert {r["result"] for r in records2004} == {"incorrect"}
+            assert sum(r["weighting"] for r in records12) == pytest.approx(item["points"])
+        else:
+            assert len(records12) == len(records2004) == 1
+            assert (records12[0]["type"], records2004[0]["type"]) == REPORTED_TYPES[kind]
+        reported12, reported2004 = records12[0], records2004[0]
         if kind == "essay":
             assert result["layout"] is None and not result["auto"]
             assert result["right"] == {"points": 0, "correct": False}
-            assert result["reported12"]["result"] == result["reported2004"]["result"] == "neutral"
-            assert result["reported12"]["pattern"] is None
+            assert reported12["result"] == reported2004["result"] == "neutral"
+            assert reported12["pattern"] is None
             continue
         assert result["auto"]
         assert result["right"] == {"points": item["points"], "correct": True}
-        assert result["reported12"]["result"] == "correct"
-        assert result["reported2004"]["result"] == "incorrect"
+        assert reported12["result"] == "correct"
+        assert reported2004["result"] == "incorrect"
         if item["type"] in ("short_answer", "numeric"):
             assert result["layout"] is None
-            assert result["reported12"]["pattern"] == item["patterns"]["scorm12"]
-            assert result["reported2004"]["pattern"] == item["patterns"]["scorm2004"]
+            assert reported12["pattern"] == item["patterns"]["scorm12"]
+            assert reported2004["pattern"] == item["patterns"]["scorm2004"]
+        elif item["type"] == "fill_in_blanks":
+            assert result["layout"] is None
+        elif item["type"] in ("matching", "ordering"):
+            parts = item["options"] if item["type"] == "matching" else item["steps"]
+            assert sorted(result["layout"]) == list(range(len(parts)))
+            assert reported12["response"] == reported12["pattern"] != ""
         else:
             assert sorted(result["layout"]) == list(range(len(item["choices"])))
-            assert result["reported12"]["response"] == result["reported12"]["pattern"] != ""
+            assert reported12["response"] == reported12["pattern"] != ""
 
 
 def test_an_unknown_kind_is_named_at_load(node_player, warm_handoff):
     data = player_data(warm_handoff, SCORM12)
-    data["items"][1]["type"] = "matching"  # a kind this player does not know (yet)
+    data["items"][1]["type"] = "hotspot"  # a kind this player does not know
     got = node_player("return [player.unknownKinds(payload[0]), player.unknownKinds(payload[1])];",
                       [player_data(warm_handoff, SCORM12), data])
-    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "matching", which this player '
+    assert got == [[], [f'lmspack: item "{warm_handoff.items[1].id}" is of kind "hotspot", which this player '
                         "cannot show"]]
 
 
@@ -491,8 +529,8 @@ def test_time_formats_and_interaction(node_player, warm_handoff):
         "var when = new Date(2027, 2, 4, 5, 6, 7);"
         " return {t12: [0, 65.4, 3725, 360000].map(player.timespan12),"
         " t2004: [0, 65.4, 3725].map(player.duration2004),"
-        " i12: player.interaction(payload[0], 2, [0, 3], 12, when),"
-        " i2004: player.interaction(payload[1], 2, [2, 1, 0], 3, when)};",
+        " i12: player.interactions(payload[0], 2, [0, 3], 12, when)[0],"
+        " i2004: player.interactions(payload[1], 2, [2, 1, 0], 3, when)[0]};",
         [player_data(warm_handoff, SCORM12), player_data(warm_handoff, SCORM2004)])
     assert result["t12"] == ["00:00:00", "00:01:05", "01:02:05", "100:00:00"]
     assert result["t2004"] == ["PT0H0M0S", "PT0H1M5S", "PT1H2M5S"]
@@ -695,7 +733,8 @@ def test_typed_interactions_in_each_edition(node_player, kitchen_safety):
     got = node_player(
         "var when = new Date(2027, 2, 4, 5, 6, 7); return payload.data.map(function (data) {"
         " return payload.calls.map(function (c) { var out = {};"
-        "  player.interaction(data, c[0], c[1], 3, when).forEach(function (p) { out[p[0]] = p[1]; }); return out; });"
+        "  player.interactions(data, c[0], c[1], 3, when)[0].forEach(function (p) { out[p[0]] = p[1]; });"
+        "  return out; });"
         " });",
         {"data": [player_data(kitchen_safety, SCORM12), player_data(kitchen_safety, SCORM2004)],
          "calls": [[index[i], text] for i, text in calls]})
@@ -772,3 +811,212 @@ def test_typed_answers_resume(node_player, kitchen_safety):
                                                         "Line one\nline two"]
     assert got["answers"][1]["hints"] == 1 and got["answers"][5]["submitted"] is False
     assert re.fullmatch(r"1;1;0;0;q;[0-9a-z]+;,1s[0-9A-Za-z]+,,0s[0-9A-Za-z]+,,0n[0-9A-Za-z]+", got["text"])
+
+
+# ---- matching, ordering, fill in the blanks ----------------------------------------------------
+
+def matching_item(base: Item, pairs: int, distractors: int, rule: str) -> Item:
+    interaction = MatchingInteraction(
+        tuple(Pair(Markup(f"Left {n}"), Markup(f"Right {n}")) for n in range(1, pairs + 1)),
+        tuple(Markup(f"Other {n}") for n in range(1, distractors + 1)), rule)  # type: ignore[arg-type]
+    return dataclasses.replace(base, id=f"gen-match-{pairs}-{distractors}-{rule}", points=3.0,
+                               interaction=interaction)
+
+
+def ordering_item(base: Item, steps: int, rule: str) -> Item:
+    interaction = OrderingInteraction(tuple(Markup(f"Step {n}") for n in range(1, steps + 1)), rule)  # type: ignore[arg-type]
+    return dataclasses.replace(base, id=f"gen-order-{steps}-{rule}", points=2.5, interaction=interaction)
+
+
+def blanks_item(base: Item) -> Item:
+    interaction = FillInBlanksInteraction((
+        TextBlank("word", ("Soapy", "sudsy  water"), False),
+        TextBlank("exact", ("pH",), True),
+        ChoiceBlank("pick", ("red", "green", "blue"), 2),
+        NumericBlank("number", NumericAnswer(0.5, 10.0, True, None, 100, None)),
+    ))
+    prompt = Markup("<p>[[word]] [[exact]] [[pick]] [[number]]</p>")
+    return dataclasses.replace(base, id="gen-blanks", points=3.0, prompt=prompt, interaction=interaction)
+
+
+def python_response(item: Item, response: list) -> object:
+    """The player's response to ``item`` as builder.scoring takes it."""
+    match item.interaction:
+        case MatchingInteraction() as matching:
+            return {left: f"R{o + 1}" for left, o in zip(matching.left_ids, response, strict=True) if o >= 0}
+        case OrderingInteraction() as ordering:
+            return [ordering.step_ids[s] for s in response]
+        case FillInBlanksInteraction() as blanks:
+            return {blank.name: (blank.options[int(value)] if value != "" else "")
+                    if isinstance(blank, ChoiceBlank) else value
+                    for blank, value in zip(blanks.blanks, response, strict=True)}
+        case _:
+            raise AssertionError("matching, ordering and blanks only")
+
+
+def parts_cases(item: Item) -> list[list]:
+    """Every assignment, permutation or combination of blank values of a small item."""
+    match item.interaction:
+        case MatchingInteraction() as matching:
+            return [list(c) for c in itertools.product(range(-1, len(matching.options)), repeat=len(matching.pairs))]
+        case OrderingInteraction() as ordering:
+            return [list(p) for p in itertools.permutations(range(len(ordering.steps)))]
+        case FillInBlanksInteraction() as blanks:
+            values = []
+            for blank in blanks.blanks:
+                match blank:
+                    case TextBlank():
+                        values.append(["", *blank.answers, " SOAPY ", "ph", "PH", "sudsy water", "other"])
+                    case ChoiceBlank():
+                        values.append(["", *(str(n) for n in range(len(blank.options)))])
+                    case NumericBlank():
+                        low, high = blank.answer.bounds
+                        values.append(["", repr(low), repr(high), "0,5", "0.551", "0.45", "x", "5e-1", "20"])
+            return [list(c) for c in itertools.product(*values)]
+        case _:
+            raise AssertionError("matching, ordering and blanks only")
+
+
+def test_player_scores_parts_like_scoring_py(node_player, kitchen_tasks):
+    """Every assignment of small generated matching items (per pair and all or nothing, with and
+    without distractors, left sides unmatched), every permutation of ordering items of 2 to 5
+    steps, and combinations of every blank's values (the kitchen-tasks items and a generated one of
+    every blank kind), in an English and a French quiz: the JS score and correctness equal
+    builder.scoring's."""
+    base = kitchen_tasks.items[0]
+    items = [*kitchen_tasks.items,
+             *(matching_item(base, pairs, distractors, rule) for pairs in (2, 3) for distractors in (0, 1)
+               for rule in ("per_pair", "all_or_nothing")),
+             *(ordering_item(base, steps, rule) for steps in (2, 3, 4, 5)
+               for rule in ("per_position", "all_or_nothing")),
+             blanks_item(base)]
+    for language in ("en", "fr"):
+        quiz = dataclasses.replace(kitchen_tasks, items=tuple(items), language=language)
+        data = player_data(quiz, SCORM2004)
+        cases = [(n, response) for n, item in enumerate(items) for response in parts_cases(item)]
+        got = node_player("return payload.cases.map(function (c) { var item = payload.data.items[c[0]];"
+                          " return [player.scoreItem(item, c[1], payload.data.quiz),"
+                          " player.isCorrect(item, c[1], payload.data.quiz)]; });",
+                          {"data": data, "cases": cases})
+        expected = [[scoring.score(items[n], python_response(items[n], r), language),
+                     scoring.is_correct(items[n], python_response(items[n], r), language)] for n, r in cases]
+        assert len(cases) > 3000
+        assert got == expected
+        assert any(0 < points < items[n].points for (n, _), (points, _) in zip(cases, expected, strict=True))
+
+
+def test_ordering_never_starts_in_the_right_order(node_player, kitchen_tasks):
+    base = kitchen_tasks.items[0]
+    items = (ordering_item(base, 2, "per_position"), ordering_item(base, 3, "per_position"))
+    item = player_data(dataclasses.replace(kitchen_tasks, items=items), SCORM12)["items"]
+    got = node_player("var out = []; for (var seed = 0; seed < 500; seed++) { payload.forEach(function (item) {"
+                      " out.push(player.INTERACTIONS.ordering.arrange(item, player.prng(seed), false)); }); }"
+                      " return out;", item)
+    assert all(layout != sorted(layout) for layout in got)
+    assert {tuple(layout) for layout in got if len(layout) == 3} >= {(1, 2, 0), (2, 0, 1), (0, 2, 1)}
+
+
+def test_parts_interactions_in_each_edition(node_player, kitchen_tasks):
+    """What each edition records for the kitchen-tasks items: matching, sequencing, and one
+    interaction per blank (fill-in, numeric or choice) with its share of the points."""
+    unshuffled = with_settings(kitchen_tasks, shuffle_choices=False)
+    data = [player_data(unshuffled, edition) for edition in (SCORM12, SCORM2004)]
+    responses = [[0, 3, 2], [1, 0, 2, 3], [0, 1, 2, 3], ["  Soapy ", "15", "0"], ["0", "1"]]
+    got = node_player("var when = new Date(2027, 2, 4, 5, 6, 7); return payload.data.map(function (data) {"
+                      " var out = []; payload.responses.forEach(function (r, n) {"
+                      " player.interactions(data, n, r, 3, when).forEach(function (pairs) { var one = {};"
+                      " pairs.forEach(function (p) { one[p[0]] = p[1]; }); out.push(one); }); });"
+                      " return out; });", {"data": data, "responses": responses})
+    twelve, later = got
+    assert [(i["id"], i["type"], i["weighting"], i["student_response"], i.get("correct_responses.0.pattern"),
+             i["result"]) for i in twelve] == [
+        ("storage-places", "matching", "3", "1.a,2.d,3.c", "1.a,2.b,3.c", "wrong"),
+        ("closing-steps", "sequencing", "4", "b,a,c,d", "a,b,c,d", "wrong"),
+        ("washing-order", "sequencing", "1", "a,b,c,d", "a,b,c,d", "correct"),
+        ("cleaning-blanks-soapy", "fill-in", "1", "Soapy", "soapy", "correct"),
+        ("cleaning-blanks-minutes", "numeric", "1", "15", None, "correct"),  # a range: no 1.2 pattern
+        ("cleaning-blanks-colour", "choice", "1", "a", "a", "correct"),
+        ("choice-blanks-fire", "choice", "0.5", "a", "a", "correct"),
+        ("choice-blanks-water", "choice", "0.5", "b", "a", "wrong")]
+    assert [(i["id"], i["type"], i["learner_response"], i.get("correct_responses.0.pattern"), i["result"])
+            for i in later] == [
+        ("storage-places", "matching", "L1[.]R1[,]L2[.]R4[,]L3[.]R3", "L1[.]R1[,]L2[.]R2[,]L3[.]R3", "incorrect"),
+        ("closing-steps", "sequencing", "S2[,]S1[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "incorrect"),
+        ("washing-order", "sequencing", "S1[,]S2[,]S3[,]S4", "S1[,]S2[,]S3[,]S4", "correct"),
+        ("cleaning-blanks-soapy", "fill-in", "Soapy", "soapy", "correct"),
+        ("cleaning-blanks-minutes", "numeric", "15", "10[:]30", "correct"),
+        ("cleaning-blanks-colour", "choice", "o1", "o1", "correct"),
+        ("choice-blanks-fire", "choice", "o1", "o1", "correct"),
+        ("choice-blanks-water", "choice", "o2", "o1", "incorrect")]
+
+
+def test_parts_resume_and_their_bound(node_player, kitchen_tasks):
+    """A partly matched item, a reordered list and blanks (typed, number, drop-down) round-trip
+    through the resume state; the worst case stays within suspend_data_bound."""
+    data = player_data(kitchen_tasks, SCORM12)
+    got = node_player(
+        "var s = player.freshState(payload, 1);"
+        " s.answers[0] = {hints: 1, submitted: false, response: [2, -1, 0]};"
+        " s.answers[1] = {hints: 0, submitted: true, response: [3, 2, 1, 0]};"
+        " s.answers[3] = {hints: 0, submitted: true, response: ['h\u00e9t', '', '2']};"
+        " var text = player.encodeState(payload, s); var back = player.decodeState(payload, text);"
+        " var worst = player.freshState(payload, 99999); worst.elapsed = 999999999;"
+        " worst.position = worst.drawn.length - 1;"
+        " worst.answers = worst.drawn.map(function (e) { var item = payload.items[e.item]; var r ="
+        "  item.lefts ? item.lefts.map(function () { return item.options.length - 1; }) :"
+        "  item.steps ? item.steps.map(function (x, n) { return item.steps.length - 1 - n; }) :"
+        "  item.blanks.map(function (b) { return b.kind === 'choice' ? String(b.options.length - 1) :"
+        "   '\u20ac'.repeat(b.maxLength); });"
+        "  return {hints: item.hints.length, submitted: true, response: r}; });"
+        " var worstText = player.encodeState(payload, worst);"
+        " return {text: text, answers: back.answers, worst: worstText.length,"
+        "  worstBack: player.decodeState(payload, worstText) !== null,"
+        "  bad: ['0', 'zz', '00', '0a', '02c'].map(function (t) { return ["
+        "   player.INTERACTIONS.matching.decodeState(payload.items[0], t),"
+        "   player.INTERACTIONS.ordering.decodeState(payload.items[1], t),"
+        "   player.INTERACTIONS.fill_in_blanks.decodeState(payload.items[3], t)]; })};", data)
+    assert [a["response"] for a in got["answers"]] == [[2, -1, 0], [3, 2, 1, 0], [], ["h\u00e9t", "", "2"], []]
+    assert got["answers"][0]["hints"] == 1 and got["answers"][0]["submitted"] is False
+    assert got["worstBack"]
+    bound = suspend_data_bound(kitchen_tasks)
+    assert got["worst"] <= bound <= 4096
+    assert got["worst"] > bound - 20
+    assert all(result[1] is None and result[2] is None for result in got["bad"])
+
+
+def test_kitchen_tasks_manifests_match_golden(kitchen_tasks, official_schema):
+    for edition in ("scorm12", "scorm2004"):
+        manifest = members(BUILDERS[edition](kitchen_tasks).data)["imsmanifest.xml"]
+        assert_golden(f"scorm/kitchen-tasks-{edition}-imsmanifest.xml", manifest)
+        assert official_schema(OFFICIAL[edition]).validate(etree.fromstring(manifest))
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_kitchen_tasks_passes_the_independent_validator(edition, kitchen_tasks, package_validator, tmp_path):
+    output = BUILDERS[edition](kitchen_tasks)
+    path = tmp_path / output.filename
+    path.write_bytes(output.data)
+    assert_valid_package(package_validator, path, kind=edition)
+    assert output.data == BUILDERS[edition](kitchen_tasks).data
+
+
+def test_scorm12_refuses_a_matching_item_it_cannot_report(kitchen_tasks):
+    base = kitchen_tasks.items[0]
+    fits = matching_item(base, 30, 6, "per_pair")
+    too_many = matching_item(base, 30, 7, "per_pair")
+    quiz = dataclasses.replace(kitchen_tasks, items=(fits, too_many))
+    problems = check_scorm12(quiz)
+    assert [(p.path, p.line) for p in problems] == [(base.place.path, base.place.line)]
+    assert "at most 36 pairs and 36 right-hand options" in problems[0].message and "37 options" in problems[0].message
+    assert check_scorm2004(quiz) == []
+
+
+def test_scorm12_refuses_a_drop_down_it_cannot_report(kitchen_tasks):
+    item = kitchen_tasks.items[4]
+    wide = FillInBlanksInteraction((ChoiceBlank("fire", tuple(f"o{k}" for k in range(37)), 0),
+                                    ChoiceBlank("water", tuple(f"o{k}" for k in range(36)), 0)))
+    quiz = dataclasses.replace(kitchen_tasks, items=(dataclasses.replace(item, interaction=wide),))
+    (problem,) = check_scorm12(quiz)
+    assert (problem.path, problem.line) == (item.place.path, item.place.line)
+    assert "at most 36 options per drop-down (a-z, 0-9) and blank 'fire' has 37" in problem.message
+    assert check_scorm2004(quiz) == []

@@ -40,17 +40,21 @@ from builder.formats import (
 )
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import (
+    Blank,
+    ChoiceBlank,
     ChoiceInteraction,
     EssayInteraction,
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
     NumericAnswer,
+    NumericBlank,
     NumericInteraction,
     OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
     TextAnswer,
+    TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
@@ -107,7 +111,8 @@ SCORM2004 = Edition("scorm2004", "scorm/imsmanifest-2004.xml", "scorm2004/imscp_
 EDITION_TITLES = {"scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004"}
 
 
-SUPPORT = FormatSupport(item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay"}, features=ALL_FEATURES)
+SUPPORT = FormatSupport(item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering",
+                                                   "fill_in_blanks"}, features=ALL_FEATURES)
 """Both editions: the player carries every feature (how exactly a pass mark and the resume state
 fit are its warnings)."""
 
@@ -171,8 +176,27 @@ def _unreportable_in_1_2(item: Item) -> Problem | None:
             # fill-in and numeric exist in SCORM 1.2; what does not fit is shortened or left out
             # (edition_warnings says which).
             return None
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            return None  # not carried yet: unsupported_items refuses it
+        case MatchingInteraction() as matching:
+            limit = len(SHORT_IDENTIFIER_1_2)
+            if len(matching.pairs) <= limit and len(matching.options) <= limit:
+                return None
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {limit} pairs and {limit} right-hand options per "
+                           f"matching item (a-z, 0-9) and this item has {len(matching.pairs)} pairs and "
+                           f"{len(matching.options)} options; build scorm2004 for it, or split it")
+        case OrderingInteraction() as ordering:
+            # The loader allows at most 20 steps, within SCORM 1.2's 36 short identifiers.
+            assert len(ordering.steps) <= len(SHORT_IDENTIFIER_1_2)
+            return None
+        case FillInBlanksInteraction() as blanks:
+            wide = [blank for blank in blanks.blanks
+                    if isinstance(blank, ChoiceBlank) and len(blank.options) > len(SHORT_IDENTIFIER_1_2)]
+            if not wide:
+                return None  # a typed or number blank that does not fit is left out (edition_warnings)
+            return Problem(item.place.path, item.place.line, item.place.column,
+                           f"SCORM 1.2 can report at most {len(SHORT_IDENTIFIER_1_2)} options per drop-down "
+                           f"(a-z, 0-9) and blank '{wide[0].name}' has {len(wide[0].options)}; build scorm2004 "
+                           "for it, or give it fewer options")
         case _:
             assert_never(item.interaction)
 
@@ -220,8 +244,11 @@ def _pattern_left_out(item: Item, edition: Edition) -> bool:
             return _full_credit(short.answers) is not None and _fill_in_patterns(short)[edition.name] is None
         case NumericInteraction() as numeric:
             return _full_credit(numeric.answers) is not None and _numeric_patterns(numeric)[edition.name] is None
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() | OrderingInteraction():
+            return False
+        case FillInBlanksInteraction() as blanks:
+            return any(_blank_patterns(blank)[edition.name] is None for blank in blanks.blanks
+                       if not isinstance(blank, ChoiceBlank))
         case _:
             assert_never(item.interaction)
 
@@ -263,8 +290,16 @@ def suspend_data_bound(quiz: Quiz) -> int:
                 response = _text_state_bound(3 * NUMERIC_MAX_LENGTH)
             case EssayInteraction():
                 response = _text_state_bound(ESSAY_STATE_BYTES)
-            case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-                raise AssertionError("not carried yet: refused by check")
+            case MatchingInteraction() as matching:
+                # One or two base-62 digits per left side: its option's number, 0 for none.
+                response = len(matching.pairs) * _matching_digits(matching)
+            case OrderingInteraction() as ordering:
+                # One base-32 digit per step: the learner's order.
+                response = len(ordering.steps)
+            case FillInBlanksInteraction() as blanks:
+                # Per blank: its state's length in two base-62 digits, then the text typed (a
+                # drop-down: its option's number, as text).
+                response = sum(2 + _text_state_bound(_blank_state_bytes(blank)) for blank in blanks.blanks)
             case _:
                 assert_never(item.interaction)
         return len(str(len(item.hints))) + 1 + response + 1
@@ -381,8 +416,12 @@ def _interaction_data(item: Item) -> dict[str, object]:
             return _numeric_data(item.points, numeric)
         case EssayInteraction() as essay:
             return _essay_data(essay)
-        case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction():
-            raise AssertionError("not carried yet: refused by check")
+        case MatchingInteraction() as matching:
+            return _matching_data(matching)
+        case OrderingInteraction() as ordering:
+            return _ordering_data(ordering)
+        case FillInBlanksInteraction() as blanks:
+            return _blanks_data(item, blanks)
         case _:
             assert_never(item.interaction)
 
@@ -452,6 +491,90 @@ def _essay_data(interaction: EssayInteraction) -> dict[str, object]:
     }
 
 
+def _matching_data(interaction: MatchingInteraction) -> dict[str, object]:
+    """The left sides (L1...) and the right-hand options (R1...; Rn matches Ln, then the
+    distractors), each as plain text too (an option of a <select> holds no markup)."""
+    return {
+        "type": "matching",
+        "scoring": interaction.scoring,
+        "lefts": [{"id": left_id, "html": str(pair.left), "label": plain_text(pair.left)}
+                  for left_id, pair in zip(interaction.left_ids, interaction.pairs, strict=True)],
+        "options": [{"id": option_id, "label": plain_text(text)} for option_id, text in interaction.options],
+    }
+
+
+def _ordering_data(interaction: OrderingInteraction) -> dict[str, object]:
+    """The steps (S1...) in the correct order; the player shows them shuffled."""
+    return {
+        "type": "ordering",
+        "scoring": interaction.scoring,
+        "steps": [{"id": step_id, "html": str(step), "label": plain_text(step)}
+                  for step_id, step in zip(interaction.step_ids, interaction.steps, strict=True)],
+    }
+
+
+def _blanks_data(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
+    """The blanks in prompt order; the prompt keeps each ``[[name]]`` where the player puts the
+    blank's control (the loader lets a marker stand only in plain text)."""
+    return {
+        "type": "fill_in_blanks",
+        "blanks": [_blank_data(blank) for blank in interaction.blanks],
+    }
+
+
+def _blank_data(blank: Blank) -> dict[str, object]:
+    match blank:
+        case TextBlank() as typed:
+            return {"name": typed.name, "kind": "text", "answers": list(typed.answers),
+                    "caseSensitive": typed.case_sensitive, "maxLength": _blank_max_length(typed),
+                    "patterns": _blank_patterns(typed)}
+        case ChoiceBlank() as choice:
+            return {"name": choice.name, "kind": "choice", "options": list(choice.options), "correct": choice.correct}
+        case NumericBlank() as number:
+            low, high = number.answer.bounds
+            return {"name": number.name, "kind": "numeric", "low": low, "high": high,
+                    "maxLength": _blank_max_length(number), "patterns": _blank_patterns(number)}
+        case _:
+            assert_never(blank)
+
+
+def _matching_digits(interaction: MatchingInteraction) -> int:
+    """Base-62 digits the player keeps per left side: its option's number (1...), 0 for none."""
+    return 1 if len(interaction.options) < 62 else 2
+
+
+def _blank_max_length(blank: Blank) -> int:
+    """The characters a blank's state holds: what its box takes, or a drop-down's option number."""
+    match blank:
+        case TextBlank() as typed:
+            longest = max(len(answer.encode("utf-16-le")) // 2 for answer in typed.answers)
+            return max(SHORT_ANSWER_MAX_LENGTH, 2 * longest)
+        case ChoiceBlank() as choice:
+            return len(str(len(choice.options) - 1))
+        case NumericBlank():
+            return NUMERIC_MAX_LENGTH
+        case _:
+            assert_never(blank)
+
+
+def _blank_state_bytes(blank: Blank) -> int:
+    """The most UTF-8 bytes a blank's state keeps: 3 per character of a box; a drop-down's option
+    number is ASCII digits."""
+    return _blank_max_length(blank) * (1 if isinstance(blank, ChoiceBlank) else 3)
+
+
+def _blank_patterns(blank: TextBlank | NumericBlank) -> dict[str, str | None]:
+    """A typed blank's first answer as a fill-in pattern; a number blank's as a numeric pattern (a
+    drop-down's pattern is its right option's code, which the player writes)."""
+    match blank:
+        case TextBlank() as typed:
+            return _text_patterns(typed.answers[0], typed.case_sensitive)
+        case NumericBlank() as number:
+            return _number_patterns(number.answer)
+        case _:
+            assert_never(blank)
+
+
 _Answer = TypeVar("_Answer", TextAnswer, NumericAnswer)
 
 
@@ -461,27 +584,36 @@ def _full_credit(answers: tuple[_Answer, ...]) -> _Answer | None:
 
 
 def _fill_in_patterns(interaction: ShortAnswerInteraction) -> dict[str, str | None]:
-    """The first full-credit answer as each edition's fill-in pattern, None where it cannot be one:
-    longer than the edition allows, or (2004) text its localized-string pattern reads otherwise: a
-    leading '{' (a language or case prefix), a comma (run-times such as scorm-again split fill-in
-    patterns at commas, Moodle at '[,]'), a line break."""
+    """The first full-credit answer as each edition's fill-in pattern (``_text_patterns``)."""
     answer = _full_credit(interaction.answers)
     if answer is None:
         return {"scorm12": None, "scorm2004": None}
-    text = answer.text
+    return _text_patterns(answer.text, interaction.case_sensitive)
+
+
+def _text_patterns(text: str, case_sensitive: bool) -> dict[str, str | None]:
+    """An accepted text as each edition's fill-in pattern, None where it cannot be one: longer
+    than the edition allows, or (2004) text its localized-string pattern reads otherwise: a
+    leading '{' (a language or case prefix), a comma (run-times such as scorm-again split fill-in
+    patterns at commas, Moodle at '[,]'), a line break."""
     plain = "\n" not in text and "\r" not in text
     scorm12 = text if plain and len(text) <= TEXT_LIMIT["scorm12"] else None
     fits_2004 = plain and len(text) <= TEXT_LIMIT["scorm2004"] and not text.startswith("{") and "," not in text
-    prefix = "{case_matters=true}" if interaction.case_sensitive else ""
+    prefix = "{case_matters=true}" if case_sensitive else ""
     return {"scorm12": scorm12, "scorm2004": prefix + text if fits_2004 else None}
 
 
 def _numeric_patterns(interaction: NumericInteraction) -> dict[str, str | None]:
-    """The first full-credit answer: SCORM 2004 ``low[:]high``; SCORM 1.2's numeric pattern is one
-    number, the answer's value (None for a range of more than one number)."""
+    """The first full-credit answer as each edition's numeric pattern (``_number_patterns``)."""
     answer = _full_credit(interaction.answers)
     if answer is None:
         return {"scorm12": None, "scorm2004": None}
+    return _number_patterns(answer)
+
+
+def _number_patterns(answer: NumericAnswer) -> dict[str, str | None]:
+    """SCORM 2004 ``low[:]high``; SCORM 1.2's numeric pattern is one number, the answer's value
+    (None for a range of more than one number)."""
     low, high = (format_number(bound) for bound in answer.bounds)
     single = format_number(answer.value) if answer.value is not None else (low if low == high else None)
     scorm2004 = f"{low}[:]{high}" if DECIMAL_2004.fullmatch(low) and DECIMAL_2004.fullmatch(high) else None

@@ -119,11 +119,18 @@
   //                                   the learner submits without answering
   //   render(item, layout, response, container, page, options)
   //                                   the inputs into `container`, showing `response`; options:
-  //                                   locked (submitted: read-only), marked (show what was chosen).
+  //                                   locked (submitted: read-only), marked (show what was chosen),
+  //                                   prompt (the element showing the prompt, which a handler may
+  //                                   put controls into: the blanks of fill_in_blanks).
   //                                   `page` has element(tag, class, text) and fragment(tag, class,
   //                                   html), the only ways to make nodes (fragment sanitises)
   //   read(item, container)           the learner's response from the inputs, null when none given
   //   problem(item, response, quiz)   why `response` cannot be submitted yet (a message), or null
+  //   reviewPrompt(item, response, prompt, page, quiz)
+  //                                   marks the response in the result review's copy of the
+  //                                   prompt (`prompt`, an element; response null when not
+  //                                   answered): fill_in_blanks shows each blank's answer where
+  //                                   it stands; the other kinds leave the prompt as it is
   //   feedback(item, response, page, quiz)
   //                                   a node showing the response's own feedback, or null
   //   score(item, response, quiz)     {points, correct}: builder/scoring.py's definition (points:
@@ -251,6 +258,9 @@
 
     problem: function (item, response) {
       return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page) {
@@ -614,6 +624,9 @@
       return null;
     },
 
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+    },
+
     feedback: function (item, response, page) {
       return response === "" ? null :
         typedFeedback(page, foldSpaces(response), SHORT_ANSWER.matching(item, response), item.otherFeedback);
@@ -686,6 +699,9 @@
       }
       return "Type a number, such as 12, -0.5" + (comma ? ", 0,5" : "") + " or 1.5e3" +
         (item.unit ? ", without the unit." : ".");
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
     },
 
     feedback: function (item, response, page, quiz) {
@@ -796,6 +812,9 @@
       return null;
     },
 
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+    },
+
     feedback: function (item, response, page) {
       if (response === "") {
         return null;
@@ -831,13 +850,579 @@
     decodeState: decodeTyped
   };
 
+  // ---- matching, ordering, blanks -------------------------------------------------------------
+
+  var BASE62_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  /** SCORM 1.2 short identifiers of the left sides of a matching item (1-9, a-z, 0), by position;
+   *  the options are code12's a-z, 0-9 (the build refuses an item with more than 36 of either). */
+  var LEFT12 = "123456789abcdefghijklmnopqrstuvwxyz0";
+
+  /** An item's points times the share of its parts right, kept in 0..points, 7 decimals. */
+  function partsScore(item, right, parts, allOrNothing) {
+    var share = allOrNothing ? (right === parts ? 1 : 0) : right / parts;
+    return {points: round7(Math.min(Math.max(item.points * share, 0), item.points)), correct: right === parts};
+  }
+
+  function base62(value, digits) {
+    var out = "";
+    for (var d = 0; d < digits; d++) {
+      out = BASE62_DIGITS.charAt(value % 62) + out;
+      value = Math.floor(value / 62);
+    }
+    return out;
+  }
+
+  function fromBase62(text) {
+    var value = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = BASE62_DIGITS.indexOf(text.charAt(i));
+      if (digit < 0) {
+        return -1;
+      }
+      value = value * 62 + digit;
+    }
+    return value;
+  }
+
+  /**
+   * Matching: a labelled <select> per left side listing every option (shuffled per
+   * shuffleChoices, as choices are), "Choose a match" first. A response is the chosen option's
+   * index for each left side in order, -1 for none; left n matches option n (Rn matches Ln).
+   */
+  var MATCHING = {
+    digits: function (item) {
+      return item.options.length < 62 ? 1 : 2;
+    },
+
+    arrange: function (item, random, shuffle) {
+      var order = item.options.map(function (option, n) { return n; });
+      return shuffle ? shuffled(order, random) : order;
+    },
+
+    prompts: function (item) {
+      return {instruction: "choose a match for each", missing: "Choose a match first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      clearNode(container);
+      var list = page.element("div", "matching");
+      item.lefts.forEach(function (left, n) {
+        var chosen = response.length ? response[n] : -1;
+        var row = page.element("div", "match-row" + (options.marked && chosen >= 0 ? " chosen" : ""));
+        var label = page.fragment("label", "match-left", left.html);
+        label.setAttribute("for", "match-" + n);
+        var select = page.element("select", "match-select");
+        select.id = "match-" + n;
+        select.setAttribute("data-left", String(n));
+        select.appendChild(page.element("option", "", "Choose a match"));
+        select.firstChild.value = "";
+        layout.forEach(function (o) {
+          var option = page.element("option", "", item.options[o].label);
+          option.value = String(o);
+          option.selected = o === chosen;
+          select.appendChild(option);
+        });
+        select.disabled = options.locked;
+        row.appendChild(label);
+        row.appendChild(select);
+        list.appendChild(row);
+      });
+      container.appendChild(list);
+    },
+
+    read: function (item, container) {
+      var response = item.lefts.map(function (left, n) {
+        var select = container.querySelector("#match-" + n);
+        return select && select.value !== "" ? parseInt(select.value, 10) : -1;
+      });
+      return response.some(function (o) { return o >= 0; }) ? response : null;
+    },
+
+    problem: function (item, response) {
+      var left = response.filter(function (o) { return o < 0; }).length;
+      return left ? "Choose a match for every item; " + left + " still " + (left === 1 ? "has" : "have") +
+        " none." : null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+    },
+
+    feedback: function (item, response, page) {
+      if (!response.length) {
+        return null;
+      }
+      var list = page.element("ul", "chosen-feedback");
+      item.lefts.forEach(function (left, n) {
+        var right = response[n] === n;
+        var entry = page.element("li", right ? "right" : "wrong");
+        entry.appendChild(page.element("span", "choice-mark", right ? "Right: " : "Wrong: "));
+        entry.appendChild(page.fragment("span", "choice-text", left.html));
+        entry.appendChild(page.element("span", "typed-answer", " \u2192 " +
+          (response[n] >= 0 ? item.options[response[n]].label : "no match")));
+        list.appendChild(entry);
+      });
+      return list;
+    },
+
+    /** scoring.fraction_right: per_pair, each left side matched right earns its share;
+     *  all_or_nothing, every one or nothing. */
+    score: function (item, response) {
+      var right = item.lefts.filter(function (left, n) { return response[n] === n; }).length;
+      return partsScore(item, right, item.lefts.length, item.scoring === "all_or_nothing");
+    },
+
+    autoScored: function (item) {
+      return true;
+    },
+
+    /** SCORM 1.2 `1.a,2.b` (short identifiers by position), 2004 `L1[.]R1[,]L2[.]R2`; a left side
+     *  left without a match is not in the response. */
+    report: function (item, response, edition) {
+      var twelve = edition.name === "scorm12";
+      var pair = function (n, o) {
+        return twelve ? LEFT12.charAt(n) + "." + code12(item, o) : item.lefts[n].id + "[.]" + item.options[o].id;
+      };
+      var given = [];
+      var correct = [];
+      item.lefts.forEach(function (left, n) {
+        if (response[n] >= 0) {
+          given.push(pair(n, response[n]));
+        }
+        correct.push(pair(n, n));
+      });
+      return {type: "matching", response: given.join(edition.separator), pattern: correct.join(edition.separator),
+              result: MATCHING.score(item, response).correct ? "correct" : edition.wrong};
+    },
+
+    structure: function (item) {
+      return item.lefts.length + " " + item.options.length;
+    },
+
+    encodeState: function (item, response) {
+      var digits = MATCHING.digits(item);
+      return response.map(function (o) { return base62(o + 1, digits); }).join("").replace(/0+$/, "");
+    },
+
+    decodeState: function (item, text) {
+      var digits = MATCHING.digits(item);
+      if (text === "") {
+        return [];
+      }
+      if (!/^[0-9A-Za-z]*$/.test(text) || text.length > digits * item.lefts.length) {
+        return null;
+      }
+      while (text.length < digits * item.lefts.length) {
+        text += "0";
+      }
+      var response = [];
+      for (var n = 0; n < item.lefts.length; n++) {
+        var o = fromBase62(text.slice(n * digits, (n + 1) * digits)) - 1;
+        if (o >= item.options.length) {
+          return null;
+        }
+        response.push(o);
+      }
+      return response;
+    }
+  };
+
+  /**
+   * Ordering: the steps as a list, each with "Move up" and "Move down" buttons (no drag and
+   * drop); a move is announced and keeps focus on the moved step's button. It starts in a
+   * seeded shuffled order, never the right one. A response is the step indexes in the learner's
+   * order (step n is the n-th of the right order); [] until the learner touches it.
+   */
+  var ORDERING = {
+    arrange: function (item, random, shuffle) {
+      var order = shuffled(item.steps.map(function (step, n) { return n; }), random);
+      var right = order.every(function (s, n) { return s === n; });
+      // The right order as the start would give the answer away: the first step goes last.
+      return right && order.length > 1 ? order.slice(1).concat(order.slice(0, 1)) : order;
+    },
+
+    prompts: function (item) {
+      return {instruction: "put the steps in order", missing: "Put the steps in order first."};
+    },
+
+    render: function (item, layout, response, container, page, options) {
+      clearNode(container);
+      var order = (response.length ? response : layout).slice();
+      var list = page.element("ol", "ordering" + (options.marked ? " chosen" : ""));
+      var status = page.element("p", "visually-hidden");
+      status.setAttribute("aria-live", "polite");
+      status.id = "order-status";
+      var draw = function (focusStep, direction) {
+        clearNode(list);
+        order.forEach(function (s, position) {
+          var row = page.element("li", "order-step");
+          row.setAttribute("data-step", String(s));
+          row.appendChild(page.fragment("span", "order-label", item.steps[s].html));
+          if (!options.locked) {
+            var buttons = page.element("span", "order-buttons");
+            [["up", "Move up", -1], ["down", "Move down", 1]].forEach(function (spec) {
+              var button = page.element("button", "secondary order-move", spec[1]);
+              button.type = "button";
+              button.setAttribute("data-move", spec[0]);
+              button.setAttribute("aria-label", spec[1] + ": " + item.steps[s].label);
+              var target = position + spec[2];
+              button.disabled = target < 0 || target >= order.length;
+              button.addEventListener("click", function () {
+                order.splice(position, 1);
+                order.splice(target, 0, s);
+                draw(s, spec[0]);
+                status.textContent = "\u201C" + item.steps[s].label + "\u201D moved to position " + (target + 1) +
+                  " of " + order.length + ".";
+              });
+              buttons.appendChild(button);
+            });
+            row.appendChild(buttons);
+          }
+          list.appendChild(row);
+        });
+        if (focusStep !== undefined) {
+          var row = list.querySelector('[data-step="' + focusStep + '"]');
+          var same = row.querySelector('[data-move="' + direction + '"]');
+          var other = row.querySelector('[data-move="' + (direction === "up" ? "down" : "up") + '"]');
+          (same.disabled ? other : same).focus();
+        }
+      };
+      draw();
+      container.appendChild(list);
+      container.appendChild(status);
+    },
+
+    read: function (item, container) {
+      var rows = container.querySelectorAll("[data-step]");
+      var order = [];
+      for (var i = 0; i < rows.length; i++) {
+        order.push(parseInt(rows[i].getAttribute("data-step"), 10));
+      }
+      return order.length ? order : null;
+    },
+
+    problem: function (item, response) {
+      return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+    },
+
+    feedback: function (item, response, page) {
+      if (!response.length) {
+        return null;
+      }
+      var list = page.element("ol", "chosen-feedback");
+      response.forEach(function (s, position) {
+        var right = s === position;
+        var entry = page.element("li", right ? "right" : "wrong");
+        entry.appendChild(page.element("span", "choice-mark", right ? "In its place: " : "Not in its place: "));
+        entry.appendChild(page.fragment("span", "choice-text", item.steps[s].html));
+        list.appendChild(entry);
+      });
+      return list;
+    },
+
+    /** scoring.fraction_right: all_or_nothing, the whole order or nothing; per_position, each
+     *  step in its own place earns its share. */
+    score: function (item, response) {
+      var right = item.steps.filter(function (step, n) { return response[n] === n; }).length;
+      return partsScore(item, right, item.steps.length, item.scoring === "all_or_nothing");
+    },
+
+    autoScored: function (item) {
+      return true;
+    },
+
+    /** sequencing: SCORM 1.2 short identifiers `a,b,c` (a: the first step of the right order),
+     *  2004 the step ids `S1[,]S2`. */
+    report: function (item, response, edition) {
+      var code = function (s) { return edition.name === "scorm12" ? code12(item, s) : item.steps[s].id; };
+      return {type: "sequencing", response: response.map(code).join(edition.separator),
+              pattern: item.steps.map(function (step, s) { return code(s); }).join(edition.separator),
+              result: ORDERING.score(item, response).correct ? "correct" : edition.wrong};
+    },
+
+    structure: function (item) {
+      return "steps " + item.steps.length;
+    },
+
+    encodeState: function (item, response) {
+      return response.map(function (s) { return MASK_DIGITS.charAt(s); }).join("");
+    },
+
+    decodeState: function (item, text) {
+      if (text === "") {
+        return [];
+      }
+      if (text.length !== item.steps.length) {
+        return null;
+      }
+      var order = [];
+      for (var i = 0; i < text.length; i++) {
+        var s = MASK_DIGITS.indexOf(text.charAt(i));
+        if (s < 0 || s >= item.steps.length || order.indexOf(s) >= 0) {
+          return null;
+        }
+        order.push(s);
+      }
+      return order;
+    }
+  };
+
+  var BLANK_MARKER = /\[\[([A-Za-z][A-Za-z0-9_]{0,31})\]\]/;
+
+  /**
+   * Fill in the blanks: in the prompt, where each [[name]] stands, a text box (typed), a text box
+   * for a number, or a <select> (drop-down), each labelled "Blank 2 of 3". A response is one
+   * string per blank in prompt order: the text typed, or the chosen option's index ("" for none).
+   * Each blank right earns points / blanks (scoring.blank_right).
+   */
+  var BLANKS = {
+    right: function (blank, value, quiz) {
+      if (blank.kind === "text") {
+        var typed = normalisedText(value, blank.caseSensitive);
+        return blank.answers.some(function (answer) { return normalisedText(answer, blank.caseSensitive) === typed; });
+      }
+      if (blank.kind === "choice") {
+        return value === String(blank.correct);
+      }
+      var number = parseNumber(value, !!(quiz && quiz.decimalComma));
+      return number !== null && blank.low <= number && number <= blank.high;
+    },
+
+    shown: function (blank, value) {
+      return blank.kind === "choice" ? (value === "" ? "" : blank.options[parseInt(value, 10)]) : foldSpaces(value);
+    },
+
+    arrange: function (item, random, shuffle) {
+      return null;
+    },
+
+    prompts: function (item) {
+      return {instruction: "fill in the blanks", missing: "Fill in the blanks first."};
+    },
+
+    /** The controls go into slots made where the markers stand in the prompt (options.prompt),
+     *  or, for a marker not found there, after it. */
+    render: function (item, layout, response, container, page, options) {
+      clearNode(container);
+      var slots = BLANKS.slots(item, options.prompt, container, page);
+      item.blanks.forEach(function (blank, n) {
+        var value = response.length ? response[n] : "";
+        var slot = slots[n];
+        clearNode(slot);
+        slot.className = "blank-slot" + (options.marked ? " chosen" : "");
+        var control;
+        if (blank.kind === "choice") {
+          control = page.element("select", "blank-select");
+          control.appendChild(page.element("option", "", "Choose\u2026"));
+          control.firstChild.value = "";
+          blank.options.forEach(function (text, o) {
+            var option = page.element("option", "", text);
+            option.value = String(o);
+            option.selected = String(o) === value;
+            control.appendChild(option);
+          });
+          control.disabled = options.locked;
+        } else {
+          control = page.element("input", "blank-input");
+          control.type = "text";
+          control.maxLength = blank.maxLength;
+          control.setAttribute("autocomplete", "off");
+          control.setAttribute("autocapitalize", "off");
+          control.spellcheck = false;
+          if (blank.kind === "numeric") {
+            control.setAttribute("inputmode", "decimal");
+          }
+          control.value = value;
+          control.readOnly = options.locked;
+        }
+        control.id = "blank-" + n;
+        control.setAttribute("aria-label", "Blank " + (n + 1) + " of " + item.blanks.length);
+        slot.appendChild(control);
+      });
+    },
+
+    /** One slot per blank: the prompt's markers replaced by empty spans (once per showing of
+     *  the prompt; a later render finds them). */
+    slots: function (item, prompt, container, page) {
+      var found = {};
+      if (prompt) {
+        var existing = prompt.querySelectorAll(".blank-slot");
+        for (var e = 0; e < existing.length; e++) {
+          found[existing[e].getAttribute("data-blank")] = existing[e];
+        }
+        var texts = [];
+        var walker = prompt.ownerDocument.createTreeWalker(prompt, 4 /* NodeFilter.SHOW_TEXT */);
+        while (walker.nextNode()) {
+          texts.push(walker.currentNode);
+        }
+        texts.forEach(function (node) {
+          var match;
+          while ((match = BLANK_MARKER.exec(node.data)) !== null) {
+            var n = item.blanks.map(function (blank) { return blank.name; }).indexOf(match[1]);
+            if (n < 0 || found[n]) {
+              break;
+            }
+            var rest = node.splitText(match.index);
+            var after = rest.splitText(match[0].length);
+            var slot = page.element("span", "blank-slot");
+            slot.setAttribute("data-blank", String(n));
+            rest.parentNode.replaceChild(slot, rest);
+            found[n] = slot;
+            node = after;
+          }
+        });
+      }
+      return item.blanks.map(function (blank, n) {
+        if (!found[n]) {
+          found[n] = page.element("span", "blank-slot");
+          var row = page.element("p", "blank-row");
+          row.appendChild(found[n]);
+          container.appendChild(row);
+        }
+        return found[n];
+      });
+    },
+
+    read: function (item, container) {
+      var doc = container.ownerDocument;
+      var response = item.blanks.map(function (blank, n) {
+        var control = doc.getElementById("blank-" + n);
+        var value = control ? control.value : "";
+        return blank.kind === "choice" ? value : value.slice(0, blank.maxLength);
+      });
+      return response.some(function (value) { return strip(value) !== ""; }) ? response : null;
+    },
+
+    problem: function (item, response, quiz) {
+      var empty = response.filter(function (value) { return strip(value) === ""; }).length;
+      if (empty) {
+        return "Fill in every blank; " + empty + " " + (empty === 1 ? "is" : "are") + " empty.";
+      }
+      var comma = !!(quiz && quiz.decimalComma);
+      for (var n = 0; n < item.blanks.length; n++) {
+        if (item.blanks[n].kind === "numeric" && parseNumber(response[n], comma) === null) {
+          return "Blank " + (n + 1) + " of " + item.blanks.length + ": type a number, such as 12, -0.5" +
+            (comma ? ", 0,5" : "") + " or 1.5e3.";
+        }
+      }
+      return null;
+    },
+
+    reviewPrompt: function (item, response, prompt, page, quiz) {
+      var slots = BLANKS.slots(item, prompt, page.element("div"), page);
+      item.blanks.forEach(function (blank, n) {
+        var value = response && response.length ? response[n] : "";
+        var right = response !== null && BLANKS.right(blank, value, quiz);
+        slots[n].className = "blank-slot blank-answer " + (response === null ? "" : right ? "right" : "wrong");
+        slots[n].textContent = "(" + (n + 1) + ") " + (value === "" ? "\u2014" : BLANKS.shown(blank, value));
+      });
+    },
+
+    feedback: function (item, response, page, quiz) {
+      if (!response.length) {
+        return null;
+      }
+      var list = page.element("ul", "chosen-feedback");
+      item.blanks.forEach(function (blank, n) {
+        var right = BLANKS.right(blank, response[n], quiz);
+        var entry = page.element("li", right ? "right" : "wrong");
+        entry.appendChild(page.element("span", "choice-mark", "Blank " + (n + 1) + " of " + item.blanks.length +
+          (right ? " (right): " : " (wrong): ")));
+        entry.appendChild(page.element("span", "typed-answer", BLANKS.shown(blank, response[n])));
+        list.appendChild(entry);
+      });
+      return list;
+    },
+
+    score: function (item, response, quiz) {
+      var right = item.blanks.filter(function (blank, n) {
+        return BLANKS.right(blank, response.length ? response[n] : "", quiz);
+      }).length;
+      return partsScore(item, right, item.blanks.length, false);
+    },
+
+    autoScored: function (item) {
+      return true;
+    },
+
+    /** One interaction per blank, id `<item id>-<blank name>`, weighting points / blanks: a typed
+     *  blank `fill-in` (as a short answer), a number `numeric` (the number read), a drop-down
+     *  `choice` (SCORM 1.2: its option's letter a-z, 0-9; 2004: `o1`, `o2`... by position). */
+    report: function (item, response, edition, quiz) {
+      var twelve = edition.name === "scorm12";
+      return item.blanks.map(function (blank, n) {
+        var value = response.length ? response[n] : "";
+        var reported;
+        if (blank.kind === "text") {
+          reported = {type: "fill-in", response: reportedText(value, twelve ? 255 : 250, edition)};
+        } else if (blank.kind === "numeric") {
+          var number = parseNumber(value, !!(quiz && quiz.decimalComma));
+          reported = {type: "numeric", response: number === null ? null : decimalText(number)};
+        } else {
+          var code = function (o) { return twelve ? code12(item, o) : "o" + (o + 1); };
+          reported = {type: "choice", response: value === "" ? null : code(parseInt(value, 10))};
+        }
+        reported.id = item.id + "-" + blank.name;
+        reported.weighting = item.points / item.blanks.length;
+        reported.pattern = blank.kind === "choice" ? (twelve ? code12(item, blank.correct) : "o" + (blank.correct + 1))
+                                                   : blank.patterns[edition.name];
+        reported.result = BLANKS.right(blank, value, quiz) ? "correct" : edition.wrong;
+        return reported;
+      });
+    },
+
+    structure: function (item) {
+      return item.blanks.map(function (blank) {
+        return blank.name + ":" + blank.kind + (blank.kind === "choice" ? blank.options.length : "");
+      }).join(" ");
+    },
+
+    /** Per blank: the length of its text's state in two base-62 digits, then the state. */
+    encodeState: function (item, response) {
+      if (!response.some(function (value) { return value !== ""; })) {
+        return "";
+      }
+      return response.map(function (value) {
+        var code = encodeText(value);
+        return base62(code.length, 2) + code;
+      }).join("");
+    },
+
+    decodeState: function (item, text) {
+      if (text === "") {
+        return [];
+      }
+      var response = [];
+      var at = 0;
+      for (var n = 0; n < item.blanks.length; n++) {
+        var size = fromBase62(text.slice(at, at + 2));
+        var value = size < 0 || at + 2 + size > text.length ? null : decodeText(text.slice(at + 2, at + 2 + size));
+        if (value === null) {
+          return null;
+        }
+        var blank = item.blanks[n];
+        if (blank.kind === "choice" && value !== "" && !(/^\d+$/.test(value) && parseInt(value, 10) < blank.options.length)) {
+          return null;
+        }
+        response.push(value);
+        at += 2 + size;
+      }
+      return at === text.length ? response : null;
+    }
+  };
+
   var INTERACTIONS = {
     single_choice: CHOICE,
     multiple_response: CHOICE,
     true_false: CHOICE,
     short_answer: SHORT_ANSWER,
     numeric: NUMERIC,
-    essay: ESSAY
+    essay: ESSAY,
+    matching: MATCHING,
+    ordering: ORDERING,
+    fill_in_blanks: BLANKS
   };
 
   function handlerFor(item) {
@@ -1076,23 +1661,26 @@
     }
   };
 
-  /** The interaction the LMS records for a submitted answer, as [element, value] pairs in the
-   *  order SCORM requires (id first, type before responses); a response or pattern the handler
-   *  reports as null is left out. */
-  function interaction(data, index, response, latencySeconds, when) {
+  /** The interactions the LMS records for a submitted answer: one (a handler's report is one
+   *  record) or several (an array of records, each with its own id and weighting: the blanks of
+   *  fill_in_blanks), each as [element, value] pairs in the order SCORM requires (id first, type
+   *  before responses); a response or pattern the handler reports as null is left out. */
+  function interactions(data, index, response, latencySeconds, when) {
     var edition = EDITIONS[data.edition];
     var item = data.items[index];
     var reported = handlerFor(item).report(item, response, edition, data.quiz);
-    return [
-      ["id", item.id],
-      ["type", reported.type],
-      ["weighting", decimal(item.points)],
-      [edition.response, reported.response],
-      ["correct_responses.0.pattern", reported.pattern],
-      ["result", reported.result],
-      ["latency", edition.duration(latencySeconds)],
-      [edition.time, edition.stamp(when)]
-    ].filter(function (pair) { return pair[1] !== null; });
+    return (Array.isArray(reported) ? reported : [reported]).map(function (record) {
+      return [
+        ["id", record.id || item.id],
+        ["type", record.type],
+        ["weighting", decimal(record.weighting === undefined ? item.points : record.weighting)],
+        [edition.response, record.response],
+        ["correct_responses.0.pattern", record.pattern],
+        ["result", record.result],
+        ["latency", edition.duration(latencySeconds)],
+        [edition.time, edition.stamp(when)]
+      ].filter(function (pair) { return pair[1] !== null; });
+    });
   }
 
   // ---- the LMS ------------------------------------------------------------------------------
@@ -1383,7 +1971,8 @@
     function renderAnswer(item, answer) {
       handlerFor(item).render(item, state.drawn[state.position].layout, answer.response, $("choices"), page,
                               {locked: answer.submitted,
-                               marked: answer.submitted && settings.feedback === "immediately"});
+                               marked: answer.submitted && settings.feedback === "immediately",
+                               prompt: $("prompt")});
     }
 
     function showHints(item, answer) {
@@ -1504,9 +2093,11 @@
       answer.submitted = true;
       if (lms && !lms.terminated) {
         var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        interaction(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
-                    new Date()).forEach(function (pair) {
-          lms.set("cmi.interactions." + n + "." + pair[0], pair[1]);
+        interactions(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
+                     new Date()).forEach(function (pairs, k) {
+          pairs.forEach(function (pair) {
+            lms.set("cmi.interactions." + (n + k) + "." + pair[0], pair[1]);
+          });
         });
       }
       save(true);
@@ -1617,7 +2208,9 @@
           var answer = state.answers[n];
           var section = element("section", "review-item");
           section.appendChild(element("h4", "", "Question " + (n + 1) + ": " + item.title));
-          section.appendChild(fragment("div", "prompt", item.prompt));
+          var prompt = fragment("div", "prompt", item.prompt);
+          handlerFor(item).reviewPrompt(item, answer.submitted ? answer.response : null, prompt, page, data.quiz);
+          section.appendChild(prompt);
           if (answer.submitted) {
             feedbackBlock(item, answer, section, "h5");
           } else {
@@ -1738,7 +2331,7 @@
     freshState: freshState,
     encodeState: encodeState,
     decodeState: decodeState,
-    interaction: interaction,
+    interactions: interactions,
     code12: code12,
     code2004: code2004,
     timespan12: timespan12,
