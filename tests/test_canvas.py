@@ -196,7 +196,7 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
     _, assessment, meta = parts(warm_handoff)
     assert meta.findtext(f"{META}title") == warm_handoff.title
     assert meta.findtext(f"{META}shuffle_answers") == "true"
-    assert meta.findtext(f"{META}points_possible") == "7"
+    assert meta.findtext(f"{META}points_possible") == "10"
     assert meta.findtext(f"{META}allowed_attempts") == "-1"
     assert meta.findtext(f"{META}hide_results") == ""
     assert meta.find(f"{META}time_limit") is None
@@ -219,8 +219,10 @@ def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, feedback="after_submit"))
     assert [(w.item_ids, w.message) for w in build(after_submit).warnings] == [
-        (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits", "warm-handoff-continuity"),
-         "Canvas Classic Quizzes have no hints; the hints are left out"),
+        (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits", "warm-handoff-continuity",
+          "warm-handoff-steps"), "Canvas Classic Quizzes have no hints; the hints are left out"),
+        (("warm-handoff-steps",), "Canvas Classic Quizzes have no ordering question; it is written as a matching "
+         "question, each step matched with its position (1, 2, ...) and scored per step"),
         ((), "Canvas Classic Quizzes have no pass mark; 80% is not carried"),
     ]
     benefits = dataclasses.replace(with_interaction(warm_handoff.items[2], wrong_choice_penalty=False), hints=())

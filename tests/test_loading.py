@@ -25,7 +25,8 @@ def problems_for(tmp_path: Path, items: dict[str, str], quiz: str = QUIZ_YAML) -
 def test_bundled_quiz_loads_with_every_item_type(warm_handoff):
     assert warm_handoff.identifier == "warm-handoff"
     kinds = [item_type(item.interaction) for item in warm_handoff.items]
-    assert kinds == ["single_choice", "true_false", "multiple_response", "short_answer", "numeric"]
+    assert kinds == ["single_choice", "true_false", "multiple_response", "short_answer", "numeric", "ordering",
+                     "matching"]
     first = warm_handoff.items[0]
     assert first.prompt == "<p>What is a 'warm handoff' and why is it important?</p>"
     assert [c.correct for c in first.interaction.choices] == [True, False, False, False]

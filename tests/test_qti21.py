@@ -69,7 +69,7 @@ def test_package_layout_and_name(warm_handoff: Quiz) -> None:
     assert list(members(warm_handoff)) == [
         "imsmanifest.xml", "items/warm-handoff-definition.xml", "items/warm-handoff-email-summary.xml",
         "items/warm-handoff-benefits.xml", "items/warm-handoff-continuity.xml", "items/warm-handoff-introduction.xml",
-        "assessment-test.xml"]
+        "items/warm-handoff-steps.xml", "items/warm-handoff-referrals.xml", "assessment-test.xml"]
 
 
 def test_golden_files(warm_handoff: Quiz) -> None:
@@ -365,10 +365,11 @@ def test_typed_items_make_up_only_identifiers_item_ids_cannot_take(kitchen_safet
 
 def _made_up_identifiers(quiz: Quiz) -> set[str]:
     """Identifiers in the package's QTI documents that do not come from the quiz (its id, item ids,
-    choice ids)."""
+    choice ids, and the model's own ids of left sides, options and steps: L1, R1, S1, ...)."""
     taken = {quiz.package_id, *(qti21.item_identifier(quiz.cohort, i) for i in quiz.items),
              *(c.identifier for i in quiz.items if isinstance(i.interaction, ChoiceInteraction)
-               for c in i.interaction.choices)}
+               for c in i.interaction.choices),
+             *(identifier for item in quiz.items for identifier in _part_ids(item))}
     made_up: set[str] = set()
     for name, data in members(quiz).items():
         if name == "imsmanifest.xml":
@@ -906,9 +907,7 @@ def test_matching_ordering_and_blanks_pass_the_validators(kitchen_tasks: Quiz, p
 def test_matching_ordering_and_blanks_make_up_only_identifiers_item_ids_cannot_take(kitchen_tasks: Quiz) -> None:
     """The left sides, options and steps (L1, R1, S1, ...) are the model's own identifiers of the
     item's choices; the blanks' responses and drop-down options are numbered names the loader keeps."""
-    quiz = dataclasses.replace(kitchen_tasks, cohort="spring")
-    model_ids = {identifier for item in quiz.items for identifier in _part_ids(item)}
-    made_up = _made_up_identifiers(quiz) - model_ids
+    made_up = _made_up_identifiers(dataclasses.replace(kitchen_tasks, cohort="spring"))
     assert {"RESPONSE", "BLANK_1", "BLANK_3", "BLANK_3_1", "BLANK_3_3", "HINT_1"} <= made_up
     _assert_reserved(made_up)
 
