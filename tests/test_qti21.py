@@ -934,6 +934,12 @@ def test_manifest_names_each_kind_of_interaction_once(kitchen_tasks: Quiz) -> No
         "items/choice-blanks.xml": ["inlineChoiceInteraction"],
     }
     assert {m.text for m in manifest.iterfind(f".//{qtimd}solutionAvailable")} == {"true"}
+    # Canvas's QTI 2 import reads an interactionType in the QTI item namespace, and cannot guess an
+    # orderInteraction from the item: the ordering items carry one (docs/canvas-qti21.md).
+    canvas = {resource.get("href"): [t.text for t in resource.iterfind("cp:metadata/qti:interactionType", NS)]
+              for resource in manifest.iterfind(".//cp:resource[@type='imsqti_item_xmlv2p1']", NS)}
+    assert {href: types for href, types in canvas.items() if types} == {
+        "items/closing-steps.xml": ["orderInteraction"], "items/washing-order.xml": ["orderInteraction"]}
 
 
 # Matching: every response a player can give (each left side matched with at most one option, each

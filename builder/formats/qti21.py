@@ -206,6 +206,9 @@ class Resource(NamedTuple):
     interactions: tuple[str, ...] = ()
     solution: bool = True
     """Whether the item declares a correct response (QTI metadata solutionAvailable)."""
+    canvas_type: str | None = None
+    """The interaction Canvas's QTI 2 import is told of in the QTI item namespace, where it looks
+    (its AssessmentItemConverter.get_interaction_type): only where its guess from the item fails."""
 
 
 class ItemRef(NamedTuple):
@@ -666,8 +669,12 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
             interactions, solution = tuple(dict.fromkeys(_blank_interaction(b) for b in blanks.blanks)), True
         case _:
             assert_never(item.interaction)
+    # Canvas guesses every other kind from the item; an orderInteraction it cannot guess, and
+    # imports as an error question unless told.
+    canvas_type = "orderInteraction" if isinstance(item.interaction, OrderingInteraction) else None
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
-                        (*interactions, "endAttemptInteraction") if item.hints else interactions, solution)
+                        (*interactions, "endAttemptInteraction") if item.hints else interactions, solution,
+                        canvas_type)
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
 
