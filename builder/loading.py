@@ -763,21 +763,22 @@ def _load_blank(source: SourceFile, name: str, key: Node, value: Node) -> Blank 
             source.at(blank.values[field][0], f"'{field}' does not apply to a {kinds[0]} blank; remove it")
     if kinds[0] == "typed":
         case_sensitive = blank.boolean("case_sensitive", False)
+        entries = blank.text_list("answers")  # read once: reading reports an entry's problems
         answers: dict[str, int] = {}
-        for text, node in blank.text_list("answers"):
+        for text, node in entries:
             compared = scoring.normalised_text(text, case_sensitive)
             if compared in answers:
                 source.at(node, f"answer {shown(text.strip())} is already accepted (line {answers[compared]})")
             answers.setdefault(compared, node.line)
         if blank.has("answers") and not answers and blank.node_of("answers").kind == "sequence":
             source.at(blank.node_of("answers"), "'answers' is empty; list at least one accepted answer")
-        result: Blank | None = TextBlank(name, tuple(t.strip() for t, _ in blank.text_list("answers")), case_sensitive)
+        result: Blank | None = TextBlank(name, tuple(text.strip() for text, _ in entries), case_sensitive)
     elif kinds[0] == "drop-down":
-        options = [text.strip() for text, _ in blank.text_list("options")]
+        options: list[str] = []
         for text, node in blank.text_list("options"):
-            if options.count(text.strip()) > 1 and options.index(text.strip()) != blank.text_list("options").index(
-                    (text, node)):
+            if text.strip() in options:
                 source.at(node, f"option {shown(text.strip())} is listed twice")
+            options.append(text.strip())
         if len(options) < 2 and blank.node_of("options").kind == "sequence":
             source.at(blank.node_of("options"), f"a drop-down needs at least 2 options, not {len(options)}")
         correct = blank.text("correct", required=True).strip()

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
-from typing import assert_never
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar, assert_never
 
 from builder.model import (
     Blank,
@@ -87,11 +87,36 @@ def parse_number(text: str, language: str = "en") -> float | None:
     return value if value == value and abs(value) != float("inf") else None
 
 
+def fold_spaces(text: str) -> str:
+    """``text`` trimmed, each run of whitespace inside it one space: how every format writes an
+    accepted text, since lmspack compares so."""
+    return " ".join(text.split())
+
+
 def normalised_text(text: str, case_sensitive: bool) -> str:
     """A typed answer as compared: trimmed, inner whitespace folded to one space, case-folded
     unless case matters."""
-    folded = " ".join(text.split())
+    folded = fold_spaces(text)
     return folded if case_sensitive else folded.casefold()
+
+
+def full_credit(answer: TextAnswer | NumericAnswer) -> bool:
+    """Whether the answer earns the item's points."""
+    return answer.credit >= 100
+
+
+Answer = TypeVar("Answer", TextAnswer, NumericAnswer)
+
+
+def correct_answer(answers: Sequence[Answer]) -> Answer:
+    """The item's correct response, as formats report it: its first answer worth full credit (the
+    loader refuses an item without one)."""
+    return next(answer for answer in answers if full_credit(answer))
+
+
+def credit_points(points: float, credit: float) -> float:
+    """The points an answer of ``credit`` percent earns on an item of ``points``."""
+    return points * credit / 100
 
 
 def matching_text_answer(interaction: ShortAnswerInteraction, response: str) -> TextAnswer | None:
@@ -194,10 +219,10 @@ def score(item: Item, response: Response, language: str = "en") -> float:
             total = sum(weights[c] for c in chosen if c in weights)
         case ShortAnswerInteraction() as short:
             text_answer = matching_text_answer(short, _typed(response))
-            total = item.points * text_answer.credit / 100 if text_answer else 0.0
+            total = credit_points(item.points, text_answer.credit) if text_answer else 0.0
         case NumericInteraction() as numeric:
             numeric_answer = matching_numeric_answer(numeric, _typed(response), language)
-            total = item.points * numeric_answer.credit / 100 if numeric_answer else 0.0
+            total = credit_points(item.points, numeric_answer.credit) if numeric_answer else 0.0
         case EssayInteraction():
             total = 0.0
         case MatchingInteraction() | OrderingInteraction() | FillInBlanksInteraction() as parts:

@@ -494,6 +494,11 @@ BLANKS = "id: q1\ntype: fill_in_blanks\n"
       "items/demo/q1.yaml:6:3: blank 'where' has no [[where]] in the prompt; write [[where]] where it goes"]),
     (BLANKS + "prompt: Pick [[who]].\nblanks:\n  who: {options: [client, clerk], correct: nurse}\n",
      ["items/demo/q1.yaml:5:44: 'correct' 'nurse' is not among the options ('client', 'clerk')"]),
+    (BLANKS + "prompt: Pick [[a]] and [[b]].\nblanks:\n  a: {options: [x, '', x, y], correct: x}\n"
+     "  b: {answers: ['', z]}\n",
+     ["items/demo/q1.yaml:5:20: each entry of 'options' must be non-empty text",
+      "items/demo/q1.yaml:5:24: option 'x' is listed twice",
+      "items/demo/q1.yaml:6:17: each entry of 'answers' must be non-empty text"]),
     (BLANKS + "prompt: Pick [[who]].\nblanks:\n  who: {options: [client], correct: client}\n",
      ["items/demo/q1.yaml:5:18: a drop-down needs at least 2 options, not 1"]),
     (BLANKS + "prompt: Type [[n]].\nblanks:\n  n: {value: 3, answers: [three]}\n",

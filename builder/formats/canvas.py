@@ -59,7 +59,7 @@ from builder.model import (
 )
 from builder.packaging import SegmentedMember, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
-from builder.scoring import format_number
+from builder.scoring import fold_spaces, format_number, full_credit
 
 FORMAT = "canvas"
 MAX_ANSWER_ID = 10_000
@@ -149,11 +149,6 @@ def check(quiz: Quiz) -> list[Problem]:
     return problems
 
 
-def full_credit(answer: TextAnswer | NumericAnswer) -> bool:
-    """Whether Canvas keeps the answer: any answer it imports is fully correct, so only those are written."""
-    return answer.credit >= 100
-
-
 def answer_ids(item: Item, interaction: ChoiceInteraction) -> dict[str, int]:
     """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the
     item (check refuses an item with more choices than there are numbers)."""
@@ -209,9 +204,7 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     orderings = [(item, item.interaction) for item in items if isinstance(item.interaction, OrderingInteraction)]
     blank_items = [(item, item.interaction) for item in items
                    if isinstance(item.interaction, FillInBlanksInteraction)]
-    # The losses of the typed items have no Feature yet (builder.formats.Feature is shared by every
-    # format): None, always reported.
-    found: list[tuple[Feature | None, str, list[str]]] = [
+    found: list[tuple[Feature, str, list[str]]] = [
         ("hints", "Canvas Classic Quizzes have no hints; the hints are left out",
          [item.id for item in items if item.hints]),
         ("wrong_choice_penalty_off", "Canvas scores multiple-answer questions with a deduction for each wrong "
@@ -220,44 +213,48 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
         ("true_false_labels", "Canvas keeps a true/false question only when its choices read True and False; "
          "it will import this one as multiple choice",
          [item.id for item, choice in choice_items if choice.kind == "true_false" and not _reads_true_false(choice)]),
-        (None, "Canvas stores every accepted answer as fully correct, so answers worth less than full credit are "
+    ]
+    warnings = [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+                if ids and SUPPORT.lacks(feature)]
+    # Losses of the other item types, which no Feature names: Canvas never carries them.
+    typed: list[tuple[str, list[str]]] = [
+        ("Canvas stores every accepted answer as fully correct, so answers worth less than full credit are "
          "left out with their feedback: a response only they accept scores 0 in Canvas",
          [item.id for item, typed in typed_items if not all(full_credit(answer) for answer in typed.answers)]),
-        (None, "an answer worth less than full credit comes before a full-credit one that accepts some of the "
+        ("an answer worth less than full credit comes before a full-credit one that accepts some of the "
          "same numbers; without it, Canvas gives those numbers full credit",
          [item.id for item, numeric in numeric_items if _partial_before_full(numeric)]),
-        (None, "Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
+        ("Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
          "differs only in case is accepted)",
          [item.id for item in items if _case_sensitive(item)]),
-        (None, "Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
+        ("Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
          [item.id for item, numeric in numeric_items if numeric.unit]),
-        (None, "Canvas Classic essay questions have no grader notes; they are left out",
+        ("Canvas Classic essay questions have no grader notes; they are left out",
          [item.id for item, essay in essays if essay.grader_notes]),
-        (None, "Canvas Classic essay questions have no response template; it is left out",
+        ("Canvas Classic essay questions have no response template; it is left out",
          [item.id for item, essay in essays if essay.response_template]),
-        (None, "Canvas Classic essay questions have no word limits; min_words and max_words are left out",
+        ("Canvas Classic essay questions have no word limits; min_words and max_words are left out",
          [item.id for item, essay in essays if essay.min_words is not None or essay.max_words is not None]),
-        (None, "Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
+        ("Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
          "match, or step in its place, earns its share of the points)",
          [item.id for item in items if isinstance(item.interaction, MatchingInteraction | OrderingInteraction)
           and item.interaction.scoring == "all_or_nothing"]),
-        (None, "Canvas matching questions show the right-hand options as plain text; their formatting is left out",
+        ("Canvas matching questions show the right-hand options as plain text; their formatting is left out",
          [item.id for item, matching in matchings if any("<" in text for _, text in matching.options)]),
-        (None, "Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
+        ("Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
          "step matched with its position (1, 2, ...) and scored per step",
          [item.id for item, _ in orderings]),
-        (None, "Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
+        ("Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
          "become typed blanks that accept their right option as text",
          [item.id for item, blanks in blank_items
           if not _all_dropdowns(blanks) and any(isinstance(b, ChoiceBlank) for b in blanks.blanks)]),
-        (None, "Canvas compares a fill-in blank as text; a number blank accepts only its value as written, with "
+        ("Canvas compares a fill-in blank as text; a number blank accepts only its value as written, with "
          "no tolerance (a range: only its midpoint)",
          [item.id for item, blanks in blank_items if any(isinstance(b, NumericBlank)
                                                          and b.answer.bounds[0] != b.answer.bounds[1]
                                                          for b in blanks.blanks)]),
     ]
-    return [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
-            if ids and (feature is None or SUPPORT.lacks(feature))]
+    return warnings + [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids]
 
 
 def _case_sensitive(item: Item) -> bool:
@@ -350,7 +347,7 @@ def short_answer_context(item: Item, interaction: ShortAnswerInteraction) -> dic
     """short_answer_question: the answers worth full credit only (Canvas would store any other as
     fully correct; item_warnings names the items), each text with its runs of spaces as one, as
     lmspack compares them. Canvas compares in any case (item_warnings names case-sensitive items)."""
-    answers = [SimpleNamespace(id=number, text=" ".join(answer.text.split()), feedback=_answer_feedback(answer))
+    answers = [SimpleNamespace(id=number, text=fold_spaces(answer.text), feedback=_answer_feedback(answer))
                for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
                if full_credit(answer)]
     return _typed_context(item, "short_answer", interaction.other_feedback, answers)
@@ -484,7 +481,7 @@ def _blank_answers(blank: Blank, dropdowns: bool) -> list[str]:
     number as text (its value, a range's midpoint). In multiple_dropdowns_question, every option."""
     match blank:
         case TextBlank() as typed:
-            return [" ".join(answer.split()) for answer in typed.answers]
+            return [fold_spaces(answer) for answer in typed.answers]
         case ChoiceBlank() as choice:
             return list(choice.options) if dropdowns else [choice.options[choice.correct]]
         case NumericBlank() as number:

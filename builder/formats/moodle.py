@@ -64,7 +64,7 @@ from builder.model import (
 )
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
-from builder.scoring import choice_fractions, format_number
+from builder.scoring import choice_fractions, fold_spaces, format_number
 
 FORMAT = "moodle"
 SCHEMA = "moodle/moodle_quiz.xsd"
@@ -191,7 +191,7 @@ def literal_pattern(text: str) -> str:
     """An accepted short answer as Moodle's shortanswer matches it literally: inner runs of
     whitespace as one space (what the learner most likely types; lmspack folds them), and each
     ``*``, which Moodle reads as a wildcard, escaped as ``\\*`` (Moodle turns it back into ``*``)."""
-    return " ".join(text.split()).replace("*", "\\*")
+    return fold_spaces(text).replace("*", "\\*")
 
 
 def decimal(value: float) -> str:

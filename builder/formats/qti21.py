@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, assert_never, overload
+from typing import Literal, NamedTuple, assert_never
 
 from markupsafe import Markup
 
@@ -54,12 +54,11 @@ from builder.model import (
     Pool,
     Quiz,
     ShortAnswerInteraction,
-    TextAnswer,
     TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
 from builder.rendering import remembered_xml, render, render_frame, render_part, render_xml
-from builder.scoring import choice_weights, decimal_comma, format_number
+from builder.scoring import choice_weights, correct_answer, credit_points, decimal_comma, fold_spaces, format_number
 
 FORMAT = "qti21"
 TOOL_NAME = "lmspack"
@@ -344,20 +343,6 @@ def _choice_view(choice: Choice, weight: float) -> ChoiceView:
                       weight=format_number(weight))
 
 
-@overload
-def full_credit_answer(interaction: ShortAnswerInteraction) -> TextAnswer | None: ...
-
-
-@overload
-def full_credit_answer(interaction: NumericInteraction) -> NumericAnswer | None: ...
-
-
-def full_credit_answer(interaction: ShortAnswerInteraction | NumericInteraction) -> TextAnswer | NumericAnswer | None:
-    """The first answer worth the item's points: the item's correct response (None: every answer
-    gives partial credit, and the item declares none)."""
-    return next((answer for answer in interaction.answers if answer.credit == 100), None)
-
-
 def exact_number(value: float) -> str:
     """A number as an xs:double that reads back as exactly this float (30.0 -> '30', 1e-09 stays):
     a bound must not move by rounding, or a number on it would score differently."""
@@ -365,14 +350,8 @@ def exact_number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def folded(text: str) -> str:
-    """An accepted answer as the mapping holds it: runs of whitespace as one space (case kept; the
-    mapping says whether case matters)."""
-    return " ".join(text.split())
-
-
 def _earned(points: float, credit: float) -> str:
-    return format_number(points * credit / 100)
+    return format_number(credit_points(points, credit))
 
 
 def _answer_feedback(index: int, feedback: Markup | None) -> FeedbackView | None:
@@ -404,14 +383,13 @@ def short_answer_context(points: float, interaction: ShortAnswerInteraction) -> 
     """A string textEntryInteraction scored by mapResponse over the accepted answers (whitespace
     folded, case as the item says); per-answer feedback from a stringMatch of each answer in order."""
     feedback = tuple(_answer_feedback(n, a.feedback) for n, a in enumerate(interaction.answers, start=1))
-    full = full_credit_answer(interaction)
     views = _feedback_views(feedback, interaction.other_feedback)
     return typed_context("string", "mapping") | {
-        "correct": folded(full.text) if full else None,
-        "entries": tuple(MapEntryView(folded(a.text), _earned(points, a.credit)) for a in interaction.answers),
+        "correct": fold_spaces(correct_answer(interaction.answers).text),
+        "entries": tuple(MapEntryView(fold_spaces(a.text), _earned(points, a.credit)) for a in interaction.answers),
         "case_sensitive": "true" if interaction.case_sensitive else "false",
         # The feedback condition is needed only when there is feedback to show.
-        "answers": tuple(TypedAnswerView("string", folded(a.text), None, None, _earned(points, a.credit),
+        "answers": tuple(TypedAnswerView("string", fold_spaces(a.text), None, None, _earned(points, a.credit),
                                          view.identifier if view else None)
                          for a, view in zip(interaction.answers, feedback, strict=True)) if views else (),
         "answer_feedback": views,
@@ -423,9 +401,8 @@ def numeric_context(points: float, interaction: NumericInteraction) -> dict[str,
     """A float textEntryInteraction scored answer by answer in order, each with its interval
     (NumericAnswer.bounds) written so that a QTI player computes the same bounds."""
     feedback = tuple(_answer_feedback(n, a.feedback) for n, a in enumerate(interaction.answers, start=1))
-    full = full_credit_answer(interaction)
     return typed_context("float", "answers") | {
-        "correct": exact_number(_accepted_number(full)) if full else None,
+        "correct": exact_number(_accepted_number(correct_answer(interaction.answers))),
         "answers": tuple(_numeric_view(points, answer, view.identifier if view else None)
                          for answer, view in zip(interaction.answers, feedback, strict=True)),
         "answer_feedback": _feedback_views(feedback, interaction.other_feedback),
@@ -562,7 +539,7 @@ def _blank_response(n: int, blank: Blank) -> ResponseView:
     identifier = BLANK_RESPONSE.format(n)
     match blank:
         case TextBlank() as typed:
-            return ResponseView(identifier, "single", "string", (folded(typed.answers[0]),))
+            return ResponseView(identifier, "single", "string", (fold_spaces(typed.answers[0]),))
         case ChoiceBlank() as choice:
             return ResponseView(identifier, "single", "identifier", (BLANK_OPTION.format(n, choice.correct + 1),))
         case NumericBlank() as number:
@@ -578,7 +555,7 @@ def _blank_part(n: int, blank: Blank) -> PartView:
     identifier = BLANK_RESPONSE.format(n)
     match blank:
         case TextBlank() as typed:
-            return PartView(identifier, "text", tuple(dict.fromkeys(folded(a) for a in typed.answers)),
+            return PartView(identifier, "text", tuple(dict.fromkeys(fold_spaces(a) for a in typed.answers)),
                             case_sensitive="true" if typed.case_sensitive else "false")
         case ChoiceBlank() as choice:
             return PartView(identifier, "choice", (BLANK_OPTION.format(n, choice.correct + 1),))
@@ -657,8 +634,8 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     match item.interaction:
         case ChoiceInteraction():
             interactions, solution = ("choiceInteraction",), True
-        case ShortAnswerInteraction() | NumericInteraction() as typed:
-            interactions, solution = ("textEntryInteraction",), full_credit_answer(typed) is not None
+        case ShortAnswerInteraction() | NumericInteraction():
+            interactions, solution = ("textEntryInteraction",), True
         case EssayInteraction():
             interactions, solution = ("extendedTextInteraction",), False
         case MatchingInteraction():

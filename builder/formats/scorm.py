@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar, assert_never
+from typing import assert_never
 
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -53,12 +53,11 @@ from builder.model import (
     OrderingInteraction,
     Quiz,
     ShortAnswerInteraction,
-    TextAnswer,
     TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
-from builder.scoring import auto_scored, choice_weights, decimal_comma, format_number
+from builder.scoring import auto_scored, choice_weights, correct_answer, credit_points, decimal_comma, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
 PLAYER_FILES = ("index.html", "player.css", "player.js")
@@ -241,9 +240,9 @@ def _pattern_left_out(item: Item, edition: Edition) -> bool:
         case ChoiceInteraction() | EssayInteraction():
             return False
         case ShortAnswerInteraction() as short:
-            return _full_credit(short.answers) is not None and _fill_in_patterns(short)[edition.name] is None
+            return _fill_in_patterns(short)[edition.name] is None
         case NumericInteraction() as numeric:
-            return _full_credit(numeric.answers) is not None and _numeric_patterns(numeric)[edition.name] is None
+            return _numeric_patterns(numeric)[edition.name] is None
         case MatchingInteraction() | OrderingInteraction():
             return False
         case FillInBlanksInteraction() as blanks:
@@ -452,7 +451,7 @@ def _short_answer_data(points: float, interaction: ShortAnswerInteraction) -> di
         "maxLength": _short_answer_max_length(interaction),
         "answers": [{
             "text": answer.text,
-            "weight": points * answer.credit / 100,
+            "weight": credit_points(points, answer.credit),
             "feedback": str(answer.feedback) if answer.feedback else None,
         } for answer in interaction.answers],
         "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
@@ -471,7 +470,7 @@ def _numeric_data(points: float, interaction: NumericInteraction) -> dict[str, o
         "answers": [{
             "low": answer.bounds[0],
             "high": answer.bounds[1],
-            "weight": points * answer.credit / 100,
+            "weight": credit_points(points, answer.credit),
             "feedback": str(answer.feedback) if answer.feedback else None,
         } for answer in interaction.answers],
         "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
@@ -575,20 +574,9 @@ def _blank_patterns(blank: TextBlank | NumericBlank) -> dict[str, str | None]:
             assert_never(blank)
 
 
-_Answer = TypeVar("_Answer", TextAnswer, NumericAnswer)
-
-
-def _full_credit(answers: tuple[_Answer, ...]) -> _Answer | None:
-    """The answer reported as the correct response: the first that earns the item's points."""
-    return next((answer for answer in answers if answer.credit == 100), None)
-
-
 def _fill_in_patterns(interaction: ShortAnswerInteraction) -> dict[str, str | None]:
     """The first full-credit answer as each edition's fill-in pattern (``_text_patterns``)."""
-    answer = _full_credit(interaction.answers)
-    if answer is None:
-        return {"scorm12": None, "scorm2004": None}
-    return _text_patterns(answer.text, interaction.case_sensitive)
+    return _text_patterns(correct_answer(interaction.answers).text, interaction.case_sensitive)
 
 
 def _text_patterns(text: str, case_sensitive: bool) -> dict[str, str | None]:
@@ -605,10 +593,7 @@ def _text_patterns(text: str, case_sensitive: bool) -> dict[str, str | None]:
 
 def _numeric_patterns(interaction: NumericInteraction) -> dict[str, str | None]:
     """The first full-credit answer as each edition's numeric pattern (``_number_patterns``)."""
-    answer = _full_credit(interaction.answers)
-    if answer is None:
-        return {"scorm12": None, "scorm2004": None}
-    return _number_patterns(answer)
+    return _number_patterns(correct_answer(interaction.answers))
 
 
 def _number_patterns(answer: NumericAnswer) -> dict[str, str | None]:
