@@ -69,11 +69,26 @@ class BuildResult:
         then the cache's trouble, if any."""
         cache_warning = [f"warning: cache: {self.cache_trouble}; the packages are complete, but a rebuild will "
                          "not be faster (--no-cache builds without it)"] if self.cache_trouble else []
-        return grouped_warnings(self.packages) + cache_warning
+        return text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages) + cache_warning
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
                 "packages": [p.report(self.out_dir) for p in self.packages], "warnings": self.warnings}
+
+
+def text_warnings(quizzes: Iterable[Quiz]) -> list[str]:
+    """What loading left out of the items' texts or found wanting (Item.notices), once per quiz
+    and kind, naming every item it concerns: whatever the formats, nothing is dropped silently."""
+    groups: dict[tuple[str, str], tuple[Quiz, list[str]]] = {}
+    seen: set[str] = set()
+    for quiz in quizzes:
+        if quiz.identifier in seen:  # a cohort's package has the quiz's items
+            continue
+        seen.add(quiz.identifier)
+        for item in quiz.items:
+            for notice in item.notices:
+                groups.setdefault((quiz.identifier, notice), (quiz, []))[1].append(item.id)
+    return [format_warning("text", quiz, message, item_ids) for (_, message), (quiz, item_ids) in groups.items()]
 
 
 def grouped_warnings(packages: Iterable[Package]) -> list[str]:

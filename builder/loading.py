@@ -11,14 +11,16 @@ import functools
 import hashlib
 import os
 import pickle
+import posixpath
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import assert_never, get_args
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from builder import markup, model, parallel, scoring
+from builder import markup, media, model, parallel, scoring
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -26,6 +28,7 @@ from builder.model import (
     CHOICE_KINDS,
     FEEDBACK_TIMINGS,
     FORMAT_NAMES,
+    MEDIA_REFERENCE,
     Blank,
     Choice,
     ChoiceBlank,
@@ -37,6 +40,7 @@ from builder.model import (
     Item,
     MatchingInteraction,
     MatchScoring,
+    MediaUse,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -111,7 +115,8 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", *SETTING_FIELDS)
+               "cohorts", "media", *SETTING_FIELDS)
+MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
 
 
@@ -387,11 +392,24 @@ def reserved_use(identifier: str, scope: str) -> str | None:
 
 
 def _rich(source: SourceFile, node: Node, text: str,
-          render: Callable[[str], tuple[Markup, list[markup.TextProblem]]]) -> Markup:
-    xhtml, problems = render(text)
+          render: Callable[[str, str], tuple[Markup, list[markup.TextProblem]]]) -> Markup:
+    xhtml, problems = render(text, source.folder)
     for problem in problems:
-        source.at(node, problem.message)
+        if problem.warning:
+            source.notices[problem.message] = None
+        else:
+            source.problem(*source.place_near(node, problem.near or ""), problem.message)
+    if MEDIA_REFERENCE in xhtml:
+        for found in _MEDIA_IN_FRAGMENT.finditer(xhtml):
+            name = unquote(found.group(1))
+            if name not in source.media:
+                written = posixpath.relpath(name, source.folder or ".")
+                source.media[name] = source.place_near(node, written)
     return xhtml
+
+
+# What builder.markup writes for a file of the quiz folder (its path URL-quoted).
+_MEDIA_IN_FRAGMENT = re.compile(f' (?:src|data)="{re.escape(MEDIA_REFERENCE)}([^"]*)"')
 
 
 def _rich_required(source: SourceFile, node: Node, text: str, what: str) -> Markup:
@@ -413,8 +431,10 @@ def choice_letters(index: int) -> str:
     return letters
 
 
-def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
+def load_item(path: Path, display: str, problems: list[Problem], folder: str = "") -> Item | None:
+    """The item in the file at ``path`` (``folder``: its folder in the quiz folder, '' at the top)."""
     source = SourceFile(path, display, problems)
+    source.folder = folder
     root = source.parse()
     if root is None:
         return None
@@ -444,7 +464,9 @@ def load_item(path: Path, display: str, problems: list[Problem]) -> Item | None:
         return None
     return Item(id=item_id, title=title.strip(), prompt=prompt, points=points, hints=hints,
                 explanation=explanation, tags=tags, place=Place(display, root.line, root.column),
-                source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction)
+                source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction,
+                media=tuple(MediaUse(name, Place(display, line, column)) for name, (line, column) in source.media.items()),
+                notices=tuple(source.notices))
 
 
 def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile, fields: _Fields,
@@ -996,12 +1018,29 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     formats = _load_formats(source, fields)
     cohorts = _load_cohorts(source, fields, settings, item_ids)
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
+    limits = _load_media_limits(source, fields)
+    files = media.read_media(directory, [use for item in items for use in item.media], limits, problems)
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
-                source_sha256=hashlib.sha256(source.data).hexdigest())
+                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files)
+
+
+def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits:
+    """quiz.yaml's ``media:`` limits on the size of the files items show, in MB (2^20 bytes)."""
+    defaults = media.MediaLimits()
+    if not fields.has("media"):
+        return defaults
+    node = fields.node_of("media")
+    if node.kind != "mapping":
+        source.at(node, "'media' must be a mapping such as {max_file_mb: 10, max_total_mb: 50}")
+        return defaults
+    limits = _Fields(source, node, MEDIA_FIELDS, "'media'")
+    file_mb = limits.number("max_file_mb", defaults.file_mb, 0.01, 2000.0)
+    total_mb = limits.number("max_total_mb", defaults.total_mb, 0.01, 10000.0)
+    return media.MediaLimits(file_mb or defaults.file_mb, total_mb or defaults.total_mb)
 
 
 def _check_title_length(source: SourceFile, node: Node, title: str, cohorts: list[str]) -> None:
@@ -1055,7 +1094,7 @@ PARALLEL_ITEMS = 400
 def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
                 cache: Cache) -> tuple[tuple[Item, ...], int]:
     """The valid items under ``directory`` in file-name order, and how many item files there are."""
-    paths: list[tuple[str, str]] = []
+    paths: list[tuple[str, str, str]] = []
     refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
@@ -1072,11 +1111,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
             problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
             refused += 1
             continue
-        paths.append((path, display))
+        paths.append((path, display, posixpath.dirname(relative.replace(os.sep, "/"))))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
     # parsed, on both cores when there is much.
     stored = cache.stored  # else no need to read every file twice to look
-    entries = [_item_entry(path, display) if stored else None for path, display in paths]
+    entries = [_item_entry(path, display) if stored else None for path, display, _ in paths]
     cache.prefetch([entry for entry in entries if entry is not None])
     loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(cache, entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
@@ -1159,13 +1198,13 @@ def _remembered_item(cache: Cache, entry: str | None) -> tuple[Item, list[Proble
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 
-def _load_item_remembering(source: tuple[str, str], cache: Cache) -> tuple[bytes | None, list[Problem]]:
+def _load_item_remembering(source: tuple[str, str, str], cache: Cache) -> tuple[bytes | None, list[Problem]]:
     """load_item, the item pickled (a worker hands it back as the bytes it is remembered by, not
     pickled a second time). An item that loaded with no problem is remembered under the hash of
     the bytes it was read from, so a file that changes while being read cannot be remembered wrongly."""
-    path, display = source
+    path, display, folder = source
     problems: list[Problem] = []
-    item = load_item(Path(path), display, problems)
+    item = load_item(Path(path), display, problems, folder)
     if item is None:
         return None, problems
     pickled = model.pickled(item)

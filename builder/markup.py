@@ -9,10 +9,13 @@ Moodle XML and in Canvas QTI 1.2.
 from __future__ import annotations
 
 import functools
+import html
+import posixpath
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import nh3
 from cmarkgfm import _cmark
@@ -20,16 +23,37 @@ from cmarkgfm.cmark import Options
 from lxml import etree
 from markupsafe import Markup
 
-# Inline content: what QTI calls inlineStatic, so it fits feedbackInline and prompt.
-INLINE_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "code", "em", "i", "img", "kbd", "q",
+from builder import formulas
+from builder.model import MEDIA_REFERENCE
+
+# Inline content: what QTI calls inlineStatic, so it fits feedbackInline and prompt. <object> is
+# audio or video (a Markdown image of a sound or film file: MEDIA_TYPES), never taken from raw HTML.
+INLINE_TAGS = frozenset({"a", "abbr", "b", "br", "cite", "code", "em", "i", "img", "kbd", "object", "q",
                          "samp", "small", "span", "strong", "sub", "sup", "var"})
-# Block content adds QTI's blockStatic elements that Markdown produces. Tables are left out:
-# QTI requires <tbody>, which Markdown does not always emit.
-BLOCK_TAGS = INLINE_TAGS | frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "hr",
-                                      "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd"})
-# Only attributes QTI 2.1 accepts on these elements (it has no title on a/img/abbr, no start on ol).
-ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"}}
+# Tables in QTI's table model (builder/schemas/qti21): a caption, a head, bodies of rows of cells.
+TABLE_TAGS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"})
+# Block content adds QTI's blockStatic elements that Markdown produces.
+BLOCK_TAGS = INLINE_TAGS | TABLE_TAGS | frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "hr",
+                                                   "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd"})
+# The attributes fragments hold: only those QTI 2.1 accepts on these elements (it has no title on
+# a/img/abbr, no start on ol, no align on cells: a cell's alignment is its class, ALIGN_CLASSES).
+ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"}, "object": {"data", "type"},
+              "th": {"scope", "colspan", "rowspan", "class"}, "td": {"colspan", "rowspan", "class"}}
+ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": "align-right"}
+# What the sanitiser lets through to the tree pass, which turns a cell's align or text-align
+# style into its class and reads a Markdown image of a sound or film file as an <object>.
+_SANITISER_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"},
+                         "th": {"scope", "colspan", "rowspan", "align", "style"},
+                         "td": {"colspan", "rowspan", "align", "style"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Files a text may show from the quiz folder, by extension (lower case): what each is, in every
+# format. The rest of a file's checks (its bytes, size, name, links) are builder/media.py's.
+MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".webp": "image/webp", ".svg": "image/svg+xml", ".mp3": "audio/mpeg", ".m4a": "audio/mp4",
+               ".ogg": "audio/ogg", ".mp4": "video/mp4", ".webm": "video/webm"}
+# A fragment names a file of the quiz as this prefix and its path in the quiz folder (URL-quoted):
+# the package path in SCORM and QTI 2.1, rewritten by the formats that keep files elsewhere.
+MEDIA_PREFIX = MEDIA_REFERENCE
 # Removed together with their content, so nothing of them shows as stray text.
 # xmp, listing and plaintext are raw-text elements: their content would show as literal markup.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template",
@@ -61,6 +85,11 @@ class TextProblem:
     """A problem in one text field; the loader adds the file and place."""
 
     message: str
+    near: str | None = None
+    """What the author wrote where the problem is (an image's URL, a formula), so that the loader
+    can point at it rather than at the start of the field."""
+    warning: bool = False
+    """Something removed or left wanting that does not stop the build (reported as a warning)."""
 
 
 # Inline fields are one paragraph's worth of text. cmark has no inline-only mode, so a line that
@@ -71,17 +100,35 @@ _BLOCK_START = re.compile(r"^(?:(?P<bullet>[*+-])(?=[ \t]|$)|(?P<heading>#{1,6})
 
 
 def _markdown_block(source: str) -> str:
-    """CommonMark to HTML with cmark (C, the reference implementation). Raw HTML and every URL are
-    let through on purpose: the sanitiser, not the Markdown parser, decides, so a refused link
-    loses its URL but keeps its words instead of showing raw Markdown."""
+    """CommonMark to HTML with cmark (C, the reference implementation), with GitHub's pipe tables.
+    Raw HTML and every URL are let through on purpose: the sanitiser, not the Markdown parser,
+    decides, so a refused link loses its URL but keeps its words instead of showing raw Markdown."""
     encoded = source.encode("utf-8")
-    rendered: bytes = _cmark.ffi.string(_cmark.lib.cmark_markdown_to_html(encoded, len(encoded),
-                                                                          Options.CMARK_OPT_UNSAFE))
+    if b"|" in encoded:  # a table needs a pipe; the table extension costs a parser of its own
+        rendered = _with_tables(encoded)
+    else:
+        rendered = _cmark.ffi.string(_cmark.lib.cmark_markdown_to_html(encoded, len(encoded),
+                                                                       Options.CMARK_OPT_UNSAFE))
     # cmark writes the character references &#xFFFE; and &#xFFFF; as the single bytes FE and FF
     # (its UTF-8 encoder's legacy case), which no UTF-8 text holds otherwise: read them as those
     # characters, which the check after sanitising reports. cmarkgfm.markdown_to_html raised.
     return rendered.replace(b"\xfe", "\ufffe".encode()).replace(b"\xff", "\uffff".encode()) \
         .decode("utf-8", errors="replace")
+
+
+def _with_tables(encoded: bytes) -> bytes:
+    lib = _cmark.lib
+    lib.cmark_gfm_core_extensions_ensure_registered()
+    parser = lib.cmark_parser_new(Options.CMARK_OPT_UNSAFE)
+    try:
+        lib.cmark_parser_attach_syntax_extension(parser, lib.cmark_find_syntax_extension(b"table"))
+        lib.cmark_parser_feed(parser, encoded, len(encoded))
+        root = lib.cmark_parser_finish(parser)
+        rendered: bytes = _cmark.ffi.string(lib.cmark_render_html(root, Options.CMARK_OPT_UNSAFE,
+                                                                  lib.cmark_parser_get_syntax_extensions(parser)))
+    finally:
+        lib.cmark_parser_free(parser)
+    return rendered
 
 
 def _markdown_inline(source: str) -> str:
@@ -122,8 +169,8 @@ def url_allowed(url: str, attribute: str) -> bool:
 
 
 def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
-    """Report a URL the rule refuses when it points at a local file or a relative place; other
-    schemes (javascript:, data:...) are removed without a word, as documented."""
+    """Report a URL the rule refuses when it points at a local file, a relative place or a data:
+    URL; other schemes (javascript:...) are removed, with a warning from ``_removed``."""
     cleaned = browser_url(url)
     if not cleaned or url_allowed(url, "src" if what == "image" else "href"):
         return  # an empty link goes nowhere; an image without a source is dropped
@@ -133,33 +180,65 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
     # its start below); urlsplit would also parse a host, and raise on one such as '//[x'.
     path = unquote(_URL_END_OF_PATH.split(cleaned, maxsplit=1)[0]) if not scheme else ""
     if scheme == "file" or len(scheme) == 1:  # file:, or a Windows drive such as C:
-        message = f"{what} {url!r} points to a local file; use an https:// URL"
+        message = f"{what} {url!r} points to a local file; write its path in the quiz folder, or an https:// URL"
+    elif scheme == "data":
+        message = (f"{what} {_shortened(url)} is a data: URL, which lmspack does not carry; save it as a file in "
+                   "the quiz folder and write ![what it shows](file.png)")
     elif scheme:
-        return  # a scheme we do not take: removed, keeping the words
+        return  # one the sanitiser removes (javascript:...): _removed names it
     elif cleaned.startswith(("/", "\\")) or path.startswith(("/", "\\")) \
             or ".." in path.replace("\\", "/").split("/"):
-        message = f"{what} {url!r} points outside the project; use an https:// URL"
+        message = f"{what} {url!r} points outside the quiz folder; copy the file into it, or use an https:// URL"
+    elif what == "image":
+        message = (f"image {url!r} is not a file lmspack carries ({', '.join(sorted(MEDIA_TYPES))}); convert it, "
+                   "or use an https:// URL")
     else:
-        # Relative: nothing the package carries; inside an LMS page it would request the LMS's own URLs.
-        message = f"{what} {url!r} is a local file, which packages cannot carry yet; use an https:// URL"
-    if TextProblem(message) not in problems:
-        problems.append(TextProblem(message))
+        # A link to a page or document of the quiz folder: inside an LMS page it would request the
+        # LMS's own URLs. Images, sound and film are carried; other files are not.
+        message = (f"link {url!r} is a local file; packages carry files of the quiz folder only as images, "
+                   "audio or video (![text](file)): link to an https:// URL instead")
+    problem = TextProblem(message, near=url)
+    if problem not in problems:
+        problems.append(problem)
 
 
-_REPORTED_SCHEMES = frozenset({"file"} | {chr(code) for code in range(ord("a"), ord("z") + 1)})
+def _shortened(url: str) -> str:
+    return repr(url if len(url) <= 40 else url[:37] + "...")
+
+
+def local_media(url: str, folder: str) -> str | None:
+    """The path in the quiz folder of the file an image's URL names (``folder``: the item file's
+    folder in the quiz folder, '' at its top), URL-quoted, when it is one MEDIA_TYPES carries and
+    stays inside the quiz folder; else None."""
+    cleaned = browser_url(url)
+    if not cleaned or _URL_SCHEME.match(cleaned) or cleaned.startswith(("/", "\\", "#", "?")):
+        return None
+    path = unquote(_URL_END_OF_PATH.split(cleaned, maxsplit=1)[0])
+    if "\\" in path or "\x00" in path:
+        return None
+    joined = posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
+    if joined.startswith(("../", "/")) or joined in ("..", "."):
+        return None
+    if posixpath.splitext(joined)[1].lower() not in MEDIA_TYPES:
+        return None
+    return quote(unicodedata.normalize("NFC", joined))
+
+
+_REPORTED_SCHEMES = frozenset({"file", "data"} | {chr(code) for code in range(ord("a"), ord("z") + 1)})
 
 
 @functools.cache
 def _cleaner(tags: frozenset[str]) -> nh3.Cleaner:
     """One allowlist sanitiser per tag set, built once: building it costs more than cleaning."""
     return nh3.Cleaner(
-        tags=set(tags),
+        tags=set(tags) - {"object"},  # audio and video come from Markdown images only (the tree pass)
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         # '*': none. Without it ammonia keeps its default generic attributes, lang and title, on
         # every element, and QTI takes neither.
-        attributes={"*": set()} | {tag: set(names) for tag, names in ATTRIBUTES.items() if tag in tags},
-        # file: and one-letter schemes (C:) are kept here only so the tree pass can report them
-        # before it removes them with every other URL the rule refuses.
+        attributes={"*": set()} | {tag: set(names) for tag, names in _SANITISER_ATTRIBUTES.items() if tag in tags},
+        filter_style_properties={"text-align"},
+        # file:, data: and one-letter schemes (C:) are kept here only so the tree pass can report
+        # them before it removes them with every other URL the rule refuses.
         url_schemes=set(URL_SCHEMES | _REPORTED_SCHEMES),
         link_rel=None,
         strip_comments=True,
@@ -197,12 +276,13 @@ _TAG_WITH_BREAKS = re.compile(r'<[a-z][a-z0-9]*(?: [a-z]+="[^"]*")*? [a-z]+="[^"
 # a link (unwrapped). Without them the output is already that XML, save &nbsp;. A link to an http,
 # https or mailto URL of plain characters is left as it is (nothing to report or mend, and XML as
 # written), so it does not count.
-_CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr)[ />]'
+_CHANGED_BY_TREE = re.compile(r'<(?:a(?! href="(?:https?://|mailto:)[^"<>&\s]*">)|img|br|hr|table)[ />]'
                               r"|<p>(?:\s|&nbsp;)*</p>|\r"
                               r"|<a[ >](?:[^<]|<(?!/a>))*<a[ >]")
 
 
-def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False) -> str:
+def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_blocks: bool = False,
+              folder: str = "") -> str:
     """Sanitised HTML as well-formed XML: ``_xhtml_from_tree``, or the fragment itself when the
     tree would give it back unchanged (most texts; the tree is most of the cost of a text). In
     block mode that also needs ``only_blocks``: every top-level element is one of the blocks we
@@ -211,10 +291,10 @@ def _to_xhtml(fragment: str, as_blocks: bool, problems: list[TextProblem], only_
         return ""
     if (not as_blocks or only_blocks) and not _CHANGED_BY_TREE.search(fragment):
         return fragment.replace("&nbsp;", "\xa0")
-    return _xhtml_from_tree(fragment, as_blocks, problems)
+    return _xhtml_from_tree(fragment, as_blocks, problems, folder)
 
 
-def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]) -> str:
+def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem], folder: str) -> str:
     """Re-serialise sanitised HTML as well-formed XML (self-closed <br/>, quoted attributes).
 
     The URL rules are checked here, on what the sanitiser kept (the one HTML parser that read
@@ -226,7 +306,7 @@ def _xhtml_from_tree(fragment: str, as_blocks: bool, problems: list[TextProblem]
     if len(wrapper) == 0 and not as_blocks:
         return _escape_text(wrapper.text or "")
     if _LINK_OR_IMAGE.search(fragment):  # else there is nothing to check or mend
-        _mend_links_and_images(wrapper, problems)
+        _mend_links_and_images(wrapper, problems, folder)
     if as_blocks:
         _repair_blocks(wrapper, top=True)
     else:
@@ -244,13 +324,19 @@ _LINK_OR_IMAGE = re.compile(r"<(?:a|img)[ />]")
 _VOID_TAGS = frozenset({"br", "hr", "img"})
 
 
-def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem]) -> None:
-    """Check the URLs the sanitiser kept; drop images without one, give the rest the alt QTI
-    requires; unwrap links whose URL was refused."""
+def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem], folder: str) -> None:
+    """Check the URLs the sanitiser kept; an image of a file in the quiz folder names it as
+    MEDIA_PREFIX + its path there, and one of a sound or film file becomes an <object> (QTI's
+    element for them) holding its text alternative. Drop images without a URL, require alt text;
+    unwrap links whose URL was refused."""
     for element in list(wrapper.iter("a", "img")):
         attribute = "src" if element.tag == "img" else "href"
         url = element.get(attribute)
         if url is None:
+            continue
+        media = local_media(url, folder) if element.tag == "img" else None
+        if media is not None:
+            element.set(attribute, MEDIA_PREFIX + media)
             continue
         _check_url(url, problems, "image" if element.tag == "img" else "link")
         if url_allowed(url, attribute):
@@ -258,10 +344,30 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem])
         else:
             del element.attrib[attribute]
     for img in list(wrapper.iter("img")):
-        if not img.get("src"):
+        src = img.get("src")
+        if not src:
             _drop_tree(img)  # its URL was refused (javascript:, data:...): an image of nothing
             continue
-        img.set("alt", img.get("alt", ""))  # QTI requires alt
+        alt = " ".join(img.get("alt", "").split())
+        media_type = MEDIA_TYPES.get(posixpath.splitext(unquote(src))[1].lower(), "") \
+            if src.startswith(MEDIA_PREFIX) else ""
+        if media_type.startswith(("audio/", "video/")):
+            what = media_type.split("/")[0]
+            if not alt:
+                problems.append(TextProblem(f"{what} {unquote(src[len(MEDIA_PREFIX):])!r} has no text alternative: "
+                                            f"describe it or name its transcript, ![what it says]({what} file)",
+                                            near=unquote(src[len(MEDIA_PREFIX):]), warning=True))
+            player = etree.Element("object", data=src, type=media_type)
+            player.text = alt or what
+            player.tail = img.tail
+            img.addprevious(player)
+            _parent(img).remove(img)
+            continue
+        if not alt:
+            shown_src = unquote(src[len(MEDIA_PREFIX):]) if src.startswith(MEDIA_PREFIX) else src
+            problems.append(TextProblem(f"image {shown_src!r} has no alt text; say what it shows: "
+                                        "![what it shows](file)", near=shown_src))
+        img.set("alt", alt)  # QTI requires alt
         for name in ("width", "height"):
             value = img.get(name)
             if value is not None and not _LENGTH.match(value.strip()):
@@ -320,7 +426,7 @@ def _parent(element: etree._Element) -> etree._Element:
 # QTI's content model (builder/schemas/qti21/imsqti_v2p1.xsd): the blocks a block container (the
 # fragment, blockquote) holds; what <pre> holds (no img, small, sub, sup, abbr, cite, q); the
 # parts of lists, which hold nothing else.
-_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "dl", "hr"})
+_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol", "dl", "hr", "table"})
 _IN_PRE = frozenset({"a", "br", "code", "em", "strong", "i", "b", "span", "kbd", "samp", "var"})
 # Keyed by object: they are looked up with lxml's element.tag, typed as any name lxml accepts
 # (str, bytes, QName), though a parsed tree's elements always have str.
@@ -353,10 +459,76 @@ def _repair(element: etree._Element, in_link: bool) -> None:
             _wrap_orphans(element)
         for child in list(element):
             _repair(child, in_link=False)
+    elif tag == "table":
+        _repair_table(element)
     elif tag == "pre":
         _repair_inline(element, _IN_PRE, in_link)
     elif tag not in ("br", "hr", "img"):  # p, h2-h6, dt, a and the phrase elements hold inline content
         _repair_inline(element, INLINE_TAGS, in_link)
+
+
+_ROW_GROUPS = ("thead", "tfoot", "tbody")
+_SCOPES = frozenset({"row", "col", "rowgroup", "colgroup"})
+_SPAN = re.compile(r"^[1-9][0-9]{0,2}$")
+_TEXT_ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.IGNORECASE)
+
+
+def _repair_table(table: etree._Element) -> None:
+    """QTI's table model: a caption, then a head, a foot and bodies (one at least) of rows of
+    cells. The HTML parser already put loose rows into a body; a table of a head alone (a pipe
+    table without rows) has its head made its body. A cell's alignment becomes its class."""
+    for cell in table.iter("th", "td"):
+        align = cell.attrib.pop("align", "").lower()
+        style = _TEXT_ALIGN.search(cell.attrib.pop("style", ""))
+        align = style.group(1).lower() if style else align
+        if align in ALIGN_CLASSES:
+            cell.set("class", ALIGN_CLASSES[align])
+        for name in ("colspan", "rowspan"):
+            if name in cell.attrib and not _SPAN.match(cell.get(name, "").strip()):
+                del cell.attrib[name]
+            elif name in cell.attrib:
+                cell.set(name, cell.get(name, "").strip())
+        if "scope" in cell.attrib and cell.get("scope", "").strip().lower() not in _SCOPES:
+            del cell.attrib["scope"]
+        elif "scope" in cell.attrib:
+            cell.set("scope", cell.get("scope", "").strip().lower())
+    table.text = None
+    for child in list(table):
+        child.tail = None
+        if child.tag not in ("caption", *_ROW_GROUPS):
+            _drop_tree(child)
+    for group in [child for child in table if child.tag in _ROW_GROUPS]:
+        group.text = None
+        for row in list(group):
+            row.tail = None
+            if row.tag != "tr":
+                _drop_tree(row)
+                continue
+            row.text = None
+            for cell in list(row):
+                cell.tail = None
+                if cell.tag not in ("th", "td"):
+                    _drop_tree(cell)
+            if not len(row):
+                _drop_tree(row)
+        if not len(group):
+            _drop_tree(group)
+    if not any(child.tag == "tbody" for child in table):
+        head = next((child for child in table if child.tag == "thead"), None)
+        if head is None:
+            _drop_tree(table)
+            return
+        head.tag = "tbody"
+    order = {"caption": 0, "thead": 1, "tfoot": 2, "tbody": 3}
+    children = sorted(table, key=lambda child: order[str(child.tag)])
+    for child in children:
+        table.append(child)  # in QTI's order (a stable sort keeps the bodies' own)
+        if child.tag == "caption":
+            _repair_inline(child, INLINE_TAGS, in_link=False)
+    for cell in table.iter("th", "td"):
+        for part in list(cell):
+            _repair(part, in_link=False)
+    table.tail = "\n" if table.tail is not None else None
 
 
 def _repair_inline(element: etree._Element, allowed: frozenset[str], in_link: bool) -> None:
@@ -556,17 +728,26 @@ def _too_deep(source: str, raw_html: str | None) -> bool:
 
 
 def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
-            as_blocks: bool) -> tuple[Markup, list[TextProblem]]:
+            as_blocks: bool, folder: str) -> tuple[Markup, list[TextProblem]]:
     problems: list[TextProblem] = []
     message, source = without_unusable_characters(source)
     if message:
         problems.append(TextProblem(message))
     if _too_deep(source, None):
         return Markup(""), [*problems, TextProblem(f"quotes nested more than {MAX_DEPTH} levels deep; flatten them")]
+    source, found_formulas = formulas.extract(source)
+    for formula in found_formulas:
+        _, trouble = formulas.mathml(formula.tex, formula.display)
+        if trouble is not None:
+            problems.append(TextProblem(trouble, near=formula.source))
     raw_html = _CDATA.sub("", render(source))
     if _too_deep(source, raw_html):
         return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
                                                    "flatten them")]
+    removed = _removed(raw_html, tags)
+    if removed:
+        problems.append(TextProblem(f"removed {removed}: lmspack keeps only the markup every format carries "
+                                    "(docs/format.md)", warning=True))
     sanitised = _sanitise(raw_html, tags)
     # Character references (&#xC;, &#xFFFE;...) reach the text only now, decoded by the Markdown
     # parser or the sanitiser: the same message as for the characters written as they are.
@@ -575,8 +756,38 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
         problems.append(TextProblem(message))
     # Markdown without raw HTML gives only cmark's blocks at the top, all allowed but <h1>.
     only_blocks = "<" not in source and "<h1>" not in raw_html
-    xhtml = _to_xhtml(sanitised, as_blocks, problems, only_blocks).strip()
-    return Markup(xhtml), problems
+    xhtml = _to_xhtml(sanitised, as_blocks, problems, only_blocks, folder).strip()
+    return Markup(formulas.put_back(xhtml, found_formulas)), problems
+
+
+_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+
+
+def _removed(raw_html: str, tags: frozenset[str]) -> str:
+    """What the sanitiser will remove from ``raw_html`` that an author may miss: elements (with
+    their content or not) and attributes, each named once; '' when nothing."""
+    if "<" not in raw_html:
+        return ""
+    removed: dict[str, None] = {}
+    for found in _START_TAG.finditer(raw_html):
+        tag = found.group(1).lower()
+        if tag in DROPPED_WITH_CONTENT:
+            removed[f"<{tag}> and its content"] = None
+            continue
+        if tag not in tags or tag == "object":
+            removed[f"<{tag}> (its text kept)"] = None
+            continue
+        allowed = _SANITISER_ATTRIBUTES.get(tag, set())
+        for attribute, value in _ATTRIBUTE.findall(found.group(2)):
+            name = attribute.lower()
+            if name in ("href", "src") and name in allowed:
+                scheme = _URL_SCHEME.match(browser_url(html.unescape(value.strip("\"'"))))
+                if scheme and scheme.group(1).lower() not in URL_SCHEMES | _REPORTED_SCHEMES:
+                    removed[f"the {'link' if name == 'href' else 'image'} to a {scheme.group(1).lower()}: URL"] = None
+            elif name not in allowed and not (tag == "code" and name == "class"):  # cmark's language-... of a fence
+                removed[f"the {name} attribute of <{tag}>"] = None
+    return ", ".join(removed)
 
 
 def without_unusable_characters(text: str) -> tuple[str | None, str]:
@@ -589,14 +800,16 @@ def without_unusable_characters(text: str) -> tuple[str | None, str]:
             _NOT_XML.sub("", text))
 
 
-def block(source: str) -> tuple[Markup, list[TextProblem]]:
-    """Markdown with paragraphs, lists, quotes and code blocks (prompts, hints, explanations)."""
-    return _render(source, _markdown_block, BLOCK_TAGS, as_blocks=True)
+def block(source: str, folder: str = "") -> tuple[Markup, list[TextProblem]]:
+    """Markdown with paragraphs, lists, quotes, code blocks, tables, math, images, audio and video
+    (prompts, hints, explanations). ``folder``: the item file's folder in the quiz folder, which
+    relative file names start from."""
+    return _render(source, _markdown_block, BLOCK_TAGS, as_blocks=True, folder=folder)
 
 
-def inline(source: str) -> tuple[Markup, list[TextProblem]]:
-    """One run of inline Markdown (choice text, per-choice feedback)."""
-    return _render(source, _markdown_inline, INLINE_TAGS, as_blocks=False)
+def inline(source: str, folder: str = "") -> tuple[Markup, list[TextProblem]]:
+    """One run of inline Markdown (choice text, per-choice feedback), with math and media."""
+    return _render(source, _markdown_inline, INLINE_TAGS, as_blocks=False, folder=folder)
 
 
 def plain_text(fragment: Markup) -> str:
@@ -606,7 +819,10 @@ def plain_text(fragment: Markup) -> str:
     attribute values, so removing tags textually is exact (and ten times faster than parsing)."""
     if not fragment:
         return ""
-    spaced = _WORD_BREAK.sub(lambda m: m.group() + " ", str(fragment))  # blocks end words, as on screen
+    text = str(fragment)
+    if "<annotation" in text:  # a formula's TeX: the formula's own text stands for it
+        text = _ANNOTATION.sub("", text)
+    spaced = _WORD_BREAK.sub(lambda m: m.group() + " ", text)  # blocks end words, as on screen
     text = _ANY_TAG.sub("", spaced).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return " ".join(text.split())
 
@@ -615,3 +831,4 @@ _WORD_BREAK = re.compile("|".join([rf"</{tag}>" for tag in sorted(BLOCK_TAGS - I
                                   + [rf"<{tag}\b[^>]*/>" for tag in sorted(BLOCK_TAGS - INLINE_TAGS)]
                                   + [r"<br\b[^>]*>"]))
 _ANY_TAG = re.compile(r"<[^>]*>")
+_ANNOTATION = re.compile(r"<annotation\b[^>]*>.*?</annotation>", re.DOTALL)

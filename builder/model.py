@@ -12,11 +12,12 @@ import io
 import operator
 import pickle
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, TypeAlias, assert_never
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -25,6 +26,10 @@ CHOICE_KINDS: tuple[ChoiceKind, ...] = ("single_choice", "multiple_response", "t
 
 FeedbackTiming = Literal["immediately", "after_submit", "never"]
 FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "never")
+
+MEDIA_REFERENCE = "media/"
+"""How a fragment names a file of the quiz folder: this, then its path there URL-quoted
+(builder.markup writes it; it is also the file's path in SCORM packages)."""
 
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
@@ -306,6 +311,34 @@ class FillInBlanksInteraction:
         return Markup(BLANK_MARKER.sub(lambda found: str(blank(*by_name[found.group(1)])), str(prompt)))
 
 
+@dataclass(frozen=True, slots=True)
+class MediaUse:
+    """A file of the quiz folder that an item's text shows, and where the text names it."""
+
+    name: str
+    """Its path in the quiz folder ('/' between folders, NFC); fragments name it as
+    ``media/`` + this path URL-quoted (builder.markup.MEDIA_PREFIX)."""
+    place: Place
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """A file the quiz's items show, read and checked by builder.media at every build."""
+
+    name: str
+    """Its path in the quiz folder, as MediaUse.name."""
+    media_type: str
+    """image/png, audio/mpeg, video/mp4, ... (builder.markup.MEDIA_TYPES)."""
+    content: bytes
+
+    @property
+    def href(self) -> str:
+        """Its path as fragments write it after ``media/``: URL-quoted."""
+        return quote(self.name)
+
+
 Interaction: TypeAlias = (ChoiceInteraction | ShortAnswerInteraction | NumericInteraction | EssayInteraction
                           | MatchingInteraction | OrderingInteraction | FillInBlanksInteraction)
 """What the learner does to answer, one frozen dataclass per kind. Every consumer dispatches on it
@@ -331,6 +364,11 @@ class Item:
     source_sha256: str
     """Hash of the item file's bytes, for build manifests and the cache."""
     interaction: Interaction
+    media: tuple[MediaUse, ...] = ()
+    """The files its texts show, each once, in the order they are first named."""
+    notices: tuple[str, ...] = ()
+    """What loading it left out or found wanting without refusing it (markup the sanitiser
+    removed, a video without a text alternative): warned at every build."""
 
     __reduce__ = _pickled_as_a_call
 
@@ -401,6 +439,16 @@ class Quiz:
     """Each cohort quiz.yaml defines, with its settings already resolved over the quiz's."""
     source_sha256: str = field(default="", compare=False)
     """Hash of quiz.yaml's bytes as read, for build manifests (not read again: it may have changed)."""
+    media: tuple[MediaFile, ...] = ()
+    """Every file the items show, once each, sorted by name (builder.media)."""
+
+    def media_of(self, fragments: Iterable[str]) -> tuple[MediaFile, ...]:
+        """The files these fragments show, in the quiz's order (for the formats that keep a
+        file with the text that shows it)."""
+        text = "".join(fragments)
+        if MEDIA_REFERENCE not in text:
+            return ()
+        return tuple(file for file in self.media if f'"{MEDIA_REFERENCE}{file.href}"' in text)
 
     @property
     def cohorts(self) -> tuple[str, ...]:

@@ -109,6 +109,29 @@ class SourceFile:
         self.display = display
         self.problems = problems
         self.data = b""
+        self.text = ""
+        self.folder = ""
+        """An item file's folder in its quiz folder ('' at the top): where its file names start."""
+        self.media: dict[str, tuple[int, int]] = {}
+        """The files of the quiz folder its texts show, each with where it is first named."""
+        self.notices: dict[str, None] = {}
+        """What its texts lost or lack without being refused: warned at every build."""
+
+    def place_near(self, node: Node, written: str) -> tuple[int, int]:
+        """The line and column of ``written`` in the file, at or after where ``node`` starts (an
+        image's URL inside a text); the node's own place when it is not found as written (a
+        quoted text with escapes)."""
+        if not self.text or not written:
+            return node.line, node.column
+        line_start = 0
+        for _ in range(node.line - 1):
+            line_start = self.text.find("\n", line_start) + 1
+            if line_start == 0:
+                return node.line, node.column
+        found = self.text.find(written, line_start + max(node.column - 1, 0))
+        if found < 0:
+            return node.line, node.column
+        return _place_in_text(self.text, found)
 
     def problem(self, line: int, column: int, message: str) -> None:
         self.problems.append(Problem(self.display, line, column, message))
@@ -130,6 +153,7 @@ class SourceFile:
         text = self._decode(self.data)
         if text is None:
             return None
+        self.text = text
         try:
             root = _build(yaml.parse(text, Loader=_Loader))
         except yaml.MarkedYAMLError as error:
