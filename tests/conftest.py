@@ -49,6 +49,13 @@ def kitchen_tasks() -> Quiz:
     return quiz
 
 
+@pytest.fixture(scope="session")
+def kitchen_media() -> Quiz:
+    """A test quiz (not user content) with images of every type, audio, video, formulas and tables."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "kitchen-media"], ROOT)
+    return quiz
+
+
 @functools.cache
 def _validator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)
