@@ -116,8 +116,11 @@ def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool) -
     """Check the quiz files under PATHS (default: items/) and report every problem."""
     quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd(), formats), as_json)
     count = sum(len(q.items) for q in quizzes)
+    warnings = building.text_warnings(quizzes)
+    for line in warnings:
+        _say(line, err=True)
     if as_json:
-        _say_json({"tool": "lmspack", "version": __version__, "ok": True,
+        _say_json({"tool": "lmspack", "version": __version__, "ok": True, "warnings": warnings,
                    "quizzes": [{"quiz": q.identifier, "items": len(q.items), "cohorts": list(q.cohorts)}
                                for q in quizzes]})
     else:

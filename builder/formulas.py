@@ -133,8 +133,9 @@ def mathml(tex: str, display: bool) -> tuple[str | None, str | None]:
     try:
         converted = convert(tex, display="block" if display else "inline")
         root = etree.fromstring(converted, _PARSER)
-    except Exception as error:  # noqa: BLE001 (the converter raises its own and Python's errors on bad TeX)
-        return None, f"the formula ${tex}$ cannot be read as TeX ({type(error).__name__}); check its braces and commands"
+    except Exception as error:  # the converter raises its own errors and Python's (IndexError...) on bad TeX
+        return None, (f"the formula ${tex}$ cannot be read as TeX ({type(error).__name__}); check its braces "
+                      "and commands")
     for element in root.iter():
         if not isinstance(element.tag, str):
             return None, f"the formula ${tex}$ makes markup lmspack does not carry"

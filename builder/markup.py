@@ -180,23 +180,22 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
     # its start below); urlsplit would also parse a host, and raise on one such as '//[x'.
     path = unquote(_URL_END_OF_PATH.split(cleaned, maxsplit=1)[0]) if not scheme else ""
     if scheme == "file" or len(scheme) == 1:  # file:, or a Windows drive such as C:
-        message = f"{what} {url!r} points to a local file; write its path in the quiz folder, or an https:// URL"
-    elif scheme == "data":
+        message = f"{what} {url!r} points to a local file; use its path in the quiz folder, or an https:// URL"
+    elif scheme == "data" and what == "image":
         message = (f"{what} {_shortened(url)} is a data: URL, which lmspack does not carry; save it as a file in "
                    "the quiz folder and write ![what it shows](file.png)")
     elif scheme:
         return  # one the sanitiser removes (javascript:...): _removed names it
     elif cleaned.startswith(("/", "\\")) or path.startswith(("/", "\\")) \
             or ".." in path.replace("\\", "/").split("/"):
-        message = f"{what} {url!r} points outside the quiz folder; copy the file into it, or use an https:// URL"
+        message = f"{what} {url!r} points outside the quiz folder; copy it in, or use an https:// URL"
     elif what == "image":
         message = (f"image {url!r} is not a file lmspack carries ({', '.join(sorted(MEDIA_TYPES))}); convert it, "
                    "or use an https:// URL")
     else:
         # A link to a page or document of the quiz folder: inside an LMS page it would request the
         # LMS's own URLs. Images, sound and film are carried; other files are not.
-        message = (f"link {url!r} is a local file; packages carry files of the quiz folder only as images, "
-                   "audio or video (![text](file)): link to an https:// URL instead")
+        message = f"link {url!r} is a local file; only images, audio and video are carried: use an https:// URL"
     problem = TextProblem(message, near=url)
     if problem not in problems:
         problems.append(problem)
@@ -783,8 +782,11 @@ def _removed(raw_html: str, tags: frozenset[str]) -> str:
             name = attribute.lower()
             if name in ("href", "src") and name in allowed:
                 scheme = _URL_SCHEME.match(browser_url(html.unescape(value.strip("\"'"))))
-                if scheme and scheme.group(1).lower() not in URL_SCHEMES | _REPORTED_SCHEMES:
-                    removed[f"the {'link' if name == 'href' else 'image'} to a {scheme.group(1).lower()}: URL"] = None
+                scheme_name = scheme.group(1).lower() if scheme else ""
+                # file:, a drive letter and an image's data: are refused with a message of their own.
+                reported = scheme_name in _REPORTED_SCHEMES and (name == "src" or scheme_name != "data")
+                if scheme and scheme_name not in URL_SCHEMES and not reported:
+                    removed[f"the {'link' if name == 'href' else 'image'} to a {scheme_name}: URL"] = None
             elif name not in allowed and not (tag == "code" and name == "class"):  # cmark's language-... of a fence
                 removed[f"the {name} attribute of <{tag}>"] = None
     return ", ".join(removed)

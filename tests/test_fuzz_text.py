@@ -321,13 +321,13 @@ def _both(root: Path):
     ("hint", "&#xFFFF;", "10:5", "control character U+FFFF cannot be carried in XML; remove it"),
     ("feedback", "[]()&#xC;", "7:15", "control character U+000C cannot be carried in XML; remove it"),
     ("feedback", "&#7;[]()", "7:15", "control character U+0007 cannot be carried in XML; remove it"),
-    ("explanation", '<img src="https://e.example/a.png" alt="&#1;">', "11:14",
+    ("explanation", '<img src="https://e.example/a.png" alt="a&#1;">', "11:14",
      "control character U+0001 cannot be carried in XML; remove it"),
     # Not well-formed XML in QTI, Moodle and Canvas before (validate said ok).
     ("text", '">&#xB;_', "5:11", "control character U+000B cannot be carried in XML; remove it"),
     # The link reached Moodle, Canvas and SCORM (validate said ok; QTI's schema refused it: exit 3).
     ("prompt", '<a href="&nbsp;javascript:alert(1)">x</a>', "3:9",
-     "link '\\xa0javascript:alert(1)' is a local file, which packages cannot carry yet; use an https:// URL"),
+     "link '\\xa0javascript:alert(1)' is a local file; only images, audio and video are carried: use an https:// URL"),
 ])
 def test_refused_text_is_reported_at_its_place(tmp_path, field, value, place, message):
     root = _project(tmp_path, _item(**{field: value}))
@@ -372,6 +372,7 @@ def test_every_finding_at_once_is_reported_in_one_run(tmp_path):
         "items/demo/q1.yaml:3:9: control character U+FFFE cannot be carried in XML; remove it",
         "items/demo/q1.yaml:5:11: control character U+000B cannot be carried in XML; remove it",
         "items/demo/q1.yaml:7:15: control character U+0007 cannot be carried in XML; remove it",
-        "items/demo/q1.yaml:10:5: link '\\xa0javascript:alert(1)' is a local file, which packages cannot carry yet;"
-        " use an https:// URL",
+        "items/demo/q1.yaml:10:5: link '\\xa0javascript:alert(1)' is a local file; only images, audio and video "
+        "are carried: "
+        "use an https:// URL",
     ]

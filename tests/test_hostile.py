@@ -180,8 +180,7 @@ def test_symlinked_image_is_refused(tmp_path):
     with pytest.raises(InputError) as raised:
         load_quizzes([tmp_path / "project" / "items"], tmp_path / "project")
     assert [p.format() for p in raised.value.problems] == [
-        "items/demo/q1.yaml:3:9: image 'link.png' is a local file, which packages cannot carry yet; "
-        "use an https:// URL"]
+        "items/demo/q1.yaml:3:15: file 'link.png' is a link to a file outside the quiz folder; copy the file in"]
 
 
 def test_symlinked_item_folder_outside_is_not_read(tmp_path):
@@ -297,14 +296,15 @@ def test_hostile_markup_model(hostile_quiz):
     assert tags.title == "</title><script>alert('PLAIN')</script>"  # plain text, escaped by every template
     attributes = items["markup-attributes"]
     assert str(attributes.prompt) == (
-        '<p><img src="https://example.org/a.png" alt="VISIBLE20"/><img src="https://example.org/c.png" alt=""/>'
+        '<p><img src="https://example.org/a.png" alt="VISIBLE20"/>'
+        '<img src="https://example.org/c.png" alt="a picture"/>'
         '<a href="https://example.org/">VISIBLE21</a>\nVISIBLE22</p><p>VISIBLE23</p>\n'
         "<p>VISIBLE24VISIBLE25\n<b>VISIBLE26</b><span>VISIBLE27</span></p>")
     assert [str(c.text) for c in attributes.interaction.choices] == [
         "<b>VISIBLE28</b>", "<i>VISIBLE29</i>", "VISIBLE30"]
     urls = items["markup-urls"]
     assert str(urls.prompt) == (
-        "<p>VISIBLE40 VISIBLE41 VISIBLE42\nVISIBLE43 VISIBLE44\nVISIBLE45 VISIBLE46\n  VISIBLE47\n"
+        "<p>VISIBLE40 VISIBLE41 VISIBLE42\nVISIBLE43 VISIBLE44\nVISIBLE45 VISIBLE46\n VISIBLE49 VISIBLE47\n"
         ' <a href="https://example.org/ok">VISIBLE48</a></p>')
     assert [(str(c.text), str(c.feedback) if c.feedback else None) for c in urls.interaction.choices] == [
         ("VISIBLE50", "VISIBLE51"), ("VISIBLE52", None)]
