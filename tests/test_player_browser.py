@@ -19,7 +19,7 @@ import os
 import shutil
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ from markupsafe import Markup
 
 from builder import markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
-from builder.model import Quiz
+from builder.model import MEDIA_REFERENCE, MatchingInteraction, NumericInteraction, Quiz
 
 from projects import choice_quiz, with_interaction
 
@@ -125,9 +125,13 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280):
-    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines)."""
+def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280,
+             watch: Callable[[object], None] | None = None):
+    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines).
+    ``watch(page)`` runs before the page loads anything (to record its requests)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
+    if watch is not None:
+        watch(page)
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     setup = {"edition": edition, "launch": launch, "cmi": cmi}
@@ -136,6 +140,16 @@ def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = 
     frame = page.frame_locator("#sco")
     frame.locator("#question-heading").wait_for()
     return page, frame, console
+
+
+def open_preview(browser, site: Site, launch: str, width: int | None = None):
+    """A new page with the SCO alone (no LMS: a preview), at a desktop or phone size when given
+    a width, on its first question."""
+    viewport = {"width": width, "height": 900 if width > 600 else 844} if width else None
+    page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
+    page.goto(f"{site.url}/{launch}")
+    page.locator("#question-heading").wait_for()
+    return page
 
 
 def lms_start_data(edition: str, quiz: Quiz) -> dict:
@@ -359,9 +373,7 @@ def test_hostile_item_runs_no_script(source, site, browser, choice_handoff):
         prompt = Markup(f"<p>{HOSTILE}</p>")
     quiz = hostile_quiz(choice_handoff, prompt)
     launch = site.add_package(f"hostile-{source}", build_scorm12(quiz).data)
-    page = browser.new_page()
-    page.goto(f"{site.url}/{launch}")
-    page.locator("#question-heading").wait_for()
+    page = open_preview(browser, site, launch)
     assert "Preview" in page.locator("#notice").inner_text()
     for link in page.locator("#prompt a").all():
         link.click()
@@ -383,9 +395,7 @@ def test_feedback_timing(timing, site, browser, choice_handoff):
     after_submit: all of it in the result's review; never: the score only."""
     quiz = with_feedback(choice_handoff, timing)
     launch = site.add_package(f"feedback-{timing}", build_scorm2004(quiz).data)
-    page = browser.new_page()
-    page.goto(f"{site.url}/{launch}")
-    page.locator("#question-heading").wait_for()
+    page = open_preview(browser, site, launch)
     item = item_by_title(quiz, page.locator("#legend").inner_text())
     wrong = next(c for c in item.interaction.choices if not c.correct)
     page.get_by_label(markup.plain_text(wrong.text), exact=True).check()
@@ -439,9 +449,7 @@ def test_preview_and_phone_layout(site, browser, choice_handoff, tmp_path):
     launch = site.add_package("preview", build_scorm2004(choice_handoff).data)
     out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
     for name, width in (("desktop", 1280), ("phone", 390)):
-        page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
-        page.goto(f"{site.url}/{launch}")
-        page.locator("#question-heading").wait_for()
+        page = open_preview(browser, site, launch, width)
         assert "not recorded" in page.locator("#notice").inner_text()
         page.locator("#hint-button").click()
         item = item_by_title(choice_handoff, page.locator("#legend").inner_text())
@@ -926,4 +934,277 @@ def test_matching_and_blanks_resume(edition, site, browser, kitchen_tasks):
     assert frame.get_by_label("Blank 3 of 3", exact=True).is_disabled()
     assert "Blank 2 of 3 (wrong): 31" in frame.locator("#feedback").inner_text()
     assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+# ---- media, math and tables (the kitchen-media test quiz) ---------------------------------------
+
+MEDIA_LOADED = """() => Array.from(document.querySelectorAll('img')).every(i => i.complete)
+    && Array.from(document.querySelectorAll('audio, video')).every(m => m.readyState >= 1 || m.error)"""
+MEDIA_SHOWN = """() => ({
+    images: Array.from(document.querySelectorAll('img'), i => [i.getAttribute('src'), i.naturalWidth]),
+    players: Array.from(document.querySelectorAll('audio, video'),
+                        m => [m.getAttribute('src'), m.localName, m.readyState, m.error ? m.error.code : null,
+                              m.controls, m.getAttribute('aria-label')])})"""
+
+
+def sco_frame(page):
+    """The SCO's frame itself (a frame locator cannot evaluate script)."""
+    return page.locator("#sco").element_handle().content_frame()
+
+
+def media_shown(frame) -> dict[str, list]:
+    """Every image and player on the page once all have loaded (or failed): its src, and
+    naturalWidth, or the media element's readyState and error."""
+    frame.wait_for_function(MEDIA_LOADED, timeout=10000)
+    return frame.evaluate(MEDIA_SHOWN)
+
+
+class Traffic:
+    """Every request the page makes (the LMS page and the SCO in its frame) and every response
+    that failed."""
+
+    def __init__(self) -> None:
+        self.requests: list[str] = []
+        self.failed: list[tuple[str, int]] = []
+
+    def watch(self, page) -> None:
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("response", lambda response: self.failed.append((response.url, response.status))
+                if response.status >= 400 else None)
+
+
+def answer_right(frame, item) -> None:
+    """The right answer to an item of the kitchen-media quiz (choices in the author's order)."""
+    interaction = item.interaction
+    if isinstance(interaction, NumericInteraction):
+        frame.locator(".typed-input").fill(scoring.format_number(interaction.answers[0].value))
+    elif isinstance(interaction, MatchingInteraction):
+        for n, pair in enumerate(interaction.pairs):
+            frame.locator(".match-select").nth(n).select_option(label=markup.plain_text(pair.right))
+    else:
+        for n, choice in enumerate(interaction.choices):
+            if choice.correct:
+                frame.locator("#choices input").nth(n).check()
+
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_media_math_and_tables_come_from_the_package(edition, site, browser, kitchen_media):
+    """Every image, sound and film of the quiz loads from the package (images with a width, audio
+    and video with their metadata), and nothing is asked of any other place: the only requests
+    outside the package are the test LMS's own page, scripts and commits. Formulas are laid out
+    as MathML (a fraction stacked, the TeX never shown), tables keep their header cells, caption,
+    spans and alignment."""
+    quiz = with_settings_of(kitchen_media, feedback="immediately", shuffle_choices=False)
+    launch = site.add_package(f"media-{edition}", BUILDERS[edition](quiz).data)
+    package = f"{site.url}/{launch.rsplit('/', 1)[0]}/"
+    traffic = Traffic()
+    page, frame, console = open_lms(browser, site, edition, launch, lms_start_data(edition, quiz),
+                                    watch=traffic.watch)
+    sco = sco_frame(page)
+    by_title = {item.title: item for item in quiz.items}
+    images: dict[str, int] = {}
+    players: dict[str, list] = {}
+    for _ in quiz.items:
+        item = by_title[frame.locator("#legend").inner_text()]
+        while frame.locator("#hint-button").is_visible():
+            frame.locator("#hint-button").click()
+        answer_right(frame, item)
+        assert "Correct." in submit_and_wait(frame)  # the feedback and the explanation now show
+        shown = media_shown(sco)
+        images |= dict(shown["images"])
+        players |= {player[0]: player[1:] for player in shown["players"]}
+        if item.id == "dilution-formula":
+            assert_formulas_laid_out(sco)
+        if item.id == "temperature-table":
+            assert_tables_kept(sco)
+        frame.locator("#next-button").click()
+    frame.locator("#results").wait_for()
+    assert frame.locator("#verdict").inner_text() == "You passed."
+
+    every_file = {MEDIA_REFERENCE + file.href for file in quiz.media}
+    assert set(images) | set(players) == every_file
+    assert all(width > 0 for width in images.values()), images
+    for src, (_, ready, error, controls, label) in players.items():
+        assert error is None and ready >= 1, (src, ready, error)  # HAVE_METADATA: it was read
+        assert controls and label, src
+    assert {kind for kind, *_ in players.values()} == {"audio", "video"}
+
+    lms_files = {f"{site.url}/{name}" for name in ("host.html", "host.js", "lms/scorm12.min.js",
+                                                   "lms/scorm2004.min.js", "commit")}
+    outside = [url for url in traffic.requests if not url.startswith(package) and url not in lms_files]
+    assert outside == []
+    requested = {url[len(package):] for url in traffic.requests if url.startswith(package + MEDIA_REFERENCE)}
+    assert requested == every_file
+    assert traffic.failed == []
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def assert_formulas_laid_out(frame) -> None:
+    """The question's formulas are MathML elements the browser lays out: each with a size, the
+    fraction's numerator above its denominator and taller than a letter, its TeX not shown."""
+    got = frame.evaluate("""() => {
+        const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height, r.bottom]; };
+        const prompt = document.getElementById('prompt');
+        const fraction = prompt.querySelector('mfrac');
+        return {
+            maths: Array.from(prompt.querySelectorAll('math'),
+                              m => [m.namespaceURI, m.getAttribute('display'), box(m)]),
+            fraction: box(fraction), parts: Array.from(fraction.children, box),
+            letter: box(prompt.querySelector('mi')),
+            annotations: Array.from(document.querySelectorAll('annotation'), a => [a.checkVisibility(), box(a)[3]]),
+            text: document.body.innerText};
+    }""")
+    assert len(got["maths"]) == 4 and {display for _, display, _ in got["maths"]} == {"inline", "block"}
+    for namespace, _, (_, _, width, height, _) in got["maths"]:
+        assert namespace == "http://www.w3.org/1998/Math/MathML" and width > 0 and height > 0
+    numerator, denominator = got["parts"]
+    assert numerator[4] <= denominator[1] + 1  # stacked, not side by side
+    assert got["fraction"][3] > 1.5 * got["letter"][3]
+    assert got["annotations"] and all(not visible and height == 0 for visible, height in got["annotations"])
+    assert "\\frac" not in got["text"] and "\\geq" not in got["text"] and "\\text" not in got["text"]
+
+
+def assert_tables_kept(frame) -> None:
+    """The pipe table with its header cells and alignment; after submitting, the pasted table of
+    the explanation with its caption (the name of its scrolling box), row headers and a span."""
+    got = frame.evaluate("""() => {
+        const align = c => getComputedStyle(c).textAlign;
+        const [question, explanation] = Array.from(document.querySelectorAll('#question .table-scroll'));
+        const cells = question.querySelectorAll('tbody tr:first-child td');
+        return {
+            boxes: [question, explanation].map(b => [b.getAttribute('role'), b.getAttribute('aria-label'), b.tabIndex]),
+            heads: Array.from(question.querySelectorAll('thead th'), th => [th.textContent, align(th)]),
+            alignments: Array.from(cells, align),
+            caption: explanation.querySelector('caption').textContent,
+            rowHeads: Array.from(explanation.querySelectorAll('th[scope=row]'), th => th.textContent),
+            span: (c => [c.colSpan, c.getBoundingClientRect().width, c.closest('table').getBoundingClientRect().width])(
+                explanation.querySelector('td[colspan]')),
+            headStyle: getComputedStyle(question.querySelector('th')).fontWeight};
+    }""")
+    assert got["boxes"] == [["region", "Table", 0], ["region", "Safe storage, pasted from the policy", 0]]
+    assert got["heads"] == [["Place", "left"], ["Reading", "right"], ["Safe?", "center"]]
+    assert got["alignments"] == ["left", "right", "center"]
+    assert got["caption"] == "Safe storage, pasted from the policy"
+    assert got["rowHeads"] == ["Fridge", "Hot holding"]
+    colspan, cell_width, table_width = got["span"]
+    assert colspan == 2 and cell_width > table_width - 4
+    assert got["headStyle"] == "700"
+
+
+SHOWCASE = """\
+![A thermometer reading inside a fridge](media/thermometer.png)
+
+This week's log. Each reading in °C is also shown in °F, as
+
+$$F = \\frac{9}{5}\\,C + 32$$
+
+| Day | Fridge | Freezer | Hot holding | Sanitiser | Checked by | Signed off |
+|:----|-------:|--------:|------------:|----------:|:-----------|:----------:|
+| Monday | 4 °C (39 °F) | −18 °C (0 °F) | 65 °C (149 °F) | 5.0 g/L | Ana Pereira | yes |
+| Tuesday | 3 °C (37 °F) | −19 °C (−2 °F) | 62 °C (144 °F) | 4.5 g/L | Ben Okafor | no |
+
+Which reading is safe for a fridge?"""
+
+
+def showcase_quiz(kitchen_media: Quiz) -> Quiz:
+    """kitchen-media's fridge question with an image, a display formula and a table wider than a
+    phone in its prompt (a test item made here: the quiz's items show them one or two at a time)."""
+    prompt, problems = markup.block(SHOWCASE)
+    assert problems == []
+    fridge = next(item for item in kitchen_media.items if item.id == "fridge-picture")
+    item = dataclasses.replace(fridge, prompt=prompt, hints=(), explanation=None)
+    return dataclasses.replace(with_settings_of(kitchen_media, shuffle_items=False, shuffle_choices=False),
+                               items=(item,))
+
+
+def test_image_formula_and_table_at_phone_and_desktop_width(site, browser, kitchen_media, tmp_path):
+    """At 390 px the wide table scrolls sideways inside its box and the page does not; the image
+    and the display formula fit. With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/."""
+    quiz = showcase_quiz(kitchen_media)
+    launch = site.add_package("media-showcase", build_scorm2004(quiz).data)
+    out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
+    for name, width in (("desktop", 1280), ("phone", 390)):
+        page = open_preview(browser, site, launch, width)
+        page.wait_for_function(MEDIA_LOADED)
+        got = page.evaluate("""() => {
+            const box = document.querySelector('#prompt .table-scroll');
+            const formula = document.querySelector('#prompt math[display=block]');
+            const fraction = formula.querySelector('mfrac').getBoundingClientRect();
+            const image = document.querySelector('#prompt img');
+            return {page: document.documentElement.scrollWidth, box: [box.scrollWidth, box.clientWidth],
+                    heads: box.querySelectorAll('th').length,
+                    image: [image.naturalWidth, image.getBoundingClientRect().right],
+                    formula: formula.getBoundingClientRect().right, fraction: fraction.height,
+                    line: parseFloat(getComputedStyle(document.getElementById('prompt')).lineHeight)};
+        }""")
+        assert got["page"] <= width
+        assert got["heads"] == 7
+        assert got["image"][0] > 0 and got["image"][1] <= width
+        assert got["formula"] <= width
+        assert got["fraction"] > got["line"]  # a display fraction: taller than a line of text
+        if width < 600:
+            assert got["box"][0] > got["box"][1]  # the table scrolls inside its box
+            box = page.locator("#prompt .table-scroll")
+            assert box.evaluate("box => { box.scrollLeft = 120; return box.scrollLeft; }") == 120
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            box.evaluate("box => { box.scrollLeft = 0; }")  # the screenshot shows the table's start
+        page.get_by_label("8 °C", exact=True).check()
+        page.screenshot(path=str(out / f"player-media-{name}.png"), full_page=True)
+        page.close()
+
+
+RAW_MEDIA_AND_MATH = (
+    '<p>Pick one. <img src="media/ok.png" alt="kept"/><img src="media/../up.png" alt="up"/>'
+    '<img src="media/%2e%2e/up.png" alt="dots"/><img src="/media/root.png" alt="root"/>'
+    '<img src="data:image/png;base64,iVBORw0KGgo=" alt="data"/>'
+    '<a href="media/ok.png">a link into the package</a>'
+    '<audio controls="controls" src="https://e.example/a.mp3" aria-label="far">far</audio>'
+    '<video controls="controls" src="media/clip.mp4" aria-label="near" onplay="window.pwned = \'play\'">near</video>'
+    '<object data="media/clip.mp4" type="video/mp4">object</object>'
+    '<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><mi href="javascript:x">x</mi>'
+    '<mtext><a href="javascript:window.pwned = \'mtext\'">t</a><img src="x" onerror="window.pwned = \'img\'"/></mtext>'
+    '<maction actiontype="statusline"><mi>y</mi><mtext>status</mtext></maction>'
+    '<mi style="color: red" class="x">z</mi></mrow>'
+    '<annotation-xml encoding="text/html"><img src="x" onerror="window.pwned = \'annotation\'"/></annotation-xml>'
+    '<annotation encoding="application/x-tex">x y z</annotation></semantics></math>'
+    '<svg><image href="https://e.example/x.png"/></svg></p>'
+    '<table><tr><td onclick="window.pwned = \'cell\'" style="width: 9999px" class="align-right" colspan="2">c</td>'
+    '</tr></table>')
+
+
+def test_raw_media_and_math_keep_only_what_the_player_allows(site, browser, choice_handoff):
+    """Past the sanitiser (raw markup in the data): a src only to a file of the package or an
+    https image, never a link into the package, no src for audio or video from elsewhere; MathML
+    with its own attributes only, nothing else in its namespace; the TeX hidden."""
+    quiz = hostile_quiz(choice_handoff, Markup(RAW_MEDIA_AND_MATH))
+    launch = site.add_package("raw-media", build_scorm12(quiz).data)
+    page = open_preview(browser, site, launch)
+    got = page.evaluate("""() => {
+        const prompt = document.getElementById('prompt');
+        const attributes = e => Array.from(e.attributes, a => a.name).sort();
+        return {
+            images: Array.from(prompt.querySelectorAll('img'), i => [i.alt, i.getAttribute('src')]),
+            links: Array.from(prompt.querySelectorAll('a'), a => a.getAttribute('href')),
+            players: Array.from(prompt.querySelectorAll('audio, video'), m => [m.localName, attributes(m)]),
+            objects: prompt.querySelectorAll('object, svg, image, maction, annotation-xml').length,
+            mathAttributes: Array.from(prompt.querySelectorAll('math, math *'), e => [e.localName, attributes(e)])
+                .filter(([, names]) => names.length),
+            cell: attributes(prompt.querySelector('td')),
+            annotation: prompt.querySelector('annotation').checkVisibility()};
+    }""")
+    assert got["images"] == [["kept", "media/ok.png"], ["up", None], ["dots", None], ["root", None], ["data", None],
+                             ["", None]]  # the last in <mtext>, where the HTML parser makes HTML again
+    assert got["links"] == [None, None]
+    assert got["players"] == [["audio", ["aria-label", "controls"]], ["video", ["aria-label", "controls", "src"]],
+                              ["video", ["aria-label", "controls", "src"]]]  # the <object>, as the build writes it
+    assert got["objects"] == 0
+    assert got["mathAttributes"] == [["annotation", ["encoding"]]]
+    assert got["cell"] == ["class", "colspan"]
+    assert got["annotation"] is False
+    for link in page.locator("#prompt a").all():
+        link.click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.pwned") is None
     page.close()

@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 from markupsafe import Markup
 
-from builder import markup, scoring
+from builder import formulas, markup, scoring
 from builder.formats.scorm import (
     PLAYER_FILES,
     SCORM12,
@@ -544,23 +544,34 @@ def test_time_formats_and_interaction(node_player, warm_handoff):
         "timestamp": "2027-03-04T05:06:07"}
 
 
-# ---- typed answers: short_answer, numeric, essay --------------------------------------------
+# ---- the test quizzes: golden manifests, the official schemas, the independent validator --------
 
-def test_kitchen_safety_manifests_match_golden(kitchen_safety, official_schema):
+TEST_QUIZZES = ("kitchen_safety", "kitchen_tasks", "kitchen_media")
+"""Fixtures of the test quizzes (tests/quizzes/): every item type, every typed-answer and part
+kind, and media, math and tables (each file the items show listed once, URL-quoted)."""
+
+
+@pytest.mark.parametrize("fixture", TEST_QUIZZES)
+def test_test_quiz_manifests_match_golden(fixture, request, official_schema):
+    quiz = request.getfixturevalue(fixture)
     for edition in ("scorm12", "scorm2004"):
-        manifest = members(BUILDERS[edition](kitchen_safety).data)["imsmanifest.xml"]
-        assert_golden(f"scorm/kitchen-safety-{edition}-imsmanifest.xml", manifest)
+        manifest = members(BUILDERS[edition](quiz).data)["imsmanifest.xml"]
+        assert_golden(f"scorm/{quiz.identifier}-{edition}-imsmanifest.xml", manifest)
         assert official_schema(OFFICIAL[edition]).validate(etree.fromstring(manifest))
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_kitchen_safety_passes_the_independent_validator(edition, kitchen_safety, package_validator, tmp_path):
-    output = BUILDERS[edition](kitchen_safety)
+@pytest.mark.parametrize("fixture", TEST_QUIZZES)
+def test_test_quiz_passes_the_independent_validator(fixture, edition, request, package_validator, tmp_path):
+    quiz = request.getfixturevalue(fixture)
+    output = BUILDERS[edition](quiz)
     path = tmp_path / output.filename
     path.write_bytes(output.data)
     assert_valid_package(package_validator, path, kind=edition)
-    assert output.data == BUILDERS[edition](kitchen_safety).data
+    assert output.data == BUILDERS[edition](quiz).data
 
+
+# ---- typed answers: short_answer, numeric, essay --------------------------------------------
 
 def test_typed_items_warn_what_the_lms_leaves_out(kitchen_safety):
     """Essays are outside the SCORM score in both editions (and cut to 255 characters in 1.2); a
@@ -984,22 +995,6 @@ def test_parts_resume_and_their_bound(node_player, kitchen_tasks):
     assert all(result[1] is None and result[2] is None for result in got["bad"])
 
 
-def test_kitchen_tasks_manifests_match_golden(kitchen_tasks, official_schema):
-    for edition in ("scorm12", "scorm2004"):
-        manifest = members(BUILDERS[edition](kitchen_tasks).data)["imsmanifest.xml"]
-        assert_golden(f"scorm/kitchen-tasks-{edition}-imsmanifest.xml", manifest)
-        assert official_schema(OFFICIAL[edition]).validate(etree.fromstring(manifest))
-
-
-@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
-def test_kitchen_tasks_passes_the_independent_validator(edition, kitchen_tasks, package_validator, tmp_path):
-    output = BUILDERS[edition](kitchen_tasks)
-    path = tmp_path / output.filename
-    path.write_bytes(output.data)
-    assert_valid_package(package_validator, path, kind=edition)
-    assert output.data == BUILDERS[edition](kitchen_tasks).data
-
-
 def test_scorm12_refuses_a_matching_item_it_cannot_report(kitchen_tasks):
     base = kitchen_tasks.items[0]
     fits = matching_item(base, 30, 6, "per_pair")
@@ -1020,3 +1015,93 @@ def test_scorm12_refuses_a_drop_down_it_cannot_report(kitchen_tasks):
     assert (problem.path, problem.line) == (item.place.path, item.place.line)
     assert "at most 36 options per drop-down (a-z, 0-9) and blank 'fire' has 37" in problem.message
     assert check_scorm2004(quiz) == []
+
+
+# ---- media, math and tables (the kitchen-media test quiz) ----------------------------------------
+
+@pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
+def test_each_file_is_stored_once_where_the_fragments_name_it(edition, kitchen_media):
+    """At media/<its path in the quiz folder>, after the player's files, in the quiz's order: the
+    path its fragments' src names from index.html (URL-quoted there and in the manifest)."""
+    output = BUILDERS[edition](kitchen_media)
+    assert output.warnings == ()
+    files = members(output.data)
+    stored = [f"media/{file.name}" for file in kitchen_media.media]
+    assert list(files) == ["imsmanifest.xml", *PLAYER_FILES, *stored]
+    assert "media/media/fridge shelf.jpg" in files and "media/media/énergie.webp" in files
+    for file in kitchen_media.media:
+        assert files[f"media/{file.name}"] == file.content
+    root = etree.fromstring(files["imsmanifest.xml"])
+    listed = [e.get("href") for e in root.iter("{*}file")]
+    assert listed == [*PLAYER_FILES, *(f"media/{file.href}" for file in kitchen_media.media)]
+    assert "media/media/fridge%20shelf.jpg" in listed and "media/media/%C3%A9nergie.webp" in listed
+    page = files["index.html"].decode("utf-8")
+    named = set(re.findall(r'src=\\"(media/[^"\\]*)\\"', page))
+    assert named == {f"media/{file.href}" for file in kitchen_media.media}
+
+
+def test_launch_page_takes_nothing_from_outside_the_package_but_https_images(kitchen_media):
+    page = members(build_scorm2004(kitchen_media).data)["index.html"].decode("utf-8")
+    (policy,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert policy.split("; ") == ["default-src 'none'", "script-src 'self'", "style-src 'self'",
+                                  "img-src 'self' https:", "media-src 'self'", "base-uri 'none'", "form-action 'none'"]
+
+
+def test_media_math_and_tables_in_the_player_data(kitchen_media):
+    """Audio and video as HTML5 players, MathML as it is, cell alignment as classes; the allowlist
+    the player filters them by again takes the MathML by namespace and the players' attributes."""
+    data = player_data(kitchen_media, SCORM2004)
+    by_id = {item["id"]: item for item in data["items"]}
+    texts = json.dumps(data["items"])
+    assert "<object" not in texts
+    prompt = by_id["alarm-sound"]["prompt"]
+    assert ('<audio controls="controls" src="media/media/bell.mp3" aria-label="A short beep at one pitch, '
+            'one second long">A short beep at one pitch, one second long</audio>') in prompt
+    assert '<video controls="controls" src="media/media/handwashing.webm"' in prompt
+    assert '<video controls="controls" src="media/media/knife.mp4"' in by_id["alarm-sound"]["explanation"]
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in by_id["dilution-formula"]["prompt"]
+    assert "<mfrac>" in by_id["dilution-formula"]["answers"][0]["feedback"]
+    assert '<th class="align-right">Reading</th>' in by_id["temperature-table"]["prompt"]
+    assert '<td colspan="2">' in by_id["temperature-table"]["explanation"]
+    assert "<math" in by_id["shelf-matching"]["lefts"][1]["html"]
+    assert '<img src="media/media/glove.gif"' in by_id["fridge-picture"]["choices"][0]["html"]
+    allow = data["allow"]
+    assert allow["mathml"]["tags"] == sorted(formulas.MATHML_TAGS)
+    assert allow["mathml"]["attributes"] == sorted(formulas.MATHML_ATTRIBUTES)
+    assert "object" not in allow["html"]["tags"] and {"audio", "video", "table", "th"} <= set(allow["html"]["tags"])
+    assert allow["html"]["attributes"]["video"] == ["aria-label", "controls", "src"]
+    assert allow["html"]["attributes"]["th"] == ["class", "colspan", "rowspan", "scope"]
+    assert allow["files"] == {"prefix": "media/", "tags": ["audio", "img", "video"], "only": ["audio", "video"]}
+
+
+PACKAGED_FILES = [
+    ("media/a.png", True), ("media/media/fridge%20shelf.jpg", True), ("media/%C3%A9nergie.webp", True),
+    ("media/a/b/c.mp4", True), ("media/a.b.c", True), ("media/...", True),
+    ("media/", False), ("media", False), ("a.png", False), ("/media/a.png", False), ("media//a.png", False),
+    ("media/../a.png", False), ("media/a/../../a.png", False), ("media/./a.png", False), ("media/%2e%2e/a.png", False),
+    ("media/%2E./a.png", False), ("media/a%2fb.png", False), ("media/a%5Cb.png", False), ("media/a\\b.png", False),
+    ("media/a b.png", False), (" media/a.png", False), ("media/a.png?x=1", False), ("media/a.png#x", False),
+    ("media/a:b.png", False), ("media/%ff.png", False), ("media/%2.png", False), ("Media/a.png", False),
+    ("https://e.example/media/a.png", False), ("media/é.png", False), ("media/a.png/", False),
+]
+
+
+def test_player_takes_files_of_the_package_only_as_the_build_names_them(node_player, kitchen_media):
+    """packagedFile: the build's media/ prefix, then a URL-quoted path inside the package; and which
+    element may show one (allowedReference): an image, audio or video's src, never a link."""
+    data = player_data(kitchen_media, SCORM12)
+    named = sorted(set(re.findall(r' src="(media/[^"]*)"', json.dumps(data["items"]).replace('\\"', '"'))))
+    assert len(named) == len(kitchen_media.media)
+    references = [["img", "src", "media/a.png"], ["audio", "src", "media/a.mp3"], ["video", "src", "media/a.mp4"],
+                  ["a", "href", "media/a.png"], ["img", "src", "https://e.example/a.png"],
+                  ["audio", "src", "https://e.example/a.mp3"], ["video", "src", "https://e.example/a.mp4"],
+                  ["a", "href", "https://e.example/"], ["img", "src", "media/../a.png"], ["span", "src", "media/a.png"]]
+    got = node_player("return {table: payload.table.map(function (c) { return player.packagedFile(c, 'media/'); }),"
+                      " named: payload.named.map(function (c) { return player.packagedFile(c, 'media/'); }),"
+                      " references: payload.references.map(function (r) {"
+                      "   return player.allowedReference(r[0], r[1], r[2], payload.allow); })};",
+                      {"table": [url for url, _ in PACKAGED_FILES], "named": named, "references": references,
+                       "allow": data["allow"]})
+    assert got["table"] == [allowed for _, allowed in PACKAGED_FILES]
+    assert all(got["named"])
+    assert got["references"] == [True, True, True, False, True, False, False, True, False, False]

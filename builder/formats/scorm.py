@@ -4,10 +4,13 @@ self-contained quiz player (launch page, CSS, JavaScript, quiz data embedded as 
 Decisions live here and reach the templates as an explicit context:
 
 * the player data (``player_data``): item texts as the sanitised XHTML fragments of the model,
-  each choice's weight from ``builder.scoring.choice_weights`` (the player only sums and clamps),
+  with audio and video as HTML5 players (``richtext.rewritten``), and what the player's
+  ``insertFragment`` keeps of them (``player_allowlist``); each choice's weight from
+  ``builder.scoring.choice_weights`` (the player only sums and clamps),
   the response codes each edition's data model accepts, and the delivery settings;
 * the manifest context (``manifest_context``): identifiers, the mastery score (1.2) or the
-  primary objective's minimum normalised measure (2004), attempt and time limits, the file list;
+  primary objective's minimum normalised measure (2004), attempt and time limits, the file list
+  (the player's files, then each file the items show, at ``media/<its path in the quiz folder>``);
 * what each edition reports as an item's correct response (``correct_responses.0.pattern``), or
   None where the edition's data model cannot hold it;
 * the upper bound of the resume state the player keeps in ``cmi.suspend_data``, checked against
@@ -25,6 +28,7 @@ from typing import assert_never
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
+from builder import formulas
 from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
@@ -38,8 +42,10 @@ from builder.formats import (
     package_stem,
     unsupported_items,
 )
+from builder.formats.richtext import rewritten
 from builder.markup import ATTRIBUTES, BLOCK_TAGS, URL_SCHEMES, plain_text
 from builder.model import (
+    MEDIA_REFERENCE,
     Blank,
     ChoiceBlank,
     ChoiceInteraction,
@@ -60,8 +66,20 @@ from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import auto_scored, choice_weights, correct_answer, credit_points, decimal_comma, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
+# The files the items show follow (media_files).
 PLAYER_FILES = ("index.html", "player.css", "player.js")
 LAUNCH_FILE = "index.html"
+
+# What the player's insertFragment keeps, in the browser, of the fragments it is given (the build
+# passes this in the data): the sanitiser's HTML, with audio and video as the HTML5 players
+# richtext.rewritten makes of its <object>s, and the formulas' MathML.
+PLAYER_HTML_TAGS = (BLOCK_TAGS - {"object"}) | {"audio", "video"}
+PLAYER_HTML_ATTRIBUTES = {tag: names for tag, names in ATTRIBUTES.items() if tag != "object"} | {
+    "audio": {"controls", "src", "aria-label"}, "video": {"controls", "src", "aria-label"}}
+PACKAGED_SOURCE_TAGS = ("audio", "img", "video")
+"""Elements whose src may name a file of the package (``media/...``), never a link's href."""
+PACKAGED_ONLY_TAGS = ("audio", "video")
+"""Elements that play files of the package only (the launch page's media-src is 'self')."""
 
 SUSPEND_DATA_FORMAT = 1
 """Version tag at the start of the player's suspend_data (see player.js, encodeState)."""
@@ -157,7 +175,7 @@ def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
     files = player_files(quiz, edition, cache)
     manifest = render_xml(edition.manifest_template, edition.schema, "imsmanifest.xml",
                           **manifest_context(quiz, edition))
-    data = zip_bytes([("imsmanifest.xml", manifest), *files])
+    data = zip_bytes([("imsmanifest.xml", manifest), *files, *media_files(quiz)])
     return Output(f"{package_stem(quiz)}-{edition.name}.zip", data, tuple(warnings))
 
 
@@ -357,8 +375,19 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
         },
         "pools": [{"id": s.identifier, "title": s.title, "items": [index[i] for i in s.item_ids],
                    "select": s.select} for s in _pools(quiz)],
-        "allow": {"tags": sorted(BLOCK_TAGS), "schemes": sorted(URL_SCHEMES),
-                  "attributes": {tag: sorted(names) for tag, names in sorted(ATTRIBUTES.items())}},
+        "allow": player_allowlist(),
+    }
+
+
+def player_allowlist() -> dict[str, object]:
+    """What insertFragment keeps: HTML elements and MathML elements (by namespace) with their
+    attributes, the URL schemes of links and images, and which elements may show files of the package."""
+    return {
+        "html": {"tags": sorted(PLAYER_HTML_TAGS),
+                 "attributes": {tag: sorted(names) for tag, names in sorted(PLAYER_HTML_ATTRIBUTES.items())}},
+        "mathml": {"tags": sorted(formulas.MATHML_TAGS), "attributes": sorted(formulas.MATHML_ATTRIBUTES)},
+        "schemes": sorted(URL_SCHEMES),
+        "files": {"prefix": MEDIA_REFERENCE, "tags": list(PACKAGED_SOURCE_TAGS), "only": list(PACKAGED_ONLY_TAGS)},
     }
 
 
@@ -397,11 +426,21 @@ def _item_data(item: Item) -> dict[str, object]:
         "id": item.id,
         "title": item.title,
         "points": item.points,
-        "prompt": str(item.prompt),
-        "hints": [str(h) for h in item.hints],
-        "explanation": str(item.explanation) if item.explanation else None,
+        "prompt": _shown(item.prompt),
+        "hints": [_shown(h) for h in item.hints],
+        "explanation": _shown_if_any(item.explanation),
         **_interaction_data(item),
     }
+
+
+def _shown(fragment: Markup) -> str:
+    """A text as the player inserts it: the model's fragment with audio and video as HTML5
+    players; images, MathML (browsers render MathML Core) and cell alignment classes as they are."""
+    return str(rewritten(fragment, html5_media=True))
+
+
+def _shown_if_any(fragment: Markup | None) -> str | None:
+    return _shown(fragment) if fragment else None
 
 
 def _interaction_data(item: Item) -> dict[str, object]:
@@ -433,9 +472,9 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
         "shuffle": interaction.may_shuffle,
         "choices": [{
             "id": choice.identifier,
-            "html": str(choice.text),
+            "html": _shown(choice.text),
             "label": plain_text(choice.text),
-            "feedback": str(choice.feedback) if choice.feedback else None,
+            "feedback": _shown_if_any(choice.feedback),
             "weight": weights[choice.identifier],
             "correct": choice.correct,
         } for choice in interaction.choices],
@@ -452,9 +491,9 @@ def _short_answer_data(points: float, interaction: ShortAnswerInteraction) -> di
         "answers": [{
             "text": answer.text,
             "weight": credit_points(points, answer.credit),
-            "feedback": str(answer.feedback) if answer.feedback else None,
+            "feedback": _shown_if_any(answer.feedback),
         } for answer in interaction.answers],
-        "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
+        "otherFeedback": _shown_if_any(interaction.other_feedback),
         "patterns": _fill_in_patterns(interaction),
     }
 
@@ -471,9 +510,9 @@ def _numeric_data(points: float, interaction: NumericInteraction) -> dict[str, o
             "low": answer.bounds[0],
             "high": answer.bounds[1],
             "weight": credit_points(points, answer.credit),
-            "feedback": str(answer.feedback) if answer.feedback else None,
+            "feedback": _shown_if_any(answer.feedback),
         } for answer in interaction.answers],
-        "otherFeedback": str(interaction.other_feedback) if interaction.other_feedback else None,
+        "otherFeedback": _shown_if_any(interaction.other_feedback),
         "patterns": _numeric_patterns(interaction),
     }
 
@@ -496,7 +535,7 @@ def _matching_data(interaction: MatchingInteraction) -> dict[str, object]:
     return {
         "type": "matching",
         "scoring": interaction.scoring,
-        "lefts": [{"id": left_id, "html": str(pair.left), "label": plain_text(pair.left)}
+        "lefts": [{"id": left_id, "html": _shown(pair.left), "label": plain_text(pair.left)}
                   for left_id, pair in zip(interaction.left_ids, interaction.pairs, strict=True)],
         "options": [{"id": option_id, "label": plain_text(text)} for option_id, text in interaction.options],
     }
@@ -507,7 +546,7 @@ def _ordering_data(interaction: OrderingInteraction) -> dict[str, object]:
     return {
         "type": "ordering",
         "scoring": interaction.scoring,
-        "steps": [{"id": step_id, "html": str(step), "label": plain_text(step)}
+        "steps": [{"id": step_id, "html": _shown(step), "label": plain_text(step)}
                   for step_id, step in zip(interaction.step_ids, interaction.steps, strict=True)],
     }
 
@@ -614,6 +653,13 @@ def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, 
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
+def media_files(quiz: Quiz) -> list[tuple[str, bytes]]:
+    """Each file the items show, once, at the path their fragments' src names from index.html at
+    the root: ``media/`` and the file's path in the quiz folder (URL-quoted in the fragments and in
+    the manifest, as it is here in the zip), in the quiz's order (by name)."""
+    return [(MEDIA_REFERENCE + file.name, file.content) for file in quiz.media]
+
+
 def launch_page(quiz: Quiz, edition: Edition, cache: Cache) -> SegmentedMember:
     """The launch page, which carries the quiz data and so grows with the bank: compressed in
     remembered segments of items rather than rendered into one string."""
@@ -636,7 +682,7 @@ def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
         "version": quiz.version,
         "title": quiz.display_title,
         "launch": LAUNCH_FILE,
-        "files": PLAYER_FILES,
+        "files": [*PLAYER_FILES, *(MEDIA_REFERENCE + file.href for file in quiz.media)],
         "mastery_score": mastery_score(settings.pass_mark),
         "min_normalized_measure": format_number(float(mastery_score(settings.pass_mark)) / 100, 4),
         "attempt_limit": settings.attempts,

@@ -5,8 +5,10 @@
  * Trust boundary: the only markup this script inserts is the item text fragments of the quiz data
  * (prompt, choices, feedback, hints, explanation), which lmspack's allowlist sanitiser produced at
  * build time. They go through insertFragment(), which parses them inert in a <template> and keeps
- * again only the allowlisted tags, attributes and URL schemes. Everything else (numbers, labels,
- * messages) is set as text. The page's Content-Security-Policy allows no inline script.
+ * again only the allowlisted tags (HTML, and the MathML of formulas), attributes and URL schemes,
+ * and files of the package for images, audio and video. Everything else (numbers, labels,
+ * messages) is set as text. The page's Content-Security-Policy allows no inline script, and
+ * nothing from outside the package but https: images.
  *
  * Structure: everything that depends on what kind of question an item is lives in one handler
  * per interaction kind (INTERACTIONS, below); the rest of the player (draw, navigation, hints,
@@ -1800,10 +1802,73 @@
     return attribute === "href" && url.charAt(0) === "#";
   }
 
+  var HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
+  var MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML";
+  var QUOTED_SEGMENT = /^(?:[A-Za-z0-9_.~\-]|%[0-9A-Fa-f]{2})+$/;
+
+  /**
+   * Whether `value` names a file of the package as the build writes it: `prefix` ("media/") and
+   * a path URL-quoted (builder.model.MediaFile.href), relative to the launch page. Segments of
+   * unreserved characters and %XX only (no scheme, query, space or backslash can be in one), none
+   * of them '.' or '..' once decoded (a URL parser reads '%2e%2e' as '..'), nor a quoted '/' or '\'.
+   */
+  function packagedFile(value, prefix) {
+    if (value.slice(0, prefix.length) !== prefix || value.length === prefix.length) {
+      return false;
+    }
+    var segments = value.slice(prefix.length).split("/");
+    for (var i = 0; i < segments.length; i++) {
+      if (!QUOTED_SEGMENT.test(segments[i])) {
+        return false;
+      }
+      var decoded;
+      try {
+        decoded = decodeURIComponent(segments[i]);
+      } catch (error) {
+        return false;  // not UTF-8: never a name the build wrote
+      }
+      if (decoded === "." || decoded === ".." || /[\/\\]/.test(decoded)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether an element's href or src may stay: a file of the package for the src of an image,
+   * audio or video (audio and video play nothing else: the page's media-src is 'self'), else the
+   * build's URL rule (allowedUrl). A link never points into the package.
+   */
+  function allowedReference(tag, attribute, value, allow) {
+    var files = allow.files;
+    if (attribute === "src" && files.tags.indexOf(tag) >= 0 && packagedFile(value, files.prefix)) {
+      return true;
+    }
+    return files.only.indexOf(tag) < 0 && allowedUrl(value, attribute, allow.schemes);
+  }
+
+  /**
+   * A table in a box of its own that scrolls sideways, so a wide table never widens the page (at
+   * phone width). The box is a named region that takes focus, so it scrolls from the keyboard too.
+   */
+  function boxTable(doc, table) {
+    var box = doc.createElement("div");
+    box.className = "table-scroll";
+    box.setAttribute("role", "region");
+    box.setAttribute("tabindex", "0");
+    var caption = table.caption;
+    var name = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
+    box.setAttribute("aria-label", name || "Table");
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  }
+
   /**
    * The one place markup enters the page: a sanitised fragment from the quiz data, parsed inert
-   * in a <template>, filtered again against the build's allowlist, then moved into `target`.
-   * Links open in a new window so the quiz stays in its frame.
+   * in a <template>, filtered again against the build's allowlist (HTML and MathML elements each
+   * by their own list, by namespace: the HTML parser puts a <math> and what it holds in MathML's),
+   * then moved into `target`. Links open in a new window so the quiz stays in its frame; tables
+   * scroll inside their own box.
    */
   function insertFragment(doc, allow, target, html) {
     var template = doc.createElement("template");
@@ -1812,25 +1877,32 @@
     for (var i = 0; i < elements.length; i++) {
       var element = elements[i];
       var tag = element.localName;
-      if (allow.tags.indexOf(tag) < 0) {
+      var math = element.namespaceURI === MATHML_NAMESPACE;
+      var rules = math ? allow.mathml : allow.html;
+      if ((!math && element.namespaceURI !== HTML_NAMESPACE) || rules.tags.indexOf(tag) < 0) {
         element.parentNode.removeChild(element);
         continue;
       }
-      var allowed = allow.attributes[tag] || [];
+      var allowed = math ? rules.attributes : (rules.attributes[tag] || []);
       for (var a = element.attributes.length - 1; a >= 0; a--) {
         var attribute = element.attributes[a];
-        var keep = allowed.indexOf(attribute.name) >= 0;
+        // No attribute in a namespace (xmlns, xlink:href): none is on the lists.
+        var keep = attribute.namespaceURI === null && allowed.indexOf(attribute.name) >= 0;
         if (keep && (attribute.name === "href" || attribute.name === "src")) {
-          keep = allowedUrl(attribute.value, attribute.name, allow.schemes);
+          keep = !math && allowedReference(tag, attribute.name, attribute.value, allow);
         }
         if (!keep) {
-          element.removeAttribute(attribute.name);
+          element.removeAttributeNode(attribute);
         }
       }
       if (tag === "a" && element.hasAttribute("href")) {
         element.setAttribute("target", "_blank");
         element.setAttribute("rel", "noopener noreferrer");
       }
+    }
+    var tables = template.content.querySelectorAll("table");
+    for (var t = 0; t < tables.length; t++) {
+      boxTable(doc, tables[t]);
     }
     while (target.firstChild) {
       target.removeChild(target.firstChild);
@@ -2314,6 +2386,8 @@
 
   return {
     allowedUrl: allowedUrl,
+    packagedFile: packagedFile,
+    allowedReference: allowedReference,
     prng: prng,
     draw: draw,
     INTERACTIONS: INTERACTIONS,
