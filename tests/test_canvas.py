@@ -9,12 +9,21 @@ import re
 import zipfile
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import quote, unquote
 
 import pytest
 from lxml import etree, html
 
 from builder import markup
-from builder.formats.canvas import MAX_ANSWER_ID, answer_ids, build, check, mattext, typed_answer_ids
+from builder.formats.canvas import (
+    MAX_ANSWER_ID,
+    answer_ids,
+    build,
+    check,
+    manifest_href,
+    mattext,
+    typed_answer_ids,
+)
 from builder.loading import load_quizzes
 from builder.model import (
     Choice,
@@ -48,8 +57,9 @@ def members(quiz: Quiz) -> dict[str, bytes]:
 def parts(quiz: Quiz) -> tuple[etree._Element, etree._Element, etree._Element]:
     """(manifest, assessment, assessment_meta) roots."""
     files = members(quiz)
-    manifest, assessment, meta = files
+    manifest, assessment, meta, *media = files
     assert manifest == "imsmanifest.xml" and meta.endswith("/assessment_meta.xml")
+    assert all(name.startswith("web_resources/") for name in media)
     roots = [etree.fromstring(files[name], safe_parser()) for name in (manifest, assessment, meta)]
     return roots[0], roots[1], roots[2]
 
@@ -182,14 +192,15 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
 
 
 def test_html_uses_numeric_references() -> None:
-    assert mattext(inline("a & b < c")) == mattext(inline("a & b < c"))
-    result = mattext(inline("**a & b** 'c'"))
+    prefix = "$IMS-CC-FILEBASE$/q/"
+    assert mattext(inline("a & b < c"), prefix) == mattext(inline("a & b < c"), prefix)
+    result = mattext(inline("**a & b** 'c'"), prefix)
     assert result.texttype == "text/html"
     assert result.text == "<strong>a &#38; b</strong> 'c'"
-    assert mattext(block("x & y"), block=True).text == "<div><p>x &#38; y</p></div>"
-    assert mattext(inline("x & y")).text == "x & y"
+    assert mattext(block("x & y"), prefix, block=True).text == "<div><p>x &#38; y</p></div>"
+    assert mattext(inline("x & y"), prefix).text == "x & y"
     # Plain str, never Markup: the template must escape both kinds of text once more.
-    assert {type(mattext(inline(text)).text) for text in ("x & y", "*x* & y")} == {str}
+    assert {type(mattext(inline(text), prefix).text) for text in ("x & y", "*x* & y")} == {str}
 
 
 def test_quiz_settings(warm_handoff: Quiz) -> None:
@@ -256,16 +267,23 @@ def test_golden_kitchen_safety(kitchen_safety: Quiz) -> None:
         assert_golden(f"canvas/kitchen-safety/{golden}", data)
 
 
-def test_every_type_passes_the_validator_and_the_official_schema(kitchen_safety: Quiz, package_validator: ModuleType,
-                                                                 official_schema, tmp_path: Path) -> None:
+def assert_valid_package(quiz: Quiz, package_validator: ModuleType, official_schema, tmp_path: Path) -> None:
+    """The quiz's package passes the independent validator, its one warning the expected one (so
+    every file is listed: no unlisted-file), and its assessment the official QTI 1.2 schema."""
     path = tmp_path / "quiz.zip"
-    path.write_bytes(build(kitchen_safety).data)
+    path.write_bytes(build(quiz).data)
     report = package_validator.validate_path(path, kind="qti12")
     problems = report.sorted_problems()
     assert report.errors == 0, "\n".join(p.format() for p in problems)
+    # Canvas's manifest namespace has no schema in ../shared: the one expected warning.
     assert [p.code for p in problems] == ["manifest-not-validated"]
     validator = official_schema("qti12/qti12_umbrella.xsd")
-    assert validator.validate(parts(kitchen_safety)[1]), validator.error_log
+    assert validator.validate(parts(quiz)[1]), validator.error_log
+
+
+def test_every_type_passes_the_validator_and_the_official_schema(kitchen_safety: Quiz, package_validator: ModuleType,
+                                                                 official_schema, tmp_path: Path) -> None:
+    assert_valid_package(kitchen_safety, package_validator, official_schema, tmp_path)
 
 
 def items_by_id(quiz: Quiz) -> dict[str, tuple[Item, etree._Element]]:
@@ -552,14 +570,7 @@ def test_golden_kitchen_tasks(kitchen_tasks: Quiz) -> None:
 def test_new_types_pass_the_validator_and_the_official_schema(kitchen_tasks: Quiz, package_validator: ModuleType,
                                                               official_schema, tmp_path: Path) -> None:
     assert check(kitchen_tasks) == []
-    path = tmp_path / "quiz.zip"
-    path.write_bytes(build(kitchen_tasks).data)
-    report = package_validator.validate_path(path, kind="qti12")
-    problems = report.sorted_problems()
-    assert report.errors == 0, "\n".join(p.format() for p in problems)
-    assert [p.code for p in problems] == ["manifest-not-validated"]
-    validator = official_schema("qti12/qti12_umbrella.xsd")
-    assert validator.validate(parts(kitchen_tasks)[1]), validator.error_log
+    assert_valid_package(kitchen_tasks, package_validator, official_schema, tmp_path)
 
 
 def lids(element: etree._Element) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -808,3 +819,187 @@ def test_part_texts_arrive_as_written(tmp_path: Path) -> None:
     warnings = {w.message: w.item_ids for w in build(quiz).warnings}
     assert warnings["Canvas matching questions show the right-hand options as plain text; their formatting is "
                     "left out"] == ("m1",)
+
+
+# ---- media, formulas and tables ---------------------------------------------------------------------
+
+FILE_BASE = "$IMS-CC-FILEBASE$/"
+# Every formula of the kitchen-media quiz, as its YAML writes it.
+KITCHEN_FORMULAS = {r"c = \frac{m}{V}", "m = 50", "V = 10", r"c \geq 4 \text{ and } c \leq 6", r"\frac{50}{10} = 5",
+                    "m / V", "c = m / V = 50 / 10 = 5", r"4 \leq c \leq 6", "63", r"\leq 5"}
+
+
+def html_texts(assessment: etree._Element) -> list[etree._Element]:
+    """Every text/html mattext of an assessment, parsed as the HTML Canvas reads (each in a <div>)."""
+    return [html.fragment_fromstring(mattext_element.text, create_parent="div")
+            for mattext_element in assessment.iter(f"{QTI}mattext") if mattext_element.get("texttype") == "text/html"]
+
+
+def references(assessment: etree._Element) -> list[str]:
+    """Every src, href and data attribute in the HTML of an assessment."""
+    return [value for fragment in html_texts(assessment) for element in fragment.iter()
+            for name in ("src", "href", "data") if (value := element.get(name)) is not None]
+
+
+def test_golden_kitchen_media(kitchen_media: Quiz) -> None:
+    """Media, formulas and tables: the kitchen-media test quiz's XML files; its media files are the
+    quiz folder's own bytes."""
+    for name, data in members(kitchen_media).items():
+        if name.startswith("web_resources/"):
+            assert data == (kitchen_media.directory / name.split("/", 2)[2]).read_bytes(), name
+            continue
+        golden = "assessment.xml" if re.fullmatch(r"(g[0-9a-f]{32})/\1\.xml", name) else Path(name).name
+        assert_golden(f"canvas/kitchen-media/{golden}", data)
+
+
+def test_media_package_passes_the_validator_and_the_official_schema(
+        kitchen_media: Quiz, package_validator: ModuleType, official_schema, tmp_path: Path) -> None:
+    assert check(kitchen_media) == []
+    assert_valid_package(kitchen_media, package_validator, official_schema, tmp_path)
+    assert build(kitchen_media).data == build(kitchen_media).data
+
+
+def test_each_file_is_stored_once_as_a_webcontent_resource(kitchen_media: Quiz) -> None:
+    """Every file of the quiz once under web_resources/<quiz identifier>/, the picture that two items
+    and two fields of one item show too, each the href and the one <file> of a webcontent resource."""
+    files = members(kitchen_media)
+    stored = [name for name in files if name.startswith("web_resources/")]
+    assert stored == [f"web_resources/kitchen-media/{file.name}" for file in kitchen_media.media]
+    assert stored.count("web_resources/kitchen-media/media/thermometer.png") == 1
+    manifest, assessment, _ = parts(kitchen_media)
+    assert [item.id for item in kitchen_media.items if "media/thermometer.png" in {use.name for use in item.media}] \
+        == ["fridge-picture", "shelf-matching"]
+    assert references(assessment).count(f"{FILE_BASE}kitchen-media/media/thermometer.png") == 3
+    resources = manifest.findall("{*}resources/{*}resource")
+    ident = assessment.find(f"{QTI}assessment").get("ident")
+    assert [r.get("identifier") for r in resources[:2]] == [ident, resources[1].get("identifier")]
+    web = resources[2:]
+    assert {r.get("type") for r in web} == {"webcontent"}
+    assert [unquote(r.get("href")) for r in web] == stored
+    assert all([f.get("href") for f in r.findall("{*}file")] == [r.get("href")] for r in web)
+    assert all(r.find("{*}dependency") is None for r in web)
+    # As Canvas's own export, the assessment names no file as a dependency: its importer takes them all.
+    assert [d.get("identifierref") for d in resources[0].findall("{*}dependency")] == [resources[1].get("identifier")]
+    hrefs = {r.get("href") for r in web}
+    assert {"web_resources/kitchen-media/media/fridge%20shelf.jpg",
+            "web_resources/kitchen-media/media/énergie.webp"} <= hrefs
+    assert len({r.get("identifier") for r in resources}) == len(resources)
+
+
+def test_manifest_hrefs_escape_what_canvas_would_misread() -> None:
+    """'+' would read as a space (CGI.unescape), '%' as an escape; letters beyond ASCII stay
+    themselves, which QTIMigrationTool's byte-by-byte decoding would garble."""
+    assert manifest_href("web_resources/q/a+b%c#d é(1).png") == "web_resources/q/a%2Bb%25c%23d%20é%281%29.png"
+    assert manifest_href("web_resources/q/media/x-y_z.~1.png") == "web_resources/q/media/x-y_z.~1.png"
+
+
+def test_file_references_resolve_to_files_in_the_package(kitchen_media: Quiz) -> None:
+    """Each $IMS-CC-FILEBASE$ reference, decoded, names a file under web_resources/ (what the token
+    stands for); no reference to the quiz folder's media/ is left. Every stored file is shown but the
+    one only a hint shows (Canvas has no hints, warned)."""
+    files = members(kitchen_media)
+    found = references(parts(kitchen_media)[1])
+    local = [value for value in found if not value.startswith("/equation_images/")]
+    assert local and all(value.startswith(FILE_BASE + "kitchen-media/") for value in local), local
+    shown = {"web_resources/" + unquote(value[len(FILE_BASE):]) for value in local}
+    assert shown <= set(files)
+    assert {name for name in files if name.startswith("web_resources/")} - shown == {
+        "web_resources/kitchen-media/media/énergie.webp"}
+    assert "web_resources/kitchen-media/media/fridge shelf.jpg" in shown
+
+
+def test_cohorts_share_the_quiz_folder(kitchen_media: Quiz) -> None:
+    """A cohort's package is another quiz in Canvas, with the same files in the same place."""
+    cohort = dataclasses.replace(kitchen_media, cohort="evening")
+    assert parts(cohort)[1].find(f"{QTI}assessment").get("ident") != \
+        parts(kitchen_media)[1].find(f"{QTI}assessment").get("ident")
+    def files(quiz: Quiz) -> list[tuple[str, str]]:
+        return [(r.get("identifier"), r.get("href")) for r in parts(quiz)[0].findall("{*}resources/{*}resource")[2:]]
+    assert files(cohort) == files(kitchen_media)
+    assert references(parts(cohort)[1]) == references(parts(kitchen_media)[1])
+
+
+def test_formulas_are_canvas_equation_images(kitchen_media: Quiz) -> None:
+    """Each formula as the image Canvas's equation editor writes: the TeX as written in
+    data-equation-content and the title, 'LaTeX: ' and the TeX as alt, the TeX encoded twice in the
+    URL of Canvas's /equation_images/ route; no MathML left."""
+    assessment = parts(kitchen_media)[1]
+    images = [img for fragment in html_texts(assessment) for img in fragment.iter("img")
+              if img.get("class") == "equation_image"]
+    assert {img.get("data-equation-content") for img in images} == KITCHEN_FORMULAS
+    for img in images:
+        tex = img.get("data-equation-content")
+        assert img.get("title") == tex and img.get("alt") == f"LaTeX: {tex}"
+        assert img.get("src") == f"/equation_images/{quote(quote(tex, safe=''), safe='')}?scale=1"
+        assert unquote(unquote(img.get("src")[len("/equation_images/"):-len("?scale=1")])) == tex
+    assert not [math for fragment in html_texts(assessment) for math in fragment.iter("{*}math", "math")]
+    assert "<math" not in etree.tostring(assessment, encoding="unicode").replace("&lt;", "<")
+
+
+def test_audio_and_video_are_players(kitchen_media: Quiz) -> None:
+    assessment = parts(kitchen_media)[1]
+    players = [(element.tag, element.get("src"), element.get("controls")) for fragment in html_texts(assessment)
+               for element in fragment.iter("audio", "video", "object")]
+    assert players == [(tag, f"{FILE_BASE}kitchen-media/media/{name}", "controls") for tag, name in [
+        ("audio", "bell.mp3"), ("audio", "alarm.m4a"), ("audio", "timer.ogg"), ("video", "handwashing.webm"),
+        ("video", "knife.mp4")]]
+
+
+def test_tables_keep_their_structure_with_alignment_as_style(kitchen_media: Quiz) -> None:
+    """Canvas keeps table markup, scope, colspan and a text-align style, but no class."""
+    _, element = items_by_id(kitchen_media)["temperature-table"]
+    tables = [table for fragment in html_texts(element) for table in fragment.iter("table")]
+    assert len(tables) == 2
+    pipe, pasted = tables
+    assert [cell.get("style") for cell in pipe.iter("th")] == ["text-align: left;", "text-align: right;",
+                                                                "text-align: center;"]
+    assert pasted.findtext("caption") == "Safe storage, pasted from the policy"
+    assert [(cell.get("scope"), cell.get("style")) for cell in pasted.iter("th")] == [
+        ("col", None), ("col", "text-align: right;"), ("row", None), ("row", None)]
+    assert [cell.get("colspan") for cell in pasted.iter("td")] == [None, None, "2"]
+    assert not any(cell.get("class") for table in tables for cell in table.iter("th", "td"))
+
+
+THERMOMETER = Path(__file__).parent / "quizzes" / "kitchen-media" / "media" / "thermometer.png"
+MATCHING_WITH_MEDIA = """\
+id: m1
+type: matching
+prompt: Match each.
+pairs:
+  - left: Fridge ![a thermometer](thermometer.png)
+    right: A reading of ![a thermometer at 4 degrees](thermometer.png)
+  - left: Square
+    right: $x^2 < y$
+  - left: Bold
+    right: "**bold** right"
+"""
+
+
+def test_matches_take_plain_text_only(tmp_path: Path) -> None:
+    """A matching question's matches are plain text in Canvas: an image there becomes its alt text,
+    a formula its TeX in MathJax's delimiters; each loss warned, naming the item. The left sides
+    are HTML, their image a file of the package."""
+    folder = make_project(tmp_path, {"m1.yaml": MATCHING_WITH_MEDIA}, quiz=QUIZ_YAML + "items: [m1]\n")
+    (folder / "thermometer.png").write_bytes(THERMOMETER.read_bytes())
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    (element,) = parts(quiz)[1].findall(f".//{QTI}item")
+    assert [text for _, text in lids(element)[0][2]] == ["A reading of a thermometer at 4 degrees", r"\(x^2 < y\)",
+                                                         "bold right"]
+    assert references(element) == [f"{FILE_BASE}demo/thermometer.png"]
+    assert "web_resources/demo/thermometer.png" in members(quiz)
+    warnings = {w.message: w.item_ids for w in build(quiz).warnings}
+    assert warnings["Canvas matching questions show the right-hand options as plain text; their formatting is "
+                    "left out"] == ("m1",)
+    assert warnings["Canvas matching questions show the right-hand options as plain text; an image, audio or "
+                    "video there is left out, its text alternative shown in its place"] == ("m1",)
+    assert warnings["Canvas matching questions show the right-hand options as plain text; a formula there is "
+                    "shown as its TeX between \\( and \\), which Canvas does not typeset in the options' list"] \
+        == ("m1",)
+
+
+def test_formatting_warning_leaves_media_and_formulas_to_their_own(tmp_path: Path) -> None:
+    text = MATCHING_WITH_MEDIA.replace('"**bold** right"', "plain right")
+    folder = make_project(tmp_path, {"m1.yaml": text}, quiz=QUIZ_YAML + "items: [m1]\n")
+    (folder / "thermometer.png").write_bytes(THERMOMETER.read_bytes())
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert not any("formatting is left out" in w.message for w in build(quiz).warnings)

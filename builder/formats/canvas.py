@@ -4,21 +4,26 @@ own. Canvas runs every QTI 1.2 file through its QTIMigrationTool (QTI 1.2 -> 2.0
 encoding below is chosen so that text survives that trip unchanged (see ``mattext``).
 
 Package: ``imsmanifest.xml`` (Canvas's Common Cartridge namespace), ``<id>/<id>.xml`` (the
-questestinterop) and ``<id>/assessment_meta.xml`` (quiz settings, read by Canvas's
-QuizMetadataConverter only when the folder is named by the assessment ident).
+questestinterop), ``<id>/assessment_meta.xml`` (quiz settings, read by Canvas's
+QuizMetadataConverter only when the folder is named by the assessment ident) and the files the
+items show, ``web_resources/<quiz identifier>/<path>``, each a webcontent resource of the manifest
+(docs/canvas.md, "Media, math and tables").
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import math
 import re
+import string
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import assert_never
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -34,6 +39,7 @@ from builder.formats import (
     Output,
     described_once,
     package_stem,
+    richtext,
     too_large,
     unsupported_items,
 )
@@ -48,6 +54,7 @@ from builder.model import (
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
+    MediaFile,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -62,6 +69,10 @@ from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import fold_spaces, format_number, full_credit
 
 FORMAT = "canvas"
+# Files live under web_resources/, which item HTML names with Canvas's token for it, as Canvas's
+# own QTI export (lib/cc/qti/qti_manifest.rb, cc_helper.rb) writes them.
+WEB_RESOURCES = "web_resources"
+FILE_BASE = "$IMS-CC-FILEBASE$"
 MAX_ANSWER_ID = 10_000
 QTI_SCHEMA = "canvas/canvas_qti.xsd"
 # The smallest valid questestinterop around one <item>, to check each item on its own.
@@ -88,7 +99,7 @@ class Mattext:
     text: str
 
 
-def mattext(fragment: Markup, block: bool = False) -> Mattext:
+def mattext(fragment: Markup, media_prefix: str, block: bool = False) -> Mattext:
     """How a text reaches Canvas unchanged after QTIMigrationTool and Canvas's importer.
 
     * Plain text (no markup): ``text/plain``, the characters themselves. QTIMigrationTool puts it in a
@@ -98,13 +109,53 @@ def mattext(fragment: Markup, block: bool = False) -> Mattext:
       derives the plain text with clear_html(), which keeps numeric references only: so '&', '<',
       '>' and '"' are written as '&#38;', '&#60;', '&#62;', '&#34;'. Apostrophes, accents, Arabic
       and emoji are written as themselves (UTF-8) and pass every step as they are.
-    Blocks (prompts, explanations) are wrapped in a <div> as Canvas does."""
+    Blocks (prompts, explanations) are wrapped in a <div> as Canvas does.
+
+    Markup is first written as Canvas's rich content editor writes it (``canvas_html``): the quiz's files
+    named from ``media_prefix``, audio and video as players, formulas as equation images."""
     # A fragment is lxml's serialisation of sanitised markup (builder.markup): '<' in it opens a tag
     # (text has it as '&lt;'), and its text is escaped exactly as lxml escapes text.
     if not block and "<" not in fragment:
         return Mattext("text/plain", str(fragment).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
-    html = f"<div>{fragment}</div>" if block else str(fragment)
-    return Mattext("text/html", _NAMED.sub(lambda m: _NUMERIC[m.group()], html))
+    shown = canvas_html(fragment, media_prefix)
+    text = f"<div>{shown}</div>" if block else str(shown)
+    return Mattext("text/html", _NAMED.sub(lambda m: _NUMERIC[m.group()], text))
+
+
+def canvas_html(fragment: Markup, media_prefix: str) -> Markup:
+    """A fragment as the HTML Canvas keeps (CanvasSanitize) and its editor writes: files of the quiz
+    named from ``media_prefix`` (media_prefix_of()), which Canvas's importer resolves to the files it
+    imported from web_resources/; audio and video as <audio>/<video controls> players; formulas as
+    Canvas's equation images; a cell's alignment as a text-align style (Canvas drops classes)."""
+    return richtext.rewritten(fragment, media_prefix=media_prefix, html5_media=True, math="canvas",
+                              align_as_style=True)
+
+
+def media_prefix_of(quiz: Quiz) -> str:
+    """How item HTML names the quiz's files: ``$IMS-CC-FILEBASE$`` (Canvas's token for web_resources/,
+    as its own export writes it), the quiz's folder there, then the file's path in the quiz folder
+    (URL-quoted, as fragments have it)."""
+    return f"{FILE_BASE}/{quote(quiz.identifier)}/"
+
+
+def media_path(quiz: Quiz, file: MediaFile) -> str:
+    """Where the package keeps a file of the quiz: web_resources/<quiz identifier>/<its path in the
+    quiz folder>. A folder per quiz (not per cohort), so that two quizzes imported into one course
+    never overwrite each other's files, and a quiz's cohorts share theirs."""
+    return f"{WEB_RESOURCES}/{quiz.identifier}/{file.name}"
+
+
+def manifest_href(path: str) -> str:
+    """A package path as a manifest href: an IRI. ASCII characters other than letters, digits and
+    '-._~/' are %-escaped (a space, '%', '+' and '#' above all: Canvas reads hrefs with
+    CGI.unescape, which takes '+' for a space); other letters are written as themselves, because
+    QTIMigrationTool decodes %-escapes one byte at a time into one character each (DecodePathSegment),
+    which would turn the UTF-8 bytes of 'é' into two wrong letters."""
+    return "".join(character if not character.isascii() or character in _HREF_SAFE else quote(character, safe="")
+                   for character in path)
+
+
+_HREF_SAFE = frozenset(string.ascii_letters + string.digits + "-._~/")
 
 
 def canvas_ident(*parts: str) -> str:
@@ -178,11 +229,11 @@ def _numbered(item: Item, keys: Sequence[str]) -> list[int]:
     return numbers
 
 
-def _answers(interaction: ChoiceInteraction, ids: dict[str, int]) -> list[SimpleNamespace]:
+def _answers(interaction: ChoiceInteraction, ids: dict[str, int], media_prefix: str) -> list[SimpleNamespace]:
     choices: tuple[Choice, ...] = (truefalse_choices(interaction) if interaction.kind == "true_false"
                                    else interaction.choices)
-    return [SimpleNamespace(id=ids[c.identifier], text=mattext(c.text), correct=c.correct,
-                            feedback=mattext(c.feedback) if c.feedback else None) for c in choices]
+    return [SimpleNamespace(id=ids[c.identifier], text=mattext(c.text, media_prefix), correct=c.correct,
+                            feedback=mattext(c.feedback, media_prefix) if c.feedback else None) for c in choices]
 
 
 @dataclass(frozen=True)
@@ -190,6 +241,8 @@ class ItemOptions:
     """What an <item> takes from its quiz (and so, with the item, its cache key)."""
 
     package_id: str
+    media_prefix: str
+    """How its HTML names the quiz's files (media_prefix_of())."""
 
 
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
@@ -240,7 +293,14 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
          [item.id for item in items if isinstance(item.interaction, MatchingInteraction | OrderingInteraction)
           and item.interaction.scoring == "all_or_nothing"]),
         ("Canvas matching questions show the right-hand options as plain text; their formatting is left out",
-         [item.id for item, matching in matchings if any("<" in text for _, text in matching.options)]),
+         [item.id for item, matching in matchings if any(_formatted(text) for _, text in matching.options)]),
+        ("Canvas matching questions show the right-hand options as plain text; an image, audio or video there "
+         "is left out, its text alternative shown in its place",
+         [item.id for item, matching in matchings
+          if any("<img" in text or "<object" in text for _, text in matching.options)]),
+        ("Canvas matching questions show the right-hand options as plain text; a formula there is shown as "
+         "its TeX between \\( and \\), which Canvas does not typeset in the options' list",
+         [item.id for item, matching in matchings if any("<math" in text for _, text in matching.options)]),
         ("Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
          "step matched with its position (1, 2, ...) and scored per step",
          [item.id for item, _ in orderings]),
@@ -255,6 +315,14 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
                                                          for b in blanks.blanks)]),
     ]
     return warnings + [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids]
+
+
+def _formatted(fragment: Markup) -> bool:
+    """Whether a fragment has markup other than media and formulas (warned of on their own)."""
+    return "<" in _MEDIA_OR_FORMULA.sub("", fragment)
+
+
+_MEDIA_OR_FORMULA = re.compile(r"<math\b.*?</math>|<img\b[^>]*>|<object\b.*?</object>", re.DOTALL)
 
 
 def _case_sensitive(item: Item) -> bool:
@@ -296,38 +364,39 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
         "ident": canvas_ident(options.package_id, item.id),
         "title": item.title,
         "points": format_number(item.points),
-        "prompt": mattext(item.prompt, block=True),
+        "prompt": mattext(item.prompt, options.media_prefix, block=True),
         "general_feedback": bool(item.explanation),
     }
-    context.update(interaction_context(item))  # a blanks item's prompt shows its blanks as [name]
+    context.update(interaction_context(item, options.media_prefix))  # a blanks item's prompt shows its blanks as [name]
     return SimpleNamespace(**context)
 
 
-def interaction_context(item: Item) -> dict[str, object]:
+def interaction_context(item: Item, media_prefix: str) -> dict[str, object]:
     """The Canvas question type of the item's interaction, the template that lays it out
-    (templates/canvas/<template>, extending item.xml) and its answers, scoring and feedback."""
+    (templates/canvas/<template>, extending item.xml) and its answers, scoring and feedback; its
+    HTML names the quiz's files from ``media_prefix``."""
     match item.interaction:
         case ChoiceInteraction() as choice:
-            return choice_context(item, choice)
+            return choice_context(item, choice, media_prefix)
         case ShortAnswerInteraction() as short:
-            return short_answer_context(item, short)
+            return short_answer_context(item, short, media_prefix)
         case NumericInteraction() as numeric:
-            return numeric_context(item, numeric)
+            return numeric_context(item, numeric, media_prefix)
         case EssayInteraction():
-            return essay_context(item)
+            return essay_context(item, media_prefix)
         case MatchingInteraction() as matching:
-            return matching_context(item, matching)
+            return matching_context(item, matching, media_prefix)
         case OrderingInteraction() as ordering:
-            return ordering_context(item, ordering)
+            return ordering_context(item, ordering, media_prefix)
         case FillInBlanksInteraction() as blanks:
-            return blanks_context(item, blanks)
+            return blanks_context(item, blanks, media_prefix)
         case _:
             assert_never(item.interaction)
 
 
-def choice_context(item: Item, interaction: ChoiceInteraction) -> dict[str, object]:
+def choice_context(item: Item, interaction: ChoiceInteraction, media_prefix: str) -> dict[str, object]:
     ids = answer_ids(item, interaction)
-    answers = _answers(interaction, ids)
+    answers = _answers(interaction, ids, media_prefix)
     feedback = outcome_feedback(interaction.multiple)
     return {
         "template": "choice.xml",
@@ -338,37 +407,38 @@ def choice_context(item: Item, interaction: ChoiceInteraction) -> dict[str, obje
         "all_answers_decide": interaction.multiple,
         "answers": answers,
         "incorrect_feedback": True,
-        "feedbacks": _feedbacks(item, mattext(feedback.correct, block=True), mattext(feedback.incorrect, block=True),
-                                answers),
+        "feedbacks": _feedbacks(item, media_prefix, mattext(feedback.correct, media_prefix, block=True),
+                                mattext(feedback.incorrect, media_prefix, block=True), answers),
     }
 
 
-def short_answer_context(item: Item, interaction: ShortAnswerInteraction) -> dict[str, object]:
+def short_answer_context(item: Item, interaction: ShortAnswerInteraction, media_prefix: str) -> dict[str, object]:
     """short_answer_question: the answers worth full credit only (Canvas would store any other as
     fully correct; item_warnings names the items), each text with its runs of spaces as one, as
     lmspack compares them. Canvas compares in any case (item_warnings names case-sensitive items)."""
-    answers = [SimpleNamespace(id=number, text=fold_spaces(answer.text), feedback=_answer_feedback(answer))
+    answers = [SimpleNamespace(id=number, text=fold_spaces(answer.text),
+                               feedback=_answer_feedback(answer, media_prefix))
                for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
                if full_credit(answer)]
-    return _typed_context(item, "short_answer", interaction.other_feedback, answers)
+    return _typed_context(item, "short_answer", interaction.other_feedback, answers, media_prefix)
 
 
-def numeric_context(item: Item, interaction: NumericInteraction) -> dict[str, object]:
+def numeric_context(item: Item, interaction: NumericInteraction, media_prefix: str) -> dict[str, object]:
     """numerical_question: each answer worth full credit, in order (the first that matches counts, as
     in lmspack): value and tolerance as Canvas's exact answer with its margin (a percent tolerance
     as the margin it gives), a range as Canvas's range answer."""
     answers = [SimpleNamespace(id=number, exact=None if answer.value is None else _decimal(answer.value),
                                low=_decimal(answer.bounds[0]), high=_decimal(answer.bounds[1]),
-                               feedback=_answer_feedback(answer))
+                               feedback=_answer_feedback(answer, media_prefix))
                for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
                if full_credit(answer)]
-    return _typed_context(item, "numeric", interaction.other_feedback, answers)
+    return _typed_context(item, "numeric", interaction.other_feedback, answers, media_prefix)
 
 
-def essay_context(item: Item) -> dict[str, object]:
+def essay_context(item: Item, media_prefix: str) -> dict[str, object]:
     """essay_question: no answers (a person grades it); only the explanation is kept (item_warnings
     names what is not)."""
-    return _typed_context(item, "essay", None, [])
+    return _typed_context(item, "essay", None, [], media_prefix)
 
 
 QUESTION_TYPES = {"short_answer": "short_answer_question", "numeric": "numerical_question",
@@ -376,19 +446,20 @@ QUESTION_TYPES = {"short_answer": "short_answer_question", "numeric": "numerical
 
 
 def _typed_context(item: Item, kind: str, other_feedback: Markup | None,
-                   answers: list[SimpleNamespace]) -> dict[str, object]:
+                   answers: list[SimpleNamespace], media_prefix: str) -> dict[str, object]:
     return {
         "template": f"{kind}.xml",
         "question_type": QUESTION_TYPES[kind],
         "original_answer_ids": ",".join(str(answer.id) for answer in answers),
         "answers": answers,
         "incorrect_feedback": other_feedback is not None,
-        "feedbacks": _feedbacks(item, None, mattext(other_feedback) if other_feedback else None, answers),
+        "feedbacks": _feedbacks(item, media_prefix, None,
+                                mattext(other_feedback, media_prefix) if other_feedback else None, answers),
     }
 
 
-def _answer_feedback(answer: TextAnswer | NumericAnswer) -> Mattext | None:
-    return mattext(answer.feedback) if answer.feedback else None
+def _answer_feedback(answer: TextAnswer | NumericAnswer, media_prefix: str) -> Mattext | None:
+    return mattext(answer.feedback, media_prefix) if answer.feedback else None
 
 
 def _decimal(value: float) -> str:
@@ -397,10 +468,10 @@ def _decimal(value: float) -> str:
     return repr(float(value))
 
 
-def _feedbacks(item: Item, correct: Mattext | None, incorrect: Mattext | None,
+def _feedbacks(item: Item, media_prefix: str, correct: Mattext | None, incorrect: Mattext | None,
                answers: list[SimpleNamespace]) -> list[SimpleNamespace]:
     """The <itemfeedback> blocks in Canvas's order: the explanation, right, wrong, then each answer's."""
-    blocks = [("general_fb", mattext(item.explanation, block=True) if item.explanation else None),
+    blocks = [("general_fb", mattext(item.explanation, media_prefix, block=True) if item.explanation else None),
               ("correct_fb", correct), ("general_incorrect_fb", incorrect)]
     found = [SimpleNamespace(ident=ident, text=text) for ident, text in blocks if text]
     return found + [SimpleNamespace(ident=f"{a.id}_fb", text=a.feedback) for a in answers if a.feedback]
@@ -434,7 +505,7 @@ def _share(parts: int) -> str:
 
 
 def _matching_parts(item: Item, interaction: MatchingInteraction | OrderingInteraction, lefts: Sequence[Markup],
-                    matches: Sequence[str]) -> dict[str, object]:
+                    matches: Sequence[str], media_prefix: str) -> dict[str, object]:
     """matching_question: a response_lid "response_<answer id>" per left side, every match offered
     in each, a condition per left side adding its share of 100 for its own match (the n-th left
     side matches the n-th match; further matches are distractors no left side points at)."""
@@ -446,28 +517,41 @@ def _matching_parts(item: Item, interaction: MatchingInteraction | OrderingInter
         "template": "matching.xml",
         "question_type": "matching_question",
         "original_answer_ids": ",".join(str(number) for number in left_ids),
-        "lefts": [SimpleNamespace(ident=f"response_{number}", text=mattext(left), options=options)
+        "lefts": [SimpleNamespace(ident=f"response_{number}", text=mattext(left, media_prefix), options=options)
                   for number, left in zip(left_ids, lefts, strict=True)],
         "conditions": [SimpleNamespace(respident=f"response_{number}", answer=match.id, add=share)
                        for number, match in zip(left_ids, options, strict=False)],
         "incorrect_feedback": False,
-        "feedbacks": _feedbacks(item, None, None, []),
+        "feedbacks": _feedbacks(item, media_prefix, None, None, []),
     }
 
 
-def matching_context(item: Item, interaction: MatchingInteraction) -> dict[str, object]:
+def matching_context(item: Item, interaction: MatchingInteraction, media_prefix: str) -> dict[str, object]:
     """matching_question as Canvas exports it: the pairs' right sides and the distractors are its
     matches, plain text (Canvas's matches have no HTML: item_warnings names items that lose
-    formatting there). Canvas grades per match (all_or_nothing is warned)."""
+    formatting, media or formulas there). Canvas grades per match (all_or_nothing is warned)."""
     return _matching_parts(item, interaction, [pair.left for pair in interaction.pairs],
-                           [markup.plain_text(text) for _, text in interaction.options])
+                           [plain_text(text) for _, text in interaction.options], media_prefix)
 
 
-def ordering_context(item: Item, interaction: OrderingInteraction) -> dict[str, object]:
+def plain_text(fragment: Markup) -> str:
+    """A fragment where Canvas takes plain text only (a matching question's matches, shown in a
+    list): its text, an image as its alt text, audio or video as its text alternative, a formula
+    as its TeX between \\( and \\) (as written for MathJax, which a list does not run)."""
+    text = str(richtext.rewritten(fragment, math="tex"))
+    if "<img" in text:
+        text = _IMAGE.sub(lambda image: html.escape(html.unescape(image.group(1)), quote=False), text)
+    return markup.plain_text(Markup(text))
+
+
+_IMAGE = re.compile(r'<img\b[^>]*? alt="([^"]*)"[^>]*>')
+
+
+def ordering_context(item: Item, interaction: OrderingInteraction, media_prefix: str) -> dict[str, object]:
     """Canvas Classic has no ordering: a matching_question, each step matched with its position
     1..N, scored per step (item_warnings names the items)."""
     return _matching_parts(item, interaction, list(interaction.steps),
-                           [str(n) for n in range(1, len(interaction.steps) + 1)])
+                           [str(n) for n in range(1, len(interaction.steps) + 1)], media_prefix)
 
 
 def _all_dropdowns(interaction: FillInBlanksInteraction) -> bool:
@@ -519,7 +603,7 @@ def blank_names(interaction: FillInBlanksInteraction) -> dict[str, str]:
     return names
 
 
-def blanks_context(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
+def blanks_context(item: Item, interaction: FillInBlanksInteraction, media_prefix: str) -> dict[str, object]:
     """fill_in_multiple_blanks_question (any blank typed or a number) or multiple_dropdowns_question
     (every blank a drop-down), as Canvas exports them: the prompt with [name] where each blank
     stands, a response_lid "response_<name>" per blank listing its answers, and a condition per
@@ -539,12 +623,12 @@ def blanks_context(item: Item, interaction: FillInBlanksInteraction) -> dict[str
         "template": "blanks.xml",
         "question_type": "multiple_dropdowns_question" if dropdowns else "fill_in_multiple_blanks_question",
         "prompt": mattext(interaction.fill(item.prompt, lambda blank, _: Markup("[{}]").format(names[blank.name])),
-                          block=True),
+                          media_prefix, block=True),
         "original_answer_ids": ",".join(str(answer.id) for blank in blanks for answer in blank.answers),
         "blanks": blanks,
         "share": share,
         "incorrect_feedback": False,
-        "feedbacks": _feedbacks(item, None, None, []),
+        "feedbacks": _feedbacks(item, media_prefix, None, None, []),
     }
 
 
@@ -583,7 +667,7 @@ def assessment(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """The questestinterop, which holds the whole bank: compressed in remembered segments of
     items, never joined (at 10,000 items it is 70 MB of XML)."""
     ident = canvas_ident(quiz.package_id)
-    part = ItemPart(item_xml, ItemOptions(quiz.package_id))
+    part = ItemPart(item_xml, ItemOptions(quiz.package_id, media_prefix_of(quiz)))
     head, tail = render_frame(cache, "canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
                               part.first(quiz.items), ident=ident, title=quiz.display_title,
                               settings=quiz_settings(quiz, []))
@@ -612,9 +696,17 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     meta = render_xml("canvas/assessment_meta.xml", "canvas/canvas_assessment_meta.xsd", meta_name,
                       ident=ident, title=title, description=description_html(quiz),
                       points=format_number(quiz.max_score), settings=settings)
+    # Each file once, its own webcontent resource named by its path (the same in every cohort), as
+    # Canvas's export lists them: no <dependency> on them, since Canvas's importer takes every
+    # <file> of the manifest (QTIMigrationTool's Manifest, Qti.convert_files) and the validator
+    # asks only that every file be listed.
+    files = [(media_path(quiz, file), file) for file in quiz.media]
     manifest = render_xml("canvas/imsmanifest.xml", "canvas/canvas_manifest.xsd", "imsmanifest.xml",
                           manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
                           ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),
-                          assessment_href=assessment_name(ident), meta_href=meta_name)
-    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name(ident), assessment_member), (meta_name, meta)])
+                          assessment_href=assessment_name(ident), meta_href=meta_name,
+                          files=[SimpleNamespace(ident=canvas_ident(path), href=manifest_href(path))
+                                 for path, _ in files])
+    data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name(ident), assessment_member), (meta_name, meta),
+                      *((path, file.content) for path, file in files)])
     return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))
