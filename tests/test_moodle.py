@@ -735,7 +735,7 @@ def test_ordering_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
 def test_a_matching_option_without_text_is_refused(kitchen_tasks: Quiz) -> None:
     """Moodle's match options are plain text: an image alone would leave an empty option."""
     base = typed_item(kitchen_tasks, "storage-places")
-    item = with_interaction(base, distractors=(inline("![](https://example.com/sill.png)"),))
+    item = with_interaction(base, distractors=(inline("![a window sill](https://example.com/sill.png)"),))
     (problem,) = check(with_items(kitchen_tasks, item))
     assert (problem.line, problem.message) == (
         base.place.line, "cannot build for Moodle: distractor 1 has no text once its formatting is removed, and "
