@@ -215,8 +215,11 @@ def render_frame(cache: Cache, template: str, schema_name: str, output_name: str
 
 # One parser for every document we check: a parser keeps its libxml2 context from one document to
 # the next, and a new one for each (50,000 in a cold 10,000-item build) made a fifteenth of parsing.
-# (lxml locks a parser's context while it parses, so threads may share it.)
-_OUTPUT_PARSER = safe_parser()
+# (lxml locks a parser's context while it parses, so threads may share it.) safe_parser's settings
+# but huge_tree: the documents are our own, and a Moodle question holds each file it shows in
+# base64 as one text node, past libxml2's 10 MB limit for a file over 7.5 MB (Moodle reads it).
+_OUTPUT_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                                 huge_tree=True, remove_comments=False)
 
 
 def check_xml(data: bytes, schema_name: str, label: str) -> etree._Element:

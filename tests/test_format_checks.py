@@ -68,9 +68,9 @@ RULES = {
                   f"refuse the question; use 1 to 10 correct choices"),
     "moodle-textless-match-option": (
         "moodle", lambda n: f"id: q{n}\ntype: matching\nprompt: Match.\npairs:\n  - left: A\n    right: B\n"
-                            f"  - left: C\n    right: D\n" + ("distractors: ['![](https://example.com/e.png)']\n"
+                            f"  - left: C\n    right: D\n" + ("distractors: ['![a window sill](https://example.com/e.png)']\n"
                                                             if n == 1 else "  - left: E\n    right: "
-                                                            "'![](https://example.com/f.png)'\n"),
+                                                            "'![a shelf](https://example.com/f.png)'\n"),
         lambda n: f"cannot build for Moodle: {'distractor 1' if n == 1 else 'the right side of pair 3'} has no text "
                   "once its formatting is removed, and Moodle shows a matching item's options as plain text; give it "
                   "words"),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import html
 import itertools
 import re
+import shutil
+from urllib.parse import unquote
 
 import hypothesis
 import hypothesis.strategies
@@ -14,6 +17,9 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from builder import markup
+from builder.cache import ItemKeys
+from builder.checking import check_paths
+from builder.formats import Output
 from builder.formats.moodle import (
     MOODLE_GRADES,
     build,
@@ -21,16 +27,22 @@ from builder.formats.moodle import (
     decimal,
     literal_pattern,
     moodle_grade,
+    question_options,
+    question_xml,
     snapped_grade,
+    stored_names,
 )
+from builder.loading import load_quizzes
 from builder.model import (
     Blank,
     Choice,
     ChoiceBlank,
+    ChoiceInteraction,
     EssayInteraction,
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
+    MediaFile,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -43,9 +55,9 @@ from builder.model import (
 )
 from builder.rendering import check_xml, safe_parser
 from builder.scoring import choice_fractions, format_number, score
-from tests.conftest import assert_golden
+from tests.conftest import ROOT, assert_golden
 
-from projects import choice_quiz, with_interaction
+from projects import choice_quiz, make_project, with_interaction
 
 SPECIAL = "Don't \"quote\" & a < b ]]> café مرحبا 🙂"
 
@@ -263,12 +275,19 @@ def moodle_answer(question: etree._Element, response: str) -> etree._Element | N
     return None
 
 
-def test_golden_every_type(kitchen_safety: Quiz) -> None:
-    output = build(kitchen_safety)
-    assert output.filename == "kitchen-safety-1.0.0-moodle.xml"
-    assert_golden("moodle/kitchen-safety-1.0.0-moodle.xml", output.data)
-    assert output.data == build(kitchen_safety).data
+def assert_golden_quiz(quiz: Quiz) -> Output:
+    """The quiz's Moodle file: as its golden file, the same bytes twice, valid against our schema."""
+    output = build(quiz)
+    assert output.filename == f"{quiz.identifier}-1.0.0-moodle.xml"
+    assert_golden(f"moodle/{output.filename}", output.data)
+    assert output.data == build(quiz).data
     check_xml(output.data, "moodle/moodle_quiz.xsd", "moodle")
+    assert check(quiz) == []
+    return output
+
+
+def test_golden_every_type(kitchen_safety: Quiz) -> None:
+    assert_golden_quiz(kitchen_safety)
 
 
 def test_short_answer_field_by_field(kitchen_safety: Quiz) -> None:
@@ -448,12 +467,7 @@ def test_typed_text_arrives_as_written(kitchen_safety: Quiz) -> None:
 # ---- matching, ordering and fill_in_blanks -------------------------------------------------------
 
 def test_golden_new_types(kitchen_tasks: Quiz) -> None:
-    output = build(kitchen_tasks)
-    assert output.filename == "kitchen-tasks-1.0.0-moodle.xml"
-    assert_golden("moodle/kitchen-tasks-1.0.0-moodle.xml", output.data)
-    assert output.data == build(kitchen_tasks).data
-    check_xml(output.data, "moodle/moodle_quiz.xsd", "moodle")
-    assert check(kitchen_tasks) == []
+    assert_golden_quiz(kitchen_tasks)
 
 
 def test_matching_field_by_field(kitchen_tasks: Quiz) -> None:
@@ -735,8 +749,281 @@ def test_ordering_moodle_and_lmspack_agree(kitchen_tasks: Quiz) -> None:
 def test_a_matching_option_without_text_is_refused(kitchen_tasks: Quiz) -> None:
     """Moodle's match options are plain text: an image alone would leave an empty option."""
     base = typed_item(kitchen_tasks, "storage-places")
-    item = with_interaction(base, distractors=(inline("![](https://example.com/sill.png)"),))
+    item = with_interaction(base, distractors=(inline("![a window sill](https://example.com/sill.png)"),))
     (problem,) = check(with_items(kitchen_tasks, item))
     assert (problem.line, problem.message) == (
         base.place.line, "cannot build for Moodle: distractor 1 has no text once its formatting is removed, and "
                          "Moodle shows a matching item's options as plain text; give it words")
+
+
+# ---- media, math and tables ----------------------------------------------------------------------
+
+KITCHEN_MEDIA = ROOT / "tests" / "quizzes" / "kitchen-media"
+# The elements whose <text> Moodle reads as plain text (and answers not in format html: true/false,
+# typed answers, a matching right side): never with files.
+PLAIN_TEXT = {"name", "category", "tag"}
+
+
+def files_of(element: etree._Element) -> list[tuple[str, str, bytes]]:
+    """The <file>s beside an element's <text>: (path, name, decoded bytes), in order."""
+    found = []
+    for file in element.findall("file"):
+        assert file.get("encoding") == "base64" and "\n" not in (file.text or "")  # one line, as Moodle exports
+        found.append((file.get("path"), file.get("name"), base64.b64decode(file.text or "", validate=True)))
+    return found
+
+
+def plugin_files(element: etree._Element) -> set[str]:
+    """The files an element's text names, as paths in its file area ('media/fridge shelf.jpg')."""
+    return {unquote(found) for found in re.findall(r'@@PLUGINFILE@@/([^"]*)"', text_of(element, "text"))}
+
+
+def shown_names(quiz: Quiz, fragment: Markup | None) -> list[str]:
+    return [file.name for file in quiz.media_of([str(fragment or "")])]
+
+
+def test_golden_media(kitchen_media: Quiz, tmp_path) -> None:
+    output = assert_golden_quiz(kitchen_media)
+    (tmp_path / output.filename).write_bytes(output.data)
+    (report,) = check_paths([tmp_path / output.filename]).packages  # lmspack check: every file is there
+    assert (report.kind, report.problems) == ("moodle", [])
+    assert b"<math" not in output.data and b"media/media/" not in output.data
+    assert [(w.item_ids, w.message) for w in output.warnings][1:] == [
+        (("dilution-formula",), "Moodle does not show a numerical question's unit beside the answer box (the "
+                                "learner may type it or leave it out); name the unit in the prompt")]
+
+
+def test_each_field_carries_exactly_the_files_it_shows(kitchen_media: Quiz) -> None:
+    """Every text that names @@PLUGINFILE@@/x has x as a <file> beside it, once, in the quiz's order,
+    decoding to the file's bytes; and nothing else. Plain-text elements carry none."""
+    content = {file.name: file.content for file in kitchen_media.media}
+    order = [file.name for file in kitchen_media.media]
+    root = etree.fromstring(build(kitchen_media).data, safe_parser())
+    fields = 0
+    for element in root.iter():
+        if element.find("text") is None:
+            assert element.find("file") is None, element.tag
+            continue
+        files = files_of(element)
+        if element.tag in PLAIN_TEXT or (element.tag == "answer" and element.get("format") != "html"):
+            assert files == [] and "@@PLUGINFILE@@" not in text_of(element, "text"), element.tag
+            continue
+        names = [path[1:] + name for path, name, _ in files]
+        assert set(names) == plugin_files(element), element.tag
+        assert names == sorted(names, key=order.index)  # each once, in the quiz's order
+        assert all(data == content[name] for name, (_, _, data) in zip(names, files, strict=True))
+        fields += bool(files)
+    assert fields == 9  # fridge-picture 5 (prompt, explanation, hint, a choice and its feedback), 2 + 2
+
+
+def test_a_field_carries_the_files_its_model_text_shows(kitchen_media: Quiz) -> None:
+    """Field by field against the model (Quiz.media_of): a file shown in two fields is in both."""
+    item = typed_item(kitchen_media, "fridge-picture")
+    interaction = item.interaction
+    assert isinstance(interaction, ChoiceInteraction)
+    by_id = by_idnumber(build(kitchen_media).data)
+    q = by_id["fridge-picture"]
+    right, wrong = q.findall("answer")
+    pairs = [(q.find("questiontext"), item.prompt), (q.find("generalfeedback"), item.explanation),
+             (q.find("hint"), item.hints[0]), (right, interaction.choices[0].text),
+             (right.find("feedback"), interaction.choices[0].feedback), (wrong, interaction.choices[1].text),
+             (wrong.find("feedback"), interaction.choices[1].feedback)]
+    for element, fragment in pairs:
+        assert [path[1:] + name for path, name, _ in files_of(element)] == shown_names(kitchen_media, fragment)
+    thermometer = ("/media/", "thermometer.png")
+    assert thermometer in [(p, n) for p, n, _ in files_of(q.find("questiontext"))]
+    assert thermometer in [(p, n) for p, n, _ in files_of(right.find("feedback"))]
+    assert thermometer in [(p, n) for p, n, _ in files_of(by_id["shelf-matching"].find("questiontext"))]
+    assert [(p, n) for p, n, _ in files_of(q.find("questiontext"))] == [("/media/", "fridge shelf.jpg"), thermometer]
+
+
+def test_media_as_moodle_shows_it(kitchen_media: Quiz) -> None:
+    """Images from @@PLUGINFILE@@ with the path URL-quoted (Moodle's editor does the same); audio and
+    video as HTML5 players, which Moodle's media filters turn into its own."""
+    by_id = by_idnumber(build(kitchen_media).data)
+    picture = text_of(by_id["fridge-picture"], "questiontext/text")
+    assert '<img src="@@PLUGINFILE@@/media/fridge%20shelf.jpg" alt="yellow fridge shelf"/>' in picture
+    assert '"@@PLUGINFILE@@/media/%C3%A9nergie.webp"' in text_of(by_id["fridge-picture"], "hint/text")
+    sound = text_of(by_id["alarm-sound"], "questiontext/text")
+    assert ('<audio controls="controls" src="@@PLUGINFILE@@/media/bell.mp3" aria-label="A short beep at one pitch, '
+            'one second long">A short beep at one pitch, one second long</audio>') in sound
+    assert '<video controls="controls" src="@@PLUGINFILE@@/media/handwashing.webm"' in sound
+    assert "<object" not in sound
+    assert files_of(by_id["alarm-sound"].find("generalfeedback"))[0][:2] == ("/media/", "knife.mp4")
+
+
+def test_math_as_tex_for_mathjax(kitchen_media: Quiz) -> None:
+    """Formulas as their TeX, as written, between \\( \\) and \\[ \\] (Moodle's MathJax filter);
+    escaped only as HTML (and then XML) needs."""
+    by_id = by_idnumber(build(kitchen_media).data)
+    dilution = by_id["dilution-formula"]
+    prompt = text_of(dilution, "questiontext/text")
+    assert "\\(c = \\frac{m}{V}\\)" in prompt and "\\[c \\geq 4 \\text{ and } c \\leq 6\\]" in prompt
+    assert "<code>$x$</code>" in prompt and "written $ stays one" in prompt
+    assert text_of(dilution, "answer/feedback/text") == "Right, \\(\\frac{50}{10} = 5\\)."
+    assert text_of(dilution, "generalfeedback/text").startswith("<p>\\(c = m / V = 50 / 10 = 5\\) g/L")
+    assert text_of(by_id["shelf-matching"], "subquestion[2]/text") == "Dairy \\(\\leq 5\\) °C"
+    item = dataclasses.replace(typed_item(kitchen_media, "dilution-formula"), prompt=block("So $a < b$ & $$x>1$$"))
+    (q,) = questions(build(with_items(kitchen_media, item)).data)[1:]
+    assert text_of(q, "questiontext/text") == "<p>So \\(a &lt; b\\) &amp; \\[x&gt;1\\]</p>"
+
+
+def test_tables_keep_their_markup(kitchen_media: Quiz) -> None:
+    q = by_idnumber(build(kitchen_media).data)["temperature-table"]
+    pipe = text_of(q, "questiontext/text")
+    assert ('<th style="text-align: left;">Place</th><th style="text-align: right;">Reading</th>'
+            '<th style="text-align: center;">Safe?</th>') in pipe
+    pasted = text_of(q, "generalfeedback/text")
+    assert pasted.startswith("<table><caption>Safe storage, pasted from the policy</caption><thead><tr>"
+                             '<th scope="col">Place</th><th scope="col" style="text-align: right;">Limit</th>')
+    assert '<th scope="row">Hot holding</th><td style="text-align: right;">63 °C or more</td>' in pasted
+    assert '<td colspan="2">Check every reading twice a day.</td>' in pasted
+    assert "class=" not in pipe + pasted
+
+
+def test_plain_text_options_warn_of_media_math_and_formatting(kitchen_media: Quiz) -> None:
+    """A matching option is plain text in a drop-down: its image cannot be shown (nor carried),
+    its formula shows as TeX; each loss is a warning naming the item."""
+    base = typed_item(kitchen_media, "shelf-matching")
+    assert isinstance(base.interaction, MatchingInteraction)
+    pairs = (Pair(base.interaction.pairs[0].left, inline("Bottom ![the bottom shelf](media/thermometer.png)")),
+             Pair(inline("Dairy"), inline("$\\leq 5$ °C")),
+             Pair(inline("Bell"), inline("Shelf ![a bell](media/bell.mp3)")))
+    item = with_interaction(base, pairs=pairs, distractors=(inline("*Door*"),))
+    output = build(with_items(kitchen_media, item))
+    (q,) = questions(output.data)[1:]
+    subquestions = q.findall("subquestion")
+    assert [text_of(s, "answer/text") for s in subquestions] == [
+        "Bottom", "\\(\\leq 5\\) °C", "Shelf a bell", "Door"]
+    assert [[n for _, n, _ in files_of(s)] for s in subquestions] == [["glove.gif"], [], [], []]  # left sides only
+    assert [(w.item_ids, w.message) for w in output.warnings][1:] == [
+        (("shelf-matching",), "Moodle shows a matching question's options (right sides and distractors) as plain "
+                              "text in a drop-down: their images are left out, and their audio and video leave only "
+                              "their text alternatives"),
+        (("shelf-matching",), "Moodle shows a matching question's options (right sides and distractors) as plain "
+                              "text in a drop-down, where its MathJax filter does not reach: their formulas show as "
+                              "TeX source, \\(...\\)"),
+        (("shelf-matching",), "Moodle shows a matching question's options (right sides and distractors) as plain "
+                              "text; their formatting is left out")]
+
+
+def test_true_false_choice_texts_with_media_are_warned(kitchen_media: Quiz) -> None:
+    """Moodle's true/false answers are the plain words: an image in a choice text is left out, warned."""
+    base = typed_item(kitchen_media, "alarm-sound")
+    assert isinstance(base.interaction, ChoiceInteraction)
+    true, false = base.interaction.choices
+    item = with_interaction(base, choices=(dataclasses.replace(true, text=inline("True ![a glove](media/glove.gif)")),
+                                           false))
+    output = build(with_items(kitchen_media, item))
+    (q,) = questions(output.data)[1:]
+    assert [(text_of(a, "text"), files_of(a)) for a in q.findall("answer")] == [("true", []), ("false", [])]
+    assert (("alarm-sound",), "Moodle shows its own 'True'/'False' labels instead of the choice texts") in [
+        (w.item_ids, w.message) for w in output.warnings]
+
+
+def media_project(tmp_path, items: dict[str, str], names: tuple[str, ...] = ("thermometer.png",),
+                  copies: dict[str, str] | None = None) -> Quiz:
+    """A quiz of ``items`` beside files of kitchen-media's media folder (``copies``: under other names)."""
+    quiz_dir = make_project(tmp_path, items)
+    (quiz_dir / "media").mkdir()
+    for name in names:
+        shutil.copyfile(KITCHEN_MEDIA / "media" / name, quiz_dir / "media" / name)
+    for name, source in (copies or {}).items():
+        shutil.copyfile(KITCHEN_MEDIA / "media" / source, quiz_dir / "media" / name)
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    return quiz
+
+
+CLOZE_WITH_IMAGE = """\
+id: blanks
+type: fill_in_blanks
+prompt: |
+  ![A thermometer at 4 degrees](media/thermometer.png)
+
+  The fridge reads [[reading]] °C, which is $\\frac{1}{2}$ of [[limit]].
+blanks:
+  reading: {answers: ["4"]}
+  limit: {options: [eight, ten], correct: eight}
+hints:
+  - Read the ![thermometer](media/thermometer.png) again.
+"""
+
+
+def test_a_cloze_prompt_keeps_its_files(tmp_path) -> None:
+    quiz = media_project(tmp_path, {"blanks.yaml": CLOZE_WITH_IMAGE})
+    output = build(quiz)
+    check_xml(output.data, "moodle/moodle_quiz.xsd", "moodle")
+    (q,) = questions(output.data)[1:]
+    thermometer = (KITCHEN_MEDIA / "media" / "thermometer.png").read_bytes()
+    assert files_of(q.find("questiontext")) == [("/media/", "thermometer.png", thermometer)]
+    assert files_of(q.find("hint")) == [("/media/", "thermometer.png", thermometer)]
+    text, subquestions = moodle_cloze(text_of(q, "questiontext/text"))
+    assert text == ('<p><img src="@@PLUGINFILE@@/media/thermometer.png" alt="A thermometer at 4 degrees"/></p>\n'
+                    "<p>The fridge reads {#1} °C, which is \\(\\frac&#123;1}&#123;2}\\) of {#2}.</p>")
+    assert html.unescape(text).count("\\(\\frac{1}{2}\\)") == 1  # the TeX as written, once the browser reads it
+    assert subquestions == [(1, "SHORTANSWER", [(True, "4")]), (1, "MULTICHOICE", [(True, "eight"), (False, "ten")])]
+
+
+EVERY_FIELD = {
+    "short.yaml": """\
+id: short
+type: short_answer
+prompt: Name the shelf.
+answers:
+  - text: bottom
+    feedback: Right ![the bottom shelf](media/thermometer.png)
+other_feedback: See ![the glove](media/glove.gif)
+""",
+    "essay.yaml": """\
+id: essay
+type: essay
+prompt: Describe the fridge.
+grader_notes: Compare with ![the fridge](media/thermometer.png)
+""",
+    "steps.yaml": """\
+id: steps
+type: ordering
+prompt: Order the steps.
+order:
+  - Put on ![a glove](media/glove.gif)
+  - Open the fridge
+""",
+}
+
+
+def test_every_html_field_of_every_type_carries_its_files(tmp_path) -> None:
+    quiz = media_project(tmp_path, EVERY_FIELD, names=("thermometer.png", "glove.gif"))
+    by_id = by_idnumber(build(quiz).data)
+    short, essay, steps = by_id["short"], by_id["essay"], by_id["steps"]
+    names = [[n for _, n, _ in files_of(a.find("feedback"))] for a in short.findall("answer")]
+    assert names == [["thermometer.png"], ["glove.gif"]]
+    assert all(files_of(a) == [] for a in short.findall("answer"))  # the answers themselves are plain text
+    assert [n for _, n, _ in files_of(essay.find("graderinfo"))] == ["thermometer.png"]
+    assert [[n for _, n, _ in files_of(a)] for a in steps.findall("answer")] == [["glove.gif"], []]
+
+
+def test_names_moodle_would_change_are_stored_as_their_texts_say(tmp_path) -> None:
+    """Moodle's file storage takes & ' ` out of a file name (clean_param PARAM_FILE) and the importer
+    trims it: such a file is stored, and named, with '_' instead, never under a name another file has."""
+    def media(name: str) -> MediaFile:
+        return MediaFile(name, "image/png", b"")
+    stored = stored_names([media("media/a&b.png"), media("media/a_b.png"), media("f'x/ lead.png"),
+                           media("media/chef`s.png")])
+    assert stored == {"media/a%26b.png": ("/media/", "a_b-2.png"), "media/a_b.png": ("/media/", "a_b.png"),
+                      "f%27x/%20lead.png": ("/f_x/", "_lead.png"), "media/chef%60s.png": ("/media/", "chef_s.png")}
+    item = "id: q1\ntype: single_choice\nprompt: \"![a knife](<media/chef's knife.png>)\"\n" \
+           "choices:\n  - text: A\n    correct: true\n  - text: B\n"
+    quiz = media_project(tmp_path, {"q1.yaml": item}, names=(), copies={"chef's knife.png": "thermometer.png"})
+    (q,) = questions(build(quiz).data)[1:]
+    assert [(p, n) for p, n, _ in files_of(q.find("questiontext"))] == [("/media/", "chef_s knife.png")]
+    assert plugin_files(q.find("questiontext")) == {"media/chef_s knife.png"}
+
+
+def test_a_changed_file_makes_its_questions_anew(kitchen_media: Quiz) -> None:
+    """The files are in every question's cache key."""
+    changed = dataclasses.replace(kitchen_media, media=tuple(
+        dataclasses.replace(file, content=file.content + b"\0") if file.name == "media/glove.gif" else file
+        for file in kitchen_media.media))
+    keys = [ItemKeys(question_xml, question_options(quiz)).common for quiz in (kitchen_media, changed)]
+    assert keys[0] != keys[1]
+    assert build(changed).data != build(kitchen_media).data

@@ -4,8 +4,11 @@ One category question (``$course$/top/<quiz title>``), then one question per ite
 single_choice and multiple_response as ``multichoice``, true_false as ``truefalse``, short_answer as
 ``shortanswer``, numeric as ``numerical``, essay as ``essay``, matching as ``matching`` (Moodle's match),
 ordering as ``ordering``, fill_in_blanks as ``cloze`` (Moodle's multianswer, the blanks as codes in
-the question text: see ``cloze_text``). Text goes in HTML format as escaped
-text (never CDATA, so no ``]]>`` can end it early). Answer grades must be on Moodle's grade list, or
+the question text: see ``cloze_text``). Text goes in HTML format as escaped text (never CDATA, so no
+``]]>`` can end it early). Each HTML field carries the files it shows as base64 ``<file>`` elements
+beside its text, which names them ``@@PLUGINFILE@@/<path>``, and its formulas as TeX for Moodle's
+MathJax filter (QuestionOptions.rich); the plain-text places (a matching option, a true/false
+answer) warn of what they cannot show. Answer grades must be on Moodle's grade list, or
 Moodle refuses the question on import ("grades do not match") and, by default, the whole file with
 it: a choice's grade comes from builder.scoring and an item whose grades are off the list fails the
 build; a typed answer's credit snaps to the nearest grade on the list (a warning when it moves).
@@ -13,13 +16,16 @@ build; a typed answer's credit snaps to the nearest grade on the list (a warning
 
 from __future__ import annotations
 
+import base64
 import html
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import assert_never
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -34,6 +40,7 @@ from builder.formats import (
     Output,
     described_once,
     package_stem,
+    richtext,
     too_large,
     unsupported_items,
 )
@@ -46,6 +53,7 @@ from builder.formats.wording import (
 )
 from builder.markup import plain_text
 from builder.model import (
+    MEDIA_REFERENCE,
     Blank,
     ChoiceBlank,
     ChoiceInteraction,
@@ -53,6 +61,7 @@ from builder.model import (
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
+    MediaFile,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -214,9 +223,72 @@ def value_and_tolerance(answer: NumericAnswer) -> tuple[float, float]:
     return answer.value, margin
 
 
-def _text(fragment: Markup | None) -> str:
-    """HTML source as plain text, so the template escapes it into the <text> element."""
-    return str(fragment) if fragment else ""
+PLUGINFILE = "@@PLUGINFILE@@/"
+"""How a Moodle text names a file of its own file area: this, then the file's path there
+URL-quoted (file_rewrite_pluginfile_urls replaces it with the field's pluginfile.php URL)."""
+
+# What Moodle's file storage takes out of a file or folder name (clean_param PARAM_FILE, applied by
+# file_storage::create_file_from_string) that builder.media lets through: a file so named would be
+# stored under another name than its text says. Such characters become '_'; so does a name's
+# leading space, which the importer trims (getpath).
+_REMOVED_BY_MOODLE = re.compile(r"[&'`]|^ +")
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedFile:
+    """A file of the quiz folder as a text field carries it: ``<file name path encoding="base64">``."""
+
+    shown_as: str
+    """How the model's fragments name it, after media/ (MediaFile.href)."""
+    path: str
+    """Its folder in the field's file area: '/', or '/' + folders + '/' ('/media/')."""
+    name: str
+    content: str
+    """Its bytes in base64, on one line, as Moodle's own export writes them (PHP's base64_encode;
+    the importer's base64_decode also takes 76-column lines)."""
+
+    @property
+    def href(self) -> str:
+        """Its path as the text names it after @@PLUGINFILE@@/: URL-quoted as Moodle's editor writes
+        it (rawurlencode, '/' kept), which pluginfile.php reads back into path and name."""
+        return quote(self.path[1:] + self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class RichText:
+    """An HTML field as Moodle's importer reads it (import_text_with_files): its text and, beside
+    it, the files it shows, which Moodle keeps in the field's own file area."""
+
+    text: str
+    files: tuple[EmbeddedFile, ...] = ()
+
+
+def stored_names(media: Sequence[MediaFile]) -> dict[str, tuple[str, str]]:
+    """Where Moodle keeps each file in a field's file area, (path, name) by the file's href: its
+    folders and name in the quiz folder ('media/fridge shelf.jpg' -> ('/media/', 'fridge shelf.jpg')),
+    each character Moodle's file storage would take out replaced by '_', and a name that then
+    becomes another file's given '-2', '-3', ... before its extension."""
+    def moodle_part(part: str) -> str:
+        return _REMOVED_BY_MOODLE.sub(lambda found: "_" * len(found.group()), part)
+
+    def place(parts: list[str]) -> tuple[str, str]:
+        return "/" + "".join(folder + "/" for folder in parts[:-1]), parts[-1]
+
+    stored = {file.href: place(file.name.split("/")) for file in media}
+    taken = set(stored.values())
+    for file in media:
+        renamed = place([moodle_part(part) for part in file.name.split("/")])
+        if renamed == stored[file.href]:
+            continue
+        path, name = renamed
+        stem, dot, extension = name.rpartition(".") if "." in name[1:] else (name, "", "")
+        count = 1
+        while renamed in taken:
+            count += 1
+            renamed = (path, f"{stem}-{count}{dot}{extension}")
+        taken.add(renamed)
+        stored[file.href] = renamed
+    return stored
 
 
 @dataclass(frozen=True)
@@ -224,13 +296,43 @@ class QuestionOptions:
     """What a <question> takes from its quiz (and so, with the item, its cache key)."""
 
     shuffle_choices: bool
+    files: tuple[EmbeddedFile, ...] = ()
+    """Every file the items show, as text fields carry them, in the quiz's order: in the cache key
+    (their base64 in full, hashed once a build), so that a changed picture makes new questions."""
+
+    def rich(self, fragment: Markup | None) -> RichText:
+        """A model fragment as a Moodle HTML field: its files named from @@PLUGINFILE@@, audio and
+        video as HTML5 players (Moodle's media filters make them its own), formulas as TeX between
+        \\( \\) or \\[ \\] (Moodle's MathJax filter), a cell's alignment as a style (classes are
+        the theme's); and a <file> for each file it shows, once each, in the quiz's order."""
+        if not fragment:
+            return RichText("")
+        text = str(richtext.rewritten(fragment, media_prefix=PLUGINFILE, html5_media=True, math="tex",
+                                      align_as_style=True))
+        if MEDIA_REFERENCE not in fragment:  # most texts: no file to look for
+            return RichText(text)
+        shown = set(richtext.media_names(fragment))
+        files = tuple(file for file in self.files if file.shown_as in shown)
+        assert len(files) == len(shown), f"files {shown} are not all the quiz's"
+        for file in files:
+            if file.href != file.shown_as:  # a name Moodle's file storage would change
+                text = text.replace(f'"{PLUGINFILE}{file.shown_as}"', f'"{PLUGINFILE}{file.href}"')
+        return RichText(text, files)
 
 
-def _combined(feedback: OutcomeFeedback) -> dict[str, str]:
+def question_options(quiz: Quiz) -> QuestionOptions:
+    """The quiz's options of every question: its shuffling, and its files in base64 (made once)."""
+    stored = stored_names(quiz.media)
+    return QuestionOptions(quiz.settings.shuffle_choices, tuple(
+        EmbeddedFile(file.href, *stored[file.href], base64.b64encode(file.content).decode("ascii"))
+        for file in quiz.media))
+
+
+def _combined(feedback: OutcomeFeedback, options: QuestionOptions) -> dict[str, RichText]:
     """Moodle's combined feedback (multichoice, match, ordering) in Moodle's own wording."""
-    return {"correct_feedback": _text(feedback.correct),
-            "partially_correct_feedback": _text(feedback.partially_correct),
-            "incorrect_feedback": _text(feedback.incorrect)}
+    return {"correct_feedback": options.rich(feedback.correct),
+            "partially_correct_feedback": options.rich(feedback.partially_correct),
+            "incorrect_feedback": options.rich(feedback.incorrect)}
 
 
 def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOptions) -> dict[str, object]:
@@ -241,39 +343,42 @@ def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOp
         "single": "false" if interaction.multiple else "true",
         "shuffle": "true" if options.shuffle_choices else "false",
         "penalty": MULTICHOICE_PENALTY,
-        **_combined(outcome_feedback(interaction.multiple)),
-        "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=_text(c.text),
-                                    feedback=_text(c.feedback), tolerance=None) for c in interaction.choices],
+        **_combined(outcome_feedback(interaction.multiple), options),
+        # Moodle's multichoice answers are HTML with files of their own (import_answer with files).
+        "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=options.rich(c.text),
+                                    feedback=options.rich(c.feedback), tolerance=None) for c in interaction.choices],
     }
 
 
-def _truefalse(interaction: ChoiceInteraction) -> dict[str, object]:
+def _truefalse(interaction: ChoiceInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's true/false keeps which statement is right and each answer's feedback; it shows its
-    own localised 'True'/'False' labels and keeps no hints."""
+    own localised 'True'/'False' labels (the answers' texts are the plain words) and keeps no hints."""
     true_choice, false_choice = truefalse_choices(interaction)
     return {
         "type": "truefalse",
         "penalty": TRUEFALSE_PENALTY,
         "hints": [],
-        "answers": [SimpleNamespace(fraction="100" if c.correct else "0", format="moodle_auto_format", text=word,
-                                    feedback=_text(c.feedback), tolerance=None)
+        "answers": [SimpleNamespace(fraction="100" if c.correct else "0", format="moodle_auto_format",
+                                    text=RichText(word), feedback=options.rich(c.feedback), tolerance=None)
                     for word, c in zip(TRUE_WORDS, (true_choice, false_choice), strict=True)],
     }
 
 
-def _answer(fraction: str, text: str, feedback: Markup | None, tolerance: str | None = None) -> SimpleNamespace:
-    """A typed answer: plain text, per-answer feedback, and for numerical its tolerance."""
-    return SimpleNamespace(fraction=fraction, format="moodle_auto_format", text=text, feedback=_text(feedback),
-                           tolerance=tolerance)
+def _answer(options: QuestionOptions, fraction: str, text: str, feedback: Markup | None,
+            tolerance: str | None = None) -> SimpleNamespace:
+    """A typed answer: plain text (no files), per-answer feedback (HTML with files), and for
+    numerical its tolerance."""
+    return SimpleNamespace(fraction=fraction, format="moodle_auto_format", text=RichText(text),
+                           feedback=options.rich(feedback), tolerance=tolerance)
 
 
-def _shortanswer(interaction: ShortAnswerInteraction) -> dict[str, object]:
+def _shortanswer(interaction: ShortAnswerInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's shortanswer: the answers tried in order, case per ``usecase``; ``other_feedback``
     as a last ``*`` answer (any other response) worth 0."""
-    answers = [_answer(_percent(snapped_grade(a.credit)), literal_pattern(a.text), a.feedback)
+    answers = [_answer(options, _percent(snapped_grade(a.credit)), literal_pattern(a.text), a.feedback)
                for a in interaction.answers]
     if interaction.other_feedback:
-        answers.append(_answer("0", "*", interaction.other_feedback))
+        answers.append(_answer(options, "0", "*", interaction.other_feedback))
     return {
         "type": "shortanswer",
         "penalty": MULTICHOICE_PENALTY,
@@ -282,16 +387,16 @@ def _shortanswer(interaction: ShortAnswerInteraction) -> dict[str, object]:
     }
 
 
-def _numerical(interaction: NumericInteraction) -> dict[str, object]:
+def _numerical(interaction: NumericInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's numerical: each answer a value with an absolute tolerance; ``other_feedback`` as a
     last ``*`` answer worth 0; the unit one Moodle unit (multiplier 1) the learner need not type."""
     answers = []
     for answer in interaction.answers:
         value, tolerance = value_and_tolerance(answer)
-        answers.append(_answer(_percent(snapped_grade(answer.credit)), decimal(value), answer.feedback,
+        answers.append(_answer(options, _percent(snapped_grade(answer.credit)), decimal(value), answer.feedback,
                                decimal(tolerance)))
     if interaction.other_feedback:
-        answers.append(_answer("0", "*", interaction.other_feedback, "0"))
+        answers.append(_answer(options, "0", "*", interaction.other_feedback, "0"))
     return {
         "type": "numerical",
         "penalty": MULTICHOICE_PENALTY,
@@ -300,7 +405,7 @@ def _numerical(interaction: NumericInteraction) -> dict[str, object]:
     }
 
 
-def _essay(interaction: EssayInteraction) -> dict[str, object]:
+def _essay(interaction: EssayInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's essay: an HTML editor, a response required, no attachments; the grader's notes,
     the template and the word limits. No answers, and no hints."""
     return {
@@ -311,30 +416,32 @@ def _essay(interaction: EssayInteraction) -> dict[str, object]:
         "essay": SimpleNamespace(
             minwordlimit=None if interaction.min_words is None else str(interaction.min_words),
             maxwordlimit=None if interaction.max_words is None else str(interaction.max_words),
-            graderinfo=_text(interaction.grader_notes),
+            graderinfo=options.rich(interaction.grader_notes),
             responsetemplate=_plain_html(interaction.response_template)),
     }
 
 
 def match_option(text: Markup) -> str:
     """A right side or distractor as Moodle's match keeps it: plain text (Moodle shows its options
-    in a drop-down, through format_string, which reads HTML), so '&', '<' and '>' escaped as HTML."""
-    return html.escape(plain_text(text), quote=False)
+    in a drop-down, through format_string, which reads HTML), so '&', '<' and '>' escaped as HTML;
+    a formula as its TeX in MathJax's delimiters, which the drop-down shows as written (warned:
+    option_losses), an image not at all, audio and video as their text alternatives."""
+    return html.escape(plain_text(richtext.rewritten(text, math="tex")), quote=False)
 
 
 def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's match: each pair a subquestion (the left side its HTML text, the right side its
     answer), each distractor a subquestion with empty text; graded per subquestion (each right
     pair its share, so all_or_nothing is a warning); the options shuffled per the quiz."""
-    subquestions = [SimpleNamespace(text=_text(pair.left), answer=match_option(pair.right))
+    subquestions = [SimpleNamespace(text=options.rich(pair.left), answer=match_option(pair.right))
                     for pair in interaction.pairs]
-    subquestions += [SimpleNamespace(text="", answer=match_option(d)) for d in interaction.distractors]
+    subquestions += [SimpleNamespace(text=RichText(""), answer=match_option(d)) for d in interaction.distractors]
     return {
         "type": "matching",
         "penalty": MULTICHOICE_PENALTY,
         "matching": SimpleNamespace(shuffle="true" if options.shuffle_choices else "false",
                                     subquestions=subquestions),
-        **_combined(outcome_feedback(True)),
+        **_combined(outcome_feedback(True), options),
         "answers": [],
     }
 
@@ -342,7 +449,7 @@ def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dic
 ORDERING_GRADING = {"per_position": "ABSOLUTE_POSITION", "all_or_nothing": "ALL_OR_NOTHING"}
 
 
-def _ordering(interaction: OrderingInteraction) -> dict[str, object]:
+def _ordering(interaction: OrderingInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's ordering: the steps as <answer>s in the right order (Moodle takes each position
     from that order; the fraction, 1..N as Moodle's export writes it, is ignored), every step shown
     (selecttype ALL, selectcount N: Moodle's defaults are a random subset), graded as ``scoring``
@@ -352,8 +459,10 @@ def _ordering(interaction: OrderingInteraction) -> dict[str, object]:
         "penalty": MULTICHOICE_PENALTY,
         "ordering": SimpleNamespace(selectcount=str(len(interaction.steps)),
                                     gradingtype=ORDERING_GRADING[interaction.scoring]),
-        **_combined(outcome_feedback(interaction.scoring == "per_position")),
-        "answers": [SimpleNamespace(fraction=str(n), format="html", text=_text(step), feedback=None, tolerance=None)
+        **_combined(outcome_feedback(interaction.scoring == "per_position"), options),
+        # HTML with files of their own, as multichoice answers (qtype_ordering imports them alike).
+        "answers": [SimpleNamespace(fraction=str(n), format="html", text=options.rich(step), feedback=None,
+                                    tolerance=None)
                     for n, step in enumerate(interaction.steps, start=1)],
     }
 
@@ -406,22 +515,25 @@ def cloze_code(blank: Blank, weight: int) -> Markup:
     return Markup(f"{{{weight}:{kind}:{'~'.join(alternatives)}}}")
 
 
-def cloze_text(item: Item, interaction: FillInBlanksInteraction) -> str:
-    """The question text of a cloze: the prompt with each ``[[name]]`` replaced by its blank's
-    code, and each '{' of the prompt's own text as &#123;, so that no text reads as a code (or as
-    Moodle's ``{#1}`` placeholder)."""
+def cloze_text(item: Item, interaction: FillInBlanksInteraction, prompt: str) -> str:
+    """The question text of a cloze: ``prompt`` (the item's, as Moodle's HTML) with each
+    ``[[name]]`` replaced by its blank's code, and each '{' of the prompt's own text as &#123; (a
+    formula's TeX too: the browser reads it back as '{' before MathJax does), so that no text reads
+    as a code (or as Moodle's ``{#1}`` placeholder)."""
     weight = cloze_weight(item, interaction)
-    prompt = Markup(str(item.prompt).replace("{", "&#123;"))
-    return str(interaction.fill(prompt, lambda blank, _: cloze_code(blank, weight)))
+    escaped = Markup(prompt.replace("{", "&#123;"))
+    return str(interaction.fill(escaped, lambda blank, _: cloze_code(blank, weight)))
 
 
-def _cloze(item: Item, interaction: FillInBlanksInteraction) -> dict[str, object]:
-    """Moodle's cloze (multianswer): the blanks are codes in the question text; no defaultgrade
-    (Moodle ignores it: the mark is the sum of the weights), no answers of its own; hints kept."""
+def _cloze(item: Item, interaction: FillInBlanksInteraction, options: QuestionOptions) -> dict[str, object]:
+    """Moodle's cloze (multianswer): the blanks are codes in the question text, which keeps its
+    files; no defaultgrade (Moodle ignores it: the mark is the sum of the weights), no answers of
+    its own; hints kept."""
+    prompt = options.rich(item.prompt)
     return {
         "type": "cloze",
         "penalty": MULTICHOICE_PENALTY,
-        "questiontext": cloze_text(item, interaction),
+        "questiontext": RichText(cloze_text(item, interaction, prompt.text), prompt.files),
         "defaultgrade": None,
         "answers": [],
     }
@@ -457,6 +569,12 @@ def credit_warnings(items: Sequence[Item]) -> list[FormatWarning]:
             for (credit, grade), ids in sorted(moved.items())]
 
 
+# What a plain-text option cannot show, each warned on its own: images, audio and video (their
+# text alternatives stay), and formulas (their TeX stays).
+_MEDIA_ELEMENT = re.compile(r"<img\b[^>]*>|<object\b.*?</object>", re.DOTALL)
+_MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.DOTALL)
+
+
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Moodle cannot keep of ``items``: a warning for each kind of loss, naming its items."""
     true_false = [(item, item.interaction) for item in items
@@ -464,8 +582,10 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     found: list[tuple[Feature, str, list[str]]] = [
         ("true_false_hints", "Moodle true/false questions have no hints; the hints are left out",
          [item.id for item, _ in true_false if item.hints]),
+        # The answers' texts are plain 'true'/'false': a choice text's formatting, images or formulas go too.
         ("true_false_labels", "Moodle shows its own 'True'/'False' labels instead of the choice texts",
-         [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS]),
+         [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS
+          or any("<" in str(choice.text) for choice in interaction.choices)]),
     ]
     warnings = [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
                 if ids and SUPPORT.lacks(feature)]
@@ -479,14 +599,21 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     ]
     warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids)
     matching = [(item, item.interaction) for item in items if isinstance(item.interaction, MatchingInteraction)]
+    options = [(item.id, [str(text) for _, text in interaction.options]) for item, interaction in matching]
     lost: list[tuple[str, list[str]]] = [
         ("Moodle's matching questions give each right pair its share of the mark and have no all-or-nothing "
          "scoring; these are scored per pair",
          [item.id for item, interaction in matching if interaction.scoring == "all_or_nothing"]),
+        ("Moodle shows a matching question's options (right sides and distractors) as plain text in a "
+         "drop-down: their images are left out, and their audio and video leave only their text alternatives",
+         [item_id for item_id, texts in options if any(_MEDIA_ELEMENT.search(text) for text in texts)]),
+        ("Moodle shows a matching question's options (right sides and distractors) as plain text in a "
+         "drop-down, where its MathJax filter does not reach: their formulas show as TeX source, \\(...\\)",
+         [item_id for item_id, texts in options if any("<math" in text for text in texts)]),
         ("Moodle shows a matching question's options (right sides and distractors) as plain text; their "
          "formatting is left out",
-         [item.id for item, interaction in matching
-          if any("<" in str(text) for _, text in interaction.options)]),
+         [item_id for item_id, texts in options
+          if any("<" in _MATH_ELEMENT.sub("", _MEDIA_ELEMENT.sub("", text)) for text in texts)]),
     ]
     warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in lost if ids)
     return warnings + cloze_mark_warnings(items) + credit_warnings(items)
@@ -520,11 +647,11 @@ def question(item: Item, options: QuestionOptions) -> SimpleNamespace:
     at once, of a dict only after a failed attribute lookup)."""
     common = {
         "name": item.title,
-        "questiontext": _text(item.prompt),
-        "generalfeedback": _text(item.explanation),
+        "questiontext": options.rich(item.prompt),
+        "generalfeedback": options.rich(item.explanation),
         "defaultgrade": format_number(item.points),
         "idnumber": item.id,
-        "hints": [_text(h) for h in item.hints],
+        "hints": [options.rich(h) for h in item.hints],
         "tags": list(item.tags),
         # What one type has and the others lack (each type's context sets its own).
         "multichoice": False,
@@ -541,21 +668,21 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
     """The Moodle question type of the item's interaction and what only that type has."""
     match item.interaction:
         case ChoiceInteraction(kind="true_false") as choice:
-            return _truefalse(choice)
+            return _truefalse(choice, options)
         case ChoiceInteraction() as choice:
             return _multichoice(item, choice, options)
         case ShortAnswerInteraction() as short:
-            return _shortanswer(short)
+            return _shortanswer(short, options)
         case NumericInteraction() as numeric:
-            return _numerical(numeric)
+            return _numerical(numeric, options)
         case EssayInteraction() as essay:
-            return _essay(essay)
+            return _essay(essay, options)
         case MatchingInteraction() as matching:
             return _matching(matching, options)
         case OrderingInteraction() as ordering:
-            return _ordering(ordering)
+            return _ordering(ordering, options)
         case FillInBlanksInteraction() as blanks:
-            return _cloze(item, blanks)
+            return _cloze(item, blanks, options)
         case _:
             assert_never(item.interaction)
 
@@ -587,7 +714,7 @@ def category_path(quiz: Quiz) -> str:
 
 def questions(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """The file, which holds the whole bank: made and remembered in segments of questions."""
-    part = ItemPart(question_xml, QuestionOptions(quiz.settings.shuffle_choices))
+    part = ItemPart(question_xml, question_options(quiz))
     head, tail = render_frame(cache, "moodle/quiz.xml", SCHEMA, file_name(quiz), "questions", part.first(quiz.items),
                               category=category_path(quiz),
                               # Plain text in an HTML field: escaped here so that Moodle shows it as text
