@@ -684,7 +684,8 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
                         (*interactions, "endAttemptInteraction") if item.hints else interactions, solution,
                         canvas_type, media)
     # Checked beside the resources of its files, which its dependencies name.
-    wrapper = (RESOURCE_WRAPPER[0], render("qti21/media_resources.xml", media_resources=media) + RESOURCE_WRAPPER[1])
+    wrapper = (RESOURCE_WRAPPER[0], render("qti21/media_resources.xml", media_resources=media) + RESOURCE_WRAPPER[1]) \
+        if media else RESOURCE_WRAPPER
     return render_part("qti21/resource.xml", MANIFEST_SCHEMA, wrapper, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
 
