@@ -46,7 +46,7 @@ from builder.formats import (
     package_stem,
     unsupported_items,
 )
-from builder.formats.richtext import media_names
+from builder.formats.richtext import media_names, rewritten
 from builder.model import (
     Blank,
     Choice,
@@ -305,7 +305,7 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
                  label=f"Hint {n}", text=text)
         for n, text in enumerate(item.hints, start=1))
     context: dict[str, object] = {"prompt": item.prompt} | interaction_context(item, options)
-    data = render(
+    document = render(
         "qti21/assessment_item.xml",
         identifier=item_identifier(options.cohort, item),
         title=item.title,
@@ -315,7 +315,10 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
         explanation=item.explanation,
         explanation_id=EXPLANATION_ID,
         **context,
-    ).encode("utf-8")
+    )
+    # A cell's alignment also as QTI's align attribute, which players and Canvas show: they know no
+    # style for its class.
+    data = str(rewritten(Markup(document), align_attribute=True)).encode("utf-8")
     # Text escapes '<': only a formula's element starts so.
     check_xml(data, ITEM_SCHEMA if b"<math" in data else TEXT_ITEM_SCHEMA,
               f"{item_href(options.cohort, item)} (from template qti21/assessment_item.xml)")
