@@ -1260,6 +1260,18 @@ def test_each_item_lists_exactly_the_files_its_document_shows(kitchen_media: Qui
         assert depends_on == listed[1:]
 
 
+def test_item_texts_are_every_text_a_document_shows(kitchen_media: Quiz, kitchen_tasks: Quiz, kitchen_safety: Quiz,
+                                                    warm_handoff: Quiz) -> None:
+    """The formulas and files of an item's document are those of qti21.item_texts (which choose its
+    schema and list its files), one for one."""
+    for quiz in (kitchen_media, kitchen_tasks, kitchen_safety, warm_handoff):
+        for item in quiz.items:
+            document = qti21.assessment_item(item, qti21.item_options(quiz)).decode()
+            texts = "".join(qti21.item_texts(item))
+            for mark in ("<math", ' src="', ' data="', "<table"):
+                assert document.count(mark) == texts.count(mark), (item.id, mark)
+
+
 def canvas_course_files(manifest: etree._Element) -> dict[str, str]:
     """What Canvas's QTI import makes course files of (gems/plugins/qti_exporter/lib/qti.rb
     convert_files): every <file href> that is no resource's href, CGI.unescape'd, by path."""

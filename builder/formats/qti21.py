@@ -66,7 +66,7 @@ from builder.model import (
     TextBlank,
 )
 from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
-from builder.rendering import check_xml, remembered_xml, render, render_frame, render_part
+from builder.rendering import remembered_xml, render, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, correct_answer, credit_points, decimal_comma, fold_spaces, format_number
 
 FORMAT = "qti21"
@@ -302,27 +302,30 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
     hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
     hints = tuple(
         HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
-                 label=f"Hint {n}", text=text)
+                 label=f"Hint {n}", text=aligned(text))
         for n, text in enumerate(item.hints, start=1))
     context: dict[str, object] = {"prompt": item.prompt} | interaction_context(item, options)
-    document = render(
-        "qti21/assessment_item.xml",
+    prompt = context["prompt"]
+    assert isinstance(prompt, Markup)  # the item's, or (blanks) with the blanks' interactions in it
+    # Text escapes '<': only a formula's element starts so.
+    with_formula = any("<math" in text for text in item_texts(item))
+    return render_xml(
+        "qti21/assessment_item.xml", ITEM_SCHEMA if with_formula else TEXT_ITEM_SCHEMA, item_href(options.cohort, item),
         identifier=item_identifier(options.cohort, item),
         title=item.title,
         language=options.language,
         points=format_number(item.points),
         hints=hints,
-        explanation=item.explanation,
+        explanation=aligned(item.explanation) if item.explanation is not None else None,
         explanation_id=EXPLANATION_ID,
-        **context,
+        **(context | {"prompt": aligned(prompt)}),
     )
-    # A cell's alignment also as QTI's align attribute, which players and Canvas show: they know no
-    # style for its class.
-    data = str(rewritten(Markup(document), align_attribute=True)).encode("utf-8")
-    # Text escapes '<': only a formula's element starts so.
-    check_xml(data, ITEM_SCHEMA if b"<math" in data else TEXT_ITEM_SCHEMA,
-              f"{item_href(options.cohort, item)} (from template qti21/assessment_item.xml)")
-    return data
+
+
+def aligned(text: Markup) -> Markup:
+    """A block text (the only kind that holds tables) with each cell's alignment also as QTI's align
+    attribute, which players and Canvas show: they know no style for its class."""
+    return rewritten(text, align_attribute=True)
 
 
 def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
@@ -474,7 +477,7 @@ def essay_context(interaction: EssayInteraction) -> dict[str, object]:
     return typed_context("string", "none") | {
         "default": interaction.response_template or None,
         "body": "extended_text",
-        "grader_notes": interaction.grader_notes,
+        "grader_notes": aligned(interaction.grader_notes) if interaction.grader_notes is not None else None,
     }
 
 
