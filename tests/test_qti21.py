@@ -11,6 +11,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, unquote_plus
 
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from markupsafe import Markup
 from builder.cache import NO_CACHE
 from builder.errors import OutputInvalidError
 from builder.formats import qti21
+from builder.formats.richtext import media_names
 from builder.model import (
     ChoiceBlank,
     ChoiceInteraction,
@@ -44,6 +46,7 @@ from tests.conftest import assert_golden, assert_valid_package
 from tests.projects import choice_quiz, with_interaction
 
 NS = {"qti": "http://www.imsglobal.org/xsd/imsqti_v2p1", "cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def members(quiz: Quiz) -> dict[str, bytes]:
@@ -1180,4 +1183,188 @@ def test_blanks_in_any_text_of_the_prompt_are_valid(kitchen_tasks: Quiz, officia
                     "<blockquote><dl><dt>Term</dt><dd><p>Use [[colour]].</p></dd></dl></blockquote>")
     doc = item_doc(kitchen_tasks, dataclasses.replace(item, prompt=prompt))
     assert len(doc.findall(".//qti:div[@class='prompt']//qti:textEntryInteraction", NS)) == 2
+    assert validator.validate(doc), validator.error_log
+
+
+# --- Media, math and tables ------------------------------------------------------------------------------
+
+def test_golden_files_of_media_math_and_tables(kitchen_media: Quiz) -> None:
+    """The documents as golden files; the media files after them, stored once each, as they are."""
+    files = members(kitchen_media)
+    media = [f"items/media/{file.name}" for file in kitchen_media.media]
+    assert list(files) == ["imsmanifest.xml", *(f"items/{item.id}.xml" for item in kitchen_media.items),
+                           "assessment-test.xml", *media]
+    assert "items/media/media/fridge shelf.jpg" in media and "items/media/media/énergie.webp" in media
+    for file in kitchen_media.media:
+        assert files[f"items/media/{file.name}"] == file.content
+    for name, data in files.items():
+        if not name.startswith(qti21.MEDIA_FOLDER):
+            assert_golden(f"qti21/kitchen-media/{name}", data)
+
+
+def test_media_math_and_tables_pass_the_validators(kitchen_media: Quiz, package_validator, official_schema,
+                                                   tmp_path: Path) -> None:
+    """No error and no warning (every file in the package listed, every img and object found), and
+    every document valid against the official QTI 2.1 and IMS CP schemas, in a cohort too."""
+    validator = official_schema("qti21/qti21_umbrella.xsd")
+    for quiz in (kitchen_media, dataclasses.replace(kitchen_media, cohort="spring")):
+        output = qti21.build(quiz)
+        path = tmp_path / output.filename
+        path.write_bytes(output.data)
+        assert_valid_package(package_validator, path, kind="qti21")
+        for name, data in members(quiz).items():
+            if name.endswith(".xml"):
+                assert validator.validate(parse(data)), f"{name}: {validator.error_log}"
+    assert qti21.build(kitchen_media).data == qti21.build(kitchen_media).data
+
+
+def _resources(manifest: etree._Element) -> dict[str, etree._Element]:
+    return {resource.get("identifier"): resource for resource in manifest.iterfind(".//cp:resource", NS)}
+
+
+def test_a_file_used_by_two_items_is_stored_once_and_listed_by_both(kitchen_media: Quiz) -> None:
+    """thermometer.png shows in two items (twice in one): one member, one webcontent resource
+    without an href, listed once by each item's resource, which depends on it."""
+    files = members(kitchen_media)
+    shared = "items/media/media/thermometer.png"
+    assert list(files).count(shared) == 1
+    resources = _resources(parse(files["imsmanifest.xml"]))
+    (web,) = [r for r in resources.values() if [f.get("href") for f in r.iterfind("cp:file", NS)] == [shared]]
+    assert web.get("type") == "webcontent" and web.get("href") is None and web.find("cp:metadata", NS) is None
+    using = {identifier for identifier, resource in resources.items()
+             if resource.get("type") == "imsqti_item_xmlv2p1"
+             and [f.get("href") for f in resource.iterfind("cp:file", NS)].count(shared) == 1
+             and [d.get("identifierref") for d in resource.iterfind("cp:dependency", NS)].count(
+                 web.get("identifier")) == 1}
+    assert using == {"RES-ITEM-fridge-picture", "RES-ITEM-shelf-matching"}
+
+
+def test_each_item_lists_exactly_the_files_its_document_shows(kitchen_media: Quiz) -> None:
+    """After its own file, in the order of their names; the same files as Quiz.media_of its texts and
+    as the loader's Item.media; nothing else of the package is a media file."""
+    files = members(kitchen_media)
+    resources = _resources(parse(files["imsmanifest.xml"]))
+    webcontent = {r.get("identifier"): r.find("cp:file", NS).get("href") for r in resources.values()
+                  if r.get("type") == "webcontent"}
+    assert sorted(webcontent.values()) == sorted(f"items/media/{file.href}" for file in kitchen_media.media)
+    for item in kitchen_media.items:
+        resource = resources[f"RES-ITEM-{item.id}"]
+        listed = [f.get("href") for f in resource.iterfind("cp:file", NS)]
+        document = files[listed[0]].decode()
+        shown = [f"items/media/{href}" for href in dict.fromkeys(media_names(document))]
+        assert listed == [f"items/{item.id}.xml", *sorted(shown, key=unquote)]
+        expected = kitchen_media.media_of(qti21.item_texts(item))
+        assert listed[1:] == [f"items/media/{file.href}" for file in expected]
+        assert {file.name for file in expected} == {use.name for use in item.media}
+        depends_on = [webcontent[d.get("identifierref")] for d in resource.iterfind("cp:dependency", NS)]
+        assert depends_on == listed[1:]
+
+
+def test_item_texts_are_every_text_a_document_shows(kitchen_media: Quiz, kitchen_tasks: Quiz, kitchen_safety: Quiz,
+                                                    warm_handoff: Quiz) -> None:
+    """The formulas and files of an item's document are those of qti21.item_texts (which choose its
+    schema and list its files), one for one."""
+    for quiz in (kitchen_media, kitchen_tasks, kitchen_safety, warm_handoff):
+        for item in quiz.items:
+            document = qti21.assessment_item(item, qti21.item_options(quiz)).decode()
+            texts = "".join(qti21.item_texts(item))
+            for mark in ("<math", ' src="', ' data="', "<table"):
+                assert document.count(mark) == texts.count(mark), (item.id, mark)
+
+
+def canvas_course_files(manifest: etree._Element) -> dict[str, str]:
+    """What Canvas's QTI import makes course files of (gems/plugins/qti_exporter/lib/qti.rb
+    convert_files): every <file href> that is no resource's href, CGI.unescape'd, by path."""
+    resource_hrefs = {r.get("href") for r in manifest.iterfind(".//cp:resource", NS)}
+    return {unquote_plus(f.get("href")): f.get("href") for f in manifest.iterfind(".//cp:file", NS)
+            if f.get("href") not in resource_hrefs}
+
+
+def canvas_file_for(reference: str, paths: list[str]) -> str | None:
+    """The course file Canvas puts for a src/data/href in item HTML (qti/html_helper.rb
+    sanitize_html!, find_best_path_match): the value CGI.unescape'd, $TOKENS$ removed, then the file
+    of that path or else the shortest path that ends with it."""
+    value = re.sub(r"\$[A-Z_]*\$", "", unquote_plus(reference))
+    if value in paths:
+        return value
+    return next((path for path in sorted(paths, key=len) if path.endswith(value)), None)
+
+
+def test_canvas_finds_every_file_an_item_shows(kitchen_media: Quiz) -> None:
+    """Canvas makes a course file of each media file (not of the documents, which are resources'
+    hrefs), and finds for each img src and object data the very file the package holds there."""
+    files = members(kitchen_media)
+    course_files = canvas_course_files(parse(files["imsmanifest.xml"]))
+    assert sorted(course_files) == sorted(name for name in files if name.startswith(qti21.MEDIA_FOLDER))
+    found = 0
+    for item in kitchen_media.items:
+        doc = parse(files[f"items/{item.id}.xml"])
+        for element in doc.iter(f"{Q}img", f"{Q}object"):
+            reference = element.get("src") or element.get("data")
+            assert canvas_file_for(reference, list(course_files)) == "items/" + unquote(reference)
+            found += 1
+    assert found == 13
+
+
+def test_fragments_go_in_as_they_are(kitchen_media: Quiz) -> None:
+    """Formulas stay MathML (TeX in its annotation), audio and video objects, a cell's alignment its class."""
+    items = by_id(kitchen_media)
+    formula = item_doc(kitchen_media, items["dilution-formula"])
+    maths = formula.findall(f".//{{{MATHML}}}math")
+    assert [m.get("display") for m in maths[:4]] == ["inline", "inline", "inline", "block"]
+    assert maths[0].find(f".//{{{MATHML}}}annotation").text == r"c = \frac{m}{V}"
+    sound = item_doc(kitchen_media, items["alarm-sound"])
+    assert [(o.get("data"), o.get("type")) for o in sound.iter(f"{Q}object")][:2] == [
+        ("media/media/bell.mp3", "audio/mpeg"), ("media/media/alarm.m4a", "audio/mp4")]
+    table = item_doc(kitchen_media, items["temperature-table"])
+    # A cell's alignment stays its class, and is its align attribute too, which QTI 2.1 has and
+    # players and Canvas show (they know no style for the class).
+    cells = table.find(".//qti:div[@class='prompt']/qti:table//qti:tr", NS)
+    assert [(cell.get("class"), cell.get("align")) for cell in cells] == [
+        ("align-left", "left"), ("align-right", "right"), ("align-center", "center")]
+    explanation = table.find("qti:modalFeedback/qti:table", NS)
+    assert explanation.find("qti:caption", NS).text == "Safe storage, pasted from the policy"
+    assert explanation.find(".//qti:td[@colspan='2']", NS) is not None
+
+
+def test_only_a_document_with_a_formula_is_checked_against_mathml(kitchen_media: Quiz) -> None:
+    """MathML's schema takes half a second to compile: a document without a formula is checked
+    against the schema without it, which refuses a formula; both refuse what fragments never hold."""
+    items = by_id(kitchen_media)
+    plain = qti21.assessment_item(items["alarm-sound"], qti21.item_options(kitchen_media))
+    formula = qti21.assessment_item(items["dilution-formula"], qti21.item_options(kitchen_media))
+    check_xml(formula, qti21.ITEM_SCHEMA, "item.xml")
+    with pytest.raises(OutputInvalidError, match="math"):
+        check_xml(formula, qti21.TEXT_ITEM_SCHEMA, "item.xml")
+    bad_math = formula.replace(b"<mi>c</mi>", b"<mi><b>c</b></mi>", 1)
+    assert bad_math != formula
+    with pytest.raises(OutputInvalidError):
+        check_xml(bad_math, qti21.ITEM_SCHEMA, "item.xml")
+    for schema in (qti21.ITEM_SCHEMA, qti21.TEXT_ITEM_SCHEMA):
+        check_xml(plain, schema, "item.xml")
+        for old, new in [(b'type="audio/mpeg"', b'type="image/png"'), (b'data="media/', b'data="https://e.example/'),
+                         (b'data="media/media/bell.mp3"', b'data="media/media/bell.mp3" width="5"')]:
+            assert plain.replace(old, new, 1) != plain
+            with pytest.raises(OutputInvalidError, match="object"):
+                check_xml(plain.replace(old, new, 1), schema, "item.xml")
+    table = qti21.assessment_item(items["temperature-table"], qti21.item_options(kitchen_media))
+    for old, new in [(b'<td colspan="2">', b'<td scope="row">'), (b'class="align-right"', b'class="right"'),
+                     (b'align="right"', b'align="justify"'),
+                     (b"<caption>", b"<col/><caption>"),
+                     (b"</tbody></table></modal", b"</tbody><thead/></table></modal")]:
+        assert table.replace(old, new, 1) != table, old
+        with pytest.raises(OutputInvalidError):
+            check_xml(table.replace(old, new, 1), qti21.TEXT_ITEM_SCHEMA, "item.xml")
+
+
+def test_blanks_in_a_table_of_the_prompt_are_valid(kitchen_tasks: Quiz, official_schema) -> None:
+    """A [[name]] in a cell or caption of a table in the prompt: QTI allows the inline interaction
+    there, and both schemas take it (never in a table of feedback)."""
+    validator = official_schema("qti21/qti21_umbrella.xsd")
+    item = by_id(kitchen_tasks)["cleaning-blanks"]
+    prompt = Markup('<table><caption>Boards [[soapy]]</caption><tbody><tr><th scope="row">After</th>'
+                    '<td class="align-right"><p>[[minutes]]</p><table><tbody><tr><td>[[colour]]</td></tr></tbody>'
+                    "</table></td></tr></tbody></table>")
+    doc = item_doc(kitchen_tasks, dataclasses.replace(item, prompt=prompt))
+    assert len(doc.findall(".//qti:table//qti:textEntryInteraction", NS)) == 2
     assert validator.validate(doc), validator.error_log

@@ -14,14 +14,22 @@ no response processing scores (a person does). Matching is a ``matchInteraction`
 responses), ordering an ``orderInteraction`` (an ordered response), blanks a ``textEntryInteraction``
 or ``inlineChoiceInteraction`` where each ``[[name]]`` stands in the prompt (a response each); each
 part right earns its share, the whole response right the item's points.
+
+Media: the files the items show are stored once each under ``items/media/`` by their path in the
+quiz folder, so that a fragment's ``media/<path>`` resolves from ``items/<id>.xml`` as QTI resolves
+relative URLs; each item's resource lists the files it shows after its own and depends on their
+``webcontent`` resources. Fragments go in as they are: images, audio and video as ``img`` and
+``object``, formulas as MathML, tables in QTI's table model (docs/canvas-qti21.md).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, assert_never
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -38,6 +46,7 @@ from builder.formats import (
     package_stem,
     unsupported_items,
 )
+from builder.formats.richtext import media_names, rewritten
 from builder.model import (
     Blank,
     Choice,
@@ -63,6 +72,9 @@ from builder.scoring import choice_weights, correct_answer, credit_points, decim
 FORMAT = "qti21"
 TOOL_NAME = "lmspack"
 ITEM_SCHEMA = "qti21/imsqti_v2p1.xsd"
+# The same without MathML, for documents with no formula: MathML's schema takes half a second to
+# compile, which would double the time of a rebuild after one item changed.
+TEXT_ITEM_SCHEMA = "qti21/imsqti_v2p1_without_math.xsd"
 MANIFEST_SCHEMA = "qti21/imscp_v1p1.xsd"
 TEST_FILE = "assessment-test.xml"
 TEST_PART = "BaseTestPart"  # the testPart Canvas looks for first
@@ -81,6 +93,9 @@ PARTS_RESPONSE = "RESPONSE"  # a matching's or an ordering's one response
 # QTI 1.2 import; how its QTI 2 import names blanks is not known). builder/loading.py reserves both.
 BLANK_RESPONSE = "BLANK_{}"
 BLANK_OPTION = "BLANK_{}_{}"
+# Where the quiz's files go: beside the items, so that an item's media/<path> (builder.model.MEDIA_REFERENCE)
+# names items/media/<path>, relative to items/<id>.xml.
+MEDIA_FOLDER = "items/media/"
 # The smallest valid manifest around one item's <resource>, to check each resource on its own.
 RESOURCE_WRAPPER = ('<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" '
                     'xmlns:imsmd="http://www.imsglobal.org/xsd/imsmd_v1p2" '
@@ -198,6 +213,14 @@ class BlankView:
 
 # Named tuples, not dataclasses: a test holds one ItemRef per item and is remembered by the repr
 # of them all (rendering.remembered_xml), which a named tuple makes several times faster.
+class MediaResource(NamedTuple):
+    """A file of the package that items show, as the manifest names it: its webcontent resource
+    and its path in the package, URL-quoted."""
+
+    identifier: str
+    href: str
+
+
 class Resource(NamedTuple):
     identifier: str
     href: str
@@ -208,6 +231,8 @@ class Resource(NamedTuple):
     canvas_type: str | None = None
     """The interaction Canvas's QTI 2 import is told of in the QTI item namespace, where it looks
     (its AssessmentItemConverter.get_interaction_type): only where its guess from the item fails."""
+    media: tuple[MediaResource, ...] = ()
+    """The files the item shows, each listed after the item's own file and depended on."""
 
 
 class ItemRef(NamedTuple):
@@ -253,7 +278,8 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     """The quiz as one validated QTI 2.1 content package, in memory (its check passed)."""
     records, manifest_member = members(quiz, cache)
     data = zip_bytes([("imsmanifest.xml", manifest_member.deflated()), *records.records(),
-                      (TEST_FILE, assessment_test(quiz, cache))])
+                      (TEST_FILE, assessment_test(quiz, cache)),
+                      *((MEDIA_FOLDER + file.name, file.content) for file in quiz.media)])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
@@ -276,20 +302,30 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
     hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
     hints = tuple(
         HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
-                 label=f"Hint {n}", text=text)
+                 label=f"Hint {n}", text=aligned(text))
         for n, text in enumerate(item.hints, start=1))
     context: dict[str, object] = {"prompt": item.prompt} | interaction_context(item, options)
+    prompt = context["prompt"]
+    assert isinstance(prompt, Markup)  # the item's, or (blanks) with the blanks' interactions in it
+    # Text escapes '<': only a formula's element starts so.
+    with_formula = any("<math" in text for text in item_texts(item))
     return render_xml(
-        "qti21/assessment_item.xml", ITEM_SCHEMA, item_href(options.cohort, item),
+        "qti21/assessment_item.xml", ITEM_SCHEMA if with_formula else TEXT_ITEM_SCHEMA, item_href(options.cohort, item),
         identifier=item_identifier(options.cohort, item),
         title=item.title,
         language=options.language,
         points=format_number(item.points),
         hints=hints,
-        explanation=item.explanation,
+        explanation=aligned(item.explanation) if item.explanation is not None else None,
         explanation_id=EXPLANATION_ID,
-        **context,
+        **(context | {"prompt": aligned(prompt)}),
     )
+
+
+def aligned(text: Markup) -> Markup:
+    """A block text (the only kind that holds tables) with each cell's alignment also as QTI's align
+    attribute, which players and Canvas show: they know no style for its class."""
+    return rewritten(text, align_attribute=True)
 
 
 def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
@@ -441,7 +477,7 @@ def essay_context(interaction: EssayInteraction) -> dict[str, object]:
     return typed_context("string", "none") | {
         "default": interaction.response_template or None,
         "body": "extended_text",
-        "grader_notes": interaction.grader_notes,
+        "grader_notes": aligned(interaction.grader_notes) if interaction.grader_notes is not None else None,
     }
 
 
@@ -599,7 +635,7 @@ def assessment_test(quiz: Quiz, cache: Cache) -> Deflated:
     test_sections = sections(quiz)
     drawn = any(section.select is not None for section in test_sections)
     return remembered_xml(
-        cache, "qti21/assessment_test.xml", ITEM_SCHEMA, TEST_FILE,
+        cache, "qti21/assessment_test.xml", TEXT_ITEM_SCHEMA, TEST_FILE,
         identifier=quiz.package_id,
         title=quiz.display_title,
         tool_name=TOOL_NAME,
@@ -649,11 +685,60 @@ def resource_xml(item: Item, options: ResourceOptions) -> bytes:
     # Canvas guesses every other kind from the item; an orderInteraction it cannot guess, and
     # imports as an error question unless told.
     canvas_type = "orderInteraction" if isinstance(item.interaction, OrderingInteraction) else None
+    media = item_media(item)
     resource = Resource(resource_identifier(options.cohort, item), item_href(options.cohort, item), item.title,
                         (*interactions, "endAttemptInteraction") if item.hints else interactions, solution,
-                        canvas_type)
-    return render_part("qti21/resource.xml", MANIFEST_SCHEMA, RESOURCE_WRAPPER, f"manifest resource of item {item.id}",
+                        canvas_type, media)
+    # Checked beside the resources of its files, which its dependencies name.
+    wrapper = (RESOURCE_WRAPPER[0], render("qti21/media_resources.xml", media_resources=media) + RESOURCE_WRAPPER[1]) \
+        if media else RESOURCE_WRAPPER
+    return render_part("qti21/resource.xml", MANIFEST_SCHEMA, wrapper, f"manifest resource of item {item.id}",
                        resource=resource, language=options.language, tool_name=TOOL_NAME).encode("utf-8")
+
+
+def item_texts(item: Item) -> Iterator[Markup]:
+    """Every XHTML fragment of the item, all its document shows (drop-down options and typed
+    answers are plain text)."""
+    yield item.prompt
+    yield from item.hints
+    if item.explanation is not None:
+        yield item.explanation
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            for option in choice.choices:
+                yield option.text
+                if option.feedback is not None:
+                    yield option.feedback
+        case ShortAnswerInteraction() | NumericInteraction() as typed:
+            yield from (answer.feedback for answer in typed.answers if answer.feedback is not None)
+            if typed.other_feedback is not None:
+                yield typed.other_feedback
+        case EssayInteraction() as essay:
+            if essay.grader_notes is not None:
+                yield essay.grader_notes
+        case MatchingInteraction() as matching:
+            for pair in matching.pairs:
+                yield from (pair.left, pair.right)
+            yield from matching.distractors
+        case OrderingInteraction() as ordering:
+            yield from ordering.steps
+        case FillInBlanksInteraction():
+            pass  # its blanks are in the prompt; their options and answers are plain text
+        case _:
+            assert_never(item.interaction)
+
+
+def item_media(item: Item) -> tuple[MediaResource, ...]:
+    """The files the item shows, each once, in the order of their names (Quiz.media's): found in
+    its fragments, so that the resource names exactly the files its document does."""
+    hrefs = dict.fromkeys(href for text in item_texts(item) for href in media_names(text))
+    return tuple(media_resource(href) for href in sorted(hrefs, key=unquote))
+
+
+def media_resource(href: str) -> MediaResource:
+    """A media file's resource: named by a hash of its path (a name of any letters and spaces is
+    no XML identifier), at its path under MEDIA_FOLDER, URL-quoted (``href``: MediaFile.href)."""
+    return MediaResource(f"RES-MEDIA-{hashlib.sha256(href.encode()).hexdigest()[:16]}", MEDIA_FOLDER + href)
 
 
 def _blank_interaction(blank: Blank) -> str:
@@ -673,9 +758,11 @@ def resource_identifier(cohort: str | None, item: Item) -> str:
 def manifest(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """imsmanifest.xml: the package's metadata, a resource per item (parts, in remembered
     segments: a rebuild after one item's title changed makes one segment again, not a manifest of
-    every item) and the test's resource, which depends on every item's. What the schema asks
-    across resources holds by construction: their identifiers come from item ids, unique in a
-    quiz (builder.loading), and the dependencies from the same items."""
+    every item), the test's resource, which depends on every item's, and a webcontent resource per
+    media file, on which the items that show it depend. What the schema asks across resources holds
+    by construction: their identifiers come from item ids, unique in a quiz (builder.loading), and
+    from the media files' paths, and the dependencies from the same items and files (Quiz.media
+    holds every file an item shows)."""
     part = ItemPart(resource_xml, ResourceOptions(quiz.language, quiz.cohort))
     dependencies = tuple(resource_identifier(quiz.cohort, item) for item in quiz.items)
     head, tail = render_frame(
@@ -688,6 +775,7 @@ def manifest(quiz: Quiz, cache: Cache) -> SegmentedMember:
         tool_name=TOOL_NAME,
         test=Resource(f"RES-TEST-{quiz.package_id}", TEST_FILE, quiz.display_title),
         dependencies=dependencies,
+        media_resources=tuple(media_resource(file.href) for file in quiz.media),
     )
     return part.member(cache, head, quiz.items, tail)
 

@@ -32,10 +32,12 @@ _ALIGN = re.compile(r'(<t[hd]\b[^>]*?) class="align-(left|center|right)"')
 
 
 def rewritten(fragment: Markup, media_prefix: str = MEDIA_REFERENCE, html5_media: bool = False,
-              math: MathAs = "mathml", align_as_style: bool = False) -> Markup:
+              math: MathAs = "mathml", align_as_style: bool = False, align_attribute: bool = False) -> Markup:
     """``fragment`` with its files named from ``media_prefix`` (instead of ``media/``), audio and
     video as HTML5 <audio>/<video> players when ``html5_media``, formulas as ``math`` says, and a
-    cell's alignment as a text-align style when ``align_as_style`` (an LMS that drops classes)."""
+    cell's alignment as a text-align style when ``align_as_style`` (an LMS that drops classes), or
+    also as the cell's align attribute when ``align_attribute`` (QTI 2.1's th/td take one, and a
+    player shows it, where it knows no style for our classes)."""
     text = str(fragment)
     if "<" not in text:
         return fragment
@@ -48,6 +50,8 @@ def rewritten(fragment: Markup, media_prefix: str = MEDIA_REFERENCE, html5_media
         text = _MATH.sub(_tex if math == "tex" else _canvas_equation, text)
     if align_as_style and "align-" in text:
         text = _ALIGN.sub(lambda cell: f'{cell.group(1)} style="text-align: {cell.group(2)};"', text)
+    elif align_attribute and "align-" in text:
+        text = _ALIGN.sub(lambda cell: f'{cell.group(1)} align="{cell.group(2)}" class="align-{cell.group(2)}"', text)
     return Markup(text)
 
 
