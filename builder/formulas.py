@@ -62,7 +62,10 @@ def token(index: int) -> str:
 # Where math cannot start: code spans and fenced or indented code (found first, skipped whole).
 _CODE = re.compile(r"(?P<fence>^[ ]{0,3}(?P<mark>`{3,}|~{3,})[^\n]*\n(?:.*\n)*?(?:[ ]{0,3}(?P=mark)[`~]*[ \t]*$|\Z))"
                    r"|(?P<indented>(?:^|(?<=\n\n))(?:(?:[ ]{4}|\t)[^\n]*(?:\n|\Z))+)"
-                   r"|(?P<span>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks))",
+                   r"|(?P<span>(?P<ticks>`+)(?:(?!(?P=ticks)).)+?(?P=ticks))"
+                   # Pasted HTML's code: <pre>, <code>, <kbd>, <samp> to their end tag (or the text's end).
+                   r"|(?P<html><(?P<tag>[Pp][Rr][Ee]|[Cc][Oo][Dd][Ee]|[Kk][Bb][Dd]|[Ss][Aa][Mm][Pp])\b[^>]*>"
+                   r"(?:.*?</(?P=tag)\s*>|.*\Z))",
                    re.MULTILINE | re.DOTALL)
 # $$...$$ (across lines) or $...$: the opening dollar not followed by a space, the closing one not
 # preceded by a space nor followed by a digit ("$5 and $10" is money, as in Pandoc); a backslash
@@ -167,6 +170,10 @@ def put_back(xhtml: str, formulas: list[Formula]) -> str:
     inside a tag's attribute."""
     if not formulas:
         return xhtml
+    if "<object" in xhtml:  # an audio or video file's text alternative came from alt text: TeX, as there
+        xhtml = _OBJECT_TEXT.sub(lambda found: found.group(1) + _TOKEN.sub(
+            lambda token: _escaped_attribute(formulas[int(token.group(1))].source), found.group(2)) + "</object>",
+            xhtml)
     pieces = _TAG.split(xhtml)
     for index, piece in enumerate(pieces):
         if "\ue000" not in piece:
@@ -186,6 +193,7 @@ def _converted(formula: Formula) -> str:
 
 
 _TAG = re.compile(r"(<[^>]*>)")
+_OBJECT_TEXT = re.compile(r"(<object\b[^>]*>)(.*?)</object>", re.DOTALL)
 
 
 def _escaped_attribute(text: str) -> str:

@@ -36,12 +36,12 @@ TABLE_TAGS = frozenset({"table", "caption", "thead", "tbody", "tfoot", "tr", "th
 BLOCK_TAGS = INLINE_TAGS | TABLE_TAGS | frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "hr",
                                                    "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd"})
 # The attributes fragments hold: only those QTI 2.1 accepts on these elements (it has no title on
-# a/img/abbr, no start on ol, no align on cells: a cell's alignment is its class, ALIGN_CLASSES).
+# a/img/abbr, no start on ol; a cell's alignment is its align attribute, which QTI's th and td take).
 ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"}, "object": {"data", "type"},
-              "th": {"scope", "colspan", "rowspan", "class"}, "td": {"colspan", "rowspan", "class"}}
-ALIGN_CLASSES = {"left": "align-left", "center": "align-center", "right": "align-right"}
-# What the sanitiser lets through to the tree pass, which turns a cell's align or text-align
-# style into its class and reads a Markdown image of a sound or film file as an <object>.
+              "th": {"scope", "colspan", "rowspan", "align"}, "td": {"colspan", "rowspan", "align"}}
+_ALIGNMENTS = frozenset({"left", "center", "right"})
+# What the sanitiser lets through to the tree pass, which turns a cell's text-align style into its
+# align attribute and reads a Markdown image of a sound or film file as an <object>.
 _SANITISER_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"},
                          "th": {"scope", "colspan", "rowspan", "align", "style"},
                          "td": {"colspan", "rowspan", "align", "style"}}
@@ -475,13 +475,14 @@ _TEXT_ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.IGNORECASE)
 def _repair_table(table: etree._Element) -> None:
     """QTI's table model: a caption, then a head, a foot and bodies (one at least) of rows of
     cells. The HTML parser already put loose rows into a body; a table of a head alone (a pipe
-    table without rows) has its head made its body. A cell's alignment becomes its class."""
+    table without rows) has its head made its body. A cell's alignment, by align or a text-align
+    style, becomes its align attribute."""
     for cell in table.iter("th", "td"):
         align = cell.attrib.pop("align", "").lower()
         style = _TEXT_ALIGN.search(cell.attrib.pop("style", ""))
         align = style.group(1).lower() if style else align
-        if align in ALIGN_CLASSES:
-            cell.set("class", ALIGN_CLASSES[align])
+        if align in _ALIGNMENTS:
+            cell.set("align", align)
         for name in ("colspan", "rowspan"):
             if name in cell.attrib and not _SPAN.match(cell.get(name, "").strip()):
                 del cell.attrib[name]

@@ -26,7 +26,8 @@ from builder.errors import UsageError, shown
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 ZIP_LAST = 4354819198  # 2107-12-31T23:59:58Z, the latest (DOS dates count 7 bits of years, seconds by two)
 LEVEL = 6  # zlib's default, as zipfile uses it
-_DEFLATED = 8  # compression method
+_DEFLATED = 8  # compression methods
+_STORED = 0
 _VERSION = 20  # "version made by" and "needed to extract": 2.0, deflate
 _UNIX = 3  # made by: Unix, so the mode in the external attributes is read as such everywhere
 _MODE = 0o644 << 16  # rw-r--r--, regular file
@@ -88,6 +89,26 @@ class Deflated:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """A member kept as it is, not compressed (zip's method 0): a picture, sound or film file is
+    compressed already, so deflating it gains nothing and costs a quarter of a second per 10 MB
+    at every build (and the cache does not keep files of the quiz folder)."""
+
+    body: bytes
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, data: bytes) -> Stored:
+        return cls(data, zlib.crc32(data), len(data))
+
+
+def media_member(media_type: str, data: bytes) -> bytes | Stored:
+    """A file of the quiz folder as a member: stored as it is, but for SVG, which is text."""
+    return data if media_type == "image/svg+xml" else Stored.of(data)
+
+
+@dataclass(frozen=True)
 class ZipRecords:
     """Members of a zip written out ready to be placed anywhere in one: their local records
     (header, name, data) and their central directory records, offsets counted from the first.
@@ -134,8 +155,8 @@ def zip_stamp(timestamp: int | None = None) -> tuple[int, int]:
     return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
 
 
-def zip_records(members: Iterable[tuple[str, bytes | Deflated]], stamp: tuple[int, int]) -> ZipRecords:
-    """The records of ``members`` (bytes, or Deflated already), in order, as a run placed at offset 0.
+def zip_records(members: Iterable[tuple[str, bytes | Deflated | Stored]], stamp: tuple[int, int]) -> ZipRecords:
+    """The records of ``members`` (bytes, or Deflated or Stored already), in order, as a run placed at offset 0.
     Names must be relative, with '/' only."""
     local: list[bytes | memoryview] = []  # a Deflated body may be a view into a cached value
     central: list[bytes] = []
@@ -144,11 +165,12 @@ def zip_records(members: Iterable[tuple[str, bytes | Deflated]], stamp: tuple[in
         if name.startswith("/") or "\\" in name or ".." in name.split("/"):
             raise ValueError(f"bad or repeated zip member name {name!r}")
         encoded, flags = (name.encode("ascii"), 0) if name.isascii() else (name.encode("utf-8"), _UTF8_NAME)
-        member = data if isinstance(data, Deflated) else Deflated.of(data)
+        member = data if isinstance(data, Deflated | Stored) else Deflated.of(data)
         if max(member.size, len(member.body)) >= _LIMIT:
             raise ValueError(f"zip member {name!r} is too large for a zip without Zip64")
         # Local file header, then the data; the same fields again in the central directory.
-        fields = (flags, _DEFLATED, *stamp, member.crc, len(member.body), member.size, len(encoded))
+        method = _STORED if isinstance(member, Stored) else _DEFLATED
+        fields = (flags, method, *stamp, member.crc, len(member.body), member.size, len(encoded))
         local += [struct.pack("<4s2B4H3L2H", b"PK\x03\x04", _VERSION, 0, *fields, 0), encoded, member.body]
         central += [struct.pack("<4s4B4H3L5H2L", b"PK\x01\x02", _VERSION, _UNIX, _VERSION, 0, *fields,
                                 0, 0, 0, 0, _MODE, offset), encoded]
@@ -157,7 +179,8 @@ def zip_records(members: Iterable[tuple[str, bytes | Deflated]], stamp: tuple[in
     return ZipRecords(b"".join(local), b"".join(central), count)
 
 
-def zip_bytes(members: Iterable[tuple[str, bytes | Deflated] | ZipRecords], timestamp: int | None = None) -> bytes:
+def zip_bytes(members: Iterable[tuple[str, bytes | Deflated | Stored] | ZipRecords],
+              timestamp: int | None = None) -> bytes:
     """A zip of ``members`` (bytes, or Deflated already, or runs of them written out already:
     ZipRecords) in the given order. Names must be unique, relative, with '/' only."""
     stamp = zip_stamp(timestamp)

@@ -95,6 +95,9 @@ def test_golden(warm_handoff: Quiz) -> None:
     files = members(warm_handoff)
     assert build(warm_handoff).filename == "warm-handoff-1.0.0-canvas.zip"
     for name, data in files.items():
+        if name.startswith("web_resources/"):  # the diagram, as it is in the quiz folder
+            assert data == (warm_handoff.directory / name.split("/", 2)[2]).read_bytes(), name
+            continue
         golden = "assessment.xml" if re.fullmatch(r"(g[0-9a-f]{32})/\1\.xml", name) else Path(name).name
         assert_golden(f"canvas/{golden}", data)
 
@@ -125,7 +128,8 @@ def test_manifest_points_at_the_files(warm_handoff: Quiz) -> None:
     ident = assessment.find(f"{QTI}assessment").get("ident")
     assert meta.get("identifier") == ident
     hrefs = [f.get("href") for f in manifest.iter("{*}file")]
-    assert hrefs == [f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml"]
+    assert hrefs == [f"{ident}/{ident}.xml", f"{ident}/assessment_meta.xml",
+                     "web_resources/warm-handoff/images/warm-handoff-diagram.png"]
     assert sorted(members(warm_handoff)) == sorted(["imsmanifest.xml", *hrefs])
 
 
@@ -207,7 +211,7 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
     _, assessment, meta = parts(warm_handoff)
     assert meta.findtext(f"{META}title") == warm_handoff.title
     assert meta.findtext(f"{META}shuffle_answers") == "true"
-    assert meta.findtext(f"{META}points_possible") == "10"
+    assert meta.findtext(f"{META}points_possible") == "11"
     assert meta.findtext(f"{META}allowed_attempts") == "-1"
     assert meta.findtext(f"{META}hide_results") == ""
     assert meta.find(f"{META}time_limit") is None
@@ -231,7 +235,8 @@ def test_warnings(warm_handoff: Quiz) -> None:
         warm_handoff.settings, feedback="after_submit"))
     assert [(w.item_ids, w.message) for w in build(after_submit).warnings] == [
         (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits", "warm-handoff-continuity",
-          "warm-handoff-steps"), "Canvas Classic Quizzes have no hints; the hints are left out"),
+          "warm-handoff-steps", "warm-handoff-diagram"),
+         "Canvas Classic Quizzes have no hints; the hints are left out"),
         (("warm-handoff-steps",), "Canvas Classic Quizzes have no ordering question; it is written as a matching "
          "question, each step matched with its position (1, 2, ...) and scored per step"),
         ((), "Canvas Classic Quizzes have no pass mark; 80% is not carried"),

@@ -26,7 +26,8 @@ def test_bundled_quiz_loads_with_every_item_type(warm_handoff):
     assert warm_handoff.identifier == "warm-handoff"
     kinds = [item_type(item.interaction) for item in warm_handoff.items]
     assert kinds == ["single_choice", "true_false", "multiple_response", "short_answer", "numeric", "ordering",
-                     "matching"]
+                     "matching", "single_choice"]
+    assert [file.name for file in warm_handoff.media] == ["images/warm-handoff-diagram.png"]
     first = warm_handoff.items[0]
     assert first.prompt == "<p>What is a 'warm handoff' and why is it important?</p>"
     assert [c.correct for c in first.interaction.choices] == [True, False, False, False]

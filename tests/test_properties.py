@@ -31,10 +31,13 @@ FAST = settings(max_examples=12, deadline=None, derandomize=True,
 
 # Text as authors write it: any printable character (XML-carriable), Markdown, inline HTML, the
 # markup the sanitiser removes, right-to-left scripts, combining marks and emoji.
-_CHARACTERS = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff")
+# A dollar sign only in a snippet: random text between two could be TeX no converter reads, which
+# the loader refuses (tests/test_media.py); the formulas here are ones it reads.
+_CHARACTERS = st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufffe\uffff$")
 _SNIPPETS = st.sampled_from(["*em*", "**strong**", "`code`", "<b>b</b>", "<i>i</i>", "<script>x()</script>",
-                             '<img src="https://example.org/a.png" onerror="x()">', "[link](https://example.org)",
-                             "[bad](javascript:x())", "مرحبا", "שלום", "🙂", "👩\u200d👧", "e\u0301", "a & b < c > d",
+                             '<img src="https://example.org/a.png" alt="a picture" onerror="x()">',
+                             "[link](https://example.org)", "[bad](javascript:x())", "$x^2 \\leq 5$", "costs $5",
+                             "مرحبا", "שלום", "🙂", "👩\u200d👧", "e\u0301", "a & b < c > d",
                              "No", "2024-01-01", "~", "- not a list", "# not a heading", "> not a quote"])
 TEXT = st.builds(lambda parts: "W " + " ".join(parts),
                  st.lists(st.one_of(st.text(_CHARACTERS, min_size=1, max_size=12), _SNIPPETS), max_size=4))

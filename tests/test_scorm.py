@@ -120,7 +120,7 @@ def test_same_bytes_twice_and_file_names(edition, warm_handoff, cohort_quiz):
     assert first.data == second.data and first.warnings == ()
     assert first.filename == f"warm-handoff-1.0.0-{edition}.zip"
     assert BUILDERS[edition](cohort_quiz).filename == f"warm-handoff-spring-2027-1.0.0-{edition}.zip"
-    assert list(members(first.data)) == ["imsmanifest.xml", *PLAYER_FILES]
+    assert list(members(first.data)) == ["imsmanifest.xml", *PLAYER_FILES, "media/images/warm-handoff-diagram.png"]
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -1061,7 +1061,7 @@ def test_media_math_and_tables_in_the_player_data(kitchen_media):
     assert '<video controls="controls" src="media/media/knife.mp4"' in by_id["alarm-sound"]["explanation"]
     assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">' in by_id["dilution-formula"]["prompt"]
     assert "<mfrac>" in by_id["dilution-formula"]["answers"][0]["feedback"]
-    assert '<th class="align-right">Reading</th>' in by_id["temperature-table"]["prompt"]
+    assert '<th align="right">Reading</th>' in by_id["temperature-table"]["prompt"]
     assert '<td colspan="2">' in by_id["temperature-table"]["explanation"]
     assert "<math" in by_id["shelf-matching"]["lefts"][1]["html"]
     assert '<img src="media/media/glove.gif"' in by_id["fridge-picture"]["choices"][0]["html"]
@@ -1070,7 +1070,7 @@ def test_media_math_and_tables_in_the_player_data(kitchen_media):
     assert allow["mathml"]["attributes"] == sorted(formulas.MATHML_ATTRIBUTES)
     assert "object" not in allow["html"]["tags"] and {"audio", "video", "table", "th"} <= set(allow["html"]["tags"])
     assert allow["html"]["attributes"]["video"] == ["aria-label", "controls", "src"]
-    assert allow["html"]["attributes"]["th"] == ["class", "colspan", "rowspan", "scope"]
+    assert allow["html"]["attributes"]["th"] == ["align", "colspan", "rowspan", "scope"]
     assert allow["files"] == {"prefix": "media/", "tags": ["audio", "img", "video"], "only": ["audio", "video"]}
 
 

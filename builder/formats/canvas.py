@@ -64,7 +64,7 @@ from builder.model import (
     TextAnswer,
     TextBlank,
 )
-from builder.packaging import SegmentedMember, zip_bytes
+from builder.packaging import SegmentedMember, media_member, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
 from builder.scoring import fold_spaces, format_number, full_credit
 
@@ -708,5 +708,5 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
                           files=[SimpleNamespace(ident=canvas_ident(path), href=manifest_href(path))
                                  for path, _ in files])
     data = zip_bytes([("imsmanifest.xml", manifest), (assessment_name(ident), assessment_member), (meta_name, meta),
-                      *((path, file.content) for path, file in files)])
+                      *((path, media_member(file.media_type, file.content)) for path, file in files)])
     return Output(f"{package_stem(quiz)}-canvas.zip", data, tuple(warnings))

@@ -46,7 +46,7 @@ from builder.formats import (
     package_stem,
     unsupported_items,
 )
-from builder.formats.richtext import media_names, rewritten
+from builder.formats.richtext import media_names
 from builder.model import (
     Blank,
     Choice,
@@ -65,7 +65,7 @@ from builder.model import (
     ShortAnswerInteraction,
     TextBlank,
 )
-from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, zip_bytes
+from builder.packaging import Deflated, SegmentedMember, SegmentedRecords, media_member, zip_bytes
 from builder.rendering import remembered_xml, render, render_frame, render_part, render_xml
 from builder.scoring import choice_weights, correct_answer, credit_points, decimal_comma, fold_spaces, format_number
 
@@ -279,7 +279,8 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     records, manifest_member = members(quiz, cache)
     data = zip_bytes([("imsmanifest.xml", manifest_member.deflated()), *records.records(),
                       (TEST_FILE, assessment_test(quiz, cache)),
-                      *((MEDIA_FOLDER + file.name, file.content) for file in quiz.media)])
+                      *((MEDIA_FOLDER + file.name, media_member(file.media_type, file.content))
+                        for file in quiz.media)])
     return Output(filename=f"{package_stem(quiz)}-qti21.zip", data=data, warnings=warnings(quiz))
 
 
@@ -302,11 +303,9 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
     hint_ids = tuple(HINT_ID.format(n) for n in range(1, len(item.hints) + 1))
     hints = tuple(
         HintView(request=f"HINTREQUEST_{n}", feedback=hint_ids[n - 1], shown=hint_ids[:n],
-                 label=f"Hint {n}", text=aligned(text))
+                 label=f"Hint {n}", text=text)
         for n, text in enumerate(item.hints, start=1))
     context: dict[str, object] = {"prompt": item.prompt} | interaction_context(item, options)
-    prompt = context["prompt"]
-    assert isinstance(prompt, Markup)  # the item's, or (blanks) with the blanks' interactions in it
     # Text escapes '<': only a formula's element starts so.
     with_formula = any("<math" in text for text in item_texts(item))
     return render_xml(
@@ -316,16 +315,10 @@ def assessment_item(item: Item, options: ItemOptions) -> bytes:
         language=options.language,
         points=format_number(item.points),
         hints=hints,
-        explanation=aligned(item.explanation) if item.explanation is not None else None,
+        explanation=item.explanation,
         explanation_id=EXPLANATION_ID,
-        **(context | {"prompt": aligned(prompt)}),
+        **context,
     )
-
-
-def aligned(text: Markup) -> Markup:
-    """A block text (the only kind that holds tables) with each cell's alignment also as QTI's align
-    attribute, which players and Canvas show: they know no style for its class."""
-    return rewritten(text, align_attribute=True)
 
 
 def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
@@ -477,7 +470,7 @@ def essay_context(interaction: EssayInteraction) -> dict[str, object]:
     return typed_context("string", "none") | {
         "default": interaction.response_template or None,
         "body": "extended_text",
-        "grader_notes": aligned(interaction.grader_notes) if interaction.grader_notes is not None else None,
+        "grader_notes": interaction.grader_notes,
     }
 
 

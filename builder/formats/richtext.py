@@ -3,7 +3,7 @@
 A fragment (builder/markup.py) is what QTI 2.1 takes: files of the quiz folder as
 ``src="media/<path>"`` (images) and ``<object data="media/<path>" type="audio/...">text</object>``
 (audio, video), formulas as MathML with their TeX in an annotation, a cell's alignment as its
-class. The formats that read HTML or keep files elsewhere rewrite those here, and only those:
+align attribute. The formats that read HTML or keep files elsewhere rewrite those here, and only those:
 fragments are lmspack's own serialisation (text has '<' escaped, attribute values '>' and '"'),
 so a tag is found exactly by its '<'.
 """
@@ -28,16 +28,15 @@ _MEDIA_URL = re.compile(f' (src|data)="{re.escape(MEDIA_REFERENCE)}')
 _OBJECT = re.compile(r'<object data="([^"]*)" type="(audio|video)/[^"]*">(.*?)</object>', re.DOTALL)
 _MATH = re.compile(r'<math xmlns="[^"]*" display="(inline|block)">.*?'
                    r'<annotation encoding="application/x-tex">(.*?)</annotation></semantics></math>', re.DOTALL)
-_ALIGN = re.compile(r'(<t[hd]\b[^>]*?) class="align-(left|center|right)"')
+_ALIGN = re.compile(r'(<t[hd]\b[^>]*?) align="(left|center|right)"')
 
 
 def rewritten(fragment: Markup, media_prefix: str = MEDIA_REFERENCE, html5_media: bool = False,
-              math: MathAs = "mathml", align_as_style: bool = False, align_attribute: bool = False) -> Markup:
+              math: MathAs = "mathml", align_as_style: bool = False) -> Markup:
     """``fragment`` with its files named from ``media_prefix`` (instead of ``media/``), audio and
     video as HTML5 <audio>/<video> players when ``html5_media``, formulas as ``math`` says, and a
-    cell's alignment as a text-align style when ``align_as_style`` (an LMS that drops classes), or
-    also as the cell's align attribute when ``align_attribute`` (QTI 2.1's th/td take one, and a
-    player shows it, where it knows no style for our classes)."""
+    cell's alignment as a text-align style when ``align_as_style`` (for LMS sanitisers and editors,
+    which keep a style where they may drop the older align attribute)."""
     text = str(fragment)
     if "<" not in text:
         return fragment
@@ -48,10 +47,8 @@ def rewritten(fragment: Markup, media_prefix: str = MEDIA_REFERENCE, html5_media
         text = _OBJECT.sub(_html5_player, text)
     if math != "mathml" and "<math" in text:
         text = _MATH.sub(_tex if math == "tex" else _canvas_equation, text)
-    if align_as_style and "align-" in text:
+    if align_as_style and " align=" in text:
         text = _ALIGN.sub(lambda cell: f'{cell.group(1)} style="text-align: {cell.group(2)};"', text)
-    elif align_attribute and "align-" in text:
-        text = _ALIGN.sub(lambda cell: f'{cell.group(1)} align="{cell.group(2)}" class="align-{cell.group(2)}"', text)
     return Markup(text)
 
 

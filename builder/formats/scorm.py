@@ -61,7 +61,7 @@ from builder.model import (
     ShortAnswerInteraction,
     TextBlank,
 )
-from builder.packaging import Deflated, SegmentedMember, zip_bytes
+from builder.packaging import Deflated, SegmentedMember, Stored, media_member, zip_bytes
 from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import auto_scored, choice_weights, correct_answer, credit_points, decimal_comma, format_number
 
@@ -653,11 +653,11 @@ def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, 
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
-def media_files(quiz: Quiz) -> list[tuple[str, bytes]]:
+def media_files(quiz: Quiz) -> list[tuple[str, bytes | Stored]]:
     """Each file the items show, once, at the path their fragments' src names from index.html at
     the root: ``media/`` and the file's path in the quiz folder (URL-quoted in the fragments and in
     the manifest, as it is here in the zip), in the quiz's order (by name)."""
-    return [(MEDIA_REFERENCE + file.name, file.content) for file in quiz.media]
+    return [(MEDIA_REFERENCE + file.name, media_member(file.media_type, file.content)) for file in quiz.media]
 
 
 def launch_page(quiz: Quiz, edition: Edition, cache: Cache) -> SegmentedMember:
