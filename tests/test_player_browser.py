@@ -1155,6 +1155,29 @@ def test_image_formula_and_table_at_phone_and_desktop_width(site, browser, kitch
         page.close()
 
 
+def test_the_bundled_diagram_item_shows_its_picture_from_the_package(site, browser, warm_handoff, tmp_path):
+    """The bundled quiz's diagram item: its picture comes from inside the package, with its alt text,
+    and fits a phone. With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshot goes to docs/ for the README."""
+    diagram = next(item for item in warm_handoff.items if item.id == "warm-handoff-diagram")
+    quiz = dataclasses.replace(with_settings_of(warm_handoff, shuffle_choices=False), items=(diagram,))
+    launch = site.add_package("diagram", build_scorm2004(quiz).data)
+    out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
+    for name, width in (("desktop", 1280), ("phone", 390)):
+        page = open_preview(browser, site, launch, width)
+        page.wait_for_function(MEDIA_LOADED)
+        image = page.locator("#prompt img")
+        assert image.get_attribute("src") == "media/images/warm-handoff-diagram.png"
+        assert image.get_attribute("alt").startswith("Diagram: three boxes side by side")
+        assert image.evaluate("image => image.naturalWidth") == 640
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.get_by_label("A warm handoff", exact=True).check()
+        page.locator("#submit-button").click()
+        assert "Right." in page.locator("#feedback").inner_text()
+        if name == "desktop":
+            page.screenshot(path=str(out / "player-diagram.png"), full_page=True)
+        page.close()
+
+
 RAW_MEDIA_AND_MATH = (
     '<p>Pick one. <img src="media/ok.png" alt="kept"/><img src="media/../up.png" alt="up"/>'
     '<img src="media/%2e%2e/up.png" alt="dots"/><img src="/media/root.png" alt="root"/>'
