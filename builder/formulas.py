@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from latex2mathml.converter import convert
 from lxml import etree
 
 MATHML_NAMESPACE = "http://www.w3.org/1998/Math/MathML"
@@ -133,6 +132,10 @@ def mathml(tex: str, display: bool) -> tuple[str | None, str | None]:
     """The MathML of a formula (namespaced, the TeX in an annotation), or None and why not."""
     if not tex:
         return None, "an empty formula; write \\$ for a dollar sign"
+    # Imported here: it takes longer to import (70 ms) than most builds spend on formulas, and
+    # most quizzes have none.
+    from latex2mathml.converter import convert
+
     try:
         converted = convert(tex, display="block" if display else "inline")
         root = etree.fromstring(converted, _PARSER)

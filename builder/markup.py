@@ -744,7 +744,7 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     if _too_deep(source, raw_html):
         return Markup(""), [*problems, TextProblem(f"HTML elements nested more than {MAX_DEPTH} levels deep; "
                                                    "flatten them")]
-    removed = _removed(raw_html, tags)
+    removed = _removed(raw_html, tags, markdown_only="<" not in source)
     if removed:
         problems.append(TextProblem(f"removed {removed}: lmspack keeps only the markup every format carries "
                                     "(docs/format.md)", warning=True))
@@ -760,24 +760,34 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     return Markup(formulas.put_back(xhtml, found_formulas)), problems
 
 
-_START_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+# What cmark writes that the sanitiser may remove: a # heading, a link's or image's title, a list's
+# start number, and a URL (its scheme may be refused).
+_FROM_MARKDOWN = re.compile(r'<h1>| (?:title|start|href|src)="')
+# A start tag with attributes (most of cmark's tags have none: <p>, <em>, <li>...).
+_TAG_WITH_ATTRIBUTES = re.compile(r"<([A-Za-z][A-Za-z0-9]*)\s((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 
 
-def _removed(raw_html: str, tags: frozenset[str]) -> str:
+def _removed(raw_html: str, tags: frozenset[str], markdown_only: bool) -> str:
     """What the sanitiser will remove from ``raw_html`` that an author may miss: elements (with
-    their content or not) and attributes, each named once; '' when nothing."""
-    if "<" not in raw_html:
+    their content or not) and attributes, each named once; '' when nothing. ``markdown_only``:
+    the HTML is cmark's from Markdown without raw HTML, which can hold nothing else to remove
+    than _FROM_MARKDOWN finds (most texts: the check is then one search)."""
+    if "<" not in raw_html or (markdown_only and not _FROM_MARKDOWN.search(raw_html)):
         return ""
     removed: dict[str, None] = {}
-    for found in _START_TAG.finditer(raw_html):
-        tag = found.group(1).lower()
+    # Elements by name first, all at once (a text holds a few names many times).
+    for name in dict.fromkeys(_TAG_NAME.findall(raw_html)):
+        tag = name.lower()
         if tag in DROPPED_WITH_CONTENT:
             removed[f"<{tag}> and its content"] = None
-            continue
-        if tag not in tags or tag == "object":
+        elif tag not in tags or tag == "object":
             removed[f"<{tag}> (its text kept)"] = None
-            continue
+    for found in _TAG_WITH_ATTRIBUTES.finditer(raw_html):
+        tag = found.group(1).lower()
+        if tag not in tags or tag == "object":
+            continue  # named above, attributes and all
         allowed = _SANITISER_ATTRIBUTES.get(tag, set())
         for attribute, value in _ATTRIBUTE.findall(found.group(2)):
             name = attribute.lower()
