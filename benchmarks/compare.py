@@ -4,6 +4,7 @@ shows its gain (docs/performance.md), or a change shows its cost.
     git worktree add /tmp/without HEAD        # then remove the device in /tmp/without
     python benchmarks/compare.py . /tmp/without --items 10000 --rounds 5
     python benchmarks/compare.py . /tmp/before --choice-only /tmp/before   # a tree without the newer types
+    python benchmarks/compare.py . /tmp/without --items 1000 --media-mb 40  # with pictures in the bank
 
 Each round builds the bank cold (no cache, no dist) with every tree in turn, then rebuilds it
 after one item's prompt changed, alternating the trees so that the machine's drift from minute to
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -57,9 +59,12 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/lmspack-compare"))
     parser.add_argument("--choice-only", type=Path, action="append", default=[],
                         help="a tree (also listed first) that builds the bank of choice items only")
+    parser.add_argument("--media-mb", type=int, default=0,
+                        help="pictures of this many MB in all (5 MB each, incompressible), each shown by one item")
     options = parser.parse_args()
     choice_only = {tree.resolve() for tree in options.choice_only}
-    banks = {bank: make_bank(options.work / f"project-{options.items}-{bank}", options.items, bank == "choice-only")
+    banks = {bank: make_bank(options.work / f"project-{options.items}-{bank}", options.items, bank == "choice-only",
+                             options.media_mb)
              for bank in dict.fromkeys("choice-only" if tree.resolve() in choice_only else "mixed"
                                        for tree in options.trees)}
     bank_of = {tree: "choice-only" if tree.resolve() in choice_only else "mixed" for tree in options.trees}
@@ -100,13 +105,34 @@ def main() -> None:
             print(f"| text2qti (Canvas only) | {bank} | {spread(times)} | |")
 
 
-def make_bank(project: Path, items: int, choice_only: bool) -> tuple[Path, Path, str]:
+def make_bank(project: Path, items: int, choice_only: bool, media_mb: int) -> tuple[Path, Path, str]:
     """A fresh project holding the bank, the item file the rebuild changes, and its text."""
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
     quiz_dir = generate(items, project, choice_only=choice_only)
     changed = next(quiz_dir.rglob("item-00000.yaml"))
+    if media_mb:
+        add_pictures(quiz_dir, media_mb)
     return project, changed, changed.read_text(encoding="utf-8")
+
+
+def add_pictures(quiz_dir: Path, media_mb: int) -> None:
+    """Pictures of ``media_mb`` MB in all, 5 MB each, of random (incompressible, as a photo's)
+    bytes after a PNG signature, each shown at the end of one item's prompt (items 1, 2, ...)."""
+    count = max(1, media_mb // 5)
+    randomness = random.Random(19)
+    (quiz_dir / "pictures").mkdir()
+    quiz_yaml = quiz_dir / "quiz.yaml"
+    quiz_yaml.write_text(quiz_yaml.read_text(encoding="utf-8") + f"media:\n  max_total_mb: {media_mb + 10}\n",
+                         encoding="utf-8")
+    for n in range(1, count + 1):
+        picture = quiz_dir / "pictures" / f"picture-{n}.png"
+        picture.write_bytes(b"\x89PNG\r\n\x1a\n" + randomness.randbytes(5 * 2**20 - 8))
+        item = next(quiz_dir.rglob(f"item-{n:05d}.yaml"))
+        folder = item.parent.relative_to(quiz_dir)
+        path = "/".join([".."] * len(folder.parts) + ["pictures", picture.name])
+        text = item.read_text(encoding="utf-8")
+        item.write_text(text.replace("prompt: |\n", f"prompt: |\n  ![Picture {n}]({path})\n\n", 1), encoding="utf-8")
 
 
 def spread(times: list[float]) -> str:
