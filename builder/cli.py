@@ -16,10 +16,10 @@ from typing import TypeVar
 
 import click
 
-from builder import __version__, checking, interruption
+from builder import __version__, checking, interruption, scaffold
 from builder import build as building
 from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe
-from builder.loading import VERSION
+from builder.loading import QUIZ_FILE, VERSION
 from builder.model import FORMAT_NAMES
 
 T = TypeVar("T")
@@ -159,6 +159,28 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
     elif not quiet:
         for package in result.packages:
             _say(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", help="The quiz's title; default: from the folder's name.")
+def new(path: Path, title: str | None) -> None:
+    """Start a quiz in the new folder PATH: quiz.yaml, one commented example item of each type
+    (ready to build) and a .gitignore for the build output."""
+    written = _run(lambda: scaffold.new_quiz(path, title), as_json=False)
+    _say(f"made {path}: {QUIZ_FILE}, {len(written) - 2} example items (one of each type) and .gitignore")
+    _say(f"next: edit the items, then `lmspack validate {path}` and `lmspack build {path}`")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--type", "item_type", required=True, type=click.Choice(scaffold.ITEM_TYPES),
+              help="The item's type.")
+@click.option("--id", "item_id", help="The item's id (and file name); default: the type and a number.")
+def add(path: Path, item_type: str, item_id: str | None) -> None:
+    """Add one commented example item of a type to the quiz in PATH."""
+    written = _run(lambda: scaffold.add_item(path, item_type, item_id), as_json=False)
+    _say(f"added {written}")
 
 
 @main.command()
