@@ -202,7 +202,3 @@ _OBJECT_TEXT = re.compile(r"(<object\b[^>]*>)(.*?)</object>", re.DOTALL)
 def _escaped_attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
-
-def without_tokens(text: str, formulas: list[Formula]) -> str:
-    """Plain text with each token as its formula's source."""
-    return _TOKEN.sub(lambda found: formulas[int(found.group(1))].source, text) if formulas else text

@@ -51,9 +51,6 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".webp": "image/webp", ".svg": "image/svg+xml", ".mp3": "audio/mpeg", ".m4a": "audio/mp4",
                ".ogg": "audio/ogg", ".mp4": "video/mp4", ".webm": "video/webm"}
-# A fragment names a file of the quiz as this prefix and its path in the quiz folder (URL-quoted):
-# the package path in SCORM and QTI 2.1, rewritten by the formats that keep files elsewhere.
-MEDIA_PREFIX = MEDIA_REFERENCE
 # Removed together with their content, so nothing of them shows as stray text.
 # xmp, listing and plaintext are raw-text elements: their content would show as literal markup.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template",
@@ -325,7 +322,7 @@ _VOID_TAGS = frozenset({"br", "hr", "img"})
 
 def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem], folder: str) -> None:
     """Check the URLs the sanitiser kept; an image of a file in the quiz folder names it as
-    MEDIA_PREFIX + its path there, and one of a sound or film file becomes an <object> (QTI's
+    MEDIA_REFERENCE + its path there, and one of a sound or film file becomes an <object> (QTI's
     element for them) holding its text alternative. Drop images without a URL, require alt text;
     unwrap links whose URL was refused."""
     for element in list(wrapper.iter("a", "img")):
@@ -335,7 +332,7 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem],
             continue
         media = local_media(url, folder) if element.tag == "img" else None
         if media is not None:
-            element.set(attribute, MEDIA_PREFIX + media)
+            element.set(attribute, MEDIA_REFERENCE + media)
             continue
         _check_url(url, problems, "image" if element.tag == "img" else "link")
         if url_allowed(url, attribute):
@@ -349,13 +346,13 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem],
             continue
         alt = " ".join(img.get("alt", "").split())
         media_type = MEDIA_TYPES.get(posixpath.splitext(unquote(src))[1].lower(), "") \
-            if src.startswith(MEDIA_PREFIX) else ""
+            if src.startswith(MEDIA_REFERENCE) else ""
         if media_type.startswith(("audio/", "video/")):
             what = media_type.split("/")[0]
             if not alt:
-                problems.append(TextProblem(f"{what} {unquote(src[len(MEDIA_PREFIX):])!r} has no text alternative: "
+                problems.append(TextProblem(f"{what} {unquote(src[len(MEDIA_REFERENCE):])!r} has no text alternative: "
                                             f"describe it or name its transcript, ![what it says]({what} file)",
-                                            near=unquote(src[len(MEDIA_PREFIX):]), warning=True))
+                                            near=unquote(src[len(MEDIA_REFERENCE):]), warning=True))
             player = etree.Element("object", data=src, type=media_type)
             player.text = alt or what
             player.tail = img.tail
@@ -363,7 +360,7 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem],
             _parent(img).remove(img)
             continue
         if not alt:
-            shown_src = unquote(src[len(MEDIA_PREFIX):]) if src.startswith(MEDIA_PREFIX) else src
+            shown_src = unquote(src[len(MEDIA_REFERENCE):]) if src.startswith(MEDIA_REFERENCE) else src
             problems.append(TextProblem(f"image {shown_src!r} has no alt text; say what it shows: "
                                         "![what it shows](file)", near=shown_src))
         img.set("alt", alt)  # QTI requires alt

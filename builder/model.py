@@ -317,7 +317,7 @@ class MediaUse:
 
     name: str
     """Its path in the quiz folder ('/' between folders, NFC); fragments name it as
-    ``media/`` + this path URL-quoted (builder.markup.MEDIA_PREFIX)."""
+    ``media/`` + this path URL-quoted (MEDIA_REFERENCE)."""
     place: Place
 
     __reduce__ = _pickled_as_a_call
