@@ -11,11 +11,13 @@ import gc
 import hashlib
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from builder import __version__, parallel, rendering
 from builder.cache import NO_CACHE, Cache, session
@@ -24,11 +26,17 @@ from builder.formats import Output, builder_for, checker_for, format_warning, me
 from builder.loading import load_quizzes
 from builder.model import FORMAT_NAMES, Quiz
 from builder.packaging import Segmented, source_date_epoch
-from builder.writing import Writer, remove_leftovers
+from builder.writing import Writer, file_sha256, remove_leftovers
 
 ALL = "all"
 CHECKSUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "build-manifest.json"
+
+# How each format's package file name ends (builder/formats: <quiz-id>[-<cohort>]-<version>-<format>.<ext>).
+PACKAGE_ENDINGS = {fmt: f"-{fmt}.xml" if fmt == "moodle" else f"-{fmt}.zip" for fmt in FORMAT_NAMES}
+PACKAGE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*-[0-9A-Za-z][0-9A-Za-z.+_-]*(?P<ending>"
+                          + "|".join(re.escape(ending) for ending in PACKAGE_ENDINGS.values()) + ")")
+"""A file named as lmspack names its packages (a quiz identifier, then a version, then the format)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,105 @@ class Package:
         }
 
 
+Built = Literal["now", "earlier", "unknown"]
+
+
+@dataclass(frozen=True)
+class ListedPackage:
+    """A package file in the output folder as SHA256SUMS and build-manifest.json list it: its
+    SHA-256 and size are always those of its bytes as the build leaves them. ``built`` says what
+    else is known: "now" (this build made it), "earlier" (an earlier build did, and recorded these
+    very bytes in its build-manifest.json: quiz, cohort and version are that build's), or
+    "unknown" (named like a package but recorded by no build with these bytes: made before
+    lmspack kept such lists, or changed by hand since; quiz, cohort and version are not known)."""
+
+    file: str
+    format: str
+    sha256: str
+    size: int
+    built: Built
+    quiz: str | None = None
+    cohort: str | None = None
+    version: str | None = None
+
+    @classmethod
+    def of(cls, package: Package) -> ListedPackage:
+        return cls(package.output.filename, package.format, package.sha256, len(package.output.data), "now",
+                   package.quiz.identifier, package.quiz.cohort, package.quiz.version)
+
+    def manifest_entry(self) -> dict[str, object]:
+        return {"file": self.file, "quiz": self.quiz, "cohort": self.cohort, "format": self.format,
+                "version": self.version, "sha256": self.sha256, "size": self.size, "built": self.built}
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """What the output folder holds of lmspack's packages once the build has written its own."""
+
+    listed: tuple[ListedPackage, ...]
+    """Every package file, this build's and earlier ones still there, sorted by file name."""
+    changed: tuple[str, ...] = ()
+    """Earlier packages whose bytes are no longer those their build recorded (changed by hand)."""
+
+
+def earlier_packages(out_dir: Path, built_now: Iterable[str]) -> tuple[list[ListedPackage], list[str]]:
+    """The package files in ``out_dir`` that this build does not write (every file named like a
+    package: PACKAGE_FILE, as every package lmspack writes is), each hashed from its bytes now, so
+    that one changed by hand is never listed with a stale hash, and one deleted is not listed at
+    all; what the folder's build-manifest.json recorded of each is kept while its bytes are still
+    those it recorded. Also the names of those whose bytes are no longer the ones recorded."""
+    try:
+        named = {entry.name for entry in os.scandir(out_dir) if PACKAGE_FILE.fullmatch(entry.name)}
+    except OSError:  # no folder yet, or one we may not list: nothing earlier that we can see
+        return [], []
+    recorded = recorded_packages(out_dir / MANIFEST_FILE)
+    listed: list[ListedPackage] = []
+    changed: list[str] = []
+    for name in sorted(named - set(built_now)):
+        hashed = file_sha256(out_dir / name)
+        if hashed is None:
+            continue  # deleted meanwhile, or not a file (a folder, a symbolic link)
+        sha256, size = hashed
+        record = recorded.get(name)
+        if record is not None and record.built == "earlier":
+            if record.sha256 == sha256:
+                listed.append(dataclasses.replace(record, size=size))
+                continue
+            changed.append(name)
+        listed.append(ListedPackage(name, format_named(name), sha256, size, "unknown"))
+    return listed, changed
+
+
+def format_named(name: str) -> str:
+    """The format of a package file named ``name`` (one PACKAGE_FILE matches)."""
+    match = PACKAGE_FILE.fullmatch(name)
+    assert match is not None, name
+    return next(fmt for fmt, ending in PACKAGE_ENDINGS.items() if ending == match["ending"])
+
+
+def recorded_packages(manifest: Path) -> dict[str, ListedPackage]:
+    """The packages a build-manifest.json lists, by file name; none when there is no such file or
+    it is not one lmspack wrote. An entry that is not as lmspack writes it (its file not named as
+    a package, its format not the one that name says) is passed over."""
+    try:
+        document = json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    entries = document.get("packages") if isinstance(document, dict) else None
+    recorded: dict[str, ListedPackage] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        name, sha256 = entry.get("file"), entry.get("sha256")
+        texts = [entry.get(field) for field in ("quiz", "cohort", "version")]
+        if isinstance(name, str) and PACKAGE_FILE.fullmatch(name) and entry.get("format") == format_named(name) \
+                and isinstance(sha256, str) and all(text is None or isinstance(text, str) for text in texts):
+            quiz, cohort, version = (text if isinstance(text, str) else None for text in texts)
+            built: Built = "unknown" if entry.get("built") == "unknown" else "earlier"
+            recorded[name] = ListedPackage(name, format_named(name), sha256, 0, built, quiz, cohort, version)
+    return recorded
+
+
 @dataclass(frozen=True)
 class BuildResult:
     packages: tuple[Package, ...]
@@ -62,14 +169,20 @@ class BuildResult:
     """Temporary files of an earlier, killed build that were removed from out_dir (builder.writing)."""
     cache_trouble: str | None = None
     """Why the cache could not be read or written (the first reason), when it could not."""
+    changed_by_hand: tuple[str, ...] = ()
+    """Earlier packages in out_dir whose bytes are no longer those their build recorded."""
 
     @property
     def warnings(self) -> list[str]:
         """Each kind of warning once per build, naming every item it concerns, in package order;
-        then the cache's trouble, if any."""
+        then earlier packages changed since they were built, and the cache's trouble, if any."""
+        changed_warnings = [f"warning: {name} in {self.out_dir} changed since lmspack built it: SHA256SUMS lists "
+                            "it as it now is, and build-manifest.json no longer says which quiz and version it is "
+                            "(build it again, or delete it)" for name in self.changed_by_hand]
         cache_warning = [f"warning: cache: {self.cache_trouble}; the packages are complete, but a rebuild will "
                          "not be faster (--no-cache builds without it)"] if self.cache_trouble else []
-        return text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages) + cache_warning
+        return (text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages) + changed_warnings
+                + cache_warning)
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
@@ -228,8 +341,9 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
     with session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None) as templates_kept:
         packages = compile_packages(paths, root, formats, cohorts, package_version, progress, build_cache)
-        checksums = "".join(f"{p.sha256}  {p.output.filename}\n" for p in packages).encode()
-        manifest = build_manifest(packages, root)
+        folder = output_folder(out_dir, packages)
+        checksums = checksums_file(folder.listed)
+        manifest = build_manifest(packages, root, folder.listed)
         # Everything exists as validated bytes; only now does anything reach the output folder.
         writer = Writer(out_dir)
         leftovers = remove_leftovers(out_dir)  # before writing: they may be what filled the disk
@@ -242,7 +356,20 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
             raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
     # After the session, which saves the cache last.
     trouble = build_cache.trouble or (templates_kept.trouble if templates_kept is not None else None)
-    return BuildResult(tuple(packages), out_dir, tuple(leftovers), trouble)
+    return BuildResult(tuple(packages), out_dir, tuple(leftovers), trouble, folder.changed)
+
+
+def output_folder(out_dir: Path, packages: Sequence[Package]) -> OutputFolder:
+    """Every package the output folder will hold once ``packages`` are written: SHA256SUMS and
+    build-manifest.json list them all, whichever formats this build made (issue 20)."""
+    earlier, changed = earlier_packages(out_dir, (p.output.filename for p in packages))
+    listed = sorted([*map(ListedPackage.of, packages), *earlier], key=lambda package: package.file)
+    return OutputFolder(tuple(listed), tuple(changed))
+
+
+def checksums_file(listed: Iterable[ListedPackage]) -> bytes:
+    """SHA256SUMS, as ``sha256sum`` writes it and ``sha256sum -c`` reads it."""
+    return "".join(f"{package.sha256}  {package.file}\n" for package in listed).encode()
 
 
 @contextlib.contextmanager
@@ -280,8 +407,9 @@ def collector_off() -> Iterator[None]:
             gc.enable()
 
 
-def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
-    """Traceability for release artifacts: sources and their hashes, commit, tool, build time."""
+def build_manifest(packages: Iterable[Package], root: Path, listed: Iterable[ListedPackage]) -> bytes:
+    """Traceability for release artifacts: the sources of this build's packages and their hashes,
+    commit, tool, build time; and every package in the folder (``listed``)."""
     quizzes = {p.quiz.identifier: p.quiz for p in packages}
     sources = []
     for quiz in quizzes.values():
@@ -296,9 +424,7 @@ def build_manifest(packages: Iterable[Package], root: Path) -> bytes:
         "git_commit": git_commit(root),
         "build_time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch)) if epoch is not None else None,
         "sources": sorted(sources, key=lambda s: s["path"]),
-        "packages": [{"file": p.output.filename, "quiz": p.quiz.identifier, "cohort": p.quiz.cohort,
-                      "format": p.format, "version": p.quiz.version, "sha256": p.sha256,
-                      "size": len(p.output.data)} for p in packages],
+        "packages": [package.manifest_entry() for package in listed],
     }
     return _json_with_entries_on_lines(document).encode()
 

@@ -11,9 +11,11 @@ running at the same time is still writing."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import secrets
+import stat
 from pathlib import Path
 
 try:
@@ -133,3 +135,25 @@ def remove_leftovers(out_dir: Path) -> list[str]:
         finally:
             os.close(fd)
     return sorted(removed)
+
+
+def file_sha256(path: Path) -> tuple[str, int] | None:
+    """The SHA-256 and size of the regular file at ``path`` as its bytes are now; None when there
+    is none there (gone, a folder, a symbolic link: never followed, the build writes none) or it
+    cannot be read. Read in chunks: an earlier package can be tens of MB."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        digest, size = hashlib.sha256(), 0
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return digest.hexdigest(), size
