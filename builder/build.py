@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder import __version__, parallel, rendering
+from builder import __version__, parallel, rendering, warning_codes
 from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import Output, builder_for, checker_for, members_of, refuse
@@ -91,6 +91,9 @@ class Warned:
     items: tuple[str, ...]
     """Every item it concerns, in the quiz's order (none: the quiz as a whole)."""
     message: str
+
+    def __post_init__(self) -> None:
+        assert self.code in warning_codes.CODES, f"warning code {self.code!r} is not in builder.warning_codes"
 
     def line(self, shown: int = 5) -> str:
         """``warning: canvas: quiz, items a, b and 3 more: message [code]``: one line for one kind of

@@ -168,7 +168,7 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
                                              package_version, progress, use_cache=not no_cache), as_json)
     finally:
         progress.close()
-    if result.leftovers and not quiet:
+    if result.leftovers:  # even with --quiet: files were removed from the user's folder
         _say(f"removed {len(result.leftovers)} temporary file{'s' if len(result.leftovers) != 1 else ''} "
              f"left in {out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
     if as_json:
