@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from builder import __version__, parallel, rendering
+from builder import __version__, parallel, rendering, warning_codes
 from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import Output, builder_for, checker_for, format_warning, members_of, refuse
+from builder.formats import Output, builder_for, checker_for, members_of, refuse
 from builder.loading import load_quizzes
-from builder.model import FORMAT_NAMES, Quiz
+from builder.model import FORMAT_NAMES, Notice, Quiz
 from builder.packaging import Segmented, source_date_epoch
 from builder.writing import Writer, file_sha256, remove_leftovers
 
@@ -58,7 +58,7 @@ class Package:
             "size": len(self.output.data),
             "sha256": self.sha256,
             "items": len(self.quiz.items),
-            "warnings": grouped_warnings([self]),
+            "warnings": [warning.report() for warning in grouped_warnings([self])],
         }
 
 
@@ -173,26 +173,63 @@ class BuildResult:
     """Earlier packages in out_dir whose bytes are no longer those their build recorded."""
 
     @property
-    def warnings(self) -> list[str]:
-        """Each kind of warning once per build, naming every item it concerns, in package order;
-        then earlier packages changed since they were built, and the cache's trouble, if any."""
-        changed_warnings = [f"warning: {name} in {self.out_dir} changed since lmspack built it: SHA256SUMS lists "
-                            "it as it now is, and build-manifest.json no longer says which quiz and version it is "
-                            "(build it again, or delete it)" for name in self.changed_by_hand]
-        cache_warning = [f"warning: cache: {self.cache_trouble}; the packages are complete, but a rebuild will "
-                         "not be faster (--no-cache builds without it)"] if self.cache_trouble else []
+    def warnings(self) -> list[Warned]:
+        """Each kind of warning once per build, naming every item it concerns, in package order,
+        but those the quiz accepts (accept_warnings in quiz.yaml); then earlier packages changed
+        since they were built, and the cache's trouble, if any."""
+        changed_warnings = [Warned("package-changed-by-hand", "dist", None, (), (
+            f"{name} in {self.out_dir} changed since lmspack built it: SHA256SUMS lists it as it now is, and "
+            "build-manifest.json no longer says which quiz and version it is (build it again, or delete it)"))
+            for name in self.changed_by_hand]
+        cache_warning = [Warned("cache-unusable", "cache", None, (), (
+            f"{self.cache_trouble}; the packages are complete, but a rebuild will not be faster (--no-cache "
+            "builds without it)"))] if self.cache_trouble else []
         return (text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages) + changed_warnings
                 + cache_warning)
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
-                "packages": [p.report(self.out_dir) for p in self.packages], "warnings": self.warnings}
+                "packages": [p.report(self.out_dir) for p in self.packages],
+                "warnings": [warning.report() for warning in self.warnings]}
 
 
-def text_warnings(quizzes: Iterable[Quiz]) -> list[str]:
+@dataclass(frozen=True)
+class Warned:
+    """One kind of warning for one quiz (one package of it, for a format's), as the commands report
+    it: its stable code (builder.warning_codes, docs/warnings.md), where, and every item it concerns."""
+
+    code: str
+    format: str
+    """The format that cannot carry something, 'text' for what loading left out, 'cache'."""
+    quiz: str | None
+    """The quiz (with its cohort: its package_id); None for the build as a whole (the cache)."""
+    items: tuple[str, ...]
+    """Every item it concerns, in the quiz's order (none: the quiz as a whole)."""
+    message: str
+
+    def __post_init__(self) -> None:
+        assert self.code in warning_codes.CODES, f"warning code {self.code!r} is not in builder.warning_codes"
+
+    def line(self, shown: int = 5) -> str:
+        """``warning: canvas: quiz, items a, b and 3 more: message [code]``: one line for one kind of
+        loss, naming its first ``shown`` items (the JSON report names them all)."""
+        where = self.quiz or ""
+        if self.items:
+            listed = ", ".join(self.items[:shown])
+            more = f" and {len(self.items) - shown} more" if len(self.items) > shown else ""
+            where += f", item{'s' if len(self.items) > 1 else ''} {listed}{more}"
+        return f"warning: {self.format}: {where + ': ' if where else ''}{self.message} [{self.code}]"
+
+    def report(self) -> dict[str, object]:
+        return {"code": self.code, "format": self.format, "quiz": self.quiz, "items": list(self.items),
+                "message": self.message}
+
+
+def text_warnings(quizzes: Iterable[Quiz]) -> list[Warned]:
     """What loading left out of the items' texts or found wanting (Item.notices), once per quiz
-    and kind, naming every item it concerns: whatever the formats, nothing is dropped silently."""
-    groups: dict[tuple[str, str], tuple[Quiz, list[str]]] = {}
+    and kind, naming every item it concerns: whatever the formats, nothing is dropped silently
+    (but what the quiz accepts)."""
+    groups: dict[tuple[str, Notice], list[str]] = {}
     seen: set[str] = set()
     for quiz in quizzes:
         if quiz.identifier in seen:  # a cohort's package has the quiz's items
@@ -200,20 +237,25 @@ def text_warnings(quizzes: Iterable[Quiz]) -> list[str]:
         seen.add(quiz.identifier)
         for item in quiz.items:
             for notice in item.notices:
-                groups.setdefault((quiz.identifier, notice), (quiz, []))[1].append(item.id)
-    return [format_warning("text", quiz, message, item_ids) for (_, message), (quiz, item_ids) in groups.items()]
+                if notice.code not in quiz.accepted_warnings:
+                    groups.setdefault((quiz.identifier, notice), []).append(item.id)
+    return [Warned(notice.code, "text", quiz_id, tuple(item_ids), notice.message)
+            for (quiz_id, notice), item_ids in groups.items()]
 
 
-def grouped_warnings(packages: Iterable[Package]) -> list[str]:
+def grouped_warnings(packages: Iterable[Package]) -> list[Warned]:
+    """The formats' warnings, once per package name, format and message (a package's warnings of
+    the same kind together), but those the quiz accepts."""
     # Item ids as the keys of a dict: unique, in first-seen order, and found in constant time.
-    groups: dict[tuple[str, str, str], tuple[Quiz, dict[str, None]]] = {}
+    groups: dict[tuple[str, str, str, str], dict[str, None]] = {}
     for package in packages:
         for warning in package.output.warnings:
-            _, item_ids = groups.setdefault((package.quiz.package_id, warning.format, warning.message),
-                                            (package.quiz, {}))
-            item_ids.update(dict.fromkeys(warning.item_ids))
-    return [format_warning(fmt, quiz, message, list(item_ids))
-            for (_, fmt, message), (quiz, item_ids) in groups.items()]
+            if warning.code not in package.quiz.accepted_warnings:
+                item_ids = groups.setdefault((package.quiz.package_id, warning.format, warning.code, warning.message),
+                                             {})
+                item_ids.update(dict.fromkeys(warning.item_ids))
+    return [Warned(code, fmt, quiz_id, tuple(item_ids), message)
+            for (quiz_id, fmt, code, message), item_ids in groups.items()]
 
 
 def select_variants(quizzes: Sequence[Quiz], cohorts: Sequence[str]) -> list[Quiz]:

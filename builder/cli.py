@@ -1,6 +1,7 @@
 """The command line. Each command parses its options and calls one function; only this module
-imports click. Exit status: 0 success, 1 invalid input, 2 usage error, 3 a produced file failed
-validation, 128 + n stopped by signal n (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)."""
+imports click. Exit status: 0 success, 1 invalid input (or, with --strict, a warning), 2 usage
+error, 3 a produced file failed validation, 128 + n stopped by signal n (130 Ctrl-C, 143 SIGTERM,
+129 SIGHUP)."""
 
 from __future__ import annotations
 
@@ -101,6 +102,21 @@ def _paths(paths: tuple[Path, ...]) -> list[Path]:
     return list(paths) or [DEFAULT_ITEMS]
 
 
+STRICT = click.option("--strict", is_flag=True,
+                      help="Exit 1 if any warning remains (those quiz.yaml's accept_warnings names are silenced).")
+
+
+def _warn(warnings: list[building.Warned], quiet: bool, strict: bool, done: str) -> None:
+    """Print the warnings (none with --quiet), and with --strict exit 1 if there are any, saying
+    so in one line (also with --quiet). ``done``: what was done all the same."""
+    if not quiet:
+        for warning in warnings:
+            _say(warning.line(), err=True)
+    if strict and warnings:
+        _say(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} and --strict: exit 1 ({done})", err=True)
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="lmspack", message="%(prog)s %(version)s")
 def main() -> None:
@@ -112,19 +128,21 @@ def main() -> None:
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, building.ALL]),
               help="Check what this format refuses (repeatable); default: the quiz's own 'formats', else qti21.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
-def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no warnings, no summary).")
+@STRICT
+def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool, quiet: bool, strict: bool) -> None:
     """Check the quiz files under PATHS (default: items/) and report every problem."""
     quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd(), formats), as_json)
     count = sum(len(q.items) for q in quizzes)
     warnings = building.text_warnings(quizzes)
-    for line in warnings:
-        _say(line, err=True)
     if as_json:
-        _say_json({"tool": "lmspack", "version": __version__, "ok": True, "warnings": warnings,
+        _say_json({"tool": "lmspack", "version": __version__, "ok": True,
+                   "warnings": [warning.report() for warning in warnings],
                    "quizzes": [{"quiz": q.identifier, "items": len(q.items), "cohorts": list(q.cohorts)}
                                for q in quizzes]})
-    else:
+    elif not quiet:
         click.echo(f"ok: {len(quizzes)} quiz{'zes' if len(quizzes) != 1 else ''}, {count} items")
+    _warn(warnings, quiet, strict, "the quiz files are valid")
 
 
 @main.command()
@@ -137,11 +155,12 @@ def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool) -
 @click.option("--package-version", callback=lambda ctx, param, value: _version(value),
               help="Use this version instead of the one in quiz.yaml.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors and warnings.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no warnings, no list of packages).")
+@STRICT
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Neither read nor write .lmspack-cache/ (the packages are the same, only slower to make).")
 def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],
-          package_version: str | None, as_json: bool, quiet: bool, no_cache: bool) -> None:
+          package_version: str | None, as_json: bool, quiet: bool, strict: bool, no_cache: bool) -> None:
     """Build packages for the quizzes under PATHS (default: every quiz under items/)."""
     progress = Progress(enabled=not (quiet or as_json))
     try:
@@ -149,16 +168,16 @@ def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, coho
                                              package_version, progress, use_cache=not no_cache), as_json)
     finally:
         progress.close()
-    if result.leftovers:
+    if result.leftovers:  # even with --quiet: files were removed from the user's folder
         _say(f"removed {len(result.leftovers)} temporary file{'s' if len(result.leftovers) != 1 else ''} "
              f"left in {out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
-    for line in result.warnings:
-        _say(line, err=True)
     if as_json:
         _say_json(result.report())
     elif not quiet:
         for package in result.packages:
             _say(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
+    # With --strict, the packages are written and valid all the same: the exit status is for CI.
+    _warn(result.warnings, quiet, strict, f"the packages are written to {out_dir}")
 
 
 @main.command()

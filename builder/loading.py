@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from builder import markup, media, model, parallel, scoring
+from builder import markup, media, model, parallel, scoring, warning_codes
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -41,6 +41,7 @@ from builder.model import (
     MatchingInteraction,
     MatchScoring,
     MediaUse,
+    Notice,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -115,7 +116,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", *SETTING_FIELDS)
+               "cohorts", "media", "accept_warnings", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
 
@@ -396,7 +397,7 @@ def _rich(source: SourceFile, node: Node, text: str,
     xhtml, problems = render(text, source.folder)
     for problem in problems:
         if problem.warning:
-            source.notices[problem.message] = None
+            source.notices[Notice(problem.warning, problem.message)] = None
         else:
             source.problem(*source.place_near(node, problem.near or ""), problem.message)
     if MEDIA_REFERENCE in xhtml:
@@ -908,6 +909,7 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
     feedback = fields.choice("feedback", FEEDBACK_TIMINGS, default=base.feedback)
     seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
     pools = _load_pools(source, fields, item_ids, base.pools)
+    written = {"pools" if name in ("draw", "sections") else name for name in SETTING_FIELDS if fields.has(name)}
     return Settings(
         pass_mark=float(pass_mark if pass_mark is not None else base.pass_mark),
         attempts=int(attempts) if attempts is not None else None,
@@ -916,6 +918,7 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
         feedback=feedback or base.feedback,  # type: ignore[arg-type]
         seed=int(seed if seed is not None else base.seed),
         pools=pools,
+        written=base.written | written,
     )
 
 
@@ -1020,13 +1023,27 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     cohorts = _load_cohorts(source, fields, settings, item_ids)
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     limits = _load_media_limits(source, fields)
+    accepted = _load_accepted_warnings(source, fields)
     files = media.read_media(directory, [use for item in items for use in item.media], limits, problems)
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
-                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files)
+                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files, accepted_warnings=accepted)
+
+
+def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[str]:
+    """quiz.yaml's ``accept_warnings``: codes of warnings the author knows of and accepts, each one
+    lmspack gives (a typo would silence nothing, and say nothing of it)."""
+    accepted = set()
+    for code, node in fields.text_list("accept_warnings"):
+        if code in warning_codes.CODES:
+            accepted.add(code)
+        else:
+            source.at(node, f"no warning has the code {shown(code)}{_did_you_mean(code, sorted(warning_codes.CODES))} "
+                            "(docs/warnings.md lists them)")
+    return frozenset(accepted)
 
 
 def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits:

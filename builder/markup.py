@@ -85,8 +85,9 @@ class TextProblem:
     near: str | None = None
     """What the author wrote where the problem is (an image's URL, a formula), so that the loader
     can point at it rather than at the start of the field."""
-    warning: bool = False
-    """Something removed or left wanting that does not stop the build (reported as a warning)."""
+    warning: str | None = None
+    """Something removed or left wanting that does not stop the build: the code of the warning it
+    is reported as (builder.warning_codes); None: an error."""
 
 
 # Inline fields are one paragraph's worth of text. cmark has no inline-only mode, so a line that
@@ -352,7 +353,8 @@ def _mend_links_and_images(wrapper: etree._Element, problems: list[TextProblem],
             if not alt:
                 problems.append(TextProblem(f"{what} {unquote(src[len(MEDIA_REFERENCE):])!r} has no text alternative: "
                                             f"describe it or name its transcript, ![what it says]({what} file)",
-                                            near=unquote(src[len(MEDIA_REFERENCE):]), warning=True))
+                                            near=unquote(src[len(MEDIA_REFERENCE):]),
+                                            warning="text-media-no-alternative"))
             player = etree.Element("object", data=src, type=media_type)
             player.text = alt or what
             player.tail = img.tail
@@ -744,7 +746,7 @@ def _render(source: str, render: Callable[[str], str], tags: frozenset[str],
     removed = _removed(raw_html, tags, markdown_only="<" not in source)
     if removed:
         problems.append(TextProblem(f"removed {removed}: lmspack keeps only the markup every format carries "
-                                    "(docs/format.md)", warning=True))
+                                    "(docs/format.md)", warning="text-removed-markup"))
     sanitised = _sanitise(raw_html, tags)
     # Character references (&#xC;, &#xFFFE;...) reach the text only now, decoded by the Markdown
     # parser or the sanitiser: the same message as for the characters written as they are.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, TypeAlias, assert_never
+from typing import Literal, NamedTuple, TypeAlias, assert_never
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -346,6 +346,13 @@ with ``match`` ending in ``case _: assert_never(...)``, so mypy names each place
 missing (docs/architecture.md, "Adding a question type")."""
 
 
+class Notice(NamedTuple):
+    """A warning from loading an item's texts: its stable code (builder.warning_codes) and message."""
+
+    code: str
+    message: str
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """What every item has, whatever its interaction."""
@@ -366,7 +373,7 @@ class Item:
     interaction: Interaction
     media: tuple[MediaUse, ...] = ()
     """The files its texts show, each once, in the order they are first named."""
-    notices: tuple[str, ...] = ()
+    notices: tuple[Notice, ...] = ()
     """What loading it left out or found wanting without refusing it (markup the sanitiser
     removed, a video without a text alternative): warned at every build."""
 
@@ -419,6 +426,9 @@ class Settings:
     seed: int = 0
     """Seeds the draw from pools, so the same seed always gives the same package."""
     pools: tuple[Pool, ...] = ()
+    written: frozenset[str] = field(default=frozenset(), compare=False)
+    """The settings quiz.yaml (or the cohort, or the quiz before it) wrote, by name ('pools' for
+    draw or sections): a format warns only of what it cannot carry of these, never of a default."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -441,6 +451,8 @@ class Quiz:
     """Hash of quiz.yaml's bytes as read, for build manifests (not read again: it may have changed)."""
     media: tuple[MediaFile, ...] = ()
     """Every file the items show, once each, sorted by name (builder.media)."""
+    accepted_warnings: frozenset[str] = frozenset()
+    """The warning codes quiz.yaml's accept_warnings silences (builder.warning_codes)."""
 
     def media_of(self, fragments: Iterable[str]) -> tuple[MediaFile, ...]:
         """The files these fragments show, in the quiz's order (for the formats that keep a

@@ -26,6 +26,7 @@ from typing import Literal, Protocol
 import yaml
 
 from builder.errors import Problem, shown
+from builder.model import Notice
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NESTING = 64
@@ -114,7 +115,7 @@ class SourceFile:
         """An item file's folder in its quiz folder ('' at the top): where its file names start."""
         self.media: dict[str, tuple[int, int]] = {}
         """The files of the quiz folder its texts show, each with where it is first named."""
-        self.notices: dict[str, None] = {}
+        self.notices: dict[Notice, None] = {}
         """What its texts lost or lack without being refused: warned at every build."""
 
     def place_near(self, node: Node, written: str) -> tuple[int, int]:

@@ -426,9 +426,11 @@ def test_an_unusable_cache_is_said_once_and_the_build_completes(project, spoil, 
     (warning,) = cache_warnings(result.stderr)
     assert warning.startswith(f"warning: cache: {reason}")
     assert warning.endswith("; the packages are complete, but a rebuild will not be faster "
-                            "(--no-cache builds without it)")
+                            "(--no-cache builds without it) [cache-unusable]")
     report = run_cli("build", "--format", "all", "--out", "cached", "--json")
-    assert [w for w in json.loads(report.stdout)["warnings"] if w.startswith("warning: cache:")] == [warning]
+    (reported,) = [w for w in json.loads(report.stdout)["warnings"] if w["format"] == "cache"]
+    assert reported == {"code": "cache-unusable", "format": "cache", "quiz": None, "items": [],
+                        "message": warning.removeprefix("warning: cache: ").removesuffix(" [cache-unusable]")}
     assert run_cli("build", "--format", "all", "--no-cache", "--out", "fresh").exit_code == 0
     assert {p.name: p.read_bytes() for p in (project / "fresh").iterdir()} \
         == {p.name: p.read_bytes() for p in (project / "cached").iterdir()}

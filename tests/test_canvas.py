@@ -232,7 +232,8 @@ def test_quiz_settings(warm_handoff: Quiz) -> None:
 
 def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
-        warm_handoff.settings, feedback="after_submit"))
+        warm_handoff.settings, feedback="after_submit", written=warm_handoff.settings.written | {"feedback"}))
+    assert build(after_submit).warnings == build(warm_handoff).warnings  # no feedback warning either way
     assert [(w.item_ids, w.message) for w in build(after_submit).warnings] == [
         (("warm-handoff-definition", "warm-handoff-email-summary", "warm-handoff-benefits", "warm-handoff-continuity",
           "warm-handoff-steps", "warm-handoff-diagram"),
@@ -245,12 +246,17 @@ def test_warnings(warm_handoff: Quiz) -> None:
     yes_no = dataclasses.replace(with_interaction(warm_handoff.items[1], choices=(
         Choice("true", inline("Oui"), False, None), Choice("false", inline("Non"), True, None))), hints=())
     quiz = dataclasses.replace(warm_handoff, items=(benefits, yes_no), settings=dataclasses.replace(
-        warm_handoff.settings, feedback="immediately", shuffle_items=True))
+        warm_handoff.settings, feedback="immediately", shuffle_items=True,
+        written=warm_handoff.settings.written | {"feedback", "shuffle_items"}))
     messages = [w.message for w in build(quiz).warnings]
     assert any("wrong_choice_penalty: false is not kept" in m for m in messages)
     assert any("import this one as multiple choice" in m for m in messages)
     assert any("not after each question" in m for m in messages)
     assert any("cannot shuffle the order of questions" in m for m in messages)
+    # feedback: immediately is the default: not warned when quiz.yaml does not write it.
+    unwritten = dataclasses.replace(quiz, settings=dataclasses.replace(
+        quiz.settings, written=quiz.settings.written - {"feedback"}))
+    assert not any(w.code == "canvas-feedback-after-submit" for w in build(unwritten).warnings)
 
 
 def test_warns_when_the_assessment_is_more_xml_than_checkers_read(warm_handoff: Quiz, monkeypatch) -> None:

@@ -190,17 +190,17 @@ def test_audio_without_a_text_alternative_is_a_warning_not_an_error(tmp_path: Pa
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code == 0
     assert result.stderr == ("warning: text: demo, item q1: audio 'bell.mp3' has no text alternative: describe it or "
-                             "name its transcript, ![what it says](audio file)\n")
+                             "name its transcript, ![what it says](audio file) [text-media-no-alternative]\n")
 
 
 def test_what_the_sanitiser_removes_is_warned_naming_the_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project(tmp_path, '<font color="red">Hot</font> <span style="color:red">oil</span> [x](javascript:go())', {})
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["build", "-f", "qti21", "-q"])
+    result = CliRunner().invoke(main, ["build", "-f", "qti21"])
     assert result.exit_code == 0
     assert result.stderr == ("warning: text: demo, item q1: removed <font> (its text kept), the style attribute of "
                              "<span>, the link to a javascript: URL: lmspack keeps only the markup every format "
-                             "carries (docs/format.md)\n")
+                             "carries (docs/format.md) [text-removed-markup]\n")
 
 
 # ---- formulas ---------------------------------------------------------------------------------

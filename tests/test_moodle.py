@@ -213,16 +213,24 @@ def test_text_arrives_as_written(warm_handoff: Quiz) -> None:
 
 def test_warnings(warm_handoff: Quiz) -> None:
     after_submit = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
-        warm_handoff.settings, feedback="after_submit"))
+        warm_handoff.settings, feedback="after_submit", written=warm_handoff.settings.written | {"feedback"}))
     warnings = build(after_submit).warnings
-    assert [(w.item_ids, w.message) for w in warnings] == [
-        ((), "Moodle XML is a question bank and cannot carry quiz settings; set these on the Moodle quiz: "
-             "pass mark 80%, feedback timing 'after_submit'"),
-        (("warm-handoff-email-summary",), "Moodle true/false questions have no hints; the hints are left out"),
+    assert [(w.code, w.item_ids, w.message) for w in warnings] == [
+        ("moodle-quiz-settings", (), "Moodle XML holds questions only, not the quiz's settings; set these on "
+                                     "the Moodle quiz: pass mark 80%, feedback 'after_submit'"),
+        ("moodle-true-false-hints", ("warm-handoff-email-summary",),
+         "Moodle true/false questions have no hints; the hints are left out"),
     ]
     pooled = dataclasses.replace(warm_handoff, settings=dataclasses.replace(
         warm_handoff.settings, attempts=2, time_limit=600, shuffle_items=True))
     assert "2 attempt(s), time limit 10 min, shuffled items" in build(pooled).warnings[0].message
+
+
+def test_only_the_settings_quiz_yaml_writes_are_warned(warm_handoff: Quiz) -> None:
+    """The bundled quiz writes pass_mark but no feedback: its default timing is not named."""
+    assert warm_handoff.settings.written == {"pass_mark", "shuffle_choices"}
+    (settings,) = [w for w in build(warm_handoff).warnings if w.code == "moodle-quiz-settings"]
+    assert settings.message.endswith("set these on the Moodle quiz: pass mark 80%")
 
 
 def test_shuffle_follows_the_quiz(warm_handoff: Quiz) -> None:

@@ -59,7 +59,9 @@ def parse(data: bytes) -> etree._Element:
 
 
 def with_settings(quiz: Quiz, **changes: object) -> Quiz:
-    return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, **changes))
+    """The quiz with these settings, as if quiz.yaml wrote them (Settings.written)."""
+    return dataclasses.replace(quiz, settings=dataclasses.replace(
+        quiz.settings, **changes, written=quiz.settings.written | set(changes)))
 
 
 def item_doc(quiz: Quiz, item: Item) -> etree._Element:
@@ -319,6 +321,11 @@ def test_settings_appear_when_set(warm_handoff: Quiz) -> None:
     messages = [w.message for w in qti21.build(quiz).warnings]
     assert any("seed 7 is not carried" in m for m in messages)
     assert any("within each section" in m for m in messages)
+    # A seed quiz.yaml does not write is not named.
+    unseeded = dataclasses.replace(quiz, settings=dataclasses.replace(
+        quiz.settings, written=quiz.settings.written - {"seed"}))
+    (draws,) = [w for w in qti21.warnings(unseeded) if w.code == "qti21-draws-not-seeded"]
+    assert "seed" not in draws.message.replace("seeded", "")
 
 
 def test_feedback_timing(warm_handoff: Quiz) -> None:
@@ -333,7 +340,8 @@ def test_feedback_timing(warm_handoff: Quiz) -> None:
         assert control.get("showFeedback") == control.get("showSolution") == shown, feedback
     assert qti21.warnings(with_settings(warm_handoff, feedback="immediately")) == ()
     after_submit = qti21.warnings(with_settings(warm_handoff, feedback="after_submit"))
-    assert any("hints only after" in w.message for w in after_submit)
+    assert [(w.code, w.item_ids) for w in after_submit if "hints" in w.message] == [
+        ("qti21-hints-after-submit", tuple(item.id for item in warm_handoff.items if item.hints))]
     assert any("'never'" in w.message for w in qti21.warnings(with_settings(warm_handoff, feedback="never")))
 
 

@@ -171,11 +171,11 @@ def test_a_lost_feature_is_one_warning_naming_its_items(project):
     for name in ITEMS:
         path = project / "items/demo" / name
         path.write_text(path.read_text() + "hints:\n  - Think.\n")
-    result = run("build", "--format", "canvas", "--quiet")
+    result = run("build", "--format", "canvas")
     assert result.exit_code == 0, result.output
     hint_lines = [line for line in result.stderr.splitlines() if "hints" in line]
     assert hint_lines == ["warning: canvas: demo, items q1, q2, q3: Canvas Classic Quizzes have no hints; "
-                          "the hints are left out"]
+                          "the hints are left out [canvas-no-hints]"]
 
 
 EPOCH_RANGE = ("must be a whole number of seconds between 315532800 (1980-01-01) and 4354819198 (2107-12-31), "

@@ -67,7 +67,9 @@ def members(data: bytes) -> dict[str, bytes]:
 
 
 def with_settings(quiz: Quiz, **changes: object) -> Quiz:
-    return dataclasses.replace(quiz, settings=dataclasses.replace(quiz.settings, **changes))
+    """The quiz with these settings, as if quiz.yaml wrote them (Settings.written)."""
+    return dataclasses.replace(quiz, settings=dataclasses.replace(
+        quiz.settings, **changes, written=quiz.settings.written | set(changes)))
 
 
 def many_items(quiz: Quiz, count: int) -> Quiz:

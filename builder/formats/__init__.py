@@ -37,6 +37,7 @@ from builder.model import (
     ShortAnswerInteraction,
 )
 from builder.packaging import Deflated, Segmented, SegmentedMember, SegmentedRecords, zip_stamp
+from builder.warning_codes import CODES
 
 Feature = Literal[
     "hints", "true_false_hints", "choice_feedback", "explanation", "true_false_labels",
@@ -116,19 +117,14 @@ class FormatWarning:
     """Something the format cannot express, reported once per build (never dropped silently)."""
 
     format: str
+    code: str
+    """Its stable code (builder.warning_codes, docs/warnings.md)."""
     message: str
     item_ids: tuple[str, ...] = ()
     """The items it concerns (none: the quiz as a whole)."""
 
-
-def format_warning(format_name: str, quiz: Quiz, message: str, item_ids: list[str], shown: int = 5) -> str:
-    """``warning: canvas: quiz, items a, b and 3 more: message``: one line for one kind of loss."""
-    where = quiz.package_id
-    if item_ids:
-        listed = ", ".join(item_ids[:shown])
-        more = f" and {len(item_ids) - shown} more" if len(item_ids) > shown else ""
-        where += f", item{'s' if len(item_ids) > 1 else ''} {listed}{more}"
-    return f"warning: {format_name}: {where}: {message}"
+    def __post_init__(self) -> None:
+        assert self.code in CODES, f"warning code {self.code!r} is not in builder.warning_codes"
 
 
 def too_large(format_name: str, file_name: str, size: int) -> list[FormatWarning]:
@@ -136,9 +132,9 @@ def too_large(format_name: str, file_name: str, size: int) -> list[FormatWarning
     limit as the reference validator's): the package is valid, but those will refuse it."""
     if size <= MAX_XML_BYTES:
         return []
-    return [FormatWarning(format_name, f"{file_name} is {size / 2**20:.0f} MB of XML, more than the "
-                                       f"{MAX_XML_BYTES // 2**20} MB that lmspack check and package validators "
-                                       "read; split the quiz into smaller ones")]
+    return [FormatWarning(format_name, "xml-too-large",
+                          f"{file_name} is {size / 2**20:.0f} MB of XML, more than the {MAX_XML_BYTES // 2**20} MB "
+                          "that lmspack check and package validators read; split the quiz into smaller ones")]
 
 
 @dataclass(frozen=True)

@@ -257,64 +257,80 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     orderings = [(item, item.interaction) for item in items if isinstance(item.interaction, OrderingInteraction)]
     blank_items = [(item, item.interaction) for item in items
                    if isinstance(item.interaction, FillInBlanksInteraction)]
-    found: list[tuple[Feature, str, list[str]]] = [
-        ("hints", "Canvas Classic Quizzes have no hints; the hints are left out",
+    found: list[tuple[Feature, str, str, list[str]]] = [
+        ("hints", "canvas-no-hints", "Canvas Classic Quizzes have no hints; the hints are left out",
          [item.id for item in items if item.hints]),
-        ("wrong_choice_penalty_off", "Canvas scores multiple-answer questions with a deduction for each wrong "
+        ("wrong_choice_penalty_off", "canvas-wrong-choice-penalty",
+         "Canvas scores multiple-answer questions with a deduction for each wrong "
          "choice; wrong_choice_penalty: false is not kept",
          [item.id for item, choice in choice_items if choice.multiple and not choice.wrong_choice_penalty]),
-        ("true_false_labels", "Canvas keeps a true/false question only when its choices read True and False; "
+        ("true_false_labels", "canvas-true-false-labels",
+         "Canvas keeps a true/false question only when its choices read True and False; "
          "it will import this one as multiple choice",
          [item.id for item, choice in choice_items if choice.kind == "true_false" and not _reads_true_false(choice)]),
     ]
-    warnings = [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+    warnings = [FormatWarning(FORMAT, code, message, tuple(ids)) for feature, code, message, ids in found
                 if ids and SUPPORT.lacks(feature)]
     # Losses of the other item types, which no Feature names: Canvas never carries them.
-    typed: list[tuple[str, list[str]]] = [
-        ("Canvas stores every accepted answer as fully correct, so answers worth less than full credit are "
+    typed: list[tuple[str, str, list[str]]] = [
+        ("canvas-partial-credit",
+         "Canvas stores every accepted answer as fully correct, so answers worth less than full credit are "
          "left out with their feedback: a response only they accept scores 0 in Canvas",
          [item.id for item, typed in typed_items if not all(full_credit(answer) for answer in typed.answers)]),
-        ("an answer worth less than full credit comes before a full-credit one that accepts some of the "
+        ("canvas-partial-before-full",
+         "an answer worth less than full credit comes before a full-credit one that accepts some of the "
          "same numbers; without it, Canvas gives those numbers full credit",
          [item.id for item, numeric in numeric_items if _partial_before_full(numeric)]),
-        ("Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
+        ("canvas-case-sensitive",
+         "Canvas compares typed answers in any case; case_sensitive: true is not kept (an answer that "
          "differs only in case is accepted)",
          [item.id for item in items if _case_sensitive(item)]),
-        ("Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
+        ("canvas-no-unit",
+         "Canvas numerical questions have no unit; the unit is left out (name it in the prompt)",
          [item.id for item, numeric in numeric_items if numeric.unit]),
-        ("Canvas Classic essay questions have no grader notes; they are left out",
+        ("canvas-essay-grader-notes",
+         "Canvas Classic essay questions have no grader notes; they are left out",
          [item.id for item, essay in essays if essay.grader_notes]),
-        ("Canvas Classic essay questions have no response template; it is left out",
+        ("canvas-essay-template",
+         "Canvas Classic essay questions have no response template; it is left out",
          [item.id for item, essay in essays if essay.response_template]),
-        ("Canvas Classic essay questions have no word limits; min_words and max_words are left out",
+        ("canvas-essay-word-limits",
+         "Canvas Classic essay questions have no word limits; min_words and max_words are left out",
          [item.id for item, essay in essays if essay.min_words is not None or essay.max_words is not None]),
-        ("Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
+        ("canvas-matching-per-match",
+         "Canvas grades matching questions per match; scoring: all_or_nothing is not kept (each right "
          "match, or step in its place, earns its share of the points)",
          [item.id for item in items if isinstance(item.interaction, MatchingInteraction | OrderingInteraction)
           and item.interaction.scoring == "all_or_nothing"]),
-        ("Canvas matching questions show the right-hand options as plain text; their formatting is left out",
+        ("canvas-option-formatting",
+         "Canvas matching questions show the right-hand options as plain text; their formatting is left out",
          [item.id for item, matching in matchings if any(_formatted(text) for _, text in matching.options)]),
-        ("Canvas matching questions show the right-hand options as plain text; an image, audio or video there "
+        ("canvas-option-media",
+         "Canvas matching questions show the right-hand options as plain text; an image, audio or video there "
          "is left out, its text alternative shown in its place",
          [item.id for item, matching in matchings
           if any("<img" in text or "<object" in text for _, text in matching.options)]),
-        ("Canvas matching questions show the right-hand options as plain text; a formula there is shown as "
+        ("canvas-option-formula",
+         "Canvas matching questions show the right-hand options as plain text; a formula there is shown as "
          "its TeX between \\( and \\), which Canvas does not typeset in the options' list",
          [item.id for item, matching in matchings if any("<math" in text for _, text in matching.options)]),
-        ("Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
+        ("canvas-ordering-as-matching",
+         "Canvas Classic Quizzes have no ordering question; it is written as a matching question, each "
          "step matched with its position (1, 2, ...) and scored per step",
          [item.id for item, _ in orderings]),
-        ("Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
+        ("canvas-mixed-blanks",
+         "Canvas cannot mix drop-down blanks with typed or number blanks in one question; the drop-downs "
          "become typed blanks that accept their right option as text",
          [item.id for item, blanks in blank_items
           if not _all_dropdowns(blanks) and any(isinstance(b, ChoiceBlank) for b in blanks.blanks)]),
-        ("Canvas compares a fill-in blank as text; a number blank accepts only its value as written, with "
+        ("canvas-number-blank-exact",
+         "Canvas compares a fill-in blank as text; a number blank accepts only its value as written, with "
          "no tolerance (a range: only its midpoint)",
          [item.id for item, blanks in blank_items if any(isinstance(b, NumericBlank)
                                                          and b.answer.bounds[0] != b.answer.bounds[1]
                                                          for b in blanks.blanks)]),
     ]
-    return warnings + [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids]
+    return warnings + [FormatWarning(FORMAT, code, message, tuple(ids)) for code, message, ids in typed if ids]
 
 
 def _formatted(fragment: Markup) -> bool:
@@ -635,17 +651,20 @@ def blanks_context(item: Item, interaction: FillInBlanksInteraction, media_prefi
 def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object]:
     """assessment_meta.xml values, in Canvas's own vocabulary."""
     settings = quiz.settings
-    used: list[tuple[Feature, bool, str]] = [
-        ("pass_mark", True,
+    # Only what quiz.yaml (or the cohort) wrote: never a default the author did not choose.
+    used: list[tuple[Feature, bool, str, str]] = [
+        ("pass_mark", "pass_mark" in settings.written, "canvas-no-pass-mark",
          f"Canvas Classic Quizzes have no pass mark; {format_number(settings.pass_mark)}% is not carried"),
-        ("immediate_feedback", settings.feedback == "immediately",
+        ("immediate_feedback", settings.feedback == "immediately" and "feedback" in settings.written,
+         "canvas-feedback-after-submit",
          "Canvas Classic Quizzes show feedback after the quiz is submitted, not after each question"),
-        ("shuffle_items", settings.shuffle_items,
+        ("shuffle_items", settings.shuffle_items, "canvas-shuffle-items",
          "Canvas Classic Quizzes cannot shuffle the order of questions outside question groups; items keep "
          "their order"),
-        ("pools", bool(settings.pools), "draws from pools (sections) are not carried; Canvas gets every item"),
+        ("pools", bool(settings.pools), "canvas-pools",
+         "Canvas gets every item: draws from pools (sections) are not carried"),
     ]
-    warnings.extend(FormatWarning(FORMAT, message) for feature, in_use, message in used
+    warnings.extend(FormatWarning(FORMAT, code, message) for feature, in_use, code, message in used
                     if in_use and SUPPORT.lacks(feature))
     return {
         "shuffle_answers": "true" if settings.shuffle_choices else "false",

@@ -564,8 +564,8 @@ def credit_warnings(items: Sequence[Item]) -> list[FormatWarning]:
                 ids = moved.setdefault((answer.credit, grade), [])
                 if item.id not in ids:
                     ids.append(item.id)
-    return [FormatWarning(FORMAT, f"Moodle's answer grades are a fixed list: credit {format_number(credit)}% "
-                                  f"is stored as {_percent(grade)}%", tuple(ids))
+    return [FormatWarning(FORMAT, "moodle-credit-snapped", f"Moodle's answer grades are a fixed list: credit "
+                                  f"{format_number(credit)}% is stored as {_percent(grade)}%", tuple(ids))
             for (credit, grade), ids in sorted(moved.items())]
 
 
@@ -579,43 +579,49 @@ def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
     """What Moodle cannot keep of ``items``: a warning for each kind of loss, naming its items."""
     true_false = [(item, item.interaction) for item in items
                   if isinstance(item.interaction, ChoiceInteraction) and item.interaction.kind == "true_false"]
-    found: list[tuple[Feature, str, list[str]]] = [
-        ("true_false_hints", "Moodle true/false questions have no hints; the hints are left out",
-         [item.id for item, _ in true_false if item.hints]),
+    found: list[tuple[Feature, str, str, list[str]]] = [
+        ("true_false_hints", "moodle-true-false-hints", "Moodle true/false questions have no hints; the hints "
+         "are left out", [item.id for item, _ in true_false if item.hints]),
         # The answers' texts are plain 'true'/'false': a choice text's formatting, images or formulas go too.
-        ("true_false_labels", "Moodle shows its own 'True'/'False' labels instead of the choice texts",
+        ("true_false_labels", "moodle-true-false-labels", "Moodle shows its own 'True'/'False' labels instead "
+         "of the choice texts",
          [item.id for item, interaction in true_false if truefalse_labels(interaction) != TRUE_WORDS
           or any("<" in str(choice.text) for choice in interaction.choices)]),
     ]
-    warnings = [FormatWarning(FORMAT, message, tuple(ids)) for feature, message, ids in found
+    warnings = [FormatWarning(FORMAT, code, message, tuple(ids)) for feature, code, message, ids in found
                 if ids and SUPPORT.lacks(feature)]
     # Losses of the typed types, which no Feature names: Moodle never carries them.
-    typed: list[tuple[str, list[str]]] = [
-        ("Moodle essays have no hints; the hints are left out",
+    typed: list[tuple[str, str, list[str]]] = [
+        ("moodle-essay-hints", "Moodle essays have no hints; the hints are left out",
          [item.id for item in items if isinstance(item.interaction, EssayInteraction) and item.hints]),
-        ("Moodle does not show a numerical question's unit beside the answer box (the learner may type it "
+        ("moodle-unit-not-shown",
+         "Moodle does not show a numerical question's unit beside the answer box (the learner may type it "
          "or leave it out); name the unit in the prompt",
          [item.id for item in items if isinstance(item.interaction, NumericInteraction) and item.interaction.unit]),
     ]
-    warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in typed if ids)
+    warnings.extend(FormatWarning(FORMAT, code, message, tuple(ids)) for code, message, ids in typed if ids)
     matching = [(item, item.interaction) for item in items if isinstance(item.interaction, MatchingInteraction)]
     options = [(item.id, [str(text) for _, text in interaction.options]) for item, interaction in matching]
-    lost: list[tuple[str, list[str]]] = [
-        ("Moodle's matching questions give each right pair its share of the mark and have no all-or-nothing "
+    lost: list[tuple[str, str, list[str]]] = [
+        ("moodle-matching-per-pair",
+         "Moodle's matching questions give each right pair its share of the mark and have no all-or-nothing "
          "scoring; these are scored per pair",
          [item.id for item, interaction in matching if interaction.scoring == "all_or_nothing"]),
-        ("Moodle shows a matching question's options (right sides and distractors) as plain text in a "
+        ("moodle-option-media",
+         "Moodle shows a matching question's options (right sides and distractors) as plain text in a "
          "drop-down: their images are left out, and their audio and video leave only their text alternatives",
          [item_id for item_id, texts in options if any(_MEDIA_ELEMENT.search(text) for text in texts)]),
-        ("Moodle shows a matching question's options (right sides and distractors) as plain text in a "
+        ("moodle-option-formula",
+         "Moodle shows a matching question's options (right sides and distractors) as plain text in a "
          "drop-down, where its MathJax filter does not reach: their formulas show as TeX source, \\(...\\)",
          [item_id for item_id, texts in options if any("<math" in text for text in texts)]),
-        ("Moodle shows a matching question's options (right sides and distractors) as plain text; their "
+        ("moodle-option-formatting",
+         "Moodle shows a matching question's options (right sides and distractors) as plain text; their "
          "formatting is left out",
          [item_id for item_id, texts in options
           if any("<" in _MATH_ELEMENT.sub("", _MEDIA_ELEMENT.sub("", text)) for text in texts)]),
     ]
-    warnings.extend(FormatWarning(FORMAT, message, tuple(ids)) for message, ids in lost if ids)
+    warnings.extend(FormatWarning(FORMAT, code, message, tuple(ids)) for code, message, ids in lost if ids)
     return warnings + cloze_mark_warnings(items) + credit_warnings(items)
 
 
@@ -629,7 +635,8 @@ def cloze_mark_warnings(items: Sequence[Item]) -> list[FormatWarning]:
             mark = blanks * cloze_weight(item, item.interaction)
             if mark != item.points:
                 moved.setdefault((item.points, blanks, mark), []).append(item.id)
-    return [FormatWarning(FORMAT, f"Moodle marks a cloze question out of its blanks' whole-number weights: "
+    return [FormatWarning(FORMAT, "moodle-cloze-mark", "Moodle marks a cloze question out of its blanks' "
+                                  "whole-number weights: "
                                   f"{blanks} blank{'s' if blanks > 1 else ''} worth {format_number(points)} "
                                   f"point{'s' if points != 1 else ''} are marked out of {mark}, each blank keeping "
                                   "its equal share; set the question's mark in the Moodle quiz", tuple(ids))
@@ -688,22 +695,23 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
 
 
 def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
-    """A question bank file carries questions only; say which quiz settings stay behind."""
+    """A question bank file carries questions only; say which quiz settings stay behind: those
+    quiz.yaml (or the cohort) wrote, never a default the author did not choose."""
     settings = quiz.settings
     used: list[tuple[Feature, bool, str]] = [
-        ("pass_mark", True, f"pass mark {format_number(settings.pass_mark)}%"),
+        ("pass_mark", "pass_mark" in settings.written, f"pass mark {format_number(settings.pass_mark)}%"),
         ("attempts", settings.attempts is not None, f"{settings.attempts} attempt(s)"),
         ("time_limit", settings.time_limit is not None,
          f"time limit {format_number((settings.time_limit or 0) / 60)} min"),
         ("shuffle_items", settings.shuffle_items, "shuffled items"),
         ("pools", bool(settings.pools), "draws from pools (sections)"),
-        ("feedback_timing", True, f"feedback timing '{settings.feedback}'"),
+        ("feedback_timing", "feedback" in settings.written, f"feedback '{settings.feedback}'"),
     ]
     left = [setting for feature, in_use, setting in used if in_use and SUPPORT.lacks(feature)]
     if not left:
         return []
-    return [FormatWarning(FORMAT, "Moodle XML is a question bank and cannot carry quiz settings; "
-                                  "set these on the Moodle quiz: " + ", ".join(left))]
+    return [FormatWarning(FORMAT, "moodle-quiz-settings", "Moodle XML holds questions only, not the quiz's "
+                                  "settings; set these on the Moodle quiz: " + ", ".join(left))]
 
 
 def category_path(quiz: Quiz) -> str:

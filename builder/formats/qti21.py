@@ -790,22 +790,28 @@ def check(quiz: Quiz) -> list[Problem]:
 def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
     """What QTI 2.1 cannot say as the quiz means it, once per build."""
     settings = quiz.settings
-    found: list[str] = []
-    hinted = [item.id for item in quiz.items if item.hints]
+    found: list[FormatWarning] = []
+    hinted = tuple(item.id for item in quiz.items if item.hints)
     drawn = [pool for pool in settings.pools if pool.select is not None]
     if drawn and SUPPORT.lacks("seeded_draws"):
-        found.append(f"the delivery system draws items from {', '.join(p.identifier for p in drawn)} at each "
-                     f"attempt; seed {settings.seed} is not carried (QTI has no seeded selection)")
+        # The seed is named only when quiz.yaml (or the cohort) wrote one.
+        seed = f"; seed {settings.seed} is not carried" if "seed" in settings.written else ""
+        found.append(FormatWarning(FORMAT, "qti21-draws-not-seeded", (
+            f"the LMS draws items from {', '.join(p.identifier for p in drawn)} anew at each attempt, so "
+            f"learners see different draws than the other formats' packages give{seed} (QTI has no "
+            "seeded selection)")))
     if hinted and settings.feedback != "immediately" and SUPPORT.lacks("hints_before_submit"):
-        found.append(f"feedback '{settings.feedback}' means simultaneous submission, in which a QTI player "
-                     f"shows requested hints only after the test is submitted (items with hints: "
-                     f"{', '.join(hinted)})")
+        found.append(FormatWarning(FORMAT, "qti21-hints-after-submit", (
+            f"with feedback '{settings.feedback}' the whole test is submitted at once, and a QTI player "
+            "shows the hints a learner asks for only after that"), hinted))
     if settings.feedback == "never" and settings.attempts != 1 and SUPPORT.lacks("hidden_feedback_with_retries"):
-        found.append("QTI shows feedback between attempts whenever more than one attempt is allowed; "
-                     "feedback 'never' holds only after the last attempt")
+        found.append(FormatWarning(FORMAT, "qti21-feedback-between-attempts", (
+            "QTI shows feedback between attempts whenever more than one attempt is allowed; "
+            "feedback 'never' holds only after the last attempt")))
     if settings.shuffle_items and len(sections(quiz)) > 1 and SUPPORT.lacks("shuffle_sections"):
-        found.append("shuffle_items shuffles items within each section; the order of the sections is fixed")
-    return (*(FormatWarning(FORMAT, message) for message in found), *typed_item_warnings(quiz))
+        found.append(FormatWarning(FORMAT, "qti21-sections-order-fixed", (
+            "shuffle_items shuffles items within each section; the order of the sections is fixed")))
+    return (*found, *typed_item_warnings(quiz))
 
 
 def typed_item_warnings(quiz: Quiz) -> list[FormatWarning]:
@@ -818,13 +824,16 @@ def typed_item_warnings(quiz: Quiz) -> list[FormatWarning]:
     limited = [item.id for item in quiz.items if isinstance(item.interaction, EssayInteraction)
                and (item.interaction.min_words is not None or item.interaction.max_words is not None)]
     found = [
-        ("QTI 2.1 compares a typed answer exactly as the learner typed it: a space before or after it, or two "
-         "in a row, makes it match no accepted answer, where lmspack's scoring ignores them", short),
-        (f"a QTI player reads a typed number with a decimal point only; {quiz.language} writes decimals with a "
-         "comma, and a number typed so (0,5) matches no answer", numeric if decimal_comma(quiz.language) else []),
-        ("QTI 2.1 has no word limits for an extended text; min_words and max_words are left out", limited),
+        ("qti21-typed-answer-spaces", "QTI 2.1 compares a typed answer exactly as the learner typed it: a space "
+         "before or after it, or two in a row, makes it match no accepted answer, where lmspack's scoring ignores "
+         "them", short),
+        ("qti21-decimal-comma", f"a QTI player reads a typed number with a decimal point only; {quiz.language} "
+         "writes decimals with a comma, and a number typed so (0,5) matches no answer",
+         numeric if decimal_comma(quiz.language) else []),
+        ("qti21-no-word-limits", "QTI 2.1 has no word limits for an extended text; min_words and max_words are "
+         "left out", limited),
     ]
-    return [FormatWarning(FORMAT, message, tuple(ids)) for message, ids in found if ids]
+    return [FormatWarning(FORMAT, code, message, tuple(ids)) for code, message, ids in found if ids]
 
 
 def _has_blank(item: Item, kind: type[TextBlank] | type[NumericBlank]) -> bool:

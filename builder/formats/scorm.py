@@ -223,29 +223,29 @@ def edition_warnings(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
     refused by check, before any part of the package is made)."""
     warnings: list[FormatWarning] = []
     if mastery_score(quiz.settings.pass_mark) != format_number(quiz.settings.pass_mark):
-        warnings.append(FormatWarning(edition.name, (
+        warnings.append(FormatWarning(edition.name, "scorm-pass-mark-rounded", (
             f"pass mark {format_number(quiz.settings.pass_mark)} % has more than 2 decimals; the LMS "
             f"compares scores with {mastery_score(quiz.settings.pass_mark)} %")))
     bound = suspend_data_bound(quiz)
     limit = SUSPEND_DATA_LIMIT[edition.name]
     if bound > limit:
-        warnings.append(FormatWarning(edition.name, (
+        warnings.append(FormatWarning(edition.name, "scorm-resume-state-too-long", (
             f"the resume state of this quiz can reach {bound} characters, more than the {limit} that "
             f"cmi.suspend_data holds; a learner who leaves late in the quiz may not resume. "
             f"Draw fewer items or split the quiz")))
     essays = tuple(item.id for item in quiz.items if not auto_scored(item))
     if essays:
-        warnings.append(FormatWarning(edition.name, (
+        warnings.append(FormatWarning(edition.name, "scorm-essays-not-scored", (
             "the LMS's SCORM score leaves out essays: they are recorded as interactions (result neutral) "
             "for a person to grade, and the score and pass/fail count only the automatically scored items"),
             essays))
         if edition is SCORM12:
-            warnings.append(FormatWarning(edition.name, (
+            warnings.append(FormatWarning(edition.name, "scorm12-essay-truncated", (
                 f"SCORM 1.2 records at most {TEXT_LIMIT['scorm12']} characters of a response, so the LMS "
                 "keeps only the start of a longer essay; build scorm2004 to keep up to 4,000"), essays))
     unpatterned = tuple(item.id for item in quiz.items if _pattern_left_out(item, edition))
     if unpatterned:
-        warnings.append(FormatWarning(edition.name, (
+        warnings.append(FormatWarning(edition.name, "scorm-no-correct-pattern", (
             f"{EDITION_TITLES[edition.name]} cannot hold the correct response as a correct_responses "
             "pattern (docs/scorm.md, \"What the LMS receives\"); it is left out, and the result of each "
             "answer is still reported"), unpatterned))
