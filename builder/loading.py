@@ -897,8 +897,9 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
 
 
 def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
-                   item_ids: tuple[str, ...]) -> Settings:
-    """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort)."""
+                   item_ids: tuple[str, ...], all_loaded: bool) -> Settings:
+    """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort).
+    ``all_loaded``: every item file gave an item (see _load_pools)."""
     base = base or Settings(pass_mark=80.0)
     pass_mark = fields.number("pass_mark", base.pass_mark, 0, 100)
     attempts = fields.number("attempts", base.attempts, 1, 100, integer=True)
@@ -907,7 +908,7 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
     shuffle_choices = fields.boolean("shuffle_choices", base.shuffle_choices)
     feedback = fields.choice("feedback", FEEDBACK_TIMINGS, default=base.feedback)
     seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
-    pools = _load_pools(source, fields, item_ids, base.pools)
+    pools = _load_pools(source, fields, item_ids, base.pools, all_loaded)
     return Settings(
         pass_mark=float(pass_mark if pass_mark is not None else base.pass_mark),
         attempts=int(attempts) if attempts is not None else None,
@@ -920,7 +921,10 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
 
 
 def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
-                inherited: tuple[Pool, ...]) -> tuple[Pool, ...]:
+                inherited: tuple[Pool, ...], all_loaded: bool) -> tuple[Pool, ...]:
+    """The quiz's ``draw`` or its ``sections``. When some item file failed to load (``all_loaded``
+    False), what only its item could explain is not reported: a count over the items loaded, an
+    id that the failed file may hold (its own problems are reported; fixing them may fix these)."""
     if fields.has("draw") and fields.has("sections"):
         source.at(fields.values["draw"][0], "give either 'draw' (for the whole quiz) or 'sections', not both")
         return inherited
@@ -929,7 +933,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         if draw is None:
             return inherited
         if draw > len(item_ids):
-            source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} items")
+            if all_loaded:
+                source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} "
+                                                  "items")
             return inherited
         return (Pool("main", "", item_ids, int(draw)),)
     if not fields.has("sections"):
@@ -954,7 +960,8 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         ids = []
         for text, id_node in section.text_list("items"):
             if text not in item_ids:
-                source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
+                if all_loaded:
+                    source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
             elif text in used:
                 source.at(id_node, f"item {shown(text)} is already in a section (line {used[text].line})")
             else:
@@ -964,7 +971,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
             source.at(node, "missing field 'items' (the ids this section draws from)")
         select = section.number("select", None, 1, 100_000, integer=True)
         if select is not None and select > len(ids):
-            source.at(section.node_of("select"), f"'select' is {int(select)} but the section has {len(ids)} items")
+            if all_loaded:
+                source.at(section.node_of("select"), f"'select' is {int(select)} but the section has {len(ids)} "
+                                                     "items")
             select = None
         pools.append(Pool(identifier, section.text("title") or identifier, tuple(ids),
                           int(select) if select is not None else None))
@@ -984,7 +993,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
-    items, item_files = _load_items(directory, root, problems, progress, cache)
+    items, item_files, failed = _load_items(directory, root, problems, progress, cache)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -1011,13 +1020,14 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
                                     f"item id {shown(item.id)} is also the quiz's identifier ({quiz_display}:"
                                     f"{node.line}); the QTI test and its items share one set of identifiers "
                                     "(in any case): rename the item or the quiz"))
-    items = _order_items(source, fields, items)
+    all_loaded = failed == 0
+    items = _order_items(source, fields, items, all_loaded)
     item_ids = tuple(item.id for item in items)
     if not fields.has("pass_mark"):
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
-    settings = _load_settings(source, fields, None, item_ids)
+    settings = _load_settings(source, fields, None, item_ids, all_loaded)
     formats = _load_formats(source, fields)
-    cohorts = _load_cohorts(source, fields, settings, item_ids)
+    cohorts = _load_cohorts(source, fields, settings, item_ids, all_loaded)
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     limits = _load_media_limits(source, fields)
     files = media.read_media(directory, [use for item in items for use in item.media], limits, problems)
@@ -1070,7 +1080,7 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
 
 
 def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
-                  item_ids: tuple[str, ...]) -> tuple[tuple[str, Settings], ...]:
+                  item_ids: tuple[str, ...], all_loaded: bool) -> tuple[tuple[str, Settings], ...]:
     """Each cohort with its settings over the quiz's, checked now so that `validate` reports them."""
     if not fields.has("cohorts"):
         return ()
@@ -1084,7 +1094,7 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
         overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
-        cohorts.append((name, _load_settings(source, overrides, settings, item_ids)))
+        cohorts.append((name, _load_settings(source, overrides, settings, item_ids, all_loaded)))
     return tuple(cohorts)
 
 
@@ -1093,8 +1103,9 @@ PARALLEL_ITEMS = 400
 
 
 def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
-                cache: Cache) -> tuple[tuple[Item, ...], int]:
-    """The valid items under ``directory`` in file-name order, and how many item files there are."""
+                cache: Cache) -> tuple[tuple[Item, ...], int, int]:
+    """The valid items under ``directory`` in file-name order, how many item files there are, and
+    how many of them gave no item (refused, or invalid: their problems are reported)."""
     paths: list[tuple[str, str, str]] = []
     refused = 0
     real_directory = os.path.realpath(directory)
@@ -1130,9 +1141,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
     items: list[Item] = []
     first_place: dict[str, Place] = {}
     first_folded: dict[str, Item] = {}
+    failed = refused
     for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
         if item is None:
+            failed += 1
             continue
         if item.id in first_place:
             first = first_place[item.id]
@@ -1150,7 +1163,7 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
         first_place[item.id] = item.place
         first_folded[item.id.casefold()] = item
         items.append(item)
-    return tuple(items), len(paths) + refused
+    return tuple(items), len(paths) + refused, failed
 
 
 def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[tuple[str, bool]]:
@@ -1215,7 +1228,10 @@ def _load_item_remembering(source: tuple[str, str, str], cache: Cache) -> tuple[
     return pickled, problems
 
 
-def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
+def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...],
+                 all_loaded: bool) -> tuple[Item, ...]:
+    """The items in the order of quiz.yaml's ``items``. An id no item has is not reported when
+    some item file failed to load: that file may be the one (its own problems are reported)."""
     if not fields.has("items"):
         return items
     by_id = {item.id: item for item in items}
@@ -1225,7 +1241,8 @@ def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -
         if text in listed:
             source.at(node, f"item {shown(text)} is listed twice (first at line {listed[text].line})")
         elif text not in by_id:
-            source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
+            if all_loaded:
+                source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
         else:
             ordered.append(by_id[text])
         listed.setdefault(text, node)

@@ -165,6 +165,34 @@ def test_quiz_problems(tmp_path):
     ]
 
 
+BROKEN = SINGLE.replace("type: single_choice", "type: hotspot")
+"""An item file that fails to load (its id can still be read)."""
+
+
+def test_failed_items_do_not_make_draw_too_large(tmp_path):
+    files = {f"q{n:02}.yaml": (BROKEN if n <= 5 else SINGLE).format(id=f"q{n:02}") for n in range(1, 12)}
+    problems = problems_for(tmp_path, files, QUIZ_YAML + "draw: 8\n")
+    assert [problem.split(":")[0] for problem in problems] == [f"items/demo/q{n:02}.yaml" for n in range(1, 6)]
+    assert all("'type' must be one of" in problem for problem in problems)
+
+
+def test_failed_items_are_not_missing_ids(tmp_path):
+    files = {"a.yaml": SINGLE.format(id="a"), "b.yaml": "id: b\nprompt: [\n"}
+    quiz = QUIZ_YAML + "items: [a, b]\nsections:\n  - id: s1\n    items: [a, b]\n    select: 2\n"
+    assert problems_for(tmp_path, files, quiz) == [
+        "items/demo/b.yaml:3:1: invalid YAML: did not find expected node content (while parsing a flow node)"]
+
+
+def test_with_every_item_loaded_counts_and_ids_are_checked(tmp_path):
+    quiz = QUIZ_YAML + "draw: 3\ncohorts:\n  late:\n    sections:\n      - id: s1\n        items: [a, c]\n" \
+                       "        select: 2\n"
+    assert problems_for(tmp_path, {"a.yaml": SINGLE.format(id="a"), "b.yaml": SINGLE.format(id="b")}, quiz) == [
+        "items/demo/quiz.yaml:5:7: 'draw' is 3 but the quiz has only 2 items",
+        "items/demo/quiz.yaml:10:20: no item with id 'c' in this quiz",
+        "items/demo/quiz.yaml:11:17: 'select' is 2 but the section has 1 items",
+    ]
+
+
 def test_items_list_orders_items(tmp_path):
     quiz = QUIZ_YAML + "items: [b, a]\n"
     make_project(tmp_path, {"a.yaml": SINGLE.format(id="a"), "b.yaml": SINGLE.format(id="b")}, quiz)
