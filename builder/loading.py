@@ -115,7 +115,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", *SETTING_FIELDS)
+               "cohorts", "media", "exclude", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
 
@@ -993,7 +993,8 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
-    items, item_files, failed = _load_items(directory, root, problems, progress, cache)
+    excluded = _exclusions(source, quiz_node) if quiz_node is not None else None
+    items, item_files, failed = _load_items(directory, root, problems, progress, cache, excluded)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -1103,14 +1104,15 @@ PARALLEL_ITEMS = 400
 
 
 def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
-                cache: Cache) -> tuple[tuple[Item, ...], int, int]:
+                cache: Cache, excluded: re.Pattern[str] | None = None) -> tuple[tuple[Item, ...], int, int]:
     """The valid items under ``directory`` in file-name order, how many item files there are, and
-    how many of them gave no item (refused, or invalid: their problems are reported)."""
+    how many of them gave no item (refused, or invalid: their problems are reported). Files and
+    folders whose path in the quiz folder ``excluded`` matches are not read (_exclusions)."""
     paths: list[tuple[str, str, str]] = []
     refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative, is_link in _item_files(directory, quiz_display, problems):
+    for relative, is_link in _item_files(directory, quiz_display, problems, excluded):
         path = os.path.join(directory, relative)
         display = f"{quiz_display}/{escaped(relative)}"
         bad_name = _name_problem(relative, display)
@@ -1166,12 +1168,15 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
     return tuple(items), len(paths) + refused, failed
 
 
-def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[tuple[str, bool]]:
+def _item_files(directory: Path, display: str, problems: list[Problem],
+                excluded: re.Pattern[str] | None = None) -> list[tuple[str, bool]]:
     """The item files below ``directory`` (not following linked folders), as sorted relative paths,
     each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
     (thousands of files are listed on every build). Every entry named like an item file that is
     not a folder is one, whatever it is: reading it says when it is not a plain file. A folder
-    that cannot be listed is reported (``display`` is the quiz folder's name in messages)."""
+    that cannot be listed is reported (``display`` is the quiz folder's name in messages). A file
+    or folder whose relative path (a folder's with and without its final /) ``excluded`` matches
+    is left out, a folder without being listed; with no pattern, nothing is matched."""
     found: list[tuple[str, bool]] = []
     # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
     # that would hold itself in a cycle, and the listing with it, until the collector came by).
@@ -1187,11 +1192,70 @@ def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[
             continue
         for entry in listed:
             if _is_folder(entry):
-                folders.append((entry.path, f"{prefix}{entry.name}/"))
+                relative = f"{prefix}{entry.name}/"
+                if excluded is None or not (excluded.match(relative) or excluded.match(relative[:-1])):
+                    folders.append((entry.path, relative))
+            # (.#name: Emacs's lock of a file being edited, a link to nothing)
             elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE \
-                    and not entry.name.startswith(".#"):  # Emacs's lock of a file being edited: a link to nothing
+                    and not entry.name.startswith(".#") \
+                    and (excluded is None or not excluded.match(prefix + entry.name)):
                 found.append((prefix + entry.name, entry.is_symlink()))
     return sorted(found)
+
+
+EXCLUDE_EXAMPLE = "such as review-notes.yaml or drafts/**"
+
+
+def _exclusions(source: SourceFile, quiz_node: Node) -> re.Pattern[str] | None:
+    """quiz.yaml's ``exclude:`` globs as one expression matching the whole of a path relative to
+    the quiz folder (None when there are none: the listing then matches nothing). Read before the
+    item files are listed, so from the node itself (the other fields are checked after). A pattern
+    that matches nothing is not reported: ``drafts/**`` stays useful while drafts/ is empty, and a
+    misspelt one shows itself, as the file it meant is still read."""
+    if quiz_node.kind != "mapping" or not isinstance(quiz_node.value, dict) or "exclude" not in quiz_node.value:
+        return None
+    node = quiz_node.value["exclude"][1]
+    if not isinstance(node.value, list):
+        source.at(node, f"'exclude' must be a list of file patterns (lines starting with '- '), {EXCLUDE_EXAMPLE}")
+        return None
+    expressions = []
+    for entry in node.value:
+        pattern = entry.value if isinstance(entry.value, str) else ""
+        if not pattern.strip():
+            source.at(entry, f"each entry of 'exclude' must be a file pattern, {EXCLUDE_EXAMPLE}")
+        elif pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
+            source.at(entry, f"exclude pattern {shown(pattern)} must be a path inside the quiz folder, relative to "
+                             f"it, with / between folders and no '..', {EXCLUDE_EXAMPLE}")
+        else:
+            expressions.append(f"(?:{_glob_expression(pattern)})")
+    return re.compile(f"(?:{'|'.join(expressions)})\\Z") if expressions else None
+
+
+def _glob_expression(pattern: str) -> str:
+    """A glob as a regular expression over paths: ``*`` and ``?`` within one name, ``[...]`` one
+    character of a set, ``**`` across folders (``**/`` any folders, none included)."""
+    parts, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] in "*?":
+            parts.append("[^/]*" if pattern[index] == "*" else "[^/]")
+            index += 1
+        elif pattern[index] == "[" and (end := pattern.find("]", index + 2)) > 0:
+            chars = pattern[index + 1:end]
+            negated = chars.startswith("!")
+            chars = chars[1:] if negated else chars
+            escaped_chars = chars.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
+            parts.append(f"[{'^/' if negated else ''}{escaped_chars}]")
+            index = end + 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return "".join(parts)
 
 
 def _item_entry(path: str, display: str) -> str | None:
