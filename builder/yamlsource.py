@@ -348,6 +348,8 @@ _INVISIBLE_SPACES = "\u200b\u2060\ufeff"
 _LINE = re.compile(r"(?P<lead>[\s\u200b\u2060\ufeff]*(?:-\s+)*)"
                    r"(?:(?P<key>[^\s'\"#:\-\u200b\u2060\ufeff][^:#]*?):(?:\s+|$))?(?:-\s+)*(?P<value>.*)")
 
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?\Z")
+
 
 def _common_mistake(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
     """The first word-processor mistake up to where the parser failed, as (line, column, message),
@@ -356,9 +358,15 @@ def _common_mistake(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int, s
     if mark is None:
         return None
     found: list[tuple[int, int, str]] = []
+    block_indent = -1  # the indentation of the key of a block scalar (| or >) the lines are in, if any
     for number, line in enumerate(text.split("\n")[:mark.line + 1], start=1):
+        if block_indent >= 0 and (not line.strip(" \r") or len(line) - len(line.lstrip(" ")) > block_indent):
+            continue  # text, where any character is itself
+        block_indent = -1
         match = _LINE.match(line)
         assert match is not None  # every group may be empty
+        if _BLOCK_SCALAR.match(match["value"]):
+            block_indent = match.start("key") if match["key"] else len(line) - len(line.lstrip(" "))
         for index, char in enumerate(line[:match.start("value")]):
             if _is_odd_space(char):
                 found.append((number, index + 1, f"invalid YAML: {_character(char)} where YAML needs a plain "

@@ -110,3 +110,12 @@ def test_the_command_line_prints_the_place_and_the_fix(tmp_path, monkeypatch):
         "below it, indented",
         "1 problem found; nothing was written",
     ]
+
+
+def test_text_in_a_block_is_not_taken_for_a_mistake(tmp_path):
+    prompt = '>-\n  "Pick one”, she said,\n  \u00a0 indented with a no-break space.'
+    text = ITEM.format(prompt=prompt, feedback="Note: this")
+    assert problems_for(tmp_path, text) == [
+        "items/demo/q1.yaml:9:19: invalid YAML: a colon and a space (': ') in unquoted text start a new key in YAML; "
+        "put the text in quotes, feedback: \"Note: this\", or write feedback: >- and the text on the lines below it, "
+        "indented"]
