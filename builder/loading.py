@@ -116,7 +116,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", "accept_warnings", *SETTING_FIELDS)
+               "cohorts", "media", "accept_warnings", "exclude", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
 
@@ -898,8 +898,9 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
 
 
 def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
-                   item_ids: tuple[str, ...]) -> Settings:
-    """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort)."""
+                   item_ids: tuple[str, ...], all_loaded: bool) -> Settings:
+    """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort).
+    ``all_loaded``: every item file gave an item (see _load_pools)."""
     base = base or Settings(pass_mark=80.0)
     pass_mark = fields.number("pass_mark", base.pass_mark, 0, 100)
     attempts = fields.number("attempts", base.attempts, 1, 100, integer=True)
@@ -908,7 +909,7 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
     shuffle_choices = fields.boolean("shuffle_choices", base.shuffle_choices)
     feedback = fields.choice("feedback", FEEDBACK_TIMINGS, default=base.feedback)
     seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
-    pools = _load_pools(source, fields, item_ids, base.pools)
+    pools = _load_pools(source, fields, item_ids, base.pools, all_loaded)
     written = {"pools" if name in ("draw", "sections") else name for name in SETTING_FIELDS if fields.has(name)}
     return Settings(
         pass_mark=float(pass_mark if pass_mark is not None else base.pass_mark),
@@ -923,7 +924,10 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
 
 
 def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
-                inherited: tuple[Pool, ...]) -> tuple[Pool, ...]:
+                inherited: tuple[Pool, ...], all_loaded: bool) -> tuple[Pool, ...]:
+    """The quiz's ``draw`` or its ``sections``. When some item file failed to load (``all_loaded``
+    False), what only its item could explain is not reported: a count over the items loaded, an
+    id that the failed file may hold (its own problems are reported; fixing them may fix these)."""
     if fields.has("draw") and fields.has("sections"):
         source.at(fields.values["draw"][0], "give either 'draw' (for the whole quiz) or 'sections', not both")
         return inherited
@@ -932,7 +936,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         if draw is None:
             return inherited
         if draw > len(item_ids):
-            source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} items")
+            if all_loaded:
+                source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} "
+                                                  "items")
             return inherited
         return (Pool("main", "", item_ids, int(draw)),)
     if not fields.has("sections"):
@@ -957,7 +963,8 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         ids = []
         for text, id_node in section.text_list("items"):
             if text not in item_ids:
-                source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
+                if all_loaded:
+                    source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
             elif text in used:
                 source.at(id_node, f"item {shown(text)} is already in a section (line {used[text].line})")
             else:
@@ -967,7 +974,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
             source.at(node, "missing field 'items' (the ids this section draws from)")
         select = section.number("select", None, 1, 100_000, integer=True)
         if select is not None and select > len(ids):
-            source.at(section.node_of("select"), f"'select' is {int(select)} but the section has {len(ids)} items")
+            if all_loaded:
+                source.at(section.node_of("select"), f"'select' is {int(select)} but the section has {len(ids)} "
+                                                     "items")
             select = None
         pools.append(Pool(identifier, section.text("title") or identifier, tuple(ids),
                           int(select) if select is not None else None))
@@ -987,7 +996,8 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
-    items, item_files = _load_items(directory, root, problems, progress, cache)
+    excluded = _exclusions(source, quiz_node) if quiz_node is not None else None
+    items, item_files, failed = _load_items(directory, root, problems, progress, cache, excluded)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -1014,13 +1024,14 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
                                     f"item id {shown(item.id)} is also the quiz's identifier ({quiz_display}:"
                                     f"{node.line}); the QTI test and its items share one set of identifiers "
                                     "(in any case): rename the item or the quiz"))
-    items = _order_items(source, fields, items)
+    all_loaded = failed == 0
+    items = _order_items(source, fields, items, all_loaded)
     item_ids = tuple(item.id for item in items)
     if not fields.has("pass_mark"):
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
-    settings = _load_settings(source, fields, None, item_ids)
+    settings = _load_settings(source, fields, None, item_ids, all_loaded)
     formats = _load_formats(source, fields)
-    cohorts = _load_cohorts(source, fields, settings, item_ids)
+    cohorts = _load_cohorts(source, fields, settings, item_ids, all_loaded)
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     limits = _load_media_limits(source, fields)
     accepted = _load_accepted_warnings(source, fields)
@@ -1087,7 +1098,7 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
 
 
 def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
-                  item_ids: tuple[str, ...]) -> tuple[tuple[str, Settings], ...]:
+                  item_ids: tuple[str, ...], all_loaded: bool) -> tuple[tuple[str, Settings], ...]:
     """Each cohort with its settings over the quiz's, checked now so that `validate` reports them."""
     if not fields.has("cohorts"):
         return ()
@@ -1101,7 +1112,7 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
         overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
-        cohorts.append((name, _load_settings(source, overrides, settings, item_ids)))
+        cohorts.append((name, _load_settings(source, overrides, settings, item_ids, all_loaded)))
     return tuple(cohorts)
 
 
@@ -1110,13 +1121,15 @@ PARALLEL_ITEMS = 400
 
 
 def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
-                cache: Cache) -> tuple[tuple[Item, ...], int]:
-    """The valid items under ``directory`` in file-name order, and how many item files there are."""
+                cache: Cache, excluded: re.Pattern[str] | None = None) -> tuple[tuple[Item, ...], int, int]:
+    """The valid items under ``directory`` in file-name order, how many item files there are, and
+    how many of them gave no item (refused, or invalid: their problems are reported). Files and
+    folders whose path in the quiz folder ``excluded`` matches are not read (_exclusions)."""
     paths: list[tuple[str, str, str]] = []
     refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative, is_link in _item_files(directory, quiz_display, problems):
+    for relative, is_link in _item_files(directory, quiz_display, problems, excluded):
         path = os.path.join(directory, relative)
         display = f"{quiz_display}/{escaped(relative)}"
         bad_name = _name_problem(relative, display)
@@ -1147,9 +1160,11 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
     items: list[Item] = []
     first_place: dict[str, Place] = {}
     first_folded: dict[str, Item] = {}
+    failed = refused
     for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
         if item is None:
+            failed += 1
             continue
         if item.id in first_place:
             first = first_place[item.id]
@@ -1167,15 +1182,18 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
         first_place[item.id] = item.place
         first_folded[item.id.casefold()] = item
         items.append(item)
-    return tuple(items), len(paths) + refused
+    return tuple(items), len(paths) + refused, failed
 
 
-def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[tuple[str, bool]]:
+def _item_files(directory: Path, display: str, problems: list[Problem],
+                excluded: re.Pattern[str] | None = None) -> list[tuple[str, bool]]:
     """The item files below ``directory`` (not following linked folders), as sorted relative paths,
     each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
     (thousands of files are listed on every build). Every entry named like an item file that is
     not a folder is one, whatever it is: reading it says when it is not a plain file. A folder
-    that cannot be listed is reported (``display`` is the quiz folder's name in messages)."""
+    that cannot be listed is reported (``display`` is the quiz folder's name in messages). A file
+    or folder whose relative path (a folder's with and without its final /) ``excluded`` matches
+    is left out, a folder without being listed; with no pattern, nothing is matched."""
     found: list[tuple[str, bool]] = []
     # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
     # that would hold itself in a cycle, and the listing with it, until the collector came by).
@@ -1191,11 +1209,70 @@ def _item_files(directory: Path, display: str, problems: list[Problem]) -> list[
             continue
         for entry in listed:
             if _is_folder(entry):
-                folders.append((entry.path, f"{prefix}{entry.name}/"))
+                relative = f"{prefix}{entry.name}/"
+                if excluded is None or not (excluded.match(relative) or excluded.match(relative[:-1])):
+                    folders.append((entry.path, relative))
+            # (.#name: Emacs's lock of a file being edited, a link to nothing)
             elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE \
-                    and not entry.name.startswith(".#"):  # Emacs's lock of a file being edited: a link to nothing
+                    and not entry.name.startswith(".#") \
+                    and (excluded is None or not excluded.match(prefix + entry.name)):
                 found.append((prefix + entry.name, entry.is_symlink()))
     return sorted(found)
+
+
+EXCLUDE_EXAMPLE = "such as review-notes.yaml or drafts/**"
+
+
+def _exclusions(source: SourceFile, quiz_node: Node) -> re.Pattern[str] | None:
+    """quiz.yaml's ``exclude:`` globs as one expression matching the whole of a path relative to
+    the quiz folder (None when there are none: the listing then matches nothing). Read before the
+    item files are listed, so from the node itself (the other fields are checked after). A pattern
+    that matches nothing is not reported: ``drafts/**`` stays useful while drafts/ is empty, and a
+    misspelt one shows itself, as the file it meant is still read."""
+    if quiz_node.kind != "mapping" or not isinstance(quiz_node.value, dict) or "exclude" not in quiz_node.value:
+        return None
+    node = quiz_node.value["exclude"][1]
+    if not isinstance(node.value, list):
+        source.at(node, f"'exclude' must be a list of file patterns (lines starting with '- '), {EXCLUDE_EXAMPLE}")
+        return None
+    expressions = []
+    for entry in node.value:
+        pattern = entry.value if isinstance(entry.value, str) else ""
+        if not pattern.strip():
+            source.at(entry, f"each entry of 'exclude' must be a file pattern, {EXCLUDE_EXAMPLE}")
+        elif pattern.startswith("/") or "\\" in pattern or ".." in pattern.split("/"):
+            source.at(entry, f"exclude pattern {shown(pattern)} must be a path inside the quiz folder, relative to "
+                             f"it, with / between folders and no '..', {EXCLUDE_EXAMPLE}")
+        else:
+            expressions.append(f"(?:{_glob_expression(pattern)})")
+    return re.compile(f"(?:{'|'.join(expressions)})\\Z") if expressions else None
+
+
+def _glob_expression(pattern: str) -> str:
+    """A glob as a regular expression over paths: ``*`` and ``?`` within one name, ``[...]`` one
+    character of a set, ``**`` across folders (``**/`` any folders, none included)."""
+    parts, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] in "*?":
+            parts.append("[^/]*" if pattern[index] == "*" else "[^/]")
+            index += 1
+        elif pattern[index] == "[" and (end := pattern.find("]", index + 2)) > 0:
+            chars = pattern[index + 1:end]
+            negated = chars.startswith("!")
+            chars = chars[1:] if negated else chars
+            escaped_chars = chars.replace("\\", "\\\\").replace("[", "\\[").replace("^", "\\^")
+            parts.append(f"[{'^/' if negated else ''}{escaped_chars}]")
+            index = end + 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return "".join(parts)
 
 
 def _item_entry(path: str, display: str) -> str | None:
@@ -1232,7 +1309,10 @@ def _load_item_remembering(source: tuple[str, str, str], cache: Cache) -> tuple[
     return pickled, problems
 
 
-def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -> tuple[Item, ...]:
+def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...],
+                 all_loaded: bool) -> tuple[Item, ...]:
+    """The items in the order of quiz.yaml's ``items``. An id no item has is not reported when
+    some item file failed to load: that file may be the one (its own problems are reported)."""
     if not fields.has("items"):
         return items
     by_id = {item.id: item for item in items}
@@ -1242,7 +1322,8 @@ def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...]) -
         if text in listed:
             source.at(node, f"item {shown(text)} is listed twice (first at line {listed[text].line})")
         elif text not in by_id:
-            source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
+            if all_loaded:
+                source.at(node, f"no item file has id {shown(text)}{_did_you_mean(text, by_id)}")
         else:
             ordered.append(by_id[text])
         listed.setdefault(text, node)

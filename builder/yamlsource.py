@@ -17,7 +17,9 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,13 +164,13 @@ class SourceFile:
             message = error.problem or str(error)
             if error.context and error.problem:
                 message = f"{error.problem} ({error.context})"
-            if mark and text[mark.index:mark.index + 1] == "\t":
-                message = "a tab character; YAML indents with spaces only"
             line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             if "maximum nesting depth" in message:
                 # libyaml 0.2.5+ stops at depth 1000 while looking ahead, before our own limit is
                 # reached; say the same thing either way.
                 self.problem(line, column, NESTED_TOO_DEEP)
+            elif (mistake := _common_mistake(text, error)) is not None:
+                self.problem(*mistake)
             else:
                 self.problem(line, column, f"invalid YAML: {message}")
             return None
@@ -331,3 +333,118 @@ def _looks_like_utf16(data: bytes) -> bool:
     sample = data[:200]
     half = len(sample) // 2
     return half > 0 and (sample[0::2].count(0) * 2 >= half or sample[1::2].count(0) * 2 >= half)
+
+
+# The mistakes of text written or pasted in a word processor, looked for only once the parser has
+# failed (a good file costs nothing), and reported where they are: libyaml notices most of them
+# later, at a place that has nothing to do with them (a curly closing quote on line 9 at 12:12).
+_STRAIGHT_QUOTES = "YAML quotes text with straight quotes \" or '"
+_CURLY_QUOTES = "\u2018\u2019\u201c\u201d"
+_CURLY_FOR = {'"': "\u201c\u201d", "'": "\u2018\u2019"}
+"""The curly quotes a word processor writes where the author typed each straight quote."""
+_INVISIBLE_SPACES = "\u200b\u2060\ufeff"
+"""Zero-width spaces: not spaces to Python's str.isspace, and no more to YAML."""
+# A line's structure: indentation, list dashes, a key and its colon, then the value. \s rather
+# than [ \t]: a no-break space where YAML needs a space is what is looked for.
+_LINE = re.compile(r"(?P<lead>[\s\u200b\u2060\ufeff]*(?:-\s+)*)"
+                   r"(?:(?P<key>[^\s'\"#:\-\u200b\u2060\ufeff][^:#]*?):(?:\s+|$))?(?:-\s+)*(?P<value>.*)")
+
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*\s*(?:#.*)?\Z")
+
+
+def _common_mistake(text: str, error: yaml.MarkedYAMLError) -> tuple[int, int, str] | None:
+    """The first word-processor mistake up to where the parser failed, as (line, column, message),
+    or None when none explains the failure."""
+    mark = error.problem_mark
+    if mark is None:
+        return None
+    found: list[tuple[int, int, str]] = []
+    block_indent = -1  # the indentation of the key of a block scalar (| or >) the lines are in, if any
+    for number, line in enumerate(text.split("\n")[:mark.line + 1], start=1):
+        if block_indent >= 0 and (not line.strip(" \r") or len(line) - len(line.lstrip(" ")) > block_indent):
+            continue  # text, where any character is itself
+        block_indent = -1
+        match = _LINE.match(line)
+        assert match is not None  # every group may be empty
+        if _BLOCK_SCALAR.match(match["value"]):
+            block_indent = match.start("key") if match["key"] else len(line) - len(line.lstrip(" "))
+        for index, char in enumerate(line[:match.start("value")]):
+            if _is_odd_space(char):
+                found.append((number, index + 1, f"invalid YAML: {_character(char)} where YAML needs a plain "
+                                                 "space; replace it with a space"))
+                break
+        value = match["value"]
+        if value.startswith(('"', "'")) and (curly := _curly_close(value)) is not None:
+            found.append((number, match.start("value") + curly + 1,
+                          f"invalid YAML: curly quote {_character(value[curly])} ends the text its straight "
+                          f"{value[0]} opens; {_STRAIGHT_QUOTES}: replace it with {value[0]}"))
+    at_mark = text[mark.index:mark.index + 1]
+    if at_mark == "\t":
+        found.append((mark.line + 1, mark.column + 1, "invalid YAML: a tab character (U+0009) in the indentation; "
+                                                       "YAML indents with spaces only: replace it with spaces"))
+    elif at_mark == ":" and (error.problem or "").startswith("mapping values are not allowed"):
+        found.extend(_colon_in_text(text, mark.line, mark.column))
+    if not found and error.context == "while scanning a quoted scalar" and error.context_mark is not None:
+        opening = error.context_mark
+        quote = text[opening.index:opening.index + 1]
+        found.append((opening.line + 1, opening.column + 1,
+                      f"invalid YAML: the text that this {quote} opens never ends; end it with a straight {quote}"))
+    return min(found, default=None)
+
+
+def _is_odd_space(char: str) -> bool:
+    return (char.isspace() and char not in " \t\r\n") or char in _INVISIBLE_SPACES
+
+
+def _character(char: str) -> str:
+    """A character as a message names it: 'no-break space (U+00A0)', 'curly quote ” (U+201D)'."""
+    code = f"U+{ord(char):04X}"
+    if _is_odd_space(char):
+        name = unicodedata.name(char, "space").lower()
+        return f"{'an' if name[0] in 'aeiou' else 'a'} {name} ({code})"
+    return f"{char} ({code})"
+
+
+def _curly_close(value: str) -> int | None:
+    """Where in ``value`` (which starts with a straight quote) a curly quote seems meant to end it:
+    the last curly quote on the line, when no straight quote ends it there."""
+    quote, index = value[0], 1
+    while index < len(value):
+        char = value[index]
+        if char == "\\" and quote == '"':
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and value[index + 1:index + 2] == "'":  # '' is a quote inside '...'
+                index += 2
+                continue
+            return None
+        index += 1
+    curly = max(value.rfind(char) for char in _CURLY_FOR[quote])
+    return curly if curly > 0 else None
+
+
+def _colon_in_text(text: str, line_index: int, column_index: int) -> list[tuple[int, int, str]]:
+    """The parser's 'mapping values are not allowed' at a colon inside a value: the text needs
+    quotes (or, when it opens with a curly quote, meant to have them)."""
+    line = text.split("\n")[line_index]
+    match = _LINE.match(line)
+    assert match is not None  # every group may be empty
+    if not match["key"] or column_index <= match.start("value"):
+        return []
+    value = match["value"]
+    if value[:1] in _CURLY_QUOTES:
+        return [(line_index + 1, match.start("value") + 1,
+                 f"invalid YAML: curly quote {_character(value[0])} where YAML needs a straight quote; "
+                 f"{_STRAIGHT_QUOTES}: replace both quotes with \"")]
+    written = value.split(" #")[0].rstrip()
+    key = line[:match.start("value")].strip()
+    if '"' not in written and "\\" not in written:
+        quoted = f' put the text in quotes, {key} "{written}", or'
+    elif "'" not in written:
+        quoted = f" put the text in quotes, {key} '{written}', or"
+    else:
+        quoted = ""
+    return [(line_index + 1, column_index + 1,
+             f"invalid YAML: a colon and a space (': ') in unquoted text start a new key in YAML;{quoted} write "
+             f"{key} >- and the text on the lines below it, indented")]

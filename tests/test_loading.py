@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,91 @@ def test_quiz_problems(tmp_path):
         "items/demo/quiz.yaml:6:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas); "
         "did you mean 'moodle'?",
     ]
+
+
+BROKEN = SINGLE.replace("type: single_choice", "type: hotspot")
+"""An item file that fails to load (its id can still be read)."""
+
+
+def test_failed_items_do_not_make_draw_too_large(tmp_path):
+    files = {f"q{n:02}.yaml": (BROKEN if n <= 5 else SINGLE).format(id=f"q{n:02}") for n in range(1, 12)}
+    problems = problems_for(tmp_path, files, QUIZ_YAML + "draw: 8\n")
+    assert [problem.split(":")[0] for problem in problems] == [f"items/demo/q{n:02}.yaml" for n in range(1, 6)]
+    assert all("'type' must be one of" in problem for problem in problems)
+
+
+def test_failed_items_are_not_missing_ids(tmp_path):
+    files = {"a.yaml": SINGLE.format(id="a"), "b.yaml": "id: b\nprompt: [\n"}
+    quiz = QUIZ_YAML + "items: [a, b]\nsections:\n  - id: s1\n    items: [a, b]\n    select: 2\n"
+    assert problems_for(tmp_path, files, quiz) == [
+        "items/demo/b.yaml:3:1: invalid YAML: did not find expected node content (while parsing a flow node)"]
+
+
+def test_with_every_item_loaded_counts_and_ids_are_checked(tmp_path):
+    quiz = QUIZ_YAML + "draw: 3\ncohorts:\n  late:\n    sections:\n      - id: s1\n        items: [a, c]\n" \
+                       "        select: 2\n"
+    assert problems_for(tmp_path, {"a.yaml": SINGLE.format(id="a"), "b.yaml": SINGLE.format(id="b")}, quiz) == [
+        "items/demo/quiz.yaml:5:7: 'draw' is 3 but the quiz has only 2 items",
+        "items/demo/quiz.yaml:10:20: no item with id 'c' in this quiz",
+        "items/demo/quiz.yaml:11:17: 'select' is 2 but the section has 1 items",
+    ]
+
+
+REVIEW_NOTES = "- item: q1\n  note: Check the wording of choice B.\n- item: q2\n  note: Fine.\n"
+"""A reviewer's notes beside the items: YAML, but not an item."""
+
+
+def test_a_file_that_is_not_an_item_is_read_as_one_until_excluded(tmp_path):
+    files = {"q1.yaml": SINGLE.format(id="q1"), "review-notes.yaml": REVIEW_NOTES}
+    assert problems_for(tmp_path, files) == [
+        "items/demo/review-notes.yaml:1:1: an item must be a mapping of fields (id, type, title, prompt, ...)"]
+    make_project(tmp_path, files, QUIZ_YAML + "exclude: [review-notes.yaml]\n")
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert [item.id for item in quiz.items] == ["q1"]
+
+
+def test_exclude_patterns_reach_into_folders(tmp_path):
+    files = {"q1.yaml": SINGLE.format(id="q1"), "drafts/q2.yaml": "id: [\n", "drafts/old/q3.yaml": "id: [\n",
+             "more/notes-week1.yaml": REVIEW_NOTES, "more/q4.yaml": SINGLE.format(id="q4"),
+             "q5.yaml": SINGLE.format(id="q5"), "q6.yml": "id: [\n"}
+    quiz = QUIZ_YAML + "exclude:\n  - drafts/**\n  - '**/notes-*.yaml'\n  - q[!0-5].y*ml\n  - never-there/*.yaml\n"
+    make_project(tmp_path, files, quiz)
+    (loaded,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert [item.id for item in loaded.items] == ["q4", "q1", "q5"]
+
+
+def test_an_excluded_folder_is_not_listed(tmp_path, monkeypatch):
+    make_project(tmp_path, {"q1.yaml": SINGLE.format(id="q1"), "private/a/q2.yaml": "id: [\n"},
+                 QUIZ_YAML + "exclude: [private]\n")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def listing(path: str) -> object:
+        listed.append(os.path.relpath(path, tmp_path / "items/demo"))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    (quiz,) = load_quizzes([tmp_path / "items/demo"], tmp_path)  # the quiz folder: no walk to find quizzes
+    assert [item.id for item in quiz.items] == ["q1"]
+    assert "private" not in listed and "." in listed
+
+
+def test_exclude_patterns_stay_in_the_quiz_folder(tmp_path):
+    quiz = QUIZ_YAML + "exclude: [/etc/x.yaml, ../other/*.yaml, 'drafts\\a.yaml', '', [a]]\n"
+    rule = "must be a path inside the quiz folder, relative to it, with / between folders and no '..', such as " \
+           "review-notes.yaml or drafts/**"
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
+        f"items/demo/quiz.yaml:5:11: exclude pattern '/etc/x.yaml' {rule}",
+        f"items/demo/quiz.yaml:5:24: exclude pattern '../other/*.yaml' {rule}",
+        f"items/demo/quiz.yaml:5:41: exclude pattern 'drafts\\\\a.yaml' {rule}",
+        "items/demo/quiz.yaml:5:58: each entry of 'exclude' must be a file pattern, such as review-notes.yaml or "
+        "drafts/**",
+        "items/demo/quiz.yaml:5:62: each entry of 'exclude' must be a file pattern, such as review-notes.yaml or "
+        "drafts/**",
+    ]
+    assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, QUIZ_YAML + "exclude: drafts\n") == [
+        "items/demo/quiz.yaml:5:10: 'exclude' must be a list of file patterns (lines starting with '- '), such as "
+        "review-notes.yaml or drafts/**"]
 
 
 def test_items_list_orders_items(tmp_path):

@@ -45,7 +45,8 @@ def test_every_code_the_code_gives_is_known_and_every_known_code_is_given():
     given = set()
     for path, text in sources.items():
         if path.parent.name == "formats" or path.name == "build.py":
-            given |= set(re.findall(r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas)-[a-z0-9-]+)"', text))
+            given |= set(re.findall(r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas)-[a-z0-9-]+)"',
+                                    text))
         given |= set(re.findall(r'warning="([a-z0-9-]+)"', text))
     assert given == CODES
 
