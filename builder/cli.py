@@ -97,7 +97,8 @@ def _version(value: str | None) -> str | None:
 
 
 STRICT = click.option("--strict", is_flag=True,
-                      help="Exit 1 if any warning remains (those quiz.yaml's accept_warnings names are silenced).")
+                      help="Exit 1 if any warning remains (those accept_warnings names in quiz.yaml or "
+                           "lmspack.yaml are silenced).")
 
 
 def _warn(warnings: list[building.Warned], quiet: bool, strict: bool, done: str) -> None:
