@@ -1167,9 +1167,8 @@ def load_project_file(folder: Path, problems: list[Problem], display: str = PROJ
     optional: a file with nothing but comments marks the project folder with the defaults."""
     path = folder / PROJECT_FILE
     if os.path.islink(path) and not _inside(path, folder):
-        problems.append(Problem(display, 0, 0, f"is a link to a file outside "
-                                                    f"{project_folder_named(folder, ProjectSettings(marked=True))}; "
-                                                    "copy the file in"))
+        named = project_folder_named(folder, ProjectSettings(marked=True))
+        problems.append(Problem(display, 0, 0, f"is a link to a file outside {named}; copy the file in"))
         return ProjectSettings(marked=True)
     source = SourceFile(path, display, problems)
     node = source.parse(empty_ok=True)
