@@ -23,7 +23,7 @@ from builder import __version__, parallel, rendering, warning_codes
 from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
 from builder.formats import Output, builder_for, checker_for, members_of, refuse
-from builder.loading import load_quizzes
+from builder.loading import NO_PROJECT_FILE, ProjectSettings, load_quizzes
 from builder.model import FORMAT_NAMES, Notice, Quiz
 from builder.packaging import Segmented, source_date_epoch
 from builder.writing import Writer, file_sha256, remove_leftovers
@@ -171,12 +171,15 @@ class BuildResult:
     """Why the cache could not be read or written (the first reason), when it could not."""
     changed_by_hand: tuple[str, ...] = ()
     """Earlier packages in out_dir whose bytes are no longer those their build recorded."""
+    accepted: frozenset[str] = frozenset()
+    """The codes of the warnings the project accepts (lmspack.yaml's accept_warnings)."""
 
     @property
     def warnings(self) -> list[Warned]:
         """Each kind of warning once per build, naming every item it concerns, in package order,
-        but those the quiz accepts (accept_warnings in quiz.yaml); then earlier packages changed
-        since they were built, and the cache's trouble, if any."""
+        but those the quiz accepts (accept_warnings in quiz.yaml, and in lmspack.yaml); then
+        earlier packages changed since they were built, and the cache's trouble, if any, unless
+        the project accepts them."""
         changed_warnings = [Warned("package-changed-by-hand", "dist", None, (), (
             f"{name} in {self.out_dir} changed since lmspack built it: SHA256SUMS lists it as it now is, and "
             "build-manifest.json no longer says which quiz and version it is (build it again, or delete it)"))
@@ -184,8 +187,8 @@ class BuildResult:
         cache_warning = [Warned("cache-unusable", "cache", None, (), (
             f"{self.cache_trouble}; the packages are complete, but a rebuild will not be faster (--no-cache "
             "builds without it)"))] if self.cache_trouble else []
-        return (text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages) + changed_warnings
-                + cache_warning)
+        return (text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages)
+                + [warning for warning in changed_warnings + cache_warning if warning.code not in self.accepted])
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
@@ -286,10 +289,12 @@ def select_formats(quiz: Quiz, formats: Sequence[str]) -> list[str]:
     return [f for f in FORMAT_NAMES if f in formats]
 
 
-def check_out_dir(out_dir: Path, root: Path) -> None:
-    """The build may write anywhere the user says, except into the canonical sources."""
+def check_out_dir(out_dir: Path, root: Path, quizzes: str = NO_PROJECT_FILE.quizzes) -> None:
+    """The build may write anywhere the user says, except into the canonical sources: the
+    project's folder of quizzes (``quizzes``, in ``root``), and lmspack's own."""
     resolved = out_dir.resolve()
-    for protected in ("items", "templates", "builder"):
+    # (Quizzes kept in the project folder itself, lmspack.yaml's quizzes: ., are each a folder of it.)
+    for protected in (quizzes, "templates", "builder") if quizzes != "." else ("templates", "builder"):
         source = (root / protected).resolve()
         if resolved == source or source in resolved.parents:
             raise UsageError(f"--out {out_dir} is inside {protected}/; the build never writes there")
@@ -310,7 +315,8 @@ SEGMENTS_PER_RUN = 8
 
 def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
                      cohorts: Sequence[str] = (), package_version: str | None = None,
-                     progress: Callable[..., None] | None = None, cache: Cache = NO_CACHE) -> list[Package]:
+                     progress: Callable[..., None] | None = None, cache: Cache = NO_CACHE,
+                     project: ProjectSettings = NO_PROJECT_FILE) -> list[Package]:
     """Load, check and render everything in memory. Raises InputError or OutputInvalidError.
 
     With much to make, the segments of what holds every item (Segmented members: most of the
@@ -320,7 +326,7 @@ def compile_packages(paths: Sequence[Path], root: Path, formats: Sequence[str] =
     remembered segments, the packages take a few tenths of a second, less than forking workers
     costs."""
     with collector_off():  # loading makes next to no garbage in cycles: nothing to collect
-        quizzes = load_quizzes(paths, root, progress, cache)
+        quizzes = load_quizzes(paths, root, progress, cache, project)
     if package_version is not None:
         quizzes = [dataclasses.replace(q, version=package_version) for q in quizzes]
     jobs = [(quiz, fmt) for quiz in select_variants(quizzes, cohorts) for fmt in select_formats(quiz, formats)]
@@ -377,12 +383,15 @@ def _compile_job(job: tuple[Quiz, str], cache: Cache) -> tuple[Output, str]:
 
 def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[str] = (),
           cohorts: Sequence[str] = (), package_version: str | None = None,
-          progress: Callable[..., None] | None = None, use_cache: bool = True) -> BuildResult:
+          progress: Callable[..., None] | None = None, use_cache: bool = True,
+          project: ProjectSettings = NO_PROJECT_FILE) -> BuildResult:
+    """Build the quizzes under ``paths`` in the project folder ``root`` (its lmspack.yaml:
+    ``project``) into ``out_dir``, the cache in ``root``."""
     source_date_epoch()  # a value no zip can carry is refused (exit 2) before any work, not midway
-    check_out_dir(out_dir, root)
+    check_out_dir(out_dir, root, project.quizzes)
     with session(root if use_cache else None) as build_cache, rare_collections(), \
             rendering.compiled_templates_kept(root if use_cache else None) as templates_kept:
-        packages = compile_packages(paths, root, formats, cohorts, package_version, progress, build_cache)
+        packages = compile_packages(paths, root, formats, cohorts, package_version, progress, build_cache, project)
         folder = output_folder(out_dir, packages)
         checksums = checksums_file(folder.listed)
         manifest = build_manifest(packages, root, folder.listed)
@@ -398,7 +407,7 @@ def build(paths: Sequence[Path], root: Path, out_dir: Path, formats: Sequence[st
             raise WriteError(f"cannot write to {out_dir}: {error.strerror or error}") from None
     # After the session, which saves the cache last.
     trouble = build_cache.trouble or (templates_kept.trouble if templates_kept is not None else None)
-    return BuildResult(tuple(packages), out_dir, tuple(leftovers), trouble, folder.changed)
+    return BuildResult(tuple(packages), out_dir, tuple(leftovers), trouble, folder.changed, project.accepted_warnings)
 
 
 def output_folder(out_dir: Path, packages: Sequence[Package]) -> OutputFolder:
@@ -494,12 +503,13 @@ def git_commit(root: Path) -> str | None:
     return commit if run.returncode == 0 and len(commit) == 40 else None
 
 
-def validate(paths: Sequence[Path], root: Path, formats: Sequence[str] = ()) -> list[Quiz]:
+def validate(paths: Sequence[Path], root: Path, formats: Sequence[str] = (),
+             project: ProjectSettings = NO_PROJECT_FILE) -> list[Quiz]:
     """Check the canonical files (the first step of every build), and what the formats named
     (none: the quiz's own, those `build` makes when none is named) refuse, so that validate
     refuses what that build would."""
     with collector_off():
-        quizzes = load_quizzes(paths, root)
+        quizzes = load_quizzes(paths, root, project=project)
     refuse(format_problems([(quiz, fmt) for quiz in quizzes for fmt in select_formats(quiz, formats)]))
     return quizzes
 

@@ -17,15 +17,13 @@ from typing import TypeVar
 
 import click
 
-from builder import __version__, checking, interruption, scaffold
+from builder import __version__, checking, interruption, project, scaffold
 from builder import build as building
 from builder.errors import InputError, LmspackError, OutputInvalidError, terminal_safe
 from builder.loading import QUIZ_FILE, VERSION
-from builder.model import FORMAT_NAMES
+from builder.model import FORMAT_NAMES, Quiz
 
 T = TypeVar("T")
-DEFAULT_ITEMS = Path("items")
-DEFAULT_OUT = Path("dist")
 
 
 def _say(line: str, err: bool = False) -> None:
@@ -98,12 +96,9 @@ def _version(value: str | None) -> str | None:
     return value
 
 
-def _paths(paths: tuple[Path, ...]) -> list[Path]:
-    return list(paths) or [DEFAULT_ITEMS]
-
-
 STRICT = click.option("--strict", is_flag=True,
-                      help="Exit 1 if any warning remains (those quiz.yaml's accept_warnings names are silenced).")
+                      help="Exit 1 if any warning remains (those accept_warnings names in quiz.yaml or "
+                           "lmspack.yaml are silenced).")
 
 
 def _warn(warnings: list[building.Warned], quiet: bool, strict: bool, done: str) -> None:
@@ -126,13 +121,19 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, building.ALL]),
-              help="Check what this format refuses (repeatable); default: the quiz's own 'formats', else qti21.")
+              help="Check what this format refuses (repeatable); default: the quiz's own 'formats', else "
+                   "lmspack.yaml's, else qti21.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (no warnings, no summary).")
 @STRICT
 def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool, quiet: bool, strict: bool) -> None:
-    """Check the quiz files under PATHS (default: items/) and report every problem."""
-    quizzes = _run(lambda: building.validate(_paths(paths), Path.cwd(), formats), as_json)
+    """Check the quizzes in PATHS (quiz folders, folders of them, project folders; default: the
+    current folder if it is a quiz folder, else the project's quizzes) and report every problem."""
+    def located_validate() -> list[Quiz]:
+        where = project.locate(paths, Path.cwd())
+        return building.validate(where.quizzes, where.folder, formats, where.settings)
+
+    quizzes = _run(located_validate, as_json)
     count = sum(len(q.items) for q in quizzes)
     warnings = building.text_warnings(quizzes)
     if as_json:
@@ -148,9 +149,10 @@ def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool, q
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice([*FORMAT_NAMES, building.ALL]),
-              help="Format to build (repeatable); default: the quiz's own 'formats', else qti21.")
-@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUT,
-              show_default=True, help="Folder for the packages.")
+              help="Format to build (repeatable); default: the quiz's own 'formats', else lmspack.yaml's, "
+                   "else qti21.")
+@click.option("--out", "-o", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the packages; default: the project's (dist/ in it, or lmspack.yaml's 'out').")
 @click.option("--cohort", "cohorts", multiple=True, help="Build for this cohort (repeatable, or 'all').")
 @click.option("--package-version", callback=lambda ctx, param, value: _version(value),
               help="Use this version instead of the one in quiz.yaml.")
@@ -159,25 +161,30 @@ def validate(paths: tuple[Path, ...], formats: tuple[str, ...], as_json: bool, q
 @STRICT
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Neither read nor write .lmspack-cache/ (the packages are the same, only slower to make).")
-def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path, cohorts: tuple[str, ...],
+def build(paths: tuple[Path, ...], formats: tuple[str, ...], out_dir: Path | None, cohorts: tuple[str, ...],
           package_version: str | None, as_json: bool, quiet: bool, strict: bool, no_cache: bool) -> None:
-    """Build packages for the quizzes under PATHS (default: every quiz under items/)."""
+    """Build packages for the quizzes in PATHS (as for validate) into the project's dist/."""
     progress = Progress(enabled=not (quiet or as_json))
+
+    def located_build() -> building.BuildResult:
+        where = project.locate(paths, Path.cwd(), out_dir)
+        return building.build(where.quizzes, where.folder, where.out, formats, cohorts, package_version, progress,
+                              use_cache=not no_cache, project=where.settings)
+
     try:
-        result = _run(lambda: building.build(_paths(paths), Path.cwd(), out_dir, formats, cohorts,
-                                             package_version, progress, use_cache=not no_cache), as_json)
+        result = _run(located_build, as_json)
     finally:
         progress.close()
     if result.leftovers:  # even with --quiet: files were removed from the user's folder
         _say(f"removed {len(result.leftovers)} temporary file{'s' if len(result.leftovers) != 1 else ''} "
-             f"left in {out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
+             f"left in {result.out_dir} by an interrupted build: {', '.join(result.leftovers)}", err=True)
     if as_json:
         _say_json(result.report())
     elif not quiet:
         for package in result.packages:
-            _say(f"built {out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
+            _say(f"built {result.out_dir / package.output.filename} ({len(package.output.data):,} bytes)")
     # With --strict, the packages are written and valid all the same: the exit status is for CI.
-    _warn(result.warnings, quiet, strict, f"the packages are written to {out_dir}")
+    _warn(result.warnings, quiet, strict, f"the packages are written to {result.out_dir}")
 
 
 @main.command()

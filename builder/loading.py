@@ -14,6 +14,7 @@ import pickle
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import assert_never, get_args
 from urllib.parse import unquote
@@ -119,21 +120,46 @@ QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "ite
                "cohorts", "media", "accept_warnings", "exclude", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
+PROJECT_FILE = "lmspack.yaml"
+PROJECT_FIELDS = ("quizzes", "out", "formats", "accept_warnings", "exclude")
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """What a project folder's lmspack.yaml says, every key optional (docs/format.md): where its
+    quizzes and its packages are, and what each of its quizzes takes unless quiz.yaml says
+    otherwise (formats) or more (accept_warnings, exclude)."""
+
+    quizzes: str = "items"
+    """The folder of quiz folders, relative to the project folder ('/' between names)."""
+    out: str = "dist"
+    """The output folder, relative to the project folder."""
+    formats: tuple[str, ...] = ()
+    """The formats of a quiz whose quiz.yaml names none (none here either: qti21)."""
+    accepted_warnings: frozenset[str] = frozenset()
+    exclude: tuple[str, ...] = ()
+    """Each exclude glob as a regular expression over a path in the quiz folder (_glob_expression)."""
+    marked: bool = False
+    """Read from an lmspack.yaml; False: the project folder has none (these are the defaults)."""
+
+
+NO_PROJECT_FILE = ProjectSettings()
 
 
 def load_quizzes(paths: Iterable[Path], root: Path, progress: Progress | None = None,
-                 cache: Cache = NO_CACHE) -> list[Quiz]:
-    """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders), items
-    read back from ``cache`` when it holds them. ``progress(done, total, "reading")`` follows
+                 cache: Cache = NO_CACHE, project: ProjectSettings = NO_PROJECT_FILE) -> list[Quiz]:
+    """Load every quiz under ``paths`` (quiz folders, or folders holding quiz folders) in the
+    project folder ``root``, items read back from ``cache`` when it holds them, with the defaults
+    of the project's lmspack.yaml (``project``). ``progress(done, total, "reading")`` follows
     the item files read (on both cores when many).
 
     Raises InputError listing every problem in every file; returns only when all is valid."""
     problems: list[Problem] = []
     quiz_dirs: list[Path] = []
     for path in paths:
-        found = find_quiz_dirs(path, root, problems)
+        found = find_quiz_dirs(path, root, problems, project)
         quiz_dirs.extend(d for d in found if d not in quiz_dirs)
-    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems, progress, cache)) is not None]
+    quizzes = [q for d in quiz_dirs if (q := load_quiz(d, root, problems, progress, cache, project)) is not None]
     seen: dict[str, Quiz] = {}
     for quiz in quizzes:
         if quiz.identifier in seen:
@@ -171,46 +197,90 @@ def _package_name_clashes(quizzes: list[Quiz]) -> list[Problem]:
     return problems
 
 
-def find_quiz_dirs(path: Path, root: Path, problems: list[Problem]) -> list[Path]:
+def project_folder_named(root: Path, project: ProjectSettings) -> str:
+    """The project folder as messages name it: where it is, and why it is the project folder."""
+    why = "the nearest folder holding lmspack.yaml" if project.marked else \
+        "no folder at or above it holds lmspack.yaml, so it is the folder lmspack was given or run in"
+    return f"the project folder {escaped(os.path.abspath(root))} ({why})"
+
+
+def _in_folder(folder: str, relative: str) -> str:
+    """A path in a folder as messages show it: ``folder`` (shown, '.': the project folder) and below."""
+    return relative if folder == "." else f"{folder}/{relative}"
+
+
+def quiz_folder_named(directory: Path | str, root: Path) -> str:
+    """A quiz folder as messages name it: its path in the project folder, or the whole of it when
+    it is the project folder."""
+    shown_folder = display_path(directory, root)
+    return shown_folder if shown_folder != "." else escaped(os.path.abspath(directory))
+
+
+def find_quiz_dirs(path: Path, root: Path, problems: list[Problem],
+                   project: ProjectSettings = NO_PROJECT_FILE) -> list[Path]:
     shown_path = display_path(path, root)
     if not os.path.lexists(path):
         problems.append(Problem(shown_path, 0, 0, "no such file or folder"))
         return []
     if not _inside(path, root):
-        problems.append(Problem(shown_path, 0, 0, "is outside the project folder; quizzes must live inside it"))
+        through_link = _inside(os.path.abspath(path), os.path.abspath(root), follow_links=False)
+        where = f"leads (through a symbolic link) to {escaped(os.path.realpath(path))}, outside" if through_link \
+            else "is outside"
+        problems.append(Problem(shown_path, 0, 0, f"{where} {project_folder_named(root, project)}; a quiz must be "
+                                                  "inside its project folder: move or copy it in, or put an "
+                                                  "lmspack.yaml in a folder that holds both"))
         return []
     if not path.is_dir():
         path = path.parent
     if os.path.lexists(path / QUIZ_FILE):
         return [path]
-    found = _folders_with_quiz_file(path, root, problems)
+    found = _folders_with_quiz_file(path, root, problems, project)
     if not found:
         problems.append(Problem(shown_path, 0, 0, f"no {QUIZ_FILE} here or below; a quiz is a folder with a "
                                                   f"{QUIZ_FILE} and its item files"))
     return found
 
 
-def _folders_with_quiz_file(top: Path, root: Path, problems: list[Problem]) -> list[Path]:
-    """The folders at or below ``top`` (not following linked folders) holding an entry named
-    quiz.yaml, whatever it is: load_quiz says so when it is not a file it can read. A folder
-    that cannot be listed is reported, not skipped: it may hold a quiz."""
+def _folders_with_quiz_file(top: Path, root: Path, problems: list[Problem],
+                            project: ProjectSettings = NO_PROJECT_FILE) -> list[Path]:
+    """The folders at or below ``top`` holding an entry named quiz.yaml, whatever it is: load_quiz
+    says so when it is not a file it can read. Linked folders are followed while they stay inside
+    the project folder, and reported when they do not, or when they lead back to a folder that
+    holds them (_linked_folder). A folder that cannot be listed is reported, not skipped: it may
+    hold a quiz."""
     found: list[Path] = []
-    folders = [top]
+    folders: list[tuple[Path, tuple[str, ...]]] = [(top, ())]
+    real_root = os.path.realpath(root)
     while folders:
-        folder = folders.pop()
+        folder, entered = folders.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError as error:
             problems.append(Problem(display_path(folder, root), 0, 0, unreadable(error)))
             continue
+        is_quiz = any(entry.name == QUIZ_FILE for entry in listed)
+        if is_quiz and _inside(folder, root):
+            found.append(folder)
         for entry in listed:
-            if entry.name == QUIZ_FILE:
-                if _inside(folder, root):
-                    found.append(folder)
-            elif _is_folder(entry):
-                folders.append(Path(entry.path))
+            if _is_folder(entry):
+                folders.append((Path(entry.path), entered))
+            # A quiz folder's own links are the quiz's files, judged when they are read (_item_files).
+            elif not is_quiz and _is_linked_folder(entry):
+                target, trouble = _linked_folder(entry.path, folder, entered, real_root)
+                if trouble == "outside":
+                    problems.append(Problem(display_path(entry.path, root), 0, 0,
+                                            f"is a link to a folder outside {project_folder_named(root, project)}; "
+                                            "move or copy what it holds in, or put an lmspack.yaml in a folder "
+                                            "that holds both"))
+                elif trouble == "loop":
+                    problems.append(Problem(display_path(entry.path, root), 0, 0, LINK_LOOP))
+                else:
+                    folders.append((Path(entry.path), (*entered, target)))
     return sorted(found)
+
+
+LINK_LOOP = "is a link to a folder that holds it (a loop); remove the link"
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -219,6 +289,28 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
+
+
+def _is_linked_folder(entry: os.DirEntry[str]) -> bool:
+    """A symbolic link to a folder (False for a link to nothing: it is passed over as a file is)."""
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:
+        return False
+
+
+def _linked_folder(link: str | Path, listing: str | Path, entered: tuple[str, ...],
+                   real_base: str) -> tuple[str, str | None]:
+    """The real folder a linked folder ``link`` (in the folder ``listing``) leads to, and why it is
+    not to be followed: "outside" when it leads outside ``real_base`` (a real path), "loop" when it
+    holds the folder it is in, or one that a link on the way led to (``entered``): following it
+    would never end. None: it is followed."""
+    target = os.path.realpath(link)
+    if not _real_inside(target, real_base):
+        return target, "outside"
+    if any(_real_inside(real, target) for real in (os.path.realpath(listing), *entered)):
+        return target, "loop"
+    return target, None
 
 
 def display_path(path: Path | str, root: Path) -> str:
@@ -231,10 +323,17 @@ def display_path(path: Path | str, root: Path) -> str:
         return escaped(str(path))
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _inside(path: Path | str, root: Path | str, follow_links: bool = True) -> bool:
     """True when ``path``, with every symbolic link followed, stays inside ``root``. (realpath, not
-    Path.resolve: a link loop makes resolve raise, and is reported when the file is read.)"""
-    real, base = os.path.realpath(path), os.path.realpath(root)
+    Path.resolve: a link loop makes resolve raise, and is reported when the file is read.) With
+    ``follow_links`` False, both as they are written (absolute paths)."""
+    if not follow_links:
+        return _real_inside(str(path), str(root))
+    return _real_inside(os.path.realpath(path), os.path.realpath(root))
+
+
+def _real_inside(real: str, base: str) -> bool:
+    """True when the path ``real`` is ``base`` or inside it (both absolute, normalised)."""
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
@@ -399,7 +498,7 @@ def _rich(source: SourceFile, node: Node, text: str,
         if problem.warning:
             source.notices[Notice(problem.warning, problem.message)] = None
         else:
-            source.problem(*source.place_near(node, problem.near or ""), problem.message)
+            source.problem(*source.place_near(node, problem.near or ""), problem.naming(source.quiz_folder))
     if MEDIA_REFERENCE in xhtml:
         for found in _MEDIA_IN_FRAGMENT.finditer(xhtml):
             name = unquote(found.group(1))
@@ -432,10 +531,13 @@ def choice_letters(index: int) -> str:
     return letters
 
 
-def load_item(path: Path, display: str, problems: list[Problem], folder: str = "") -> Item | None:
-    """The item in the file at ``path`` (``folder``: its folder in the quiz folder, '' at the top)."""
+def load_item(path: Path, display: str, problems: list[Problem], folder: str = "",
+              quiz_folder: str = "") -> Item | None:
+    """The item in the file at ``path`` (``folder``: its folder in the quiz folder, '' at the top;
+    ``quiz_folder``: the quiz folder as messages name it)."""
     source = SourceFile(path, display, problems)
     source.folder = folder
+    source.quiz_folder = quiz_folder
     root = source.parse()
     if root is None:
         return None
@@ -984,7 +1086,7 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
 
 
 def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Progress | None = None,
-              cache: Cache = NO_CACHE) -> Quiz | None:
+              cache: Cache = NO_CACHE, project: ProjectSettings = NO_PROJECT_FILE) -> Quiz | None:
     quiz_display = display_path(directory / QUIZ_FILE, root)
     bad_name = _name_problem(os.path.relpath(os.path.abspath(directory), os.path.abspath(root)), quiz_display)
     if bad_name is not None:
@@ -992,11 +1094,12 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         return None
     quiz_path = directory / QUIZ_FILE
     if os.path.islink(quiz_path) and not _inside(quiz_path, directory):
-        problems.append(Problem(quiz_display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+        problems.append(Problem(quiz_display, 0, 0, f"is a link to a file outside the quiz folder "
+                                                    f"{quiz_folder_named(directory, root)}; copy the file in"))
         return None
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
-    excluded = _exclusions(source, quiz_node) if quiz_node is not None else None
+    excluded = _exclusions(source, quiz_node, project.exclude) if quiz_node is not None else None
     items, item_files, failed = _load_items(directory, root, problems, progress, cache, excluded)
     if quiz_node is None:
         return None
@@ -1030,12 +1133,13 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     if not fields.has("pass_mark"):
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
     settings = _load_settings(source, fields, None, item_ids, all_loaded)
-    formats = _load_formats(source, fields)
+    formats = _load_formats(source, fields) or project.formats or ("qti21",)
     cohorts = _load_cohorts(source, fields, settings, item_ids, all_loaded)
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     limits = _load_media_limits(source, fields)
-    accepted = _load_accepted_warnings(source, fields)
-    files = media.read_media(directory, [use for item in items for use in item.media], limits, problems)
+    accepted = _load_accepted_warnings(source, fields) | project.accepted_warnings
+    files = media.read_media(directory, [use for item in items for use in item.media], limits, problems,
+                             quiz_folder_named(directory, root))
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
@@ -1055,6 +1159,59 @@ def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[st
             source.at(node, f"no warning has the code {shown(code)}{_did_you_mean(code, sorted(warning_codes.CODES))} "
                             "(docs/warnings.md lists them)")
     return frozenset(accepted)
+
+
+def load_project_file(folder: Path, problems: list[Problem], display: str = PROJECT_FILE) -> ProjectSettings:
+    """The lmspack.yaml of the project folder ``folder``, each problem at its place (``display``:
+    the file as messages show it, which says where the project folder is). Every key is
+    optional: a file with nothing but comments marks the project folder with the defaults."""
+    path = folder / PROJECT_FILE
+    if os.path.islink(path) and not _inside(path, folder):
+        named = project_folder_named(folder, ProjectSettings(marked=True))
+        problems.append(Problem(display, 0, 0, f"is a link to a file outside {named}; copy the file in"))
+        return ProjectSettings(marked=True)
+    source = SourceFile(path, display, problems)
+    node = source.parse(empty_ok=True)
+    if node is None:
+        return ProjectSettings(marked=True)
+    fields = _Fields(source, node, PROJECT_FIELDS, PROJECT_FILE)
+    if node.kind != "mapping":
+        return ProjectSettings(marked=True)
+    quizzes = _project_folder(source, fields, folder, "quizzes", ProjectSettings.quizzes)
+    out = _project_folder(source, fields, folder, "out", ProjectSettings.out)
+    if fields.has("out") and quizzes != "." and (out == quizzes or out.startswith(f"{quizzes}/")):
+        source.at(fields.node_of("out"), f"'out' {shown(out)} is inside the folder of quizzes ({shown(quizzes)}); "
+                                         "the build never writes among the quizzes: name another folder, such as dist")
+    exclude = _exclude_expressions(source, fields.node_of("exclude")) if fields.has("exclude") else []
+    return ProjectSettings(quizzes=quizzes, out=out, formats=_load_formats(source, fields),
+                           accepted_warnings=_load_accepted_warnings(source, fields), exclude=tuple(exclude),
+                           marked=True)
+
+
+def _project_folder(source: SourceFile, fields: _Fields, folder: Path, name: str, default: str) -> str:
+    """lmspack.yaml's folder ``name`` (quizzes, out): a path relative to the project folder, with /
+    between folders, that stays inside it, symbolic links followed; normalised (items/ is items).
+    The quizzes may be the project folder itself (.), the packages may not."""
+    if not fields.has(name):
+        return default
+    before = len(source.problems)
+    text = fields.text(name)
+    if len(source.problems) > before:  # not text: said so
+        return default
+    relative = posixpath.normpath(text) if text.strip() else ""
+    example = f"such as {default}"
+    escapes = text.startswith("/") or "\\" in text or ".." in relative.split("/")
+    if not relative or (relative == "." and name == "out") or escapes:
+        source.at(fields.node_of(name), f"'{name}' must name a folder inside the project folder, relative to it, "
+                                        f"with / between folders and no '..', {example}")
+        return default
+    if not _inside(folder / relative, folder):
+        source.at(fields.node_of(name), f"'{name}' {shown(relative)} leads through a symbolic link to "
+                                        f"{escaped(os.path.realpath(folder / relative))}, outside "
+                                        f"{project_folder_named(folder, ProjectSettings(marked=True))}; "
+                                        f"name a folder inside it, {example}")
+        return default
+    return relative
 
 
 def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits:
@@ -1087,6 +1244,7 @@ def _check_title_length(source: SourceFile, node: Node, title: str, cohorts: lis
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
+    """The formats named (none: the project's, else qti21, as load_quiz says)."""
     formats = []
     for text, node in fields.text_list("formats"):
         if text not in FORMAT_NAMES:
@@ -1094,7 +1252,7 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
                             f"{_did_you_mean(text, FORMAT_NAMES)}")
         elif text not in formats:
             formats.append(text)
-    return tuple(formats) or ("qti21",)
+    return tuple(formats)
 
 
 def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
@@ -1125,28 +1283,30 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
     """The valid items under ``directory`` in file-name order, how many item files there are, and
     how many of them gave no item (refused, or invalid: their problems are reported). Files and
     folders whose path in the quiz folder ``excluded`` matches are not read (_exclusions)."""
-    paths: list[tuple[str, str, str]] = []
+    paths: list[tuple[str, str, str, str]] = []
     refused = 0
     real_directory = os.path.realpath(directory)
     quiz_display = display_path(directory, root)
-    for relative, is_link in _item_files(directory, quiz_display, problems, excluded):
+    named = quiz_folder_named(directory, root)
+    for relative, is_link in _item_files(directory, quiz_display, problems, excluded, named):
         path = os.path.join(directory, relative)
-        display = f"{quiz_display}/{escaped(relative)}"
+        display = _in_folder(quiz_display, escaped(relative))
         bad_name = _name_problem(relative, display)
         if bad_name is not None:
             problems.append(bad_name)
             refused += 1
             continue
-        # The walk does not enter linked folders, so only a linked file can lead outside.
+        # The walk enters linked folders only when they stay inside, so only a linked file can lead outside.
         if is_link and not os.path.realpath(path).startswith(real_directory + os.sep):
-            problems.append(Problem(display, 0, 0, "is a link to a file outside the quiz folder; copy the file in"))
+            problems.append(Problem(display, 0, 0, f"is a link to a file outside the quiz folder {named}; copy the "
+                                                   "file in"))
             refused += 1
             continue
-        paths.append((path, display, posixpath.dirname(relative.replace(os.sep, "/"))))
+        paths.append((path, display, posixpath.dirname(relative.replace(os.sep, "/")), named))
     # Remembered items first, here (only a cache kept on disk can have them); what is left is
     # parsed, on both cores when there is much.
     stored = cache.stored  # else no need to read every file twice to look
-    entries = [_item_entry(path, display) if stored else None for path, display, _ in paths]
+    entries = [_item_entry(path, display) if stored else None for path, display, _, _ in paths]
     cache.prefetch([entry for entry in entries if entry is not None])
     loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(cache, entry) for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
@@ -1186,34 +1346,53 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
 
 
 def _item_files(directory: Path, display: str, problems: list[Problem],
-                excluded: re.Pattern[str] | None = None) -> list[tuple[str, bool]]:
-    """The item files below ``directory`` (not following linked folders), as sorted relative paths,
-    each with whether it is a link. From the folder listings alone: no file is opened or stat'ed
-    (thousands of files are listed on every build). Every entry named like an item file that is
-    not a folder is one, whatever it is: reading it says when it is not a plain file. A folder
-    that cannot be listed is reported (``display`` is the quiz folder's name in messages). A file
-    or folder whose relative path (a folder's with and without its final /) ``excluded`` matches
-    is left out, a folder without being listed; with no pattern, nothing is matched."""
+                excluded: re.Pattern[str] | None = None, named: str = "") -> list[tuple[str, bool]]:
+    """The item files below ``directory``, as sorted relative paths, each with whether it is a
+    link. From the folder listings alone: no file is opened or stat'ed (thousands of files are
+    listed on every build), but a link's target. Every entry named like an item file that is not
+    a folder is one, whatever it is: reading it says when it is not a plain file (quiz.yaml and
+    lmspack.yaml are not). A linked folder is followed while it stays inside the quiz folder, and
+    reported when it does not, or when it holds the folder it is in (_linked_folder). A folder
+    that cannot be listed is reported (``display`` is the quiz folder's path in messages,
+    ``named`` its name in what they say). A file or folder whose relative path (a folder's with
+    and without its final /) ``excluded`` matches is left out, a folder without being listed;
+    with no pattern, nothing is matched."""
     found: list[tuple[str, bool]] = []
-    # Folders still to list, with their path from ``directory`` (a loop, not a recursive closure:
-    # that would hold itself in a cycle, and the listing with it, until the collector came by).
-    folders = [(str(directory), "")]
+    real_directory: str | None = None  # looked up at the first linked folder only
+    # Folders still to list, with their path from ``directory`` and the real folders that links on
+    # the way led to (a loop, not a recursive closure: that would hold itself in a cycle, and the
+    # listing with it, until the collector came by).
+    folders: list[tuple[str, str, tuple[str, ...]]] = [(str(directory), "", ())]
     while folders:
-        folder, prefix = folders.pop()
+        folder, prefix, entered = folders.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
         except OSError as error:
-            where = f"{display}/{escaped(prefix.rstrip('/'))}" if prefix else display
+            where = _in_folder(display, escaped(prefix.rstrip('/'))) if prefix else display
             problems.append(Problem(where, 0, 0, unreadable(error)))
             continue
         for entry in listed:
-            if _is_folder(entry):
+            is_folder = _is_folder(entry)
+            if is_folder or _is_linked_folder(entry):
                 relative = f"{prefix}{entry.name}/"
-                if excluded is None or not (excluded.match(relative) or excluded.match(relative[:-1])):
-                    folders.append((entry.path, relative))
+                if excluded is not None and (excluded.match(relative) or excluded.match(relative[:-1])):
+                    continue
+                if is_folder:
+                    folders.append((entry.path, relative, entered))
+                    continue
+                real_directory = real_directory or os.path.realpath(directory)
+                target, trouble = _linked_folder(entry.path, folder, entered, real_directory)
+                where = _in_folder(display, escaped(relative[:-1]))
+                if trouble == "outside":
+                    problems.append(Problem(where, 0, 0, f"is a link to a folder outside the quiz folder {named}; "
+                                                         "copy its files in"))
+                elif trouble == "loop":
+                    problems.append(Problem(where, 0, 0, LINK_LOOP))
+                else:
+                    folders.append((entry.path, relative, (*entered, target)))
             # (.#name: Emacs's lock of a file being edited, a link to nothing)
-            elif entry.name.endswith((".yaml", ".yml")) and entry.name != QUIZ_FILE \
+            elif entry.name.endswith((".yaml", ".yml")) and entry.name not in (QUIZ_FILE, PROJECT_FILE) \
                     and not entry.name.startswith(".#") \
                     and (excluded is None or not excluded.match(prefix + entry.name)):
                 found.append((prefix + entry.name, entry.is_symlink()))
@@ -1223,18 +1402,25 @@ def _item_files(directory: Path, display: str, problems: list[Problem],
 EXCLUDE_EXAMPLE = "such as review-notes.yaml or drafts/**"
 
 
-def _exclusions(source: SourceFile, quiz_node: Node) -> re.Pattern[str] | None:
-    """quiz.yaml's ``exclude:`` globs as one expression matching the whole of a path relative to
-    the quiz folder (None when there are none: the listing then matches nothing). Read before the
-    item files are listed, so from the node itself (the other fields are checked after). A pattern
-    that matches nothing is not reported: ``drafts/**`` stays useful while drafts/ is empty, and a
-    misspelt one shows itself, as the file it meant is still read."""
-    if quiz_node.kind != "mapping" or not isinstance(quiz_node.value, dict) or "exclude" not in quiz_node.value:
-        return None
-    node = quiz_node.value["exclude"][1]
+def _exclusions(source: SourceFile, quiz_node: Node, project_exclude: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """quiz.yaml's ``exclude:`` globs, and lmspack.yaml's (``project_exclude``, as expressions), as
+    one expression matching the whole of a path relative to the quiz folder (None when there are
+    none: the listing then matches nothing). Read before the item files are listed, so from the
+    node itself (the other fields are checked after). A pattern that matches nothing is not
+    reported: ``drafts/**`` stays useful while drafts/ is empty, and a misspelt one shows itself,
+    as the file it meant is still read."""
+    expressions = list(project_exclude)
+    if quiz_node.kind == "mapping" and isinstance(quiz_node.value, dict) and "exclude" in quiz_node.value:
+        expressions += _exclude_expressions(source, quiz_node.value["exclude"][1])
+    return re.compile(f"(?:{'|'.join(expressions)})\\Z") if expressions else None
+
+
+def _exclude_expressions(source: SourceFile, node: Node) -> list[str]:
+    """An ``exclude:`` list of globs, each as a regular expression (_glob_expression); each
+    pattern that cannot be one is reported."""
     if not isinstance(node.value, list):
         source.at(node, f"'exclude' must be a list of file patterns (lines starting with '- '), {EXCLUDE_EXAMPLE}")
-        return None
+        return []
     expressions = []
     for entry in node.value:
         pattern = entry.value if isinstance(entry.value, str) else ""
@@ -1245,7 +1431,7 @@ def _exclusions(source: SourceFile, quiz_node: Node) -> re.Pattern[str] | None:
                              f"it, with / between folders and no '..', {EXCLUDE_EXAMPLE}")
         else:
             expressions.append(f"(?:{_glob_expression(pattern)})")
-    return re.compile(f"(?:{'|'.join(expressions)})\\Z") if expressions else None
+    return expressions
 
 
 def _glob_expression(pattern: str) -> str:
@@ -1293,13 +1479,13 @@ def _remembered_item(cache: Cache, entry: str | None) -> tuple[Item, list[Proble
     return (pickle.loads(remembered), []) if remembered is not None else None
 
 
-def _load_item_remembering(source: tuple[str, str, str], cache: Cache) -> tuple[bytes | None, list[Problem]]:
+def _load_item_remembering(source: tuple[str, str, str, str], cache: Cache) -> tuple[bytes | None, list[Problem]]:
     """load_item, the item pickled (a worker hands it back as the bytes it is remembered by, not
     pickled a second time). An item that loaded with no problem is remembered under the hash of
     the bytes it was read from, so a file that changes while being read cannot be remembered wrongly."""
-    path, display, folder = source
+    path, display, folder, quiz_folder = source
     problems: list[Problem] = []
-    item = load_item(Path(path), display, problems, folder)
+    item = load_item(Path(path), display, problems, folder, quiz_folder)
     if item is None:
         return None, problems
     pickled = model.pickled(item)

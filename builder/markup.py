@@ -88,6 +88,16 @@ class TextProblem:
     warning: str | None = None
     """Something removed or left wanting that does not stop the build: the code of the warning it
     is reported as (builder.warning_codes); None: an error."""
+    quiz_folder_at: int | None = None
+    """Where the message says "the quiz folder", the end of those words: the loader, which alone
+    knows which folder that is, names it there (``naming``)."""
+
+    def naming(self, quiz_folder: str) -> str:
+        """The message, with the quiz folder's name after "the quiz folder" where it says that."""
+        at = self.quiz_folder_at
+        if at is None or not quiz_folder:
+            return self.message
+        return f"{self.message[:at]} {quiz_folder}{self.message[at:]}"
 
 
 # Inline fields are one paragraph's worth of text. cmark has no inline-only mode, so a line that
@@ -174,6 +184,7 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
         return  # an empty link goes nowhere; an image without a source is dropped
     scheme_found = _URL_SCHEME.match(cleaned)
     scheme = scheme_found.group(1).lower() if scheme_found else ""
+    folder_at: int | None = None  # where the message says "the quiz folder", when it does
     # The path of a URL without a scheme ends at its query or fragment ('//host...' is refused by
     # its start below); urlsplit would also parse a host, and raise on one such as '//[x'.
     path = unquote(_URL_END_OF_PATH.split(cleaned, maxsplit=1)[0]) if not scheme else ""
@@ -186,7 +197,8 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
         return  # one the sanitiser removes (javascript:...): _removed names it
     elif cleaned.startswith(("/", "\\")) or path.startswith(("/", "\\")) \
             or ".." in path.replace("\\", "/").split("/"):
-        message = f"{what} {url!r} points outside the quiz folder; copy it in, or use an https:// URL"
+        outside = f"{what} {url!r} points outside the quiz folder"
+        message, folder_at = f"{outside}; copy it in, or use an https:// URL", len(outside)
     elif what == "image":
         message = (f"image {url!r} is not a file lmspack carries ({', '.join(sorted(MEDIA_TYPES))}); convert it, "
                    "or use an https:// URL")
@@ -194,7 +206,7 @@ def _check_url(url: str, problems: list[TextProblem], what: str) -> None:
         # A link to a page or document of the quiz folder: inside an LMS page it would request the
         # LMS's own URLs. Images, sound and film are carried; other files are not.
         message = f"link {url!r} is a local file; only images, audio and video are carried: use an https:// URL"
-    problem = TextProblem(message, near=url)
+    problem = TextProblem(message, near=url, quiz_folder_at=folder_at)
     if problem not in problems:
         problems.append(problem)
 

@@ -123,9 +123,11 @@ def name_problem(name: str) -> str | None:
 
 
 def read_media(directory: Path, uses: list[MediaUse], limits: MediaLimits,
-               problems: list[Problem]) -> tuple[MediaFile, ...]:
+               problems: list[Problem], named: str = "") -> tuple[MediaFile, ...]:
     """Each file ``uses`` name, read from the quiz folder ``directory`` and checked, once each,
-    sorted by name; every problem reported at the first place that uses the file."""
+    sorted by name; every problem reported at the first place that uses the file (``named``: the
+    quiz folder as messages name it; default: its name)."""
+    named = named or directory.name
     first_use: dict[str, Place] = {}
     for use in uses:
         first_use.setdefault(use.name, use.place)
@@ -150,7 +152,7 @@ def read_media(directory: Path, uses: list[MediaUse], limits: MediaLimits,
             continue
         path = directory / name
         if not os.path.realpath(path).startswith(real_directory + os.sep):
-            report("is a link to a file outside the quiz folder; copy the file in")
+            report(f"is a link to a file outside the quiz folder {named}; copy the file in")
             continue
         try:
             with open(path, "rb") as stream:
@@ -159,7 +161,7 @@ def read_media(directory: Path, uses: list[MediaUse], limits: MediaLimits,
                     continue
                 data = stream.read(limits.file_bytes + 1)
         except FileNotFoundError:
-            report(f"does not exist in the quiz folder ({directory.name}/{name}); check the name, or add the file")
+            report(f"does not exist in the quiz folder {named}; check the name, or add the file")
             continue
         except OSError as error:
             report(f"cannot be read: {error.strerror or error}")

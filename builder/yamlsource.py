@@ -115,6 +115,8 @@ class SourceFile:
         self.text = ""
         self.folder = ""
         """An item file's folder in its quiz folder ('' at the top): where its file names start."""
+        self.quiz_folder = ""
+        """The quiz folder as messages name it (builder.loading.quiz_folder_named)."""
         self.media: dict[str, tuple[int, int]] = {}
         """The files of the quiz folder its texts show, each with where it is first named."""
         self.notices: dict[Notice, None] = {}
@@ -142,8 +144,9 @@ class SourceFile:
     def at(self, node: Node, message: str) -> None:
         self.problem(node.line, node.column, message)
 
-    def read(self) -> Node | None:
-        """Parse the file; on any problem, report it and return None."""
+    def read(self, empty_ok: bool = False) -> Node | None:
+        """Parse the file; on any problem, report it and return None (also, with ``empty_ok``, for
+        a file with nothing but comments, which is then no problem)."""
         try:
             self.data = read_at_most(self.path, MAX_FILE_BYTES)
         except OSError as error:
@@ -181,9 +184,8 @@ class SourceFile:
         except yaml.YAMLError as error:
             self.problem(0, 0, f"invalid YAML: {error}")
             return None
-        if root is None:
+        if root is None and not empty_ok:
             self.problem(1, 1, "file is empty; write a YAML mapping of fields")
-            return None
         return root
 
     def _decode(self, data: bytes) -> str | None:
@@ -210,9 +212,9 @@ class SourceFile:
             self.problem(line, column, f"invalid UTF-8 (byte 0x{data[offset]:02X}); save the file as UTF-8")
             return None
 
-    def parse(self) -> Node | None:
+    def parse(self, empty_ok: bool = False) -> Node | None:
         try:
-            return self.read()
+            return self.read(empty_ok)
         except _Refused as refused:
             self.problem(refused.line, refused.column, refused.message)
             return None

@@ -260,9 +260,11 @@ def test_folders_named_like_quiz_files(project):
     (quiz / "more.yaml").mkdir()
     (quiz / "more.yaml/q2.yaml").write_text(SINGLE.format(id="q2"))
     assert run("validate").stdout == "ok: 1 quiz, 2 items\n"
-    # A link to a folder is never entered; named like an item file, it is refused.
+    # A link to a folder is a folder, whatever its name; it stays inside the quiz folder, so it is
+    # followed: here to the same items again.
     (quiz / "linked.yaml").symlink_to("more.yaml")
-    assert refused_alike() == [f"items/demo/linked.yaml:0:0: {NOT_A_FILE}"]
+    assert refused_alike() == ["items/demo/more.yaml/q2.yaml:1:1: item id 'q2' is already used by "
+                               "items/demo/linked.yaml/q2.yaml:1; give each item its own id"]
 
 
 def test_unreadable_files_and_folders_are_refused(project, monkeypatch):
@@ -364,5 +366,5 @@ def test_a_quiz_yaml_linked_outside_the_quiz_folder_is_refused(project, tmp_path
     outside = tmp_path_factory.mktemp("elsewhere") / "quiz.yaml"
     (project / "items/demo/quiz.yaml").rename(outside)
     (project / "items/demo/quiz.yaml").symlink_to(outside)
-    assert refused_alike() == ["items/demo/quiz.yaml:0:0: is a link to a file outside the quiz folder; "
+    assert refused_alike() == ["items/demo/quiz.yaml:0:0: is a link to a file outside the quiz folder items/demo; "
                                "copy the file in"]

@@ -275,7 +275,7 @@ def test_item_file_linking_outside_is_refused(tmp_path):
     with pytest.raises(InputError) as raised:
         load_quizzes([tmp_path / "p" / "items"], tmp_path / "p")
     assert [p.format() for p in raised.value.problems] == [
-        "items/demo/link.yaml:0:0: is a link to a file outside the quiz folder; copy the file in"]
+        "items/demo/link.yaml:0:0: is a link to a file outside the quiz folder items/demo; copy the file in"]
 
 
 def test_choice_letters():

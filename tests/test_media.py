@@ -90,11 +90,11 @@ def test_a_file_is_named_from_the_item_files_folder(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("prompt", "files", "message"), [
     ("![A chart](missing.png)", None,
-     "4:14: file 'missing.png' does not exist in the quiz folder (demo/missing.png); check the name, or add the file"),
+     "4:14: file 'missing.png' does not exist in the quiz folder items/demo; check the name, or add the file"),
     ("Look: ![](chart.png)", None,
      "4:13: image 'chart.png' has no alt text; say what it shows: ![what it shows](file)"),
     ("![A chart](../../chart.png)", None,
-     "4:14: image '../../chart.png' points outside the quiz folder; copy it in, or use an https:// URL"),
+     "4:14: image '../../chart.png' points outside the quiz folder items/demo; copy it in, or use an https:// URL"),
     ("![A chart](chart.bmp)", {"chart.bmp": b"BM"},
      "4:14: image 'chart.bmp' is not a file lmspack carries (.gif, .jpeg, .jpg, .m4a, .mp3, .mp4, .ogg, .png, .svg, "
      ".webm, .webp); convert it, or use an https:// URL"),

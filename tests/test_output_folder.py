@@ -231,6 +231,7 @@ def test_file_sha256_reads_regular_files_only(tmp_path):
 
 
 def test_quizzes_and_cohorts_built_one_by_one_are_all_listed(project):
+    (project / "lmspack.yaml").write_text("# the project folder: its quizzes' packages go to its dist/\n")
     make_project(project, {"q1.yaml": SINGLE.format(id="o1")},
                  quiz="identifier: other\ntitle: Other\nversion: 2.0\npass_mark: 50\n"
                       "cohorts:\n  spring: {attempts: 2}\n",
