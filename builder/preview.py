@@ -431,14 +431,14 @@ class Preview:
         """The launch page of one item's player, made when first asked for (a bank of thousands of
         items is not built thousands of times over at every change)."""
         assert site.quiz is not None
-        found = site.item_pages.get(item_id)
-        if found is None:
-            item = next((item for item in site.quiz.items if item.id == item_id), None)
-            if item is None:
-                return None
-            found = site.item_pages[item_id] = _unzipped(build_scorm2004(one_item_quiz(site.quiz, item)).data)[
-                "index.html"]
-        return found
+        item = next((item for item in site.quiz.items if item.id == item_id), None)
+        if item is None:
+            return None
+        with self._lock:  # one build at a time: the schemas' validators are shared
+            if item_id not in site.item_pages:
+                package = build_scorm2004(one_item_quiz(site.quiz, item))
+                site.item_pages[item_id] = _unzipped(package.data)["index.html"]
+            return site.item_pages[item_id]
 
 
 def _player_file(player: Mapping[str, bytes], name: str) -> Reply:

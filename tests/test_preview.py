@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_player_browser import CHROMIUM, CHROMIUM_ARGS, _require
 
 from builder import preview
 from builder.cli import main
@@ -28,7 +29,6 @@ from builder.scoring import auto_scored, is_correct
 
 from conftest import ROOT
 from projects import SINGLE, make_project, package_files
-from test_player_browser import CHROMIUM, CHROMIUM_ARGS, _require
 
 NUMERIC = """\
 id: q2
@@ -51,7 +51,8 @@ class Served:
         self.said: list[tuple[str, bool]] = []
         self.server = preview.start(quiz_dir, root, 0, lambda line, err: self.said.append((line, err)))
         self.url = self.server.url
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for serve_forever to look up.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
 
     def get(self, path: str, host: str | None = None, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
