@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_player_browser import CHROMIUM, CHROMIUM_ARGS, _require
 
 from builder import preview
 from builder.cli import main
@@ -375,20 +374,7 @@ def test_ctrl_c_stops_the_process_cleanly(tmp_path):
     assert err == ""
 
 
-# ---- in Chromium ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
+# ---- in Chromium (conftest.browser: skipped, saying why, without it) ------------------------
 
 @pytest.mark.browser
 def test_in_chromium_answer_see_the_key_and_the_record_edit_and_reload(served, browser):
