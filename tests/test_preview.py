@@ -451,3 +451,57 @@ def test_in_chromium_start_again_and_the_stopped_notice(served, browser):
     page.locator("#connection").wait_for()
     assert page.locator("#connection").inner_text().startswith("The preview has stopped")
     page.close()
+
+
+API_CALLS = """() => {
+    const api = window.API_1484_11;
+    const calls = [
+        ['GetValue', 'cmi.entry'], ['SetValue', 'cmi.location', '1'], ['Commit', ''], ['Terminate', ''],
+        ['Initialize', 'x'], ['Initialize', ''], ['Initialize', ''],
+        ['GetValue', 'cmi.entry'], ['GetValue', 'cmi.interactions._count'], ['GetValue', 'cmi.location'],
+        ['GetValue', 'cmi.exit'], ['GetValue', 'adl.nav.request'],
+        ['SetValue', 'cmi.entry', 'resume'], ['SetValue', 'cmi.interactions._count', '3'],
+        ['SetValue', 'cmi.completion_status', 'done'], ['SetValue', 'cmi.success_status', 'passed'],
+        ['SetValue', 'cmi.interactions.1.id', 'q2'], ['SetValue', 'cmi.interactions.0.result', 'correct'],
+        ['SetValue', 'cmi.interactions.0.id', 'q1'], ['SetValue', 'cmi.interactions.0.result', 'correct'],
+        ['GetValue', 'cmi.interactions._count'], ['SetValue', 'cmi.exit', 'suspend'], ['Commit', ''],
+        ['Terminate', ''], ['GetValue', 'cmi.location'], ['SetValue', 'cmi.location', '2'], ['Commit', ''],
+        ['Terminate', ''],
+    ];
+    return calls.map(([name, ...args]) => [name, args[0], api[name](...args), api.GetLastError()]);
+}"""
+
+
+@pytest.mark.browser
+def test_in_chromium_the_in_page_lms_keeps_the_rules_of_a_scorm_2004_run_time(served, browser):
+    """The run-time alone, on a page without a player (the problems page): each call's result
+    and error code as SCORM 2004's run-time environment gives them; what it stores resumes."""
+    served.edit("q1.yaml", BROKEN)
+    served.status()
+    page = browser.new_page()
+    page.goto(served.url)
+    assert page.evaluate(API_CALLS) == [
+        ["GetValue", "cmi.entry", "", "122"], ["SetValue", "cmi.location", "false", "132"],
+        ["Commit", "", "false", "142"], ["Terminate", "", "false", "112"],
+        ["Initialize", "x", "false", "201"], ["Initialize", "", "true", "0"], ["Initialize", "", "false", "103"],
+        ["GetValue", "cmi.entry", "ab-initio", "0"], ["GetValue", "cmi.interactions._count", "0", "0"],
+        ["GetValue", "cmi.location", "", "403"], ["GetValue", "cmi.exit", "", "405"],
+        ["GetValue", "adl.nav.request", "", "401"],
+        ["SetValue", "cmi.entry", "false", "404"], ["SetValue", "cmi.interactions._count", "false", "404"],
+        ["SetValue", "cmi.completion_status", "false", "406"], ["SetValue", "cmi.success_status", "true", "0"],
+        ["SetValue", "cmi.interactions.1.id", "false", "351"],
+        ["SetValue", "cmi.interactions.0.result", "false", "408"],
+        ["SetValue", "cmi.interactions.0.id", "true", "0"], ["SetValue", "cmi.interactions.0.result", "true", "0"],
+        ["GetValue", "cmi.interactions._count", "1", "0"], ["SetValue", "cmi.exit", "true", "0"],
+        ["Commit", "", "true", "0"], ["Terminate", "", "true", "0"],
+        ["GetValue", "cmi.location", "", "123"], ["SetValue", "cmi.location", "false", "133"],
+        ["Commit", "", "false", "143"], ["Terminate", "", "false", "113"]]
+    page.reload()  # the next launch resumes what was suspended
+    resumed = page.evaluate("""() => {
+        const api = window.API_1484_11;
+        api.Initialize('');
+        return ['cmi.entry', 'cmi.success_status', 'cmi.interactions.0.id', 'cmi.interactions._count']
+            .map(element => api.GetValue(element));
+    }""")
+    assert resumed == ["resume", "passed", "q1", "1"]
+    page.close()

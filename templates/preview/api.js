@@ -87,8 +87,14 @@
     return value;
   }
 
-  function notRunning(before, after) {
-    return phase === "idle" ? before : phase === "done" ? after : null;
+  /** Whether the session runs; when not, the call's error is `before` (no Initialize yet) or
+   *  `after` (Terminate was called). */
+  function running(before, after) {
+    if (phase === "running") {
+      return true;
+    }
+    fail(phase === "idle" ? before : after);
+    return false;
   }
 
   var api = {
@@ -129,9 +135,7 @@
     },
 
     Terminate: function (parameter) {
-      var refused = notRunning("112", "113");
-      if (refused) {
-        fail(refused);
+      if (!running("112", "113")) {
         return "false";
       }
       store();
@@ -141,9 +145,8 @@
     },
 
     GetValue: function (element) {
-      var refused = notRunning("122", "123");
-      if (refused) {
-        return fail(refused);
+      if (!running("122", "123")) {
+        return "";
       }
       element = String(element);
       if (WRITE_ONLY.indexOf(element) >= 0) {
@@ -156,9 +159,7 @@
     },
 
     SetValue: function (element, value) {
-      var refused = notRunning("132", "133");
-      if (refused) {
-        fail(refused);
+      if (!running("132", "133")) {
         return "false";
       }
       element = String(element);
@@ -198,9 +199,7 @@
     },
 
     Commit: function (parameter) {
-      var refused = notRunning("142", "143");
-      if (refused) {
-        fail(refused);
+      if (!running("142", "143")) {
         return "false";
       }
       store();
