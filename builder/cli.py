@@ -230,6 +230,20 @@ def check(packages: tuple[Path, ...], kind: str, schema_dir: Path | None, as_jso
         sys.exit(report.exit_code)
 
 
+@main.command()
+@click.argument("quiz", required=False, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1; 0: a free one the system picks.")
+@click.option("--no-browser", is_flag=True, help="Do not open the preview in a web browser.")
+def preview(quiz: Path | None, port: int, no_browser: bool) -> None:
+    """Serve the SCORM player of the quiz QUIZ (default: the one under items/) on 127.0.0.1, rebuilt
+    when a file changes, with an author view (every item, its answer key). Ctrl-C stops it."""
+    from builder import preview as previewing  # here: the other commands need no web server
+
+    sys.exit(_run(lambda: previewing.serve(quiz or DEFAULT_ITEMS, Path.cwd(), port, not no_browser, _say),
+                  as_json=False))
+
+
 def console_main() -> None:
     """The ``lmspack`` command (and ``python -m builder``): main, then an immediate exit. A large
     build leaves millions of objects that an ordinary exit frees one by one and then sweeps for

@@ -7,6 +7,7 @@ import functools
 import importlib.util
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -22,6 +23,9 @@ VALIDATOR = SHARED / "tools" / "validate_package.py"
 OFFICIAL_SCHEMAS = SHARED / "schemas"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE_GOLDEN = os.environ.get("LMSPACK_UPDATE_GOLDEN") == "1"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -105,3 +109,26 @@ def assert_golden(relative: str, data: bytes) -> None:
     assert path.is_file(), f"no golden file {path}; create it with LMSPACK_UPDATE_GOLDEN=1 and review it"
     expected = path.read_bytes()
     assert data.decode("utf-8") == expected.decode("utf-8"), f"output differs from golden file {relative}"
+
+
+def require_tool(condition: bool, reason: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, where .ci/run installs it."""
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium through Playwright, for the tests of pages (the player, the preview)."""
+    require_tool(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_tool(False, "the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -29,6 +29,7 @@ from builder import markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
 from builder.model import MEDIA_REFERENCE, MatchingInteraction, NumericInteraction, Quiz
 
+from conftest import require_tool
 from projects import choice_quiz, with_interaction
 
 pytestmark = pytest.mark.browser
@@ -36,9 +37,6 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 SCORM_AGAIN = BROWSER_DIR / "node_modules" / "scorm-again" / "dist"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 UPDATE_SCREENSHOTS = os.environ.get("LMSPACK_UPDATE_SCREENSHOTS") == "1"
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 
@@ -48,15 +46,6 @@ def choice_handoff(warm_handoff: Quiz) -> Quiz:
     """The bundled quiz's choice items, which these tests answer by their choices (typed answers
     have test_typed_answers_feedback_resume_and_report)."""
     return choice_quiz(warm_handoff)
-
-
-def _require(condition: bool, reason: str) -> None:
-    """Skip on a developer machine without the tool; fail in CI, where .ci/run installs it."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so the browser tests must run)")
-    pytest.skip(reason)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -95,7 +84,7 @@ class Site:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    _require(SCORM_AGAIN.is_dir(), f"scorm-again is not installed in {BROWSER_DIR} (run npm ci there)")
+    require_tool(SCORM_AGAIN.is_dir(), f"scorm-again is not installed in {BROWSER_DIR} (run npm ci there)")
     root = tmp_path_factory.mktemp("site")
     (root / "lms").mkdir()
     for name in ("scorm12.min.js", "scorm2004.min.js"):
@@ -110,19 +99,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield Site(root, f"http://127.0.0.1:{server.server_address[1]}", server)
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    _require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _require(False, "the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280,
