@@ -236,12 +236,13 @@ def check(packages: tuple[Path, ...], kind: str, schema_dir: Path | None, as_jso
               help="Port on 127.0.0.1; 0: a free one the system picks.")
 @click.option("--no-browser", is_flag=True, help="Do not open the preview in a web browser.")
 def preview(quiz: Path | None, port: int, no_browser: bool) -> None:
-    """Serve the SCORM player of the quiz QUIZ (default: the one under items/) on 127.0.0.1, rebuilt
+    """Serve the SCORM player of the quiz QUIZ (default: the working directory's quiz, or the
+    project's one quiz) on 127.0.0.1, rebuilt
     when a file changes, with an author view (every item, its answer key). Ctrl-C stops it."""
     from builder import preview as previewing  # here: the other commands need no web server
 
-    sys.exit(_run(lambda: previewing.serve(quiz or DEFAULT_ITEMS, Path.cwd(), port, not no_browser, _say),
-                  as_json=False))
+    sys.exit(_run(lambda: previewing.serve(project.locate((quiz,) if quiz else (), Path.cwd()), port,
+                                           not no_browser, _say), as_json=False))
 
 
 def console_main() -> None:

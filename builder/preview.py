@@ -29,7 +29,7 @@ import sys
 import threading
 import webbrowser
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
@@ -37,10 +37,10 @@ from urllib.parse import parse_qs, quote, unquote
 
 from builder import build as building
 from builder import interruption
-from builder.errors import InputError, OutputInvalidError, Problem, UsageError
+from builder.errors import InputError, OutputInvalidError, Problem, UsageError, escaped
 from builder.formats import item_type, refuse
 from builder.formats.scorm import build_scorm2004, check_scorm2004
-from builder.loading import display_path, find_quiz_dirs
+from builder.loading import NO_PROJECT_FILE, PROJECT_FILE, ProjectSettings, display_path, find_quiz_dirs
 from builder.markup import MEDIA_TYPES, plain_text
 from builder.model import (
     Blank,
@@ -58,6 +58,7 @@ from builder.model import (
     ShortAnswerInteraction,
     TextBlank,
 )
+from builder.project import Project
 from builder.rendering import render
 from builder.scoring import (
     Response,
@@ -276,12 +277,12 @@ class Site:
                 "problems": list(self.problems), "warnings": list(self.warnings)}
 
 
-def build_site(quiz_dir: Path, root: Path, build: str) -> Site:
+def build_site(quiz_dir: Path, root: Path, build: str, settings: ProjectSettings = NO_PROJECT_FILE) -> Site:
     """The quiz in ``quiz_dir`` checked as ``lmspack validate`` checks it (its own formats) and for
     scorm2004, and its scorm2004 package unzipped; or every problem found."""
     title = display_path(quiz_dir, root)
     try:
-        (quiz,) = building.validate([quiz_dir], root)
+        (quiz,) = building.validate([quiz_dir], root, project=settings)
         refuse(check_scorm2004(quiz))
         package = build_scorm2004(quiz)
     except InputError as error:
@@ -306,12 +307,17 @@ def one_item_quiz(quiz: Quiz, item: Item) -> Quiz:
     return dataclasses.replace(quiz, items=(item,), settings=settings, media=())
 
 
-def folder_state(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
-    """The files of the quiz folder the loader reads, with the size, modification time and inode
-    of each (an editor that saves by renaming makes a new inode): any change, a file added or
-    removed, changes this. Hidden files and folders (.git, an editor's swap files) are passed
-    over, and linked folders are not followed, as the loader does not follow them."""
+def folder_state(directory: Path, project_file: Path | None = None) -> tuple[tuple[str, int, int, int], ...]:
+    """The files of the quiz folder the loader reads (and the project's lmspack.yaml), with the
+    size, modification time and inode of each (an editor that saves by renaming makes a new
+    inode): any change, a file added or removed, changes this. Hidden files and folders (.git, an
+    editor's swap files) are passed over; linked folders are followed while they stay inside the
+    quiz folder, as the loader follows them, each folder once."""
     found: list[tuple[str, int, int, int]] = []
+    if project_file is not None:
+        found.append(_file_state(project_file))
+    inside = directory.resolve()
+    seen = {inside}
     folders = [directory]
     while folders:
         folder = folders.pop()
@@ -324,14 +330,25 @@ def folder_state(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
             if entry.name.startswith("."):
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(Path(entry.path))
+                if entry.is_dir():
+                    target = Path(entry.path).resolve()
+                    if target not in seen and (target == inside or inside in target.parents):
+                        seen.add(target)
+                        folders.append(Path(entry.path))
                 elif os.path.splitext(entry.name)[1].lower() in WATCHED_SUFFIXES:
                     stat = entry.stat()
                     found.append((entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
             except OSError:
                 found.append((entry.path, -1, -1, -1))  # a link to nothing: reading it says so
     return tuple(sorted(found))
+
+
+def _file_state(path: Path) -> tuple[str, int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1, -1)
+    return (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
 
 
 # ---- the preview -----------------------------------------------------------------------------
@@ -354,9 +371,11 @@ NOT_FOUND = Reply.text(404, "not found: this preview serves the quiz's player an
 class Preview:
     """The quiz folder, its current build (``site``), and the replies made from it."""
 
-    def __init__(self, quiz_dir: Path, root: Path, say: Say) -> None:
+    def __init__(self, quiz_dir: Path, root: Path, say: Say, settings: ProjectSettings = NO_PROJECT_FILE) -> None:
         self.quiz_dir = quiz_dir
         self.root = root
+        self.settings = settings
+        self._project_file = root / PROJECT_FILE if os.path.lexists(root / PROJECT_FILE) else None
         self.say = say
         self._token = secrets.token_hex(4)  # a page of an earlier preview on this port reloads too
         self._generation = 0
@@ -372,13 +391,13 @@ class Preview:
         """Rebuild when a file of the quiz folder changed since the last build (or there was none),
         saying so on the terminal; whether it did."""
         with self._lock:
-            state = folder_state(self.quiz_dir)
+            state = folder_state(self.quiz_dir, self._project_file)
             if state == self._state:
                 return False
             self._state = state
             self._generation += 1
             previous, self._site = self._site, build_site(self.quiz_dir, self.root,
-                                                          f"{self._token}-{self._generation}")
+                                                          f"{self._token}-{self._generation}", self.settings)
             self._report(previous, self._site)
             return True
 
@@ -545,22 +564,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 # ---- the command -----------------------------------------------------------------------------
 
-def quiz_folder(path: Path, root: Path) -> Path:
-    """The one quiz folder at or below ``path``."""
+def quiz_folder(paths: Sequence[Path], root: Path) -> Path:
+    """The one quiz folder at or below ``paths``."""
     problems: list[Problem] = []
-    found = find_quiz_dirs(path, root, problems)
+    found = [folder for path in paths for folder in find_quiz_dirs(path, root, problems)]
     if problems:
         raise InputError(problems)
     if len(found) > 1:
         listed = ", ".join(display_path(folder, root) for folder in found)
-        raise UsageError(f"{display_path(path, root)} holds {len(found)} quizzes ({listed}); preview one: "
-                         f"lmspack preview {display_path(found[0], root)}")
+        given = ", ".join(display_path(path, root) for path in paths)
+        raise UsageError(f"{given} hold{'s' if len(paths) == 1 else ''} {len(found)} quizzes ({listed}); "
+                         f"preview one: lmspack preview {display_path(found[0], root)}")
     return found[0]
 
 
-def start(path: Path, root: Path, port: int, say: Say) -> PreviewServer:
-    """The server for the quiz at ``path``, listening and built once (serve_forever serves it)."""
-    preview = Preview(quiz_folder(path, root), root, say)
+def start(paths: Sequence[Path], root: Path, port: int, say: Say,
+          settings: ProjectSettings = NO_PROJECT_FILE) -> PreviewServer:
+    """The server for the quiz at ``paths`` in the project folder ``root``, listening and built
+    once (serve_forever serves it)."""
+    preview = Preview(quiz_folder(paths, root), root, say, settings)
     server = PreviewServer(preview, port)
     try:
         preview.refresh()
@@ -570,13 +592,22 @@ def start(path: Path, root: Path, port: int, say: Say) -> PreviewServer:
     return server
 
 
-def serve(path: Path, root: Path, port: int, open_browser: bool, say: Say) -> int:
-    """``lmspack preview``: serve until told to stop (Ctrl-C, SIGTERM, SIGHUP), then the exit status
-    (128 + the signal's number)."""
-    server = start(path, root, port, say)
+def _seen_from_here(path: Path) -> Path:
+    """``path`` relative to the working directory when it is inside it (as the author gave it)."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path.absolute()
+
+
+def serve(where: Project, port: int, open_browser: bool, say: Say) -> int:
+    """``lmspack preview``: serve the quiz of ``where`` until told to stop (Ctrl-C, SIGTERM,
+    SIGHUP), then the exit status (128 + the signal's number)."""
+    root = where.folder
+    server = start(where.quizzes, root, port, say, where.settings)
     try:
         chosen = "" if port else f" (port {server.port}: a free one the system chose; --port N to fix it)"
-        say(f"previewing {display_path(server.preview.quiz_dir, root)} at {server.url}{chosen}", False)
+        say(f"previewing {escaped(str(_seen_from_here(server.preview.quiz_dir)))} at {server.url}{chosen}", False)
         say(f"author view (every item, its key, what the LMS records): {server.url}author", False)
         say("a change to a file of the quiz rebuilds it and reloads the page; Ctrl-C stops", False)
         if open_browser and not webbrowser.open(server.url):

@@ -48,7 +48,7 @@ class Served:
     def __init__(self, quiz_dir: Path, root: Path) -> None:
         self.quiz_dir = quiz_dir
         self.said: list[tuple[str, bool]] = []
-        self.server = preview.start(quiz_dir, root, 0, lambda line, err: self.said.append((line, err)))
+        self.server = preview.start((quiz_dir,), root, 0, lambda line, err: self.said.append((line, err)))
         self.url = self.server.url
         # A short poll: shutdown() waits for serve_forever to look up.
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
@@ -286,10 +286,14 @@ def run(*args: str):
 
 def test_the_command_passes_its_options_to_serve(project, monkeypatch):
     calls = []
-    monkeypatch.setattr(preview, "serve", lambda *args: calls.append(args[:4]) or 0)
+    monkeypatch.setattr(preview, "serve", lambda where, *args: calls.append((where.quizzes, where.folder, *args[:2]))
+                        or 0)
     assert run("preview", "items/demo", "--port", "8123", "--no-browser").exit_code == 0
     assert run("preview").exit_code == 0
-    assert calls == [(Path("items/demo"), project, 8123, False), (Path("items"), project, 0, True)]
+    # No lmspack.yaml: a quiz folder given is its own project; given nothing, the working directory
+    # is the project folder, and its items/ the quizzes.
+    assert calls == [((project / "items/demo",), project / "items/demo", 8123, False),
+                     ((project / "items",), project, 0, True)]
 
 
 @pytest.mark.parametrize("port", ["-1", "65536", "eighty"])
