@@ -480,7 +480,8 @@ def load_item(path: Path, display: str, problems: list[Problem], folder: str = "
     return Item(id=item_id, title=title.strip(), prompt=prompt, points=points, hints=hints,
                 explanation=explanation, tags=tags, place=Place(display, root.line, root.column),
                 source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction,
-                shuffle_choices=shuffle_choices, media=tuple(MediaUse(name, Place(display, line, column))
+                shuffle_choices=shuffle_choices,
+                media=tuple(MediaUse(name, Place(display, line, column))
                             for name, (line, column) in source.media.items()),
                 notices=tuple(source.notices))
 
