@@ -13,6 +13,7 @@ import os
 import pickle
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from builder import markup, media, model, parallel, scoring, warning_codes
+from builder import colours, markup, media, model, parallel, scoring, warning_codes
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -30,6 +31,7 @@ from builder.model import (
     FEEDBACK_TIMINGS,
     FORMAT_NAMES,
     MEDIA_REFERENCE,
+    NAVIGATIONS,
     Blank,
     Choice,
     ChoiceBlank,
@@ -56,6 +58,7 @@ from builder.model import (
     ShortAnswerInteraction,
     TextAnswer,
     TextBlank,
+    Theme,
 )
 from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most, unreadable
 
@@ -90,11 +93,12 @@ SECTIONS_OF_THE_REST = ("unpooled", "rest")
 # ids name files (items/<id>.xml), which no one could extract on Windows.
 WINDOWS_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?\Z", re.IGNORECASE)
 
-# SCORM (1.2 and 2004) manifests cap a title at 200 characters; the quiz's title is the
-# organisation's and the item's there, with " (cohort)" added in a cohort's package.
+# SCORM (1.2 and 2004) manifests cap a title at 200 characters; the quiz's title (or a cohort's
+# own) is the organisation's and the item's there.
 TITLE_LIMIT = 200
 
-COMMON_ITEM_FIELDS = ("id", "type", "title", "prompt", "hints", "explanation", "points", "tags")
+# shuffle_choices is checked against the item's type in load_item (_item_shuffle), with a reason for each.
+COMMON_ITEM_FIELDS = ("id", "type", "title", "prompt", "hints", "explanation", "points", "tags", "shuffle_choices")
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     **{kind: ("choices", "wrong_choice_penalty") for kind in CHOICE_KINDS},
     "short_answer": ("answers", "case_sensitive", "other_feedback"),
@@ -106,7 +110,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 """The fields of each item ``type:`` beside the common ones."""
 ITEM_FIELDS = COMMON_ITEM_FIELDS + tuple(dict.fromkeys(name for names in TYPE_FIELDS.values() for name in names))
-CHOICE_FIELDS = ("id", "text", "correct", "feedback")
+CHOICE_FIELDS = ("id", "text", "correct", "feedback", "fixed")
 TEXT_ANSWER_FIELDS = ("text", "credit", "feedback")
 NUMERIC_ANSWER_FIELDS = ("value", "tolerance", "range", "credit", "feedback")
 PAIR_FIELDS = ("left", "right")
@@ -115,10 +119,18 @@ MAX_STEPS = 20
 # Larger numbers lose their units digit in a double, and no LMS stores them exactly.
 NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
-                  "seed", "draw", "sections")
+                  "show_correct_answers", "navigation", "seed", "draw", "sections", "theme")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
                "cohorts", "media", "accept_warnings", "exclude", *SETTING_FIELDS)
+COHORT_FIELDS = ("title", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
+THEME_FIELDS = ("logo", "logo_alt", "accent")
+MISPLACED = {
+    "fixed": "'fixed: true' pins one choice in place: write it on that choice, under 'choices' of a "
+             "single_choice or multiple_response item",
+    **{name: f"'{name}' goes under 'theme:' in quiz.yaml" for name in THEME_FIELDS},
+}
+"""Fields that belong somewhere else, named where they are written by mistake."""
 SECTION_FIELDS = ("id", "title", "items", "select")
 PROJECT_FILE = "lmspack.yaml"
 PROJECT_FIELDS = ("quizzes", "out", "formats", "accept_warnings", "exclude")
@@ -363,7 +375,8 @@ class _Fields:
             return
         for name, (key, _) in self.values.items():
             if name not in allowed:
-                source.at(key, f"unknown field {shown(name)} in {what}{_did_you_mean(name, allowed)}")
+                elsewhere = f"; {MISPLACED[name]}" if name in MISPLACED else _did_you_mean(name, allowed)
+                source.at(key, f"unknown field {shown(name)} in {what}{elsewhere}")
 
     def has(self, name: str) -> bool:
         return name in self.values
@@ -558,6 +571,7 @@ def load_item(path: Path, display: str, problems: list[Problem], folder: str = "
         else Markup("")
     title = fields.text("title").strip() or _title_from(prompt) or item_id
     interaction = load_interaction(source, fields, prompt)
+    shuffle_choices = _item_shuffle(source, fields, item_type, interaction)
     hints = tuple(_rich_required(source, node, text, "hint") for text, node in fields.text_list("hints"))
     explanation_text = fields.text("explanation")
     explanation = _rich(source, fields.node_of("explanation"), explanation_text, markup.block) or None
@@ -568,9 +582,48 @@ def load_item(path: Path, display: str, problems: list[Problem], folder: str = "
     return Item(id=item_id, title=title.strip(), prompt=prompt, points=points, hints=hints,
                 explanation=explanation, tags=tags, place=Place(display, root.line, root.column),
                 source_sha256=hashlib.sha256(source.data).hexdigest(), interaction=interaction,
+                shuffle_choices=shuffle_choices,
                 media=tuple(MediaUse(name, Place(display, line, column))
                             for name, (line, column) in source.media.items()),
                 notices=tuple(source.notices))
+
+
+def _item_shuffle(source: SourceFile, fields: _Fields, item_type: str | None, interaction: Interaction | None) -> bool:
+    """An item's ``shuffle_choices``: only ``false``, on an item whose choices (or drop-down
+    options) a quiz may shuffle; each other use refused with the reason (None: the interaction
+    did not load, its problems are reported)."""
+    if not fields.has("shuffle_choices"):
+        return True
+    node = fields.node_of("shuffle_choices")
+    before = len(source.problems)
+    shuffle = fields.boolean("shuffle_choices", True)
+    if len(source.problems) > before:
+        return True
+    reason: str | None = None
+    match interaction:
+        case None:
+            return shuffle
+        case ChoiceInteraction() as choice:
+            if not choice.may_shuffle:
+                reason = "a true_false item's choices always keep their order (True, then False)"
+        case FillInBlanksInteraction() as blanks:
+            if not any(isinstance(blank, ChoiceBlank) for blank in blanks.blanks):
+                reason = "it keeps the order of drop-down options, and this item has no drop-down blank"
+        case MatchingInteraction():
+            reason = ("a matching item's options are its pairs' right sides in the pairs' order, the answer "
+                      "itself: where the quiz shuffles choices they are always shuffled")
+        case OrderingInteraction():
+            reason = "an ordering item's steps are always shown shuffled: putting them in order is the task"
+        case ShortAnswerInteraction() | NumericInteraction() | EssayInteraction():
+            reason = f"a {item_type} item has no choices to shuffle"
+        case _:
+            assert_never(interaction)
+    if reason is not None:
+        source.at(fields.values["shuffle_choices"][0], f"'shuffle_choices' does not apply here: {reason}; remove it")
+    elif shuffle:
+        source.at(node, "'shuffle_choices: true' is what every item does (its choices are shuffled when the "
+                        "quiz's shuffle_choices is on); write false to keep this item's order, or remove it")
+    return shuffle
 
 
 def _load_choice_interaction(kind: ChoiceKind | None, source: SourceFile, fields: _Fields,
@@ -978,7 +1031,11 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
         unreadable_correct |= len(source.problems) > before
         if correct:
             correct_nodes.append(choice.node_of("correct"))
-        choices.append(Choice(identifier, text, correct, feedback))
+        fixed = choice.boolean("fixed", False)
+        if fixed and item_type == "true_false":
+            source.at(choice.values["fixed"][0], "a true_false item's choices always keep their order (True, then "
+                                                 "False); remove 'fixed'")
+        choices.append(Choice(identifier, text, correct, feedback, fixed))
     if not fields.has("choices") or fields.node_of("choices").kind != "sequence":
         return tuple(choices)
     where = fields.values["choices"][0]
@@ -1010,8 +1067,11 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
     shuffle_items = fields.boolean("shuffle_items", base.shuffle_items)
     shuffle_choices = fields.boolean("shuffle_choices", base.shuffle_choices)
     feedback = fields.choice("feedback", FEEDBACK_TIMINGS, default=base.feedback)
+    show_correct_answers = fields.boolean("show_correct_answers", base.show_correct_answers)
+    navigation = fields.choice("navigation", NAVIGATIONS, default=base.navigation)
     seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
     pools = _load_pools(source, fields, item_ids, base.pools, all_loaded)
+    theme = _load_theme(source, fields, base.theme)
     written = {"pools" if name in ("draw", "sections") else name for name in SETTING_FIELDS if fields.has(name)}
     return Settings(
         pass_mark=float(pass_mark if pass_mark is not None else base.pass_mark),
@@ -1021,8 +1081,94 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
         feedback=feedback or base.feedback,  # type: ignore[arg-type]
         seed=int(seed if seed is not None else base.seed),
         pools=pools,
+        show_correct_answers=show_correct_answers,
+        navigation=navigation or base.navigation,  # type: ignore[arg-type]
+        theme=theme,
         written=base.written | written,
     )
+
+
+ACCENT_EXAMPLE = 'accent: "#0b6e4f"'
+
+
+def _load_theme(source: SourceFile, fields: _Fields, base: Theme | None) -> Theme | None:
+    """``theme:``, each field over the quiz's (``base``, for a cohort). The logo is a file of the
+    quiz folder, named in ``source.media`` to be read and checked with the items' files; its alt
+    text is required; the accent must reach WCAG AA contrast in the SCORM player (builder.colours)."""
+    if not fields.has("theme"):
+        return base
+    node = fields.node_of("theme")
+    if node.kind != "mapping":
+        source.at(node, f"'theme' must be a mapping such as {{logo: images/logo.png, logo_alt: \"...\", "
+                        f"{ACCENT_EXAMPLE}}}")
+        return base
+    theme = _Fields(source, node, THEME_FIELDS, "'theme'")
+    base = base or Theme()
+    logo, logo_alt = base.logo, base.logo_alt
+    if theme.has("logo"):
+        logo = _theme_logo(source, theme.node_of("logo"), theme.text("logo", required=True).strip())
+        if not theme.has("logo_alt"):  # a new logo is described anew, never by the quiz's words for its own
+            source.at(node, "missing field 'logo_alt': say what the logo shows, for learners who cannot see it "
+                            "(such as \"Medi-Cal Peer Support\")")
+    if theme.has("logo_alt"):
+        logo_alt = theme.text("logo_alt").strip()
+        if not logo_alt:
+            source.at(theme.node_of("logo_alt"), "'logo_alt' is empty; say what the logo shows, for learners who "
+                                                 "cannot see it")
+        elif logo is None and not theme.has("logo"):
+            source.at(theme.values["logo_alt"][0], "'logo_alt' describes the logo, and this theme has none; add "
+                                                   "'logo' or remove 'logo_alt'")
+    accent = _theme_accent(source, theme) if theme.has("accent") else base.accent
+    return Theme(logo=logo, logo_alt=logo_alt if logo is not None else "", accent=accent)
+
+
+def _theme_logo(source: SourceFile, node: Node, written: str) -> str | None:
+    """The logo's path in the quiz folder (NFC, '/' between folders), noted in ``source.media`` at
+    its place; None, reported, when it is no image file inside the quiz folder."""
+    if not written:
+        return None  # fields.text reported it (empty, or not text)
+    path = posixpath.normpath(written) if "\\" not in written else ""
+    extension = posixpath.splitext(written)[1].lower()
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", written):
+        source.at(node, f"'logo' {shown(written)} must be a file of the quiz folder, such as images/logo.png, "
+                        "not a web address or a drive: the package carries the logo")
+    elif not path or written.startswith("/") or path == ".." or path.startswith("../"):
+        source.at(node, f"'logo' {shown(written)} must be a path inside the quiz folder, relative to it, with / "
+                        "between folders, such as images/logo.png")
+    elif not markup.MEDIA_TYPES.get(extension, "").startswith("image/"):
+        images = ", ".join(name for name, kind in markup.MEDIA_TYPES.items() if kind.startswith("image/"))
+        source.at(node, f"'logo' {shown(written)} must be an image ({images})")
+    else:
+        name = unicodedata.normalize("NFC", path)
+        source.media.setdefault(name, (node.line, node.column))
+        return name
+    return None
+
+
+def _theme_accent(source: SourceFile, theme: _Fields) -> str | None:
+    """The accent as '#rrggbb' (lower case); None, reported, when it is not a colour or lacks contrast."""
+    node = theme.node_of("accent")
+    if node.kind == "scalar" and node.plain and node.tag == "tag:yaml.org,2002:null":
+        source.at(node, f"'accent' is empty; a colour starts with '#', which starts a comment in YAML unless the "
+                        f"colour is in quotes: {ACCENT_EXAMPLE}")
+        return None
+    written = theme.text("accent").strip()
+    rgb = colours.parse(written)
+    if rgb is None:
+        if node.kind == "scalar":  # else fields.text reported it
+            source.at(node, f"'accent' must be a colour written #rrggbb, in quotes ({ACCENT_EXAMPLE}), not "
+                            f"{shown(written) if written else 'empty text'}")
+        return None
+    accent = colours.hex_of(rgb)
+    lacking = colours.shortfalls(rgb)
+    if lacking:
+        ratios = ", ".join(f"{colours.ratio_text(short.ratio)} {short.pairing.how}" for short in lacking)
+        suggestion = colours.hex_of(colours.nearest_passing(rgb))
+        source.at(node, f"accent {shown(written)} has too little contrast for WCAG AA ({colours.TEXT_CONTRAST:g}:1 "
+                        f"for text) in the SCORM player: {ratios}; the nearest shade that has enough is "
+                        f"\"{suggestion}\"")
+        return None
+    return accent
 
 
 def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
@@ -1134,18 +1280,23 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
     settings = _load_settings(source, fields, None, item_ids, all_loaded)
     formats = _load_formats(source, fields) or project.formats or ("qti21",)
-    cohorts = _load_cohorts(source, fields, settings, item_ids, all_loaded)
-    _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
+    cohorts, cohort_titles = _load_cohorts(source, fields, settings, item_ids, all_loaded)
+    _check_title_length(source, fields.node_of("title"), title.strip())
     limits = _load_media_limits(source, fields)
     accepted = _load_accepted_warnings(source, fields) | project.accepted_warnings
-    files = media.read_media(directory, [use for item in items for use in item.media], limits, problems,
-                             quiz_folder_named(directory, root))
+    # The themes' logos are read and checked with the items' files, and count towards their total.
+    item_uses = [use for item in items for use in item.media]
+    logo_uses = [MediaUse(name, Place(quiz_display, line, column)) for name, (line, column) in source.media.items()]
+    files = media.read_media(directory, item_uses + logo_uses, limits, problems, quiz_folder_named(directory, root))
     if len(problems) > before:
         return None
+    shown_by_items = {use.name for use in item_uses}
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
-                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files, accepted_warnings=accepted)
+                source_sha256=hashlib.sha256(source.data).hexdigest(),
+                media=tuple(file for file in files if file.name in shown_by_items), accepted_warnings=accepted,
+                cohort_titles=cohort_titles, theme_media=tuple(file for file in files if file.name in source.media))
 
 
 def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[str]:
@@ -1229,18 +1380,13 @@ def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits
     return media.MediaLimits(file_mb or defaults.file_mb, total_mb or defaults.total_mb)
 
 
-def _check_title_length(source: SourceFile, node: Node, title: str, cohorts: list[str]) -> None:
-    """The title must fit SCORM's manifest (TITLE_LIMIT) as every package shows it: with a cohort's
-    name added in that cohort's. Checked here, so that validate says it and no build fails on it."""
+def _check_title_length(source: SourceFile, node: Node, title: str) -> None:
+    """A title (the quiz's, or a cohort's own) must fit SCORM's manifest (TITLE_LIMIT), where every
+    package shows it as it is (a cohort's name is in identifiers only). Checked here, so that
+    validate says it and no build fails on it."""
     if len(title) > TITLE_LIMIT:
         source.at(node, f"'title' is {len(title)} characters long; SCORM packages take at most {TITLE_LIMIT}: "
                         "shorten it (the description can say more)")
-        return
-    longest = max((name for name in cohorts if COHORT_NAME.match(name)), key=len, default=None)
-    if longest is not None and len(title) + len(f" ({longest})") > TITLE_LIMIT:
-        source.at(node, f"'title' is {len(title)} characters long, {len(title) + len(longest) + 3} with "
-                        f"' ({longest})' added in cohort {longest}'s packages; SCORM packages take at most "
-                        f"{TITLE_LIMIT}: shorten the title or the cohort name")
 
 
 def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
@@ -1255,23 +1401,33 @@ def _load_formats(source: SourceFile, fields: _Fields) -> tuple[str, ...]:
     return tuple(formats)
 
 
+Cohorts = tuple[tuple[tuple[str, Settings], ...], tuple[tuple[str, str], ...]]
+
+
 def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
-                  item_ids: tuple[str, ...], all_loaded: bool) -> tuple[tuple[str, Settings], ...]:
-    """Each cohort with its settings over the quiz's, checked now so that `validate` reports them."""
+                  item_ids: tuple[str, ...], all_loaded: bool) -> Cohorts:
+    """Each cohort with its settings over the quiz's, and each cohort's own title, checked now so
+    that `validate` reports them."""
     if not fields.has("cohorts"):
-        return ()
+        return (), ()
     node = fields.node_of("cohorts")
     if node.kind != "mapping":
         source.at(node, "'cohorts' must map each cohort name to the settings it overrides")
-        return ()
+        return (), ()
     cohorts = []
+    titles = []
     assert isinstance(node.value, dict)  # a mapping's value
     for name, (key, value) in node.value.items():
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
-        overrides = _Fields(source, value, SETTING_FIELDS, f"cohort {shown(name)}")
+        overrides = _Fields(source, value, COHORT_FIELDS, f"cohort {shown(name)}")
         cohorts.append((name, _load_settings(source, overrides, settings, item_ids, all_loaded)))
-    return tuple(cohorts)
+        if overrides.has("title"):
+            title = overrides.text("title", required=True).strip()
+            _check_title_length(source, overrides.node_of("title"), title)
+            if title:
+                titles.append((name, title))
+    return tuple(cohorts), tuple(titles)
 
 
 # From this many item files on, items are read on both cores (builder/parallel.py).

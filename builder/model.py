@@ -27,6 +27,10 @@ CHOICE_KINDS: tuple[ChoiceKind, ...] = ("single_choice", "multiple_response", "t
 FeedbackTiming = Literal["immediately", "after_submit", "never"]
 FEEDBACK_TIMINGS: tuple[FeedbackTiming, ...] = ("immediately", "after_submit", "never")
 
+Navigation = Literal["linear", "free"]
+NAVIGATIONS: tuple[Navigation, ...] = ("linear", "free")
+"""linear: one question after another, never back; free: any question, in any order, submitted at the end."""
+
 MEDIA_REFERENCE = "media/"
 """How a fragment names a file of the quiz folder: this, then its path there URL-quoted
 (builder.markup writes it; it is also the file's path in SCORM packages)."""
@@ -73,6 +77,8 @@ class Choice:
     correct: bool
     feedback: Markup | None
     """Inline XHTML shown when the learner chose this choice."""
+    fixed: bool = False
+    """Pinned at its place when the other choices are shuffled ("All of the above")."""
 
     __reduce__ = _pickled_as_a_call
 
@@ -103,6 +109,11 @@ class ChoiceInteraction:
                 return True
             case _:
                 assert_never(self.kind)
+
+    @property
+    def pinned(self) -> bool:
+        """Whether a choice is pinned at its place (``fixed``) among choices that may be shuffled."""
+        return self.may_shuffle and any(choice.fixed for choice in self.choices)
 
     @property
     def may_shuffle(self) -> bool:
@@ -371,6 +382,10 @@ class Item:
     source_sha256: str
     """Hash of the item file's bytes, for build manifests and the cache."""
     interaction: Interaction
+    shuffle_choices: bool = True
+    """Whether its choices (or drop-down options) may be shuffled where the quiz shuffles them;
+    False (``shuffle_choices: false`` in its file) keeps the author's order, where order means
+    something ("10 / 30 / 60 / 90 days")."""
     media: tuple[MediaUse, ...] = ()
     """The files its texts show, each once, in the order they are first named."""
     notices: tuple[Notice, ...] = ()
@@ -411,6 +426,18 @@ class Pool:
 
 
 @dataclass(frozen=True, slots=True)
+class Theme:
+    """The organisation's look in the SCORM player (quiz.yaml ``theme:``): a logo and an accent colour."""
+
+    logo: str | None = None
+    """Its path in the quiz folder (as MediaUse.name), an image; the file is in Quiz.theme_media."""
+    logo_alt: str = ""
+    """What the logo shows, for learners who cannot see it ('' only without a logo)."""
+    accent: str | None = None
+    """'#rrggbb', lower case, with WCAG AA contrast against the player's colours (builder.colours)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Delivery rules; a cohort overrides any of them."""
 
@@ -426,6 +453,10 @@ class Settings:
     seed: int = 0
     """Seeds the draw from pools, so the same seed always gives the same package."""
     pools: tuple[Pool, ...] = ()
+    show_correct_answers: bool = True
+    """Whether feedback (when it is shown) shows the right answer(s) after a wrong or partly right one."""
+    navigation: Navigation = "linear"
+    theme: Theme | None = None
     written: frozenset[str] = field(default=frozenset(), compare=False)
     """The settings quiz.yaml (or the cohort, or the quiz before it) wrote, by name ('pools' for
     draw or sections): a format warns only of what it cannot carry of these, never of a default."""
@@ -453,6 +484,13 @@ class Quiz:
     """Every file the items show, once each, sorted by name (builder.media)."""
     accepted_warnings: frozenset[str] = frozenset()
     """The warning codes quiz.yaml's accept_warnings silences (builder.warning_codes)."""
+    cohort_title: str | None = None
+    """The title the cohort built (``cohort``) sets for itself, shown instead of the quiz's."""
+    cohort_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """Each cohort quiz.yaml gives a title of its own, with that title."""
+    theme_media: tuple[MediaFile, ...] = ()
+    """The logos of the quiz's theme and its cohorts', read and checked as item media are, kept
+    apart from ``media`` (which every format carries): only the SCORM player shows a logo."""
 
     def media_of(self, fragments: Iterable[str]) -> tuple[MediaFile, ...]:
         """The files these fragments show, in the quiz's order (for the formats that keep a
@@ -467,8 +505,17 @@ class Quiz:
         return tuple(name for name, _ in self.cohort_settings)
 
     def for_cohort(self, name: str) -> Quiz:
-        """The quiz as cohort ``name`` takes it: that cohort's settings, and its name in identifiers."""
-        return dataclasses.replace(self, settings=dict(self.cohort_settings)[name], cohort=name)
+        """The quiz as cohort ``name`` takes it: that cohort's settings and title, and its name in identifiers."""
+        return dataclasses.replace(self, settings=dict(self.cohort_settings)[name], cohort=name,
+                                   cohort_title=dict(self.cohort_titles).get(name))
+
+    @property
+    def logo(self) -> MediaFile | None:
+        """The file of the theme's logo, if the theme has one."""
+        theme = self.settings.theme
+        if theme is None or theme.logo is None:
+            return None
+        return next(file for file in self.theme_media if file.name == theme.logo)
 
     @property
     def max_score(self) -> float:
@@ -481,4 +528,6 @@ class Quiz:
 
     @property
     def display_title(self) -> str:
-        return f"{self.title} ({self.cohort})" if self.cohort else self.title
+        """The title learners see: the cohort's own title, else the quiz's (never the cohort's name,
+        which only identifiers and file names carry: package_id)."""
+        return self.cohort_title or self.title

@@ -319,11 +319,14 @@ def test_a_title_longer_than_scorm_takes_is_refused_at_its_place(tmp_path):
             "(the description can say more)"]
 
 
-def test_a_title_that_a_cohort_name_takes_over_the_limit_is_refused(tmp_path):
-    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 187) + "cohorts:\n  a: {}\n  spring-2027: {}\n"
+def test_a_cohort_title_longer_than_scorm_takes_is_refused_at_its_place(tmp_path):
+    """A cohort's own title replaces the quiz's in its packages, so it has the same limit; the
+    cohort's name is no longer added to any title, so a long quiz title with a long cohort name fits."""
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 200) + "cohorts:\n  spring-2027: {}\n  autumn:\n    title: " \
+        + "A" * 201 + "\n"
     assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
-        "items/demo/quiz.yaml:2:8: 'title' is 187 characters long, 201 with ' (spring-2027)' added in cohort "
-        "spring-2027's packages; SCORM packages take at most 200: shorten the title or the cohort name"]
+        "items/demo/quiz.yaml:8:12: 'title' is 201 characters long; SCORM packages take at most 200: shorten it "
+        "(the description can say more)"]
 
 
 def test_a_title_of_exactly_the_limit_builds_valid_scorm(tmp_path, package_validator):
@@ -331,11 +334,13 @@ def test_a_title_of_exactly_the_limit_builds_valid_scorm(tmp_path, package_valid
 
     from conftest import assert_valid_package
 
-    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 186) + "cohorts:\n  spring-2027: {}\n"
+    quiz = QUIZ_YAML.replace("Demo quiz", "T" * 200) + "cohorts:\n  spring-2027: {}\n  autumn:\n    title: " \
+        + "A" * 200 + "\n"
     make_project(tmp_path, quiz=quiz)
     result = build([tmp_path / "items"], tmp_path, tmp_path / "out", ("scorm12", "scorm2004"), ("all",))
+    titles = {package.quiz.cohort: package.quiz.display_title for package in result.packages}
+    assert titles == {"spring-2027": "T" * 200, "autumn": "A" * 200}
     for package in result.packages:
-        assert package.quiz.display_title == "T" * 186 + " (spring-2027)"
         assert_valid_package(package_validator, tmp_path / "out" / package.output.filename)
 
 

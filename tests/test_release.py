@@ -53,7 +53,9 @@ def test_one_package_per_cohort_per_format(project):
         "demo-autumn-2027-1.0.0-moodle.xml", "demo-autumn-2027-1.0.0-qti21.zip",
         "demo-spring-2027-1.0.0-moodle.xml", "demo-spring-2027-1.0.0-qti21.zip"]
     test_xml = zipfile.ZipFile(project / "dist/demo-spring-2027-1.0.0-qti21.zip").read("assessment-test.xml").decode()
-    assert 'identifier="demo-spring-2027"' in test_xml and "Demo quiz (spring-2027)" in test_xml
+    # Learners see the quiz's title; the cohort's name is in identifiers only.
+    assert 'identifier="demo-spring-2027"' in test_xml and 'title="Demo quiz"' in test_xml
+    assert "(spring-2027)" not in test_xml
     assert '<selection select="2"' in test_xml and 'maxAttempts="2"' in test_xml
     autumn = zipfile.ZipFile(project / "dist/demo-autumn-2027-1.0.0-qti21.zip").read("assessment-test.xml").decode()
     assert 'maxTime="1800"' in autumn and 'identifier="demo-autumn-2027"' in autumn

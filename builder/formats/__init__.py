@@ -43,7 +43,8 @@ Feature = Literal[
     "hints", "true_false_hints", "choice_feedback", "explanation", "true_false_labels",
     "wrong_choice_penalty_off", "pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_sections",
     "shuffle_choices", "pools", "seeded_draws", "feedback_timing", "immediate_feedback",
-    "hints_before_submit", "hidden_feedback_with_retries",
+    "hints_before_submit", "hidden_feedback_with_retries", "show_correct_answers", "navigation", "theme",
+    "item_choice_order", "fixed_choices",
 ]
 """What of an item or a quiz a format may carry or leave out:
 
@@ -56,7 +57,10 @@ Feature = Literal[
 * seeded_draws: draws from pools repeatable from the quiz's seed;
 * feedback_timing, immediate_feedback: the 'feedback' setting at all, its value 'immediately';
 * hints_before_submit: hints shown on request before submission whatever the feedback timing;
-* hidden_feedback_with_retries: feedback 'never' kept from the learner between attempts."""
+* hidden_feedback_with_retries: feedback 'never' kept from the learner between attempts;
+* show_correct_answers, navigation, theme: those quiz settings (theme: a logo and an accent colour);
+* item_choice_order: an item's own ``shuffle_choices: false`` kept where the quiz shuffles choices;
+* fixed_choices: a choice pinned at its place (``fixed: true``) while the others are shuffled."""
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ from builder.model import (
     ChoiceKind,
     EssayInteraction,
     FillInBlanksInteraction,
+    Interaction,
     Item,
     MatchingInteraction,
     MediaFile,
@@ -166,9 +167,11 @@ def canvas_ident(*parts: str) -> str:
 SUPPORT = FormatSupport(
     item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # Classic Quizzes: no hints, no pass mark, feedback after submission only, questions shuffled
-    # only inside question groups, every item delivered; true/false only as True and False.
+    # only inside question groups, every item delivered; true/false only as True and False; answers
+    # shuffled for the whole quiz or not at all; the look is Canvas's.
     features=frozenset({"choice_feedback", "explanation", "attempts", "time_limit", "shuffle_choices",
-                        "feedback_timing", "hidden_feedback_with_retries"}),
+                        "feedback_timing", "hidden_feedback_with_retries", "show_correct_answers",
+                        "navigation"}),
 )
 
 
@@ -663,18 +666,59 @@ def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object
          "their order"),
         ("pools", bool(settings.pools), "canvas-pools",
          "Canvas gets every item: draws from pools (sections) are not carried"),
+        ("theme", "theme" in settings.written and settings.theme is not None, "canvas-no-theme",
+         "a Canvas quiz has Canvas's look: the theme's logo and accent colour are not carried"),
     ]
     warnings.extend(FormatWarning(FORMAT, code, message) for feature, in_use, code, message in used
                     if in_use and SUPPORT.lacks(feature))
+    linear = settings.navigation == "linear"
     return {
         "shuffle_answers": "true" if settings.shuffle_choices else "false",
         "hide_results": "always" if settings.feedback == "never" else "",
-        "show_correct_answers": "false" if settings.feedback == "never" else "true",
+        "show_correct_answers": "true" if settings.feedback != "never" and settings.show_correct_answers else "false",
+        # As Canvas exports its own quizzes: linear is one question at a time, locked once answered
+        # ("Lock questions after answering"); free is one at a time with Canvas's list of questions
+        # to move between, as the SCORM player's free navigation.
+        "one_question_at_a_time": "true",
+        "cant_go_back": "true" if linear else "false",
         # Canvas counts minutes; a limit is never shortened by rounding.
         "time_limit": str(math.ceil(settings.time_limit / 60)) if settings.time_limit else None,
         "allowed_attempts": str(settings.attempts) if settings.attempts is not None else "-1",
         "max_attempts": str(settings.attempts) if settings.attempts is not None else "unlimited",
     }
+
+
+def choice_order_warnings(quiz: Quiz) -> list[FormatWarning]:
+    """Canvas shuffles the answers of every question or of none (shuffle_answers; its true/false,
+    matching and fill-in-multiple-blanks questions never: Quizzes::Quiz.non_shuffled_questions):
+    where the quiz shuffles, an item's own order and a pinned choice are lost, named by item."""
+    if not quiz.settings.shuffle_choices:
+        return []
+
+    def shuffled_by_canvas(interaction: Interaction) -> bool:
+        match interaction:
+            case ChoiceInteraction() as choice:
+                return choice.may_shuffle
+            case FillInBlanksInteraction() as blanks:
+                return _all_dropdowns(blanks)  # a multiple-dropdowns question
+            case (ShortAnswerInteraction() | NumericInteraction() | EssayInteraction() | MatchingInteraction()
+                  | OrderingInteraction()):
+                return False
+            case _:
+                assert_never(interaction)
+
+    kept = [item.id for item in quiz.items if not item.shuffle_choices and shuffled_by_canvas(item.interaction)]
+    pinned = [item.id for item in quiz.items if isinstance(item.interaction, ChoiceInteraction)
+              and item.shuffle_choices and item.interaction.pinned]
+    found: list[tuple[Feature, str, str, list[str]]] = [
+        ("item_choice_order", "canvas-choice-order", "Canvas shuffles the answers of every question when the "
+         "quiz shuffles them (shuffle_answers); these items' shuffle_choices: false is not kept, their choices (a "
+         "drop-down question's options) are shuffled too", kept),
+        ("fixed_choices", "canvas-fixed-choice", "Canvas cannot keep a choice in place while it shuffles the "
+         "others; these items' choices with fixed: true are shuffled with the rest", pinned),
+    ]
+    return [FormatWarning(FORMAT, code, message, tuple(ids)) for feature, code, message, ids in found
+            if ids and SUPPORT.lacks(feature)]
 
 
 def description_html(quiz: Quiz) -> str:
@@ -709,6 +753,7 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     meta_name = f"{ident}/assessment_meta.xml"
     title = quiz.display_title
     warnings.extend(item_warnings(quiz.items))
+    warnings.extend(choice_order_warnings(quiz))
     settings = quiz_settings(quiz, warnings)
     assessment_member = members(quiz, cache)[0].deflated()
     warnings.extend(too_large(FORMAT, assessment_name(ident), assessment_member.size))

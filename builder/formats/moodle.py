@@ -99,9 +99,9 @@ SNAP_WARNING_POINTS = 0.5
 SUPPORT = FormatSupport(
     item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # A question bank file: no quiz settings; a true/false question has no hints and shows
-    # Moodle's own labels.
+    # Moodle's own labels; a question shuffles its answers (shuffleanswers) or keeps them in order.
     features=frozenset({"hints", "choice_feedback", "explanation", "wrong_choice_penalty_off", "shuffle_choices",
-                        "hints_before_submit", "hidden_feedback_with_retries"}),
+                        "hints_before_submit", "hidden_feedback_with_retries", "item_choice_order"}),
 )
 
 
@@ -335,13 +335,20 @@ def _combined(feedback: OutcomeFeedback, options: QuestionOptions) -> dict[str, 
             "incorrect_feedback": options.rich(feedback.incorrect)}
 
 
+def shuffles_answers(item: Item, options: QuestionOptions) -> bool:
+    """A question's shuffleanswers: where the quiz shuffles choices, unless the item keeps its own
+    order, or pins a choice (Moodle cannot pin one: the whole order is kept, warned)."""
+    pinned = isinstance(item.interaction, ChoiceInteraction) and item.interaction.pinned
+    return options.shuffle_choices and item.shuffle_choices and not (pinned and SUPPORT.lacks("fixed_choices"))
+
+
 def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOptions) -> dict[str, object]:
     fractions = answer_fractions(item, interaction)
     return {
         "type": "multichoice",
         "multichoice": True,
         "single": "false" if interaction.multiple else "true",
-        "shuffle": "true" if options.shuffle_choices else "false",
+        "shuffle": "true" if shuffles_answers(item, options) else "false",
         "penalty": MULTICHOICE_PENALTY,
         **_combined(outcome_feedback(interaction.multiple), options),
         # Moodle's multichoice answers are HTML with files of their own (import_answer with files).
@@ -429,7 +436,7 @@ def match_option(text: Markup) -> str:
     return html.escape(plain_text(richtext.rewritten(text, math="tex")), quote=False)
 
 
-def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dict[str, object]:
+def _matching(item: Item, interaction: MatchingInteraction, options: QuestionOptions) -> dict[str, object]:
     """Moodle's match: each pair a subquestion (the left side its HTML text, the right side its
     answer), each distractor a subquestion with empty text; graded per subquestion (each right
     pair its share, so all_or_nothing is a warning); the options shuffled per the quiz."""
@@ -439,7 +446,7 @@ def _matching(interaction: MatchingInteraction, options: QuestionOptions) -> dic
     return {
         "type": "matching",
         "penalty": MULTICHOICE_PENALTY,
-        "matching": SimpleNamespace(shuffle="true" if options.shuffle_choices else "false",
+        "matching": SimpleNamespace(shuffle="true" if shuffles_answers(item, options) else "false",
                                     subquestions=subquestions),
         **_combined(outcome_feedback(True), options),
         "answers": [],
@@ -685,7 +692,7 @@ def interaction_context(item: Item, options: QuestionOptions) -> dict[str, objec
         case EssayInteraction() as essay:
             return _essay(essay, options)
         case MatchingInteraction() as matching:
-            return _matching(matching, options)
+            return _matching(item, matching, options)
         case OrderingInteraction() as ordering:
             return _ordering(ordering, options)
         case FillInBlanksInteraction() as blanks:
@@ -706,18 +713,44 @@ def quiz_warnings(quiz: Quiz) -> list[FormatWarning]:
         ("shuffle_items", settings.shuffle_items, "shuffled items"),
         ("pools", bool(settings.pools), "draws from pools (sections)"),
         ("feedback_timing", "feedback" in settings.written, f"feedback '{settings.feedback}'"),
+        ("show_correct_answers", "show_correct_answers" in settings.written,
+         f"correct answers {'shown' if settings.show_correct_answers else 'hidden'} (review options: Right answer)"),
+        ("navigation", "navigation" in settings.written,
+         f"navigation '{settings.navigation}' ({'sequential' if settings.navigation == 'linear' else 'free'})"),
     ]
     left = [setting for feature, in_use, setting in used if in_use and SUPPORT.lacks(feature)]
-    if not left:
+    warnings = []
+    if left:
+        warnings.append(FormatWarning(FORMAT, "moodle-quiz-settings", "Moodle XML holds questions only, not the "
+                                      "quiz's settings; set these on the Moodle quiz: " + ", ".join(left)))
+    if "theme" in settings.written and settings.theme is not None and SUPPORT.lacks("theme"):
+        warnings.append(FormatWarning(FORMAT, "moodle-no-theme", "Moodle XML holds questions only, and a Moodle "
+                                      "quiz has the site's look: the theme's logo and accent colour are not "
+                                      "carried"))
+    return warnings
+
+
+def fixed_choice_warnings(quiz: Quiz) -> list[FormatWarning]:
+    """Moodle shuffles all of a question's answers or none: where the quiz shuffles, an item with a
+    pinned choice keeps its whole order instead (shuffles_answers), named by item."""
+    if not quiz.settings.shuffle_choices or not SUPPORT.lacks("fixed_choices"):
         return []
-    return [FormatWarning(FORMAT, "moodle-quiz-settings", "Moodle XML holds questions only, not the quiz's "
-                                  "settings; set these on the Moodle quiz: " + ", ".join(left))]
+    pinned = tuple(item.id for item in quiz.items if isinstance(item.interaction, ChoiceInteraction)
+                   and item.shuffle_choices and item.interaction.pinned)
+    if not pinned:
+        return []
+    return [FormatWarning(FORMAT, "moodle-fixed-choice", "Moodle cannot keep one answer in place while it shuffles "
+                                  "the others; these items, which have a choice with fixed: true, are not "
+                                  "shuffled at all (shuffleanswers off)", pinned)]
 
 
 def category_path(quiz: Quiz) -> str:
-    """``$course$/top/<title>``; a '/' inside the title is doubled, which Moodle reads as a slash
-    in the name rather than a subcategory."""
-    return "$course$/top/" + quiz.display_title.replace("/", "//")
+    """``$course$/top/<title>``, with `` (<cohort>)`` added in a cohort's file: its questions' id
+    numbers are unique only within a category, and two cohorts' banks may go into one course (the
+    category is the teacher's, never the learner's). A '/' inside the title is doubled, which
+    Moodle reads as a slash in the name rather than a subcategory."""
+    name = f"{quiz.display_title} ({quiz.cohort})" if quiz.cohort else quiz.display_title
+    return "$course$/top/" + name.replace("/", "//")
 
 
 def questions(quiz: Quiz, cache: Cache) -> SegmentedMember:
@@ -742,7 +775,7 @@ def members(quiz: Quiz, cache: Cache) -> tuple[SegmentedMember]:
 
 def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     """The quiz as one validated Moodle XML file, in memory (its check passed)."""
-    warnings = quiz_warnings(quiz) + item_warnings(quiz.items)
+    warnings = quiz_warnings(quiz) + item_warnings(quiz.items) + fixed_choice_warnings(quiz)
     (file,) = members(quiz, cache)
     data = file.joined()
     warnings.extend(too_large(FORMAT, file_name(quiz), len(data)))

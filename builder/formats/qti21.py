@@ -112,6 +112,8 @@ class ChoiceView:
     text: Markup
     feedback: Markup | None
     weight: str
+    fixed: bool
+    """Kept at its place when the choices are shuffled (simpleChoice fixed="true")."""
 
 
 @dataclass(frozen=True)
@@ -326,7 +328,7 @@ def interaction_context(item: Item, options: ItemOptions) -> dict[str, object]:
     declaration, its body and how it is scored (and, for blanks, the prompt they stand in)."""
     match item.interaction:
         case ChoiceInteraction() as choice:
-            return choice_context(item.points, choice, options)
+            return choice_context(item, choice, options)
         case ShortAnswerInteraction() as short:
             return short_answer_context(item.points, short)
         case NumericInteraction() as numeric:
@@ -348,8 +350,14 @@ def response_identifier(interaction: ChoiceInteraction) -> str:
     return "TF_RESPONSE" if interaction.kind == "true_false" else "RESPONSE"
 
 
-def choice_context(points: float, interaction: ChoiceInteraction, options: ItemOptions) -> dict[str, object]:
-    weights = choice_weights(points, interaction)
+def shuffled_choices(item: Item, options: ItemOptions) -> bool:
+    """Whether the item's choices (options, drop-down options) are shuffled: where the quiz
+    shuffles them, unless the item keeps its own order."""
+    return options.shuffle_choices and item.shuffle_choices
+
+
+def choice_context(item: Item, interaction: ChoiceInteraction, options: ItemOptions) -> dict[str, object]:
+    weights = choice_weights(item.points, interaction)
     correct = tuple(c.identifier for c in interaction.correct_choices)
     true_false = interaction.kind == "true_false"
     return {
@@ -357,7 +365,7 @@ def choice_context(points: float, interaction: ChoiceInteraction, options: ItemO
         "response": response_identifier(interaction),
         "cardinality": "multiple" if interaction.multiple else "single",
         "max_choices": len(interaction.choices) if interaction.multiple else 1,
-        "shuffle": options.shuffle_choices and interaction.may_shuffle,
+        "shuffle": shuffled_choices(item, options) and interaction.may_shuffle,
         "correct": correct,
         # Canvas reads true/false only from a responseCondition that matches the 'TF…' variable
         # against a choice identifier; the match scores exactly as the mapping does.
@@ -369,7 +377,7 @@ def choice_context(points: float, interaction: ChoiceInteraction, options: ItemO
 
 def _choice_view(choice: Choice, weight: float) -> ChoiceView:
     return ChoiceView(identifier=choice.identifier, text=choice.text, feedback=choice.feedback,
-                      weight=format_number(weight))
+                      weight=format_number(weight), fixed=choice.fixed)
 
 
 def exact_number(value: float) -> str:
@@ -522,7 +530,7 @@ def matching_context(item: Item, interaction: MatchingInteraction, options: Item
                             tuple(MapEntryView(pair, share) for pair in pairs) if per_pair else ())
     texts = dict(interaction.options)
     return parts_context(item, "match", (response,), "mapping" if per_pair else "correct", len(pairs)) | {
-        "shuffle": options.shuffle_choices,
+        "shuffle": shuffled_choices(item, options),
         "max_associations": len(pairs),
         "lefts": tuple(OptionView(left, pair.left) for left, pair in zip(interaction.left_ids, interaction.pairs,
                                                                            strict=True)),
@@ -556,7 +564,8 @@ def blanks_context(item: Item, interaction: FillInBlanksInteraction, options: It
     parts = tuple(_blank_part(n, blank) for n, blank in enumerate(interaction.blanks, start=1))
 
     def interaction_xml(blank: Blank, index: int) -> Markup:
-        return Markup(render("qti21/blank.xml", blank=_blank_view(index + 1, blank, options.shuffle_choices)).strip())
+        return Markup(render("qti21/blank.xml", blank=_blank_view(index + 1, blank, shuffled_choices(item, options)))
+                      .strip())
 
     return parts_context(item, "blanks", responses, "parts", len(parts)) | {
         "prompt": interaction.fill(item.prompt, interaction_xml),
@@ -640,9 +649,12 @@ def assessment_test(quiz: Quiz, cache: Cache) -> Deflated:
         test_part=TEST_PART,
         # Feedback only after the test part is submitted means simultaneous submission.
         submission_mode="individual" if settings.feedback == "immediately" else "simultaneous",
+        # linear: each item in turn, never back to an earlier one (the player's linear navigation).
+        navigation_mode="linear" if settings.navigation == "linear" else "nonlinear",
         max_attempts=settings.attempts or 0,  # 0: no limit in QTI (Canvas: unlimited attempts)
         show_feedback=settings.feedback != "never",
-        show_solution=settings.feedback != "never",
+        # Canvas reads showSolution as "Let students see the correct answers".
+        show_solution=settings.feedback != "never" and settings.show_correct_answers,
         shuffle=settings.shuffle_items,
         sections=test_sections,
     )
@@ -777,8 +789,9 @@ SUPPORT = FormatSupport(
     item_types=CHOICE_TYPES | {"short_answer", "numeric", "essay", "matching", "ordering", "fill_in_blanks"},
     # QTI has no seeded selection; a QTI player shows hints and feedback as its submission mode
     # and attempts allow; sections keep their order.
+    # A test has no look of its own: the QTI player's or the LMS's.
     features=ALL_FEATURES - {"seeded_draws", "hints_before_submit", "hidden_feedback_with_retries",
-                             "shuffle_sections"},
+                             "shuffle_sections", "theme"},
 )
 
 
@@ -811,6 +824,10 @@ def warnings(quiz: Quiz) -> tuple[FormatWarning, ...]:
     if settings.shuffle_items and len(sections(quiz)) > 1 and SUPPORT.lacks("shuffle_sections"):
         found.append(FormatWarning(FORMAT, "qti21-sections-order-fixed", (
             "shuffle_items shuffles items within each section; the order of the sections is fixed")))
+    if "theme" in settings.written and settings.theme is not None and SUPPORT.lacks("theme"):
+        found.append(FormatWarning(FORMAT, "qti21-no-theme", (
+            "a QTI 2.1 package has no look of its own (the LMS's or QTI player's): the theme's logo and accent "
+            "colour are not carried")))
     return (*found, *typed_item_warnings(quiz))
 
 

@@ -53,6 +53,7 @@ from builder.model import (
     FillInBlanksInteraction,
     Item,
     MatchingInteraction,
+    MediaFile,
     NumericAnswer,
     NumericBlank,
     NumericInteraction,
@@ -363,6 +364,7 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
         "edition": edition.name,
         "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language,
                  "decimalComma": decimal_comma(quiz.language)},
+        "theme": _theme_data(quiz),
         "settings": {
             "passMark": settings.pass_mark,
             "attempts": settings.attempts,
@@ -370,6 +372,8 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
             "shuffleItems": settings.shuffle_items,
             "shuffleChoices": settings.shuffle_choices,
             "feedback": settings.feedback,
+            "showCorrectAnswers": settings.show_correct_answers,
+            "navigation": settings.navigation,
             "seed": settings.seed,
             "suspendDataLimit": SUSPEND_DATA_LIMIT[edition.name],
         },
@@ -377,6 +381,17 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
                    "select": s.select} for s in _pools(quiz)],
         "allow": player_allowlist(),
     }
+
+
+def _theme_data(quiz: Quiz) -> dict[str, object]:
+    """The theme as the player takes it: the logo's path in the package (``media/`` and its path
+    in the quiz folder, URL-quoted, as fragments name files), its alt text and the accent colour
+    (``#rrggbb``, checked for contrast when loaded); None for what the theme does not set."""
+    logo = quiz.logo
+    theme = quiz.settings.theme
+    return {"logo": MEDIA_REFERENCE + logo.href if logo is not None else None,
+            "logoAlt": theme.logo_alt if theme is not None and logo is not None else None,
+            "accent": theme.accent if theme is not None else None}
 
 
 def player_allowlist() -> dict[str, object]:
@@ -426,6 +441,8 @@ def _item_data(item: Item) -> dict[str, object]:
         "id": item.id,
         "title": item.title,
         "points": item.points,
+        # False: its choices (drop-down options) keep the author's order where the quiz shuffles.
+        "shuffleChoices": item.shuffle_choices,
         "prompt": _shown(item.prompt),
         "hints": [_shown(h) for h in item.hints],
         "explanation": _shown_if_any(item.explanation),
@@ -477,6 +494,7 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
             "feedback": _shown_if_any(choice.feedback),
             "weight": weights[choice.identifier],
             "correct": choice.correct,
+            "fixed": choice.fixed,
         } for choice in interaction.choices],
     }
 
@@ -653,11 +671,20 @@ def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, 
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
+def packaged_media(quiz: Quiz) -> list[MediaFile]:
+    """The files of the quiz folder the package carries: each file the items show, in the quiz's
+    order (by name), then the theme's logo unless an item shows it too."""
+    logo = quiz.logo
+    extra = [logo] if logo is not None and logo.name not in {file.name for file in quiz.media} else []
+    return [*quiz.media, *extra]
+
+
 def media_files(quiz: Quiz) -> list[tuple[str, bytes | Stored]]:
-    """Each file the items show, once, at the path their fragments' src names from index.html at
-    the root: ``media/`` and the file's path in the quiz folder (URL-quoted in the fragments and in
-    the manifest, as it is here in the zip), in the quiz's order (by name)."""
-    return [(MEDIA_REFERENCE + file.name, media_member(file.media_type, file.content)) for file in quiz.media]
+    """Each file the package carries (packaged_media), once, at the path their fragments' src
+    names from index.html at the root: ``media/`` and the file's path in the quiz folder
+    (URL-quoted in the fragments and in the manifest, as it is here in the zip)."""
+    return [(MEDIA_REFERENCE + file.name, media_member(file.media_type, file.content))
+            for file in packaged_media(quiz)]
 
 
 def launch_page(quiz: Quiz, edition: Edition, cache: Cache) -> SegmentedMember:
@@ -682,7 +709,7 @@ def manifest_context(quiz: Quiz, edition: Edition) -> dict[str, object]:
         "version": quiz.version,
         "title": quiz.display_title,
         "launch": LAUNCH_FILE,
-        "files": [*PLAYER_FILES, *(MEDIA_REFERENCE + file.href for file in quiz.media)],
+        "files": [*PLAYER_FILES, *(MEDIA_REFERENCE + file.href for file in packaged_media(quiz))],
         "mastery_score": mastery_score(settings.pass_mark),
         "min_normalized_measure": format_number(float(mastery_score(settings.pass_mark)) / 100, 4),
         "attempt_limit": settings.attempts,
