@@ -193,7 +193,7 @@ def test_item_order_problems_are_reported_at_their_place(tmp_path: Path, item: s
     ("theme: {logo: jingle.mp3, logo_alt: L}\n", "5:15: 'logo' 'jingle.mp3' must be an image (.png, .jpg, .jpeg, "
                                                  ".gif, .webp, .svg)"),
     ("theme: {logo: missing.png, logo_alt: L}\n", "5:15: file 'missing.png' does not exist in the quiz folder "
-                                                  "(demo/missing.png); check the name, or add the file"),
+                                                  "items/demo; check the name, or add the file"),
     ("theme: {logo: fake.png, logo_alt: L}\n", "5:15: file 'fake.png' is not a image/png file, as its name says; "
                                                "convert it or correct the name"),
     ("cohorts:\n  b:\n    theme: {logo: other.png}\n",

@@ -671,7 +671,9 @@ def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object
     ]
     warnings.extend(FormatWarning(FORMAT, code, message) for feature, in_use, code, message in used
                     if in_use and SUPPORT.lacks(feature))
-    linear = settings.navigation == "linear"
+    # Navigation is carried only when quiz.yaml (or the cohort) writes it: unset, a Canvas quiz keeps
+    # Canvas's own default, every question on one page, as before the setting existed.
+    navigation = settings.navigation if "navigation" in settings.written else None
     return {
         "shuffle_answers": "true" if settings.shuffle_choices else "false",
         "hide_results": "always" if settings.feedback == "never" else "",
@@ -679,8 +681,8 @@ def quiz_settings(quiz: Quiz, warnings: list[FormatWarning]) -> dict[str, object
         # As Canvas exports its own quizzes: linear is one question at a time, locked once answered
         # ("Lock questions after answering"); free is one at a time with Canvas's list of questions
         # to move between, as the SCORM player's free navigation.
-        "one_question_at_a_time": "true",
-        "cant_go_back": "true" if linear else "false",
+        "one_question_at_a_time": "false" if navigation is None else "true",
+        "cant_go_back": "true" if navigation == "linear" else "false",
         # Canvas counts minutes; a limit is never shortened by rounding.
         "time_limit": str(math.ceil(settings.time_limit / 60)) if settings.time_limit else None,
         "allowed_attempts": str(settings.attempts) if settings.attempts is not None else "-1",

@@ -649,8 +649,10 @@ def assessment_test(quiz: Quiz, cache: Cache) -> Deflated:
         test_part=TEST_PART,
         # Feedback only after the test part is submitted means simultaneous submission.
         submission_mode="individual" if settings.feedback == "immediately" else "simultaneous",
-        # linear: each item in turn, never back to an earlier one (the player's linear navigation).
-        navigation_mode="linear" if settings.navigation == "linear" else "nonlinear",
+        # linear: each item in turn, never back to an earlier one (the player's linear navigation);
+        # carried only when written: unset, a QTI player lets learners move freely, as before.
+        navigation_mode="linear" if "navigation" in settings.written and settings.navigation == "linear"
+        else "nonlinear",
         max_attempts=settings.attempts or 0,  # 0: no limit in QTI (Canvas: unlimited attempts)
         show_feedback=settings.feedback != "never",
         # Canvas reads showSolution as "Let students see the correct answers".
