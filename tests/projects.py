@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import shutil
@@ -10,8 +11,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from builder.cli import main
 from builder.formats import Output, builder_for, checker_for, refuse
+from builder.importing import ImportedQuiz
+from builder.importing.writing import write_quizzes
+from builder.loading import load_quizzes
 from builder.model import ChoiceInteraction, Item, Quiz
 
 QUIZ_YAML = """\
@@ -91,3 +97,14 @@ def copy_inputs(source: Path, quiz_dir: Path) -> None:
         target = quiz_dir / (path.name if source.is_file() else path.relative_to(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+
+
+def imported_and_built(quizzes: list[ImportedQuiz], root: Path, source: str = "bank") -> list[Quiz]:
+    """Imported quizzes written under root/items, built in every format by `lmspack build` run
+    in ``root`` (which must succeed), and loaded back as the model the packages were made from."""
+    write_quizzes([(quiz, source) for quiz in quizzes], root / "items")
+    with contextlib.chdir(root):
+        result = CliRunner().invoke(main, ["build", "items", "--format", "all", "--out", "dist"])
+    assert result.exit_code == 0, result.output
+    assert len(list((root / "dist").glob("*.zip"))) >= 4 * len(quizzes)
+    return load_quizzes([root / "items"], root)

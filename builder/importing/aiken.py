@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from builder.importing import ImportedItem, ImportedQuiz
-from builder.importing.texts import ItemIds, Source, plain_markdown, quiz_of, read_source, text_problems
+from builder.importing.texts import ItemIds, Source, item_checked, plain_markdown, quiz_of, read_source
 from builder.scaffold import identifier_from
 
 EXTENSIONS = (".aiken",)
@@ -88,10 +88,7 @@ def read(path: Path) -> list[ImportedQuiz]:
         source.at_line(question.line, question.column, "this question has no ANSWER: line (the file ends first; "
                                                        "Moodle drops such a question without a word); end it with "
                                                        "ANSWER: and the letter of the right choice")
-    if not items and not source.problems:
-        source.at_line(1, 1, f"no question found; {_FORMAT}")
-    source.raise_problems()
-    return [quiz_of(source, items)]
+    return [quiz_of(source, items, _FORMAT)]
 
 
 def _incomplete(source: Source, question: _Open, line: str, number: int) -> None:
@@ -141,10 +138,9 @@ def _finished(source: Source, question: _Open, line: str, number: int, column: i
         if index == correct:
             choice["correct"] = True
         choices.append(choice)
-    prompt = plain_markdown(question.text)
-    for message in dict.fromkeys(text_problems(prompt)):
-        source.at_line(question.line, question.column, message)
-    if len(source.problems) > before:
+    document: dict[str, object] = {"type": "single_choice", "prompt": plain_markdown(question.text),
+                                   "choices": choices}
+    if len(source.problems) > before or not item_checked(source, question.line, question.column, document):
         return None
-    return {"type": "single_choice", "prompt": prompt, "choices": choices}
+    return document
 

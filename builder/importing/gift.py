@@ -23,13 +23,15 @@ from builder.importing import ImportedItem, ImportedQuiz
 from builder.importing.texts import (
     ItemIds,
     Source,
+    blank_in_text,
+    compared_text,
     html_markdown,
+    item_checked,
     number,
     plain_markdown,
     quiz_of,
     read_source,
     tex_markdown,
-    text_problems,
 )
 from builder.loading import NUMBER_LIMIT
 from builder.scaffold import identifier_from
@@ -78,11 +80,8 @@ def read(path: Path) -> list[ImportedQuiz]:
         if document is not None:
             identifier = ids.new(len(items) + 1, question.idnumber, question.title)
             items.append(ImportedItem(identifier, {"id": identifier, **document}))
-    if not items and not source.problems:
-        source.at(0, "no question found: GIFT questions have their answers in braces, such as "
-                     "Who wrote Hamlet? {=Shakespeare ~Marlowe}, and are separated by blank lines")
-    source.raise_problems()
-    return [quiz_of(source, items)]
+    return [quiz_of(source, items, "GIFT questions have their answers in braces, such as Who wrote Hamlet? "
+                                   "{=Shakespeare ~Marlowe}, and are separated by blank lines")]
 
 
 def _quiz_identifier(source: Source) -> str:
@@ -360,25 +359,9 @@ class _Question:
         document.update(body)
         if self.general_feedback is not None and self.general_feedback.plain:
             document["explanation"] = self._markdown(self.general_feedback)
-        if not self._checked(document):
+        if not item_checked(self.source, *self.source.place(self.start), document):
             return None
         return document
-
-    def _checked(self, document: dict[str, object]) -> bool:
-        """Report, at the question, what lmspack would refuse in its texts (a formula it cannot read)."""
-        texts: list[tuple[object, bool]] = [(document.get("prompt"), False), (document.get("explanation"), False)]
-        for entry in list(document.get("choices") or []) + list(document.get("answers") or []):  # type: ignore[call-overload]
-            if isinstance(entry, dict):
-                texts.extend([(entry.get("text"), True), (entry.get("feedback"), True)])
-        for pair in document.get("pairs") or []:  # type: ignore[attr-defined]
-            texts.extend([(pair["left"], True), (pair["right"], True)])
-        texts.append((document.get("other_feedback"), True))
-        before = len(self.source.problems)
-        for text, inline in texts:
-            if isinstance(text, str) and text:
-                for message in dict.fromkeys(text_problems(text, inline)):
-                    self.source.at(self.start, message)
-        return len(self.source.problems) == before
 
     def _markdown(self, text: _Text, inline: bool = False, replacement: str | None = None) -> str:
         """A text of the question as Markdown (texts.py says how each format is carried); the blank
@@ -459,7 +442,9 @@ class _Question:
             weight, rest = self._weight(trimmed)
         text, feedback = self._answer(rest)
         has_feedback = feedback is not None and bool(_Text.of(feedback, self.text.format).plain)
-        return _Answer(weight, text, feedback if has_feedback else None, trimmed.offset(0))
+        # An empty answer is shown at the ~ or = before it.
+        at = trimmed.offset(0) if trimmed.text else max(piece.offset(0) - 1, 0)
+        return _Answer(weight, text, feedback if has_feedback else None, at)
 
     def _multiple_choice(self) -> dict[str, object] | None:
         single = "=" in self.answers.text
@@ -532,28 +517,33 @@ class _Question:
         return {"type": "multiple_response", "choices": choices, "wrong_choice_penalty": penalty}
 
     def _drop_down(self, answers: list[tuple[float, _Text, _Span | None, int]]) -> dict[str, object] | None:
-        """A missing-word multiple-choice question: a drop-down blank in the text."""
-        options: list[str] = []
-        correct = None
-        for weight, text, feedback, at in answers:
-            option = self._plain(text)
-            if option in options:
+        """A missing-word multiple-choice question: a drop-down blank in the text (Moodle's reading,
+        a single_choice item, when its answers cannot be a drop-down's options)."""
+        options = [self._plain(text) for _, text, _, _ in answers]
+        correct = next((option for option, (weight, *_) in zip(options, answers, strict=True) if weight >= 1), None)
+        item = self._blank_item({"options": list(dict.fromkeys(options)), "correct": correct}) \
+            if correct is not None and len(set(options)) >= 2 else None
+        if item is None:
+            return self._single_choice(answers)
+        seen: set[str] = set()
+        for option, (weight, _, feedback, at) in zip(options, answers, strict=True):
+            if option in seen:
                 self.source.not_carried(at, f"the answer {option!r} listed twice: a drop-down lists each option once")
-                continue
-            options.append(option)
-            if weight >= 1 and correct is None:
-                correct = option
-            elif weight != 0:
+            elif weight != 0 and not (weight >= 1 and option == correct):
                 self.source.not_carried(at, f"the weight {_percent(weight)} of answer {option!r}: a drop-down blank "
                                             "gives credit for its correct option only")
-            if feedback is not None and _Text.of(feedback, self.text.format).plain:
+            if feedback is not None:
                 self.source.not_carried(at, f"the feedback of answer {option!r}: a blank has no feedback per answer")
-        if correct is None or len(options) < 2:
-            return self._single_choice(answers)
-        return self._blank_item({"options": options, "correct": correct})
+            seen.add(option)
+        return item
 
-    def _blank_item(self, blank: dict[str, object]) -> dict[str, object]:
-        return {"type": "fill_in_blanks", "prompt": self._markdown(self.text), "blanks": {BLANK_NAME: blank}}
+    def _blank_item(self, blank: dict[str, object]) -> dict[str, object] | None:
+        """A fill_in_blanks item of one blank where the answers stood; None when the blank would not
+        stand in plain text (in a link or code of the text): the caller then takes Moodle's reading."""
+        prompt = self._markdown(self.text)
+        if not blank_in_text(prompt, BLANK_NAME):
+            return None
+        return {"type": "fill_in_blanks", "prompt": prompt, "blanks": {BLANK_NAME: blank}}
 
     def _matching(self) -> dict[str, object] | None:
         pieces = self.answers.first_shifted(self.answers.explode("="))
@@ -581,11 +571,13 @@ class _Question:
             self.source.not_carried(self.start, f"a matching question with {len(pairs)} pair(s) that have a left "
                                                 "side: lmspack's matching items have at least 2")
             return None
-        rights = [str(pair["right"]).casefold() for pair in pairs] + [d.casefold() for d in distractors]
-        if len(set(rights)) < len(rights):
-            self.source.not_carried(self.start, "a matching question in which two left sides have the same right "
-                                                "side: lmspack's matching lists each right side once")
-            return None
+        lefts = [compared_text(str(pair["left"])) for pair in pairs]
+        rights = [compared_text(str(pair["right"])) for pair in pairs] + [compared_text(d) for d in distractors]
+        for sides, what in ((lefts, "left side"), (rights, "right side")):
+            if len(set(sides)) < len(sides):
+                self.source.not_carried(self.start, f"a matching question with the same {what} twice: lmspack's "
+                                                    f"matching items list each {what} once")
+                return None
         body: dict[str, object] = {"type": "matching", "pairs": pairs}
         if distractors:
             body["distractors"] = distractors
@@ -624,8 +616,9 @@ class _Question:
             self.source.not_carried(self.start, "a short-answer question with no answer worth 100%: no learner "
                                                 "could earn its points")
             return None
-        if self.blank:
-            return self._typed_blank(answers, other_feedback)
+        blank = self._typed_blank(answers, other_feedback) if self.blank else None
+        if blank is not None:
+            return blank
         body: dict[str, object] = {"type": "short_answer", "answers": answers}
         if other_feedback:
             body["other_feedback"] = other_feedback
@@ -646,8 +639,11 @@ class _Question:
             kept.append(answer)
         return kept
 
-    def _typed_blank(self, answers: list[dict[str, object]], other_feedback: str) -> dict[str, object]:
+    def _typed_blank(self, answers: list[dict[str, object]], other_feedback: str) -> dict[str, object] | None:
         full = [str(answer["text"]) for answer in answers if "credit" not in answer]
+        item = self._blank_item({"answers": full})
+        if item is None:
+            return None
         for answer in answers:
             if "credit" in answer:
                 self.source.not_carried(self.start, f"the answer {answer['text']!r} worth {answer['credit']}%: a "
@@ -657,7 +653,7 @@ class _Question:
                                                     "feedback per answer")
         if other_feedback:
             self.source.not_carried(self.start, "the feedback for any other answer: a blank has none")
-        return self._blank_item({"answers": full})
+        return item
 
     def _numerical(self) -> dict[str, object] | None:
         text = self.answers.cut(1)
@@ -713,15 +709,16 @@ class _Question:
             self.source.not_carried(self.start, "a numerical question with no answer worth 100%: no learner could "
                                                 "earn its points")
             return None
-        if self.blank:
-            first, *rest = [document for document, _ in answers]
-            for document in rest:
+        first = answers[0][0]
+        number_blank = {key: value for key, value in first.items() if key in ("value", "tolerance", "range")}
+        blank = self._blank_item(number_blank) if self.blank else None
+        if blank is not None:
+            for document, _ in answers[1:]:
                 self.source.not_carried(self.start, f"the answer {document} after the first: a number blank has one "
                                                     "answer")
             if "feedback" in first or other_feedback:
                 self.source.not_carried(self.start, "the feedback of the answers: a blank has no feedback")
-            return self._blank_item({key: value for key, value in first.items() if key in ("value", "tolerance",
-                                                                                           "range")})
+            return blank
         body: dict[str, object] = {"type": "numeric", "answers": [document for document, _ in answers]}
         if other_feedback:
             body["other_feedback"] = other_feedback

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from builder import markup
 from builder.importing import ImportedItem, ImportedQuiz
-from builder.importing.texts import ItemIds, Source, number, quiz_of, read_source, text_problems
+from builder.importing.texts import ItemIds, Source, item_checked, number, quiz_of, read_source
 from builder.scaffold import identifier_from
 
 EXTENSIONS = (".md", ".markdown", ".txt", ".text")
@@ -539,8 +539,6 @@ class _Parser:
     def _finish(self, last_line: int) -> None:
         if self.next_attributes:
             self._unused_attributes(last_line)
-        if not self.quiz.questions and not self.quiz.texts and not self.quiz.groups:
-            self.error(1, "no questions found: a text2qti question starts with its number, as 1. What is 2+3?")
         if self.group is not None:
             self.error(self.group.line, "this group never ends; end it with END_GROUP")
         self._finalize_last()
@@ -610,7 +608,7 @@ class _Carrier:
             document = self._item(question)
             if document is None:
                 continue
-            identifier = ids.new(number_, question.title)
+            identifier = ids.new(number_, name=question.title)
             items.append(ImportedItem(identifier, {"id": identifier, **document}))
             item_of[id(question)] = identifier
         for line in self.parsed.texts:
@@ -618,8 +616,9 @@ class _Carrier:
                                                   "between items")
         settings = self._settings(item_of)
         description = " ".join((self.parsed.description or "").split())
-        self.source.raise_problems()
-        return quiz_of(self.source, items, self.parsed.title, description, settings, self.media)
+        return quiz_of(self.source, items, "a text2qti question starts with its number, as 1. What is 2+3?, and its "
+                                           "choices follow it, as a) 4 and *b) 5", self.parsed.title, description,
+                       settings, self.media)
 
     def _settings(self, item_of: dict[int, str]) -> dict[str, object]:
         settings: dict[str, object] = {}
@@ -699,9 +698,7 @@ class _Carrier:
         document.update(body)
         if question.feedback:
             document["explanation"] = self._markdown(question.feedback, line)
-        before = len(self.source.problems)
-        self._check(document, line)
-        return document if len(self.source.problems) == before else None
+        return document if item_checked(self.source, line, 1, document) else None
 
     def _body(self, question: _Question) -> tuple[str, dict[str, object] | None]:
         line = question.line
@@ -779,18 +776,6 @@ class _Carrier:
 
     def _inline(self, text: str | None, line: int) -> str:
         return " ".join(self._markdown(text, line).split()) if text else ""
-
-    def _check(self, document: dict[str, object], line: int) -> None:
-        """Report, at the question, what lmspack would refuse in its texts (a formula it cannot read)."""
-        texts: list[tuple[object, bool]] = [(document.get("prompt"), False), (document.get("explanation"), False),
-                                            (document.get("other_feedback"), True)]
-        for entry in list(document.get("choices") or []) + list(document.get("answers") or []):  # type: ignore[call-overload]
-            if isinstance(entry, dict):
-                texts.extend([(entry.get("text"), True), (entry.get("feedback"), True)])
-        for text, inline in texts:
-            if isinstance(text, str) and text:
-                for message in dict.fromkeys(text_problems(text, inline)):
-                    self.source.at_line(line, 1, message)
 
     # --- Markdown ------------------------------------------------------------------------------
 

@@ -42,6 +42,8 @@ class Source:
     text: str
     problems: list[Problem] = field(default_factory=list)
     lost: list[Lost] = field(default_factory=list)
+    lost_lines: list[int] = field(default_factory=list)
+    """The line of each entry of ``lost``."""
     _line_starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -69,6 +71,7 @@ class Source:
 
     def not_carried_at_line(self, line: int, what: str) -> None:
         self.lost.append(Lost(f"{self.name}:{line}", what))
+        self.lost_lines.append(line)
 
     def raise_problems(self) -> None:
         if self.problems:
@@ -114,13 +117,13 @@ class ItemIds:
     def __init__(self, quiz_identifier: str) -> None:
         self._taken = {quiz_identifier.casefold()}
 
-    def new(self, number: int, *names: str | None) -> str:
-        """The id of the ``number``-th item: the first of ``names`` that is already a usable id,
-        else one made from the first name given (its letters and digits), else q<number>."""
-        base = next((name for name in names if name and IDENTIFIER.match(name) and not reserved_use(name, "item")),
-                    None)
-        if base is None:
-            base = next((_slug(name) for name in names if name and _slug(name)), f"q{number}")
+    def new(self, number: int, exact: str | None = None, name: str | None = None) -> str:
+        """The id of the ``number``-th item: ``exact`` (an id the source gives) when it is a usable
+        id, else one made of the letters and digits of ``name`` (its title), else q<number>."""
+        if exact and IDENTIFIER.match(exact) and not reserved_use(exact, "item"):
+            base = exact
+        else:
+            base = _slug(name or "") or f"q{number}"
         identifier, suffix = base, 1
         while identifier.casefold() in self._taken or reserved_use(identifier, "item"):
             suffix += 1
@@ -135,10 +138,20 @@ def _slug(name: str) -> str:
     return slug if slug[:1].isalpha() else ""
 
 
-def quiz_of(source: Source, items: list[ImportedItem], title: str | None = None, description: str = "",
-            settings: dict[str, object] | None = None, media: dict[str, bytes] | None = None) -> ImportedQuiz:
+def quiz_of(source: Source, items: list[ImportedItem], none_found: str, title: str | None = None,
+            description: str = "", settings: dict[str, object] | None = None,
+            media: dict[str, bytes] | None = None) -> ImportedQuiz:
     """The quiz of one source file: its identifier from the file's name, its title from the file
-    or its name, the items in the source's order."""
+    or its name, the items in the source's order. InputError with the problems found; when there
+    are none but no item either, with what could not be carried (each as a problem: a quiz needs
+    an item), or ``none_found`` (what a question of the format looks like) when nothing was."""
+    if not items and not source.problems:
+        for line, entry in zip(source.lost_lines, source.lost, strict=True):
+            source.at_line(line, 1, f"no question of this file can be carried into lmspack, and this one is not: "
+                                    f"{entry.what}")
+        if not source.lost:
+            source.at_line(1, 1, f"no question found; {none_found}")
+    source.raise_problems()
     identifier = identifier_from(source.path.stem)
     shown_title = " ".join((title or "").split()) or title_from_name(source.path)
     if len(shown_title) > TITLE_LIMIT:
@@ -337,11 +350,57 @@ def _put_back(text: str) -> str:
     return _PLACEHOLDERS.sub(lambda found: _PUT_BACK[found.group()], text)
 
 
-def text_problems(text: str, inline: bool = False) -> list[str]:
-    """What lmspack would refuse in ``text`` (Markdown), as messages: a formula it cannot read, a
-    character no package carries. Warnings (markup it removes) are left to the build to give."""
-    _, problems = (markup.inline if inline else markup.block)(text)
-    return [problem.message for problem in problems if problem.warning is None]
+def item_checked(source: Source, line: int, column: int, document: dict[str, object]) -> bool:
+    """Whether lmspack will take the texts of an item (its mapping): what it would refuse (a
+    formula it cannot read) is a problem at ``line`` and ``column`` of the source; a text it needs
+    that shows nothing once the markup lmspack does not keep is removed makes the item lost.
+    Warnings (markup removed) are left to the build to give."""
+    needed: list[tuple[object, bool]] = [(document.get("prompt"), False)]
+    optional: list[tuple[object, bool]] = [(document.get("explanation"), False), (document.get("other_feedback"), True)]
+    for choice in _entries(document, "choices"):
+        needed.append((choice.get("text"), True))
+        optional.append((choice.get("feedback"), True))
+    optional.extend((answer.get("feedback"), True) for answer in _entries(document, "answers"))
+    for pair in _entries(document, "pairs"):
+        needed.extend([(pair.get("left"), True), (pair.get("right"), True)])
+    needed.extend((text, True) for text in document.get("distractors") or [])  # type: ignore[attr-defined]
+    before = len(source.problems)
+    empty = False
+    for text, inline in needed + optional:
+        if not isinstance(text, str) or not text:
+            continue
+        rendered, problems = (markup.inline if inline else markup.block)(text)
+        for problem in problems:
+            if problem.warning is None:
+                source.at_line(line, column, problem.message)
+        empty |= (text, inline) in needed and not rendered
+    if empty and len(source.problems) == before:
+        source.not_carried_at_line(line, "a question whose text (or a choice's) shows nothing once the markup "
+                                         "lmspack does not keep is removed")
+    return not empty and len(source.problems) == before
+
+
+def compared_text(text: str) -> str:
+    """Inline Markdown as the loader compares matching sides and steps: its words, in any case."""
+    return " ".join(markup.plain_text(markup.inline(text)[0]).casefold().split())
+
+
+def _entries(document: dict[str, object], name: str) -> list[dict[str, object]]:
+    entries = document.get(name)
+    return [entry for entry in entries if isinstance(entry, dict)] if isinstance(entries, list) else []
+
+
+# Where the loader finds no blank: in a link, in code, inside a tag (builder/loading.py).
+_IN_LINK_OR_CODE = re.compile(r"<(a|code|pre)\b[^>]*>.*?</\1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def blank_in_text(prompt: str, name: str) -> bool:
+    """Whether ``[[name]]`` stands once in ``prompt`` (Markdown), in plain text (not in a link or
+    code, where the loader refuses a blank)."""
+    rendered = str(markup.block(prompt)[0])
+    marker = f"[[{name}]]"
+    return rendered.count(marker) == 1 and _TAG.sub("", _IN_LINK_OR_CODE.sub("", rendered)).count(marker) == 1
 
 
 def number(value: float) -> int | float:
