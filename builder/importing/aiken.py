@@ -83,6 +83,9 @@ def read(path: Path) -> list[ImportedQuiz]:
         else:
             if question is not None:
                 _incomplete(source, question, line, number)
+                if _ANSWER_ANY_CASE.match(line) or _LOWER_CASE_CHOICE.match(line):
+                    question = None  # a mistaken line of that question, not the start of the next
+                    continue
             question = _Open(line, number, column)
     if question is not None:
         source.at_line(question.line, question.column, "this question has no ANSWER: line (the file ends first; "
