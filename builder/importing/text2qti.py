@@ -26,6 +26,7 @@ options) is a Lost entry at its line.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
@@ -135,12 +136,14 @@ class _Question:
     kind: str | None = None
     choices: list[_Choice] = field(default_factory=list)
     numerical: str | None = None
-    numerical_line: int = 0
     feedback: str | None = None
     correct_feedback: str | None = None
     incorrect_feedback: str | None = None
     solution_line: int | None = None
+    points_line: int = 0
     group: _Group | None = None
+    broken: bool = False
+    """Whether a line of it was refused (reported): it is then not checked as a whole."""
 
 
 @dataclass
@@ -360,7 +363,6 @@ class _Parser:
         self._finalize_last()
         title = self.next_attributes.get("title")
         points_written = self.next_attributes.get("points")
-        first_line = min([line] + [attribute_line for _, attribute_line in self.next_attributes.values()])
         self.next_attributes = {}
         points = 1.0
         if points_written is not None:
@@ -372,11 +374,11 @@ class _Parser:
                 self.error(points_written[1], f'points {points_written[0]!r} must be a whole number or a half '
                                               '(1, 2.5) above 0')
                 points = 1.0
-        question = _Question(text, first_line, title[0] if title else None, points, points_written is not None)
-        compared = " ".join(text.split())
-        if compared in self.question_texts:
+        question = _Question(text, line, title[0] if title else None, points, points_written is not None,
+                             points_line=points_written[1] if points_written else 0)
+        if text in self.question_texts:
             self.error(line, "the same question twice; text2qti refuses duplicate questions")
-        self.question_texts.add(compared)
+        self.question_texts.add(text)
         self.quiz.questions.append(question)
         self.quiz.seen = True
         self.after_question = True
@@ -392,37 +394,36 @@ class _Parser:
             self.error(line, "this belongs to a question, and no question comes before it (a question starts with "
                              "its number, as 1. What is 2+3?)")
             return
+        refused = functools.partial(self._refused, question, line)
         if action == "feedback":
             if not question.choices:
                 if question.kind is not None:
-                    self.error(line, "question feedback (...) must come right after the question, before its "
-                                     "response")
+                    refused("question feedback (...) must come right after the question, before its response")
                 elif question.feedback is not None:
-                    self.error(line, "feedback can be given only once")
+                    refused("feedback can be given only once")
                 else:
                     question.feedback = text
             elif question.kind == "short_answer_question":
-                self.error(line, "feedback cannot be given for one short answer, only for the question")
+                refused("feedback cannot be given for one short answer, only for the question")
             elif question.choices[-1].feedback is not None:
-                self.error(line, "feedback can be given only once")
+                refused("feedback can be given only once")
             else:
                 question.choices[-1].feedback = text
         elif action in ("correct_feedback", "incorrect_feedback"):
-            attribute = action.replace("_feedback", "") + "_feedback"
             if question.kind is not None:
-                self.error(line, f"{action.split('_')[0]} feedback (+ or -) must come before the question's response")
-            elif getattr(question, attribute) is not None:
-                self.error(line, "feedback can be given only once")
+                refused(f"{action.split('_')[0]} feedback (+ or -) must come before the question's response")
+            elif getattr(question, action) is not None:
+                refused("feedback can be given only once")
             else:
-                setattr(question, attribute, text)
+                setattr(question, action, text)
         elif action == "solution":
             if question.kind is not None:
-                self.error(line, "a solution (!) must come before the question's response")
+                refused("a solution (!) must come before the question's response")
             elif question.solution_line is not None:
-                self.error(line, "a solution can be given only once")
+                refused("a solution can be given only once")
             elif self.quiz.options.get("quiz_feedback_is_solution", (False, 0))[0]:
-                self.error(line, 'the solution syntax (!) is off in a quiz with "feedback is solution: true"; '
-                                 "give solutions as feedback (...)")
+                refused('the solution syntax (!) is off in a quiz with "feedback is solution: true"; give solutions '
+                        "as feedback (...)")
             else:
                 question.solution_line = line
         else:
@@ -430,38 +431,36 @@ class _Parser:
 
     def _response(self, question: _Question, action: str, text: str, line: int) -> None:
         kind = _KINDS[action]
+        named = kind.replace("_question", "").replace("_", " ")
+        refused = functools.partial(self._refused, question, line)
         if question.kind is not None and question.kind != kind:
-            self.error(line, f"a {question.kind.replace('_', ' ')} cannot also take "
-                             f"{'this response' if kind in ('essay_question', 'file_upload_question') else 'this'} "
-                             f"({kind.replace('_question', '').replace('_', ' ')})")
-            return
-        if kind in ("essay_question", "file_upload_question", "numerical_question"):
+            refused(f"a {question.kind.replace('_', ' ')} cannot also take "
+                    f"{'this response' if kind in ('essay_question', 'file_upload_question') else 'this'} ({named})")
+        elif kind in ("essay_question", "file_upload_question", "numerical_question"):
             if question.kind == kind:
-                self.error(line, f"a question takes one {kind.replace('_question', '').replace('_', ' ')} response")
-                return
-            if kind != "numerical_question" and (question.correct_feedback is not None
-                                                 or question.incorrect_feedback is not None):
-                self.error(line, f"{kind.replace('_question', '').replace('_', ' ')} questions take no right or wrong "
-                                 "feedback (+ or -)")
-                return
+                refused(f"a question takes one {named} response")
+            elif kind != "numerical_question" and (question.correct_feedback is not None
+                                                   or question.incorrect_feedback is not None):
+                refused(f"{named} questions take no right or wrong feedback (+ or -)")
+            else:
+                question.kind = kind
+                if kind == "numerical_question":
+                    question.numerical = text
+                    if _numerical(text) is None:
+                        refused(f"the numerical response {text!r} is not one text2qti reads: write = 5 (a whole "
+                                "number), = 5 +- 0.5, = 5 +- 10% or = [4, 6] (values at least 0.0001 away from 0, "
+                                "the lowest first)")
+        elif any(choice.text == text for choice in question.choices):
+            refused("the same choice twice in this question")
+        else:
             question.kind = kind
-            if kind == "numerical_question":
-                question.numerical, question.numerical_line = text, line
-                self._check_numerical(text, line)
-            return
-        compared = " ".join(text.split())
-        if any(" ".join(choice.text.split()) == compared for choice in question.choices):
-            self.error(line, "the same choice twice in this question")
-            return
-        question.kind = kind
-        question.choices.append(_Choice(text, action in ("mctf_correct_choice", "multans_correct_choice",
-                                                         "shortans_correct_choice"), line))
+            question.choices.append(_Choice(text, action in ("mctf_correct_choice", "multans_correct_choice",
+                                                             "shortans_correct_choice"), line))
 
-    def _check_numerical(self, text: str, line: int) -> None:
-        if _numerical(text) is None:
-            self.error(line, f"the numerical response {text!r} is not one text2qti reads: write = 5 (a whole "
-                             "number), = 5 +- 0.5, = 5 +- 10% or = [4, 6] (values at least 0.0001 away from 0, the "
-                             "lowest first)")
+    def _refused(self, question: _Question, line: int, message: str) -> None:
+        """A line of ``question`` that text2qti refuses: reported; the question is not checked as a whole."""
+        self.error(line, message)
+        question.broken = True
 
     def _group_line(self, action: str, text: str, line: int, column: int) -> None:
         if action == "start_group":
@@ -518,6 +517,8 @@ class _Parser:
             return
         question = self.quiz.questions[-1]
         self.finalized = question
+        if question.broken:
+            return
         line = question.line
         correct = sum(choice.correct for choice in question.choices)
         if question.kind is None:
@@ -685,9 +686,10 @@ class _Carrier:
         points = float(question.points)
         if question.group is not None:
             if question.points_written and question.points != question.group.points_per_question:
-                self.source.not_carried_at_line(line, f"the question's Points: {number(question.points)}: in a "
-                                                      "group, Canvas gives each question the group's points per "
-                                                      f"question ({question.group.points_per_question})")
+                self.source.not_carried_at_line(question.points_line,
+                                                f"the question's Points: {number(question.points)}: in a group, "
+                                                "Canvas gives each question the group's points per question "
+                                                f"({question.group.points_per_question})")
             points = question.group.points_per_question
         if points != 1:
             document["points"] = number(min(points, 1000.0))
@@ -792,31 +794,35 @@ class _Carrier:
                 return whole.replace("$", "\\$") if whole.startswith("$") else whole
             if kind == "comment":
                 return ""
-            if kind == "math":
-                tex = " ".join(found.group("tex").split())
-                return f"${self._siunitx(tex, line, in_math=True)}$"
             if kind == "image":
                 return self._image(found, line)
             if kind == "dollar":
                 return "\\$"
-            return f"${self._siunitx(whole, line, in_math=True)}$"  # a siunitx macro outside math
+            # A formula, or a siunitx macro outside one (a formula of its own in text2qti).
+            tex = self._siunitx(" ".join(found.group("tex").split()) if kind == "math" else whole, line)
+            return f"${tex}$" if tex is not None else whole.replace("\\", "\\\\").replace("$", "\\$")
 
         return _MARKDOWN_PARTS.sub(replace, text)
 
-    def _siunitx(self, tex: str, line: int, in_math: bool) -> str:
+    def _siunitx(self, tex: str, line: int) -> str | None:
+        """``tex`` with siunitx's macros as plain TeX; None when one is not what text2qti reads (reported)."""
+        refused = False
+
         def convert(found: re.Match[str]) -> str:
+            nonlocal refused
             try:
-                if found.group("si_number") is not None:
-                    value, unit = _si_number(found.group("si_number")), _si_unit(found.group("si_unit"))
-                    return f"{value}{'' if unit.startswith('{^') else chr(92) + ','}{unit}"
+                if found.group("si_number") is not None:  # text2qti always puts a thin space before the unit
+                    return f"{_si_number(found.group('si_number'))}\\,{_si_unit(found.group('si_unit'))}"
                 if found.group("num") is not None:
                     return _si_number(found.group("num"))
                 return _si_unit(found.group("unit"))
             except ValueError as error:
                 self.source.at_line(line, 1, str(error))
+                refused = True
                 return found.group()
 
-        return _SIUNITX.sub(convert, tex)
+        converted = _SIUNITX.sub(convert, tex)
+        return None if refused else converted
 
     def _image(self, found: re.Match[str], line: int) -> str:
         alt, target, attributes = found.group("alt"), found.group("src"), found.group("attributes")
@@ -826,7 +832,7 @@ class _Carrier:
         else:
             name_or_none = self._carried_image(src, line)
             if name_or_none is None:
-                return found.group()
+                return alt  # reported; the item is not made
             name = name_or_none
         if not attributes:
             written = f"<{name}>" if " " in name else name
