@@ -4,6 +4,7 @@ as problems at line:column, and banks that build in every format with the same q
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -157,16 +158,16 @@ def test_escapes_and_line_breaks(tmp_path: Path) -> None:
 
 def test_text_formats(tmp_path: Path) -> None:
     text = ("[html]<p>What is <b>H<sub>2</sub>O</b>? \\\\(x^2 < 4\\\\) costs $5</p>{=<p>Water</p> ~<p>Fire</p>}\n\n"
-            "[markdown]Some **bold** and `code`{=a ~b}\n\n"
+            "[markdown]Some **bold** and `code`, $x$ costs $5 and $$y$$ does not{=a ~b}\n\n"
             "[plain]2 * 3 < 7 & [x]{=a ~b}\n\n"
             "Moodle text on\ntwo lines with \\\\(\\\\frac\\{1\\}\\{2\\}\\\\) and $$x$$ and 5$ and <i>tags</i>{=a ~b}\n")
     prompts = [document["prompt"] for document in documents(tmp_path, text)]
     assert prompts == ["<p>What is <b>H<sub>2</sub>O</b>? $x^2 < 4$ costs &#36;5</p>",
-                       "Some **bold** and `code`",
+                       "Some **bold** and `code`, \\$x\\$ costs \\$5 and $$y$$ does not",
                        "2 \\* 3 \\< 7 \\& \\[x\\]",
                        "<p>Moodle text on<br> two lines with $\\frac{1}{2}$ and $$x$$ and 5&#36; and <i>tags</i></p>"]
     shown = [markup.plain_text(markup.block(prompt)[0]) for prompt in prompts]
-    assert shown == ["What is H2O? x2<4 costs $5", "Some bold and code", "2 * 3 < 7 & [x]",
+    assert shown == ["What is H2O? x2<4 costs $5", "Some bold and code, $x$ costs $5 and y does not", "2 * 3 < 7 & [x]",
                      "Moodle text on two lines with 12 and x and 5$ and tags"]
 
 
@@ -224,6 +225,12 @@ def test_a_file_without_questions_and_a_file_that_is_not_utf8(tmp_path: Path) ->
     path.write_bytes("Caf\u00e9{T}".encode("latin-1"))
     with pytest.raises(InputError, match=r"1:4: byte 0xe9 is not UTF-8"):
         gift.read(path)
+
+
+def test_a_source_that_is_not_a_plain_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.gift")  # reading would wait for a writer for ever
+    with pytest.raises(InputError, match="is not a plain file"):
+        gift.read(tmp_path / "pipe.gift")
 
 
 def test_recognises_gift_files(tmp_path: Path) -> None:

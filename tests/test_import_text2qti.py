@@ -274,8 +274,8 @@ def test_what_lmspack_cannot_hold_is_listed_at_its_line(tmp_path: Path) -> None:
                           "Text title: Part one\nText: Some instructions.\n\n1.  Upload a file.\n^^^^\n\n"
                           "2.  All right?\n[*] a\n[*] b\n\n3.  Pick.\n+   Well done.\n[*] a\n[ ] b\n\n"
                           "4.  Solve it.\n!   The solution.\n____\n\nGROUP\npoints per question: 2\nPoints: 3\n"
-                          "5.  In a group.\n____\nEND_GROUP\n")
-    assert [item.identifier for item in quiz.items] == ["q3", "q4", "q5"]
+                          "5.  In a group.\n____\nEND_GROUP\n\nGROUP\nsolutions pick: 1\n6.  Q\n____\nEND_GROUP\n")
+    assert [item.identifier for item in quiz.items] == ["q3", "q4", "q5", "q6"]
     assert [(entry.place.rsplit(":", 1)[1], entry.what) for entry in quiz.lost] == [
         ("8", "a file-upload question: lmspack has no such item type"),
         ("11", "a multiple-answers question whose every choice is correct: lmspack's multiple_response items need a "
@@ -285,6 +285,7 @@ def test_what_lmspack_cannot_hold_is_listed_at_its_line(tmp_path: Path) -> None:
         ("21", "a solution (!): text2qti writes it only into its solutions document, which lmspack does not make"),
         ("26", "the question's Points: 3: in a group, Canvas gives each question the group's points per question "
                "(2)"),
+        ("32", "the group's solutions pick: text2qti uses it only in its solutions document"),
         ("5", "a text region (Text: or Text title:): lmspack has no text between items"),
         ("6", "a text region (Text: or Text title:): lmspack has no text between items"),
         ("2", "the quiz option \"one question at a time: true\": a Canvas setting lmspack does not hold"),

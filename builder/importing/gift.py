@@ -27,6 +27,7 @@ from builder.importing.texts import (
     compared_text,
     html_markdown,
     item_checked,
+    moodle_markdown,
     number,
     plain_markdown,
     quiz_of,
@@ -373,7 +374,7 @@ class _Question:
         lost = lambda what: self.source.not_carried(text.span.offset(0), what)
         match text.format:
             case "markdown":
-                converted = raw
+                converted = moodle_markdown(raw)
             case "plain":
                 converted = plain_markdown(raw, inline)
             case "html":

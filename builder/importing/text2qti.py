@@ -30,10 +30,11 @@ import functools
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder import markup
+from builder import markup, media
 from builder.importing import ImportedItem, ImportedQuiz
 from builder.importing.texts import ItemIds, Source, item_checked, number, quiz_of, read_source
 from builder.scaffold import identifier_from
@@ -105,7 +106,8 @@ def recognises(path: Path, head: bytes) -> bool:
     numbered question followed by text2qti's choices (a) ..., [*] ..., * ..., = ...)."""
     if path.suffix.lower() not in EXTENSIONS or head.startswith((b"<", b"PK")):
         return False
-    return bool(_RECOGNISED.search(head.decode("utf-8", errors="replace").replace("\r\n", "\n")))
+    text = head.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    return bool(_RECOGNISED.search(text)) and not re.search(r"^ANSWER:", text, re.MULTILINE)  # Aiken's
 
 
 def read(path: Path) -> list[ImportedQuiz]:
@@ -153,6 +155,7 @@ class _Group:
     points_per_question: int = 1
     points_written: bool = False
     solutions_pick: int | None = None
+    solutions_pick_line: int = 0
     questions: list[_Question] = field(default_factory=list)
 
 
@@ -506,7 +509,7 @@ class _Parser:
             if value < self.group.pick:
                 self.error(line, '"solutions pick" must be at least "pick"', column)
             else:
-                self.group.solutions_pick = value
+                self.group.solutions_pick, self.group.solutions_pick_line = value, line
         else:
             self.group.points_per_question = value
             self.group.points_written = True
@@ -598,7 +601,7 @@ class _Carrier:
     def __init__(self, source: Source, quiz: _Quiz) -> None:
         self.source = source
         self.parsed = quiz
-        self.media: dict[str, bytes] = {}
+        self.files: dict[str, bytes] = {}
         self.folder = source.path.parent
 
     def quiz(self) -> ImportedQuiz:
@@ -612,6 +615,10 @@ class _Carrier:
             identifier = ids.new(number_, name=question.title)
             items.append(ImportedItem(identifier, {"id": identifier, **document}))
             item_of[id(question)] = identifier
+        for group in self.parsed.groups:
+            if group.solutions_pick is not None:
+                self.source.not_carried_at_line(group.solutions_pick_line, "the group's solutions pick: text2qti uses "
+                                                                           "it only in its solutions document")
         for line in self.parsed.texts:
             self.source.not_carried_at_line(line, "a text region (Text: or Text title:): lmspack has no text "
                                                   "between items")
@@ -619,7 +626,7 @@ class _Carrier:
         description = " ".join((self.parsed.description or "").split())
         return quiz_of(self.source, items, "a text2qti question starts with its number, as 1. What is 2+3?, and its "
                                            "choices follow it, as a) 4 and *b) 5", self.parsed.title, description,
-                       settings, self.media)
+                       settings, self.files)
 
     def _settings(self, item_of: dict[int, str]) -> dict[str, object]:
         settings: dict[str, object] = {}
@@ -867,12 +874,21 @@ class _Carrier:
         if not os.path.realpath(path).startswith(real_folder + os.sep):
             self.source.at_line(line, 1, f"{what} leads outside the source's folder (a link); copy the image in")
             return None
+        limit = int(media.MediaLimits().file_mb * 2**20)
         try:
-            data = path.read_bytes()
+            if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would never end
+                self.source.at_line(line, 1, f"{what} is not a plain file")
+                return None
+            with path.open("rb") as file:
+                data = file.read(limit + 1)
         except OSError as error:
             self.source.at_line(line, 1, f"{what} cannot be read: {error.strerror or error}")
             return None
-        self.media[name] = data
+        if len(data) > limit:
+            self.source.at_line(line, 1, f"{what} is larger than {media.MediaLimits().file_mb:g} MB, the most a quiz "
+                                         "takes by default (docs/format.md, media:); make it smaller")
+            return None
+        self.files[name] = data
         return name
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import stat
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
@@ -83,6 +84,8 @@ def read_source(path: Path) -> Source:
     that no package can carry (each at its line and column)."""
     shown = escaped(str(path))
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # reading a FIFO would never end
+            raise InputError([Problem(shown, 0, 0, "is not a plain file; lmspack import reads files")])
         with path.open("rb") as file:
             data = file.read(MAX_SOURCE_BYTES + 1)
     except OSError as error:
@@ -213,6 +216,25 @@ def tex_markdown(text: str, inline: bool = False) -> str:
 
     marked = plain_markdown(_TEX.sub(set_aside, text), inline)
     return re.sub("\ue020([0-9]+)\ue021", lambda found: formulas[int(found.group(1))], marked) if formulas else marked
+
+
+# Moodle's Markdown: code spans, the TeX its MathJax filter reads once Markdown has made \\( of
+# \\\\( and $$ of $$, and a lone dollar, which is text there.
+_MOODLE_MARKDOWN = re.compile(r"(?P<code>`+)(?:.|\n)*?(?P=code)|\\\\\((?P<inline>.+?)\\\\\)"
+                              r"|\\\\\[(?P<display>.+?)\\\\\]|\$\$(?P<dollars>.+?)\$\$|(?P<dollar>\$)", re.DOTALL)
+
+
+def moodle_markdown(text: str) -> str:
+    """Markdown as Moodle shows it, as lmspack's Markdown: its formulas as lmspack's, a lone
+    dollar (text in Moodle, whose MathJax filter does not read $...$) escaped."""
+    def replace(found: re.Match[str]) -> str:
+        if found.group("code") is not None:
+            return found.group()
+        if found.group("dollar") is not None:
+            return "\\$"
+        return _formula(found) or found.group().replace("$", "\\$")
+
+    return _MOODLE_MARKDOWN.sub(replace, text)
 
 
 def _formula(found: re.Match[str]) -> str | None:
