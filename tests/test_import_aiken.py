@@ -4,34 +4,25 @@ bank that builds in every format with the same questions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder import markup
-from builder.errors import InputError
 from builder.importing import ImportedQuiz, aiken
-from builder.importing.writing import write_quizzes
 from builder.model import ChoiceInteraction
 
-from projects import imported_and_built
+from projects import import_problems, imported, imported_and_built, read_or_refused
 
 
-def read(tmp_path: Path, text: str, name: str = "bank.txt") -> ImportedQuiz:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    (quiz,) = aiken.read(path)
-    return quiz
+def read(tmp_path: Path, text: str) -> ImportedQuiz:
+    return imported(aiken, tmp_path / "bank.txt", text)
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "bad.txt"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as raised:
-        aiken.read(path)
-    return [f"{problem.line}:{problem.column}: {problem.message}" for problem in raised.value.problems]
+    return import_problems(aiken, tmp_path / "bad.txt", text)
 
 
 def test_questions_with_either_label_and_any_spacing(tmp_path: Path) -> None:
@@ -120,14 +111,7 @@ def test_recognises_aiken_files(tmp_path: Path) -> None:
                                            "C)z", "a) w", "", " ", "\r", "A)", "Q?", "$x$", "<b>", "\u00e9"]),
                           st.text(max_size=20)), max_size=20).map("\n".join))
 def test_any_text_is_read_or_refused_with_problems(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "any.txt"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    try:
-        quizzes = aiken.read(path)
-    except InputError as error:
-        assert error.problems
-        return
-    write_quizzes([(quiz, "any.txt") for quiz in quizzes], tmp_path / "out", force=True)
+    read_or_refused(aiken, tmp_path / "any.txt", text)
 
 
 def test_a_bank_builds_in_every_format_with_its_questions(tmp_path: Path) -> None:
@@ -139,3 +123,11 @@ def test_a_bank_builds_in_every_format_with_its_questions(tmp_path: Path) -> Non
         ("What is the capital of France?", [("Lyon", False), ("Paris", True)]),
         ("Which planet is the largest?", [("Mars", False), ("Earth", False), ("Jupiter", True)])]
     assert all(item.interaction.kind == "single_choice" for item in built.items)  # type: ignore[union-attr]
+
+
+def test_the_docs_example_imports(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```aiken\n(.+?)```", page, re.S)
+    assert [item.document for item in read(tmp_path, example).items] == [
+        {"id": "q1", "type": "single_choice", "prompt": "What is the capital of France?",
+         "choices": [{"text": "Lyon"}, {"text": "Paris", "correct": True}, {"text": "Marseille"}]}]

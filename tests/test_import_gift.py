@@ -5,6 +5,7 @@ as problems at line:column, and banks that build in every format with the same q
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -17,14 +18,11 @@ from builder.importing import ImportedQuiz, gift
 from builder.importing.writing import write_quizzes
 from builder.model import ChoiceInteraction, FillInBlanksInteraction, MatchingInteraction, NumericInteraction
 
-from projects import imported_and_built
+from projects import import_problems, imported, imported_and_built, read_or_refused
 
 
-def read(tmp_path: Path, text: str, name: str = "bank.gift") -> ImportedQuiz:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    (quiz,) = gift.read(path)
-    return quiz
+def read(tmp_path: Path, text: str) -> ImportedQuiz:
+    return imported(gift, tmp_path / "bank.gift", text)
 
 
 def documents(tmp_path: Path, text: str) -> list[dict[str, object]]:
@@ -32,12 +30,7 @@ def documents(tmp_path: Path, text: str) -> list[dict[str, object]]:
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "bad.gift"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as raised:
-        gift.read(path)
-    assert all(problem.path == str(path) for problem in raised.value.problems)
-    return [f"{problem.line}:{problem.column}: {problem.message}" for problem in raised.value.problems]
+    return import_problems(gift, tmp_path / "bad.gift", text)
 
 
 def lost(quiz: ImportedQuiz, tmp_path: Path) -> list[tuple[str, str]]:
@@ -244,14 +237,7 @@ def test_recognises_gift_files(tmp_path: Path) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.sampled_from(list("{}=~#:%->.\\\n []*$_<>&/TF0123456789ab")) | st.characters(), max_size=200))
 def test_any_text_is_read_or_refused_with_problems(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "any.gift"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    try:
-        quizzes = gift.read(path)
-    except InputError as error:
-        assert error.problems
-        return
-    assert len(quizzes) == 1
+    read_or_refused(gift, tmp_path / "any.gift", text)
 
 
 # Questions of every kind, in random combinations: whatever the reader gives must load.
@@ -338,3 +324,14 @@ def test_a_bank_builds_in_every_format_with_moodles_questions(tmp_path: Path) ->
     assert blank.interaction.blanks[0].correct == 1  # type: ignore[union-attr]
     assert essay.interaction.__class__.__name__ == "EssayInteraction"
     assert read(tmp_path, BANK).lost == []
+
+
+def test_the_docs_example_imports_as_the_docs_say(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```gift\n(.+?)```", page, re.S)
+    quiz = read(tmp_path, example)
+    assert [(item.identifier, item.document["type"]) for item in quiz.items] == [
+        ("grant-tomb", "single_choice"), ("q2", "fill_in_blanks"), ("q3", "short_answer"), ("q4", "numeric"),
+        ("q5", "matching"), ("q6", "multiple_response"), ("q7", "true_false"), ("q8", "essay")]
+    assert quiz.lost == []
+    imported_and_built([quiz], tmp_path, "bank.gift")

@@ -6,6 +6,7 @@ images carried, formulas converted, and quizzes that build in every format."""
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from builder.errors import InputError
 from builder.importing import ImportedQuiz, text2qti
 from builder.model import ChoiceInteraction, NumericInteraction, Quiz, ShortAnswerInteraction
 
-from projects import imported_and_built
+from projects import import_problems, imported, imported_and_built, read_or_refused
 
 t2q_quiz = pytest.importorskip("text2qti.quiz")
 t2q_config = pytest.importorskip("text2qti.config")
@@ -117,19 +118,12 @@ def _bounds(answer: dict[str, object]) -> tuple[float, float]:
     return value - margin, value + margin
 
 
-def read(tmp_path: Path, text: str, name: str = "quiz.md") -> ImportedQuiz:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    (quiz,) = text2qti.read(path)
-    return quiz
+def read(tmp_path: Path, text: str) -> ImportedQuiz:
+    return imported(text2qti, tmp_path / "quiz.md", text)
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
-    path = tmp_path / "bad.md"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError) as raised:
-        text2qti.read(path)
-    return [f"{problem.line}:{problem.column}: {problem.message}" for problem in raised.value.problems]
+    return import_problems(text2qti, tmp_path / "bad.md", text)
 
 
 def same_as_text2qti(tmp_path: Path, text: str) -> ImportedQuiz:
@@ -407,12 +401,7 @@ def test_generated_quizzes_read_as_text2qti_reads_them(tmp_path: Path, text: str
                                            "Quiz title: q", "shuffle answers: maybe", "![i](none.png)", "$x$"]),
                           st.text(max_size=15)), max_size=25).map("\n".join))
 def test_any_text_is_read_or_refused_with_problems(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "any.md"
-    path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    try:
-        text2qti.read(path)
-    except InputError as error:
-        assert error.problems
+    read_or_refused(text2qti, tmp_path / "any.md", text)
 
 
 def test_a_quiz_builds_in_every_format_with_text2qtis_questions(tmp_path: Path) -> None:
@@ -465,3 +454,11 @@ def test_built_quiz_keeps_its_groups_as_pools(tmp_path: Path) -> None:
     assert [(pool.identifier, pool.item_ids, pool.select) for pool in built.settings.pools] == \
         [("group-1", ("q1", "q2"), 1)]
     assert [item.points for item in built.items] == [2, 2]
+
+
+def test_the_docs_example_imports_as_text2qti_reads_it(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "import.md").read_text(encoding="utf-8")
+    (example,) = re.findall(r"```markdown\n(Quiz title.+?)```", page, re.S)
+    quiz = same_as_text2qti(tmp_path, example)
+    assert [item.document["type"] for item in quiz.items] == \
+        ["single_choice", "multiple_response", "short_answer", "numeric", "essay"]
