@@ -71,7 +71,7 @@ def recognises(path: Path, head: bytes) -> bool:
 
 def read(path: Path) -> list[ImportedQuiz]:
     source = read_source(path)
-    ids = ItemIds(_quiz_identifier(source))
+    ids = ItemIds(identifier_from(source.path.stem))
     items: list[ImportedItem] = []
     for block in _blocks(source.text):
         question = _Question.read(source, block)
@@ -83,10 +83,6 @@ def read(path: Path) -> list[ImportedQuiz]:
             items.append(ImportedItem(identifier, {"id": identifier, **document}))
     return [quiz_of(source, items, "GIFT questions have their answers in braces, such as Who wrote Hamlet? "
                                    "{=Shakespeare ~Marlowe}, and are separated by blank lines")]
-
-
-def _quiz_identifier(source: Source) -> str:
-    return identifier_from(source.path.stem)
 
 
 def _blocks(text: str) -> list[list[tuple[str, int]]]:
