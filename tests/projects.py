@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import shutil
 import textwrap
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from click.testing import CliRunner
 
+from builder.cli import main
+from builder.errors import InputError
 from builder.formats import Output, builder_for, checker_for, refuse
+from builder.importing import ImportedQuiz
+from builder.importing.writing import write_quizzes
+from builder.loading import load_quizzes
 from builder.model import ChoiceInteraction, Item, Quiz
 
 QUIZ_YAML = """\
@@ -91,3 +99,41 @@ def copy_inputs(source: Path, quiz_dir: Path) -> None:
         target = quiz_dir / (path.name if source.is_file() else path.relative_to(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+
+
+def imported(reader: ModuleType, path: Path, text: str) -> ImportedQuiz:
+    """The quiz an import reader (builder.importing.gift, ...) makes of ``text``, written at ``path``."""
+    path.write_text(text, encoding="utf-8")
+    (quiz,) = reader.read(path)
+    return quiz  # type: ignore[no-any-return]
+
+
+def import_problems(reader: ModuleType, path: Path, text: str) -> list[str]:
+    """The problems an import reader finds in ``text`` (written at ``path``), as "line:column: message"."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        reader.read(path)
+    assert all(problem.path == str(path) for problem in raised.value.problems)
+    return [f"{problem.line}:{problem.column}: {problem.message}" for problem in raised.value.problems]
+
+
+def read_or_refused(reader: ModuleType, path: Path, text: str) -> None:
+    """Any text, read by an import reader: quizzes that load, or problems (InputError), nothing else."""
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        quizzes = reader.read(path)
+    except InputError as error:
+        assert error.problems
+        return
+    write_quizzes([(quiz, path.name) for quiz in quizzes], path.parent / "out", force=True)
+
+
+def imported_and_built(quizzes: list[ImportedQuiz], root: Path, source: str = "bank") -> list[Quiz]:
+    """Imported quizzes written under root/items, built in every format by `lmspack build` run
+    in ``root`` (which must succeed), and loaded back as the model the packages were made from."""
+    write_quizzes([(quiz, source) for quiz in quizzes], root / "items")
+    with contextlib.chdir(root):
+        result = CliRunner().invoke(main, ["build", "items", "--format", "all", "--out", "dist"])
+    assert result.exit_code == 0, result.output
+    assert len(list((root / "dist").glob("*.zip"))) >= 4 * len(quizzes)
+    return load_quizzes([root / "items"], root)
