@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from builder import markup, media, model, parallel, scoring, warning_codes
+from builder import catalogues, markup, media, model, parallel, scoring, warning_codes
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -116,7 +116,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "seed", "draw", "sections")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", "accept_warnings", "exclude", *SETTING_FIELDS)
+               "cohorts", "media", "accept_warnings", "exclude", "strings", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 SECTION_FIELDS = ("id", "title", "items", "select")
 
@@ -1035,13 +1035,15 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     _check_title_length(source, fields.node_of("title"), title.strip(), [name for name, _ in cohorts])
     limits = _load_media_limits(source, fields)
     accepted = _load_accepted_warnings(source, fields)
+    strings = _load_strings(source, fields, language)
     files = media.read_media(directory, [use for item in items for use in item.media], limits, problems)
     if len(problems) > before:
         return None
     return Quiz(identifier=identifier, title=title.strip(), version=version, description=description.strip(),
                 language=language, settings=settings, items=items, formats=formats, directory=directory,
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
-                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files, accepted_warnings=accepted)
+                source_sha256=hashlib.sha256(source.data).hexdigest(), media=files, accepted_warnings=accepted,
+                strings=strings)
 
 
 def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[str]:
@@ -1055,6 +1057,42 @@ def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[st
             source.at(node, f"no warning has the code {shown(code)}{_did_you_mean(code, sorted(warning_codes.CODES))} "
                             "(docs/warnings.md lists them)")
     return frozenset(accepted)
+
+
+def _load_strings(source: SourceFile, fields: _Fields, language: str) -> tuple[tuple[str, model.MessageText], ...]:
+    """quiz.yaml's ``strings:``: messages of builder/catalogues to show instead of the catalogue's,
+    each a text, or for a message with plural forms a text per plural category of the quiz's
+    language; placeholders only those the message has."""
+    if not fields.has("strings"):
+        return ()
+    node = fields.node_of("strings")
+    if node.kind != "mapping":
+        source.at(node, "'strings' must be a mapping of message keys to text, such as {start.button: Begin}")
+        return ()
+    english = catalogues.catalogue(catalogues.SOURCE_TAG).messages
+    categories = catalogues.catalogue(catalogues.catalogue_tag(language)).plural_categories
+    entries = _Fields(source, node, tuple(node.value), "'strings'")  # type: ignore[arg-type]
+    strings: list[tuple[str, model.MessageText]] = []
+    for key, (key_node, value_node) in entries.values.items():
+        if key not in english:
+            source.at(key_node, f"no message has the key {shown(key)}{_did_you_mean(key, english)} "
+                                "(builder/catalogues/en.json lists them)")
+            continue
+        allowed = catalogues.placeholders(english[key])
+        if value_node.kind == "mapping" and not isinstance(english[key], str):
+            forms = _Fields(source, value_node, categories, f"'strings' {key} (plural forms of {language})")
+            texts = tuple((category, forms.text(category, required=True)) for category in categories)
+            checked: list[tuple[Node, str]] = [(forms.node_of(category), text) for category, text in texts]
+            strings.append((key, texts))
+        else:
+            text = entries.text(key, required=True)
+            checked = [(value_node, text)]
+            strings.append((key, text))
+        for place, text in checked:
+            for name in sorted(catalogues.placeholders(text) - allowed):
+                has = ", ".join(f"{{{p}}}" for p in sorted(allowed)) or "none"
+                source.at(place, f"{{{name}}} is not a placeholder of message {key} (it has: {has})")
+    return tuple(strings)
 
 
 def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits:
