@@ -125,10 +125,24 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
+SHOWN = "#start-button:visible, #question-heading:visible, #results:visible"
+"""What the player shows once it has started: the start screen, a question or the result."""
+
+
+def started(frame, start: bool) -> None:
+    """Wait for the player to show something; on the start screen of a new attempt, press Start
+    when ``start`` (then the first question shows)."""
+    frame.locator(SHOWN).first.wait_for()
+    if start and frame.locator("#start-button").is_visible():
+        frame.locator("#start-button").click()
+        frame.locator("#question-heading").wait_for()
+
+
 def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280,
-             watch: Callable[[object], None] | None = None):
-    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines).
-    ``watch(page)`` runs before the page loads anything (to record its requests)."""
+             watch: Callable[[object], None] | None = None, start: bool = True):
+    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines), on
+    the first question of a new attempt (Start pressed: unless ``start`` is False) or where a
+    resumed one was. ``watch(page)`` runs before the page loads anything (to record its requests)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     if watch is not None:
         watch(page)
@@ -138,17 +152,17 @@ def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = 
     page.add_init_script(f"window.LMS_SETUP = {json.dumps(setup)};")
     page.goto(f"{site.url}/host.html")
     frame = page.frame_locator("#sco")
-    frame.locator("#question-heading").wait_for()
+    started(frame, start)
     return page, frame, console
 
 
-def open_preview(browser, site: Site, launch: str, width: int | None = None):
+def open_preview(browser, site: Site, launch: str, width: int | None = None, start: bool = True):
     """A new page with the SCO alone (no LMS: a preview), at a desktop or phone size when given
-    a width, on its first question."""
+    a width, on its first question (Start pressed), or on its start screen (``start`` False)."""
     viewport = {"width": width, "height": 900 if width > 600 else 844} if width else None
     page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
     page.goto(f"{site.url}/{launch}")
-    page.locator("#question-heading").wait_for()
+    started(page, start)
     return page
 
 
@@ -320,7 +334,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     cmi = stored["cmi"]
     exit_value = cmi["core"]["exit"] if edition == "scorm12" else cmi["exit"]
     assert exit_value == "suspend"
-    assert cmi["suspend_data"].startswith("1;1;") and ";1;q;" in cmi["suspend_data"]
+    assert cmi["suspend_data"].startswith("2;1;") and ";1;q;" in cmi["suspend_data"]
     assert core(edition, cmi)["status"] == "incomplete"
     assert core(edition, cmi)["raw"] in ("", None)
     assert len(interactions(edition, cmi)) == 1
@@ -329,7 +343,8 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     assert calls_of(page).count(finish) == 1
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
+    assert frame.locator("#start").is_hidden()  # a resumed attempt goes straight back
     assert frame.locator("#question-heading").text_content() == "Question 2 of 3"
     assert frame.locator("#legend").inner_text() == second_title
     assert frame.locator("#hint-list li").count() == 1  # the hint shown before leaving
@@ -342,7 +357,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     cmi = cmi_of(page)
     assert float(core(edition, cmi)["raw"]) == 100
     assert len(interactions(edition, cmi)) == 3
-    assert cmi["suspend_data"].startswith("1;1;") and ";r;" in cmi["suspend_data"]
+    assert cmi["suspend_data"].startswith("2;1;") and ";r;" in cmi["suspend_data"]
     assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 
@@ -492,7 +507,7 @@ def test_resume_of_this_version_restores_a_submitted_answer(edition, site, brows
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#notice").is_hidden()
     assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
     assert frame.locator("#legend").inner_text() == first_title
@@ -518,14 +533,17 @@ def with_settings_of(quiz: Quiz, **changes: object) -> Quiz:
 
 
 def assert_started_afresh(page, frame, console, edition: str) -> None:
-    """The notice, a log line, question 1 with nothing chosen, and the unusable state replaced."""
+    """The notice, a log line, the unusable state replaced by a new attempt's, the start screen,
+    then question 1 with nothing chosen."""
     assert frame.locator("#notice").inner_text() == UPDATED_NOTICE
+    assert frame.locator("#start").is_visible()
+    replaced = cmi_of(page)["suspend_data"]
+    assert replaced.startswith("2;1;") and ";0;s;" in replaced
+    frame.locator("#start-button").click()
     assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
     assert frame.locator("#choices input:checked").count() == 0
     assert frame.locator("#hint-list li").count() == 0
     assert [line for line in console if line.startswith("lmspack: the saved state")], console
-    replaced = cmi_of(page)["suspend_data"]
-    assert replaced.startswith("1;1;") and ";0;q;" in replaced
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -548,7 +566,7 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
     reordered = with_interaction(third, choices=third.interaction.choices[::-1])
     new = dataclasses.replace(old, items=(first, second, reordered), version="1.0.1")
     launch = site.add_package(f"{edition}-version-new", BUILDERS[edition](new).data)
-    page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved))
+    page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved), start=False)
     assert_started_afresh(page, frame, console, edition)
     finish_attempt(frame, new, right=True)
     assert frame.locator("#verdict").inner_text() == "You passed."
@@ -557,12 +575,13 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
 
 @pytest.mark.parametrize("saved", [
     "1;2;42;1;q;1s1,1n",  # what the player before versions wrote: no version field
-    "2;1;0;1;q;abc;1s1",  # a later format
+    "3;1;0;1;q;abc;1s1",  # a later format
     "%%garbage, not a state;;;",
 ])
 def test_state_of_an_older_player_or_garbage_starts_afresh(saved, site, browser, choice_handoff):
     launch = site.add_package("version-garbage", build_scorm12(choice_handoff).data)
-    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", choice_handoff, saved))
+    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", choice_handoff, saved),
+                                    start=False)
     assert_started_afresh(page, frame, console, "scorm12")
     assert cmi_of(page)["core"]["lesson_status"] == "incomplete"
     page.close()
@@ -627,27 +646,27 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     assert frame.locator("#hint-list li").first.inner_text().strip() == markup.plain_text(
         by_id["cross-contamination"].hints[0])
     refused(frame, "Type an answer first.")
-    frame.get_by_label("Your answer").fill("  Contamination ")
+    frame.get_by_label("Your answer", exact=True).fill("  Contamination ")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 1 point of 2 points." in shown
+    assert "Partly correct. You earned 1 of 2 points." in shown
     assert "Your answer (accepted): Contamination" in shown and "Half right" in shown
-    assert frame.get_by_label("Your answer").get_attribute("readonly") is not None
+    assert frame.get_by_label("Your answer", exact=True).get_attribute("readonly") is not None
     frame.locator("#next-button").click()
 
-    frame.get_by_label("Your answer").fill("NA")
+    frame.get_by_label("Your answer", exact=True).fill("NA")
     shown = submit_and_wait(frame)
     assert "Not correct. You earned 0 of 1 point." in shown and "Chemical symbols start" in shown
     frame.locator("#next-button").click()
 
     assert frame.locator("#answer-unit").inner_text() == "°C"
-    frame.get_by_label("Your answer").fill("warm")
-    refused(frame, "Type a number, such as 12, -0.5 or 1.5e3, without the unit.")
-    frame.get_by_label("Your answer").fill("3")
+    frame.get_by_label("Your answer", exact=True).fill("warm")
+    refused(frame, "Type a number, such as 12, -0.5, or 1.5e3, without the unit.")
+    frame.get_by_label("Your answer", exact=True).fill("3")
     assert "Correct. You earned 1 point." in submit_and_wait(frame)
     frame.locator("#next-button").click()
 
     assert frame.locator("#legend").inner_text() == "Washing hands"
-    frame.get_by_label("Your answer").fill("2e1")
+    frame.get_by_label("Your answer", exact=True).fill("2e1")
     frame.locator("#hint-button").click()  # saves what is typed so far with the hint
     page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
     finish = "LMSFinish" if edition == "scorm12" else "Terminate"
@@ -655,14 +674,14 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#legend").inner_text() == "Washing hands"
-    assert frame.get_by_label("Your answer").input_value() == "2e1"
+    assert frame.get_by_label("Your answer", exact=True).input_value() == "2e1"
     assert frame.locator("#hint-list li").count() == 1
     assert "Correct. You earned 1 point." in submit_and_wait(frame)
     frame.locator("#next-button").click()
 
-    essay = frame.get_by_label("Your answer")
+    essay = frame.get_by_label("Your answer", exact=True)
     assert essay.input_value() == "First, I would..."
     assert frame.locator("#word-count").inner_text() == "3 words (write 30 to 200)"
     refused(frame, "Write your answer first.")
@@ -677,7 +696,7 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     frame.locator("#next-button").click()
 
     frame.locator("#results").wait_for()
-    assert frame.locator("#score-line").inner_text() == "You scored 66.66 % (4 of 6 points)."
+    assert frame.locator("#score-line").inner_text() == "You scored 66.66% (4 of 6 points)."
     assert frame.locator("#graded-line").inner_text() == (
         "1 question (4 points) is graded separately by a person and is not in this score.")
     assert "You did not pass" in frame.locator("#verdict").inner_text()
@@ -773,7 +792,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Frozen peas", exact=True).select_option(label="The windowsill")
     frame.get_by_label("Dry pasta", exact=True).select_option(label="A sealed tub in the cupboard")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 2 points of 3 points." in shown
+    assert "Partly correct. You earned 2 of 3 points." in shown
     assert "Wrong: Frozen peas \u2192 The windowsill" in shown and "Right: Raw chicken" in shown
     assert frame.get_by_label("Frozen peas", exact=True).is_disabled()
     frame.locator("#next-button").click()
@@ -797,7 +816,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#legend").inner_text() == "Washing up by hand"
     assert step_order(frame) == moved
     assert frame.locator("#hint-list li").count() == 1
@@ -818,7 +837,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     refused(frame, "Fill in every blank; 1 is empty.")
     frame.get_by_label("Blank 3 of 3", exact=True).focus()
     page.keyboard.press("ArrowDown")  # red
-    refused(frame, "Blank 2 of 3: type a number, such as 12, -0.5 or 1.5e3.")
+    refused(frame, "Blank 2 of 3: type a number, such as 12, -0.5, or 1.5e3.")
     frame.get_by_label("Blank 2 of 3", exact=True).fill("15")
     shown = submit_and_wait(frame)
     assert "Correct. You earned 3 points." in shown and "Blank 3 of 3 (right): red" in shown
@@ -828,12 +847,12 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Blank 1 of 2", exact=True).select_option(label="pan")
     frame.get_by_label("Blank 2 of 2", exact=True).select_option(label="a lid")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 0.5 points of 1 point." in shown
+    assert "Partly correct. You earned 0.5 of 1 point." in shown
     assert "Blank 2 of 2 (wrong): a lid" in shown
     frame.locator("#next-button").click()
 
     frame.locator("#results").wait_for()
-    assert frame.locator("#score-line").inner_text() == "You scored 87.5 % (10.5 of 12 points)."
+    assert frame.locator("#score-line").inner_text() == "You scored 87.5% (10.5 of 12 points)."
     review = frame.locator(".review-item").nth(3).locator(".prompt").inner_text()
     assert "hot, (1) Sudsy water" in review and "at least (2) 15 minutes" in review and "[[" not in review
     cmi = cmi_of(page)
@@ -900,7 +919,7 @@ def leave_and_resume(page, browser, site, edition: str, launch: str):
     page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
-    return open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    return open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -926,7 +945,7 @@ def test_matching_and_blanks_resume(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Blank 1 of 3", exact=True).fill("sudsy")
     frame.get_by_label("Blank 2 of 3", exact=True).fill("31")
     frame.get_by_label("Blank 3 of 3", exact=True).select_option(label="red")
-    assert "Partly correct. You earned 2 points of 3 points." in submit_and_wait(frame)
+    assert "Partly correct. You earned 2 of 3 points." in submit_and_wait(frame)
     page, frame, console = leave_and_resume(page, browser, site, edition, launch)
     assert frame.locator("#legend").inner_text() == "Cleaning a chopping board"
     assert [frame.locator(f"#prompt #blank-{n}").input_value() for n in range(3)] == ["sudsy", "31", "0"]

@@ -28,7 +28,7 @@ from typing import assert_never
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import formulas
+from builder import catalogues, formulas
 from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
@@ -81,10 +81,11 @@ PACKAGED_SOURCE_TAGS = ("audio", "img", "video")
 PACKAGED_ONLY_TAGS = ("audio", "video")
 """Elements that play files of the package only (the launch page's media-src is 'self')."""
 
-SUSPEND_DATA_FORMAT = 1
-"""Version tag at the start of the player's suspend_data (see player.js, encodeState)."""
+SUSPEND_DATA_FORMAT = 2
+"""Version tag at the start of the player's suspend_data (see player.js, encodeState); the player
+resumes states of format 1 too, which differ only in having no start-screen phase."""
 SUSPEND_DATA_HEADER_MAX = 40
-"""Longest header the player writes: ``1;<attempt>;<elapsed seconds>;<position>;<phase>;<quiz version>;``
+"""Longest header the player writes: ``2;<attempt>;<elapsed seconds>;<position>;<phase>;<quiz version>;``
 (the version is a hash of at most 7 characters: 34 characters with a 5-digit position)."""
 SUSPEND_DATA_LIMIT = {"scorm12": 4096, "scorm2004": 64000}
 """cmi.suspend_data capacity: CMIString4096 in SCORM 1.2, characterstring SPM 64000 in 2004."""
@@ -361,8 +362,11 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
     return {
         "format": SUSPEND_DATA_FORMAT,
         "edition": edition.name,
-        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language,
+        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "description": quiz.description,
+                 "language": quiz.language, "direction": catalogues.text_direction(quiz.language),
+                 "pluralLanguage": catalogues.plural_language(quiz.language),
                  "decimalComma": decimal_comma(quiz.language)},
+        "messages": catalogues.messages(quiz.language, quiz.strings),
         "settings": {
             "passMark": settings.pass_mark,
             "attempts": settings.attempts,
@@ -507,6 +511,7 @@ def _numeric_data(points: float, interaction: NumericInteraction) -> dict[str, o
         "unit": interaction.unit,
         "maxLength": NUMERIC_MAX_LENGTH,
         "answers": [{
+            "value": answer.value,
             "low": answer.bounds[0],
             "high": answer.bounds[1],
             "weight": credit_points(points, answer.credit),
@@ -570,7 +575,7 @@ def _blank_data(blank: Blank) -> dict[str, object]:
             return {"name": choice.name, "kind": "choice", "options": list(choice.options), "correct": choice.correct}
         case NumericBlank() as number:
             low, high = number.answer.bounds
-            return {"name": number.name, "kind": "numeric", "low": low, "high": high,
+            return {"name": number.name, "kind": "numeric", "value": number.answer.value, "low": low, "high": high,
                     "maxLength": _blank_max_length(number), "patterns": _blank_patterns(number)}
         case _:
             assert_never(blank)
