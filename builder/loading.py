@@ -1080,8 +1080,13 @@ def _load_strings(source: SourceFile, fields: _Fields, language: str) -> tuple[t
             continue
         allowed = catalogues.placeholders(english[key])
         if value_node.kind == "mapping" and not isinstance(english[key], str):
-            forms = _Fields(source, value_node, categories, f"'strings' {key} (plural forms of {language})")
-            texts = tuple((category, forms.text(category, required=True)) for category in categories)
+            named = f"plural forms of {language}: {', '.join(categories)}"
+            forms = _Fields(source, value_node, categories, f"'strings' {key} ({named})")
+            for category in categories:
+                if not forms.has(category):
+                    source.at(value_node, f"'strings' {key} lacks the plural form '{category}' ({named})")
+            texts = tuple((category, forms.text(category, required=True) if forms.has(category) else "")
+                          for category in categories)
             checked: list[tuple[Node, str]] = [(forms.node_of(category), text) for category, text in texts]
             strings.append((key, texts))
         else:
