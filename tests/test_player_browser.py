@@ -6,6 +6,8 @@ Moodle. Commits go to the same server, so what the LMS received is what the test
 
 Runs in CI (CI=true): a missing browser, Playwright or scorm-again is then a failure, not a skip.
 Screenshots for the README: LMSPACK_UPDATE_SCREENSHOTS=1 pytest tests/test_player_browser.py
+Accessibility: axe-core (tests/browser/package.json) runs its WCAG 2.1 A and AA rules on every screen
+of the player in English, Spanish and Arabic.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -23,9 +26,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import markup, scoring
+from builder import catalogues, markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
 from builder.model import MEDIA_REFERENCE, MatchingInteraction, NumericInteraction, Quiz
 
@@ -36,6 +40,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 SCORM_AGAIN = BROWSER_DIR / "node_modules" / "scorm-again" / "dist"
+AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -102,6 +107,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         shutil.copy(SCORM_AGAIN / name, root / "lms" / name)
     for name in ("host.html", "host.js"):
         shutil.copy(BROWSER_DIR / name, root / name)
+    if AXE.is_file():  # served beside the packages, so the launch page's script-src 'self' lets it in
+        shutil.copy(AXE, root / "axe.min.js")
     handler = functools.partial(_Handler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.commits = []  # type: ignore[attr-defined]
@@ -1250,3 +1257,264 @@ def test_raw_media_and_math_keep_only_what_the_player_allows(site, browser, choi
     page.wait_for_timeout(200)
     assert page.evaluate("window.pwned") is None
     page.close()
+
+
+# ---- the learner's language, the start screen, free navigation, axe-core -----------------------
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DATA_SCRIPT = re.compile(r'(<script type="application/json" id="quiz-data">)(.*?)(</script>)', re.S)
+AXE_VIOLATIONS = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+    return result.violations.map(v => ({id: v.id, help: v.help,
+                                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+}"""
+
+
+def with_player_data(package: bytes, change: Callable[[dict], None]) -> bytes:
+    """``package`` with its player data changed by ``change``. The settings quiz.yaml gives through
+    the model (navigation, show_correct_answers, theme) are set here in the data itself, which is
+    all the player reads."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "index.html":
+                found = DATA_SCRIPT.search(data.decode("utf-8"))
+                assert found is not None
+                player = json.loads(found.group(2))
+                change(player)
+                text = data.decode("utf-8")
+                data = (text[:found.start(2)] + str(htmlsafe_json_dumps(player)) + text[found.end(2):]).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def free_navigation(player: dict) -> None:
+    player["settings"]["navigation"] = "free"
+
+
+def assert_accessible(frame, site: Site, where: str) -> None:
+    """axe-core's WCAG 2.1 A and AA rules find no violation in what the player shows now."""
+    _require(AXE.is_file(), f"axe-core is not installed in {BROWSER_DIR} (run npm ci there)")
+    if frame.evaluate("typeof window.axe") == "undefined":
+        frame.add_script_tag(url=f"{site.url}/axe.min.js")
+    violations = frame.evaluate(AXE_VIOLATIONS, WCAG_21_AA)
+    assert violations == [], f"{where}: " + json.dumps(violations, ensure_ascii=False, indent=1)
+
+
+def said(tag: str, key: str, form: str | None = None, **values: object) -> str:
+    """What catalogue ``tag`` says for ``key`` (its plural ``form``), the values in place (numbers
+    as Chromium writes them in en, es-US and ar: Western digits)."""
+    message = catalogues.catalogue(tag).messages[key]
+    text = message if isinstance(message, str) else message[form or "other"]
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+PLAYED = {
+    "en": {"quiz": "warm_handoff", "lang": "en-US", "dir": "ltr"},
+    "es": {"quiz": "warm_handoff_es", "lang": "es-US", "dir": "ltr"},
+    "ar": {"quiz": "hand_washing_ar", "lang": "ar", "dir": "rtl"},
+}
+"""The quizzes each language is played with, and the page's lang and dir."""
+THEME = {"logo": "media/images/warm-handoff-diagram.png", "logoAlt": "Warm handoff diagram", "accent": "#0b6e4f"}
+
+
+def first_item_wrong(frame, quiz: Quiz):
+    """Choose a wrong choice of the question on screen (a single choice item) and submit it."""
+    item = item_by_title(quiz, frame.locator("#legend").inner_text())
+    wrong = next(c for c in item.interaction.choices if not c.correct)
+    frame.get_by_label(markup.plain_text(wrong.text), exact=True).check()
+    frame.locator("#submit-button").click()
+    frame.locator(".correct-answer").wait_for()
+    return item
+
+
+@pytest.mark.parametrize("language", PLAYED)
+def test_the_player_in_the_learners_language(language, site, browser, request):
+    """English, Spanish and Arabic, in free navigation: the start screen, a question (progress
+    bar, the list of questions), a wrong answer's feedback with the right answer, another question
+    from the list, the confirmation naming the unanswered ones, and the result; each in the
+    quiz's language and without a WCAG 2.1 A/AA violation (axe-core). Arabic runs right to left,
+    its layout mirrored. English carries a theme: the accent colours buttons and progress, the
+    logo shows in the header."""
+    played = PLAYED[language]
+    quiz = request.getfixturevalue(played["quiz"])
+    tag = catalogues.catalogue_tag(quiz.language)
+    count = len(quiz.items)
+
+    def setup(player: dict) -> None:
+        free_navigation(player)
+        if language == "en":
+            player["theme"] = THEME
+
+    launch = site.add_package(f"language-{language}", with_player_data(build_scorm2004(quiz).data, setup))
+    page, frame, console = open_lms(browser, site, "scorm2004", launch, lms_start_data("scorm2004", quiz),
+                                    start=False)
+    sco = sco_frame(page)
+    assert (frame.locator("html").get_attribute("lang"), frame.locator("html").get_attribute("dir")) == (
+        played["lang"], played["dir"])
+    assert frame.locator("#start-button").inner_text() == said(tag, "start.button")
+    facts = dict(zip(frame.locator("#facts dt").all_inner_texts(), frame.locator("#facts dd").all_inner_texts(),
+                     strict=True))
+    assert facts[said(tag, "start.questions")] == str(count)
+    assert facts[said(tag, "start.attemptsLeft")] == said(tag, "start.unlimited")
+    assert frame.locator("#description").inner_text() == quiz.description
+    assert_accessible(sco, site, f"{language}: the start screen")
+
+    frame.locator("#start-button").click()
+    heading = frame.locator("#question-heading")
+    assert heading.text_content() == said(tag, "question.heading", number=1, count=count)
+    # Focus goes to the heading, without a ring after a click (:focus-visible).
+    assert sco.evaluate("[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]") == \
+        ["question-heading", "none"]
+    bar = frame.locator("[role=progressbar]")
+    assert [bar.get_attribute(name) for name in ("aria-valuemin", "aria-valuenow", "aria-valuemax")] == \
+        ["0", "0", str(count)]
+    assert bar.get_attribute("aria-valuetext") == said(tag, "progress.value", answered=0, count=count)
+    assert frame.locator(".nav-item").count() == count
+    assert_accessible(sco, site, f"{language}: a question")
+
+    item = first_item_wrong(frame, quiz)
+    right = next(c for c in item.interaction.choices if c.correct)
+    shown = frame.locator(".correct-answer")
+    assert shown.locator(".correct-answer-heading").inner_text() == said(tag, "feedback.correctAnswer", "one")
+    assert shown.locator("li").inner_text() == markup.plain_text(right.text)
+    assert bar.get_attribute("aria-valuenow") == "1"
+    assert_accessible(sco, site, f"{language}: the feedback, with the right answer")
+    layout = sco.evaluate("""() => {
+        const box = e => e.getBoundingClientRect();
+        const byId = id => document.getElementById(id);
+        const choice = document.querySelector('.choice');
+        const entry = document.querySelector('.chosen-feedback li');
+        const navs = document.querySelectorAll('.nav-item');
+        return {input: box(choice.querySelector('input')).left, label: box(choice.querySelector('label')).left,
+                heading: box(byId('question-heading')).left, bar: box(byId('progress')).left,
+                fill: [box(byId('progress-fill')).right, box(byId('progress')).right,
+                       box(byId('progress-fill')).left, box(byId('progress')).left],
+                border: [getComputedStyle(entry).borderLeftWidth, getComputedStyle(entry).borderRightWidth],
+                navs: [box(navs[0]).left, box(navs[1]).left],
+                button: getComputedStyle(byId('finish-button')).borderColor,
+                progress: getComputedStyle(byId('progress-fill')).backgroundColor,
+                logo: (l => l && [l.alt, l.naturalWidth, l.closest('header') !== null])(byId('logo'))};
+    }""")
+    if played["dir"] == "rtl":  # mirrored: the start of each line, and what grows, on the right
+        assert layout["input"] > layout["label"] and layout["heading"] > layout["bar"]
+        assert layout["navs"][0] > layout["navs"][1]
+        assert abs(layout["fill"][0] - layout["fill"][1]) < 2 and layout["fill"][2] > layout["fill"][3] + 2
+        assert layout["border"][0] == "0px" and layout["border"][1] != "0px"
+    else:
+        assert layout["input"] < layout["label"] and layout["heading"] < layout["bar"]
+        assert layout["navs"][0] < layout["navs"][1]
+        assert abs(layout["fill"][2] - layout["fill"][3]) < 2 and layout["fill"][0] < layout["fill"][1] - 2
+        assert layout["border"][0] != "0px" and layout["border"][1] == "0px"
+    if language == "en":
+        assert layout["button"] == layout["progress"] == "rgb(11, 110, 79)"
+        assert layout["logo"] == ["Warm handoff diagram", 640, True]
+    else:
+        assert layout["logo"] is None
+
+    frame.locator(".nav-item").nth(1).click()
+    assert heading.text_content() == said(tag, "question.heading", number=2, count=count)
+    first = frame.locator(".nav-item").first
+    assert first.get_attribute("aria-label") == said(tag, "nav.questionAnswered", number=1)
+    assert frame.locator(".nav-item").nth(1).get_attribute("aria-current") == "step"
+
+    frame.locator("#finish-button").click()
+    frame.locator("#confirm-heading").wait_for()
+    confirm = frame.locator("#confirm-text").inner_text()
+    assert confirm.startswith(said(tag, "confirm.unanswered").split("{list}")[0])
+    assert str(count) in confirm and "1" not in confirm.replace(str(count), "")
+    assert_accessible(sco, site, f"{language}: free navigation's confirmation")
+
+    frame.locator("#confirm-button").click()
+    frame.locator("#results").wait_for()
+    assert frame.locator("#results-heading").inner_text() == said(tag, "result.heading")
+    review = frame.locator(".review-item")
+    assert review.count() == count
+    assert review.first.locator(".correct-answer").count() == 1
+    assert_accessible(sco, site, f"{language}: the result")
+    assert len(interactions("scorm2004", cmi_of(page))) == 1
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def test_free_navigation_resumes_and_hidden_answers_stay_hidden(site, browser, choice_handoff):
+    """Free navigation with show_correct_answers false: an answer submitted, a question skipped,
+    one answered without submitting; left and resumed onto the same question, with the answered
+    ones marked and the draft kept, focus on the heading without a ring; the confirmation names
+    the skipped one, submitting sends the draft too, and no right answer shows, in feedback or in
+    the review."""
+    quiz = with_settings_of(choice_handoff, shuffle_choices=False)
+
+    def setup(player: dict) -> None:
+        free_navigation(player)
+        player["settings"]["showCorrectAnswers"] = False
+
+    launch = site.add_package("free-hidden", with_player_data(build_scorm12(quiz).data, setup))
+    page, frame, console = open_lms(browser, site, "scorm12", launch, lms_start_data("scorm12", quiz))
+    first_title = frame.locator("#legend").inner_text()
+    item = item_by_title(quiz, first_title)
+    frame.get_by_label(markup.plain_text(next(c for c in item.interaction.choices if not c.correct).text),
+                       exact=True).check()
+    frame.locator("#submit-button").click()
+    assert "Not correct" in frame.locator("#feedback").inner_text()
+    assert frame.locator(".correct-answer").count() == 0
+    frame.get_by_label("Question 3", exact=True).click()
+    third = item_by_title(quiz, frame.locator("#legend").inner_text())
+    frame.get_by_label(markup.plain_text(third.interaction.correct_choices[0].text), exact=True).check()
+    page, frame, console = leave_and_resume(page, browser, site, "scorm12", launch)
+
+    assert frame.locator("#question-heading").text_content() == "Question 3 of 3"
+    assert sco_frame(page).evaluate("[document.activeElement.id, getComputedStyle(document.activeElement)"
+                                    ".outlineStyle]") == ["question-heading", "none"]
+    assert frame.get_by_label(markup.plain_text(third.interaction.correct_choices[0].text), exact=True).is_checked()
+    assert [frame.locator(".nav-item").nth(n).get_attribute("aria-label") for n in range(3)] == [
+        "Question 1, answered", "Question 2", "Question 3, answered"]
+    page.keyboard.press("Tab")  # from the keyboard, the focus ring shows
+    assert sco_frame(page).evaluate("getComputedStyle(document.activeElement.closest('.choice') || "
+                                    "document.activeElement).outlineStyle") != "none"
+    frame.locator("#finish-button").click()
+    assert frame.locator("#confirm-text").inner_text() == "Question 2 is not answered yet."
+    frame.locator("#back-button").click()
+    assert frame.locator("#question-heading").text_content() == "Question 3 of 3"
+    frame.locator("#finish-button").click()
+    frame.locator("#confirm-button").click()
+    frame.locator("#results").wait_for()
+    assert [r["id"] for r in interactions("scorm12", cmi_of(page))] == [item.id, third.id]
+    assert frame.locator(".review-item").count() == 3 and frame.locator(".correct-answer").count() == 0
+    assert cmi_of(page)["suspend_data"].startswith("2;1;")
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+SHOTS = (("start", "warm_handoff"), ("es", "warm_handoff_es"), ("ar", "hand_washing_ar"))
+"""docs/ screenshots: the start screen (English), a question in Spanish and one in Arabic."""
+
+
+@pytest.mark.parametrize(("shot", "fixture"), SHOTS)
+def test_start_screen_and_questions_at_desktop_and_phone_width(shot, fixture, site, browser, request, tmp_path):
+    """At 1280 and 390 pixels: nothing scrolls sideways, and on the phone the time left stays in
+    view as the page scrolls (sticky). The questions are answered wrong, so their feedback shows
+    the right answer. With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/."""
+    quiz = with_settings_of(request.getfixturevalue(fixture), time_limit=30 * 60, shuffle_choices=False)
+    launch = site.add_package(f"shot-{shot}", build_scorm2004(quiz).data)
+    out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
+    for suffix, width in (("", 1280), ("-phone", 390)):
+        page = open_preview(browser, site, launch, width, start=shot != "start")
+        page.evaluate("document.getElementById('notice').hidden = true")  # the preview's notice: not for the docs
+        if shot != "start":
+            first_item_wrong(page, quiz)
+            page.wait_for_function(MEDIA_LOADED)
+            if width < 600:
+                page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+                timer = page.evaluate("(t => [t.getBoundingClientRect().top, window.scrollY])"
+                                      "(document.getElementById('timer'))")
+                assert timer[1] > 100 and 0 <= timer[0] < 1, timer  # scrolled down, the timer at the top
+                page.evaluate("window.scrollTo(0, 0)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.mouse.move(0, 0)  # no choice left looking hovered
+        page.screenshot(path=str(out / f"player-{shot}{suffix}.png"), full_page=True)
+        page.close()

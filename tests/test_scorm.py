@@ -317,6 +317,42 @@ def test_draw_is_seeded_and_honours_pools(node_player, warm_handoff):
     assert tf[1]["layout"] == [0, 1]  # true/false keeps its order
 
 
+def test_fixed_choices_keep_their_places_and_an_item_may_keep_its_order(node_player, warm_handoff, kitchen_tasks):
+    """With choices shuffled, a choice marked fixed ("All of the above") stays where the author put
+    it and the others move among the rest, the same for the same seed; an item's own
+    shuffleChoices false keeps its whole order, true shuffles it in a quiz that does not; a
+    matching item's options follow the item's setting too. Without these keys (a package built
+    before them) the draw is what it was."""
+    quiz = many_items(warm_handoff, 40)
+    data = player_data(with_settings(quiz, shuffle_choices=True), SCORM12)
+    before = node_player("return player.draw(payload, 1);", data)
+    for n, item in enumerate(data["items"]):
+        item["choices"][n % 5]["fixed"] = True  # one fixed choice, in each place in turn
+        item["choices"][4 - n % 5]["fixed"] = n % 2 == 0  # and on every other item, a second one
+    data["items"][0]["shuffleChoices"] = False
+    draws = node_player("return [player.draw(payload, 1), player.draw(payload, 1), player.draw(payload, 2)];", data)
+    assert draws[0] == draws[1] and draws[0] != draws[2]
+    for draw in draws:
+        for entry in draw:
+            item = data["items"][entry["item"]]
+            fixed = [n for n, choice in enumerate(item["choices"]) if choice.get("fixed")]
+            assert sorted(entry["layout"]) == list(range(5))
+            assert all(entry["layout"][n] == n for n in fixed), (fixed, entry["layout"])
+    assert draws[0][0]["layout"] == [0, 1, 2, 3, 4]  # its own shuffleChoices: false
+    assert sum(entry["layout"] != before[n]["layout"] for n, entry in enumerate(draws[0])) > 30
+    unshuffled = player_data(with_settings(quiz, shuffle_choices=False), SCORM12)
+    unshuffled["items"][3]["shuffleChoices"] = True
+    got = node_player("return player.draw(payload, 1);", unshuffled)
+    assert got[3]["layout"] != [0, 1, 2, 3, 4] and all(entry["layout"] == [0, 1, 2, 3, 4]
+                                                       for n, entry in enumerate(got) if n != 3)
+    tasks = player_data(with_settings(kitchen_tasks, shuffle_choices=True, seed=3), SCORM12)
+    matching = next(n for n, item in enumerate(tasks["items"]) if item["type"] == "matching")
+    shuffled_options = node_player("return player.draw(payload, 1);", tasks)[matching]["layout"]
+    tasks["items"][matching]["shuffleChoices"] = False
+    kept = node_player("return player.draw(payload, 1);", tasks)[matching]["layout"]
+    assert shuffled_options != kept == list(range(len(tasks["items"][matching]["options"])))
+
+
 def worst_state_script() -> str:
     """Every item submitted with every choice chosen and every hint shown: the longest state."""
     return ("var state = player.freshState(payload, 99999); state.elapsed = 999999999;"

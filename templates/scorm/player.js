@@ -2209,6 +2209,19 @@
       text($("announcer"), message);
     }
 
+    // Focus moves to each new screen's heading. Before the learner has touched a key or the
+    // pointer (the page has just loaded, a resumed attempt), without a focus ring: browsers show
+    // :focus-visible after a script's focus at load, and a ring on a heading nobody moved to is
+    // noise. After that, the browser decides (a keyboard user sees it).
+    var interacted = false;
+    ["keydown", "pointerdown"].forEach(function (type) {
+      doc.addEventListener(type, function () { interacted = true; }, true);
+    });
+
+    function focusOn(node) {
+      node.focus(interacted ? undefined : {focusVisible: false});
+    }
+
     /** Keep the resume state in the LMS; commit when asked (after each answer). */
     function save(commit) {
       state.elapsed = elapsed();
@@ -2474,7 +2487,7 @@
         showSubmitted(item, answer);
       }
       itemStart = Date.now();
-      $("question-heading").focus();
+      focusOn($("question-heading"));
     }
 
     /** Drawn item n answered with `response`: kept as submitted, and recorded by the LMS. */
@@ -2572,7 +2585,7 @@
                                    list: words.list(missing.map(function (n) { return words.number(n + 1); }),
                                                     "conjunction")}) :
         say("confirm.allAnswered", {count: state.drawn.length}));
-      $("confirm-heading").focus();
+      focusOn($("confirm-heading"));
     }
 
     /** Every answer given but not submitted, submitted now (free navigation's end). */
@@ -2673,7 +2686,7 @@
           review.appendChild(section);
         });
       }
-      $("results").focus();
+      focusOn($("results"));
     }
 
     function retryQuiz() {
@@ -2734,6 +2747,9 @@
       }
       if (state.phase === "q") {
         lms.set(edition.exit, "suspend");
+        if (!$("question").hidden) {
+          keepDraft();  // what the learner has chosen or typed so far is there when they come back
+        }
       }
       save(false);
       lms.terminate((Date.now() - sessionStart) / 1000);
