@@ -1071,7 +1071,8 @@ def _load_strings(source: SourceFile, fields: _Fields, language: str) -> tuple[t
         return ()
     english = catalogues.catalogue(catalogues.SOURCE_TAG).messages
     categories = catalogues.catalogue(catalogues.catalogue_tag(language)).plural_categories
-    entries = _Fields(source, node, tuple(node.value), "'strings'")  # type: ignore[arg-type]
+    assert isinstance(node.value, dict)  # a mapping's value
+    entries = _Fields(source, node, tuple(node.value), "'strings'")
     strings: list[tuple[str, model.MessageText]] = []
     for key, (key_node, value_node) in entries.values.items():
         if key not in english:

@@ -1490,6 +1490,25 @@ def test_free_navigation_resumes_and_hidden_answers_stay_hidden(site, browser, c
     page.close()
 
 
+def test_leaving_on_the_start_screen_keeps_the_attempt(site, browser, choice_handoff):
+    """A learner who opens the quiz and leaves before starting finds the start screen again, in the
+    same attempt (suspended: the LMS does not count a new one), the clock not started."""
+    launch = site.add_package("start-leave", build_scorm2004(choice_handoff).data)
+    page, frame, _ = open_lms(browser, site, "scorm2004", launch, lms_start_data("scorm2004", choice_handoff),
+                              start=False)
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.LMS_CALLS.indexOf('Terminate') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    assert stored["cmi"]["exit"] == "suspend" and stored["cmi"]["suspend_data"].startswith("2;1;0;0;s;")
+    page.close()
+    page, frame, console = open_lms(browser, site, "scorm2004", launch, resume_data("scorm2004", stored), start=False)
+    assert frame.locator("#start").is_visible() and frame.locator("#notice").is_hidden()
+    frame.locator("#start-button").click()
+    assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
 SHOTS = (("start", "warm_handoff"), ("es", "warm_handoff_es"), ("ar", "hand_washing_ar"))
 """docs/ screenshots: the start screen (English), a question in Spanish and one in Arabic."""
 

@@ -10,10 +10,16 @@
  * messages) is set as text. The page's Content-Security-Policy allows no inline script, and
  * nothing from outside the package but https: images.
  *
+ * Words: every string it shows is a message of the quiz's language, which the build resolved from
+ * builder/catalogues (data.messages), said through wordsFor: plural forms by Intl.PluralRules,
+ * numbers, percents and lists by Intl in the quiz's language. The page runs right to left when the
+ * build says so (index.html's dir); the style sheet's sides are logical, so nothing here mirrors.
+ *
  * Structure: everything that depends on what kind of question an item is lives in one handler
- * per interaction kind (INTERACTIONS, below); the rest of the player (draw, navigation, hints,
- * feedback display, timing, tries, score and pass/fail, suspend_data) is the same for every kind
- * and reaches an item's answer only through its handler.
+ * per interaction kind (INTERACTIONS, below); the rest of the player (the start screen, draw,
+ * navigation, linear or free, hints, feedback display and the right answers, timing, tries, score
+ * and pass/fail, suspend_data) is the same for every kind and reaches an item's answer only
+ * through its handler.
  *
  * Loaded by Node (tests), it exports its pure functions and touches no page.
  */
@@ -2237,7 +2243,9 @@
         lms.set("cmi.suspend_data", encoded);
       }
       lms.set(edition.location, String(state.position + 1));
-      if (state.phase === "q") {
+      if (state.phase !== "r") {
+        // An attempt not over yet, on the start screen too: the LMS keeps it for the next
+        // launch rather than count a new attempt (Moodle's own attempts are set to 1).
         lms.set(edition.exit, "suspend");
       }
       if (data.edition === "scorm2004") {
@@ -2745,7 +2753,7 @@
       if (!lms || lms.terminated) {
         return;
       }
-      if (state.phase === "q") {
+      if (state.phase !== "r") {
         lms.set(edition.exit, "suspend");
         if (!$("question").hidden) {
           keepDraft();  // what the learner has chosen or typed so far is there when they come back
