@@ -1294,13 +1294,23 @@ def free_navigation(player: dict) -> None:
     player["settings"]["navigation"] = "free"
 
 
+SHOWN_WORDS = """() => [document.body.innerText,
+    ...Array.from(document.querySelectorAll('[aria-label], [aria-valuetext]'),
+                  e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('aria-valuetext') || ''))
+    ].join('\\n')"""
+
+
 def assert_accessible(frame, site: Site, where: str) -> None:
-    """axe-core's WCAG 2.1 A and AA rules find no violation in what the player shows now."""
+    """axe-core's WCAG 2.1 A and AA rules find no violation in what the player shows now, and no
+    message key shows in place of a message (the player writes a key its data lacks as itself)."""
     _require(AXE.is_file(), f"axe-core is not installed in {BROWSER_DIR} (run npm ci there)")
     if frame.evaluate("typeof window.axe") == "undefined":
         frame.add_script_tag(url=f"{site.url}/axe.min.js")
     violations = frame.evaluate(AXE_VIOLATIONS, WCAG_21_AA)
     assert violations == [], f"{where}: " + json.dumps(violations, ensure_ascii=False, indent=1)
+    words = frame.evaluate(SHOWN_WORDS)
+    assert [key for key in catalogues.catalogue("en").messages if key in words] == [], where
+    assert not re.search(r"\{[A-Za-z]+\}", words), f"{where}: a placeholder left unfilled"
 
 
 def said(tag: str, key: str, form: str | None = None, **values: object) -> str:
