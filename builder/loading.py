@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from builder import colours, markup, media, model, parallel, scoring, warning_codes
+from builder import catalogues, colours, markup, media, model, parallel, scoring, warning_codes
 from builder.cache import NO_CACHE, Cache, item_key
 from builder.errors import InputError, Problem, escaped, shown
 from builder.model import (
@@ -121,7 +121,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "show_correct_answers", "navigation", "seed", "draw", "sections", "theme")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", "accept_warnings", "exclude", *SETTING_FIELDS)
+               "cohorts", "media", "accept_warnings", "exclude", "strings", *SETTING_FIELDS)
 COHORT_FIELDS = ("title", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 THEME_FIELDS = ("logo", "logo_alt", "accent")
@@ -1284,6 +1284,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     _check_title_length(source, fields.node_of("title"), title.strip())
     limits = _load_media_limits(source, fields)
     accepted = _load_accepted_warnings(source, fields) | project.accepted_warnings
+    strings = _load_strings(source, fields, language)
     # The themes' logos are read and checked with the items' files, and count towards their total.
     item_uses = [use for item in items for use in item.media]
     logo_uses = [MediaUse(name, Place(quiz_display, line, column)) for name, (line, column) in source.media.items()]
@@ -1296,7 +1297,8 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
                 place=Place(quiz_display, quiz_node.line, quiz_node.column), cohort_settings=cohorts,
                 source_sha256=hashlib.sha256(source.data).hexdigest(),
                 media=tuple(file for file in files if file.name in shown_by_items), accepted_warnings=accepted,
-                cohort_titles=cohort_titles, theme_media=tuple(file for file in files if file.name in source.media))
+                cohort_titles=cohort_titles, theme_media=tuple(file for file in files if file.name in source.media),
+                strings=strings)
 
 
 def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[str]:
@@ -1363,6 +1365,48 @@ def _project_folder(source: SourceFile, fields: _Fields, folder: Path, name: str
                                         f"name a folder inside it, {example}")
         return default
     return relative
+
+
+def _load_strings(source: SourceFile, fields: _Fields, language: str) -> tuple[tuple[str, model.MessageText], ...]:
+    """quiz.yaml's ``strings:``: messages of builder/catalogues to show instead of the catalogue's,
+    each a text, or for a message with plural forms a text per plural category of the quiz's
+    language; placeholders only those the message has."""
+    if not fields.has("strings"):
+        return ()
+    node = fields.node_of("strings")
+    if node.kind != "mapping":
+        source.at(node, "'strings' must be a mapping of message keys to text, such as {start.button: Begin}")
+        return ()
+    english = catalogues.catalogue(catalogues.SOURCE_TAG).messages
+    categories = catalogues.catalogue(catalogues.catalogue_tag(language)).plural_categories
+    assert isinstance(node.value, dict)  # a mapping's value
+    entries = _Fields(source, node, tuple(node.value), "'strings'")
+    strings: list[tuple[str, model.MessageText]] = []
+    for key, (key_node, value_node) in entries.values.items():
+        if key not in english:
+            source.at(key_node, f"no message has the key {shown(key)}{_did_you_mean(key, english)} "
+                                "(builder/catalogues/en.json lists them)")
+            continue
+        allowed = catalogues.placeholders(english[key])
+        if value_node.kind == "mapping" and not isinstance(english[key], str):
+            named = f"plural forms of {language}: {', '.join(categories)}"
+            forms = _Fields(source, value_node, categories, f"'strings' {key} ({named})")
+            for category in categories:
+                if not forms.has(category):
+                    source.at(value_node, f"'strings' {key} lacks the plural form '{category}' ({named})")
+            texts = tuple((category, forms.text(category, required=True) if forms.has(category) else "")
+                          for category in categories)
+            checked: list[tuple[Node, str]] = [(forms.node_of(category), text) for category, text in texts]
+            strings.append((key, texts))
+        else:
+            text = entries.text(key, required=True)
+            checked = [(value_node, text)]
+            strings.append((key, text))
+        for place, text in checked:
+            for name in sorted(catalogues.placeholders(text) - allowed):
+                has = ", ".join(f"{{{p}}}" for p in sorted(allowed)) or "none"
+                source.at(place, f"{{{name}}} is not a placeholder of message {key} (it has: {has})")
+    return tuple(strings)
 
 
 def _load_media_limits(source: SourceFile, fields: _Fields) -> media.MediaLimits:

@@ -37,6 +37,10 @@ MEDIA_REFERENCE = "media/"
 
 FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 
+MessageText: TypeAlias = str | tuple[tuple[str, str], ...]
+"""A message lmspack shows learners (builder/catalogues) as quiz.yaml's ``strings:`` gives it: a
+text, or a text per CLDR plural category (category, text) for a message with plural forms."""
+
 
 _FIELD_VALUES: dict[type, Callable[[object], tuple[object, ...]]] = {}
 """For each dataclass pickled as a call: what gives the values of its fields, in the order its
@@ -491,6 +495,8 @@ class Quiz:
     theme_media: tuple[MediaFile, ...] = ()
     """The logos of the quiz's theme and its cohorts', read and checked as item media are, kept
     apart from ``media`` (which every format carries): only the SCORM player shows a logo."""
+    strings: tuple[tuple[str, MessageText], ...] = ()
+    """quiz.yaml's ``strings:``: messages to show learners instead of the catalogue's, by key."""
 
     def media_of(self, fragments: Iterable[str]) -> tuple[MediaFile, ...]:
         """The files these fragments show, in the quiz's order (for the formats that keep a

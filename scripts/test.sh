@@ -3,7 +3,8 @@
 #   - a virtual environment in .venv with lmspack and its test extras (from PyPI)
 #   - Debian's chromium, for the SCORM player's real-browser tests (needs root or sudo)
 #   - Node.js and npm (Debian's, when missing), for the player's scoring tests and its LMS runtime
-#   - the npm packages of tests/browser (scorm-again, the LMS runtime the player talks to)
+#   - the npm packages of tests/browser (scorm-again, the LMS runtime the player talks to, and
+#     axe-core, the accessibility rules run on every screen of the player)
 # Extra arguments go to pytest, e.g. scripts/test.sh -k moodle
 set -eu
 cd "$(dirname "$0")/.."
@@ -31,7 +32,9 @@ if [ -f tests/browser/package-lock.json ] && ! command -v npm >/dev/null 2>&1 &&
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
-if [ -f tests/browser/package-lock.json ] && [ ! -d tests/browser/node_modules ]; then
+# Again when a package was added to the lock file since node_modules was made.
+if [ -f tests/browser/package-lock.json ] && { [ ! -d tests/browser/node_modules/scorm-again ] ||
+                                               [ ! -d tests/browser/node_modules/axe-core ]; }; then
     (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

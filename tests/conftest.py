@@ -60,6 +60,23 @@ def kitchen_media() -> Quiz:
     return quiz
 
 
+@pytest.fixture(scope="session")
+def warm_handoff_es() -> Quiz:
+    """The Spanish edition of the bundled quiz: items/warm-handoff-es/ once it is there, else the
+    draft the browser tests keep a copy of (tests/quizzes/warm-handoff-es/)."""
+    bundled = ROOT / "items" / "warm-handoff-es"
+    folder = bundled if bundled.is_dir() else ROOT / "tests" / "quizzes" / "warm-handoff-es"
+    (quiz,) = load_quizzes([folder], ROOT)
+    return quiz
+
+
+@pytest.fixture(scope="session")
+def hand_washing_ar() -> Quiz:
+    """A small test quiz in Arabic (not user content), for the player right to left."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "hand-washing-ar"], ROOT)
+    return quiz
+
+
 @functools.cache
 def _validator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)

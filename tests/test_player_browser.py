@@ -6,6 +6,8 @@ Moodle. Commits go to the same server, so what the LMS received is what the test
 
 Runs in CI (CI=true): a missing browser, Playwright or scorm-again is then a failure, not a skip.
 Screenshots for the README: LMSPACK_UPDATE_SCREENSHOTS=1 pytest tests/test_player_browser.py
+Accessibility: axe-core (tests/browser/package.json) runs its WCAG 2.1 A and AA rules on every screen
+of the player in English, Spanish and Arabic.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import http.server
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import zipfile
@@ -23,9 +26,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import markup, scoring
+from builder import catalogues, markup, scoring
 from builder.formats.scorm import build_scorm12, build_scorm2004
 from builder.model import MEDIA_REFERENCE, MatchingInteraction, NumericInteraction, Quiz
 
@@ -37,6 +41,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 BROWSER_DIR = Path(__file__).resolve().parent / "browser"
 SCORM_AGAIN = BROWSER_DIR / "node_modules" / "scorm-again" / "dist"
+AXE = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 UPDATE_SCREENSHOTS = os.environ.get("LMSPACK_UPDATE_SCREENSHOTS") == "1"
 BUILDERS = {"scorm12": build_scorm12, "scorm2004": build_scorm2004}
 
@@ -91,6 +96,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         shutil.copy(SCORM_AGAIN / name, root / "lms" / name)
     for name in ("host.html", "host.js"):
         shutil.copy(BROWSER_DIR / name, root / name)
+    if AXE.is_file():  # served beside the packages, so the launch page's script-src 'self' lets it in
+        shutil.copy(AXE, root / "axe.min.js")
     handler = functools.partial(_Handler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.commits = []  # type: ignore[attr-defined]
@@ -101,10 +108,24 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     server.server_close()
 
 
+SHOWN = "#start-button:visible, #question-heading:visible, #results:visible"
+"""What the player shows once it has started: the start screen, a question or the result."""
+
+
+def started(frame, start: bool) -> None:
+    """Wait for the player to show something; on the start screen of a new attempt, press Start
+    when ``start`` (then the first question shows)."""
+    frame.locator(SHOWN).first.wait_for()
+    if start and frame.locator("#start-button").is_visible():
+        frame.locator("#start-button").click()
+        frame.locator("#question-heading").wait_for()
+
+
 def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = None, width: int = 1280,
-             watch: Callable[[object], None] | None = None):
-    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines).
-    ``watch(page)`` runs before the page loads anything (to record its requests)."""
+             watch: Callable[[object], None] | None = None, start: bool = True):
+    """A new page with the test LMS around the SCO; returns (page, SCO frame, console lines), on
+    the first question of a new attempt (Start pressed: unless ``start`` is False) or where a
+    resumed one was. ``watch(page)`` runs before the page loads anything (to record its requests)."""
     page = browser.new_page(viewport={"width": width, "height": 900})
     if watch is not None:
         watch(page)
@@ -114,17 +135,17 @@ def open_lms(browser, site: Site, edition: str, launch: str, cmi: dict | None = 
     page.add_init_script(f"window.LMS_SETUP = {json.dumps(setup)};")
     page.goto(f"{site.url}/host.html")
     frame = page.frame_locator("#sco")
-    frame.locator("#question-heading").wait_for()
+    started(frame, start)
     return page, frame, console
 
 
-def open_preview(browser, site: Site, launch: str, width: int | None = None):
+def open_preview(browser, site: Site, launch: str, width: int | None = None, start: bool = True):
     """A new page with the SCO alone (no LMS: a preview), at a desktop or phone size when given
-    a width, on its first question."""
+    a width, on its first question (Start pressed), or on its start screen (``start`` False)."""
     viewport = {"width": width, "height": 900 if width > 600 else 844} if width else None
     page = browser.new_page(viewport=viewport) if viewport else browser.new_page()
     page.goto(f"{site.url}/{launch}")
-    page.locator("#question-heading").wait_for()
+    started(page, start)
     return page
 
 
@@ -296,7 +317,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     cmi = stored["cmi"]
     exit_value = cmi["core"]["exit"] if edition == "scorm12" else cmi["exit"]
     assert exit_value == "suspend"
-    assert cmi["suspend_data"].startswith("1;1;") and ";1;q;" in cmi["suspend_data"]
+    assert cmi["suspend_data"].startswith("2;1;") and ";1;q;" in cmi["suspend_data"]
     assert core(edition, cmi)["status"] == "incomplete"
     assert core(edition, cmi)["raw"] in ("", None)
     assert len(interactions(edition, cmi)) == 1
@@ -305,7 +326,8 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     assert calls_of(page).count(finish) == 1
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
+    assert frame.locator("#start").is_hidden()  # a resumed attempt goes straight back
     assert frame.locator("#question-heading").text_content() == "Question 2 of 3"
     assert frame.locator("#legend").inner_text() == second_title
     assert frame.locator("#hint-list li").count() == 1  # the hint shown before leaving
@@ -318,7 +340,7 @@ def test_leave_mid_quiz_and_resume(edition, site, browser, choice_handoff):
     cmi = cmi_of(page)
     assert float(core(edition, cmi)["raw"]) == 100
     assert len(interactions(edition, cmi)) == 3
-    assert cmi["suspend_data"].startswith("1;1;") and ";r;" in cmi["suspend_data"]
+    assert cmi["suspend_data"].startswith("2;1;") and ";r;" in cmi["suspend_data"]
     assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 
@@ -468,7 +490,7 @@ def test_resume_of_this_version_restores_a_submitted_answer(edition, site, brows
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#notice").is_hidden()
     assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
     assert frame.locator("#legend").inner_text() == first_title
@@ -494,14 +516,17 @@ def with_settings_of(quiz: Quiz, **changes: object) -> Quiz:
 
 
 def assert_started_afresh(page, frame, console, edition: str) -> None:
-    """The notice, a log line, question 1 with nothing chosen, and the unusable state replaced."""
+    """The notice, a log line, the unusable state replaced by a new attempt's, the start screen,
+    then question 1 with nothing chosen."""
     assert frame.locator("#notice").inner_text() == UPDATED_NOTICE
+    assert frame.locator("#start").is_visible()
+    replaced = cmi_of(page)["suspend_data"]
+    assert replaced.startswith("2;1;") and ";0;s;" in replaced
+    frame.locator("#start-button").click()
     assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
     assert frame.locator("#choices input:checked").count() == 0
     assert frame.locator("#hint-list li").count() == 0
     assert [line for line in console if line.startswith("lmspack: the saved state")], console
-    replaced = cmi_of(page)["suspend_data"]
-    assert replaced.startswith("1;1;") and ";0;q;" in replaced
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -524,7 +549,7 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
     reordered = with_interaction(third, choices=third.interaction.choices[::-1])
     new = dataclasses.replace(old, items=(first, second, reordered), version="1.0.1")
     launch = site.add_package(f"{edition}-version-new", BUILDERS[edition](new).data)
-    page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved))
+    page, frame, console = open_lms(browser, site, edition, launch, with_state(edition, new, saved), start=False)
     assert_started_afresh(page, frame, console, edition)
     finish_attempt(frame, new, right=True)
     assert frame.locator("#verdict").inner_text() == "You passed."
@@ -533,12 +558,13 @@ def test_state_of_another_version_starts_afresh_with_a_notice(edition, site, bro
 
 @pytest.mark.parametrize("saved", [
     "1;2;42;1;q;1s1,1n",  # what the player before versions wrote: no version field
-    "2;1;0;1;q;abc;1s1",  # a later format
+    "3;1;0;1;q;abc;1s1",  # a later format
     "%%garbage, not a state;;;",
 ])
 def test_state_of_an_older_player_or_garbage_starts_afresh(saved, site, browser, choice_handoff):
     launch = site.add_package("version-garbage", build_scorm12(choice_handoff).data)
-    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", choice_handoff, saved))
+    page, frame, console = open_lms(browser, site, "scorm12", launch, with_state("scorm12", choice_handoff, saved),
+                                    start=False)
     assert_started_afresh(page, frame, console, "scorm12")
     assert cmi_of(page)["core"]["lesson_status"] == "incomplete"
     page.close()
@@ -603,27 +629,27 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     assert frame.locator("#hint-list li").first.inner_text().strip() == markup.plain_text(
         by_id["cross-contamination"].hints[0])
     refused(frame, "Type an answer first.")
-    frame.get_by_label("Your answer").fill("  Contamination ")
+    frame.get_by_label("Your answer", exact=True).fill("  Contamination ")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 1 point of 2 points." in shown
+    assert "Partly correct. You earned 1 of 2 points." in shown
     assert "Your answer (accepted): Contamination" in shown and "Half right" in shown
-    assert frame.get_by_label("Your answer").get_attribute("readonly") is not None
+    assert frame.get_by_label("Your answer", exact=True).get_attribute("readonly") is not None
     frame.locator("#next-button").click()
 
-    frame.get_by_label("Your answer").fill("NA")
+    frame.get_by_label("Your answer", exact=True).fill("NA")
     shown = submit_and_wait(frame)
     assert "Not correct. You earned 0 of 1 point." in shown and "Chemical symbols start" in shown
     frame.locator("#next-button").click()
 
     assert frame.locator("#answer-unit").inner_text() == "°C"
-    frame.get_by_label("Your answer").fill("warm")
-    refused(frame, "Type a number, such as 12, -0.5 or 1.5e3, without the unit.")
-    frame.get_by_label("Your answer").fill("3")
+    frame.get_by_label("Your answer", exact=True).fill("warm")
+    refused(frame, "Type a number, such as 12, -0.5, or 1.5e3, without the unit.")
+    frame.get_by_label("Your answer", exact=True).fill("3")
     assert "Correct. You earned 1 point." in submit_and_wait(frame)
     frame.locator("#next-button").click()
 
     assert frame.locator("#legend").inner_text() == "Washing hands"
-    frame.get_by_label("Your answer").fill("2e1")
+    frame.get_by_label("Your answer", exact=True).fill("2e1")
     frame.locator("#hint-button").click()  # saves what is typed so far with the hint
     page.evaluate("document.getElementById('sco').src = 'about:blank'")  # the learner leaves
     finish = "LMSFinish" if edition == "scorm12" else "Terminate"
@@ -631,14 +657,14 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#legend").inner_text() == "Washing hands"
-    assert frame.get_by_label("Your answer").input_value() == "2e1"
+    assert frame.get_by_label("Your answer", exact=True).input_value() == "2e1"
     assert frame.locator("#hint-list li").count() == 1
     assert "Correct. You earned 1 point." in submit_and_wait(frame)
     frame.locator("#next-button").click()
 
-    essay = frame.get_by_label("Your answer")
+    essay = frame.get_by_label("Your answer", exact=True)
     assert essay.input_value() == "First, I would..."
     assert frame.locator("#word-count").inner_text() == "3 words (write 30 to 200)"
     refused(frame, "Write your answer first.")
@@ -653,7 +679,7 @@ def test_typed_answers_feedback_resume_and_report(edition, site, browser, kitche
     frame.locator("#next-button").click()
 
     frame.locator("#results").wait_for()
-    assert frame.locator("#score-line").inner_text() == "You scored 66.66 % (4 of 6 points)."
+    assert frame.locator("#score-line").inner_text() == "You scored 66.66% (4 of 6 points)."
     assert frame.locator("#graded-line").inner_text() == (
         "1 question (4 points) is graded separately by a person and is not in this score.")
     assert "You did not pass" in frame.locator("#verdict").inner_text()
@@ -741,7 +767,13 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     assert "choose a match for each" in frame.locator("#item-points").inner_text()
     refused(frame, "Choose a match first.")
     frame.get_by_label("Raw chicken", exact=True).focus()
-    page.keyboard.press("ArrowDown")  # the first option: the bottom shelf of the fridge
+    # The options are listed in an order that is not the answer's: down them by keyboard to the
+    # bottom shelf of the fridge, option 0.
+    listed = [int(value) for value in frame.get_by_label("Raw chicken", exact=True).locator("option").evaluate_all(
+        "options => options.map(o => o.value)") if value != ""]
+    assert listed != sorted(listed) and listed[0] != 0
+    for _ in range(listed.index(0) + 1):
+        page.keyboard.press("ArrowDown")
     assert frame.get_by_label("Raw chicken", exact=True).input_value() == "0"
     page.keyboard.press("Tab")
     assert frame.locator(":focus").get_attribute("id") == "match-1"
@@ -749,7 +781,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Frozen peas", exact=True).select_option(label="The windowsill")
     frame.get_by_label("Dry pasta", exact=True).select_option(label="A sealed tub in the cupboard")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 2 points of 3 points." in shown
+    assert "Partly correct. You earned 2 of 3 points." in shown
     assert "Wrong: Frozen peas \u2192 The windowsill" in shown and "Right: Raw chicken" in shown
     assert frame.get_by_label("Frozen peas", exact=True).is_disabled()
     frame.locator("#next-button").click()
@@ -773,7 +805,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
 
-    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    page, frame, console = open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
     assert frame.locator("#legend").inner_text() == "Washing up by hand"
     assert step_order(frame) == moved
     assert frame.locator("#hint-list li").count() == 1
@@ -794,7 +826,7 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     refused(frame, "Fill in every blank; 1 is empty.")
     frame.get_by_label("Blank 3 of 3", exact=True).focus()
     page.keyboard.press("ArrowDown")  # red
-    refused(frame, "Blank 2 of 3: type a number, such as 12, -0.5 or 1.5e3.")
+    refused(frame, "Blank 2 of 3: type a number, such as 12, -0.5, or 1.5e3.")
     frame.get_by_label("Blank 2 of 3", exact=True).fill("15")
     shown = submit_and_wait(frame)
     assert "Correct. You earned 3 points." in shown and "Blank 3 of 3 (right): red" in shown
@@ -804,12 +836,12 @@ def test_matching_ordering_and_blanks(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Blank 1 of 2", exact=True).select_option(label="pan")
     frame.get_by_label("Blank 2 of 2", exact=True).select_option(label="a lid")
     shown = submit_and_wait(frame)
-    assert "Partly correct. You earned 0.5 points of 1 point." in shown
+    assert "Partly correct. You earned 0.5 of 1 point." in shown
     assert "Blank 2 of 2 (wrong): a lid" in shown
     frame.locator("#next-button").click()
 
     frame.locator("#results").wait_for()
-    assert frame.locator("#score-line").inner_text() == "You scored 87.5 % (10.5 of 12 points)."
+    assert frame.locator("#score-line").inner_text() == "You scored 87.5% (10.5 of 12 points)."
     review = frame.locator(".review-item").nth(3).locator(".prompt").inner_text()
     assert "hot, (1) Sudsy water" in review and "at least (2) 15 minutes" in review and "[[" not in review
     cmi = cmi_of(page)
@@ -876,7 +908,7 @@ def leave_and_resume(page, browser, site, edition: str, launch: str):
     page.wait_for_function(f"window.LMS_CALLS.indexOf('{finish}') >= 0")
     stored = page.evaluate("window.LMS_CMI()")
     page.close()
-    return open_lms(browser, site, edition, launch, resume_data(edition, stored))
+    return open_lms(browser, site, edition, launch, resume_data(edition, stored), start=False)
 
 
 @pytest.mark.parametrize("edition", ["scorm12", "scorm2004"])
@@ -902,7 +934,7 @@ def test_matching_and_blanks_resume(edition, site, browser, kitchen_tasks):
     frame.get_by_label("Blank 1 of 3", exact=True).fill("sudsy")
     frame.get_by_label("Blank 2 of 3", exact=True).fill("31")
     frame.get_by_label("Blank 3 of 3", exact=True).select_option(label="red")
-    assert "Partly correct. You earned 2 points of 3 points." in submit_and_wait(frame)
+    assert "Partly correct. You earned 2 of 3 points." in submit_and_wait(frame)
     page, frame, console = leave_and_resume(page, browser, site, edition, launch)
     assert frame.locator("#legend").inner_text() == "Cleaning a chopping board"
     assert [frame.locator(f"#prompt #blank-{n}").input_value() for n in range(3)] == ["sudsy", "31", "0"]
@@ -1207,3 +1239,293 @@ def test_raw_media_and_math_keep_only_what_the_player_allows(site, browser, choi
     page.wait_for_timeout(200)
     assert page.evaluate("window.pwned") is None
     page.close()
+
+
+# ---- the learner's language, the start screen, free navigation, axe-core -----------------------
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DATA_SCRIPT = re.compile(r'(<script type="application/json" id="quiz-data">)(.*?)(</script>)', re.S)
+AXE_VIOLATIONS = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+    return result.violations.map(v => ({id: v.id, help: v.help,
+                                        nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}));
+}"""
+
+
+def with_player_data(package: bytes, change: Callable[[dict], None]) -> bytes:
+    """``package`` with its player data changed by ``change``. The settings quiz.yaml gives through
+    the model (navigation, show_correct_answers, theme) are set here in the data itself, which is
+    all the player reads."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "index.html":
+                found = DATA_SCRIPT.search(data.decode("utf-8"))
+                assert found is not None
+                player = json.loads(found.group(2))
+                change(player)
+                text = data.decode("utf-8")
+                data = (text[:found.start(2)] + str(htmlsafe_json_dumps(player)) + text[found.end(2):]).encode("utf-8")
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def free_navigation(player: dict) -> None:
+    player["settings"]["navigation"] = "free"
+
+
+SHOWN_WORDS = """() => [document.body.innerText,
+    ...Array.from(document.querySelectorAll('[aria-label], [aria-valuetext]'),
+                  e => (e.getAttribute('aria-label') || '') + ' ' + (e.getAttribute('aria-valuetext') || ''))
+    ].join('\\n')"""
+
+
+def assert_accessible(frame, site: Site, where: str) -> None:
+    """axe-core's WCAG 2.1 A and AA rules find no violation in what the player shows now, and no
+    message key shows in place of a message (the player writes a key its data lacks as itself)."""
+    require_tool(AXE.is_file(), f"axe-core is not installed in {BROWSER_DIR} (run npm ci there)")
+    if frame.evaluate("typeof window.axe") == "undefined":
+        frame.add_script_tag(url=f"{site.url}/axe.min.js")
+    violations = frame.evaluate(AXE_VIOLATIONS, WCAG_21_AA)
+    assert violations == [], f"{where}: " + json.dumps(violations, ensure_ascii=False, indent=1)
+    words = frame.evaluate(SHOWN_WORDS)
+    assert [key for key in catalogues.catalogue("en").messages if key in words] == [], where
+    assert not re.search(r"\{[A-Za-z]+\}", words), f"{where}: a placeholder left unfilled"
+
+
+def said(tag: str, key: str, form: str | None = None, **values: object) -> str:
+    """What catalogue ``tag`` says for ``key`` (its plural ``form``), the values in place (numbers
+    as Chromium writes them in en, es-US and ar: Western digits)."""
+    message = catalogues.catalogue(tag).messages[key]
+    text = message if isinstance(message, str) else message[form or "other"]
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+PLAYED = {
+    "en": {"quiz": "warm_handoff", "lang": "en-US", "dir": "ltr"},
+    "es": {"quiz": "warm_handoff_es", "lang": "es-US", "dir": "ltr"},
+    "ar": {"quiz": "hand_washing_ar", "lang": "ar", "dir": "rtl"},
+}
+"""The quizzes each language is played with, and the page's lang and dir."""
+THEME = {"logo": "media/images/warm-handoff-diagram.png", "logoAlt": "Warm handoff diagram", "accent": "#0b6e4f"}
+
+
+def first_item_wrong(frame, quiz: Quiz):
+    """Choose a wrong choice of the question on screen (a single choice item) and submit it."""
+    item = item_by_title(quiz, frame.locator("#legend").inner_text())
+    wrong = next(c for c in item.interaction.choices if not c.correct)
+    frame.get_by_label(markup.plain_text(wrong.text), exact=True).check()
+    frame.locator("#submit-button").click()
+    frame.locator(".correct-answer").wait_for()
+    return item
+
+
+@pytest.mark.parametrize("language", PLAYED)
+def test_the_player_in_the_learners_language(language, site, browser, request):
+    """English, Spanish and Arabic, in free navigation: the start screen, a question (progress
+    bar, the list of questions), a wrong answer's feedback with the right answer, another question
+    from the list, the confirmation naming the unanswered ones, and the result; each in the
+    quiz's language and without a WCAG 2.1 A/AA violation (axe-core). Arabic runs right to left,
+    its layout mirrored. English carries a theme: the accent colours buttons and progress, the
+    logo shows in the header."""
+    played = PLAYED[language]
+    quiz = request.getfixturevalue(played["quiz"])
+    tag = catalogues.catalogue_tag(quiz.language)
+    count = len(quiz.items)
+
+    def setup(player: dict) -> None:
+        free_navigation(player)
+        if language == "en":
+            player["theme"] = THEME
+
+    launch = site.add_package(f"language-{language}", with_player_data(build_scorm2004(quiz).data, setup))
+    page, frame, console = open_lms(browser, site, "scorm2004", launch, lms_start_data("scorm2004", quiz),
+                                    start=False)
+    sco = sco_frame(page)
+    assert (frame.locator("html").get_attribute("lang"), frame.locator("html").get_attribute("dir")) == (
+        played["lang"], played["dir"])
+    assert frame.locator("#start-button").inner_text() == said(tag, "start.button")
+    facts = dict(zip(frame.locator("#facts dt").all_inner_texts(), frame.locator("#facts dd").all_inner_texts(),
+                     strict=True))
+    assert facts[said(tag, "start.questions")] == str(count)
+    assert facts[said(tag, "start.attemptsLeft")] == said(tag, "start.unlimited")
+    assert frame.locator("#description").inner_text() == quiz.description
+    assert_accessible(sco, site, f"{language}: the start screen")
+
+    frame.locator("#start-button").click()
+    heading = frame.locator("#question-heading")
+    assert heading.text_content() == said(tag, "question.heading", number=1, count=count)
+    # Focus goes to the heading, without a ring after a click (:focus-visible).
+    assert sco.evaluate("[document.activeElement.id, getComputedStyle(document.activeElement).outlineStyle]") == \
+        ["question-heading", "none"]
+    bar = frame.locator("[role=progressbar]")
+    assert [bar.get_attribute(name) for name in ("aria-valuemin", "aria-valuenow", "aria-valuemax")] == \
+        ["0", "0", str(count)]
+    assert bar.get_attribute("aria-valuetext") == said(tag, "progress.value", answered=0, count=count)
+    assert frame.locator(".nav-item").count() == count
+    assert_accessible(sco, site, f"{language}: a question")
+
+    item = first_item_wrong(frame, quiz)
+    right = next(c for c in item.interaction.choices if c.correct)
+    shown = frame.locator(".correct-answer")
+    assert shown.locator(".correct-answer-heading").inner_text() == said(tag, "feedback.correctAnswer", "one")
+    assert shown.locator("li").inner_text() == markup.plain_text(right.text)
+    assert bar.get_attribute("aria-valuenow") == "1"
+    assert_accessible(sco, site, f"{language}: the feedback, with the right answer")
+    layout = sco.evaluate("""() => {
+        const box = e => e.getBoundingClientRect();
+        const byId = id => document.getElementById(id);
+        const choice = document.querySelector('.choice');
+        const entry = document.querySelector('.chosen-feedback li');
+        const navs = document.querySelectorAll('.nav-item');
+        return {input: box(choice.querySelector('input')).left, label: box(choice.querySelector('label')).left,
+                heading: box(byId('question-heading')).left, bar: box(byId('progress')).left,
+                fill: [box(byId('progress-fill')).right, box(byId('progress')).right,
+                       box(byId('progress-fill')).left, box(byId('progress')).left],
+                border: [getComputedStyle(entry).borderLeftWidth, getComputedStyle(entry).borderRightWidth],
+                navs: [box(navs[0]).left, box(navs[1]).left],
+                button: getComputedStyle(byId('finish-button')).borderColor,
+                progress: getComputedStyle(byId('progress-fill')).backgroundColor,
+                logo: (l => l && [l.alt, l.naturalWidth, l.closest('header') !== null])(byId('logo'))};
+    }""")
+    if played["dir"] == "rtl":  # mirrored: the start of each line, and what grows, on the right
+        assert layout["input"] > layout["label"] and layout["heading"] > layout["bar"]
+        assert layout["navs"][0] > layout["navs"][1]
+        assert abs(layout["fill"][0] - layout["fill"][1]) < 2 and layout["fill"][2] > layout["fill"][3] + 2
+        assert layout["border"][0] == "0px" and layout["border"][1] != "0px"
+    else:
+        assert layout["input"] < layout["label"] and layout["heading"] < layout["bar"]
+        assert layout["navs"][0] < layout["navs"][1]
+        assert abs(layout["fill"][2] - layout["fill"][3]) < 2 and layout["fill"][0] < layout["fill"][1] - 2
+        assert layout["border"][0] != "0px" and layout["border"][1] == "0px"
+    if language == "en":
+        assert layout["button"] == layout["progress"] == "rgb(11, 110, 79)"
+        assert layout["logo"] == ["Warm handoff diagram", 640, True]
+    else:
+        assert layout["logo"] is None
+
+    frame.locator(".nav-item").nth(1).click()
+    assert heading.text_content() == said(tag, "question.heading", number=2, count=count)
+    first = frame.locator(".nav-item").first
+    assert first.get_attribute("aria-label") == said(tag, "nav.questionAnswered", number=1)
+    assert frame.locator(".nav-item").nth(1).get_attribute("aria-current") == "step"
+
+    frame.locator("#finish-button").click()
+    frame.locator("#confirm-heading").wait_for()
+    confirm = frame.locator("#confirm-text").inner_text()
+    assert confirm.startswith(said(tag, "confirm.unanswered").split("{list}")[0])
+    assert str(count) in confirm and "1" not in confirm.replace(str(count), "")
+    assert_accessible(sco, site, f"{language}: free navigation's confirmation")
+
+    frame.locator("#confirm-button").click()
+    frame.locator("#results").wait_for()
+    assert frame.locator("#results-heading").inner_text() == said(tag, "result.heading")
+    review = frame.locator(".review-item")
+    assert review.count() == count
+    assert review.first.locator(".correct-answer").count() == 1
+    assert_accessible(sco, site, f"{language}: the result")
+    assert len(interactions("scorm2004", cmi_of(page))) == 1
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def test_free_navigation_resumes_and_hidden_answers_stay_hidden(site, browser, choice_handoff):
+    """Free navigation with show_correct_answers false: an answer submitted, a question skipped,
+    one answered without submitting; left and resumed onto the same question, with the answered
+    ones marked and the draft kept, focus on the heading without a ring; the confirmation names
+    the skipped one, submitting sends the draft too, and no right answer shows, in feedback or in
+    the review."""
+    quiz = with_settings_of(choice_handoff, shuffle_choices=False)
+
+    def setup(player: dict) -> None:
+        free_navigation(player)
+        player["settings"]["showCorrectAnswers"] = False
+
+    launch = site.add_package("free-hidden", with_player_data(build_scorm12(quiz).data, setup))
+    page, frame, console = open_lms(browser, site, "scorm12", launch, lms_start_data("scorm12", quiz))
+    first_title = frame.locator("#legend").inner_text()
+    item = item_by_title(quiz, first_title)
+    frame.get_by_label(markup.plain_text(next(c for c in item.interaction.choices if not c.correct).text),
+                       exact=True).check()
+    frame.locator("#submit-button").click()
+    assert "Not correct" in frame.locator("#feedback").inner_text()
+    assert frame.locator(".correct-answer").count() == 0
+    frame.get_by_label("Question 3", exact=True).click()
+    third = item_by_title(quiz, frame.locator("#legend").inner_text())
+    frame.get_by_label(markup.plain_text(third.interaction.correct_choices[0].text), exact=True).check()
+    page, frame, console = leave_and_resume(page, browser, site, "scorm12", launch)
+
+    assert frame.locator("#question-heading").text_content() == "Question 3 of 3"
+    assert sco_frame(page).evaluate("[document.activeElement.id, getComputedStyle(document.activeElement)"
+                                    ".outlineStyle]") == ["question-heading", "none"]
+    assert frame.get_by_label(markup.plain_text(third.interaction.correct_choices[0].text), exact=True).is_checked()
+    assert [frame.locator(".nav-item").nth(n).get_attribute("aria-label") for n in range(3)] == [
+        "Question 1, answered", "Question 2", "Question 3, answered"]
+    page.keyboard.press("Tab")  # from the keyboard, the focus ring shows
+    assert sco_frame(page).evaluate("getComputedStyle(document.activeElement.closest('.choice') || "
+                                    "document.activeElement).outlineStyle") != "none"
+    frame.locator("#finish-button").click()
+    assert frame.locator("#confirm-text").inner_text() == "Question 2 is not answered yet."
+    frame.locator("#back-button").click()
+    assert frame.locator("#question-heading").text_content() == "Question 3 of 3"
+    frame.locator("#finish-button").click()
+    frame.locator("#confirm-button").click()
+    frame.locator("#results").wait_for()
+    assert [r["id"] for r in interactions("scorm12", cmi_of(page))] == [item.id, third.id]
+    assert frame.locator(".review-item").count() == 3 and frame.locator(".correct-answer").count() == 0
+    assert cmi_of(page)["suspend_data"].startswith("2;1;")
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+def test_leaving_on_the_start_screen_keeps_the_attempt(site, browser, choice_handoff):
+    """A learner who opens the quiz and leaves before starting finds the start screen again, in the
+    same attempt (suspended: the LMS does not count a new one), the clock not started."""
+    launch = site.add_package("start-leave", build_scorm2004(choice_handoff).data)
+    page, frame, _ = open_lms(browser, site, "scorm2004", launch, lms_start_data("scorm2004", choice_handoff),
+                              start=False)
+    page.evaluate("document.getElementById('sco').src = 'about:blank'")
+    page.wait_for_function("window.LMS_CALLS.indexOf('Terminate') >= 0")
+    stored = page.evaluate("window.LMS_CMI()")
+    assert stored["cmi"]["exit"] == "suspend" and stored["cmi"]["suspend_data"].startswith("2;1;0;0;s;")
+    page.close()
+    page, frame, console = open_lms(browser, site, "scorm2004", launch, resume_data("scorm2004", stored), start=False)
+    assert frame.locator("#start").is_visible() and frame.locator("#notice").is_hidden()
+    frame.locator("#start-button").click()
+    assert frame.locator("#question-heading").text_content() == "Question 1 of 3"
+    assert not [line for line in console if line.startswith("lmspack:")], console
+    page.close()
+
+
+SHOTS = (("start", "warm_handoff"), ("es", "warm_handoff_es"), ("ar", "hand_washing_ar"))
+"""docs/ screenshots: the start screen (English), a question in Spanish and one in Arabic."""
+
+
+@pytest.mark.parametrize(("shot", "fixture"), SHOTS)
+def test_start_screen_and_questions_at_desktop_and_phone_width(shot, fixture, site, browser, request, tmp_path):
+    """At 1280 and 390 pixels: nothing scrolls sideways, and on the phone the time left stays in
+    view as the page scrolls (sticky). The questions are answered wrong, so their feedback shows
+    the right answer. With LMSPACK_UPDATE_SCREENSHOTS=1 the screenshots go to docs/."""
+    quiz = with_settings_of(request.getfixturevalue(fixture), time_limit=30 * 60, shuffle_choices=False)
+    launch = site.add_package(f"shot-{shot}", build_scorm2004(quiz).data)
+    out = ROOT / "docs" if UPDATE_SCREENSHOTS else tmp_path
+    for suffix, width in (("", 1280), ("-phone", 390)):
+        page = open_preview(browser, site, launch, width, start=shot != "start")
+        page.evaluate("document.getElementById('notice').hidden = true")  # the preview's notice: not for the docs
+        if shot != "start":
+            first_item_wrong(page, quiz)
+            page.wait_for_function(MEDIA_LOADED)
+            if width < 600:
+                page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+                timer = page.evaluate("(t => [t.getBoundingClientRect().top, window.scrollY])"
+                                      "(document.getElementById('timer'))")
+                assert timer[1] > 100 and 0 <= timer[0] < 1, timer  # scrolled down, the timer at the top
+                page.evaluate("window.scrollTo(0, 0)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.mouse.move(0, 0)  # no choice left looking hovered
+        page.screenshot(path=str(out / f"player-{shot}{suffix}.png"), full_page=True)
+        page.close()

@@ -380,6 +380,14 @@ def test_ctrl_c_stops_the_process_cleanly(tmp_path):
 
 # ---- in Chromium (conftest.browser: skipped, saying why, without it) ------------------------
 
+def past_the_start_screen(player) -> None:
+    """The player on its first question: Start pressed on the start screen of a new attempt."""
+    player.locator("#start-button:visible, #question-heading:visible").first.wait_for()
+    if player.locator("#start-button").is_visible():
+        player.locator("#start-button").click()
+    player.locator("#question-heading").wait_for()
+
+
 @pytest.mark.browser
 def test_in_chromium_answer_see_the_key_and_the_record_edit_and_reload(served, browser):
     page = browser.new_page()
@@ -387,7 +395,7 @@ def test_in_chromium_answer_see_the_key_and_the_record_edit_and_reload(served, b
     page.on("console", lambda message: console.append(message.text))
     page.goto(served.url)
     player = page.frame_locator("#sco")
-    player.locator("#question-heading").wait_for()
+    past_the_start_screen(player)
     assert player.locator("#notice").is_hidden()  # it found its LMS: no "no LMS was found" notice
     assert player.locator("#prompt").inner_text() == "Pick the right one."
     player.get_by_label("Right", exact=True).check()
@@ -420,7 +428,7 @@ def test_in_chromium_answer_see_the_key_and_the_record_edit_and_reload(served, b
 
     # One item on its own; an edit of its file rebuilds the preview and reloads the page with it.
     page.locator('li[data-item="q1"] a.item-link').click()
-    player.locator("#question-heading").wait_for()
+    past_the_start_screen(player)
     assert player.locator("#question-heading").text_content() == "Question 1 of 1"
     served.edit("q1.yaml", SINGLE.format(id="q1").replace("Pick the right one.", "Pick the edited one."))
     player.locator("#prompt").get_by_text("Pick the edited one.").wait_for()
@@ -432,7 +440,7 @@ def test_in_chromium_answer_see_the_key_and_the_record_edit_and_reload(served, b
     page.locator("#problem-list").wait_for()
     assert page.locator("#problem-list li").all_inner_texts() == [PROBLEM]
     served.edit("q1.yaml", SINGLE.format(id="q1"))
-    page.frame_locator("#sco").locator("#question-heading").wait_for()
+    page.frame_locator("#sco").locator("#question-heading:visible, #start-button:visible").first.wait_for()
     assert not [line for line in console if line.startswith("lmspack:")], console
     page.close()
 
@@ -442,13 +450,14 @@ def test_in_chromium_start_again_and_the_stopped_notice(served, browser):
     page = browser.new_page()
     page.goto(f"{served.url}author")
     player = page.frame_locator("#sco")
+    past_the_start_screen(player)
     player.get_by_label("Wrong", exact=True).check()
     player.locator("#submit-button").click()
     player.locator("#next-button").wait_for()
     page.reload()
     player.locator("#next-button").wait_for()  # resumed: answered, as it was
     page.locator("#restart").click()
-    player.locator("#submit-button").wait_for()
+    past_the_start_screen(player)  # a new attempt, from its start screen
     assert player.locator("#choices input:checked").count() == 0
     assert page.locator("#record-interactions").is_hidden()
     served.close()

@@ -15,12 +15,13 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from collections.abc import Callable
 
 import pytest
 from lxml import etree
 from markupsafe import Markup
 
-from builder import formulas, markup, scoring
+from builder import catalogues, formulas, markup, scoring
 from builder.formats.scorm import (
     PLAYER_FILES,
     SCORM12,
@@ -316,6 +317,52 @@ def test_draw_is_seeded_and_honours_pools(node_player, warm_handoff):
     assert tf[1]["layout"] == [0, 1]  # true/false keeps its order
 
 
+def test_fixed_choices_keep_their_places_and_an_item_may_keep_its_order(node_player, warm_handoff, kitchen_tasks):
+    """With choices shuffled, a choice marked fixed ("All of the above") stays where the author put
+    it and the others move among the rest, the same for the same seed; an item's own
+    shuffleChoices false keeps its whole order, true shuffles it in a quiz that does not; a
+    matching item's options follow the item's setting too. Without these keys (a package built
+    before them) the draw is what it was."""
+    quiz = many_items(warm_handoff, 40)
+    data = player_data(with_settings(quiz, shuffle_choices=True), SCORM12)
+    before = node_player("return player.draw(payload, 1);", data)
+    for n, item in enumerate(data["items"]):
+        item["choices"][n % 5]["fixed"] = True  # one fixed choice, in each place in turn
+        item["choices"][4 - n % 5]["fixed"] = n % 2 == 0  # and on every other item, a second one
+    data["items"][0]["shuffleChoices"] = False
+    draws = node_player("return [player.draw(payload, 1), player.draw(payload, 1), player.draw(payload, 2)];", data)
+    assert draws[0] == draws[1] and draws[0] != draws[2]
+    for draw in draws:
+        for entry in draw:
+            item = data["items"][entry["item"]]
+            fixed = [n for n, choice in enumerate(item["choices"]) if choice.get("fixed")]
+            assert sorted(entry["layout"]) == list(range(5))
+            assert all(entry["layout"][n] == n for n in fixed), (fixed, entry["layout"])
+    assert draws[0][0]["layout"] == [0, 1, 2, 3, 4]  # its own shuffleChoices: false
+    assert sum(entry["layout"] != before[n]["layout"] for n, entry in enumerate(draws[0])) > 30
+    unshuffled = player_data(with_settings(quiz, shuffle_choices=False), SCORM12)
+    got = node_player("return player.draw(payload, 1);", unshuffled)
+    assert all(entry["layout"] == [0, 1, 2, 3, 4] for entry in got)  # the quiz does not shuffle: none moves
+
+
+def test_matching_options_are_never_listed_in_the_answers_order(node_player, kitchen_tasks):
+    """The options of a matching item in the author's order would be the answer (Rn matches Ln):
+    unshuffled, the player lists them as QTI 2.1 writes them, none beside its own left side;
+    shuffled, a draw that happens to give the right order is turned."""
+    kept = player_data(with_settings(kitchen_tasks, shuffle_choices=False), SCORM12)
+    matching = next(n for n, item in enumerate(kept["items"]) if item["type"] == "matching")
+    item = kept["items"][matching]
+    layout = node_player("return player.draw(payload, 1);", kept)[matching]["layout"]
+    assert layout == item["unshuffledOrder"] and sorted(layout) == list(range(len(item["options"])))
+    assert all(option != place for place, option in enumerate(layout))
+    shuffled = player_data(with_settings(kitchen_tasks, shuffle_choices=True), SCORM12)
+    layouts = node_player("return [1, 2, 3, 4, 5, 6, 7, 8].map(function (seed) {"
+                          " payload.settings.seed = seed; return player.draw(payload, 1); });", shuffled)
+    orders = [draw[matching]["layout"] for draw in layouts]
+    assert len({tuple(order) for order in orders}) > 1
+    assert list(range(len(item["options"]))) not in orders
+
+
 def worst_state_script() -> str:
     """Every item submitted with every choice chosen and every hint shown: the longest state."""
     return ("var state = player.freshState(payload, 99999); state.elapsed = 999999999;"
@@ -352,25 +399,34 @@ def test_suspend_data_over_the_cap_is_a_warning(node_player, warm_handoff):
 
 def test_resume_state_round_trip_and_bad_input(node_player, warm_handoff):
     """A state carries the quiz's version; one of another version, of the player before versions,
-    or garbage does not decode (the player then starts afresh)."""
+    of a later format, or garbage does not decode (the player then starts afresh). A state of
+    format 1 (the players before the start screen) resumes as it is; the start screen's phase is
+    format 2's only."""
     data = player_data(warm_handoff, SCORM12)
     got = node_player(
         "var v = player.quizVersion(payload);"
-        " var s = player.freshState(payload, 2); s.position = 1; s.elapsed = 42.7;"
+        " var s = player.freshState(payload, 2, 'q'); s.position = 1; s.elapsed = 42.7;"
         " s.answers[0] = {hints: 1, submitted: true, response: [0]};"
         " s.answers[1] = {hints: 1, submitted: false, response: []};"
         " var text = player.encodeState(payload, s); var back = player.decodeState(payload, text);"
-        " return {version: v, text: text, back: back, bad: ['', 'x', '2;1;0;0;q;' + v + ';',"
-        "  '1;2;42;1;q;1s1,1n', '1;2;42;1;q;zzzzzz;1s1,1n', '1;1;0;0;q;' + v + ';s1',"
-        "  '1;0;0;0;q;' + v + ';', '1;1;0;0;z;' + v + ';', '1;1;0;0;q;' + v + ';0sv0,,,,',"
-        "  '1;1;0;0;q;' + v + ';1s1;'].map(function (t) { return player.decodeState(payload, t); })};",
+        " var fresh = player.encodeState(payload, player.freshState(payload, 1));"
+        " var old = player.decodeState(payload, '1;2;42;1;q;' + v + ';1s1,1n');"
+        " return {version: v, text: text, back: back, fresh: fresh,"
+        "  started: player.decodeState(payload, fresh).phase,"
+        "  old: [old.attempt, old.position, old.phase, old.answers[0]],"
+        "  bad: ['', 'x', '3;1;0;0;q;' + v + ';', '1;1;0;0;s;' + v + ';',"
+        "  '1;2;42;1;q;1s1,1n', '2;2;42;1;q;zzzzzz;1s1,1n', '2;1;0;0;q;' + v + ';s1',"
+        "  '2;0;0;0;q;' + v + ';', '2;1;0;0;z;' + v + ';', '2;1;0;0;q;' + v + ';0sv0,,,,',"
+        "  '2;1;0;0;q;' + v + ';1s1;'].map(function (t) { return player.decodeState(payload, t); })};",
         data)
     assert re.fullmatch(r"[0-9a-z]{1,7}", got["version"])
-    assert got["text"] == f"1;2;42;1;q;{got['version']};1s1,1n"
+    assert got["text"] == f"2;2;42;1;q;{got['version']};1s1,1n"
     assert got["back"]["answers"][:2] == [{"hints": 1, "submitted": True, "response": [0]},
                                           {"hints": 1, "submitted": False, "response": []}]
+    assert got["fresh"] == f"2;1;0;0;s;{got['version']};" and got["started"] == "s"
+    assert got["old"] == [2, 1, "q", {"hints": 1, "submitted": True, "response": [0]}]
     # '1;2;42;1;q;1s1,1n' is exactly what the player before versions wrote for the same answers
-    assert got["bad"] == [None] * 10
+    assert got["bad"] == [None] * 11
 
 
 def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_handoff):
@@ -393,13 +449,25 @@ def test_quiz_version_follows_what_a_stored_answer_means(node_player, warm_hando
         "pools": with_settings(warm_handoff, pools=(Pool("p", "P", (first.id, second.id), 1),)),
     }
     payload = {name: player_data(quiz, SCORM12) for name, quiz in variants.items()}
-    kind_changed = json.loads(json.dumps(payload["same"]))
-    kind_changed["items"][0]["type"] = "multiple_response"
-    payload["kind"] = kind_changed
+
+    def changed(name: str, change: Callable[[dict], object]) -> None:
+        data = json.loads(json.dumps(payload["same"]))
+        change(data)
+        payload[name] = data
+
+    changed("kind", lambda data: data["items"][0].update(type="multiple_response"))
+    # What a quiz's settings give every item anyway keeps the version; what moves a choice does not.
+    changed("shuffle as the quiz", lambda data: data["items"][2].update(shuffleChoices=True))
+    changed("not fixed", lambda data: data["items"][2]["choices"][0].update(fixed=False))
+    changed("item shuffle", lambda data: data["items"][2].update(shuffleChoices=False))
+    changed("fixed", lambda data: data["items"][2]["choices"][-1].update(fixed=True))
+    changed("navigation", lambda data: data["settings"].update(navigation="free", showCorrectAnswers=False))
     versions = node_player("var out = {}; Object.keys(payload).forEach(function (k) {"
                            " out[k] = player.quizVersion(payload[k]); }); return out;", payload)
-    assert versions["reworded"] == versions["same"]
-    others = [versions[name] for name in ("item id", "choice order", "seed", "pools", "kind")]
+    for same in ("reworded", "shuffle as the quiz", "not fixed", "navigation"):
+        assert versions[same] == versions["same"], same
+    others = [versions[name] for name in ("item id", "choice order", "seed", "pools", "kind", "item shuffle",
+                                          "fixed")]
     assert versions["same"] not in others and len(set(others)) == len(others)
 
 
@@ -453,8 +521,8 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
     items = python_kinds(warm_handoff, kitchen_safety, kitchen_tasks)
     payload = {kind: {"item": item, "right": right_response(item)} for kind, item in items.items()}
     got = node_player(
-        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'reviewPrompt', 'feedback', 'score',"
-        " 'autoScored', 'report', 'structure', 'encodeState', 'decodeState'];"
+        "var ops = ['arrange', 'prompts', 'render', 'read', 'problem', 'reviewPrompt', 'feedback', 'correctAnswer',"
+        " 'score', 'autoScored', 'report', 'structure', 'encodeState', 'decodeState'];"
         " var quiz = {decimalComma: false}; var out = {};"
         " Object.keys(payload).forEach(function (kind) {"
         "  var item = payload[kind].item; var h = player.INTERACTIONS[kind];"
@@ -476,7 +544,9 @@ def test_every_kind_the_build_emits_has_a_working_handler(node_player, warm_hand
         assert result is not None, f"no handler for {kind}"
         assert result["missing"] == []
         assert result["same"] and result["problem"] is None and result["structure"] == "string"
-        assert result["prompts"]["instruction"] and result["prompts"]["missing"]
+        # Message keys of the catalogues, which the page says in the quiz's language
+        assert {result["prompts"]["instruction"], result["prompts"]["missing"]} <= set(
+            catalogues.catalogue("en").messages)
         assert result["empty"] == {"points": 0, "correct": False}
         assert result["garbage"] is None and result["emptyState"] == ""
         records12, records2004 = result["reported12"], result["reported2004"]
@@ -814,7 +884,7 @@ def test_suspend_data_bound_holds_for_typed_answers(node_player, kitchen_safety)
 def test_typed_answers_resume(node_player, kitchen_safety):
     data = player_data(with_settings(kitchen_safety, shuffle_choices=False), SCORM2004)
     got = node_player(
-        "var s = player.freshState(payload, 1);"
+        "var s = player.freshState(payload, 1, 'q');"
         " s.answers[1] = {hints: 1, submitted: true, response: 'cross  contamination \u00e9'};"
         " s.answers[3] = {hints: 0, submitted: true, response: '4,5'};"
         " s.answers[5] = {hints: 0, submitted: false, response: 'Line one\\nline two'};"
@@ -823,7 +893,7 @@ def test_typed_answers_resume(node_player, kitchen_safety):
     assert [a["response"] for a in got["answers"]] == [[], "cross  contamination \u00e9", "", "4,5", "",
                                                         "Line one\nline two"]
     assert got["answers"][1]["hints"] == 1 and got["answers"][5]["submitted"] is False
-    assert re.fullmatch(r"1;1;0;0;q;[0-9a-z]+;,1s[0-9A-Za-z]+,,0s[0-9A-Za-z]+,,0n[0-9A-Za-z]+", got["text"])
+    assert re.fullmatch(r"2;1;0;0;q;[0-9a-z]+;,1s[0-9A-Za-z]+,,0s[0-9A-Za-z]+,,0n[0-9A-Za-z]+", got["text"])
 
 
 # ---- matching, ordering, fill in the blanks ----------------------------------------------------
@@ -968,7 +1038,7 @@ def test_parts_resume_and_their_bound(node_player, kitchen_tasks):
     through the resume state; the worst case stays within suspend_data_bound."""
     data = player_data(kitchen_tasks, SCORM12)
     got = node_player(
-        "var s = player.freshState(payload, 1);"
+        "var s = player.freshState(payload, 1, 'q');"
         " s.answers[0] = {hints: 1, submitted: false, response: [2, -1, 0]};"
         " s.answers[1] = {hints: 0, submitted: true, response: [3, 2, 1, 0]};"
         " s.answers[3] = {hints: 0, submitted: true, response: ['h\u00e9t', '', '2']};"

@@ -14,6 +14,7 @@ assumes its check passed."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -256,3 +257,16 @@ def support_of(name: str) -> FormatSupport:
 def package_stem(quiz: Quiz) -> str:
     """``<quiz-id>[-<cohort>]-<version>``: the start of every output file name."""
     return f"{quiz.package_id}-{quiz.version}"
+
+
+def scrambled(identifiers: tuple[str, ...], seed: str) -> tuple[str, ...]:
+    """The identifiers in a fixed order that leaves none in its own place (a derangement, seeded by
+    ``seed``), for choices a player may show as written: the steps of an ordering or the options of a
+    matching, whose author's order is the answer (Rn is Ln's match)."""
+    order = sorted(range(len(identifiers)),
+                   key=lambda n: hashlib.sha256(f"{seed}\0{identifiers[n]}".encode()).digest())
+    for place in range(len(order)):
+        if order[place] == place:  # swap with the next place (the last with the first): no new fixed point
+            other = (place + 1) % len(order)
+            order[place], order[other] = order[other], order[place]
+    return tuple(identifiers[n] for n in order)

@@ -43,7 +43,7 @@ from builder.formats import (
     too_large,
     unsupported_items,
 )
-from builder.formats.wording import outcome_feedback, truefalse_choices, truefalse_labels
+from builder.formats.wording import Wording, outcome_feedback, truefalse_choices, truefalse_labels, wording
 from builder.model import (
     Blank,
     Choice,
@@ -246,6 +246,8 @@ class ItemOptions:
     package_id: str
     media_prefix: str
     """How its HTML names the quiz's files (media_prefix_of())."""
+    wording: Wording
+    """The combined feedback's texts, in the quiz's language."""
 
 
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
@@ -386,17 +388,18 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
         "prompt": mattext(item.prompt, options.media_prefix, block=True),
         "general_feedback": bool(item.explanation),
     }
-    context.update(interaction_context(item, options.media_prefix))  # a blanks item's prompt shows its blanks as [name]
+    # a blanks item's prompt shows its blanks as [name]
+    context.update(interaction_context(item, options.media_prefix, options.wording))
     return SimpleNamespace(**context)
 
 
-def interaction_context(item: Item, media_prefix: str) -> dict[str, object]:
+def interaction_context(item: Item, media_prefix: str, words: Wording) -> dict[str, object]:
     """The Canvas question type of the item's interaction, the template that lays it out
     (templates/canvas/<template>, extending item.xml) and its answers, scoring and feedback; its
     HTML names the quiz's files from ``media_prefix``."""
     match item.interaction:
         case ChoiceInteraction() as choice:
-            return choice_context(item, choice, media_prefix)
+            return choice_context(item, choice, media_prefix, words)
         case ShortAnswerInteraction() as short:
             return short_answer_context(item, short, media_prefix)
         case NumericInteraction() as numeric:
@@ -413,10 +416,10 @@ def interaction_context(item: Item, media_prefix: str) -> dict[str, object]:
             assert_never(item.interaction)
 
 
-def choice_context(item: Item, interaction: ChoiceInteraction, media_prefix: str) -> dict[str, object]:
+def choice_context(item: Item, interaction: ChoiceInteraction, media_prefix: str, words: Wording) -> dict[str, object]:
     ids = answer_ids(item, interaction)
     answers = _answers(interaction, ids, media_prefix)
-    feedback = outcome_feedback(interaction.multiple)
+    feedback = outcome_feedback(words, interaction.multiple)
     return {
         "template": "choice.xml",
         "question_type": CHOICE_QUESTION_TYPES[interaction.kind],
@@ -732,7 +735,7 @@ def assessment(quiz: Quiz, cache: Cache) -> SegmentedMember:
     """The questestinterop, which holds the whole bank: compressed in remembered segments of
     items, never joined (at 10,000 items it is 70 MB of XML)."""
     ident = canvas_ident(quiz.package_id)
-    part = ItemPart(item_xml, ItemOptions(quiz.package_id, media_prefix_of(quiz)))
+    part = ItemPart(item_xml, ItemOptions(quiz.package_id, media_prefix_of(quiz), wording(quiz)))
     head, tail = render_frame(cache, "canvas/assessment.xml", QTI_SCHEMA, assessment_name(ident), "items",
                               part.first(quiz.items), ident=ident, title=quiz.display_title,
                               settings=quiz_settings(quiz, []))

@@ -47,9 +47,11 @@ from builder.formats import (
 from builder.formats.wording import (
     TRUE_WORDS,
     OutcomeFeedback,
+    Wording,
     outcome_feedback,
     truefalse_choices,
     truefalse_labels,
+    wording,
 )
 from builder.markup import plain_text
 from builder.model import (
@@ -296,6 +298,8 @@ class QuestionOptions:
     """What a <question> takes from its quiz (and so, with the item, its cache key)."""
 
     shuffle_choices: bool
+    wording: Wording
+    """The combined feedback's texts, in the quiz's language."""
     files: tuple[EmbeddedFile, ...] = ()
     """Every file the items show, as text fields carry them, in the quiz's order: in the cache key
     (their base64 in full, hashed once a build), so that a changed picture makes new questions."""
@@ -323,7 +327,7 @@ class QuestionOptions:
 def question_options(quiz: Quiz) -> QuestionOptions:
     """The quiz's options of every question: its shuffling, and its files in base64 (made once)."""
     stored = stored_names(quiz.media)
-    return QuestionOptions(quiz.settings.shuffle_choices, tuple(
+    return QuestionOptions(quiz.settings.shuffle_choices, wording(quiz), tuple(
         EmbeddedFile(file.href, *stored[file.href], base64.b64encode(file.content).decode("ascii"))
         for file in quiz.media))
 
@@ -350,7 +354,7 @@ def _multichoice(item: Item, interaction: ChoiceInteraction, options: QuestionOp
         "single": "false" if interaction.multiple else "true",
         "shuffle": "true" if shuffles_answers(item, options) else "false",
         "penalty": MULTICHOICE_PENALTY,
-        **_combined(outcome_feedback(interaction.multiple), options),
+        **_combined(outcome_feedback(options.wording, interaction.multiple), options),
         # Moodle's multichoice answers are HTML with files of their own (import_answer with files).
         "answers": [SimpleNamespace(fraction=fractions[c.identifier], format="html", text=options.rich(c.text),
                                     feedback=options.rich(c.feedback), tolerance=None) for c in interaction.choices],
@@ -448,7 +452,7 @@ def _matching(item: Item, interaction: MatchingInteraction, options: QuestionOpt
         "penalty": MULTICHOICE_PENALTY,
         "matching": SimpleNamespace(shuffle="true" if shuffles_answers(item, options) else "false",
                                     subquestions=subquestions),
-        **_combined(outcome_feedback(True), options),
+        **_combined(outcome_feedback(options.wording, True), options),
         "answers": [],
     }
 
@@ -466,7 +470,7 @@ def _ordering(interaction: OrderingInteraction, options: QuestionOptions) -> dic
         "penalty": MULTICHOICE_PENALTY,
         "ordering": SimpleNamespace(selectcount=str(len(interaction.steps)),
                                     gradingtype=ORDERING_GRADING[interaction.scoring]),
-        **_combined(outcome_feedback(interaction.scoring == "per_position"), options),
+        **_combined(outcome_feedback(options.wording, interaction.scoring == "per_position"), options),
         # HTML with files of their own, as multichoice answers (qtype_ordering imports them alike).
         "answers": [SimpleNamespace(fraction=str(n), format="html", text=options.rich(step), feedback=None,
                                     tolerance=None)

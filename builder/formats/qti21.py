@@ -44,6 +44,7 @@ from builder.formats import (
     Output,
     described_once,
     package_stem,
+    scrambled,
     unsupported_items,
 )
 from builder.formats.richtext import media_names
@@ -503,19 +504,6 @@ def parts_context(item: Item, body: str, responses: tuple[ResponseView, ...], sc
     return {"interaction": "parts", "body": body, "responses": responses, "score_by": score_by,
             "whole_first": score_by == "correct" or total != item.points, "share": exact_number(share),
             "parts": (), "answers": (), "answer_feedback": ()}
-
-
-def scrambled(identifiers: tuple[str, ...], seed: str) -> tuple[str, ...]:
-    """The identifiers in a fixed order that leaves none in its own place (a derangement, seeded by
-    ``seed``), for choices a player may show as written: the steps of an ordering or the options of a
-    matching, whose author's order is the answer (Rn is Ln's match)."""
-    order = sorted(range(len(identifiers)),
-                   key=lambda n: hashlib.sha256(f"{seed}\0{identifiers[n]}".encode()).digest())
-    for place in range(len(order)):
-        if order[place] == place:  # swap with the next place (the last with the first): no new fixed point
-            other = (place + 1) % len(order)
-            order[place], order[other] = order[other], order[place]
-    return tuple(identifiers[n] for n in order)
 
 
 def matching_context(item: Item, interaction: MatchingInteraction, options: ItemOptions) -> dict[str, object]:

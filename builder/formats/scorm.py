@@ -28,7 +28,7 @@ from typing import assert_never
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from builder import formulas
+from builder import catalogues, formulas
 from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
 from builder.formats import (
@@ -40,6 +40,7 @@ from builder.formats import (
     Output,
     described_once,
     package_stem,
+    scrambled,
     unsupported_items,
 )
 from builder.formats.richtext import rewritten
@@ -82,10 +83,11 @@ PACKAGED_SOURCE_TAGS = ("audio", "img", "video")
 PACKAGED_ONLY_TAGS = ("audio", "video")
 """Elements that play files of the package only (the launch page's media-src is 'self')."""
 
-SUSPEND_DATA_FORMAT = 1
-"""Version tag at the start of the player's suspend_data (see player.js, encodeState)."""
+SUSPEND_DATA_FORMAT = 2
+"""Version tag at the start of the player's suspend_data (see player.js, encodeState); the player
+resumes states of format 1 too, which differ only in having no start-screen phase."""
 SUSPEND_DATA_HEADER_MAX = 40
-"""Longest header the player writes: ``1;<attempt>;<elapsed seconds>;<position>;<phase>;<quiz version>;``
+"""Longest header the player writes: ``2;<attempt>;<elapsed seconds>;<position>;<phase>;<quiz version>;``
 (the version is a hash of at most 7 characters: 34 characters with a 5-digit position)."""
 SUSPEND_DATA_LIMIT = {"scorm12": 4096, "scorm2004": 64000}
 """cmi.suspend_data capacity: CMIString4096 in SCORM 1.2, characterstring SPM 64000 in 2004."""
@@ -362,9 +364,12 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
     return {
         "format": SUSPEND_DATA_FORMAT,
         "edition": edition.name,
-        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "language": quiz.language,
+        "quiz": {"id": quiz.package_id, "title": quiz.display_title, "description": quiz.description,
+                 "language": quiz.language, "direction": catalogues.text_direction(quiz.language),
+                 "pluralLanguage": catalogues.plural_language(quiz.language),
                  "decimalComma": decimal_comma(quiz.language)},
         "theme": _theme_data(quiz),
+        "messages": catalogues.messages(quiz.language, quiz.strings),
         "settings": {
             "passMark": settings.pass_mark,
             "attempts": settings.attempts,
@@ -472,7 +477,7 @@ def _interaction_data(item: Item) -> dict[str, object]:
         case EssayInteraction() as essay:
             return _essay_data(essay)
         case MatchingInteraction() as matching:
-            return _matching_data(matching)
+            return _matching_data(item.id, matching)
         case OrderingInteraction() as ordering:
             return _ordering_data(ordering)
         case FillInBlanksInteraction() as blanks:
@@ -525,6 +530,7 @@ def _numeric_data(points: float, interaction: NumericInteraction) -> dict[str, o
         "unit": interaction.unit,
         "maxLength": NUMERIC_MAX_LENGTH,
         "answers": [{
+            "value": answer.value,
             "low": answer.bounds[0],
             "high": answer.bounds[1],
             "weight": credit_points(points, answer.credit),
@@ -547,15 +553,19 @@ def _essay_data(interaction: EssayInteraction) -> dict[str, object]:
     }
 
 
-def _matching_data(interaction: MatchingInteraction) -> dict[str, object]:
+def _matching_data(item_id: str, interaction: MatchingInteraction) -> dict[str, object]:
     """The left sides (L1...) and the right-hand options (R1...; Rn matches Ln, then the
-    distractors), each as plain text too (an option of a <select> holds no markup)."""
+    distractors), each as plain text too (an option of a <select> holds no markup), and the order
+    to list the options in where choices are not shuffled: the author's order is the answer, so
+    the one QTI 2.1 writes, with no option in its own place."""
+    ids = tuple(option_id for option_id, _ in interaction.options)
     return {
         "type": "matching",
         "scoring": interaction.scoring,
         "lefts": [{"id": left_id, "html": _shown(pair.left), "label": plain_text(pair.left)}
                   for left_id, pair in zip(interaction.left_ids, interaction.pairs, strict=True)],
         "options": [{"id": option_id, "label": plain_text(text)} for option_id, text in interaction.options],
+        "unshuffledOrder": [ids.index(option_id) for option_id in scrambled(ids, item_id)],
     }
 
 
@@ -588,7 +598,7 @@ def _blank_data(blank: Blank) -> dict[str, object]:
             return {"name": choice.name, "kind": "choice", "options": list(choice.options), "correct": choice.correct}
         case NumericBlank() as number:
             low, high = number.answer.bounds
-            return {"name": number.name, "kind": "numeric", "low": low, "high": high,
+            return {"name": number.name, "kind": "numeric", "value": number.answer.value, "low": low, "high": high,
                     "maxLength": _blank_max_length(number), "patterns": _blank_patterns(number)}
         case _:
             assert_never(blank)

@@ -1,5 +1,6 @@
 """Words and orders shared by the formats that have no standard for them (Moodle, Canvas): the
-combined feedback learners read after an answer, and which choice of a true/false item is 'true'."""
+combined feedback learners read after an answer, in the quiz's language (builder/catalogues), and
+which choice of a true/false item is 'true'."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from builder import markup
-from builder.model import Choice, ChoiceInteraction
+from builder import catalogues, markup
+from builder.model import Choice, ChoiceInteraction, Quiz
 
 TRUE_WORDS = ("true", "false")
 
@@ -23,15 +24,34 @@ class OutcomeFeedback:
     incorrect: Markup
 
 
+@dataclass(frozen=True)
+class Wording:
+    """The texts of the combined feedback of a quiz, in its language: a frozen value, so a
+    format's per-item options (and so its cache keys) can hold it."""
+
+    correct: str
+    partially_correct: str
+    not_fully_correct: str
+    incorrect: str
+
+
+def wording(quiz: Quiz) -> Wording:
+    """The combined feedback of ``quiz``: its catalogue's (Moodle's own wording in English, and
+    what each language's Moodle pack says), or what quiz.yaml's ``strings:`` says instead."""
+    def text(key: str) -> str:
+        return catalogues.message(quiz.language, quiz.strings, key)
+    return Wording(text("outcome.correct"), text("outcome.partiallyCorrect"), text("outcome.notFullyCorrect"),
+                   text("outcome.incorrect"))
+
+
 @functools.cache
-def outcome_feedback(partial_credit: bool) -> OutcomeFeedback:
-    """Moodle's own wording for its combined feedback, so learners see what they know from Moodle;
+def outcome_feedback(words: Wording, partial_credit: bool) -> OutcomeFeedback:
+    """The combined feedback in ``words``, so learners see what they know from Moodle;
     ``partial_credit``: whether an answer can be partly right."""
     def paragraph(text: str) -> Markup:
         return markup.block(text)[0]
-    partly = "Your answer is partially correct." if partial_credit else "Your answer is not fully correct."
-    return OutcomeFeedback(paragraph("Your answer is correct."), paragraph(partly),
-                           paragraph("Your answer is incorrect."))
+    partly = words.partially_correct if partial_credit else words.not_fully_correct
+    return OutcomeFeedback(paragraph(words.correct), paragraph(partly), paragraph(words.incorrect))
 
 
 def truefalse_choices(interaction: ChoiceInteraction) -> tuple[Choice, Choice]:

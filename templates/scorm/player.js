@@ -10,10 +10,16 @@
  * messages) is set as text. The page's Content-Security-Policy allows no inline script, and
  * nothing from outside the package but https: images.
  *
+ * Words: every string it shows is a message of the quiz's language, which the build resolved from
+ * builder/catalogues (data.messages), said through wordsFor: plural forms by Intl.PluralRules,
+ * numbers, percents and lists by Intl in the quiz's language. The page runs right to left when the
+ * build says so (index.html's dir); the style sheet's sides are logical, so nothing here mirrors.
+ *
  * Structure: everything that depends on what kind of question an item is lives in one handler
- * per interaction kind (INTERACTIONS, below); the rest of the player (draw, navigation, hints,
- * feedback display, timing, tries, score and pass/fail, suspend_data) is the same for every kind
- * and reaches an item's answer only through its handler.
+ * per interaction kind (INTERACTIONS, below); the rest of the player (the start screen, draw,
+ * navigation, linear or free, hints, feedback display and the right answers, timing, tries, score
+ * and pass/fail, suspend_data) is the same for every kind and reaches an item's answer only
+ * through its handler.
  *
  * Loaded by Node (tests), it exports its pure functions and touches no page.
  */
@@ -28,7 +34,9 @@
 }(this, function () {
   "use strict";
 
-  var STATE_FORMAT = 1;
+  var STATE_FORMAT = 2;
+  /** The formats of resume state this player reads: 1 is 2 without the start-screen phase. */
+  var STATE_PHASES = {"1": /^[qr]$/, "2": /^[sqr]$/};
   var MASK_DIGITS = "0123456789abcdefghijklmnopqrstuv";
   var MAX_ATTEMPT = 99999;
   var MAX_ELAPSED = 999999999;
@@ -63,10 +71,16 @@
     return (seed ^ Math.imul(attempt - 1, 0x9E3779B9)) >>> 0;
   }
 
+  /** Whether an item's choices (or a matching item's options) are shown shuffled: where the quiz
+   *  shuffles them, unless the item keeps its own order (its shuffleChoices false). */
+  function shufflesChoices(item, settings) {
+    return settings.shuffleChoices && item.shuffleChoices !== false;
+  }
+
   /**
    * The items and their layouts an attempt shows: for each pool in order, `select` of its items
    * (all when null), in pool order unless shuffleItems; then each item's handler arranges it
-   * (the choice interaction: its choice order, shuffled when shuffleChoices and the item allows).
+   * (the choice interaction: its choice order, shuffled when shufflesChoices and the item allows).
    * Returns [{item: index into data.items, layout: the handler's layout}].
    */
   function draw(data, attempt) {
@@ -87,7 +101,7 @@
     });
     return order.map(function (index) {
       var item = data.items[index];
-      return {item: index, layout: handlerFor(item).arrange(item, random, settings.shuffleChoices)};
+      return {item: index, layout: handlerFor(item).arrange(item, random, shufflesChoices(item, settings))};
     });
   }
 
@@ -109,6 +123,70 @@
     }
   }
 
+  // ---- words and numbers in the quiz's language -----------------------------------------------
+
+  var PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+  /** new Kind(language, options), or English's when the browser does not know the language. */
+  function intl(Kind, language, options) {
+    try {
+      return new Kind(language, options);
+    } catch (e) {
+      return new Kind("en", options);
+    }
+  }
+
+  /**
+   * What the page says, in the quiz's language. text(key, params): the message `key` of the quiz's
+   * catalogue (the build resolved it, with quiz.yaml's strings: in place: data.messages); for a
+   * message with plural forms, the form Intl.PluralRules of quiz.pluralLanguage gives params.count;
+   * each {name} replaced by params.name, a number written as the quiz's language writes numbers
+   * (at most 2 decimals, its own digits). number(value), percent(value of 100), padded (two
+   * digits at least: a clock's seconds) and list(texts, "conjunction" | "disjunction") write the
+   * same way. A key the data lacks shows as itself (the tests hold every key in every catalogue).
+   */
+  function wordsFor(quiz, messages) {
+    var numbers = intl(Intl.NumberFormat, quiz.language, {maximumFractionDigits: 2});
+    var twoDigits = intl(Intl.NumberFormat, quiz.language, {minimumIntegerDigits: 2, useGrouping: false});
+    var percents = intl(Intl.NumberFormat, quiz.language, {style: "percent", maximumFractionDigits: 2});
+    var plurals = intl(Intl.PluralRules, quiz.pluralLanguage || quiz.language, {maximumFractionDigits: 2});
+
+    function number(value) {
+      return numbers.format(value);
+    }
+
+    function text(key, params) {
+      var message = Object.prototype.hasOwnProperty.call(messages, key) ? messages[key] : key;
+      var values = params || {};
+      if (typeof message !== "string") {
+        var form = plurals.select(values.count);
+        message = Object.prototype.hasOwnProperty.call(message, form) ? message[form] : message.other;
+      }
+      return message.replace(PLACEHOLDER, function (whole, name) {
+        if (!Object.prototype.hasOwnProperty.call(values, name)) {
+          return whole;
+        }
+        return typeof values[name] === "number" ? number(values[name]) : String(values[name]);
+      });
+    }
+
+    function list(texts, type) {
+      try {
+        return new Intl.ListFormat(quiz.language, {type: type}).format(texts);
+      } catch (e) {
+        return texts.join(", ");
+      }
+    }
+
+    return {
+      text: text,
+      number: number,
+      percent: function (value) { return percents.format(value / 100); },
+      padded: function (value) { return twoDigits.format(value); },
+      list: list
+    };
+  }
+
   // ---- interactions -------------------------------------------------------------------------
   //
   // A handler is what the player knows about one interaction kind. A response is whatever value
@@ -117,17 +195,20 @@
   //
   //   arrange(item, random, shuffle)  the item's layout for one try, from the seeded draw (random
   //                                   must be called the same number of times for the same item)
-  //   prompts(item)                   {instruction, missing}: shown beside the points, and when
-  //                                   the learner submits without answering
+  //   prompts(item)                   {instruction, missing}: the message keys (builder/catalogues)
+  //                                   of what is shown beside the points, and when the learner
+  //                                   submits without answering
   //   render(item, layout, response, container, page, options)
   //                                   the inputs into `container`, showing `response`; options:
   //                                   locked (submitted: read-only), marked (show what was chosen),
   //                                   prompt (the element showing the prompt, which a handler may
   //                                   put controls into: the blanks of fill_in_blanks).
   //                                   `page` has element(tag, class, text) and fragment(tag, class,
-  //                                   html), the only ways to make nodes (fragment sanitises)
+  //                                   html), the only ways to make nodes (fragment sanitises), and
+  //                                   the page's words: text(key, params), number(value) (wordsFor)
   //   read(item, container)           the learner's response from the inputs, null when none given
-  //   problem(item, response, quiz)   why `response` cannot be submitted yet (a message), or null
+  //   problem(item, response, quiz, page)
+  //                                   why `response` cannot be submitted yet (a message), or null
   //   reviewPrompt(item, response, prompt, page, quiz)
   //                                   marks the response in the result review's copy of the
   //                                   prompt (`prompt`, an element; response null when not
@@ -135,6 +216,9 @@
   //                                   it stands; the other kinds leave the prompt as it is
   //   feedback(item, response, page, quiz)
   //                                   a node showing the response's own feedback, or null
+  //   correctAnswer(item, page, quiz) {heading, node}: the right answer(s), shown after a wrong or
+  //                                   partly right one unless settings.showCorrectAnswers is
+  //                                   false: the key of its heading and a node; null for none
   //   score(item, response, quiz)     {points, correct}: builder/scoring.py's definition (points:
   //                                   clamped to 0..item.points, 7 decimals; correct: what the
   //                                   LMS records as a correct interaction)
@@ -216,14 +300,20 @@
    * indexes.
    */
   var CHOICE = {
+    /** The author's order, or shuffled when `shuffle` and the item allows it; a choice marked
+     *  fixed keeps its place ("All of the above"), the others are shuffled among the rest. */
     arrange: function (item, random, shuffle) {
       var order = item.choices.map(function (choice, n) { return n; });
-      return shuffle && item.shuffle ? shuffled(order, random) : order;
+      if (!(shuffle && item.shuffle)) {
+        return order;
+      }
+      var moved = shuffled(order.filter(function (n) { return !item.choices[n].fixed; }), random);
+      return order.map(function (n) { return item.choices[n].fixed ? n : moved.shift(); });
     },
 
     prompts: function (item) {
-      return item.multiple ? {instruction: "select all that apply", missing: "Choose at least one answer first."}
-                           : {instruction: "select one answer", missing: "Choose an answer first."};
+      return item.multiple ? {instruction: "instruction.chooseAll", missing: "missing.choices"}
+                           : {instruction: "instruction.chooseOne", missing: "missing.choice"};
     },
 
     render: function (item, layout, response, container, page, options) {
@@ -273,8 +363,7 @@
       sortedNumbers(response).forEach(function (n) {
         var choice = item.choices[n];
         var entry = page.element("li", choice.correct ? "right" : "wrong");
-        entry.appendChild(page.element("span", "choice-mark", choice.correct ? "Your choice (right): " :
-                                                                                "Your choice (wrong): "));
+        page.mark(entry, page.text(choice.correct ? "feedback.choiceRight" : "feedback.choiceWrong"));
         entry.appendChild(page.fragment("span", "choice-text", choice.html));
         if (choice.feedback) {
           entry.appendChild(page.fragment("span", "choice-feedback", choice.feedback));
@@ -282,6 +371,14 @@
         list.appendChild(entry);
       });
       return list;
+    },
+
+    correctAnswer: function (item, page) {
+      var list = page.element("ul", "correct-list");
+      correctChoices(item).forEach(function (n) {
+        list.appendChild(page.fragment("li", "", item.choices[n].html));
+      });
+      return {heading: "feedback.correctAnswer", count: correctChoices(item).length, node: list};
     },
 
     /** The sum of the chosen weights kept between 0 and the item's points (any number of choices
@@ -314,8 +411,10 @@
               result: CHOICE.score(item, response).correct ? "correct" : edition.wrong};
     },
 
+    /** The choice ids; a fixed choice marked (a change of it changes the layout a resumed try
+     *  would show), so that a quiz without fixed choices keeps its version. */
     structure: function (item) {
-      return item.choices.map(function (choice) { return choice.id; }).join(" ");
+      return item.choices.map(function (choice) { return choice.id + (choice.fixed ? "!" : ""); }).join(" ");
     },
 
     encodeState: function (item, response) {
@@ -533,7 +632,7 @@
   function renderTextBox(item, response, container, page, options, inputMode, after) {
     clearNode(container);
     var row = page.element("div", "typed" + (options.marked ? " chosen" : ""));
-    var label = page.element("label", "typed-label", "Your answer");
+    var label = page.element("label", "typed-label", page.text("answer.label"));
     label.setAttribute("for", "answer-text");
     var input = page.element("input", "typed-input");
     input.type = "text";
@@ -572,8 +671,7 @@
   function typedFeedback(page, shown, matched, other) {
     var list = page.element("ul", "chosen-feedback");
     var entry = page.element("li", matched ? "right" : "wrong");
-    entry.appendChild(page.element("span", "choice-mark", matched ? "Your answer (accepted): " :
-                                                                     "Your answer (not accepted): "));
+    page.mark(entry, page.text(matched ? "feedback.accepted" : "feedback.notAccepted"));
     entry.appendChild(page.element("span", "typed-answer", shown));
     var note = matched ? matched.feedback : other;
     if (note) {
@@ -590,6 +688,33 @@
 
   function decodeTyped(item, text) {
     return decodeText(text);
+  }
+
+  /** The right answer as text, for showing it: `shown` as the heading's one answer. */
+  function oneAnswer(page, shown) {
+    return {heading: "feedback.correctAnswer", count: 1, node: page.element("p", "correct-text", shown)};
+  }
+
+  /** The first answer worth the item's points (scoring.correct_answer). */
+  function fullCredit(item) {
+    var full = item.answers.filter(function (answer) { return round7(answer.weight) >= round7(item.points); });
+    return full.length ? full[0] : item.answers[0];
+  }
+
+  /** What the learner may type as a number, for the message asking for one: ASCII, as
+   *  parseNumber reads it, with a decimal comma where the quiz's language writes one. */
+  function numberExamples(quiz, page) {
+    var comma = !!(quiz && quiz.decimalComma);
+    return page.list(comma ? ["12", "-0.5", "0,5", "1.5e3"] : ["12", "-0.5", "1.5e3"], "disjunction");
+  }
+
+  /** A number answer as the learner reads it: its value, or the interval it accepts. */
+  function numberShown(answer, page) {
+    if (answer.value !== null && answer.value !== undefined) {
+      return page.number(answer.value);
+    }
+    return answer.low === answer.high ? page.number(answer.low) :
+      page.text("feedback.range", {low: answer.low, high: answer.high});
   }
 
   /**
@@ -613,7 +738,7 @@
     },
 
     prompts: function (item) {
-      return {instruction: "type your answer", missing: "Type an answer first."};
+      return {instruction: "instruction.type", missing: "missing.text"};
     },
 
     render: function (item, layout, response, container, page, options) {
@@ -632,6 +757,10 @@
     feedback: function (item, response, page) {
       return response === "" ? null :
         typedFeedback(page, foldSpaces(response), SHORT_ANSWER.matching(item, response), item.otherFeedback);
+    },
+
+    correctAnswer: function (item, page) {
+      return oneAnswer(page, fullCredit(item).text);
     },
 
     score: function (item, response) {
@@ -685,7 +814,7 @@
     },
 
     prompts: function (item) {
-      return {instruction: "type a number", missing: "Type a number first."};
+      return {instruction: "instruction.number", missing: "missing.number"};
     },
 
     render: function (item, layout, response, container, page, options) {
@@ -694,13 +823,12 @@
 
     read: readTextBox,
 
-    problem: function (item, response, quiz) {
-      var comma = !!(quiz && quiz.decimalComma);
-      if (parseNumber(response, comma) !== null) {
+    problem: function (item, response, quiz, page) {
+      if (parseNumber(response, !!(quiz && quiz.decimalComma)) !== null) {
         return null;
       }
-      return "Type a number, such as 12, -0.5" + (comma ? ", 0,5" : "") + " or 1.5e3" +
-        (item.unit ? ", without the unit." : ".");
+      return page.text(item.unit ? "problem.numberWithoutUnit" : "problem.number",
+                       {examples: numberExamples(quiz, page)});
     },
 
     reviewPrompt: function (item, response, prompt, page, quiz) {
@@ -712,6 +840,10 @@
       }
       var shown = strip(response) + (item.unit ? " " + item.unit : "");
       return typedFeedback(page, shown, NUMERIC.matching(item, response, quiz), item.otherFeedback);
+    },
+
+    correctAnswer: function (item, page) {
+      return oneAnswer(page, numberShown(fullCredit(item), page) + (item.unit ? " " + item.unit : ""));
     },
 
     score: function (item, response, quiz) {
@@ -741,18 +873,18 @@
   };
 
   /** "12 words", with the limits when the item has any. */
-  function wordCountText(item, count) {
-    var text = count + (count === 1 ? " word" : " words");
+  function wordCountText(item, count, page) {
+    var words = page.text("essay.words", {count: count});
     if (item.minWords !== null && item.maxWords !== null) {
-      return text + " (write " + item.minWords + " to " + item.maxWords + ")";
+      return page.text("essay.wordsBetween", {words: words, min: item.minWords, max: item.maxWords});
     }
     if (item.minWords !== null) {
-      return text + " (write at least " + item.minWords + ")";
+      return page.text("essay.wordsAtLeast", {words: words, min: item.minWords});
     }
     if (item.maxWords !== null) {
-      return text + " (write at most " + item.maxWords + ")";
+      return page.text("essay.wordsAtMost", {words: words, max: item.maxWords});
     }
-    return text;
+    return words;
   }
 
   /**
@@ -768,13 +900,13 @@
     },
 
     prompts: function (item) {
-      return {instruction: "write your answer; a person grades it", missing: "Write your answer first."};
+      return {instruction: "instruction.essay", missing: "missing.essay"};
     },
 
     render: function (item, layout, response, container, page, options) {
       clearNode(container);
       var row = page.element("div", "typed essay" + (options.marked ? " chosen" : ""));
-      var label = page.element("label", "typed-label", "Your answer");
+      var label = page.element("label", "typed-label", page.text("answer.label"));
       label.setAttribute("for", "answer-text");
       var area = page.element("textarea", "essay-input");
       area.id = "answer-text";
@@ -787,7 +919,7 @@
       count.setAttribute("aria-live", "polite");
       area.setAttribute("aria-describedby", count.id);
       var update = function () {
-        count.textContent = wordCountText(item, wordCount(area.value));
+        count.textContent = wordCountText(item, wordCount(area.value), page);
       };
       area.addEventListener("input", update);
       update();
@@ -803,13 +935,13 @@
       return strip(value) === "" || foldSpaces(value) === foldSpaces(item.template) ? null : value;
     },
 
-    problem: function (item, response) {
+    problem: function (item, response, quiz, page) {
       var count = wordCount(response);
       if (item.minWords !== null && count < item.minWords) {
-        return "Write at least " + item.minWords + " words; your answer has " + count + ".";
+        return page.text("problem.tooFewWords", {count: item.minWords, words: count});
       }
       if (item.maxWords !== null && count > item.maxWords) {
-        return "Write at most " + item.maxWords + " words; your answer has " + count + ".";
+        return page.text("problem.tooManyWords", {count: item.maxWords, words: count});
       }
       return null;
     },
@@ -822,9 +954,13 @@
         return null;
       }
       var block = page.element("div", "essay-answer");
-      block.appendChild(page.element("p", "choice-mark", "Your answer:"));
+      block.appendChild(page.element("p", "choice-mark", page.text("feedback.essay")));
       block.appendChild(page.element("p", "typed-answer essay-text", response));
       return block;
+    },
+
+    correctAnswer: function (item, page) {
+      return null;  // a person grades it: there is no right answer to show
     },
 
     score: function (item, response) {
@@ -888,7 +1024,8 @@
 
   /**
    * Matching: a labelled <select> per left side listing every option (shuffled per
-   * shuffleChoices, as choices are), "Choose a match" first. A response is the chosen option's
+   * shuffleChoices, as choices are, never in the right order; else in the data's
+   * unshuffledOrder), "Choose a match" first. A response is the chosen option's
    * index for each left side in order, -1 for none; left n matches option n (Rn matches Ln).
    */
   var MATCHING = {
@@ -897,12 +1034,17 @@
     },
 
     arrange: function (item, random, shuffle) {
-      var order = item.options.map(function (option, n) { return n; });
-      return shuffle ? shuffled(order, random) : order;
+      if (!shuffle) {
+        return item.unshuffledOrder.slice();  // the author's order would be the answer
+      }
+      var order = shuffled(item.options.map(function (option, n) { return n; }), random);
+      var right = order.every(function (o, n) { return o === n; });
+      // Every option beside its own left side would give the answer away: the first goes last.
+      return right && order.length > 1 ? order.slice(1).concat(order.slice(0, 1)) : order;
     },
 
     prompts: function (item) {
-      return {instruction: "choose a match for each", missing: "Choose a match first."};
+      return {instruction: "instruction.match", missing: "missing.match"};
     },
 
     render: function (item, layout, response, container, page, options) {
@@ -916,7 +1058,7 @@
         var select = page.element("select", "match-select");
         select.id = "match-" + n;
         select.setAttribute("data-left", String(n));
-        select.appendChild(page.element("option", "", "Choose a match"));
+        select.appendChild(page.element("option", "", page.text("match.choose")));
         select.firstChild.value = "";
         layout.forEach(function (o) {
           var option = page.element("option", "", item.options[o].label);
@@ -940,10 +1082,9 @@
       return response.some(function (o) { return o >= 0; }) ? response : null;
     },
 
-    problem: function (item, response) {
+    problem: function (item, response, quiz, page) {
       var left = response.filter(function (o) { return o < 0; }).length;
-      return left ? "Choose a match for every item; " + left + " still " + (left === 1 ? "has" : "have") +
-        " none." : null;
+      return left ? page.text("problem.unmatched", {count: left}) : null;
     },
 
     reviewPrompt: function (item, response, prompt, page, quiz) {
@@ -957,13 +1098,24 @@
       item.lefts.forEach(function (left, n) {
         var right = response[n] === n;
         var entry = page.element("li", right ? "right" : "wrong");
-        entry.appendChild(page.element("span", "choice-mark", right ? "Right: " : "Wrong: "));
+        page.mark(entry, page.text(right ? "feedback.pairRight" : "feedback.pairWrong"));
         entry.appendChild(page.fragment("span", "choice-text", left.html));
-        entry.appendChild(page.element("span", "typed-answer", " \u2192 " +
-          (response[n] >= 0 ? item.options[response[n]].label : "no match")));
+        entry.appendChild(page.element("span", "typed-answer", " " + page.text("feedback.matchedTo", {
+          option: response[n] >= 0 ? item.options[response[n]].label : page.text("feedback.noMatch")})));
         list.appendChild(entry);
       });
       return list;
+    },
+
+    correctAnswer: function (item, page) {
+      var list = page.element("ul", "correct-list");
+      item.lefts.forEach(function (left, n) {
+        var entry = page.fragment("li", "", left.html);
+        entry.appendChild(page.element("span", "typed-answer", " " + page.text("feedback.matchedTo",
+                                                                                {option: item.options[n].label})));
+        list.appendChild(entry);
+      });
+      return {heading: "feedback.correctAnswer", count: item.lefts.length, node: list};
     },
 
     /** scoring.fraction_right: per_pair, each left side matched right earns its share;
@@ -1043,7 +1195,7 @@
     },
 
     prompts: function (item) {
-      return {instruction: "put the steps in order", missing: "Put the steps in order first."};
+      return {instruction: "instruction.order", missing: "missing.order"};
     },
 
     render: function (item, layout, response, container, page, options) {
@@ -1061,19 +1213,19 @@
           row.appendChild(page.fragment("span", "order-label", item.steps[s].html));
           if (!options.locked) {
             var buttons = page.element("span", "order-buttons");
-            [["up", "Move up", -1], ["down", "Move down", 1]].forEach(function (spec) {
-              var button = page.element("button", "secondary order-move", spec[1]);
+            [["up", "order.up", "order.upStep", -1], ["down", "order.down", "order.downStep", 1]].forEach(function (spec) {
+              var button = page.element("button", "secondary order-move", page.text(spec[1]));
               button.type = "button";
               button.setAttribute("data-move", spec[0]);
-              button.setAttribute("aria-label", spec[1] + ": " + item.steps[s].label);
-              var target = position + spec[2];
+              button.setAttribute("aria-label", page.text(spec[2], {step: item.steps[s].label}));
+              var target = position + spec[3];
               button.disabled = target < 0 || target >= order.length;
               button.addEventListener("click", function () {
                 order.splice(position, 1);
                 order.splice(target, 0, s);
                 draw(s, spec[0]);
-                status.textContent = "\u201C" + item.steps[s].label + "\u201D moved to position " + (target + 1) +
-                  " of " + order.length + ".";
+                status.textContent = page.text("order.moved", {step: item.steps[s].label, position: target + 1,
+                                                               count: order.length});
               });
               buttons.appendChild(button);
             });
@@ -1117,11 +1269,19 @@
       response.forEach(function (s, position) {
         var right = s === position;
         var entry = page.element("li", right ? "right" : "wrong");
-        entry.appendChild(page.element("span", "choice-mark", right ? "In its place: " : "Not in its place: "));
+        page.mark(entry, page.text(right ? "feedback.inPlace" : "feedback.notInPlace"));
         entry.appendChild(page.fragment("span", "choice-text", item.steps[s].html));
         list.appendChild(entry);
       });
       return list;
+    },
+
+    correctAnswer: function (item, page) {
+      var list = page.element("ol", "correct-list");
+      item.steps.forEach(function (step) {
+        list.appendChild(page.fragment("li", "", step.html));
+      });
+      return {heading: "feedback.correctOrder", count: 1, node: list};
     },
 
     /** scoring.fraction_right: all_or_nothing, the whole order or nothing; per_position, each
@@ -1201,7 +1361,7 @@
     },
 
     prompts: function (item) {
-      return {instruction: "fill in the blanks", missing: "Fill in the blanks first."};
+      return {instruction: "instruction.blanks", missing: "missing.blanks"};
     },
 
     /** The controls go into slots made where the markers stand in the prompt (options.prompt),
@@ -1217,7 +1377,7 @@
         var control;
         if (blank.kind === "choice") {
           control = page.element("select", "blank-select");
-          control.appendChild(page.element("option", "", "Choose\u2026"));
+          control.appendChild(page.element("option", "", page.text("blank.choose")));
           control.firstChild.value = "";
           blank.options.forEach(function (text, o) {
             var option = page.element("option", "", text);
@@ -1240,7 +1400,7 @@
           control.readOnly = options.locked;
         }
         control.id = "blank-" + n;
-        control.setAttribute("aria-label", "Blank " + (n + 1) + " of " + item.blanks.length);
+        control.setAttribute("aria-label", BLANKS.label(item, n, page));
         slot.appendChild(control);
       });
     },
@@ -1297,19 +1457,24 @@
       return response.some(function (value) { return strip(value) !== ""; }) ? response : null;
     },
 
-    problem: function (item, response, quiz) {
+    problem: function (item, response, quiz, page) {
       var empty = response.filter(function (value) { return strip(value) === ""; }).length;
       if (empty) {
-        return "Fill in every blank; " + empty + " " + (empty === 1 ? "is" : "are") + " empty.";
+        return page.text("problem.emptyBlanks", {count: empty});
       }
       var comma = !!(quiz && quiz.decimalComma);
       for (var n = 0; n < item.blanks.length; n++) {
         if (item.blanks[n].kind === "numeric" && parseNumber(response[n], comma) === null) {
-          return "Blank " + (n + 1) + " of " + item.blanks.length + ": type a number, such as 12, -0.5" +
-            (comma ? ", 0,5" : "") + " or 1.5e3.";
+          return page.text("problem.blankNumber", {blank: BLANKS.label(item, n, page),
+                                                   examples: numberExamples(quiz, page)});
         }
       }
       return null;
+    },
+
+    /** "Blank 2 of 3". */
+    label: function (item, n, page) {
+      return page.text("blank.label", {number: n + 1, count: item.blanks.length});
     },
 
     reviewPrompt: function (item, response, prompt, page, quiz) {
@@ -1330,12 +1495,23 @@
       item.blanks.forEach(function (blank, n) {
         var right = BLANKS.right(blank, response[n], quiz);
         var entry = page.element("li", right ? "right" : "wrong");
-        entry.appendChild(page.element("span", "choice-mark", "Blank " + (n + 1) + " of " + item.blanks.length +
-          (right ? " (right): " : " (wrong): ")));
+        page.mark(entry, page.text(right ? "feedback.blankRight" : "feedback.blankWrong",
+                                   {blank: BLANKS.label(item, n, page)}));
         entry.appendChild(page.element("span", "typed-answer", BLANKS.shown(blank, response[n])));
         list.appendChild(entry);
       });
       return list;
+    },
+
+    correctAnswer: function (item, page) {
+      var list = page.element("ul", "correct-list");
+      item.blanks.forEach(function (blank, n) {
+        var answer = blank.kind === "text" ? blank.answers[0] :
+          blank.kind === "choice" ? blank.options[blank.correct] : numberShown(blank, page);
+        list.appendChild(page.element("li", "", page.text("feedback.blankAnswer",
+                                                          {blank: BLANKS.label(item, n, page), answer: answer})));
+      });
+      return {heading: "feedback.correctAnswer", count: item.blanks.length, node: list};
     },
 
     score: function (item, response, quiz) {
@@ -1499,9 +1675,11 @@
   }
 
   // ---- resume state in cmi.suspend_data -----------------------------------------------------
-  // "1;<attempt>;<elapsed s>;<position>;<phase q|r>;<version>;<item>,<item>,..." where <version>
-  // is quizVersion(data), and each item (in draw order) is empty when untouched, else
-  // <hints shown><s|n><the handler's encodeState>: s when submitted.
+  // "2;<attempt>;<elapsed s>;<position>;<phase s|q|r>;<version>;<item>,<item>,..." where the phase
+  // is s (on the start screen, not started), q (answering) or r (on the result), <version> is
+  // quizVersion(data), and each item (in draw order) is empty when untouched, else
+  // <hints shown><s|n><the handler's encodeState>: s when submitted. Format 1, which players
+  // before the start screen wrote, is the same without phase s, and resumes as it is.
   // A state whose version is not this package's (an older or newer build of the quiz that draws
   // or stores answers differently, or a player before versions: no <version> field) is not
   // restored: the learner starts afresh with a notice, never with answers read against the wrong
@@ -1520,8 +1698,10 @@
   /**
    * What a saved state depends on, hashed: the quiz id, the seed and shuffle settings and the
    * pools (which fix the draw), and each item's id, kind and handler structure (which fix what
-   * a stored answer means). Wording, points, hints and feedback are left out: a corrected typo
-   * or answer key keeps the learners' progress, and scores are recomputed from the answers.
+   * a stored answer means), and an item's own shuffleChoices where it differs from the quiz's (so
+   * a quiz without one keeps its version). Wording, points, hints and feedback are left out: a
+   * corrected typo or answer key keeps the learners' progress, and scores are recomputed from the
+   * answers; so is the navigation, which changes no stored answer.
    */
   function quizVersion(data) {
     var settings = data.settings;
@@ -1531,6 +1711,9 @@
     });
     data.items.forEach(function (item) {
       parts.push("item", item.id, item.type, handlerFor(item).structure(item));
+      if (shufflesChoices(item, settings) !== settings.shuffleChoices) {
+        parts.push("shuffle", shufflesChoices(item, settings));
+      }
     });
     return shortHash(JSON.stringify(parts));
   }
@@ -1542,9 +1725,10 @@
     });
   }
 
-  function freshState(data, attempt) {
+  /** A new attempt: on the start screen (phase s), or answering at once (phase q, a retry). */
+  function freshState(data, attempt, phase) {
     var drawn = draw(data, attempt);
-    return {attempt: attempt, elapsed: 0, position: 0, phase: "q", drawn: drawn,
+    return {attempt: attempt, elapsed: 0, position: 0, phase: phase || "s", drawn: drawn,
             answers: freshAnswers(data, drawn), version: quizVersion(data)};
   }
 
@@ -1563,12 +1747,12 @@
     return head + ";" + items.join(",").replace(/,+$/, "");
   }
 
-  /** The state written by encodeState for this version of the quiz; null when it is another
-   *  version's, or does not decode. */
+  /** The state written by encodeState (of this format or the one before) for this version of the
+   *  quiz; null when it is another version's, or does not decode. */
   function decodeState(data, text) {
     var parts = String(text || "").split(";");
-    if (parts.length !== 7 || parts[0] !== String(STATE_FORMAT) || !/^[qr]$/.test(parts[4]) ||
-        parts[5] !== quizVersion(data)) {
+    var phases = Object.prototype.hasOwnProperty.call(STATE_PHASES, parts[0]) ? STATE_PHASES[parts[0]] : null;
+    if (parts.length !== 7 || phases === null || !phases.test(parts[4]) || parts[5] !== quizVersion(data)) {
       return null;
     }
     var numbers = parts.slice(1, 4).map(function (p) { return /^\d+$/.test(p) ? parseInt(p, 10) : -1; });
@@ -1849,16 +2033,17 @@
 
   /**
    * A table in a box of its own that scrolls sideways, so a wide table never widens the page (at
-   * phone width). The box is a named region that takes focus, so it scrolls from the keyboard too.
+   * phone width). The box is a named region that takes focus, so it scrolls from the keyboard too:
+   * named by the table's caption, else `unnamed` ("Table" in the quiz's language).
    */
-  function boxTable(doc, table) {
+  function boxTable(doc, table, unnamed) {
     var box = doc.createElement("div");
     box.className = "table-scroll";
     box.setAttribute("role", "region");
     box.setAttribute("tabindex", "0");
     var caption = table.caption;
     var name = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
-    box.setAttribute("aria-label", name || "Table");
+    box.setAttribute("aria-label", name || unnamed);
     table.parentNode.insertBefore(box, table);
     box.appendChild(table);
   }
@@ -1868,9 +2053,9 @@
    * in a <template>, filtered again against the build's allowlist (HTML and MathML elements each
    * by their own list, by namespace: the HTML parser puts a <math> and what it holds in MathML's),
    * then moved into `target`. Links open in a new window so the quiz stays in its frame; tables
-   * scroll inside their own box.
+   * scroll inside their own box (named `tableName` when they have no caption).
    */
-  function insertFragment(doc, allow, target, html) {
+  function insertFragment(doc, allow, target, html, tableName) {
     var template = doc.createElement("template");
     template.innerHTML = html;
     var elements = template.content.querySelectorAll("*");
@@ -1902,7 +2087,7 @@
     }
     var tables = template.content.querySelectorAll("table");
     for (var t = 0; t < tables.length; t++) {
-      boxTable(doc, tables[t]);
+      boxTable(doc, tables[t], tableName);
     }
     while (target.firstChild) {
       target.removeChild(target.firstChild);
@@ -1910,11 +2095,19 @@
     target.appendChild(template.content);
   }
 
+  /** Whether `value` is a colour the theme may set: #rrggbb (the build checked its contrast). */
+  var ACCENT = /^#[0-9a-fA-F]{6}$/;
+
   function boot(win) {
     var doc = win.document;
     var data = JSON.parse(doc.getElementById("quiz-data").textContent);
     var edition = EDITIONS[data.edition];
     var settings = data.settings;
+    // What a package built before these settings existed has not: the defaults.
+    var free = settings.navigation === "free";
+    var showAnswers = settings.showCorrectAnswers !== false;
+    var words = wordsFor(data.quiz, data.messages || {});
+    var say = words.text;
     var $ = function (id) { return doc.getElementById(id); };
     var log = function (message) { win.console.log(message); };
     var notices = [];
@@ -1924,13 +2117,13 @@
       notice.textContent = notices.join(" ");
       notice.hidden = false;
     }
+    applyTheme();
     // An item the player cannot show stops it before it talks to the LMS: a quiz with a question
     // nobody can answer must not be scored or recorded.
     var unknown = unknownKinds(data);
     if (unknown.length) {
       unknown.forEach(log);
-      notify("This quiz cannot be shown: it holds a kind of question this player does not know. " +
-             "Please tell the person who published it.");
+      notify(say("page.unknownKind"));
       return;
     }
     var api = discoverApi(win, edition.api);
@@ -1956,7 +2149,7 @@
           discarded = true;
           log("lmspack: the saved state (" + stored.length + " characters) is not one of this version of " +
               "the quiz (" + STATE_FORMAT + ";…;" + quizVersion(data) + ";…); the quiz starts again");
-          notify("This quiz was updated since your last visit; it starts again.");
+          notify(say("page.updated"));
         }
       }
       var status = lms.get(edition.status);
@@ -1966,6 +2159,23 @@
     }
     if (!state) {
       state = freshState(data, 1);
+    }
+
+    /** The organisation's colour (buttons, progress, focus: one custom property, set through
+     *  the CSSOM, which the page's style-src allows) and logo (a file of the package only). */
+    function applyTheme() {
+      var theme = data.theme || {};
+      if (typeof theme.accent === "string" && ACCENT.test(theme.accent)) {
+        doc.documentElement.style.setProperty("--accent", theme.accent);
+      }
+      if (typeof theme.logo === "string" && packagedFile(theme.logo, data.allow.files.prefix)) {
+        var logo = doc.createElement("img");
+        logo.id = "logo";
+        logo.className = "logo";
+        logo.src = theme.logo;
+        logo.alt = typeof theme.logoAlt === "string" ? theme.logoAlt : "";
+        $("header").insertBefore(logo, $("header").firstChild);
+      }
     }
 
     function text(element, value) {
@@ -1985,16 +2195,22 @@
 
     function fragment(tag, className, html) {
       var node = element(tag, className);
-      insertFragment(doc, data.allow, node, html);
+      insertFragment(doc, data.allow, node, html, say("page.table"));
       return node;
     }
 
-    /** What a handler may use to make nodes. */
-    var page = {element: element, fragment: fragment};
+    /** "Your choice (right):" and a space, before what it marks. */
+    function mark(parent, content) {
+      parent.appendChild(element("span", "choice-mark", content));
+      parent.appendChild(doc.createTextNode(" "));
+    }
+
+    /** What a handler may use to make nodes, and the page's words. */
+    var page = {element: element, fragment: fragment, mark: mark, text: say, number: words.number,
+                list: words.list};
 
     function points(value) {
-      var shown = String(parseFloat(value.toFixed(2)));
-      return shown + (value === 1 ? " point" : " points");
+      return say("question.points", {count: value});
     }
 
     function elapsed() {
@@ -2003,6 +2219,19 @@
 
     function announce(message) {
       text($("announcer"), message);
+    }
+
+    // Focus moves to each new screen's heading. Before the learner has touched a key or the
+    // pointer (the page has just loaded, a resumed attempt), without a focus ring: browsers show
+    // :focus-visible after a script's focus at load, and a ring on a heading nobody moved to is
+    // noise. After that, the browser decides (a keyboard user sees it).
+    var interacted = false;
+    ["keydown", "pointerdown"].forEach(function (type) {
+      doc.addEventListener(type, function () { interacted = true; }, true);
+    });
+
+    function focusOn(node) {
+      node.focus(interacted ? undefined : {focusVisible: false});
     }
 
     /** Keep the resume state in the LMS; commit when asked (after each answer). */
@@ -2020,16 +2249,64 @@
         lms.set("cmi.suspend_data", encoded);
       }
       lms.set(edition.location, String(state.position + 1));
-      if (state.phase === "q") {
+      if (state.phase !== "r") {
+        // An attempt not over yet, on the start screen too: the LMS keeps it for the next
+        // launch rather than count a new attempt (Moodle's own attempts are set to 1).
         lms.set(edition.exit, "suspend");
       }
       if (data.edition === "scorm2004") {
-        var done = state.answers.filter(function (a) { return a.submitted; }).length;
-        lms.set("cmi.progress_measure", state.phase === "r" ? "1" : decimal(done / state.drawn.length));
+        lms.set("cmi.progress_measure", state.phase === "r" ? "1" : decimal(answeredCount() / state.drawn.length));
       }
       if (commit) {
         lms.commit();
       }
+    }
+
+    // -- screens: the start, a question, the confirmation (free navigation), the result --
+
+    var SCREENS = ["start", "question", "confirm", "results"];
+
+    function show(screen) {
+      SCREENS.forEach(function (name) {
+        $(name).hidden = name !== screen;
+      });
+      $("question-nav").hidden = !(free && (screen === "question" || screen === "confirm"));
+      $("timer").hidden = !(settings.timeLimit && (screen === "question" || screen === "confirm"));
+    }
+
+    /** A length of time as the start screen says it: whole minutes, else seconds. */
+    function duration(seconds) {
+      return seconds % 60 === 0 ? say("time.minutes", {count: seconds / 60}) : say("time.seconds", {count: seconds});
+    }
+
+    function showStart() {
+      show("start");
+      var description = $("description");
+      text(description, data.quiz.description || "");
+      description.hidden = !data.quiz.description;
+      var facts = $("facts");
+      clearNode(facts);
+      var left = settings.attempts ? Math.max(settings.attempts - state.attempt + 1, 0) : null;
+      [["start.questions", words.number(state.drawn.length)],
+       ["start.points", words.number(summarize(data, state.drawn, []).max)],
+       ["start.passMark", words.percent(settings.passMark)],
+       ["start.attemptsLeft", left === null ? say("start.unlimited") :
+         say("start.attemptsLeftValue", {left: left, count: settings.attempts})],
+       ["start.timeLimit", settings.timeLimit ? duration(settings.timeLimit) : say("start.noTimeLimit")]
+      ].forEach(function (fact) {
+        var row = element("div", "fact");
+        row.appendChild(element("dt", "", say(fact[0])));
+        row.appendChild(element("dd", "", fact[1]));
+        facts.appendChild(row);
+      });
+    }
+
+    function start() {
+      state.phase = "q";
+      segmentStart = Date.now();
+      save(true);
+      startTimer();
+      showQuestion();
     }
 
     // -- one question --
@@ -2047,11 +2324,38 @@
                                prompt: $("prompt")});
     }
 
+    /** What the learner has given for drawn item n: "submitted", "draft" (an answer that can be
+     *  submitted, not submitted yet: free navigation submits it with the quiz) or "none". */
+    function answerState(n) {
+      var answer = state.answers[n];
+      if (answer.submitted) {
+        return "submitted";
+      }
+      var item = data.items[state.drawn[n].item];
+      var handler = handlerFor(item);
+      if (handler.encodeState(item, answer.response) === "") {
+        return "none";
+      }
+      return handler.problem(item, answer.response, data.quiz, page) === null ? "draft" : "none";
+    }
+
+    function answeredCount() {
+      return state.answers.filter(function (answer) { return answer.submitted; }).length;
+    }
+
+    /** The current question's response as it stands, kept (not submitted) in the state. */
+    function keepDraft() {
+      var item = currentItem();
+      var answer = state.answers[state.position];
+      if (!answer.submitted) {
+        var response = handlerFor(item).read(item, $("choices"));
+        answer.response = response === null ? handlerFor(item).decodeState(item, "") : response;
+      }
+    }
+
     function showHints(item, answer) {
       var list = $("hint-list");
-      while (list.firstChild) {
-        list.removeChild(list.firstChild);
-      }
+      clearNode(list);
       for (var h = 0; h < answer.hints; h++) {
         var entry = element("li", "hint");
         entry.appendChild(fragment("div", "hint-text", item.hints[h]));
@@ -2062,27 +2366,76 @@
       button.hidden = !more;
       $("hints").hidden = item.hints.length === 0;
       if (more) {
-        text(button, "Show a hint (" + (answer.hints + 1) + " of " + item.hints.length + ")");
+        text(button, say("hint.button", {number: answer.hints + 1, count: item.hints.length}));
       }
+    }
+
+    function showProgress() {
+      var count = state.drawn.length;
+      var answered = answeredCount();
+      var bar = $("progress");
+      bar.setAttribute("aria-label", say("progress.label"));
+      bar.setAttribute("aria-valuemax", String(count));
+      bar.setAttribute("aria-valuenow", String(answered));
+      bar.setAttribute("aria-valuetext", say("progress.value", {answered: answered, count: count}));
+      $("progress-fill").style.width = (100 * answered / count) + "%";
+    }
+
+    /** Free navigation: a button per question, the current one and the answered ones marked. */
+    function showNavigation(current) {
+      if (!free) {
+        return;
+      }
+      $("question-nav").setAttribute("aria-label", say("nav.label"));
+      var list = $("nav-list");
+      clearNode(list);
+      state.drawn.forEach(function (entry, n) {
+        var answered = answerState(n) !== "none";
+        var button = element("button", "nav-item" + (answered ? " answered" : ""), words.number(n + 1));
+        button.type = "button";
+        button.setAttribute("aria-label", say(answered ? "nav.questionAnswered" : "nav.question", {number: n + 1}));
+        if (n === current) {
+          button.setAttribute("aria-current", "step");
+        }
+        button.addEventListener("click", function () {
+          goTo(n);
+        });
+        var item = element("li");
+        item.appendChild(button);
+        list.appendChild(item);
+      });
     }
 
     function verdict(item, answer) {
       if (!handlerFor(item).autoScored(item)) {
-        return {className: "saved", text: "Answer saved. A person grades this question; it is not part " +
-                "of your score here."};
+        return {className: "saved", right: true, text: say("verdict.graded")};
       }
       var got = handlerFor(item).score(item, answer.response, data.quiz);
       if (got.correct) {
-        return {className: "correct", text: "Correct. You earned " + points(got.points) + "."};
+        return {className: "correct", right: true, text: say("verdict.correct", {count: got.points})};
       }
-      if (got.points > 0) {
-        return {className: "partial", text: "Partly correct. You earned " + points(got.points) + " of " +
-                points(item.points) + "."};
-      }
-      return {className: "incorrect", text: "Not correct. You earned 0 of " + points(item.points) + "."};
+      var marks = {score: got.points, count: item.points};
+      return got.points > 0 ? {className: "partial", right: false, text: say("verdict.partial", marks)}
+                            : {className: "incorrect", right: false, text: say("verdict.incorrect", marks)};
     }
 
-    /** The verdict, the response's own feedback and the explanation, into `target`. */
+    /** The right answer(s) of an item the learner got wrong or partly right, unless the quiz
+     *  keeps them hidden (showCorrectAnswers false) or a person grades it. */
+    function correctAnswerBlock(item, target) {
+      if (!showAnswers || !handlerFor(item).autoScored(item)) {
+        return;
+      }
+      var shown = handlerFor(item).correctAnswer(item, page, data.quiz);
+      if (shown) {
+        var box = element("div", "correct-answer");
+        box.appendChild(element("p", "correct-answer-heading", say(shown.heading, {count: shown.count})));
+        box.appendChild(shown.node);
+        target.appendChild(box);
+      }
+    }
+
+    /** The verdict, the response's own feedback, the right answer after a wrong one, and the
+     *  explanation, into `target`. */
     function feedbackBlock(item, answer, target, headingLevel) {
       var result = verdict(item, answer);
       target.appendChild(element("p", "verdict " + result.className, result.text));
@@ -2090,8 +2443,15 @@
       if (own) {
         target.appendChild(own);
       }
+      if (!result.right) {
+        correctAnswerBlock(item, target);
+      }
+      explanationBlock(item, target, headingLevel);
+    }
+
+    function explanationBlock(item, target, headingLevel) {
       if (item.explanation) {
-        target.appendChild(element(headingLevel, "explanation-heading", "Explanation"));
+        target.appendChild(element(headingLevel, "explanation-heading", say("feedback.explanation")));
         target.appendChild(fragment("div", "explanation", item.explanation));
       }
     }
@@ -2099,47 +2459,64 @@
     function showSubmitted(item, answer) {
       $("submit-button").hidden = true;
       var next = $("next-button");
-      next.hidden = false;
-      text(next, state.position + 1 < state.drawn.length ? "Next question" : "See your result");
+      next.hidden = free;
+      text(next, say(state.position + 1 < state.drawn.length ? "question.next" : "question.seeResult"));
       var box = $("feedback");
-      while (box.firstChild) {
-        box.removeChild(box.firstChild);
-      }
-      box.className = "feedback";
+      clearNode(box);
       if (settings.feedback === "immediately") {
         feedbackBlock(item, answer, box, "h3");
-        box.className = "feedback shown";
       } else {
-        box.appendChild(element("p", "verdict saved", settings.feedback === "after_submit" ?
-          "Answer saved. You will see the feedback with your result." : "Answer saved."));
-        box.className = "feedback shown";
+        box.appendChild(element("p", "verdict saved", say(settings.feedback === "after_submit" ?
+          "verdict.savedForLater" : "verdict.saved")));
       }
+      box.className = "feedback shown";
       showHints(item, answer);
+      showProgress();
+      showNavigation(state.position);
     }
 
     function showQuestion() {
       var item = currentItem();
       var answer = state.answers[state.position];
-      $("results").hidden = true;
-      $("question").hidden = false;
-      text($("question-heading"), "Question " + (state.position + 1) + " of " + state.drawn.length);
+      show("question");
+      text($("question-heading"), say("question.heading", {number: state.position + 1, count: state.drawn.length}));
       text($("legend"), item.title);
-      text($("item-points"), points(item.points) + " · " + handlerFor(item).prompts(item).instruction);
-      insertFragment(doc, data.allow, $("prompt"), item.prompt);
+      text($("item-points"), points(item.points) + " · " + say(handlerFor(item).prompts(item).instruction));
+      insertFragment(doc, data.allow, $("prompt"), item.prompt, say("page.table"));
       renderAnswer(item, answer);
       var box = $("feedback");
-      while (box.firstChild) {
-        box.removeChild(box.firstChild);
-      }
+      clearNode(box);
       box.className = "feedback";
       $("submit-button").hidden = false;
       $("next-button").hidden = true;
+      $("previous-button").hidden = !free;
+      $("previous-button").disabled = state.position === 0;
+      $("forward-button").hidden = !free;
+      $("forward-button").disabled = state.position + 1 === state.drawn.length;
+      $("finish-button").hidden = !free;
       showHints(item, answer);
+      showProgress();
+      showNavigation(state.position);
       if (answer.submitted) {
         showSubmitted(item, answer);
       }
       itemStart = Date.now();
-      $("question-heading").focus();
+      focusOn($("question-heading"));
+    }
+
+    /** Drawn item n answered with `response`: kept as submitted, and recorded by the LMS. */
+    function record(n, response, latencySeconds) {
+      var answer = state.answers[n];
+      answer.response = response;
+      answer.submitted = true;
+      if (lms && !lms.terminated) {
+        var first = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
+        interactions(data, state.drawn[n].item, response, latencySeconds, new Date()).forEach(function (pairs, k) {
+          pairs.forEach(function (pair) {
+            lms.set("cmi.interactions." + (first + k) + "." + pair[0], pair[1]);
+          });
+        });
+      }
     }
 
     function submit(event) {
@@ -2151,27 +2528,16 @@
       }
       var handler = handlerFor(item);
       var response = handler.read(item, $("choices"));
-      var problem = response === null ? handler.prompts(item).missing : handler.problem(item, response, data.quiz);
+      var problem = response === null ? say(handler.prompts(item).missing) :
+        handler.problem(item, response, data.quiz, page);
       if (problem !== null) {
         var box = $("feedback");
-        while (box.firstChild) {
-          box.removeChild(box.firstChild);
-        }
+        clearNode(box);
         box.appendChild(element("p", "verdict incorrect", problem));
         box.className = "feedback shown";
         return;
       }
-      answer.response = response;
-      answer.submitted = true;
-      if (lms && !lms.terminated) {
-        var n = parseInt(lms.get("cmi.interactions._count"), 10) || 0;
-        interactions(data, state.drawn[state.position].item, response, (Date.now() - itemStart) / 1000,
-                     new Date()).forEach(function (pairs, k) {
-          pairs.forEach(function (pair) {
-            lms.set("cmi.interactions." + (n + k) + "." + pair[0], pair[1]);
-          });
-        });
-      }
+      record(state.position, response, (Date.now() - itemStart) / 1000);
       save(true);
       renderAnswer(item, answer);
       showSubmitted(item, answer);
@@ -2188,14 +2554,22 @@
       }
     }
 
+    /** Free navigation: to drawn item n, keeping what the current question holds so far. */
+    function goTo(n) {
+      if ($("question").hidden === false) {
+        keepDraft();
+      }
+      state.position = Math.max(0, Math.min(n, state.drawn.length - 1));
+      save(false);
+      showQuestion();
+    }
+
     function revealHint() {
       var item = currentItem();
       var answer = state.answers[state.position];
       if (answer.hints < item.hints.length) {
         answer.hints += 1;
-        // Saved with the hint count: what the learner has chosen so far (none: the empty response).
-        var response = handlerFor(item).read(item, $("choices"));
-        answer.response = response === null ? handlerFor(item).decodeState(item, "") : response;
+        keepDraft();  // saved with the hint count: what the learner has chosen so far
         save(false);
         showHints(item, answer);
         var shown = $("hint-list").lastChild;
@@ -2206,6 +2580,37 @@
       }
     }
 
+    // -- free navigation: the quiz is submitted at the end, after a confirmation --
+
+    function unanswered() {
+      return state.drawn.map(function (entry, n) { return n; }).filter(function (n) {
+        return answerState(n) === "none";
+      });
+    }
+
+    function confirmFinish() {
+      keepDraft();
+      save(false);
+      show("confirm");
+      showNavigation(-1);
+      var missing = unanswered();
+      text($("confirm-text"), missing.length ?
+        say("confirm.unanswered", {count: missing.length,
+                                   list: words.list(missing.map(function (n) { return words.number(n + 1); }),
+                                                    "conjunction")}) :
+        say("confirm.allAnswered", {count: state.drawn.length}));
+      focusOn($("confirm-heading"));
+    }
+
+    /** Every answer given but not submitted, submitted now (free navigation's end). */
+    function submitDrafts() {
+      state.drawn.forEach(function (entry, n) {
+        if (answerState(n) === "draft") {
+          record(n, state.answers[n].response, 0);
+        }
+      });
+    }
+
     // -- the result --
 
     function canRetry(result) {
@@ -2214,6 +2619,12 @@
     }
 
     function finish() {
+      if (free) {
+        if (!$("question").hidden) {
+          keepDraft();
+        }
+        submitDrafts();
+      }
       state.elapsed = elapsed();
       state.phase = "r";
       stopTimer();
@@ -2241,45 +2652,40 @@
 
     function showResults() {
       var result = summarize(data, state.drawn, state.answers);
-      $("question").hidden = true;
-      $("results").hidden = false;
-      $("timer").hidden = true;
-      text($("score-line"), "You scored " + parseFloat(result.raw.toFixed(2)) + " % (" +
-           parseFloat(result.score.toFixed(2)) + " of " + points(result.max) + ").");
+      show("results");
+      text($("score-line"), say("result.score", {percent: words.percent(result.raw), score: result.score,
+                                                 count: result.max}));
       var gradedLine = $("graded-line");
       gradedLine.hidden = result.graded === 0;
-      text(gradedLine, result.graded === 0 ? "" : (result.graded === 1 ? "1 question" : result.graded + " questions") +
-           " (" + points(result.gradedPoints) + ") " + (result.graded === 1 ? "is" : "are") + " graded separately " +
-           "by a person and " + (result.graded === 1 ? "is" : "are") + " not in this score.");
+      text(gradedLine, result.graded === 0 ? "" :
+        say("result.graded", {count: result.graded, points: points(result.gradedPoints)}));
       var verdictLine = $("verdict");
-      text(verdictLine, result.passed ? "You passed." :
-           "You did not pass. The pass mark is " + settings.passMark + " %.");
+      text(verdictLine, result.passed ? say("result.passed") :
+        say("result.failed", {passMark: words.percent(settings.passMark)}));
       verdictLine.className = "verdict " + (result.passed ? "correct" : "incorrect");
-      var attemptText = "Attempt " + state.attempt + (settings.attempts ? " of " + settings.attempts : "") + ".";
+      var lines = [say(settings.attempts ? "result.attemptOf" : "result.attempt",
+                       {number: state.attempt, count: settings.attempts})];
       var retry = canRetry(result);
       if (!result.passed && !retry) {
-        attemptText += " No attempts left.";
+        lines.push(say("result.noAttemptsLeft"));
       }
-      text($("attempt-line"), attemptText + (lms ? "" : " This preview does not record results."));
+      if (!lms) {
+        lines.push(say("result.notRecorded"));
+      }
+      text($("attempt-line"), lines.join(" "));
       var button = $("retry-button");
       button.hidden = !retry;
-      if (retry && settings.attempts) {
-        var left = settings.attempts - state.attempt;
-        text(button, "Try again (" + left + (left === 1 ? " attempt" : " attempts") + " left)");
-      } else {
-        text(button, "Try again");
-      }
+      text(button, retry && settings.attempts ?
+        say("result.retryLeft", {count: settings.attempts - state.attempt}) : say("result.retry"));
       var review = $("review");
-      while (review.firstChild) {
-        review.removeChild(review.firstChild);
-      }
+      clearNode(review);
       if (settings.feedback !== "never") {
-        review.appendChild(element("h3", "", "Review"));
+        review.appendChild(element("h3", "", say("result.review")));
         state.drawn.forEach(function (entry, n) {
           var item = data.items[entry.item];
           var answer = state.answers[n];
           var section = element("section", "review-item");
-          section.appendChild(element("h4", "", "Question " + (n + 1) + ": " + item.title));
+          section.appendChild(element("h4", "", say("result.reviewQuestion", {number: n + 1, title: item.title})));
           var prompt = fragment("div", "prompt", item.prompt);
           handlerFor(item).reviewPrompt(item, answer.submitted ? answer.response : null, prompt, page, data.quiz);
           section.appendChild(prompt);
@@ -2287,16 +2693,18 @@
             feedbackBlock(item, answer, section, "h5");
           } else {
             section.appendChild(element("p", "verdict incorrect", handlerFor(item).autoScored(item) ?
-              "Not answered. 0 of " + points(item.points) + "." : "Not answered."));
+              say("verdict.notAnsweredPoints", {score: 0, count: item.points}) : say("verdict.notAnswered")));
+            correctAnswerBlock(item, section);
+            explanationBlock(item, section, "h5");
           }
           review.appendChild(section);
         });
       }
-      $("results").focus();
+      focusOn($("results"));
     }
 
     function retryQuiz() {
-      state = freshState(data, state.attempt + 1);
+      state = freshState(data, state.attempt + 1, "q");
       segmentStart = Date.now();
       if (lms && !lms.terminated) {
         lms.set(edition.exit, "suspend");
@@ -2310,18 +2718,18 @@
 
     function clock(seconds) {
       var whole = Math.max(0, Math.ceil(seconds));
-      return Math.floor(whole / 60) + ":" + pad(whole % 60, 2);
+      return words.number(Math.floor(whole / 60)) + ":" + words.padded(whole % 60);
     }
 
     function tick() {
       var left = settings.timeLimit - elapsed();
-      text($("timer-value"), clock(left));
+      text($("timer"), say("timer.left", {time: clock(left)}));
       if (left <= 60 && !warned) {
         warned = true;
-        announce("One minute left.");
+        announce(say("timer.oneMinute"));
       }
       if (left <= 0) {
-        announce("Time is up. Your answers so far are scored.");
+        announce(say("timer.up"));
         finish();
       }
     }
@@ -2332,7 +2740,6 @@
         return;
       }
       warned = false;
-      $("timer").hidden = false;
       tick();
       if (state.phase === "q") {
         timer = win.setInterval(tick, 1000);
@@ -2352,35 +2759,43 @@
       if (!lms || lms.terminated) {
         return;
       }
-      if (state.phase === "q") {
+      if (state.phase !== "r") {
         lms.set(edition.exit, "suspend");
+        if (!$("question").hidden) {
+          keepDraft();  // what the learner has chosen or typed so far is there when they come back
+        }
       }
       save(false);
       lms.terminate((Date.now() - sessionStart) / 1000);
     }
 
     if (!lms) {
-      notify("Preview: no learning management system was found, so your answers and result are " +
-             "not recorded.");
+      notify(say("page.preview"));
     }
     if (discarded) {
       save(true);  // the unusable state is replaced at once, not only at the first answer
     }
+    $("start-button").addEventListener("click", start);
     $("question").addEventListener("submit", submit);
     $("next-button").addEventListener("click", next);
+    $("previous-button").addEventListener("click", function () { goTo(state.position - 1); });
+    $("forward-button").addEventListener("click", function () { goTo(state.position + 1); });
+    $("finish-button").addEventListener("click", confirmFinish);
+    $("confirm-button").addEventListener("click", finish);
+    $("back-button").addEventListener("click", function () { goTo(state.position); });
     $("hint-button").addEventListener("click", revealHint);
     $("retry-button").addEventListener("click", retryQuiz);
     win.addEventListener("pagehide", leave);
     win.addEventListener("unload", leave);
     if (state.phase === "r") {
       showResults();
+    } else if (state.phase === "s") {
+      showStart();
+    } else if (settings.timeLimit && elapsed() >= settings.timeLimit) {
+      finish();
     } else {
-      if (settings.timeLimit && elapsed() >= settings.timeLimit) {
-        finish();
-      } else {
-        startTimer();
-        showQuestion();
-      }
+      startTimer();
+      showQuestion();
     }
   }
 
@@ -2405,6 +2820,7 @@
     freshState: freshState,
     encodeState: encodeState,
     decodeState: decodeState,
+    wordsFor: wordsFor,
     interactions: interactions,
     code12: code12,
     code2004: code2004,
