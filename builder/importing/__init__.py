@@ -21,6 +21,7 @@ without --force) is the same for every source, in builder/importing/writing.py.
 from __future__ import annotations
 
 import importlib
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -140,14 +141,17 @@ def import_sources(sources: list[Path], out: Path, force: bool = False) -> Impor
     once; nothing is written then."""
     readers = reader_modules()
     chosen: list[tuple[Path, str, ModuleType]] = []
+    problems: list[Problem] = []
     for path in sources:
         head = _head(path)
+        if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+            problems.append(Problem(escaped(str(path)), 0, 0, "not a readable zip archive (cut short or damaged)"))
+            continue
         found = next(((name, module) for name, module in readers if module.recognises(path, head)), None)
         if found is None:
             raise UsageError(f"{escaped(str(path))} is not a source lmspack import reads; it reads: "
                              f"{source_formats(readers)}")
         chosen.append((path, *found))
-    problems: list[Problem] = []
     imported: list[ImportedSource] = []
     for path, name, module in chosen:
         try:
