@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -37,18 +37,23 @@ from builder import formulas, markup, media
 from builder.checking import QTI21, QTI21_TYPES
 from builder.errors import InputError, escaped
 from builder.formats.qti21 import (
-    ANSWER_FEEDBACK_ID,
-    BLANK_RESPONSE,
     EXPLANATION_ID,
     MEDIA_FOLDER,
-    OTHER_FEEDBACK_ID,
     TOOL_NAME,
 )
 from builder.importing import ImportedItem, ImportedQuiz, Lost
+from builder.importing.canonical import (
+    credit_earning,
+    default_title,
+    safe_identifier,
+    shortest,
+    with_tolerance,
+    yaml_number,
+)
 from builder.importing.fragments import MATH, source_text, tex_of
 from builder.importing.package import Document, Package, folder_of, member, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, choice_letters, reserved_use
-from builder.model import MEDIA_REFERENCE, NumericAnswer
+from builder.model import MEDIA_REFERENCE
 from builder.scoring import credit_points, format_number
 
 SOURCE_FORMAT = "QTI 2.1 content packages (a zip, an unzipped folder, or an assessmentItem or assessmentTest file)"
@@ -125,24 +130,6 @@ def _number(text: str | None) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
-
-
-def _yaml_number(value: float) -> float | int:
-    """A number as canonical files write it: 30, not 30.0."""
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
-
-
-def _safe_identifier(text: str, scope: str, taken: Iterable[str] = ()) -> str:
-    """``text`` as an identifier lmspack takes in ``scope`` (unchanged when it is one), unique among ``taken``."""
-    folded_taken = {name.casefold() for name in taken}
-    candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:64] or scope
-    if not re.match(r"[A-Za-z_]", candidate) or reserved_use(candidate, scope):
-        candidate = f"{scope}-{candidate}"[:64]
-    base, number = candidate, 2
-    while candidate.casefold() in folded_taken or not IDENTIFIER.match(candidate) or reserved_use(candidate, scope):
-        candidate = f"{base[:58]}-{number}"
-        number += 1
-    return candidate
 
 
 @dataclass
@@ -260,7 +247,7 @@ class _Reader:
                 languages.append(reader.language)
         identifier, quiz_title = self._quiz_identity(test, settings, title)
         if identifier.casefold() in {item_id.casefold() for item_id in ids.values()}:
-            identifier = _safe_identifier(f"{identifier}-quiz", "quiz", ids.values())
+            identifier = safe_identifier(f"{identifier}-quiz", "quiz", ids.values())
         language = next((language for language in languages if language), "en")
         document: dict[str, object] = {"identifier": identifier, "title": quiz_title,
                                        "version": self._version(settings.package_id)}
@@ -308,7 +295,7 @@ class _Reader:
         raw = settings.package_id or fallback
         if settings.cohort:
             raw = raw[: -len(settings.cohort) - 1]
-        identifier = _safe_identifier(raw, "quiz")
+        identifier = safe_identifier(raw, "quiz")
         if identifier != raw and test is not None:
             self.lose(test.place(test.root), f"identifier {raw!r} is written as {identifier!r}")
         quiz_title = settings.title or title or fallback
@@ -463,7 +450,7 @@ class _TestSettings:
 
     def document(self, reader: _Reader, item_ids: dict[str, str], shuffle_choices: bool) -> dict[str, object]:
         """quiz.yaml's settings (those not at their default) and its draw or sections."""
-        written: dict[str, object] = {"pass_mark": _yaml_number(self.pass_mark if self.pass_mark is not None
+        written: dict[str, object] = {"pass_mark": yaml_number(self.pass_mark if self.pass_mark is not None
                                                                 else 80.0)}
         for name, value, default in (("attempts", self.attempts, None), ("time_limit", self.time_limit, None),
                                      ("shuffle_items", self.shuffle_items, False),
@@ -493,7 +480,7 @@ class _TestSettings:
         seen: list[str] = []
         for section in sections:
             raw = section.identifier[len("section-"):] if reader.own else section.identifier
-            identifier = _safe_identifier(raw, "section", seen)
+            identifier = safe_identifier(raw, "section", seen)
             seen.append(identifier)
             pool: dict[str, object] = {"id": identifier}
             if section.title and section.title != identifier:
@@ -518,24 +505,7 @@ def _pass_mark(test: etree._Element) -> float | None:
     fraction = _number(written)
     if fraction is None:
         return None
-    return _shortest(fraction * 100, lambda mark: format_number(mark / 100) == written, 0, 100)
-
-
-def _credit(points: float, earned: float) -> float:
-    """The credit (percent of the item's points) with the fewest decimals that earns what the package
-    writes an answer earns (format_number, 7 decimals)."""
-    written = format_number(earned)
-    return _shortest(earned / points * 100, lambda credit: format_number(credit_points(points, credit)) == written,
-                     1, 100)
-
-
-def _shortest(raw: float, fits: Callable[[float], bool], low: float, high: float) -> float:
-    """The number with the fewest decimals that ``fits`` (from ``raw``), else ``raw``."""
-    for places in range(0, 12):
-        candidate = round(raw, places)
-        if low <= candidate <= high and fits(candidate):
-            return candidate
-    return raw
+    return shortest(fraction * 100, lambda mark: format_number(mark / 100) == written, 0, 100)
 
 
 # --- items ---------------------------------------------------------------------------------------
@@ -598,10 +568,10 @@ class _ItemReader:
             return None
         document["type"] = fields.pop("type")
         title = (root.get("title") or "").strip()
-        if title and title != _default_title(prompt, identifier):
+        if title and title != default_title(prompt, identifier):
             document["title"] = title[:200]
         if points != 1:
-            document["points"] = _yaml_number(points)
+            document["points"] = yaml_number(points)
         document["prompt"] = prompt
         document |= fields
         if hints:
@@ -620,7 +590,7 @@ class _ItemReader:
         raw = self.root.get("identifier") or posixpath.splitext(posixpath.basename(self.name))[0]
         if self.cohort and raw.endswith("-" + self.cohort):
             raw = raw[: -len(self.cohort) - 1]
-        identifier = _safe_identifier(raw, "item", self.taken)
+        identifier = safe_identifier(raw, "item", self.taken)
         if identifier != raw:
             self.lose(self.root, f"identifier {raw!r} is written as {identifier!r}")
         return identifier
@@ -742,7 +712,7 @@ class _ItemReader:
         for index, element in enumerate(elements):
             raw = element.get("identifier") or ""
             choice_id = raw if IDENTIFIER.match(raw) and not reserved_use(raw, "choice") and raw not in ids else \
-                _safe_identifier(raw, "choice", ids)
+                safe_identifier(raw, "choice", ids)
             ids.append(choice_id)
             text_element = element[0] if self.own and len(element) and _local(element[0]) == "span" else element
             inline_feedback = element.find(f"{Q}feedbackInline")
@@ -891,9 +861,9 @@ class _ItemReader:
                 continue
             seen.add(folded)
             answer: dict[str, object] = {"text": text.strip()}
-            credit = _credit(points, worth if self.own else credit_points(points, worth / top * 100))
+            credit = credit_earning(points, worth if self.own else credit_points(points, worth / top * 100))
             if credit != 100:
-                answer["credit"] = _yaml_number(credit)
+                answer["credit"] = yaml_number(credit)
             if text in feedback_by_text:
                 answer["feedback"] = feedback_by_text[text]
             answers.append(answer)
@@ -920,9 +890,9 @@ class _ItemReader:
                 answer.get("credit", 100) != 100 for answer in answers))
             if fields is None:
                 continue
-            credit = _credit(points, _number(self._set(branch, "SCORE")) or 0.0)
+            credit = credit_earning(points, _number(self._set(branch, "SCORE")) or 0.0)
             if credit != 100:
-                fields["credit"] = _yaml_number(credit)
+                fields["credit"] = yaml_number(credit)
             feedback = self._answer_feedback(branch)
             if feedback:
                 fields["feedback"] = feedback
@@ -931,11 +901,11 @@ class _ItemReader:
             answers = [fields for test in self._part_tests(entry.get("responseIdentifier") or "")
                        if (fields := _other_numeric_test(test, correct_value)) is not None][:1]
         if not answers:
-            answers += [{"value": _yaml_number(number)} for number in correct[:1] if number is not None]
+            answers += [{"value": yaml_number(number)} for number in correct[:1] if number is not None]
             for key, value, _ in self._mapping(declaration):
                 number = _number(key)
-                if number is not None and value > 0 and {"value": _yaml_number(number)} not in answers:
-                    answers.append({"value": _yaml_number(number)})
+                if number is not None and value > 0 and {"value": yaml_number(number)} not in answers:
+                    answers.append({"value": yaml_number(number)})
         if not answers:
             self.lose(entry, "a number box with no correct number: the item is not carried")
             return None
@@ -1086,7 +1056,7 @@ class _ItemReader:
                 fields = _numeric_test(test, value, first=True) if self.own else _other_numeric_test(test, value)
                 if fields is not None:
                     return fields
-            return {"value": _yaml_number(value)} if value is not None else None
+            return {"value": yaml_number(value)} if value is not None else None
         if tests and _local(tests[0]) in ("or", "stringMatch"):
             matches = list(tests[0].iter(f"{Q}stringMatch"))
             answers = [(match.findtext(f"{Q}baseValue") or "") for match in matches]
@@ -1363,12 +1333,6 @@ def _tidy(holder: etree._Element, block: bool) -> None:
                 child.tail = "\n" if block else " "
 
 
-def _default_title(prompt: str, identifier: str) -> str:
-    """The title the loader gives an item that writes none: the start of its prompt's text."""
-    text = markup.plain_text(markup.block(prompt)[0])
-    return (text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…") or identifier
-
-
 # --- numbers -------------------------------------------------------------------------------------
 
 
@@ -1384,10 +1348,10 @@ def _other_numeric_test(test: etree._Element, correct: float | None) -> dict[str
     mode = test.get("toleranceMode", "exact")
     tolerance = max((_number(part) or 0.0 for part in (test.get("tolerance") or "0").split()), default=0.0)
     if mode == "exact" or not tolerance:
-        return {"value": _yaml_number(value)}
+        return {"value": yaml_number(value)}
     if mode == "relative":
-        return {"value": _yaml_number(value), "tolerance": f"{_yaml_number(min(tolerance, 100.0))}%"}
-    return {"value": _yaml_number(value), "tolerance": _yaml_number(tolerance)}
+        return {"value": yaml_number(value), "tolerance": f"{yaml_number(min(tolerance, 100.0))}%"}
+    return {"value": yaml_number(value), "tolerance": yaml_number(tolerance)}
 
 
 def _numeric_test(test: etree._Element, correct: float | None, first: bool) -> dict[str, object] | None:
@@ -1402,43 +1366,19 @@ def _numeric_test(test: etree._Element, correct: float | None, first: bool) -> d
         value = values[0]
         assert value is not None
         if test.get("toleranceMode") == "exact" or test.get("tolerance") is None:
-            return {"value": _yaml_number(value)}
+            return {"value": yaml_number(value)}
         margin = _number(test.get("tolerance"))
         if margin is None:
             return None
         if margin == 0:  # a percent of 0: the only tolerance that is not 0 and adds no margin
-            return {"value": _yaml_number(value), "tolerance": "1%"}
-        return _with_tolerance(value, value - margin, value + margin) or {"range": [value - margin, value + margin]}
+            return {"value": yaml_number(value), "tolerance": "1%"}
+        return with_tolerance(value, value - margin, value + margin) or {"range": [value - margin, value + margin]}
     if _local(test) == "and" and len(values) == 2:
         low, high = values
         assert low is not None and high is not None
         if first and correct is not None and correct != low + (high - low) / 2:
-            found = _with_tolerance(correct, low, high)
+            found = with_tolerance(correct, low, high)
             if found is not None:
                 return found
-        return {"range": [_yaml_number(low), _yaml_number(high)]}
+        return {"range": [yaml_number(low), yaml_number(high)]}
     return None
-
-
-def _with_tolerance(value: float, low: float, high: float) -> dict[str, object] | None:
-    """``value`` with the shortest absolute or percent tolerance whose bounds are exactly (low, high)."""
-    margins = [high - value, value - low]
-    candidates: list[tuple[float, bool]] = []
-    for margin in margins:
-        for digits in range(1, 18):
-            candidates.append((float(f"{margin:.{digits}g}"), False))
-    if value:
-        for margin in margins:
-            for digits in range(1, 18):
-                candidates.append((float(f"{margin / abs(value) * 100:.{digits}g}"), True))
-    for tolerance, relative in candidates:
-        if tolerance < 0 or (relative and tolerance > 100):
-            continue
-        if NumericAnswer(value, tolerance, relative, None, 100.0, None).bounds == (low, high):
-            written: object = f"{_yaml_number(tolerance)}%" if relative else _yaml_number(tolerance)
-            return {"value": _yaml_number(value), "tolerance": written} if tolerance else {"value": _yaml_number(value)}
-    return None
-
-
-__all__ = ["ANSWER_FEEDBACK_ID", "BLANK_RESPONSE", "OTHER_FEEDBACK_ID", "SOURCE_FORMAT", "escaped", "read",
-           "recognises"]
