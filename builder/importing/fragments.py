@@ -47,12 +47,19 @@ def source_text(fragment: str, block: bool) -> tuple[str, list[markup.TextProble
     if not fragment.strip():
         return "", []
     render = markup.block if block else markup.inline
-    raw = _raw(_tree(fragment), block)
+    tree = _tree(fragment)
+    written = _markdown(tree, block)
+    if written is not None:  # most texts: Markdown gives the fragment back, in one reading
+        loaded, problems = render(written)
+        if loaded == fragment:
+            return written, problems
+    raw = _raw(tree, block)
     loaded, problems = render(raw)
-    if not loaded:
+    if loaded == fragment or not loaded:
         return raw, problems
-    tree = _tree(str(loaded))
-    for candidate in (_markdown(tree, block), _raw(tree, block)):
+    # Another tool's fragment, which the loader changes: write what the loader keeps of it.
+    kept = _tree(str(loaded))
+    for candidate in (_markdown(kept, block), _raw(kept, block)):
         if candidate is not None and render(candidate)[0] == loaded:
             return candidate, problems
     return raw, problems  # never for a fragment lmspack made (tests/test_import_qti21.py)
