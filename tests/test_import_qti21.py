@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from test_properties import TEXT, quizzes, write
 
 from builder import markup
@@ -373,6 +375,58 @@ def test_a_file_outside_the_package_is_not_read(tmp_path):
     report = import_sources([folder / "item.xml"], tmp_path / "out")
     assert any(lost.what == "file '../secret.png', which the package does not hold" for lost in report.lost)
     assert not list((tmp_path / "out").rglob("*.png"))
+
+
+def damaged(members: dict[str, bytes], seed: int) -> dict[str, bytes]:
+    """``members`` with one XML or HTML member damaged: elements removed or moved, attributes and
+    texts set to odd values, or bytes overwritten."""
+    rng = random.Random(seed)
+    name = rng.choice(sorted(member for member in members if member.endswith((".xml", ".html"))))
+    data = members[name]
+    if name.endswith(".xml") and rng.random() < 0.8:
+        tree = etree.fromstring(data)
+        elements = list(tree.iter())
+        for _ in range(rng.randint(1, 4)):
+            element = rng.choice(elements)
+            parent = element.getparent()
+            odd = rng.choice(["", "x", "-1", "1e400", "NaN", "multiple", "true", "R1 L1", "../x.png", "section"])
+            operation = rng.randrange(4)
+            if operation == 0 and parent is not None:
+                parent.remove(element)
+            elif operation == 1 and element.attrib:
+                element.set(rng.choice(sorted(element.attrib)), odd)
+            elif operation == 2:
+                element.text = odd
+            elif parent is not None and element not in elements[0].iterancestors():
+                other = rng.choice(elements)
+                if other is not element and element not in other.iterancestors():
+                    other.append(element)
+        data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+    else:
+        position = rng.randrange(len(data))
+        data = data[:position] + bytes([rng.randrange(256)]) * 3 + data[position + 3:]
+    return members | {name: data}
+
+
+@pytest.mark.parametrize("fmt", EDITIONS)
+def test_a_damaged_package_is_imported_or_refused_never_a_traceback(kitchen_safety, fmt):
+    with zipfile.ZipFile(io.BytesIO(build_format(fmt, kitchen_safety).data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+
+    @settings(max_examples=25, deadline=None, derandomize=True)
+    @given(st.integers(0, 2**32))
+    def check(seed):
+        with tempfile.TemporaryDirectory() as tmp:
+            source = zip_of(Path(tmp) / f"kitchen-safety-1.0.0-{fmt}.zip", dict(damaged(members, seed)))
+            try:
+                import_sources([source], Path(tmp) / "out")
+            except UsageError as refused:  # a manifest damaged so that it is no package lmspack reads
+                assert "is not a source lmspack import reads" in str(refused)
+            except InputError as refused:
+                assert all(problem.path.startswith(str(source)) or problem.path.startswith(tmp)
+                           for problem in refused.problems)
+
+    check()
 
 
 # --- the command ----------------------------------------------------------------------------------

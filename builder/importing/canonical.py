@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from builder import markup
-from builder.loading import IDENTIFIER, reserved_use
+from builder.loading import IDENTIFIER, SECTIONS_OF_THE_REST, reserved_use
 from builder.model import NumericAnswer
 from builder.scoring import credit_points, format_number
 
@@ -19,13 +19,24 @@ def yaml_number(value: float) -> float | int:
 
 
 def safe_identifier(text: str, scope: str, taken: Iterable[str] = ()) -> str:
-    """``text`` as an identifier lmspack takes in ``scope`` (unchanged when it is one), unique among ``taken``."""
+    """``text`` as an identifier lmspack takes for a ``scope`` ('item', 'quiz', 'choice' or
+    'section'), unchanged when it is one, unique (in any case) among ``taken``: characters it does
+    not take become '-', a name it refuses gets the scope in front ('item-SCORE'), a name taken a
+    number after it."""
     folded_taken = {name.casefold() for name in taken}
+
+    def refused(name: str) -> bool:
+        if not IDENTIFIER.match(name):
+            return True
+        if scope == "section":
+            return name.casefold() in SECTIONS_OF_THE_REST
+        return reserved_use(name, scope) is not None
+
     candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:64] or scope
-    if not re.match(r"[A-Za-z_]", candidate) or reserved_use(candidate, scope):
-        candidate = f"{scope}-{candidate}"[:64]
+    if refused(candidate):
+        candidate = f"{scope}-{candidate}"[:64]  # never reserved, and starts with a letter
     base, number = candidate, 2
-    while candidate.casefold() in folded_taken or not IDENTIFIER.match(candidate) or reserved_use(candidate, scope):
+    while candidate.casefold() in folded_taken or refused(candidate):
         candidate = f"{base[:58]}-{number}"
         number += 1
     return candidate

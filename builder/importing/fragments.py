@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote
 
-from lxml import etree
+from lxml import etree, html
 
 from builder import markup
 from builder.formulas import MATHML_NAMESPACE, TEX_ENCODING
@@ -76,7 +76,13 @@ def tex_of(math: etree._Element) -> str | None:
 
 
 def _tree(fragment: str) -> etree._Element:
-    return etree.fromstring(f"<div>{fragment}</div>".encode(), safe_parser())
+    """The fragment under a <div>; read as HTML when it is not well-formed XML (another tool's text,
+    or a damaged package: what it gives still passes the loader's sanitiser)."""
+    try:
+        return etree.fromstring(f"<div>{fragment}</div>".encode(), safe_parser())
+    except etree.XMLSyntaxError:
+        parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+        return html.fragment_fromstring(fragment, create_parent="div", parser=parser)
 
 
 def _formula(math: etree._Element) -> str:

@@ -31,6 +31,8 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 class Document:
     """One parsed XML file of a package, able to name the place of each of its elements."""
 
+    name: str
+    """Its path in the package (its folder is what its references are relative to)."""
     display: str
     root: etree._Element
     data: bytes
@@ -114,7 +116,7 @@ class Package:
             self.problems.append(Problem(display, 1, 1, "its DOCTYPE declares entities, which lmspack import never "
                                                         "expands; remove them (write the text they stand for)"))
             return None
-        return Document(display, root, data)
+        return Document(name, display, root, data)
 
     def _take_findings(self) -> None:
         report = self.source.report

@@ -62,7 +62,9 @@ Q = f"{{{QTI21}}}"
 MANIFEST = "imsmanifest.xml"
 ITEM_TYPE, TEST_TYPE = "imsqti_item_xmlv2p1", "imsqti_test_xmlv2p1"
 TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
-SHUFFLE = "_shuffle"  # an item's own shuffle, gathered into the quiz's shuffle_choices
+# What an interaction's reader tells the item's beside its fields: its own shuffle (gathered into the
+# quiz's shuffle_choices), and the number of its parts and lmspack's share of the points for each.
+SHUFFLE, PARTS, SHARE = "_shuffle", "_parts", "_share"
 PACKAGE_NAME = re.compile(r"(?P<stem>.+)-qti21\.zip\Z")
 # Elements of QTI's XHTML that a text carries (the sanitiser decides what of them each text keeps).
 BLOCK_INTERACTIONS = frozenset({"choiceInteraction", "orderInteraction", "matchInteraction", "extendedTextInteraction",
@@ -365,9 +367,7 @@ class _TestSettings:
     @classmethod
     def read(cls, reader: _Reader, test: Document) -> _TestSettings:
         root = test.root
-        base = folder_of(test.display.split("!/", 1)[-1]) if "!/" in test.display else ""
-        if reader.package.beside is not None or "!/" not in test.display:
-            base = folder_of(next((n for n in [reader.package.beside or ""] if n), ""))
+        base = folder_of(test.name)
         settings = cls(root.get("identifier"), root.get("title"), [], [])
         settings._read_time(reader, test)
         parts = list(root.iter(f"{Q}testPart"))
@@ -378,7 +378,7 @@ class _TestSettings:
             part = parts[0]
             mode = part.get("submissionMode", "individual")
             control = part.find(f"{Q}itemSessionControl")
-            show = control is None or control.get("showFeedback", "false" if not reader.own else "true") == "true"
+            show = control is not None and control.get("showFeedback", "false") == "true"
             settings.feedback = "immediately" if mode == "individual" else "after_submit" if show else "never"
             if control is not None:
                 attempts = int(_number(control.get("maxAttempts")) or 0)
@@ -561,7 +561,7 @@ class _ItemReader:
         fields = self._interaction(body, identifier)
         if fields is None:
             return None
-        points = self._points(fields.pop("_points_text", None), fields.pop("_parts", 0), fields.pop("_share", None))
+        points = self._points(fields.pop(PARTS, 0), fields.pop(SHARE, None))
         hints = self._hints(body)
         prompt = self._prompt(body, identifier)
         if prompt is None:
@@ -597,15 +597,16 @@ class _ItemReader:
 
     # --- points ------------------------------------------------------------------------------
 
-    def _points(self, points_text: object, parts: object, share: object) -> float:
-        """lmspack's MAXSCORE (exact for its shares of parts), else the item's maximum score."""
-        text = points_text if isinstance(points_text, str) else self._maxscore_text()
-        value = _number(text)
+    def _points(self, parts: object, share: object) -> float:
+        """MAXSCORE, else 1; for lmspack's parts (pairs, steps, blanks), the points whose share of each
+        part is exactly the one written (MAXSCORE has 7 decimals)."""
+        value = _number(self._maxscore_text())
         if value is None or value <= 0:
             return 1.0
-        if isinstance(parts, int) and parts and isinstance(share, str) and value / parts != float(share):
-            candidate = float(share) * parts
-            if candidate / parts == float(share) and format_number(candidate) == format_number(value):
+        each = _number(share) if isinstance(share, str) else None
+        if isinstance(parts, int) and parts and each is not None and value / parts != each:
+            candidate = each * parts
+            if candidate / parts == each and format_number(candidate) == format_number(value):
                 value = candidate
         return min(max(value, 0.01), 1000.0)
 
@@ -702,8 +703,7 @@ class _ItemReader:
         declaration = self._response(interaction)
         if declaration is None:
             return None
-        multiple = declaration.get("cardinality") in ("multiple", "ordered") or \
-            (_number(interaction.get("maxChoices")) or 0) != 1
+        multiple = declaration.get("cardinality") in ("multiple", "ordered")
         correct = set(self._correct(declaration))
         weights = {key: value for key, value, _ in self._mapping(declaration)}
         choices: list[dict[str, object]] = []
@@ -782,20 +782,16 @@ class _ItemReader:
             return None
         base = declaration.get("baseType")
         parent = entry.getparent()
-        if parent is not None:
-            self.skip.add(parent) if self.own else None
-            unit = parent.find(f"{Q}span") if self.own else None
-            if unit is not None and unit.get("class") == "unit":
-                self.skip.add(unit)
+        if self.own and parent is not None:  # lmspack's <p class="answer">: the box and its unit
+            self.skip.add(parent)
         if base == "string":
             return self._short_answer(entry, declaration)
         if base in ("float", "integer"):
             fields = self._numeric(entry, declaration)
-            if fields is not None and parent is not None and self.own:
-                unit_element = parent.find(f"{Q}span")
-                if unit_element is not None and unit_element.get("class") == "unit":
-                    fields["unit"] = "".join(unit_element.itertext())
-                    fields = {key: fields[key] for key in ("type", "answers", "unit")} | fields
+            unit = parent.find(f"{Q}span") if self.own and parent is not None else None
+            if fields is not None and unit is not None and unit.get("class") == "unit":
+                fields = {"type": fields.pop("type"), "answers": fields.pop("answers"),
+                          "unit": "".join(unit.itertext())} | fields
             return fields
         self.lose(entry, f"a text box of base type {base!r}: the item is not carried")
         return None
@@ -947,7 +943,7 @@ class _ItemReader:
         fields: dict[str, object] = {"type": "ordering", "order": [self._inline_text(texts[i]) or i for i in order]}
         if self.processing is not None and any(True for _ in self.processing.iter(f"{Q}index")):
             fields["scoring"] = "per_position"
-        fields["_parts"], fields["_share"] = len(order), self._share()
+        fields[PARTS], fields[SHARE] = len(order), self._share()
         self._note_processing("the whole order right earns the points")
         return fields
 
@@ -1002,7 +998,7 @@ class _ItemReader:
             fields["distractors"] = [self._inline_text(rights[identifier]) or identifier for identifier in unmatched]
         if not self._mapping(declaration):
             fields["scoring"] = "all_or_nothing"
-        fields["_parts"], fields["_share"] = len(pairs), next(
+        fields[PARTS], fields[SHARE] = len(pairs), next(
             (entry.get("mappedValue") for entry in declaration.iterfind(f"{Q}mapping/{Q}mapEntry")), None)
         fields[SHUFFLE] = interaction.get("shuffle") == "true"
         self._note_processing("each pair right earns its share" if self._mapping(declaration)
@@ -1025,8 +1021,8 @@ class _ItemReader:
             self.blank_names[entry] = name
             if _local(entry) == "inlineChoiceInteraction":  # only drop-downs shuffle
                 shuffle = (shuffle or False) or entry.get("shuffle") == "true"
-        fields: dict[str, object] = {"type": "fill_in_blanks", "blanks": blanks, "_parts": len(entries),
-                                     "_share": self._share()}
+        fields: dict[str, object] = {"type": "fill_in_blanks", "blanks": blanks, PARTS: len(entries),
+                                     SHARE: self._share()}
         if shuffle is not None:
             fields[SHUFFLE] = shuffle
         self._note_processing("each blank right earns its share")
@@ -1098,11 +1094,9 @@ class _ItemReader:
         holder = body.find(f"{Q}div") if self.own else body
         if self.own and (holder is None or holder.get("class") != "prompt"):
             holder = body
-        for interaction in (element for element in body.iter() if _local(element) in BLOCK_INTERACTIONS):
-            prompt = interaction.find(f"{Q}prompt")
-            if prompt is not None:
-                self.extra_prompt = prompt
-        text = self._text(holder, block=True, extra=getattr(self, "extra_prompt", None)) if holder is not None else ""
+        own_prompt = next((element.find(f"{Q}prompt") for element in body.iter()
+                           if _local(element) in BLOCK_INTERACTIONS), None)  # the interaction's <prompt>
+        text = self._text(holder, block=True, extra=own_prompt) if holder is not None else ""
         if not text:
             title = (self.root.get("title") or "").strip()
             if not title:
