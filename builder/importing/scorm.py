@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -283,16 +283,24 @@ def _feedback(holder: _Value, key: str, fields: dict[str, object], name: str) ->
         fields[name] = _text(holder[key], block=False)
 
 
-def _short_answer(item: _Value, points: float) -> dict[str, object]:
-    answers = []
+def _answers(item: _Value, points: float, fields: Callable[[_Value, bool], dict[str, object]]) -> list[object]:
+    """A typed item's answers: each one's own ``fields`` (told whether it is the first worth full
+    credit, the one reported as correct), its credit and its feedback."""
+    answers: list[object] = []
+    correct_found = False
     for answer in item["answers"].entries():
-        written: dict[str, object] = {"text": answer["text"].text()}
         credit = credit_earning(points, answer["weight"].number(), exact=True)
+        written = fields(answer, credit == 100 and not correct_found)
+        correct_found |= credit == 100
         if credit != 100:
             written["credit"] = yaml_number(credit)
         _feedback(answer, "feedback", written, "feedback")
         answers.append(written)
-    fields: dict[str, object] = {"answers": answers}
+    return answers
+
+
+def _short_answer(item: _Value, points: float) -> dict[str, object]:
+    fields: dict[str, object] = {"answers": _answers(item, points, lambda answer, _: {"text": answer["text"].text()})}
     if item["caseSensitive"].flag():
         fields["case_sensitive"] = True
     _feedback(item, "otherFeedback", fields, "other_feedback")
@@ -300,19 +308,9 @@ def _short_answer(item: _Value, points: float) -> dict[str, object]:
 
 
 def _numeric(item: _Value, points: float) -> dict[str, object]:
-    answers = []
     pattern = item["patterns"].get("scorm12").optional_text()
-    correct_found = False
-    for answer in item["answers"].entries():
-        credit = credit_earning(points, answer["weight"].number(), exact=True)
-        first_full = credit == 100 and not correct_found
-        correct_found |= credit == 100
-        written = _interval(answer["low"].number(), answer["high"].number(), pattern if first_full else None)
-        if credit != 100:
-            written["credit"] = yaml_number(credit)
-        _feedback(answer, "feedback", written, "feedback")
-        answers.append(written)
-    fields: dict[str, object] = {"answers": answers}
+    fields: dict[str, object] = {"answers": _answers(item, points, lambda answer, correct: _interval(
+        answer["low"].number(), answer["high"].number(), pattern if correct else None))}
     if item["unit"].text():
         fields["unit"] = item["unit"].text()
     _feedback(item, "otherFeedback", fields, "other_feedback")
