@@ -66,7 +66,7 @@ TEMPLATES = "http://www.imsglobal.org/question/qti_v2p1/rptemplates/"
 # quiz's shuffle_choices), and the number of its parts and lmspack's share of the points for each.
 SHUFFLE, PARTS, SHARE = "_shuffle", "_parts", "_share"
 PACKAGE_NAME = re.compile(r"(?P<stem>.+)-qti21\.zip\Z")
-# Elements of QTI's XHTML that a text carries (the sanitiser decides what of them each text keeps).
+# The interactions that stand as blocks of an item's body, and those that stand in its text.
 BLOCK_INTERACTIONS = frozenset({"choiceInteraction", "orderInteraction", "matchInteraction", "extendedTextInteraction",
                                 "associateInteraction", "gapMatchInteraction", "hotspotInteraction",
                                 "hottextInteraction", "sliderInteraction", "graphicOrderInteraction",
@@ -74,7 +74,8 @@ BLOCK_INTERACTIONS = frozenset({"choiceInteraction", "orderInteraction", "matchI
                                 "selectPointInteraction", "positionObjectStage", "positionObjectInteraction",
                                 "uploadInteraction", "drawingInteraction", "mediaInteraction", "customInteraction"})
 INLINE_INTERACTIONS = frozenset({"textEntryInteraction", "inlineChoiceInteraction"})
-# What other tools put on their markup for layout and styling hooks only: not listed when left out.
+# What other tools put on their markup for layout and styling hooks only: not listed when left out,
+# nor are the blocks a text may break at (where another tool's pretty-printing is trimmed).
 LAYOUT_ATTRIBUTES = frozenset({"class", "id", "label", "dir", "{http://www.w3.org/XML/1998/namespace}lang",
                                "{http://www.w3.org/XML/1998/namespace}base"})
 BLOCKS = frozenset({"p", "li", "td", "th", "dt", "dd", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -87,7 +88,7 @@ def recognises(path: Path, head: bytes) -> bool:
     if path.is_dir() or head.startswith(b"PK"):
         try:
             with opened(path) as package:
-                return _kind_of(package) is not None
+                return _holds_qti21(package)
         except OSError:
             return False
     if path.name.lower() == MANIFEST:
@@ -95,21 +96,22 @@ def recognises(path: Path, head: bytes) -> bool:
     return QTI21.encode() in head and (b"assessmentItem" in head or b"assessmentTest" in head)
 
 
-def _kind_of(package: Package) -> str | None:
-    """'manifest' or 'files' for a QTI 2.1 package, else None."""
+def _holds_qti21(package: Package) -> bool:
+    """Whether the package's manifest lists QTI 2.1 resources, or it has no (readable) manifest and
+    holds a QTI 2.1 test or item."""
     if package.has(MANIFEST):
         document = package.document(MANIFEST)
         if document is not None:
-            types = {resource.get("type") for resource in document.root.iter() if _local(resource) == "resource"}
-            return "manifest" if types & set(QTI21_TYPES) else None
+            return any(resource.get("type") in QTI21_TYPES for resource in document.root.iter()
+                       if _local(resource) == "resource")
         # A manifest that does not parse: a QTI 2.1 package still, when it holds QTI 2.1 files (the
         # import then says where the manifest breaks).
     for name in package.names:
         if name.lower().endswith(".xml"):
             data = package.read(name) or b""
             if QTI21.encode() in data[:4096] and (b"assessmentTest" in data[:4096] or b"assessmentItem" in data[:4096]):
-                return "files"
-    return None
+                return True
+    return False
 
 
 def read(path: Path) -> list[ImportedQuiz]:
@@ -147,6 +149,8 @@ class _Reader:
         self.package = package
         self.lost: list[Lost] = []
         self.own = False
+        self.tested: set[str] = set()
+        """The items the quizzes read so far name (package members)."""
 
     def lose(self, place: str, what: str) -> None:
         entry = Lost(place, what)
@@ -191,9 +195,14 @@ class _Reader:
             else:
                 (tests if kind == TEST_TYPE else items).append(name)
         title, description = _manifest_texts(manifest.root)
-        if tests:
-            return [quiz for name in tests for quiz in self._test(name, title, description)]
-        return [self._quiz(None, items, title, description)] if items else []
+        if not tests:
+            return [self._quiz(None, items, title, description)] if items else []
+        quizzes = [quiz for name in tests for quiz in self._test(name, title, description)]
+        for resource in resources:  # what no test names would be left behind
+            name = member("", resource.get("href") or "")
+            if resource.get("type") == ITEM_TYPE and name in items and name not in self.tested and quizzes:
+                quizzes[0].lost.append(Lost(manifest.place(resource), f"item {name!r}, in no test of the package"))
+        return quizzes
 
     def _from_files(self, names: list[str]) -> list[ImportedQuiz]:
         tests, items = [], []
@@ -230,6 +239,7 @@ class _Reader:
         self.lost = []
         settings = _TestSettings.read(self, test) if test is not None else _TestSettings.none()
         names = list(dict.fromkeys(ref.name for ref in settings.refs)) if test is not None else item_names
+        self.tested.update(names)
         if self.own and test is not None:  # lmspack's quiz order is the manifest's (the test lists pools first)
             rank = {name: n for n, name in enumerate(self._manifest_order())}
             names.sort(key=lambda name: rank.get(name, len(rank)))
