@@ -403,6 +403,11 @@ class Source:
     def _name_set(self) -> set[str]:
         return set(self.names)
 
+    def read(self, name: str) -> bytes | None:
+        """The bytes of member ``name``, read under the package's caps, or None after reporting why
+        they cannot be (lmspack import reads packages through this)."""
+        return self._read(name)
+
     def parse(self, name: str) -> etree._Element | None:
         """The root element of member ``name``, or None after reporting why it cannot be read."""
         if name not in self._parsed:

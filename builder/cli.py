@@ -209,6 +209,28 @@ def add(path: Path, item_type: str, item_id: str | None) -> None:
     _say(f"added {written}")
 
 
+@main.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder to write the quiz folders into (one per quiz, named by its identifier).")
+@click.option("--force", is_flag=True, help="Replace files that exist already (never done without it).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report on stdout.")
+def import_command(sources: tuple[Path, ...], out_dir: Path, force: bool, as_json: bool) -> None:
+    """Write canonical quiz folders from SOURCES: QTI 2.1 and lmspack's SCORM packages, and the other
+    formats docs/import.md lists. What a quiz folder cannot hold is listed, each at its place."""
+    from builder import importing  # only this command needs the readers
+
+    report = _run(lambda: importing.import_sources(list(sources), out_dir, force), as_json)
+    if as_json:
+        _say_json({"tool": "lmspack", "version": __version__, "ok": True} | report.to_dict())
+        return
+    for _, quiz, folder in report.folders():
+        media = f", {len(quiz.media)} media file{'s' if len(quiz.media) != 1 else ''}" if quiz.media else ""
+        _say(f"wrote {folder} ({len(quiz.items)} item{'s' if len(quiz.items) != 1 else ''}{media})")
+    for lost in report.lost:
+        _say(f"{lost.place}: not carried: {lost.what}", err=True)
+
+
 @main.command()
 @click.argument("packages", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", type=click.Choice(checking.KINDS), default="auto", show_default=True,

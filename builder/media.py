@@ -71,6 +71,13 @@ def _signature_fits(media_type: str, data: bytes) -> bool:
             raise AssertionError(f"no signature for {media_type}")
 
 
+def sniffed_type(data: bytes) -> str | None:
+    """The media type of a file lmspack carries that ``data`` starts as (None: none of them; an SVG,
+    being text, is never sniffed): for files whose name may not say what they are (lmspack import)."""
+    return next((kind for kind in dict.fromkeys(MEDIA_TYPES.values())
+                 if kind != "image/svg+xml" and _signature_fits(kind, data)), None)
+
+
 _SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,

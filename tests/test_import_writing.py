@@ -56,6 +56,9 @@ def test_a_folder_that_would_not_load_is_reported_at_its_place_and_nothing_is_wr
     assert problem.path == str(tmp_path / "warm-handoff" / "warm-handoff-definition.yaml")
     assert (problem.line, problem.column) == (4, 9) and "'points' must be a number" in problem.message
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(InputError):  # an output folder the import made is removed again
+        write_quizzes([(quiz, "bank.xml")], tmp_path / "new" / "out")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_media_paths_must_stay_inside_the_quiz_folder(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ to its place atomically. An existing file is never replaced without ``force``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import tempfile
@@ -97,7 +98,9 @@ def write_quizzes(quizzes: list[tuple[ImportedQuiz, str]], out: Path, force: boo
 
 
 def _check_loads(planned: dict[Path, bytes], out: Path) -> None:
-    """Load the folders from a temporary copy; report their problems at the paths they will have."""
+    """Load the folders from a temporary copy; report their problems at the paths they will have
+    (the output folder is left as it was: removed again when this made it)."""
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]
     out.mkdir(parents=True, exist_ok=True)
     trial = Path(tempfile.mkdtemp(prefix=".lmspack-import-", dir=out))
     try:
@@ -110,6 +113,10 @@ def _check_loads(planned: dict[Path, bytes], out: Path) -> None:
         try:
             load_quizzes(sorted(folders), trial)
         except InputError as error:
+            shutil.rmtree(trial, ignore_errors=True)
+            for folder in made:  # innermost first; only empty ones, as made
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise InputError([Problem(str(out / problem.path) if not Path(problem.path).is_absolute()
                                       else problem.path.replace(str(trial), str(out)),
                                       problem.line, problem.column, problem.message)
