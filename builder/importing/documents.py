@@ -13,10 +13,10 @@ DEFAULT_PASS_MARK = 80
 
 
 def slug(text: str, fallback: str) -> str:
-    """``text`` as an identifier (letters, digits, '_', '-', '.'; a letter first; at most 64), or
-    ``fallback`` when nothing of it is left: 'Étape 2: l'eau' -> 'Etape-2-l-eau'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.sub(r"[^A-Za-z0-9_.-]+", "-", ascii_text).strip("-.")
+    """``text`` as an identifier in lower case (letters, digits, '_', '-', '.'; a letter first; at
+    most 64), or ``fallback`` when nothing of it is left: 'Étape 2: l'eau' -> 'etape-2-l-eau'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    words = re.sub(r"[^a-z0-9_.]+", "-", ascii_text).strip("-.")
     words = re.sub(r"^[^A-Za-z_]+", "", words)[:64].rstrip("-.")
     return words if words and IDENTIFIER.match(words) else fallback
 

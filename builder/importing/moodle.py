@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -348,7 +347,7 @@ class _Bank:
         if not value:
             return ""
         if found.format in ("plain_text", "moodle_auto_format", "2", "0"):
-            value = _plain_as_html(value)
+            value = texts.plain_html(value)
         elif found.format in ("markdown", "4"):
             value = texts.render(value, inline=False)[0]
         text = texts.read_html(value, inline, self.files_of(found))
@@ -847,14 +846,6 @@ def _plain(value: str) -> str:
     if "<" not in value:
         return texts.unescaped(value).strip()
     return plain_text(texts.fragment_of(texts.read_html(value, False, texts.no_files).source, False))
-
-
-def _plain_as_html(value: str) -> str:
-    """A plain or Moodle auto-format text as the HTML Moodle shows: paragraphs at blank lines,
-    line breaks kept."""
-    paragraphs = re.split(r"\n[ \t]*\n", value.replace("\r\n", "\n"))
-    return "".join(f"<p>{'<br/>'.join(html.escape(line) for line in paragraph.split(chr(10)))}</p>"
-                   for paragraph in paragraphs if paragraph.strip())
 
 
 def _template_text(value: str, text_format: str) -> str:

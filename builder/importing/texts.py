@@ -412,6 +412,13 @@ def read_html(source: str, inline: bool, files: FileNamer, tex: bool = True,
     return text
 
 
+def plain_html(value: str) -> str:
+    """Plain text as the HTML that shows it: a paragraph at each blank line, line breaks kept."""
+    paragraphs = re.split(r"\n[ \t]*\n", value.replace("\r\n", "\n"))
+    return "".join("<p>" + "<br/>".join(html.escape(line) for line in paragraph.split("\n")) + "</p>"
+                   for paragraph in paragraphs if paragraph.strip())
+
+
 def plain_source(value: str, inline: bool) -> str:
     """Plain text (no markup) as canonical text that shows exactly it."""
     tree = etree.Element("div")
