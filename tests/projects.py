@@ -8,10 +8,14 @@ import shutil
 import textwrap
 import zipfile
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from builder.formats import Output, builder_for, checker_for, refuse
+from builder.importing import ImportedQuiz
+from builder.importing.writing import write_quizzes
+from builder.loading import load_quizzes
 from builder.model import ChoiceInteraction, Item, Quiz
 
 QUIZ_YAML = """\
@@ -91,3 +95,15 @@ def copy_inputs(source: Path, quiz_dir: Path) -> None:
         target = quiz_dir / (path.name if source.is_file() else path.relative_to(source))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
+
+
+def import_and_build(tmp: Path, output: Output, reader: ModuleType, fmt: str) -> tuple[Output, list[ImportedQuiz]]:
+    """``output`` (a package lmspack built) written to ``tmp`` under its own name, imported with
+    ``reader`` (a module of builder.importing) into canonical quiz folders, and those built again in
+    ``fmt``: the package built from the import, and the quizzes the reader gave."""
+    source = tmp / output.filename
+    source.write_bytes(output.data)
+    imported = reader.read(source)
+    write_quizzes([(quiz, source.name) for quiz in imported], tmp / "imported")
+    (quiz,) = load_quizzes([tmp / "imported" / imported[0].identifier], tmp)
+    return build_format(fmt, quiz), imported

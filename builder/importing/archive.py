@@ -29,10 +29,14 @@ class Package:
         self._archive: zipfile.ZipFile | None = None
         self._entries: dict[str, zipfile.ZipInfo] = {}
         self._files: dict[str, Path] = {}
+        self.single = False
         if path.is_dir():
             self._list_folder()
-        else:
+        elif zipfile.is_zipfile(path):
             self._open_zip()
+        else:  # one file, as a package of itself
+            self.single = True
+            self._files[path.name] = path
 
     @property
     def names(self) -> list[str]:
@@ -40,6 +44,8 @@ class Package:
 
     def shown(self, name: str) -> str:
         """Where a file of the package is, as messages name it: source!/path (a zip), source/path."""
+        if self.single:
+            return str(self.path)
         return f"{self.path}!/{name}" if self._archive is not None else str(self.path / name)
 
     def problem(self, name: str | None, line: int, message: str) -> None:

@@ -65,7 +65,10 @@ _STANDARD_FEEDBACK = {plain_text(text) for partial in (True, False)
 
 
 def recognises(path: Path, head: bytes) -> bool:
-    """A zip, or a folder, whose imsmanifest.xml lists a QTI 1.2 assessment (Canvas's export)."""
+    """A zip, or a folder, whose imsmanifest.xml lists a QTI 1.2 assessment (Canvas's export); or
+    one such assessment's XML file on its own."""
+    if path.is_file() and not head.startswith(b"PK\x03\x04"):
+        return b"<questestinterop" in head and b"ims_qtiasiv1p2" in head
     if not path.is_dir() and not head.startswith(b"PK\x03\x04"):
         return False
     package = Package(path)
@@ -97,6 +100,19 @@ def _parse(package: Package, name: str, problems: list[Problem]) -> etree._Eleme
         line, column = error.position
         problems.append(Problem(package.shown(name), line or 0, column or 0, f"not well-formed XML: {error.msg}"))
         return None
+
+
+def _settings_file(package: Package, name: str) -> tuple[etree._Element | None, Lost | None]:
+    """assessment_meta.xml: the quiz's settings, or (when it cannot be read: some Canvas exports bind
+    a namespace libxml2 refuses) why they were not carried; the questions are imported all the same."""
+    data = package.read(name)
+    if data is None:
+        return None, Lost(package.shown(name), "the quiz's settings: the file is not in the package")
+    try:
+        return etree.fromstring(data, safe_parser()), None
+    except etree.XMLSyntaxError as error:
+        return None, Lost(f"{package.shown(name)}:{error.position[0]}", f"the quiz's settings, which are not "
+                                                                        f"well-formed XML ({error.msg})")
 
 
 @dataclass
@@ -136,6 +152,12 @@ class _Export:
         self.problems: list[Problem] = []
 
     def quizzes(self) -> list[ImportedQuiz]:
+        if self.package.single:  # an assessment's XML on its own: no settings, no files
+            root = _parse(self.package, self.path.name, self.problems)
+            quiz = _Assessment(self, self.path.name, root, None, []).quiz() if root is not None else None
+            if self.package.problems or self.problems:
+                raise InputError(self.package.problems + self.problems)
+            return [quiz] if quiz is not None else []
         manifest = _parse(self.package, "imsmanifest.xml", self.problems) if "imsmanifest.xml" in self.package.names \
             else None
         if manifest is None:
@@ -155,9 +177,12 @@ class _Export:
             root = _parse(self.package, unquote(href), self.problems)
             if root is None:
                 continue
-            meta_root = _parse(self.package, unquote(meta.get("href", "")), self.problems) \
-                if meta is not None and meta.get("href") else None
-            quiz = _Assessment(self, unquote(href), root, meta_root, named if len(assessments) == 1 else []).quiz()
+            meta_root, meta_lost = _settings_file(self.package, unquote(meta.get("href", ""))) \
+                if meta is not None and meta.get("href") else (None, None)
+            assessment = _Assessment(self, unquote(href), root, meta_root, named if len(assessments) == 1 else [])
+            if meta_lost is not None:
+                assessment.lost.append(meta_lost)
+            quiz = assessment.quiz()
             if quiz is not None:
                 quizzes.append(quiz)
         problems = self.package.problems + self.problems
@@ -617,18 +642,27 @@ class _Assessment:
         if len(pairs) < 2 or len(set(used)) < len(used):
             raise _Skipped("it needs 2 left sides or more, each with its own match")
         distractors = [ident for ident in options if ident not in used]
-        steps = [str(n) for n in range(1, len(pairs) + 1)]
-        left_ids = [int(lid.get("ident", "response_0").removeprefix("response_") or 0) for lid in lids]
-        option_ids = [int(ident) if ident.isdigit() else 0 for ident in options]
-        if not distractors and [options[match] for _, match in pairs] == steps and \
-                canvas_format.numbered(item.identifier, canvas_format.ordering_keys(len(pairs))) == \
-                left_ids + option_ids:
-            return "ordering", {"order": [left for left, _ in pairs]}  # lmspack's ordering, written as matching
+        if self.is_ordering(item, lids, list(options), [options[match] for _, match in pairs], distractors):
+            # lmspack writes an ordering as a matching of each step with its position, graded per step
+            return "ordering", {"order": [left for left, _ in pairs], "scoring": "per_position"}
         fields: dict[str, object] = {"pairs": [{"left": left, "right": texts.plain_source(options[match], True)}
                                                for left, match in pairs]}
         if distractors:
             fields["distractors"] = [texts.plain_source(options[ident], True) for ident in distractors]
         return "matching", fields
+
+    def is_ordering(self, item: _Item, lids: list[etree._Element], option_idents: list[str], matched: list[str],
+                    distractors: list[str]) -> bool:
+        """Whether a matching question matches each left side with its position, 1 to N: an ordering
+        as lmspack writes one (in lmspack's package: the ids it gives say so, not the words)."""
+        if distractors or matched != [str(n) for n in range(1, len(matched) + 1)]:
+            return False
+        if "lmspack_item_id" not in item.fields:
+            return True
+        idents = [int(lid.get("ident", "").removeprefix("response_") or 0) if
+                  lid.get("ident", "").removeprefix("response_").isdigit() else 0 for lid in lids]
+        idents += [int(ident) if ident.isdigit() else 0 for ident in option_idents]
+        return canvas_format.numbered(item.identifier, canvas_format.ordering_keys(len(matched))) == idents
 
     def blanks(self, item: _Item) -> tuple[str, dict[str, object]]:
         dropdowns = item.kind == "multiple_dropdowns_question"

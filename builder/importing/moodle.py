@@ -277,7 +277,8 @@ class _Bank:
             return None
         idnumber = _text(element, "idnumber") or ""
         self.count += 1
-        identifier = self.ids.take(idnumber or name, f"question-{self.count}")
+        fallback = f"question-{self.count}"
+        identifier = self.ids.take(idnumber or slug(name, fallback), fallback)
         if idnumber and identifier != idnumber:
             question.lose(f"its idnumber {idnumber!r} is not an lmspack id (or is taken); the item's id is "
                           f"{identifier!r}", element.find("idnumber"))
@@ -330,8 +331,9 @@ class _Bank:
         for file in found.findall("file"):
             folder = file.get("path", "/") or "/"
             key = (folder if folder.endswith("/") else folder + "/") + (file.get("name") or "")
+            encoded = re.sub(r"[^A-Za-z0-9+/]", "", file.text or "")  # as PHP's base64_decode reads it
             try:
-                files[key] = base64.b64decode(file.text or "")
+                files[key] = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
             except (binascii.Error, ValueError):
                 self.problem(file, f"the file {file.get('name')!r} is not valid base64")
         return _Field(found, (found.findtext("text") or "").strip(), found.get("format") or "moodle_auto_format", files)
@@ -411,7 +413,7 @@ class _Bank:
                 if fraction >= 100:
                     choice["correct"] = True
                 elif fraction != 0:
-                    question.lose(f"choice {_short(_plain(text))!r} worth {number(fraction)}%, imported as a wrong "
+                    question.lose(f"choice {_short(_shown(text))!r} worth {number(fraction)}%, imported as a wrong "
                                   "choice (a single choice is right or wrong)", answer)
             elif fraction > 0:
                 choice["correct"] = True
@@ -429,7 +431,7 @@ class _Bank:
         if single:
             for extra in correct[1:]:
                 extra.pop("correct")
-                question.lose(f"choice {_short(_plain(str(extra['text'])))!r} is also worth full marks; only the "
+                question.lose(f"choice {_short(_shown(str(extra['text'])))!r} is also worth full marks; only the "
                               "first such choice is marked correct (a single choice has one right answer)")
             return "single_choice", fields
         if len(correct) == len(choices):
@@ -730,18 +732,18 @@ class _Bank:
             remaining = remaining[found.end():]
         shown = code.group()
         if kind.startswith("MULTIRESPONSE"):
-            raise _Skipped(f"its blank {_short(shown)!r} takes several answers (lmspack's drop-down takes one)")
+            raise _Skipped(f"its blank {_short(shown)} takes several answers (lmspack's drop-down takes one)")
         if any(feedback for _, _, feedback in alternatives):
-            question.lose(f"the feedback of blank {_short(shown)!r}'s answers (lmspack's blanks have none)", at)
+            question.lose(f"blank {_short(shown)}: its answers' feedback (lmspack's blanks have none)", at)
         right = [(answer, percent) for percent, answer, _ in alternatives if percent >= 100]
         partial = [answer for percent, answer, _ in alternatives if 0 < percent < 100]
         if kind == "NUMERICAL":
             numbers = [_NUMERICAL_ALTERNATIVE.match(answer.strip()) for answer, _ in right]
             usable = [found for found in numbers if found]
             if not usable:
-                raise _Skipped(f"its number blank {_short(shown)!r} has no right number")
+                raise _Skipped(f"its number blank {_short(shown)} has no right number")
             if len(usable) > 1 or partial:
-                question.lose(f"blank {_short(shown)!r}'s other answers (a number blank has one)", at)
+                question.lose(f"blank {_short(shown)}: its other answers (a number blank has one)", at)
             value = _moodle_number(usable[0].group(1)) or 0.0
             tolerance = abs(_moodle_number(usable[0].group(6) or "0") or 0.0)
             entry: dict[str, object] = {"value": number(value)}
@@ -749,18 +751,19 @@ class _Bank:
                 entry["tolerance"] = number(tolerance)
             return entry
         if partial or (len(right) < len(alternatives) and not kind.startswith("MULTICHOICE")):
-            question.lose(f"blank {_short(shown)!r}'s answers worth less than full marks", at)
+            question.lose(f"blank {_short(shown)}: its answers worth less than full marks (a blank accepts right "
+                          "answers only)", at)
         decoded = [texts.unescaped(answer).replace("\\}", "}").replace("\\#", "#") for answer, _ in right]
         if kind.startswith("MULTICHOICE"):
             options = [_plain(texts.unescaped(answer).replace("\\}", "}").replace("\\#", "#"))
                        for _, answer, _ in alternatives]
             if kind not in ("MULTICHOICE", "MULTICHOICE_S"):
-                question.lose(f"blank {_short(shown)!r} shows its options as buttons (a drop-down here)", at)
+                question.lose(f"blank {_short(shown)}: its options shown as buttons in Moodle (a drop-down here)", at)
             if kind.endswith("S"):
-                question.lose(f"blank {_short(shown)!r} shuffles its options (shown in their order here)", at)
+                question.lose(f"blank {_short(shown)}: its options shuffled in Moodle (in their order here)", at)
             correct = [_plain(answer) for answer in decoded]
             if len(correct) != 1 or len(set(options)) != len(options) or len(options) < 2:
-                raise _Skipped(f"its drop-down {_short(shown)!r} needs 2 or more different options, one right")
+                raise _Skipped(f"its drop-down {_short(shown)} needs 2 or more different options, one right")
             return {"options": options, "correct": correct[0]}
         texts_accepted = []
         for answer in decoded:
@@ -770,7 +773,7 @@ class _Bank:
             if text and text not in texts_accepted:
                 texts_accepted.append(text)
         if not texts_accepted:
-            raise _Skipped(f"its blank {_short(shown)!r} has no right answer")
+            raise _Skipped(f"its blank {_short(shown)} has no right answer")
         entry = {"answers": texts_accepted}
         if kind == "SHORTANSWER_C":
             entry["case_sensitive"] = True
@@ -846,6 +849,11 @@ def _plain(value: str) -> str:
     if "<" not in value:
         return texts.unescaped(value).strip()
     return plain_text(texts.fragment_of(texts.read_html(value, False, texts.no_files).source, False))
+
+
+def _shown(source: str) -> str:
+    """What an inline canonical text shows, as plain text (for messages)."""
+    return plain_text(texts.fragment_of(source, True))
 
 
 def _template_text(value: str, text_format: str) -> str:

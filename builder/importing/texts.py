@@ -15,6 +15,10 @@ Three steps:
    images, formulas), else HTML written so that neither Markdown, the formula finder nor the HTML
    parser reads it otherwise (every character they would take for syntax as a character
    reference, no blank line inside a block).
+
+One kind of fragment has no text that gives it back: a <pre> or <table> pasted in the middle of a
+paragraph splits it into blocks with no line break between them, which the loader writes for no
+other text. Such a text is imported as the loader reads it again (a line break between the blocks).
 """
 
 from __future__ import annotations
@@ -415,7 +419,7 @@ def read_html(source: str, inline: bool, files: FileNamer, tex: bool = True,
 def plain_html(value: str) -> str:
     """Plain text as the HTML that shows it: a paragraph at each blank line, line breaks kept."""
     paragraphs = re.split(r"\n[ \t]*\n", value.replace("\r\n", "\n"))
-    return "".join("<p>" + "<br/>".join(html.escape(line) for line in paragraph.split("\n")) + "</p>"
+    return "".join("<p>" + "<br/>\n".join(html.escape(line) for line in paragraph.split("\n")) + "</p>"
                    for paragraph in paragraphs if paragraph.strip())
 
 
@@ -612,7 +616,9 @@ def _markdown_text(value: str, inline: bool) -> str:
                    for character in "".join(pieces))
 
 
-_LINE_START = re.compile(r"(^|\n)([ \t]*)([#>+\-=]|\d{1,9}(?=[.)]))")
+# What opens a block at the start of a line: a heading, a quote, a list item, a setext underline.
+_LINE_START = re.compile(r"(^|\n)([ \t]*)(#(?=[ \t]|$|\n)|>|[+\-](?=[ \t]|$|\n)|[-=]+(?=[ \t]*(?:$|\n))"
+                         r"|\d{1,9}(?=[.)](?:[ \t]|$|\n)))")
 
 
 def _line_starts(written: str) -> str:
@@ -656,8 +662,8 @@ def _markdown_element(element: etree._Element, inline: bool) -> str | None:
         if not inner or any(c in href for c in "<>\n "):
             return None
         return f"[{inner}](<{_markdown_url_text(href)}>)"
-    if name == "br" and not inline:
-        return "\\\n"
+    if name == "br" and not inline:  # a hard line break: a backslash at the end of the line
+        return "\\" if (element.tail or "").startswith("\n") else "\\\n"
     if name in ("b", "i", "sub", "sup", "small", "span", "q", "cite", "abbr", "kbd", "samp", "var") \
             and not element.attrib:
         inner = _inline_markdown(element, inline)

@@ -1,0 +1,102 @@
+"""Texts of imported files as canonical text (builder/importing/texts.py): whatever fragment the
+loader makes, the text written for it reads back into exactly that fragment; another tool's HTML is
+kept where the loader keeps it, and what is not is named."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder import markup
+from builder.importing import texts
+
+from test_properties import TEXT
+
+# Markdown and HTML an author writes over several lines, beside the generated one-line texts.
+_BLOCKS = st.sampled_from([
+    "\n\n", "\n", "  ", "- a\n- b\n", "1. x\n", "| a | b |\n|:--|--:|\n| 1 | 2 |\n", "> quote", "## head",
+    "\n\n<table><tr><td style='text-align:right'>1</td></tr></table>\n\n", "a\\\nb", "***", "![a](media/x%20y.png)",
+    "![s](a.mp3)", "$$\\frac{a}{b}$$", "&amp;", "&nbsp;", "\u00a0", "\u2003", "\t", "<br>", "x_y_z", "*a* _b_ **c**",
+    "`a`", "<span>s</span>", "1.5", "-1", "a\n===", "b\n---", "[[name]]", "\\$5", "\n\n<pre>\n\nx\ny</pre>\n\n"])
+SOURCES = st.one_of(TEXT, st.lists(st.one_of(TEXT, _BLOCKS), max_size=6).map("".join))
+PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+@PROPERTY
+@given(SOURCES, st.booleans())
+def test_every_fragment_is_written_back_exactly(source: str, inline: bool) -> None:
+    """The proof asked for: for any text the loader reads into a fragment, source_of gives canonical
+    text that the loader reads back into that very fragment (and so builds the same bytes). Raw HTML
+    blocks start on a line of their own here: a <pre> or <table> pasted in mid-paragraph splits it
+    into blocks with no line between them, which no text gives back (the loader itself puts one)."""
+    fragment, problems = (markup.inline if inline else markup.block)(source, "")
+    if any(problem.warning is None for problem in problems):
+        return  # a text the loader refuses makes no fragment to write back
+    written = texts.source_of(str(fragment), inline)
+    assert written is not None, (source, str(fragment))
+    assert str(texts.fragment_of(written, inline)) == str(fragment)
+
+
+@pytest.mark.parametrize(("fragment", "inline", "expected"), [
+    ("<p>Plain words, a <em>stress</em> and <code>code</code>.</p>", False,
+     "Plain words, a *stress* and `code`."),
+    ("<p>Two</p>\n<p>paragraphs * _ [x] $5</p>", False, "Two\n\nparagraphs \\* \\_ \\[x\\] \\$5"),
+    ('<img src="media/media/fridge%20shelf.jpg" alt="a shelf"/> 3 °C', True, "![a shelf](<media/fridge shelf.jpg>) 3 °C"),
+    ("1. not a list", True, "1\\. not a list"),
+    ("<p>6.9 is a number</p>", False, "6.9 is a number"),
+])
+def test_simple_texts_are_written_as_markdown(fragment: str, inline: bool, expected: str) -> None:
+    assert texts.source_of(fragment, inline) == expected
+    assert str(texts.fragment_of(expected, inline)) == fragment
+
+
+def test_a_fragment_markdown_cannot_say_is_written_as_html_that_reads_back() -> None:
+    fragment = '<table><tbody><tr><td align="right">$5 `x`</td></tr></tbody></table>'
+    written = texts.source_of(fragment, inline=False)
+    assert written == '<table><tbody><tr><td align="right">&#36;5 &#96;x&#96;</td></tr></tbody></table>'
+    assert str(texts.fragment_of(written, inline=False)) == fragment
+
+
+def test_a_blank_line_in_preformatted_text_does_not_end_the_html() -> None:
+    fragment = "<p>x</p>\n<pre>a\n\n\nb</pre>\n<p>y</p>"
+    written = texts.source_of(fragment, inline=False)
+    assert written is not None and "\n\n" not in written
+    assert str(texts.fragment_of(written, inline=False)) == fragment
+
+
+def _no_files(url: str) -> tuple[str | None, str | None]:
+    return None, None
+
+
+def test_other_tools_html_is_kept_as_the_loader_keeps_it_and_the_rest_named() -> None:
+    text = texts.read_html('<div><p dir="ltr" style="color: red">Pick <font>one</font> \\(x^2\\)'
+                           '<script>alert(1)</script></p><img src="/local.png"></div>', False, _no_files)
+    assert text.source == "Pick one $x^2$"
+    assert text.left_out == ["the <div> element (its text kept)", "the <font> element (its text kept)",
+                             "the <script> element and its content",
+                             "the image '/local.png', which is not a file of the source nor an https: address"]
+    assert text.problems == []
+
+
+def test_a_formula_the_converter_cannot_read_stays_as_written() -> None:
+    text = texts.read_html("<p>See \\(\\foo{x}\\) and \\[y\\]</p>", False, _no_files)
+    assert str(texts.fragment_of(text.source, False)).startswith("<p>See \\(\\foo{x}\\) and <math")
+    assert text.left_out == ["the formula '\\\\(\\\\foo{x}\\\\)', which lmspack's TeX converter cannot read "
+                             "(kept as written)"]
+
+
+def test_inline_text_loses_an_editors_paragraphs_but_keeps_their_break() -> None:
+    text = texts.read_html("<p>first</p><p>second</p>", True, _no_files)
+    assert str(texts.fragment_of(text.source, True)) == "first<br/>second"
+    assert text.left_out == []
+
+
+def test_files_are_named_by_their_path_in_the_quiz_folder() -> None:
+    def files(url: str) -> tuple[str | None, str | None]:
+        return ("media/a b.png", None) if url == "pic" else (None, "the file 'x.bmp': not carried")
+
+    text = texts.read_html('<p><img src="pic"> <img src="x.bmp" alt="old"></p>', False, files)
+    assert text.source == "![a b](<media/a b.png>) old"
+    assert text.left_out == ["the image media/a b.png had no alt text; its file name stands for it (describe what "
+                             "it shows)", "the file 'x.bmp': not carried"]
