@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from test_properties import quizzes, write
 
 from builder.errors import InputError
 from builder.importing import ImportedQuiz, moodle
@@ -21,9 +22,13 @@ from builder.model import Quiz
 
 from conftest import SHARED
 from projects import build_format, import_and_build
-from test_properties import quizzes, write
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+PH_TEXT = ('<p dir="ltr" style="text-align: left;">The pH of water? <img src="@@PLUGINFILE@@/beak%20er.png" '
+           'alt="a beaker"></p><p>\\(\\mathrm{pH} = 7\\)</p>')
+RIGHT_ANSWER = "<text><![CDATA[<p>7</p>]]></text><feedback><text>Right.</text></feedback>"
+CLOZE_TEXT = ("<p>Water is {2:SHORTANSWER:=H2O#yes~%50%HOH~=h\\}2o}, pH {2:NM:=7:0.1} and "
+              "{2:MCV:neutral~=neutral!~a &amp;amp; b}. A set &#123;x&#125;.</p>")
 ROUND_TRIP = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
 
@@ -96,7 +101,7 @@ def test_multichoice_single_with_files_tex_feedback_and_what_is_lost(tmp_path: P
     (quiz,) = moodle.read(bank(tmp_path, f"""
       <question type="multichoice">
         <name><text>pH of water</text></name>
-        <questiontext format="html"><text><![CDATA[<p dir="ltr" style="text-align: left;">The pH of water? <img src="@@PLUGINFILE@@/beak%20er.png" alt="a beaker"></p><p>\\(\\mathrm{{pH}} = 7\\)</p>]]></text>
+        <questiontext format="html"><text><![CDATA[{PH_TEXT}]]></text>
           <file name="beak er.png" path="/" encoding="base64">{png}</file></questiontext>
         <generalfeedback format="html"><text>Neutral water has pH 7.</text></generalfeedback>
         <defaultgrade>2.0000000</defaultgrade>
@@ -107,7 +112,7 @@ def test_multichoice_single_with_files_tex_feedback_and_what_is_lost(tmp_path: P
         <answernumbering>123</answernumbering>
         <correctfeedback format="html"><text>Your answer is correct.</text></correctfeedback>
         <incorrectfeedback format="html"><text>Try again!</text></incorrectfeedback>
-        <answer fraction="100" format="html"><text><![CDATA[<p>7</p>]]></text><feedback><text>Right.</text></feedback></answer>
+        <answer fraction="100" format="html">{RIGHT_ANSWER}</answer>
         <answer fraction="50" format="html"><text>6.9</text></answer>
         <answer fraction="0" format="html"><text>0</text></answer>
         <hint format="html"><text>Think neutral.</text><clearwrong/></hint>
@@ -227,7 +232,8 @@ def test_matching_ordering_and_what_they_cannot_be(tmp_path: Path) -> None:
         <name><text>Match</text></name>
         <questiontext format="html"><text>Match them.</text></questiontext>
         <shuffleanswers>false</shuffleanswers>
-        <subquestion format="html"><text><![CDATA[<p>Acid</p>]]></text><answer><text>pH &lt; 7</text></answer></subquestion>
+        <subquestion format="html"><text><![CDATA[<p>Acid</p>]]></text><answer><text>pH &lt; 7</text></answer>
+        </subquestion>
         <subquestion format="html"><text>Base</text><answer><text>pH &gt; 7</text></answer></subquestion>
         <subquestion format="html"><text></text><answer><text>\\(x^2\\)</text></answer></subquestion>
       </question>
@@ -253,10 +259,10 @@ def test_matching_ordering_and_what_they_cannot_be(tmp_path: Path) -> None:
     assert ordering["order"] == ["Rinse", "Dry", "Store"] and ordering["scoring"] == "per_position"
     assert "shuffle_choices" not in quiz.document
     assert lost(quiz) == [
-        "15: matching 'Shared answers' is not imported: two sub-questions have the answer 'Acid' (lmspack's right "
+        "16: matching 'Shared answers' is not imported: two sub-questions have the answer 'Acid' (lmspack's right "
         "sides differ)",
-        "24: ordering 'Steps': its grading 'RELATIVE_NEXT_EXCLUDE_LAST'; imported as each step in its place",
-        "25: ordering 'Steps': it shows a subset of its steps (selecttype RANDOM, selectcount 2); lmspack shows them "
+        "25: ordering 'Steps': its grading 'RELATIVE_NEXT_EXCLUDE_LAST'; imported as each step in its place",
+        "26: ordering 'Steps': it shows a subset of its steps (selecttype RANDOM, selectcount 2); lmspack shows them "
         "all"]
 
 
@@ -264,7 +270,7 @@ def test_cloze_and_select_missing_words_become_blanks(tmp_path: Path) -> None:
     (quiz,) = moodle.read(bank(tmp_path, """
       <question type="cloze">
         <name><text>Water</text></name>
-        <questiontext format="html"><text><![CDATA[<p>Water is {2:SHORTANSWER:=H2O#yes~%50%HOH~=h\\}2o}, pH {2:NM:=7:0.1} and {2:MCV:neutral~=neutral!~a &amp;amp; b}. A set &#123;x&#125;.</p>]]></text></questiontext>
+        <questiontext format="html"><text><![CDATA[""" + CLOZE_TEXT + """]]></text></questiontext>
         <hint format="html"><text>H and O.</text></hint>
       </question>
       <question type="gapselect">
@@ -328,10 +334,12 @@ def test_categories_become_sections_of_one_quiz(tmp_path: Path) -> None:
     path.write_text("""<quiz>
   <question type="category"><category><text>$course$/top/Chem/Acids</text></category></question>
   <question type="shortanswer"><name><text>One</text></name>
-    <questiontext format="html"><text>One?</text></questiontext><answer fraction="100"><text>1</text></answer></question>
+    <questiontext format="html"><text>One?</text></questiontext>
+    <answer fraction="100"><text>1</text></answer></question>
   <question type="category"><category><text>$course$/top/Chem/Bases//Alkalis</text></category></question>
   <question type="shortanswer"><name><text>Two</text></name>
-    <questiontext format="html"><text>Two?</text></questiontext><answer fraction="100"><text>2</text></answer></question>
+    <questiontext format="html"><text>Two?</text></questiontext>
+    <answer fraction="100"><text>2</text></answer></question>
 </quiz>""", encoding="utf-8")
     (quiz,) = moodle.read(path)
     assert quiz.identifier == "questions-chem-20240101" and quiz.document["version"] == "1.0.0"

@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties import TEXT
 
 from builder import markup
 from builder.importing import texts
-
-from test_properties import TEXT
 
 # Markdown and HTML an author writes over several lines, beside the generated one-line texts.
 _BLOCKS = st.sampled_from([
@@ -42,7 +41,8 @@ def test_every_fragment_is_written_back_exactly(source: str, inline: bool) -> No
     ("<p>Plain words, a <em>stress</em> and <code>code</code>.</p>", False,
      "Plain words, a *stress* and `code`."),
     ("<p>Two</p>\n<p>paragraphs * _ [x] $5</p>", False, "Two\n\nparagraphs \\* \\_ \\[x\\] \\$5"),
-    ('<img src="media/media/fridge%20shelf.jpg" alt="a shelf"/> 3 °C', True, "![a shelf](<media/fridge shelf.jpg>) 3 °C"),
+    ('<img src="media/media/fridge%20shelf.jpg" alt="a shelf"/> 3 °C', True,
+     "![a shelf](<media/fridge shelf.jpg>) 3 °C"),
     ("1. not a list", True, "1\\. not a list"),
     ("<p>6.9 is a number</p>", False, "6.9 is a number"),
 ])
