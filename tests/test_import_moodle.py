@@ -259,8 +259,8 @@ def test_matching_ordering_and_what_they_cannot_be(tmp_path: Path) -> None:
     assert ordering["order"] == ["Rinse", "Dry", "Store"] and ordering["scoring"] == "per_position"
     assert "shuffle_choices" not in quiz.document
     assert lost(quiz) == [
-        "16: matching 'Shared answers' is not imported: two sub-questions have the answer 'Acid' (lmspack's right "
-        "sides differ)",
+        "16: matching 'Shared answers' is not imported: two answers read 'Acid' (lmspack's learners must tell them "
+        "apart)",
         "25: ordering 'Steps': its grading 'RELATIVE_NEXT_EXCLUDE_LAST'; imported as each step in its place",
         "26: ordering 'Steps': it shows a subset of its steps (selecttype RANDOM, selectcount 2); lmspack shows them "
         "all"]

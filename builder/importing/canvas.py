@@ -42,10 +42,12 @@ from builder.importing.documents import (
     item_document,
     number,
     package_name,
+    repeated,
     slug,
 )
+from builder.importing.documents import title as quiz_title
 from builder.importing.files import MediaFiles
-from builder.loading import IDENTIFIER
+from builder.loading import IDENTIFIER, TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import BLANK_MARKER, NumericAnswer, choice_letters
 from builder.rendering import safe_parser
@@ -167,7 +169,8 @@ class _Export:
                      if isinstance(resource.tag, str) and etree.QName(resource).localname == "resource"}
         assessments = [resource for resource in resources.values() if resource.get("type") == "imsqti_xmlv1p2"]
         named = package_name(self.path.name, SUFFIX)
-        quizzes = []
+        quizzes: list[ImportedQuiz] = []
+        taken = Ids("")
         for resource in assessments:
             href = next((file.get("href", "") for file in resource if isinstance(file.tag, str)
                          and etree.QName(file).localname == "file"), resource.get("href", ""))
@@ -184,6 +187,8 @@ class _Export:
                 assessment.lost.append(meta_lost)
             quiz = assessment.quiz()
             if quiz is not None:
+                # Two quizzes of one export with the same title: each its own folder.
+                quiz.identifier = quiz.document["identifier"] = taken.take(quiz.identifier, "canvas-quiz")
                 quizzes.append(quiz)
         problems = self.package.problems + self.problems
         if problems:
@@ -251,8 +256,11 @@ class _Assessment:
                                                 f"quiz {self.title!r} holds no question that lmspack can import" +
                                                 "".join(f"\n  {lost.place}: {lost.what}" for lost in self.lost)))
             return None
-        document: dict[str, object] = {"identifier": self.identifier, "title": self.title or self.identifier,
-                                       "version": self.version}
+        shown_title, cut = quiz_title(self.title or self.identifier)
+        if cut:
+            self.lost.append(Lost(self.place(self.assessment.sourceline or 0), f"the end of the quiz's title (at most "
+                                                                               f"{TITLE_LIMIT} characters)"))
+        document: dict[str, object] = {"identifier": self.identifier, "title": shown_title, "version": self.version}
         settings = self.settings()
         if settings.pop("description", None) is not None:
             document["description"] = self.description()
@@ -641,6 +649,11 @@ class _Assessment:
             used.append(match)
         if len(pairs) < 2 or len(set(used)) < len(used):
             raise _Skipped("it needs 2 left sides or more, each with its own match")
+        for side, sources in (("left side", [left for left, _ in pairs]),
+                              ("match", [texts.plain_source(text, True) for text in options.values()])):
+            same = repeated(sources)
+            if same is not None:
+                raise _Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
         distractors = [ident for ident in options if ident not in used]
         if self.is_ordering(item, lids, list(options), [options[match] for _, match in pairs], distractors):
             # lmspack writes an ordering as a matching of each step with its position, graded per step

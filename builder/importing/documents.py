@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from builder.loading import IDENTIFIER, VERSION, reserved_use
+from builder.importing import texts
+from builder.loading import IDENTIFIER, TITLE_LIMIT, VERSION, reserved_use
+from builder.markup import plain_text
 
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_PASS_MARK = 80
@@ -40,6 +42,25 @@ class Ids:
             candidate = f"{base[:60]}-{count}"
         self._taken.add(candidate.casefold())
         return candidate
+
+
+def repeated(sources: list[str]) -> str | None:
+    """The first of these inline canonical texts that learners could not tell from an earlier one
+    (the same words in any case, as the loader compares them), or None."""
+    seen: set[str] = set()
+    for source in sources:
+        shown = plain_text(texts.fragment_of(source, True))
+        folded = " ".join(shown.casefold().split())
+        if folded and folded in seen:
+            return shown
+        seen.add(folded)
+    return None
+
+
+def title(text: str) -> tuple[str, bool]:
+    """A quiz's title as the loader takes it (at most TITLE_LIMIT characters), and whether it was cut."""
+    text = text.strip()
+    return (text, False) if len(text) <= TITLE_LIMIT else (text[:TITLE_LIMIT - 1].rstrip() + "…", True)
 
 
 def number(value: float) -> int | float:

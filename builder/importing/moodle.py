@@ -41,9 +41,12 @@ from builder.importing.documents import (
     item_document,
     number,
     package_name,
+    repeated,
     slug,
 )
+from builder.importing.documents import title as quiz_title
 from builder.importing.files import MediaFiles
+from builder.loading import TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import Choice, ChoiceInteraction
 
@@ -217,7 +220,10 @@ class _Bank:
             while shared < min(len(common), len(other)) and common[shared] == other[shared]:
                 shared += 1
             common = common[:shared]
-        title = common[-1] if common and common[-1] != "top" else self.path.stem
+        title, cut = quiz_title(common[-1] if common and common[-1] != "top" else self.path.stem)
+        if cut:
+            self.lost.append(Lost(self.place(self.root.sourceline or 0),
+                                  f"the end of the category's name (a quiz title has at most {TITLE_LIMIT} characters)"))
         document: dict[str, object] = {"identifier": self.identifier, "title": title, "version": self.version}
         info = categories.get(used[0], ("", 0))[0] if len(used) == 1 else ""
         if info:
@@ -645,7 +651,7 @@ class _Bank:
         self.shuffled(question, _text(element, "shuffleanswers") or "true")
         pairs: list[dict[str, object]] = []
         distractors: list[str] = []
-        rights: set[str] = set()
+        rights: list[str] = []
         for sub in element.findall("subquestion"):
             answer = (sub.findtext("answer/text") or "").strip()
             if not answer:
@@ -654,15 +660,16 @@ class _Bank:
             right = texts.read_html(answer, True, texts.no_files)
             for note in right.left_out:
                 question.lose(f"an answer: {note}", sub)
-            folded = " ".join(plain_text(texts.fragment_of(right.source, True)).casefold().split())
-            if folded in rights:
-                raise _Skipped(f"two sub-questions have the answer {_short(answer)!r} (lmspack's right sides differ)")
-            rights.add(folded)
+            rights.append(right.source)
             left = self.rich(question, sub, inline=True)
             if left:
                 pairs.append({"left": left, "right": right.source})
             else:
                 distractors.append(right.source)
+        for side, sources in (("answer", rights), ("sub-question", [str(pair["left"]) for pair in pairs])):
+            same = repeated(sources)
+            if same is not None:
+                raise _Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
         if len(pairs) < 2:
             raise _Skipped("it has fewer than 2 sub-questions with a text")
         self.feedback_losses(question, partial_credit=True)
@@ -677,8 +684,9 @@ class _Bank:
         steps = [step for step in steps if step]
         if not 2 <= len(steps) <= 20:
             raise _Skipped(f"it has {len(steps)} steps (lmspack's ordering has 2 to 20)")
-        if len({" ".join(plain_text(texts.fragment_of(step, True)).casefold().split()) for step in steps}) < len(steps):
-            raise _Skipped("two of its steps read the same")
+        same = repeated(steps)
+        if same is not None:
+            raise _Skipped(f"two of its steps read {_short(same)!r} (lmspack's learners must tell them apart)")
         grading = _text(element, "gradingtype")
         scoring_rule = _ORDERING_GRADING.get(grading or "")
         if scoring_rule is None:
