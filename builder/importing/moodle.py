@@ -223,7 +223,7 @@ class _Bank:
         title, cut = quiz_title(common[-1] if common and common[-1] != "top" else self.path.stem)
         if cut:
             self.lost.append(Lost(self.place(self.root.sourceline or 0),
-                                  f"the end of the category's name (a quiz title has at most {TITLE_LIMIT} characters)"))
+                                  f"the end of the category's name (a title has at most {TITLE_LIMIT} characters)"))
         document: dict[str, object] = {"identifier": self.identifier, "title": title, "version": self.version}
         info = categories.get(used[0], ("", 0))[0] if len(used) == 1 else ""
         if info:
