@@ -107,3 +107,10 @@ def import_and_build(tmp: Path, output: Output, reader: ModuleType, fmt: str) ->
     write_quizzes([(quiz, source.name) for quiz in imported], tmp / "imported")
     (quiz,) = load_quizzes([tmp / "imported" / imported[0].identifier], tmp)
     return build_format(fmt, quiz), imported
+
+
+def rebuilt_from_import(tmp: Path, quiz_dir: Path, reader: ModuleType, fmt: str) -> tuple[Output, Output]:
+    """The quiz in ``quiz_dir`` built in ``fmt``, and built again from the import of that package."""
+    (quiz,) = load_quizzes([quiz_dir], tmp)
+    original = build_format(fmt, quiz)
+    return original, import_and_build(tmp, original, reader, fmt)[0]

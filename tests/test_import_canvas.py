@@ -18,11 +18,10 @@ from test_properties import quizzes, write
 from builder.errors import InputError
 from builder.importing import ImportedQuiz, canvas
 from builder.importing.writing import write_quizzes
-from builder.loading import load_quizzes
 from builder.model import Quiz
 
 from conftest import SHARED
-from projects import build_format, import_and_build, package_files
+from projects import build_format, import_and_build, package_files, rebuilt_from_import
 
 ROUND_TRIP = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                       suppress_health_check=list(HealthCheck))
@@ -79,11 +78,7 @@ def test_lmspacks_own_package_comes_back_byte_for_byte(fixture: str, request: py
 @given(quizzes())
 def test_generated_quizzes_come_back_byte_for_byte(files: dict[str, dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        write(tmp, files)
-        (quiz,) = load_quizzes([tmp / "items"], tmp)
-        original = build_format("canvas", quiz)
-        rebuilt, _ = import_and_build(tmp, original, canvas, "canvas")
+        original, rebuilt = rebuilt_from_import(Path(folder), write(Path(folder), files), canvas, "canvas")
         assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
 
 

@@ -17,11 +17,10 @@ from test_properties import quizzes, write
 from builder.errors import InputError
 from builder.importing import ImportedQuiz, moodle
 from builder.importing.writing import write_quizzes
-from builder.loading import load_quizzes
 from builder.model import Quiz
 
 from conftest import SHARED
-from projects import build_format, import_and_build
+from projects import build_format, import_and_build, rebuilt_from_import
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
 PH_TEXT = ('<p dir="ltr" style="text-align: left;">The pH of water? <img src="@@PLUGINFILE@@/beak%20er.png" '
@@ -71,11 +70,7 @@ def test_lmspacks_own_file_comes_back_byte_for_byte(fixture: str, request: pytes
 @given(quizzes())
 def test_generated_quizzes_come_back_byte_for_byte(files: dict[str, dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        write(tmp, files)
-        (quiz,) = load_quizzes([tmp / "items"], tmp)
-        original = build_format("moodle", quiz)
-        rebuilt, _ = import_and_build(tmp, original, moodle, "moodle")
+        original, rebuilt = rebuilt_from_import(Path(folder), write(Path(folder), files), moodle, "moodle")
         assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
 
 

@@ -39,6 +39,8 @@ from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
     Ids,
+    Question,
+    Skipped,
     item_document,
     number,
     package_name,
@@ -118,33 +120,14 @@ def _settings_file(package: Package, name: str) -> tuple[etree._Element | None, 
 
 
 @dataclass
-class _Item:
-    """What is known of one <item> while it is read."""
+class _Item(Question):
+    """An <item> while it is read: its metadata fields and feedback blocks, by ident."""
 
-    element: etree._Element
-    member: str
-    kind: str
-    title: str
-    fields: dict[str, str]
-    feedback: dict[str, etree._Element]
-    lost: list[tuple[int, str]] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+    feedback: dict[str, etree._Element] = field(default_factory=dict)
     used: set[str] = field(default_factory=lambda: {"general_fb"})
     """The feedback blocks read into the item; any other is listed as not carried."""
     identifier: str = ""
-
-    @property
-    def line(self) -> int:
-        return self.element.sourceline or 0
-
-    def lose(self, what: str, element: etree._Element | None = None) -> None:
-        line = (element.sourceline if element is not None else None) or self.line
-        entry = (line, f"{self.kind} {self.title!r}: {what}")
-        if entry not in self.lost:
-            self.lost.append(entry)
-
-
-class _Skipped(Exception):
-    """An item the model cannot hold at all: not imported, the reason listed."""
 
 
 class _Export:
@@ -368,7 +351,7 @@ class _Assessment:
         kind = fields.get("question_type", "")
         title = element.get("title", "")
         feedback = {block.get("ident", ""): block for block in element.findall(f"{QTI}itemfeedback")}
-        item = _Item(element, self.member, kind or "question", title, fields, feedback)
+        item = _Item(element, kind or "question", title, fields=fields, feedback=feedback)
         readers: dict[str, Callable[[_Item], tuple[str, dict[str, object]]]] = {
             "multiple_choice_question": self.choices, "true_false_question": self.choices,
             "multiple_answers_question": self.choices, "short_answer_question": self.short_answer,
@@ -387,10 +370,10 @@ class _Assessment:
             prompt = str(type_fields.pop("prompt")) if "prompt" in type_fields \
                 else self.rich(item, self.prompt_html(item), inline=False, what="its text")
             if not prompt:
-                raise _Skipped("its text is empty")
+                raise Skipped("its text is empty")
             explanation = self.feedback_text(item, "general_fb", inline=False)
             points = self.points(item)
-        except _Skipped as skipped:
+        except Skipped as skipped:
             self.lost.append(Lost(self.place(item.line), f"{kind} {title!r} is not imported: {skipped}"))
             return None
         for ident in item.feedback:
@@ -409,7 +392,7 @@ class _Assessment:
         ident = item.element.get("ident", "")
         if not IDENTIFIER.match(wanted):
             wanted = ident if IDENTIFIER.match(ident) and not _CANVAS_IDENT.match(ident) else \
-                slug(item.title, "") if item.title not in ("", "Question") else ""
+                slug(item.name, "") if item.name not in ("", "Question") else ""
         identifier = self.ids.take(wanted, f"question-{self.count}") if wanted else \
             self.ids.take(f"question-{self.count}", f"question-{self.count}")
         item.identifier = identifier
@@ -446,7 +429,7 @@ class _Assessment:
         for note in text.left_out:
             item.lose(f"{what}: {note}", mattext)
         for message in text.problems:
-            self.problem(mattext, f"{item.kind} {item.title!r}: {what}: {message}")
+            self.problem(mattext, f"{item.kind} {item.name!r}: {what}: {message}")
         return text.source
 
     def files(self, url: str) -> tuple[str | None, str | None]:
@@ -492,7 +475,7 @@ class _Assessment:
     def choices(self, item: _Item) -> tuple[str, dict[str, object]]:
         lid = item.element.find(f"{QTI}presentation/{QTI}response_lid")
         if lid is None:
-            raise _Skipped("it has no choices")
+            raise Skipped("it has no choices")
         labels = lid.findall(f"{QTI}render_choice/{QTI}response_label")
         scoring = _scoring_conditions(item.element)
         correct: set[str] = set()
@@ -521,13 +504,13 @@ class _Assessment:
         self.outcome_feedback_lost(item)
         right = sum(1 for choice in choices if choice.get("correct"))
         if len(choices) < 2 or not right:
-            raise _Skipped("it needs 2 choices or more, one of them right")
+            raise Skipped("it needs 2 choices or more, one of them right")
         if item.kind == "multiple_answers_question":
             if right == len(choices):
-                raise _Skipped("every choice is right (lmspack's multiple response needs a wrong one)")
+                raise Skipped("every choice is right (lmspack's multiple response needs a wrong one)")
             return "multiple_response", {"choices": choices}
         if right > 1:
-            raise _Skipped("more than one choice is right in a single-choice question")
+            raise Skipped("more than one choice is right in a single-choice question")
         if item.kind == "true_false_question" and len(choices) == 2:
             return "true_false", {"choices": choices}
         return "single_choice", {"choices": choices}
@@ -573,13 +556,8 @@ class _Assessment:
                 entry["feedback"] = feedback_of[text]
             answers.append(entry)
         if not answers:
-            raise _Skipped("it has no accepted answer")
-        fields: dict[str, object] = {"answers": answers}
-        other = self.feedback_text(item, "general_incorrect_fb", inline=True)
-        if other:
-            fields["other_feedback"] = other
-        self.extra_feedback(item)
-        return "short_answer", fields
+            raise Skipped("it has no accepted answer")
+        return "short_answer", self.typed_fields(item, answers)
 
     def numerical(self, item: _Item) -> tuple[str, dict[str, object]]:
         answers: list[dict[str, object]] = []
@@ -607,19 +585,21 @@ class _Assessment:
                 entry["feedback"] = feedback
             answers.append(entry)
         if not answers:
-            raise _Skipped("it has no accepted answer")
+            raise Skipped("it has no accepted answer")
+        return "numeric", self.typed_fields(item, answers)
+
+    def typed_fields(self, item: _Item, answers: list[dict[str, object]]) -> dict[str, object]:
+        """A typed item's answers and its other_feedback (general_incorrect_fb); a right answer's
+        feedback (correct_fb) is not carried: the model has each answer's own."""
         fields: dict[str, object] = {"answers": answers}
         other = self.feedback_text(item, "general_incorrect_fb", inline=True)
         if other:
             fields["other_feedback"] = other
-        self.extra_feedback(item)
-        return "numeric", fields
-
-    def extra_feedback(self, item: _Item) -> None:
         block = item.feedback.get("correct_fb")
         if block is not None:
             item.used.add("correct_fb")
             item.lose("its feedback for a right answer (the model has per-answer feedback only)", block)
+        return fields
 
     def essay(self, item: _Item) -> tuple[str, dict[str, object]]:
         for ident in ("correct_fb", "general_incorrect_fb"):
@@ -631,7 +611,7 @@ class _Assessment:
     def matching(self, item: _Item) -> tuple[str, dict[str, object]]:
         lids = item.element.findall(f"{QTI}presentation/{QTI}response_lid")
         if len(lids) < 2:
-            raise _Skipped("it has fewer than 2 left sides")
+            raise Skipped("it has fewer than 2 left sides")
         options = {label.get("ident", ""): (label.findtext(f".//{QTI}mattext") or "").strip()
                    for label in lids[0].findall(f"{QTI}render_choice/{QTI}response_label")}
         right_of = {(equal.get("respident") or ""): (equal.text or "").strip()
@@ -648,12 +628,12 @@ class _Assessment:
             pairs.append((left, match))
             used.append(match)
         if len(pairs) < 2 or len(set(used)) < len(used):
-            raise _Skipped("it needs 2 left sides or more, each with its own match")
+            raise Skipped("it needs 2 left sides or more, each with its own match")
         for side, sources in (("left side", [left for left, _ in pairs]),
                               ("match", [texts.plain_source(text, True) for text in options.values()])):
             same = repeated(sources)
             if same is not None:
-                raise _Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
+                raise Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
         distractors = [ident for ident in options if ident not in used]
         if self.is_ordering(item, lids, list(options), [options[match] for _, match in pairs], distractors):
             # lmspack writes an ordering as a matching of each step with its position, graded per step
@@ -698,15 +678,15 @@ class _Assessment:
                 options = [text for _, text in labels]
                 right = dict(labels).get(right_of.get(lid.get("ident", ""), ""), "")
                 if len(options) < 2 or len(set(options)) < len(options) or right not in options:
-                    raise _Skipped(f"its drop-down {canvas_name!r} needs 2 different options or more, one right")
+                    raise Skipped(f"its drop-down {canvas_name!r} needs 2 different options or more, one right")
                 blanks[name] = {"options": options, "correct": right}
             else:
                 accepted = list(dict.fromkeys(text for _, text in labels if text))
                 if not accepted:
-                    raise _Skipped(f"its blank {canvas_name!r} accepts no answer")
+                    raise Skipped(f"its blank {canvas_name!r} accepts no answer")
                 blanks[name] = {"answers": accepted}
         if not blanks:
-            raise _Skipped("it has no blanks")
+            raise Skipped("it has no blanks")
 
         def marked(value: str) -> str:
             for canvas_name, name in names.items():
@@ -716,7 +696,7 @@ class _Assessment:
         prompt = self.rich(item, self.prompt_html(item), inline=False, what="its text", rewrite_text=marked)
         missing = [name for name in blanks if f"[[{name}]]" not in prompt]
         if missing:
-            raise _Skipped(f"its text does not show where blank {missing[0]!r} goes")
+            raise Skipped(f"its text does not show where blank {missing[0]!r} goes")
         return "fill_in_blanks", {"prompt": prompt, "blanks": blanks}
 
     def blank_name(self, item: _Item, canvas_name: str, count: int, keys: list[str], idents: list[int],

@@ -4,10 +4,40 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
+
+from lxml import etree
 
 from builder.importing import texts
 from builder.loading import IDENTIFIER, TITLE_LIMIT, VERSION, reserved_use
 from builder.markup import plain_text
+
+
+@dataclass
+class Question:
+    """One question of a source while a reader reads it: what it is (its type in the source, its
+    name) and what of it is not carried, by line."""
+
+    element: etree._Element
+    kind: str
+    name: str
+    lost: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return self.element.sourceline or 0
+
+    def lose(self, what: str, element: etree._Element | None = None) -> None:
+        """Note that ``what`` (of ``element``, else of the question) is not carried."""
+        line = (element.sourceline if element is not None else None) or self.line
+        entry = (line, f"{self.kind} {self.name!r}: {what}")
+        if entry not in self.lost:
+            self.lost.append(entry)
+
+
+class Skipped(Exception):
+    """A question the model cannot hold at all: not imported, the reason listed."""
+
 
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_PASS_MARK = 80

@@ -22,7 +22,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -38,6 +38,8 @@ from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
     Ids,
+    Question,
+    Skipped,
     item_document,
     number,
     package_name,
@@ -140,27 +142,6 @@ class _Field:
     files: dict[str, bytes]
 
 
-@dataclass
-class _Question:
-    """What is known of one <question> while it is read."""
-
-    element: etree._Element
-    kind: str
-    name: str
-    line: int
-    lost: list[tuple[int, str]] = field(default_factory=list)
-
-    def lose(self, what: str, element: etree._Element | None = None) -> None:
-        line = (element.sourceline if element is not None else None) or self.line
-        entry = (line, f"{self.kind} {self.name!r}: {what}")
-        if entry not in self.lost:
-            self.lost.append(entry)
-
-
-class _Skipped(Exception):
-    """A question the model cannot hold at all: not imported, the reason listed."""
-
-
 class _Bank:
     def __init__(self, path: Path, root: etree._Element) -> None:
         self.path = path
@@ -250,9 +231,8 @@ class _Bank:
 
     def question(self, element: etree._Element, kind: str) -> ImportedItem | None:
         name = _text(element, "name/text") or ""
-        question = _Question(element, kind or "question", name or f"at line {element.sourceline}",
-                             element.sourceline or 0)
-        readers: dict[str, Callable[[_Question], tuple[str, dict[str, object]]]] = {
+        question = Question(element, kind or "question", name or f"at line {element.sourceline}")
+        readers: dict[str, Callable[[Question], tuple[str, dict[str, object]]]] = {
             "multichoice": self.multichoice, "truefalse": self.truefalse, "shortanswer": self.shortanswer,
             "numerical": self.numerical, "essay": self.essay, "matching": self.matching, "match": self.matching,
             "ordering": self.ordering, "cloze": self.cloze, "multianswer": self.cloze, "gapselect": self.gapselect,
@@ -270,12 +250,12 @@ class _Bank:
             prompt = str(fields.pop("prompt")) if "prompt" in fields \
                 else self.rich(question, "questiontext", inline=False)
             if not prompt:
-                raise _Skipped("its question text is empty")
+                raise Skipped("its question text is empty")
             points = self.points(question, fields.pop("_points", None))
             hints = [hint for hint in (self.rich(question, hint, inline=False) for hint in element.findall("hint"))
                      if hint]
             explanation = self.rich(question, "generalfeedback", inline=False)
-        except _Skipped as skipped:
+        except Skipped as skipped:
             self.lost.append(Lost(self.place(question.line), f"{kind} {name!r} is not imported: {skipped}"))
             return None
         self.settings_lost(question)
@@ -292,7 +272,7 @@ class _Bank:
         return ImportedItem(identifier, item_document(identifier, item_type, name, points, self.tags(element), prompt,
                                                       fields, hints, explanation))
 
-    def points(self, question: _Question, cloze_points: object) -> float:
+    def points(self, question: Question, cloze_points: object) -> float:
         """defaultgrade (Moodle's default 1); a cloze's is the sum of its blanks' weights."""
         if isinstance(cloze_points, int | float):
             return float(cloze_points)
@@ -308,7 +288,7 @@ class _Bank:
             return 1.0
         return points
 
-    def settings_lost(self, question: _Question) -> None:
+    def settings_lost(self, question: Question) -> None:
         """What a question may set that lmspack's model does not hold: its penalty (other than the
         one lmspack writes), hidden, its hints' options."""
         penalty = _text(question.element, "penalty")
@@ -344,7 +324,7 @@ class _Bank:
                 self.problem(file, f"the file {file.get('name')!r} is not valid base64")
         return _Field(found, (found.findtext("text") or "").strip(), found.get("format") or "moodle_auto_format", files)
 
-    def rich(self, question: _Question, where: str | etree._Element, inline: bool,
+    def rich(self, question: Question, where: str | etree._Element, inline: bool,
              html_text: str | None = None, text_field: _Field | None = None) -> str:
         """A text of the question as canonical text; what it loses listed at its line."""
         found = text_field or (self.field(question.element, where) if isinstance(where, str)
@@ -377,7 +357,7 @@ class _Bank:
             return self.media.place(wanted, data)
         return named
 
-    def feedback_losses(self, question: _Question, partial_credit: bool) -> None:
+    def feedback_losses(self, question: Question, partial_credit: bool) -> None:
         """Moodle's combined feedback: lmspack writes Moodle's own wording; any other is lost."""
         standard = outcome_feedback(partial_credit)
         wording = {"correctfeedback": [standard.correct],
@@ -394,7 +374,7 @@ class _Bank:
 
     # -- the types --
 
-    def multichoice(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def multichoice(self, question: Question) -> tuple[str, dict[str, object]]:
         element = question.element
         single = (_text(element, "single") or "true").lower() in ("true", "1")
         self.shuffled(question, _text(element, "shuffleanswers") or "false")
@@ -428,10 +408,10 @@ class _Bank:
                 choice["feedback"] = feedback
             choices.append(choice)
         if len(choices) < 2:
-            raise _Skipped("it has fewer than 2 choices")
+            raise Skipped("it has fewer than 2 choices")
         correct = [choice for choice in choices if choice.get("correct")]
         if not correct:
-            raise _Skipped("no choice is worth full marks")
+            raise Skipped("no choice is worth full marks")
         self.feedback_losses(question, partial_credit=not single)
         fields: dict[str, object] = {"choices": choices}
         if single:
@@ -441,14 +421,14 @@ class _Bank:
                               "first such choice is marked correct (a single choice has one right answer)")
             return "single_choice", fields
         if len(correct) == len(choices):
-            raise _Skipped("every choice is right (lmspack's multiple response needs a wrong one)")
+            raise Skipped("every choice is right (lmspack's multiple response needs a wrong one)")
         penalty = any(fraction < 0 for fraction in fractions)
         if not penalty:
             fields["wrong_choice_penalty"] = False
         self.check_grades(question, choices, fractions, penalty)
         return "multiple_response", fields
 
-    def check_grades(self, question: _Question, choices: list[dict[str, object]], fractions: list[float],
+    def check_grades(self, question: Question, choices: list[dict[str, object]], fractions: list[float],
                      penalty: bool) -> None:
         """Moodle grades each choice of a multiple-answer question as its fraction says; lmspack
         from the number of right choices (builder/scoring.py). Different grades are named."""
@@ -462,7 +442,7 @@ class _Bank:
                           f"{'each wrong one as much taken away' if penalty else 'wrong ones 0'}); imported with "
                           "lmspack's")
 
-    def shuffled(self, question: _Question, value: str) -> None:
+    def shuffled(self, question: Question, value: str) -> None:
         shuffle = value.lower() in ("true", "1")
         if self.shuffle is None:
             self.shuffle = shuffle
@@ -479,7 +459,7 @@ class _Bank:
             self.problem(answer, f"fraction {value!r} is not a number")
             return 0.0
 
-    def truefalse(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def truefalse(self, question: Question) -> tuple[str, dict[str, object]]:
         """As Moodle's import_truefalse: each answer is 'true' or 'false' (else, in old files, true
         first); the last answer read says which is right."""
         statements: dict[str, dict[str, object]] = {}
@@ -496,26 +476,17 @@ class _Bank:
                 statement["feedback"] = feedback
             statements[word] = statement
         if set(statements) != {"true", "false"}:
-            raise _Skipped("it does not have a true and a false answer")
+            raise Skipped("it does not have a true and a false answer")
         right_word = "true" if true_is_right else "false"
         statements[right_word] = {"text": statements[right_word]["text"], "correct": True} | statements[right_word]
         return "true_false", {"choices": [statements["true"], statements["false"]]}
 
-    def shortanswer(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def shortanswer(self, question: Question) -> tuple[str, dict[str, object]]:
         case_sensitive = (_text(question.element, "usecase") or "0") == "1"
         answers: list[dict[str, object]] = []
         seen: set[str] = set()
-        other_feedback = ""
-        for answer in question.element.findall("answer"):
-            raw = (answer.findtext("text") or "").strip()
-            fraction = self.fraction(answer)
-            feedback = self.rich(question, "feedback", inline=True, text_field=self.field(answer, "feedback"))
-            if raw == "*":
-                if fraction <= 0 and not other_feedback:
-                    other_feedback = feedback
-                else:
-                    question.lose(f"the answer '*' worth {number(fraction)}% (any other response)", answer)
-                continue
+        typed, other_feedback = self.typed_answers(question, "response")
+        for answer, raw, fraction, feedback in typed:
             if not raw:
                 continue
             if _WILDCARD.search(raw):
@@ -531,36 +502,37 @@ class _Bank:
                 question.lose(f"answer {_short(text)!r}, which an earlier answer already accepts", answer)
                 continue
             seen.add(compared)
-            entry: dict[str, object] = {"text": text}
-            if fraction < 100:
-                entry["credit"] = number(fraction)
-            if feedback:
-                entry["feedback"] = feedback
-            answers.append(entry)
-        if not any("credit" not in answer for answer in answers):
-            raise _Skipped("no answer is worth full marks")
-        fields: dict[str, object] = {"answers": answers}
+            answers.append(_credited({"text": text}, fraction, feedback))
+        fields: dict[str, object] = {"answers": _with_full_marks(answers)}
         if case_sensitive:
             fields["case_sensitive"] = True
         if other_feedback:
             fields["other_feedback"] = other_feedback
         return "short_answer", fields
 
-    def numerical(self, question: _Question) -> tuple[str, dict[str, object]]:
-        element = question.element
-        answers: list[dict[str, object]] = []
-        intervals: list[tuple[float, float]] = []
+    def typed_answers(self, question: Question, what: str) -> tuple[list[tuple[etree._Element, str, float, str]], str]:
+        """A shortanswer's or numerical's answers (each with its text, fraction and feedback as
+        canonical text), but the '*' answer at 0 %, any other ``what``, whose feedback is the
+        item's other_feedback (an empty numerical answer is Moodle's '*')."""
+        answers = []
         other_feedback = ""
-        for answer in element.findall("answer"):
-            raw = (answer.findtext("text") or "").strip() or "*"
+        for answer in question.element.findall("answer"):
+            raw = (answer.findtext("text") or "").strip() or ("*" if question.kind == "numerical" else "")
             fraction = self.fraction(answer)
             feedback = self.rich(question, "feedback", inline=True, text_field=self.field(answer, "feedback"))
-            if raw == "*":
-                if fraction <= 0 and not other_feedback:
-                    other_feedback = feedback
-                else:
-                    question.lose(f"the answer '*' worth {number(fraction)}% (any other number)", answer)
-                continue
+            if raw != "*":
+                answers.append((answer, raw, fraction, feedback))
+            elif fraction <= 0 and not other_feedback:
+                other_feedback = feedback
+            else:
+                question.lose(f"the answer '*' worth {number(fraction)}% (any other {what})", answer)
+        return answers, other_feedback
+
+    def numerical(self, question: Question) -> tuple[str, dict[str, object]]:
+        answers: list[dict[str, object]] = []
+        intervals: list[tuple[float, float]] = []
+        typed, other_feedback = self.typed_answers(question, "number")
+        for answer, raw, fraction, feedback in typed:
             value, tolerance = _moodle_number(raw), _moodle_number(_text(answer, "tolerance") or "0")
             if value is None or tolerance is None or abs(value) > 1e15:
                 question.lose(f"answer {raw!r}, which is not a number lmspack takes", answer)
@@ -578,14 +550,8 @@ class _Bank:
             entry: dict[str, object] = {"value": number(value)}
             if tolerance:
                 entry["tolerance"] = number(tolerance)
-            if fraction < 100:
-                entry["credit"] = number(fraction)
-            if feedback:
-                entry["feedback"] = feedback
-            answers.append(entry)
-        if not any("credit" not in answer for answer in answers):
-            raise _Skipped("no answer is worth full marks")
-        fields: dict[str, object] = {"answers": answers}
+            answers.append(_credited(entry, fraction, feedback))
+        fields: dict[str, object] = {"answers": _with_full_marks(answers)}
         unit = self.unit(question)
         if unit:
             fields["unit"] = unit
@@ -593,7 +559,7 @@ class _Bank:
             fields["other_feedback"] = other_feedback
         return "numeric", fields
 
-    def unit(self, question: _Question) -> str:
+    def unit(self, question: Question) -> str:
         element = question.element
         unit = ""
         for found in element.findall("units/unit"):
@@ -615,7 +581,7 @@ class _Bank:
             question.lose("its unit instructions", instructions.element)
         return unit
 
-    def essay(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def essay(self, question: Question) -> tuple[str, dict[str, object]]:
         element = question.element
         usual = {"responseformat": "editor", "responserequired": "1", "responsefieldlines": "15", "attachments": "0",
                  "attachmentsrequired": "0"}
@@ -646,7 +612,7 @@ class _Bank:
             question.lose("its hints: Moodle's importer leaves an essay's hints out; imported all the same")
         return "essay", fields
 
-    def matching(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def matching(self, question: Question) -> tuple[str, dict[str, object]]:
         element = question.element
         self.shuffled(question, _text(element, "shuffleanswers") or "true")
         pairs: list[dict[str, object]] = []
@@ -669,24 +635,24 @@ class _Bank:
         for side, sources in (("answer", rights), ("sub-question", [str(pair["left"]) for pair in pairs])):
             same = repeated(sources)
             if same is not None:
-                raise _Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
+                raise Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
         if len(pairs) < 2:
-            raise _Skipped("it has fewer than 2 sub-questions with a text")
+            raise Skipped("it has fewer than 2 sub-questions with a text")
         self.feedback_losses(question, partial_credit=True)
         fields: dict[str, object] = {"pairs": pairs}
         if distractors:
             fields["distractors"] = distractors
         return "matching", fields
 
-    def ordering(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def ordering(self, question: Question) -> tuple[str, dict[str, object]]:
         element = question.element
         steps = [self.rich(question, answer, inline=True) for answer in element.findall("answer")]
         steps = [step for step in steps if step]
         if not 2 <= len(steps) <= 20:
-            raise _Skipped(f"it has {len(steps)} steps (lmspack's ordering has 2 to 20)")
+            raise Skipped(f"it has {len(steps)} steps (lmspack's ordering has 2 to 20)")
         same = repeated(steps)
         if same is not None:
-            raise _Skipped(f"two of its steps read {_short(same)!r} (lmspack's learners must tell them apart)")
+            raise Skipped(f"two of its steps read {_short(same)!r} (lmspack's learners must tell them apart)")
         grading = _text(element, "gradingtype")
         scoring_rule = _ORDERING_GRADING.get(grading or "")
         if scoring_rule is None:
@@ -706,10 +672,10 @@ class _Bank:
             fields["scoring"] = "per_position"
         return "ordering", fields
 
-    def cloze(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def cloze(self, question: Question) -> tuple[str, dict[str, object]]:
         text_field = self.field(question.element, "questiontext")
         if text_field is None:
-            raise _Skipped("it has no question text")
+            raise Skipped("it has no question text")
         blanks: dict[str, object] = {}
         weights: list[int] = []
 
@@ -721,16 +687,16 @@ class _Bank:
 
         text = CLOZE_CODE.sub(blank, text_field.text)
         if not blanks:
-            raise _Skipped("it has no blanks")
+            raise Skipped("it has no blanks")
         if len(set(weights)) > 1:
             question.lose(f"its blanks' weights ({', '.join(map(str, weights))}): each blank is worth the same share "
                           "in lmspack", text_field.element)
         if sum(weights) < 1:
-            raise _Skipped("its blanks are worth 0")
+            raise Skipped("its blanks are worth 0")
         prompt = self.rich(question, "questiontext", inline=False, html_text=text, text_field=text_field)
         return "fill_in_blanks", {"prompt": prompt, "blanks": blanks, "_points": sum(weights)}
 
-    def cloze_blank(self, question: _Question, code: re.Match[str], at: etree._Element) -> dict[str, object]:
+    def cloze_blank(self, question: Question, code: re.Match[str], at: etree._Element) -> dict[str, object]:
         kind = next(name for group, name in _CLOZE_KIND_NAMES.items() if code.group(group + 1))
         alternatives = []
         remaining = code.group(16)
@@ -740,7 +706,7 @@ class _Bank:
             remaining = remaining[found.end():]
         shown = code.group()
         if kind.startswith("MULTIRESPONSE"):
-            raise _Skipped(f"its blank {_short(shown)} takes several answers (lmspack's drop-down takes one)")
+            raise Skipped(f"its blank {_short(shown)} takes several answers (lmspack's drop-down takes one)")
         if any(feedback for _, _, feedback in alternatives):
             question.lose(f"blank {_short(shown)}: its answers' feedback (lmspack's blanks have none)", at)
         right = [(answer, percent) for percent, answer, _ in alternatives if percent >= 100]
@@ -749,7 +715,7 @@ class _Bank:
             numbers = [_NUMERICAL_ALTERNATIVE.match(answer.strip()) for answer, _ in right]
             usable = [found for found in numbers if found]
             if not usable:
-                raise _Skipped(f"its number blank {_short(shown)} has no right number")
+                raise Skipped(f"its number blank {_short(shown)} has no right number")
             if len(usable) > 1 or partial:
                 question.lose(f"blank {_short(shown)}: its other answers (a number blank has one)", at)
             value = _moodle_number(usable[0].group(1)) or 0.0
@@ -771,7 +737,7 @@ class _Bank:
                 question.lose(f"blank {_short(shown)}: its options shuffled in Moodle (in their order here)", at)
             correct = [_plain(answer) for answer in decoded]
             if len(correct) != 1 or len(set(options)) != len(options) or len(options) < 2:
-                raise _Skipped(f"its drop-down {_short(shown)} needs 2 or more different options, one right")
+                raise Skipped(f"its drop-down {_short(shown)} needs 2 or more different options, one right")
             return {"options": options, "correct": correct[0]}
         texts_accepted = []
         for answer in decoded:
@@ -781,13 +747,13 @@ class _Bank:
             if text and text not in texts_accepted:
                 texts_accepted.append(text)
         if not texts_accepted:
-            raise _Skipped(f"its blank {_short(shown)} has no right answer")
+            raise Skipped(f"its blank {_short(shown)} has no right answer")
         entry = {"answers": texts_accepted}
         if kind == "SHORTANSWER_C":
             entry["case_sensitive"] = True
         return entry
 
-    def gapselect(self, question: _Question) -> tuple[str, dict[str, object]]:
+    def gapselect(self, question: Question) -> tuple[str, dict[str, object]]:
         """Moodle's select missing words (and drag and drop into text, read as drop-downs): each
         [[n]] is a drop-down of the options of option n's group, option n the right one."""
         element = question.element
@@ -796,7 +762,7 @@ class _Bank:
                    for option in element.findall(tag)]
         text_field = self.field(element, "questiontext")
         if text_field is None or not options:
-            raise _Skipped("it has no options")
+            raise Skipped("it has no options")
         if question.kind == "ddwtos":
             question.lose("its words are dragged into the gaps in Moodle; they are drop-downs here")
         blanks: dict[str, object] = {}
@@ -804,21 +770,36 @@ class _Bank:
         def gap(found: re.Match[str]) -> str:
             index = int(found.group(1)) - 1
             if not 0 <= index < len(options):
-                raise _Skipped(f"its gap {found.group()} names no option")
+                raise Skipped(f"its gap {found.group()} names no option")
             right, group = options[index]
             name = f"b{len(blanks) + 1}"
             choices = list(dict.fromkeys(text for text, in_group in options if in_group == group))
             if len(choices) < 2:
-                raise _Skipped(f"its gap {found.group()} has fewer than 2 options")
+                raise Skipped(f"its gap {found.group()} has fewer than 2 options")
             blanks[name] = {"options": choices, "correct": right}
             return f"[[{name}]]"
 
         text = re.sub(r"\[\[([0-9]+)\]\]", gap, text_field.text)
         if not blanks:
-            raise _Skipped("it has no gaps")
+            raise Skipped("it has no gaps")
         prompt = self.rich(question, "questiontext", inline=False, html_text=text, text_field=text_field)
         self.feedback_losses(question, partial_credit=True)
         return "fill_in_blanks", {"prompt": prompt, "blanks": blanks}
+
+
+def _credited(entry: dict[str, object], fraction: float, feedback: str) -> dict[str, object]:
+    """A typed answer's mapping with its credit (when less than full) and feedback."""
+    if fraction < 100:
+        entry["credit"] = number(fraction)
+    if feedback:
+        entry["feedback"] = feedback
+    return entry
+
+
+def _with_full_marks(answers: list[dict[str, object]]) -> list[dict[str, object]]:
+    if not any("credit" not in answer for answer in answers):
+        raise Skipped("no answer is worth full marks")
+    return answers
 
 
 def _by_line(lost: Lost) -> tuple[int, str]:

@@ -35,6 +35,9 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import formulas, markup
+
+# The tree surgery the sanitiser's own tree pass does (text kept around what is taken out).
+from builder.markup import _drop_tree, _keep_tail, _parent
 from builder.model import BLANK_MARKER, MEDIA_REFERENCE
 
 MATHML = f"{{{formulas.MATHML_NAMESPACE}}}"
@@ -322,11 +325,6 @@ def _replace_by_text(element: etree._Element, words: str) -> None:
     _parent(element).remove(element)
 
 
-def _drop_tree(element: etree._Element) -> None:
-    _keep_tail(element, element.tail)
-    _parent(element).remove(element)
-
-
 def _unwrap(element: etree._Element, block: bool) -> None:
     """Put ``element``'s text and children in its place; ``block``: in inline text, a paragraph's
     end as a line break, so that two paragraphs do not run together."""
@@ -349,23 +347,6 @@ def _trim_breaks(tree: etree._Element) -> None:
     """No line break at the very end of an inline text (left by an unwrapped last paragraph)."""
     while len(tree) and tree[-1].tag == "br" and not (tree[-1].tail or "").strip():
         _drop_tree(tree[-1])
-
-
-def _keep_tail(element: etree._Element, value: str | None) -> None:
-    if not value:
-        return
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + value
-    else:
-        parent = _parent(element)
-        parent.text = (parent.text or "") + value
-
-
-def _parent(element: etree._Element) -> etree._Element:
-    parent = element.getparent()
-    assert parent is not None, "an element of a text outside its wrapper"
-    return parent
 
 
 # ---- 3. writing the canonical text ----------------------------------------------------------------
