@@ -5,6 +5,7 @@ packages are reported at their place."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import stat
 import tempfile
@@ -18,6 +19,7 @@ from test_properties import quizzes, write
 from builder.errors import InputError
 from builder.importing import ImportedQuiz, canvas
 from builder.importing.writing import write_quizzes
+from builder.loading import load_quizzes
 from builder.model import Quiz
 
 from conftest import SHARED
@@ -80,6 +82,22 @@ def test_generated_quizzes_come_back_byte_for_byte(files: dict[str, dict]) -> No
     with tempfile.TemporaryDirectory() as folder:
         original, rebuilt = rebuilt_from_import(Path(folder), write(Path(folder), files), canvas, "canvas")
         assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
+
+
+def test_a_cohorts_package_imports_as_the_quiz_with_that_cohort(kitchen_media: Quiz, tmp_path: Path) -> None:
+    """A cohort's package names its files from the quiz's folder of web_resources/: the import is the
+    quiz (its own identifier and title) with the cohort, which built with the cohort gives it back."""
+    cohort = dataclasses.replace(kitchen_media, cohort_settings=(("spring", kitchen_media.settings),))
+    original = build_format("canvas", cohort.for_cohort("spring"))
+    source = tmp_path / original.filename
+    source.write_bytes(original.data)
+    (imported,) = canvas.read(source)
+    assert imported.identifier == "kitchen-media" and imported.document["cohorts"] == {"spring": {}}
+    assert imported.document["title"] == kitchen_media.title
+    write_quizzes([(imported, source.name)], tmp_path / "out")
+    (quiz,) = load_quizzes([tmp_path / "out" / "kitchen-media"], tmp_path)
+    rebuilt = build_format("canvas", quiz.for_cohort("spring"))
+    assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
 
 
 def test_an_unzipped_package_imports_as_its_zip(kitchen_tasks: Quiz, tmp_path: Path) -> None:

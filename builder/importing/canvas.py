@@ -49,7 +49,7 @@ from builder.importing.documents import (
 )
 from builder.importing.documents import title as quiz_title
 from builder.importing.files import MediaFiles
-from builder.loading import IDENTIFIER, TITLE_LIMIT
+from builder.loading import COHORT_NAME, IDENTIFIER, TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import BLANK_MARKER, NumericAnswer, choice_letters
 from builder.rendering import safe_parser
@@ -209,8 +209,25 @@ class _Assessment:
             self.version = DEFAULT_VERSION
         self.own = bool(own)
         self.title = title
+        self.cohort = self.cohort_of(title) if own else None
         self.ids = Ids(self.identifier)
         self.count = 0
+
+    def cohort_of(self, title: str) -> str | None:
+        """A cohort's package (lmspack names it <quiz>-<cohort>, titles it 'Title (cohort)' and keeps
+        the files of the quiz under web_resources/<quiz>/): the cohort, with the quiz's identifier
+        and title set to the quiz's own; None for a quiz's own package (or one with no files, which
+        then imports as a quiz of its own, and builds the same)."""
+        folders = {name.split("/")[1] for name in self.package.names
+                   if name.startswith(f"{canvas_format.WEB_RESOURCES}/") and name.count("/") >= 2}
+        if len(folders) != 1:
+            return None
+        (folder,) = folders
+        cohort = self.identifier.removeprefix(f"{folder}-")
+        if cohort == self.identifier or not COHORT_NAME.match(cohort) or not title.endswith(f" ({cohort})"):
+            return None
+        self.identifier, self.title = folder, title[:-len(f" ({cohort})")]
+        return cohort
 
     def place(self, line: int, member: str | None = None) -> str:
         return f"{self.package.shown(member or self.member)}:{line}"
@@ -256,6 +273,8 @@ class _Assessment:
         document.update(settings)
         if sections:
             document["sections"] = sections
+        if self.cohort is not None:  # build it with --cohort to have the package back
+            document["cohorts"] = {self.cohort: {}}
         document.update(self.media.limits())
         return ImportedQuiz(self.identifier, document, items, dict(self.media.files), sorted(self.lost, key=_by_place))
 
