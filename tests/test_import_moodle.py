@@ -5,6 +5,7 @@ model does not hold is listed at its line; a malformed file is reported at its p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import tempfile
 import textwrap
 from pathlib import Path
@@ -72,6 +73,14 @@ def test_generated_quizzes_come_back_byte_for_byte(files: dict[str, dict]) -> No
     with tempfile.TemporaryDirectory() as folder:
         original, rebuilt = rebuilt_from_import(Path(folder), write(Path(folder), files), moodle, "moodle")
         assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
+
+
+def test_a_cohorts_file_imports_as_a_quiz_of_its_own(kitchen_tasks: Quiz, tmp_path: Path) -> None:
+    cohort = dataclasses.replace(kitchen_tasks, cohort_settings=(("spring", kitchen_tasks.settings),))
+    original = build_format("moodle", cohort.for_cohort("spring"))
+    rebuilt, (imported,) = import_and_build(tmp_path, original, moodle, "moodle")
+    assert imported.identifier == "kitchen-tasks-spring" and imported.document["title"] == "Kitchen routines (spring)"
+    assert (rebuilt.filename, rebuilt.data) == (original.filename, original.data)
 
 
 def test_the_imported_folder_is_what_an_author_writes(warm_handoff: Quiz, tmp_path: Path) -> None:
