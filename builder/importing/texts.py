@@ -16,9 +16,10 @@ Three steps:
    parser reads it otherwise (every character they would take for syntax as a character
    reference, no blank line inside a block).
 
-One kind of fragment has no text that gives it back: a <pre> or <table> pasted in the middle of a
-paragraph splits it into blocks with no line break between them, which the loader writes for no
-other text. Such a text is imported as the loader reads it again (a line break between the blocks).
+One kind of fragment has no text that gives it back: blocks with no line break between them, which
+the loader makes only when it mends a text it warns about (a <pre> or <table> pasted in the middle
+of a paragraph, a '#' heading kept as a paragraph before another block). Such a text is imported as
+the loader reads it again (a line break between the blocks).
 """
 
 from __future__ import annotations
