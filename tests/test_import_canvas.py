@@ -156,6 +156,13 @@ def test_matching_orderings_blanks_and_question_groups(export: ImportedQuiz, tmp
     write_quizzes([(export, "canvas-export")], tmp_path)  # and it loads
 
 
+def test_a_match_with_no_text_is_not_imported(tmp_path: Path) -> None:
+    quiz_xml = (EXPORT / "quiz1" / "quiz1.xml").read_bytes().replace(b"<mattext>salt</mattext>", b"<mattext/>", 1)
+    (quiz,) = canvas.read(zipped(tmp_path, changed={"quiz1/quiz1.xml": quiz_xml}))
+    assert "ions" not in documents(quiz)
+    assert "quiz1.xml:253: matching_question 'Ions' is not imported: one of its matches has no text" in lost(quiz)
+
+
 def test_what_is_not_carried_is_listed_at_its_place(export: ImportedQuiz) -> None:
     assert lost(export) == [
         "assessment_meta.xml:6: the setting scoring_policy 'keep_latest', which lmspack's quizzes do not have",

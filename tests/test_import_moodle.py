@@ -314,6 +314,17 @@ def test_cloze_and_select_missing_words_become_blanks(tmp_path: Path) -> None:
         "drop-down takes one)"]
 
 
+def test_a_drop_down_with_an_empty_option_is_not_imported(tmp_path: Path) -> None:
+    (quiz,) = moodle.read(bank(tmp_path, """
+      <question type="cloze"><name><text>Empty</text></name>
+        <questiontext format="html"><text>Pick {1:MC:=a~ }.</text></questiontext></question>
+      <question type="shortanswer"><name><text>Kept</text></name>
+        <questiontext format="html"><text>H2O?</text></questiontext>
+        <answer fraction="100"><text>water</text></answer></question>"""))
+    assert lost(quiz) == ["7: cloze 'Empty' is not imported: its drop-down {1:MC:=a~ } needs 2 or more different "
+                          "options, one right"]
+
+
 def test_types_the_model_does_not_hold_are_listed_not_imported(tmp_path: Path) -> None:
     (quiz,) = moodle.read(bank(tmp_path, """
       <question type="description"><name><text>Intro</text></name>

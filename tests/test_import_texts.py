@@ -101,3 +101,33 @@ def test_files_are_named_by_their_path_in_the_quiz_folder() -> None:
     assert text.source == "![a b](<media/a b.png>) old"
     assert text.left_out == ["the image media/a b.png had no alt text; its file name stands for it (describe what "
                              "it shows)", "the file 'x.bmp': not carried"]
+
+
+_TAGS = ["p", "div", "span", "b", "em", "table", "tr", "td", "ul", "li", "img", "a", "br", "h1", "h2", "pre", "code",
+         "font", "script", "audio", "math", "annotation", "sup", "blockquote", "object", "iframe", "center", "u"]
+_ATTRIBUTES = ["", ' src="x.png"', ' src="@@PLUGINFILE@@/a b.png"', ' alt="a"', ' href="https://example.org"',
+               ' href="javascript:x()"', ' style="text-align:right"', ' data-equation-content="x^2"',
+               ' src="data:image/png;base64,AAAA"', ' encoding="application/x-tex"']
+_PIECES = st.one_of(
+    st.sampled_from(["\\(x^2\\)", "\\[\\frac{a}{b}\\]", "$$y$$", "\\(\\foo\\)", "$5", "&amp;", "&nbsp;", "&lt;", "\n",
+                     "\n\n", "  ", "*", "_", "`", "~~~", "# h", "1. x", "\\", "<A", "<!-- c -->"]),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=6),
+    st.builds(lambda tag, attribute: f"<{tag}{attribute}>", st.sampled_from(_TAGS), st.sampled_from(_ATTRIBUTES)),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(_TAGS)))
+
+
+def _one_file(url: str) -> tuple[str | None, str | None]:
+    return ("media/a b.png", None) if "PLUGINFILE" in url else (None, None)
+
+
+@PROPERTY
+@given(st.lists(_PIECES, max_size=15).map("".join), st.booleans())
+def test_any_html_of_another_tool_is_imported_as_text_that_loads_as_it_is(source: str, inline: bool) -> None:
+    """Whatever HTML a source holds (tag soup included), the import writes text the loader takes
+    without removing or refusing anything (what it could not carry is named instead), or names
+    the problem that makes it unusable."""
+    text = texts.read_html(source, inline, _one_file)
+    if text.problems:
+        return
+    _, problems = (markup.inline if inline else markup.block)(text.source, "")
+    assert problems == [], (source, text.source)

@@ -636,6 +636,8 @@ class _Assessment:
         right_of = {(equal.get("respident") or ""): (equal.text or "").strip()
                     for condition in item.element.findall(f"{QTI}resprocessing/{QTI}respcondition")
                     for equal in condition.findall(f"{QTI}conditionvar/{QTI}varequal")}
+        if not all(options.values()):
+            raise Skipped("one of its matches has no text")
         pairs: list[tuple[str, str]] = []
         used: list[str] = []
         for lid in lids:
@@ -696,7 +698,7 @@ class _Assessment:
             if dropdowns:
                 options = [text for _, text in labels]
                 right = dict(labels).get(right_of.get(lid.get("ident", ""), ""), "")
-                if len(options) < 2 or len(set(options)) < len(options) or right not in options:
+                if len(options) < 2 or len(set(options)) < len(options) or right not in options or not all(options):
                     raise Skipped(f"its drop-down {canvas_name!r} needs 2 different options or more, one right")
                 blanks[name] = {"options": options, "correct": right}
             else:

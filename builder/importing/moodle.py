@@ -736,7 +736,7 @@ class _Bank:
             if kind.endswith("S"):
                 question.lose(f"blank {_short(shown)}: its options shuffled in Moodle (in their order here)", at)
             correct = [_plain(answer) for answer in decoded]
-            if len(correct) != 1 or len(set(options)) != len(options) or len(options) < 2:
+            if len(correct) != 1 or len(set(options)) != len(options) or len(options) < 2 or not all(options):
                 raise Skipped(f"its drop-down {_short(shown)} needs 2 or more different options, one right")
             return {"options": options, "correct": correct[0]}
         texts_accepted = []

@@ -183,7 +183,6 @@ def clean(tree: etree._Element, inline: bool, text: Text, files: FileNamer) -> N
         if name == "math":
             _formula_of_mathml(element, text)
             continue
-        element.tag = name
         if name in ("audio", "video"):
             _player_as_image(element, text, files)
             continue
@@ -197,6 +196,7 @@ def clean(tree: etree._Element, inline: bool, text: Text, files: FileNamer) -> N
                           else f"the <{name}> heading's level (its text kept)")
             _unwrap(element, block=name not in markup.INLINE_TAGS and inline)
             continue
+        element.tag = name  # XHTML's namespace off: what the loader's HTML parser gives
         _keep_attributes(element, text)
         if name == "img":
             _image(element, text, files)
@@ -207,7 +207,9 @@ def clean(tree: etree._Element, inline: bool, text: Text, files: FileNamer) -> N
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname.lower()
+    """An element's name without its namespace, in lower case (an HTML parser's names need not be
+    ones lxml would make: 'a<' from '<a<')."""
+    return str(element.tag).rpartition("}")[2].lower()
 
 
 def _inside_formula(element: etree._Element) -> bool:
@@ -218,7 +220,7 @@ def _formula_of_mathml(element: etree._Element, text: Text) -> None:
     """MathML (in or out of its namespace) as a formula when it carries its TeX, as lmspack's and
     most editors' MathML does; else taken out and named."""
     tex = next((" ".join(node.text.split()) for node in element.iter() if isinstance(node.tag, str)
-                and etree.QName(node).localname == "annotation" and node.get("encoding") == formulas.TEX_ENCODING
+                and _local(node) == "annotation" and node.get("encoding") == formulas.TEX_ENCODING
                 and node.text), "")
     display = element.get("display") == "block"
     if tex and formula_problem(tex, display) is None:
