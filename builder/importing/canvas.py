@@ -22,6 +22,8 @@ back byte for byte.
 from __future__ import annotations
 
 import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -70,17 +72,22 @@ _STANDARD_FEEDBACK = {plain_text(text) for partial in (True, False)
 
 def recognises(path: Path, head: bytes) -> bool:
     """A zip, or a folder, whose imsmanifest.xml lists a QTI 1.2 assessment (Canvas's export); or
-    one such assessment's XML file on its own."""
+    one such assessment's XML file on its own. Only the manifest is read (at most 1 MB of it)."""
     if path.is_file() and not head.startswith(b"PK\x03\x04"):
         return b"<questestinterop" in head and b"ims_qtiasiv1p2" in head
-    if not path.is_dir() and not head.startswith(b"PK\x03\x04"):
-        return False
-    package = Package(path)
     try:
-        manifest = package.read("imsmanifest.xml") if "imsmanifest.xml" in package.names else None
-    finally:
-        package.close()
-    return manifest is not None and b"imsqti_xmlv1p2" in manifest
+        if path.is_dir():
+            with (path / "imsmanifest.xml").open("rb") as stream:
+                data = stream.read(_MANIFEST_PEEK)
+        else:
+            with zipfile.ZipFile(path) as archive, archive.open("imsmanifest.xml") as stream:
+                data = stream.read(_MANIFEST_PEEK)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, RuntimeError, NotImplementedError, zlib.error):
+        return False
+    return b"imsqti_xmlv1p2" in data
+
+
+_MANIFEST_PEEK = 2**20
 
 
 def read(path: Path) -> list[ImportedQuiz]:
