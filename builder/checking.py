@@ -446,7 +446,7 @@ class ZipSource(Source):
         folded: dict[str, str] = {}
         for entry in entries:
             name = entry.filename
-            reason = _unsafe_entry(entry)
+            reason = unsafe_entry(entry)
             if reason:
                 self.problem(None, 0, "error", "unsafe-path", f"zip entry {name!r} {reason}; it was not used")
                 continue
@@ -615,7 +615,9 @@ def _read_regular(path: Path, cap: int) -> bytes:
             raise _NotRead("unreadable", f"cannot be read: {error.strerror}") from error
 
 
-def _unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
+def unsafe_entry(entry: zipfile.ZipInfo) -> str | None:
+    """Why a zip entry cannot be unpacked where its name says (None: it can); lmspack import
+    refuses the same entries."""
     name = entry.filename
     if "\\" in name:
         return "uses a backslash"

@@ -59,6 +59,7 @@ from builder.model import (
     TextAnswer,
     TextBlank,
     Theme,
+    choice_letters,
 )
 from builder.yamlsource import MAX_FILE_BYTES, Node, SourceFile, read_at_most, unreadable
 
@@ -532,16 +533,6 @@ def _rich_required(source: SourceFile, node: Node, text: str, what: str) -> Mark
     if not xhtml and len(source.problems) == before:
         source.at(node, f"{what} is empty once unsafe markup is removed")
     return xhtml
-
-
-def choice_letters(index: int) -> str:
-    """A, B, ..., Z, AA, AB, ... like spreadsheet columns."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def load_item(path: Path, display: str, problems: list[Problem], folder: str = "",

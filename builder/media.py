@@ -119,6 +119,18 @@ def _svg_problem(data: bytes) -> str | None:
     return None
 
 
+def content_problem(media_type: str, data: bytes) -> str | None:
+    """Why these bytes cannot be carried as a file of ``media_type`` (they are not of that kind, or
+    an SVG could run or load something), or None."""
+    if not _signature_fits(media_type, data):
+        return f"is not a {media_type} file, as its name says; convert it or correct the name"
+    if media_type == "image/svg+xml":
+        svg_trouble = _svg_problem(data)
+        if svg_trouble is not None:
+            return f"(SVG) {svg_trouble}"
+    return None
+
+
 def name_problem(name: str) -> str | None:
     """Why a file's path in the quiz folder cannot be a file name in every LMS, or None."""
     for part in name.split("/"):
@@ -178,14 +190,10 @@ def read_media(directory: Path, uses: list[MediaUse], limits: MediaLimits,
                    "make it smaller, or raise the limit if every LMS you use takes it")
             continue
         media_type = MEDIA_TYPES[os.path.splitext(name)[1].lower()]
-        if not _signature_fits(media_type, data):
-            report(f"is not a {media_type} file, as its name says; convert it or correct the name")
+        trouble = content_problem(media_type, data)
+        if trouble is not None:
+            report(trouble)
             continue
-        if media_type == "image/svg+xml":
-            svg_trouble = _svg_problem(data)
-            if svg_trouble is not None:
-                report(f"(SVG) {svg_trouble}")
-                continue
         total += len(data)
         if total > limits.total_bytes:
             report(f"takes the quiz's files past {limits.total_mb:g} MB, the limit for one package (media: "

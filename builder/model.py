@@ -72,6 +72,17 @@ class Place:
     __reduce__ = _pickled_as_a_call
 
 
+def choice_letters(index: int) -> str:
+    """The identifier of the choice at ``index`` when its author gave none: A, B, ..., Z, AA, AB,
+    ... like spreadsheet columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     identifier: str

@@ -137,3 +137,22 @@ def imported_and_built(quizzes: list[ImportedQuiz], root: Path, source: str = "b
     assert result.exit_code == 0, result.output
     assert len(list((root / "dist").glob("*.zip"))) >= 4 * len(quizzes)
     return load_quizzes([root / "items"], root)
+
+
+def import_and_build(tmp: Path, output: Output, reader: ModuleType, fmt: str) -> tuple[Output, list[ImportedQuiz]]:
+    """``output`` (a package lmspack built) written to ``tmp`` under its own name, imported with
+    ``reader`` (a module of builder.importing) into canonical quiz folders, and those built again in
+    ``fmt``: the package built from the import, and the quizzes the reader gave."""
+    source = tmp / output.filename
+    source.write_bytes(output.data)
+    imported = reader.read(source)
+    write_quizzes([(quiz, source.name) for quiz in imported], tmp / "imported")
+    (quiz,) = load_quizzes([tmp / "imported" / imported[0].identifier], tmp)
+    return build_format(fmt, quiz), imported
+
+
+def rebuilt_from_import(tmp: Path, quiz_dir: Path, reader: ModuleType, fmt: str) -> tuple[Output, Output]:
+    """The quiz in ``quiz_dir`` built in ``fmt``, and built again from the import of that package."""
+    (quiz,) = load_quizzes([quiz_dir], tmp)
+    original = build_format(fmt, quiz)
+    return original, import_and_build(tmp, original, reader, fmt)[0]

@@ -64,6 +64,7 @@ from builder.model import (
     ShortAnswerInteraction,
     TextAnswer,
     TextBlank,
+    choice_letters,
 )
 from builder.packaging import SegmentedMember, media_member, zip_bytes
 from builder.rendering import render_frame, render_part, render_xml
@@ -207,24 +208,47 @@ def answer_ids(item: Item, interaction: ChoiceInteraction) -> dict[str, int]:
     """Canvas answer ids are numbers (original_answer_ids); derived from the choice, unique in the
     item (check refuses an item with more choices than there are numbers)."""
     keys = [choice.identifier for choice in interaction.choices]
-    return dict(zip(keys, _numbered(item, keys), strict=True))
+    return dict(zip(keys, numbered(item.id, keys), strict=True))
 
 
 def typed_answer_ids(item: Item, answers: Sequence[TextAnswer | NumericAnswer]) -> list[int]:
-    """The ids of a short answer's or a numeric item's answers, in order: derived from each answer's
-    place in the item (as a choice's from its identifier), every answer numbered, those left out
-    too, so that a credit changed on one answer never renumbers another."""
-    return _numbered(item, [f"answer-{position}" for position in range(1, len(answers) + 1)])
+    """The ids of the answers a short answer or numeric item writes (those worth full credit), in
+    order: each derived from what the package says of it (typed_answer_key), as a choice's from its
+    identifier, so that changing, adding or leaving out another answer renumbers none, and an import
+    of the package (builder/importing/canvas.py) numbers them the same."""
+    return numbered(item.id, [typed_answer_key(answer) for answer in answers])
 
 
-def _numbered(item: Item, keys: Sequence[str]) -> list[int]:
-    """A number from 1000 to 9999 for each key, derived from it (when taken, the next free one, going
-    on from 1 past 9999), unique in the item."""
+def typed_answer_key(answer: TextAnswer | NumericAnswer) -> str:
+    """What an answer's id is derived from: its text as written (runs of spaces as one), or a
+    number's value and bounds as written (a range has no value)."""
+    match answer:
+        case TextAnswer():
+            return text_answer_key(fold_spaces(answer.text))
+        case NumericAnswer():
+            low, high = answer.bounds
+            return number_answer_key(None if answer.value is None else _decimal(answer.value), _decimal(low),
+                                     _decimal(high))
+        case _:
+            assert_never(answer)
+
+
+def text_answer_key(written: str) -> str:
+    return f"answer/{written}"
+
+
+def number_answer_key(exact: str | None, low: str, high: str) -> str:
+    return f"answer/{exact or ''}/{low}/{high}"
+
+
+def numbered(item_id: str, keys: Sequence[str]) -> list[int]:
+    """A number from 1000 to 9999 for each key of the item, derived from it (when taken, the next
+    free one, going on from 1 past 9999), unique in the item."""
     assert len(keys) <= MAX_ANSWER_ID - 1, "check refuses an item with more answers than Canvas numbers"
     numbers: list[int] = []
     used: set[int] = set()
     for key in keys:
-        number = zlib.crc32(f"{item.id}/{key}".encode()) % 9000 + 1000
+        number = zlib.crc32(f"{item_id}/{key}".encode()) % 9000 + 1000
         while number in used:
             number = number % (MAX_ANSWER_ID - 1) + 1
         numbers.append(number)
@@ -248,6 +272,32 @@ class ItemOptions:
     """How its HTML names the quiz's files (media_prefix_of())."""
     wording: Wording
     """The combined feedback's texts, in the quiz's language."""
+
+
+def shown_files(quiz: Quiz) -> tuple[MediaFile, ...]:
+    """The quiz's files that the texts Canvas gets show: not those of hints, grader notes, answers
+    left out or matching options (plain text), which no text of the package names."""
+    return quiz.media_of(text for item in quiz.items for text in _written_texts(item))
+
+
+def _written_texts(item: Item) -> list[Markup]:
+    """The item's texts that reach Canvas as HTML (item_context and the kinds' contexts)."""
+    texts = [item.prompt, *([item.explanation] if item.explanation else [])]
+    match item.interaction:
+        case ChoiceInteraction() as choice:
+            texts += [text for c in choice.choices for text in (c.text, c.feedback) if text]
+        case ShortAnswerInteraction() | NumericInteraction() as typed:
+            texts += [a.feedback for a in typed.answers if a.feedback and full_credit(a)]
+            texts += [typed.other_feedback] if typed.other_feedback else []
+        case EssayInteraction() | FillInBlanksInteraction():
+            pass
+        case MatchingInteraction() as matching:
+            texts += [pair.left for pair in matching.pairs]
+        case OrderingInteraction() as ordering:
+            texts += list(ordering.steps)
+        case _:
+            assert_never(item.interaction)
+    return texts
 
 
 def item_warnings(items: Sequence[Item]) -> list[FormatWarning]:
@@ -387,6 +437,10 @@ def item_context(item: Item, options: ItemOptions) -> SimpleNamespace:
         "points": format_number(item.points),
         "prompt": mattext(item.prompt, options.media_prefix, block=True),
         "general_feedback": bool(item.explanation),
+        # What Canvas's identifiers are derived from and Canvas does not keep (lmspack_ fields, which
+        # Canvas's importer passes over): for an import of the package to number them the same.
+        "item_id": item.id,
+        "choice_ids": None,
     }
     # a blanks item's prompt shows its blanks as [name]
     context.update(interaction_context(item, options.media_prefix, options.wording))
@@ -424,6 +478,8 @@ def choice_context(item: Item, interaction: ChoiceInteraction, media_prefix: str
         "template": "choice.xml",
         "question_type": CHOICE_QUESTION_TYPES[interaction.kind],
         "original_answer_ids": ",".join(str(ids[c.identifier]) for c in interaction.choices),
+        "choice_ids": None if all(c.identifier == choice_letters(n) for n, c in enumerate(interaction.choices))
+        else ",".join(c.identifier for c in interaction.choices),
         "cardinality": "Multiple" if interaction.multiple else "Single",
         # Every answer's part in the all-or-nothing condition (selected or not), or only the correct one's.
         "all_answers_decide": interaction.multiple,
@@ -438,10 +494,10 @@ def short_answer_context(item: Item, interaction: ShortAnswerInteraction, media_
     """short_answer_question: the answers worth full credit only (Canvas would store any other as
     fully correct; item_warnings names the items), each text with its runs of spaces as one, as
     lmspack compares them. Canvas compares in any case (item_warnings names case-sensitive items)."""
+    written = [answer for answer in interaction.answers if full_credit(answer)]
     answers = [SimpleNamespace(id=number, text=fold_spaces(answer.text),
                                feedback=_answer_feedback(answer, media_prefix))
-               for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
-               if full_credit(answer)]
+               for number, answer in zip(typed_answer_ids(item, written), written, strict=True)]
     return _typed_context(item, "short_answer", interaction.other_feedback, answers, media_prefix)
 
 
@@ -449,11 +505,11 @@ def numeric_context(item: Item, interaction: NumericInteraction, media_prefix: s
     """numerical_question: each answer worth full credit, in order (the first that matches counts, as
     in lmspack): value and tolerance as Canvas's exact answer with its margin (a percent tolerance
     as the margin it gives), a range as Canvas's range answer."""
+    written = [answer for answer in interaction.answers if full_credit(answer)]
     answers = [SimpleNamespace(id=number, exact=None if answer.value is None else _decimal(answer.value),
                                low=_decimal(answer.bounds[0]), high=_decimal(answer.bounds[1]),
                                feedback=_answer_feedback(answer, media_prefix))
-               for number, answer in zip(typed_answer_ids(item, interaction.answers), interaction.answers, strict=True)
-               if full_credit(answer)]
+               for number, answer in zip(typed_answer_ids(item, written), written, strict=True)]
     return _typed_context(item, "numeric", interaction.other_feedback, answers, media_prefix)
 
 
@@ -508,17 +564,27 @@ def _part_keys(interaction: MatchingInteraction | OrderingInteraction | FillInBl
     right option alone in fill-in-multiple-blanks; a number blank's value), blank by blank."""
     match interaction:
         case MatchingInteraction() as matching:
-            return ([f"pair-{n}" for n in range(1, len(matching.pairs) + 1)]
-                    + [f"option-{n}" for n in range(1, len(matching.options) + 1)])
+            return matching_keys(len(matching.pairs), len(matching.options))
         case OrderingInteraction() as ordering:
-            return ([f"step-{n}" for n in range(1, len(ordering.steps) + 1)]
-                    + [f"position-{n}" for n in range(1, len(ordering.steps) + 1)])
+            return ordering_keys(len(ordering.steps))
         case FillInBlanksInteraction() as blanks:
             dropdowns = _all_dropdowns(blanks)
-            return [f"blank-{blank.name}/answer-{n}" for blank in blanks.blanks
-                    for n in range(1, len(_blank_answers(blank, dropdowns)) + 1)]
+            return [key for blank in blanks.blanks
+                    for key in blank_keys(blank.name, len(_blank_answers(blank, dropdowns)))]
         case _:
             assert_never(interaction)
+
+
+def matching_keys(pairs: int, options: int) -> list[str]:
+    return [f"pair-{n}" for n in range(1, pairs + 1)] + [f"option-{n}" for n in range(1, options + 1)]
+
+
+def ordering_keys(steps: int) -> list[str]:
+    return [f"step-{n}" for n in range(1, steps + 1)] + [f"position-{n}" for n in range(1, steps + 1)]
+
+
+def blank_keys(name: str, answers: int) -> list[str]:
+    return [f"blank-{name}/answer-{n}" for n in range(1, answers + 1)]
 
 
 def _share(parts: int) -> str:
@@ -531,7 +597,7 @@ def _matching_parts(item: Item, interaction: MatchingInteraction | OrderingInter
     """matching_question: a response_lid "response_<answer id>" per left side, every match offered
     in each, a condition per left side adding its share of 100 for its own match (the n-th left
     side matches the n-th match; further matches are distractors no left side points at)."""
-    numbers = _numbered(item, _part_keys(interaction))
+    numbers = numbered(item.id, _part_keys(interaction))
     left_ids, match_ids = numbers[:len(lefts)], numbers[len(lefts):]
     options = [SimpleNamespace(id=number, text=text) for number, text in zip(match_ids, matches, strict=True)]
     share = _share(len(lefts))
@@ -632,7 +698,7 @@ def blanks_context(item: Item, interaction: FillInBlanksInteraction, media_prefi
     blank adding its share of 100 for its right answer (the first one listed)."""
     dropdowns = _all_dropdowns(interaction)
     names = blank_names(interaction)
-    numbers = iter(_numbered(item, _part_keys(interaction)))
+    numbers = iter(numbered(item.id, _part_keys(interaction)))
     blanks: list[SimpleNamespace] = []
     share = _share(len(interaction.blanks))
     for blank in interaction.blanks:
@@ -769,7 +835,7 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
     # Canvas's export lists them: no <dependency> on them, since Canvas's importer takes every
     # <file> of the manifest (QTIMigrationTool's Manifest, Qti.convert_files) and the validator
     # asks only that every file be listed.
-    files = [(media_path(quiz, file), file) for file in quiz.media]
+    files = [(media_path(quiz, file), file) for file in shown_files(quiz)]
     manifest = render_xml("canvas/imsmanifest.xml", "canvas/canvas_manifest.xsd", "imsmanifest.xml",
                           manifest_ident=canvas_ident(quiz.package_id, "manifest"), title=title,
                           ident=ident, meta_ident=canvas_ident(quiz.package_id, "assessment_meta"),

@@ -64,6 +64,8 @@ READERS: tuple[str, ...] = (
     # whether they recognise a source (the first that does reads it). One name a line.
     "qti21",
     "scorm",
+    "moodle",
+    "canvas",
     # Plain text: Aiken before the others (a .txt with ANSWER: lines is Aiken's, and neither of the
     # others claims such a file), then text2qti (numbered questions with choice lines), then GIFT.
     "aiken",

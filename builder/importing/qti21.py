@@ -52,8 +52,8 @@ from builder.importing.canonical import (
 )
 from builder.importing.fragments import MATH, source_text, tex_of
 from builder.importing.package import Document, Package, folder_of, member, opened
-from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, choice_letters, reserved_use
-from builder.model import MEDIA_REFERENCE
+from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, reserved_use
+from builder.model import MEDIA_REFERENCE, choice_letters
 from builder.scoring import credit_points, format_number
 
 SOURCE_FORMAT = "QTI 2.1 content packages (a zip, an unzipped folder, or an assessmentItem or assessmentTest file)"

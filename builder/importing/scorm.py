@@ -25,9 +25,9 @@ from builder.importing import ImportedItem, ImportedQuiz
 from builder.importing.canonical import credit_earning, default_title, with_tolerance, yaml_number
 from builder.importing.fragments import source_text
 from builder.importing.package import Package, opened
-from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, choice_letters
+from builder.loading import COHORT_NAME, IDENTIFIER, VERSION
 from builder.markup import MEDIA_TYPES
-from builder.model import MEDIA_REFERENCE
+from builder.model import MEDIA_REFERENCE, choice_letters
 from builder.scoring import format_number
 
 SOURCE_FORMAT = "SCORM 1.2 and SCORM 2004 packages made by lmspack (a zip or an unzipped folder)"
