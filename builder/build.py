@@ -188,7 +188,8 @@ class BuildResult:
             f"{self.cache_trouble}; the packages are complete, but a rebuild will not be faster (--no-cache "
             "builds without it)"))] if self.cache_trouble else []
         return (text_warnings(p.quiz for p in self.packages) + flashcard_warnings(self.packages)
-                + grouped_warnings(self.packages) + [warning for warning in changed_warnings + cache_warning if warning.code not in self.accepted])
+                + grouped_warnings(self.packages)
+                + [warning for warning in changed_warnings + cache_warning if warning.code not in self.accepted])
 
     def report(self) -> dict[str, object]:
         return {"tool": "lmspack", "version": __version__, "ok": True,
