@@ -239,7 +239,7 @@ def text_warnings(quizzes: Iterable[Quiz]) -> list[Warned]:
         if quiz.identifier in seen:  # a cohort's package has the quiz's items
             continue
         seen.add(quiz.identifier)
-        for item in (*quiz.items, *quiz.flashcards):
+        for item in quiz.every_item:
             for notice in item.notices:
                 if notice.code not in quiz.accepted_warnings:
                     groups.setdefault((quiz.identifier, notice), []).append(item.id)
@@ -484,7 +484,7 @@ def build_manifest(packages: Iterable[Package], root: Path, listed: Iterable[Lis
         # changed, gone, or no longer a file.
         sources.append({"path": quiz.place.path, "sha256": quiz.source_sha256})
         sources.extend({"path": item.place.path, "sha256": item.source_sha256}
-                       for item in (*quiz.items, *quiz.flashcards))
+                       for item in quiz.every_item)
     epoch = source_date_epoch()
     document: dict[str, object] = {
         "tool": "lmspack",

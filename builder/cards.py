@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from builder.cache import Cache
 from builder.formats import described_once, item_type
-from builder.markup import plain_text
+from builder.markup import plain_text, text_fragment
 from builder.model import (
     MEDIA_REFERENCE,
     Blank,
@@ -77,7 +77,7 @@ class Listing:
     """A list on a card's front: its entries (inline XHTML), its name (its class: card-<name>) and
     whether it is numbered."""
 
-    def __init__(self, name: str, entries: Sequence[Markup | str], numbered: bool = False) -> None:
+    def __init__(self, name: str, entries: Sequence[Markup], numbered: bool = False) -> None:
         self.name = name
         self.entries = entries
         self.tag = "ol" if numbered else "ul"
@@ -87,7 +87,7 @@ def render_front(kind: str, prompt: Markup, listings: Sequence[Listing] = ()) ->
     return Markup(render("cards/front.html", kind=kind, prompt=prompt, listings=listings))
 
 
-def render_back(kind: str, answers: Sequence[Markup | str] = (), pairs: Sequence[Pair] = (),
+def render_back(kind: str, answers: Sequence[Markup] = (), pairs: Sequence[Pair] = (),
                 order: Sequence[Markup] = (), text: Markup | None = None,
                 explanation: Markup | None = None) -> Markup:
     return Markup(render("cards/back.html", kind=kind, answers=answers, pairs=pairs, order=order, text=text,
@@ -104,11 +104,11 @@ def _item_sides(item: Item) -> tuple[str, Markup, Markup]:
             back = render_back(kind, answers=[c.text for c in choice.correct_choices], explanation=explanation)
         case ShortAnswerInteraction() as short:
             front = render_front(kind, item.prompt)
-            back = render_back(kind, answers=[a.text for a in short.answers if full_credit(a)],
+            back = render_back(kind, answers=[text_fragment(a.text) for a in short.answers if full_credit(a)],
                                explanation=explanation)
         case NumericInteraction() as numeric:
             front = render_front(kind, item.prompt)
-            back = render_back(kind, answers=[number_answer(a, numeric.unit) for a in numeric.answers
+            back = render_back(kind, answers=[text_fragment(number_answer(a, numeric.unit)) for a in numeric.answers
                                               if full_credit(a)], explanation=explanation)
         case EssayInteraction() as essay:
             front = render_front(kind, item.prompt)
@@ -141,26 +141,27 @@ def scrambled(texts: Sequence[Markup]) -> list[Markup]:
 
 
 def number_answer(answer: NumericAnswer, unit: str = "") -> str:
-    """A numeric answer as a card shows it: ``30 days``, ``30 ± 0.5 days``, ``20 ± 25%``, ``28 – 31 days``."""
+    """A numeric answer as a card shows it: ``30 days``, ``30 ± 0.5 days``, ``20 seconds ± 25%``,
+    ``28 – 31 days``."""
+    unit = f" {unit}" if unit else ""
     if answer.range is not None:
         low, high = answer.range
-        shown = f"{exact_decimal(low)} – {exact_decimal(high)}"
-    else:
-        assert answer.value is not None, "a numeric answer has a value or a range"
-        shown = exact_decimal(answer.value)
-        if answer.tolerance:
-            shown += f" ± {exact_decimal(answer.tolerance)}{'%' if answer.relative else ''}"
-    return f"{shown} {unit}" if unit else shown
+        return f"{exact_decimal(low)} – {exact_decimal(high)}{unit}"
+    assert answer.value is not None, "a numeric answer has a value or a range"
+    value, tolerance = exact_decimal(answer.value), exact_decimal(answer.tolerance)
+    if not answer.tolerance:
+        return f"{value}{unit}"
+    return f"{value}{unit} ± {tolerance}%" if answer.relative else f"{value} ± {tolerance}{unit}"
 
 
-def blank_answers(blank: Blank) -> list[str]:
+def blank_answers(blank: Blank) -> list[Markup]:
     """What fills a blank on the back: its accepted answers, its right option, or its number."""
     match blank:
         case TextBlank() as typed:
-            return list(typed.answers)
+            return [text_fragment(answer) for answer in typed.answers]
         case ChoiceBlank() as choice:
-            return [choice.options[choice.correct]]
+            return [text_fragment(choice.options[choice.correct])]
         case NumericBlank() as number:
-            return [number_answer(number.answer)]
+            return [text_fragment(number_answer(number.answer))]
         case _:
             assert_never(blank)

@@ -553,6 +553,11 @@ class Quiz:
         return tuple(file for file in self.media if f'"{MEDIA_REFERENCE}{file.href}"' in text)
 
     @property
+    def every_item(self) -> tuple[Item | Flashcard, ...]:
+        """Its items and its flashcard items: every item file it was loaded from."""
+        return (*self.items, *self.flashcards)
+
+    @property
     def cohorts(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.cohort_settings)
 
