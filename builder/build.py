@@ -22,9 +22,9 @@ from typing import Literal
 from builder import __version__, parallel, rendering, warning_codes
 from builder.cache import NO_CACHE, Cache, session
 from builder.errors import InputError, Problem, UsageError, WriteError
-from builder.formats import Output, builder_for, checker_for, members_of, refuse
+from builder.formats import FORMATS, Output, builder_for, checker_for, members_of, refuse
 from builder.loading import NO_PROJECT_FILE, ProjectSettings, load_quizzes
-from builder.model import FORMAT_NAMES, Notice, Quiz
+from builder.model import CARD_FORMATS, FORMAT_NAMES, QUIZ_FORMATS, Notice, Quiz
 from builder.packaging import Segmented, source_date_epoch
 from builder.writing import Writer, file_sha256, remove_leftovers
 
@@ -33,7 +33,7 @@ CHECKSUMS_FILE = "SHA256SUMS"
 MANIFEST_FILE = "build-manifest.json"
 
 # How each format's package file name ends (builder/formats: <quiz-id>[-<cohort>]-<version>-<format>.<ext>).
-PACKAGE_ENDINGS = {fmt: f"-{fmt}.xml" if fmt == "moodle" else f"-{fmt}.zip" for fmt in FORMAT_NAMES}
+PACKAGE_ENDINGS = {fmt: f"-{fmt}{FORMATS[fmt].ending}" for fmt in FORMAT_NAMES}
 PACKAGE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*-[0-9A-Za-z][0-9A-Za-z.+_-]*(?P<ending>"
                           + "|".join(re.escape(ending) for ending in PACKAGE_ENDINGS.values()) + ")")
 """A file named as lmspack names its packages (a quiz identifier, then a version, then the format)."""
@@ -57,7 +57,7 @@ class Package:
             "path": (out_dir / self.output.filename).as_posix(),
             "size": len(self.output.data),
             "sha256": self.sha256,
-            "items": len(self.quiz.items),
+            "items": len(self.quiz.card_ids) if self.format in CARD_FORMATS else len(self.quiz.items),
             "warnings": [warning.report() for warning in grouped_warnings([self])],
         }
 
@@ -187,7 +187,8 @@ class BuildResult:
         cache_warning = [Warned("cache-unusable", "cache", None, (), (
             f"{self.cache_trouble}; the packages are complete, but a rebuild will not be faster (--no-cache "
             "builds without it)"))] if self.cache_trouble else []
-        return (text_warnings(p.quiz for p in self.packages) + grouped_warnings(self.packages)
+        return (text_warnings(p.quiz for p in self.packages) + flashcard_warnings(self.packages)
+                + grouped_warnings(self.packages)
                 + [warning for warning in changed_warnings + cache_warning if warning.code not in self.accepted])
 
     def report(self) -> dict[str, object]:
@@ -238,12 +239,27 @@ def text_warnings(quizzes: Iterable[Quiz]) -> list[Warned]:
         if quiz.identifier in seen:  # a cohort's package has the quiz's items
             continue
         seen.add(quiz.identifier)
-        for item in quiz.items:
+        for item in quiz.every_item:
             for notice in item.notices:
                 if notice.code not in quiz.accepted_warnings:
                     groups.setdefault((quiz.identifier, notice), []).append(item.id)
     return [Warned(notice.code, "text", quiz_id, tuple(item_ids), notice.message)
             for (quiz_id, notice), item_ids in groups.items()]
+
+
+def flashcard_warnings(packages: Iterable[Package]) -> list[Warned]:
+    """Once per quiz built in a quiz format: its flashcard items, which no quiz format shows (they
+    are cards only, for the card formats), but where the quiz accepts that."""
+    built: dict[str, tuple[Quiz, list[str]]] = {}
+    for package in packages:
+        if package.format in QUIZ_FORMATS and package.quiz.flashcards:
+            built.setdefault(package.quiz.identifier, (package.quiz, []))[1].append(package.format)
+    code = "flashcards-not-in-quiz"
+    return [Warned(code, "flashcards", quiz.identifier, tuple(flashcard.id for flashcard in quiz.flashcards),
+                   f"{len(quiz.flashcards)} flashcard item{'s are' if len(quiz.flashcards) != 1 else ' is'} a card "
+                   f"only: left out of the quiz formats ({', '.join(dict.fromkeys(formats))}); the card formats "
+                   "(anki, cards-csv) carry them")
+            for quiz, formats in built.values() if code not in quiz.accepted_warnings]
 
 
 def grouped_warnings(packages: Iterable[Package]) -> list[Warned]:
@@ -467,7 +483,8 @@ def build_manifest(packages: Iterable[Package], root: Path, listed: Iterable[Lis
         # The hash of the bytes the quiz was loaded from: reading quiz.yaml again could find it
         # changed, gone, or no longer a file.
         sources.append({"path": quiz.place.path, "sha256": quiz.source_sha256})
-        sources.extend({"path": item.place.path, "sha256": item.source_sha256} for item in quiz.items)
+        sources.extend({"path": item.place.path, "sha256": item.source_sha256}
+                       for item in quiz.every_item)
     epoch = source_date_epoch()
     document: dict[str, object] = {
         "tool": "lmspack",

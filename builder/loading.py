@@ -39,6 +39,7 @@ from builder.model import (
     ChoiceKind,
     EssayInteraction,
     FillInBlanksInteraction,
+    Flashcard,
     Interaction,
     Item,
     MatchingInteraction,
@@ -108,8 +109,13 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "matching": ("pairs", "distractors", "scoring"),
     "ordering": ("order", "scoring"),
     "fill_in_blanks": ("blanks",),
+    "flashcard": ("front", "back"),
 }
-"""The fields of each item ``type:`` beside the common ones."""
+"""The fields of each item ``type:`` beside the common ones (a flashcard item takes only some of
+those: FLASHCARD_FIELDS)."""
+FLASHCARD = "flashcard"
+"""The ``type:`` of a flashcard item: a card to study (model.Flashcard), never a question."""
+FLASHCARD_FIELDS = ("id", "type", "title", "tags", "front", "back")
 ITEM_FIELDS = COMMON_ITEM_FIELDS + tuple(dict.fromkeys(name for names in TYPE_FIELDS.values() for name in names))
 CHOICE_FIELDS = ("id", "text", "correct", "feedback", "fixed")
 TEXT_ANSWER_FIELDS = ("text", "credit", "feedback")
@@ -122,7 +128,7 @@ NUMBER_LIMIT = 1e15
 SETTING_FIELDS = ("pass_mark", "attempts", "time_limit", "shuffle_items", "shuffle_choices", "feedback",
                   "show_correct_answers", "navigation", "seed", "draw", "sections", "theme")
 QUIZ_FIELDS = ("identifier", "title", "version", "description", "language", "items", "formats",
-               "cohorts", "media", "accept_warnings", "exclude", "strings", *SETTING_FIELDS)
+               "cohorts", "media", "accept_warnings", "exclude", "strings", "flashcards", *SETTING_FIELDS)
 COHORT_FIELDS = ("title", *SETTING_FIELDS)
 MEDIA_FIELDS = ("max_file_mb", "max_total_mb")
 THEME_FIELDS = ("logo", "logo_alt", "accent")
@@ -536,9 +542,9 @@ def _rich_required(source: SourceFile, node: Node, text: str, what: str) -> Mark
 
 
 def load_item(path: Path, display: str, problems: list[Problem], folder: str = "",
-              quiz_folder: str = "") -> Item | None:
+              quiz_folder: str = "") -> Item | Flashcard | None:
     """The item in the file at ``path`` (``folder``: its folder in the quiz folder, '' at the top;
-    ``quiz_folder``: the quiz folder as messages name it)."""
+    ``quiz_folder``: the quiz folder as messages name it): a question, or a flashcard item."""
     source = SourceFile(path, display, problems)
     source.folder = folder
     source.quiz_folder = quiz_folder
@@ -551,7 +557,9 @@ def load_item(path: Path, display: str, problems: list[Problem], folder: str = "
         return None
     item_id = fields.identifier("id", required=True)
     _refuse_reserved(source, fields, "id", item_id, "item")
-    item_type = fields.choice("type", ITEM_TYPES, required=True)
+    item_type = fields.choice("type", (*ITEM_TYPES, FLASHCARD), required=True)
+    if item_type == FLASHCARD:
+        return _load_flashcard(source, fields, item_id, before)
     # Without a known type, the item is still checked as a choice item, so that every other
     # problem in it is reported at once (as a fix of its type would show them next).
     load_interaction = INTERACTION_LOADERS[item_type] if item_type is not None else _choices_of_an_unknown_type
@@ -577,6 +585,31 @@ def load_item(path: Path, display: str, problems: list[Problem], folder: str = "
                 media=tuple(MediaUse(name, Place(display, line, column))
                             for name, (line, column) in source.media.items()),
                 notices=tuple(source.notices))
+
+
+def _load_flashcard(source: SourceFile, fields: _Fields, item_id: str, before: int) -> Flashcard | None:
+    """A ``type: flashcard`` item: its front and back, Markdown as any item's text (media and
+    formulas too), and the id, title and tags every item has (``before``: the number of problems
+    before the file was read)."""
+    for name, (key, _) in fields.values.items():
+        if name in ITEM_FIELDS and name not in FLASHCARD_FIELDS:
+            source.at(key, f"'{name}' is not a field of flashcard items, which are cards to study, not questions; "
+                           "flashcard items take 'front' and 'back' (and 'id', 'title' and 'tags')")
+    sides = {}
+    for side in ("front", "back"):
+        text = fields.text(side, required=True)
+        sides[side] = _rich_required(source, fields.node_of(side), text, side) if text.strip() else Markup("")
+    title = fields.text("title").strip() or _title_from(sides["front"]) or item_id
+    tags = tuple(text.strip() for text, _ in fields.text_list("tags"))
+    if len(source.problems) > before:
+        return None
+    display = source.display
+    return Flashcard(id=item_id, title=title, front=sides["front"], back=sides["back"], tags=tags,
+                     place=Place(display, fields.node.line, fields.node.column),
+                     source_sha256=hashlib.sha256(source.data).hexdigest(),
+                     media=tuple(MediaUse(name, Place(display, line, column))
+                                 for name, (line, column) in source.media.items()),
+                     notices=tuple(source.notices))
 
 
 def _item_shuffle(source: SourceFile, fields: _Fields, item_type: str | None, interaction: Interaction | None) -> bool:
@@ -1048,9 +1081,11 @@ def _load_choices(source: SourceFile, fields: _Fields, item_type: str | None) ->
 
 
 def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
-                   item_ids: tuple[str, ...], all_loaded: bool) -> Settings:
+                   item_ids: tuple[str, ...], all_loaded: bool,
+                   flashcard_ids: frozenset[str] = frozenset()) -> Settings:
     """Settings from ``fields``; values not given come from ``base`` (the quiz, for a cohort).
-    ``all_loaded``: every item file gave an item (see _load_pools)."""
+    ``all_loaded``: every item file gave an item (see _load_pools); ``flashcard_ids``: the
+    flashcard items, which no section may draw."""
     base = base or Settings(pass_mark=80.0)
     pass_mark = fields.number("pass_mark", base.pass_mark, 0, 100)
     attempts = fields.number("attempts", base.attempts, 1, 100, integer=True)
@@ -1061,7 +1096,7 @@ def _load_settings(source: SourceFile, fields: _Fields, base: Settings | None,
     show_correct_answers = fields.boolean("show_correct_answers", base.show_correct_answers)
     navigation = fields.choice("navigation", NAVIGATIONS, default=base.navigation)
     seed = fields.number("seed", base.seed, 0, 2**31 - 1, integer=True)
-    pools = _load_pools(source, fields, item_ids, base.pools, all_loaded)
+    pools = _load_pools(source, fields, item_ids, base.pools, all_loaded, flashcard_ids)
     theme = _load_theme(source, fields, base.theme)
     written = {"pools" if name in ("draw", "sections") else name for name in SETTING_FIELDS if fields.has(name)}
     return Settings(
@@ -1163,7 +1198,8 @@ def _theme_accent(source: SourceFile, theme: _Fields) -> str | None:
 
 
 def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
-                inherited: tuple[Pool, ...], all_loaded: bool) -> tuple[Pool, ...]:
+                inherited: tuple[Pool, ...], all_loaded: bool,
+                flashcard_ids: frozenset[str] = frozenset()) -> tuple[Pool, ...]:
     """The quiz's ``draw`` or its ``sections``. When some item file failed to load (``all_loaded``
     False), what only its item could explain is not reported: a count over the items loaded, an
     id that the failed file may hold (its own problems are reported; fixing them may fix these)."""
@@ -1176,8 +1212,9 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
             return inherited
         if draw > len(item_ids):
             if all_loaded:
+                cards = " (flashcard items are cards only, never drawn)" if flashcard_ids else ""
                 source.at(fields.node_of("draw"), f"'draw' is {int(draw)} but the quiz has only {len(item_ids)} "
-                                                  "items")
+                                                  f"items{cards}")
             return inherited
         return (Pool("main", "", item_ids, int(draw)),)
     if not fields.has("sections"):
@@ -1201,7 +1238,10 @@ def _load_pools(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
         sections_seen.setdefault(identifier.casefold(), node)
         ids = []
         for text, id_node in section.text_list("items"):
-            if text not in item_ids:
+            if text in flashcard_ids:
+                source.at(id_node, f"{shown(text)} is a flashcard item: a card to study, which no quiz format "
+                                   "shows; leave it out of the sections")
+            elif text not in item_ids:
                 if all_loaded:
                     source.at(id_node, f"no item with id {shown(text)} in this quiz{_did_you_mean(text, item_ids)}")
             elif text in used:
@@ -1237,7 +1277,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
     source = SourceFile(quiz_path, quiz_display, problems)
     quiz_node = source.parse()
     excluded = _exclusions(source, quiz_node, project.exclude) if quiz_node is not None else None
-    items, item_files, failed = _load_items(directory, root, problems, progress, cache, excluded)
+    loaded, item_files, failed = _load_items(directory, root, problems, progress, cache, excluded)
     if quiz_node is None:
         return None
     before = len(problems)
@@ -1257,7 +1297,7 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
         source.at(fields.node_of("language"), f"'language' {shown(language)} is not a language tag such as en or en-US")
     if not item_files:
         source.at(quiz_node, "the quiz has no items; add item files beside quiz.yaml")
-    for item in items:
+    for item in loaded:
         if identifier and item.id.casefold() == identifier.casefold():
             node = fields.node_of("identifier")
             problems.append(Problem(item.place.path, item.place.line, item.place.column,
@@ -1265,19 +1305,25 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
                                     f"{node.line}); the QTI test and its items share one set of identifiers "
                                     "(in any case): rename the item or the quiz"))
     all_loaded = failed == 0
-    items = _order_items(source, fields, items, all_loaded)
+    everything = _order_items(source, fields, loaded, all_loaded)
+    # Flashcard items are cards only: kept out of the items, so that no quiz format ever sees one.
+    items = tuple(item for item in everything if isinstance(item, Item))
+    flashcards = tuple(item for item in everything if isinstance(item, Flashcard))
     item_ids = tuple(item.id for item in items)
+    flashcard_ids = frozenset(flashcard.id for flashcard in flashcards)
     if not fields.has("pass_mark"):
         source.at(quiz_node, "missing field 'pass_mark' (percent needed to pass, e.g. 80)")
-    settings = _load_settings(source, fields, None, item_ids, all_loaded)
+    settings = _load_settings(source, fields, None, item_ids, all_loaded, flashcard_ids)
     formats = _load_formats(source, fields) or project.formats or ("qti21",)
-    cohorts, cohort_titles = _load_cohorts(source, fields, settings, item_ids, all_loaded)
+    cohorts, cohort_titles = _load_cohorts(source, fields, settings, item_ids, all_loaded, flashcard_ids)
+    carded = _load_card_choice(source, fields, item_ids, flashcard_ids, all_loaded)
+    card_ids = tuple(item.id for item in everything if isinstance(item, Flashcard) or item.id in carded)
     _check_title_length(source, fields.node_of("title"), title.strip())
     limits = _load_media_limits(source, fields)
     accepted = _load_accepted_warnings(source, fields) | project.accepted_warnings
     strings = _load_strings(source, fields, language)
     # The themes' logos are read and checked with the items' files, and count towards their total.
-    item_uses = [use for item in items for use in item.media]
+    item_uses = [use for item in everything for use in item.media]
     logo_uses = [MediaUse(name, Place(quiz_display, line, column)) for name, (line, column) in source.media.items()]
     files = media.read_media(directory, item_uses + logo_uses, limits, problems, quiz_folder_named(directory, root))
     if len(problems) > before:
@@ -1289,7 +1335,32 @@ def load_quiz(directory: Path, root: Path, problems: list[Problem], progress: Pr
                 source_sha256=hashlib.sha256(source.data).hexdigest(),
                 media=tuple(file for file in files if file.name in shown_by_items), accepted_warnings=accepted,
                 cohort_titles=cohort_titles, theme_media=tuple(file for file in files if file.name in source.media),
-                strings=strings)
+                strings=strings, flashcards=flashcards, card_ids=card_ids)
+
+
+def _load_card_choice(source: SourceFile, fields: _Fields, item_ids: tuple[str, ...],
+                      flashcard_ids: frozenset[str], all_loaded: bool) -> frozenset[str]:
+    """The ids of the items quiz.yaml's ``flashcards:`` makes cards of: ``all`` (the default),
+    ``none``, or a list of ids. A flashcard item is always a card, listed or not. An id no item
+    has is not reported when some item file failed to load (that file may hold it)."""
+    if not fields.has("flashcards"):
+        return frozenset(item_ids)
+    node = fields.node_of("flashcards")
+    if node.kind == "scalar" and str(node.value) in ("all", "none"):
+        return frozenset(item_ids) if node.value == "all" else frozenset()
+    if node.kind != "sequence":
+        source.at(node, "'flashcards' must be all (every item is also a card: the default), none, or a list of "
+                        "the ids of the items to make cards of")
+        return frozenset(item_ids)
+    chosen: dict[str, Node] = {}
+    known = (*item_ids, *sorted(flashcard_ids))
+    for text, entry in fields.text_list("flashcards"):
+        if text in chosen:
+            source.at(entry, f"item {shown(text)} is listed twice in 'flashcards' (first at line {chosen[text].line})")
+        elif text not in known and all_loaded:
+            source.at(entry, f"no item has id {shown(text)}{_did_you_mean(text, known)}")
+        chosen.setdefault(text, entry)
+    return frozenset(chosen)
 
 
 def _load_accepted_warnings(source: SourceFile, fields: _Fields) -> frozenset[str]:
@@ -1440,7 +1511,7 @@ Cohorts = tuple[tuple[tuple[str, Settings], ...], tuple[tuple[str, str], ...]]
 
 
 def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
-                  item_ids: tuple[str, ...], all_loaded: bool) -> Cohorts:
+                  item_ids: tuple[str, ...], all_loaded: bool, flashcard_ids: frozenset[str] = frozenset()) -> Cohorts:
     """Each cohort with its settings over the quiz's, and each cohort's own title, checked now so
     that `validate` reports them."""
     if not fields.has("cohorts"):
@@ -1456,7 +1527,7 @@ def _load_cohorts(source: SourceFile, fields: _Fields, settings: Settings,
         if not COHORT_NAME.match(name):
             source.at(key, f"cohort name {shown(name)} must use lower-case letters, digits and '-' (at most 40)")
         overrides = _Fields(source, value, COHORT_FIELDS, f"cohort {shown(name)}")
-        cohorts.append((name, _load_settings(source, overrides, settings, item_ids, all_loaded)))
+        cohorts.append((name, _load_settings(source, overrides, settings, item_ids, all_loaded, flashcard_ids)))
         if overrides.has("title"):
             title = overrides.text("title", required=True).strip()
             _check_title_length(source, overrides.node_of("title"), title)
@@ -1470,8 +1541,8 @@ PARALLEL_ITEMS = 400
 
 
 def _load_items(directory: Path, root: Path, problems: list[Problem], progress: Progress | None,
-                cache: Cache, excluded: re.Pattern[str] | None = None) -> tuple[tuple[Item, ...], int, int]:
-    """The valid items under ``directory`` in file-name order, how many item files there are, and
+                cache: Cache, excluded: re.Pattern[str] | None = None) -> tuple[tuple[Item | Flashcard, ...], int, int]:
+    """The valid items (and flashcard items) under ``directory`` in file-name order, how many item files there are, and
     how many of them gave no item (refused, or invalid: their problems are reported). Files and
     folders whose path in the quiz folder ``excluded`` matches are not read (_exclusions)."""
     paths: list[tuple[str, str, str, str]] = []
@@ -1499,7 +1570,8 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
     stored = cache.stored  # else no need to read every file twice to look
     entries = [_item_entry(path, display) if stored else None for path, display, _, _ in paths]
     cache.prefetch([entry for entry in entries if entry is not None])
-    loaded: list[tuple[Item | None, list[Problem]] | None] = [_remembered_item(cache, entry) for entry in entries]
+    loaded: list[tuple[Item | Flashcard | None, list[Problem]] | None] = [_remembered_item(cache, entry)
+                                                                          for entry in entries]
     missing = [index for index, result in enumerate(loaded) if result is None]
     fresh = parallel.map_ordered(functools.partial(_load_item_remembering, cache=cache), [paths[i] for i in missing],
                                  parallel=len(missing) >= PARALLEL_ITEMS, chunks=32, cache=cache,
@@ -1508,9 +1580,9 @@ def _load_items(directory: Path, root: Path, problems: list[Problem], progress: 
                                                         sent[1]))
     for index, result in zip(missing, fresh, strict=True):
         loaded[index] = result
-    items: list[Item] = []
+    items: list[Item | Flashcard] = []
     first_place: dict[str, Place] = {}
-    first_folded: dict[str, Item] = {}
+    first_folded: dict[str, Item | Flashcard] = {}
     failed = refused
     for item, item_problems in filter(None, loaded):
         problems.extend(item_problems)
@@ -1664,7 +1736,7 @@ def _item_entry(path: str, display: str) -> str | None:
     return item_key(display, hashlib.sha256(data).hexdigest())
 
 
-def _remembered_item(cache: Cache, entry: str | None) -> tuple[Item, list[Problem]] | None:
+def _remembered_item(cache: Cache, entry: str | None) -> tuple[Item | Flashcard, list[Problem]] | None:
     """The Item that load_item gave before for the same bytes at the same path (builder/cache.py)."""
     remembered = cache.get(entry) if entry is not None else None
     return (pickle.loads(remembered), []) if remembered is not None else None
@@ -1686,14 +1758,14 @@ def _load_item_remembering(source: tuple[str, str, str, str], cache: Cache) -> t
     return pickled, problems
 
 
-def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item, ...],
-                 all_loaded: bool) -> tuple[Item, ...]:
+def _order_items(source: SourceFile, fields: _Fields, items: tuple[Item | Flashcard, ...],
+                 all_loaded: bool) -> tuple[Item | Flashcard, ...]:
     """The items in the order of quiz.yaml's ``items``. An id no item has is not reported when
     some item file failed to load: that file may be the one (its own problems are reported)."""
     if not fields.has("items"):
         return items
     by_id = {item.id: item for item in items}
-    ordered: list[Item] = []
+    ordered: list[Item | Flashcard] = []
     listed: dict[str, Node] = {}
     for text, node in fields.text_list("items"):
         if text in listed:

@@ -836,6 +836,12 @@ def inline(source: str, folder: str = "") -> tuple[Markup, list[TextProblem]]:
     return _render(source, _markdown_inline, INLINE_TAGS, as_blocks=False, folder=folder)
 
 
+def text_fragment(text: str) -> Markup:
+    """Plain text (a typed answer, a number) as an inline fragment: escaped as fragments escape text
+    (``&``, ``<``, ``>``; quotes as they are), so that plain_text reads it back as it was."""
+    return Markup(_escape_text(text))
+
+
 def plain_text(fragment: Markup) -> str:
     """The text of a fragment, tags removed, for titles and screen-reader labels.
 

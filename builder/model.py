@@ -35,7 +35,12 @@ MEDIA_REFERENCE = "media/"
 """How a fragment names a file of the quiz folder: this, then its path there URL-quoted
 (builder.markup writes it; it is also the file's path in SCORM packages)."""
 
-FORMAT_NAMES: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
+QUIZ_FORMATS: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
+"""The formats that carry the quiz's items as questions (Quiz.items; never a flashcard item)."""
+CARD_FORMATS: tuple[str, ...] = ("anki", "cards-csv")
+"""The formats that carry the quiz's cards (builder.cards: Quiz.items chosen by ``flashcards:``, and
+every flashcard item)."""
+FORMAT_NAMES: tuple[str, ...] = QUIZ_FORMATS + CARD_FORMATS
 
 MessageText: TypeAlias = str | tuple[tuple[str, str], ...]
 """A message lmspack shows learners (builder/catalogues) as quiz.yaml's ``strings:`` gives it: a
@@ -410,6 +415,48 @@ class Item:
     __reduce__ = _pickled_as_a_call
 
 
+@dataclass(frozen=True, slots=True)
+class Flashcard:
+    """A ``type: flashcard`` item: a card to study, never a question. Kept apart from the items
+    (Quiz.flashcards), so no quiz format ever sees one; builder.cards makes its card."""
+
+    id: str
+    title: str
+    front: Markup
+    """Block XHTML."""
+    back: Markup
+    """Block XHTML."""
+    tags: tuple[str, ...]
+    place: Place
+    source_sha256: str
+    media: tuple[MediaUse, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+    __reduce__ = _pickled_as_a_call
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One study card (builder.cards makes it of an item or a flashcard item): what the card formats
+    (anki, cards-csv) and a study player show, a front and a back."""
+
+    id: str
+    """The id of the item (or flashcard item) it is made of: unique in the quiz."""
+    title: str
+    kind: str
+    """The item's ``type:`` (``flashcard`` for a flashcard item)."""
+    front: Markup
+    """Block XHTML: the prompt, with what makes sense of it (choices, the sides to match, the steps,
+    blanks as ____), or a flashcard item's front."""
+    back: Markup
+    """Block XHTML: the right answer(s) and the explanation, or a flashcard item's back ('' when an
+    essay has neither grader notes nor an explanation)."""
+    tags: tuple[str, ...]
+    place: Place
+    media: tuple[MediaUse, ...] = ()
+    """The files its front and back show (MediaUse.name, as Quiz.media names them)."""
+
+
 def _markup_as_a_call(text: Markup) -> tuple[Callable[[type[Markup], str], Markup], tuple[type[Markup], str]]:
     """Markup read back by str.__new__, without Markup.__new__ (a Python function, and a check for
     __html__ that a str never passes): an item holds a dozen texts, and a rebuild reads back every
@@ -420,8 +467,8 @@ def _markup_as_a_call(text: Markup) -> tuple[Callable[[type[Markup], str], Marku
 _ITEM_PICKLING = copyreg.dispatch_table | {Markup: _markup_as_a_call}
 
 
-def pickled(item: Item) -> bytes:
-    """``item`` as pickle bytes (pickle.loads reads it back): how a loaded item is handed from a
+def pickled(item: Item | Flashcard) -> bytes:
+    """``item`` (or a flashcard item) as pickle bytes (pickle.loads reads it back): how a loaded item is handed from a
     worker and kept in the cache, which a rebuild reads back for every item of the bank."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
@@ -508,6 +555,11 @@ class Quiz:
     apart from ``media`` (which every format carries): only the SCORM player shows a logo."""
     strings: tuple[tuple[str, MessageText], ...] = ()
     """quiz.yaml's ``strings:``: messages to show learners instead of the catalogue's, by key."""
+    flashcards: tuple[Flashcard, ...] = ()
+    """Its ``type: flashcard`` items, in the quiz's order: cards only, never in ``items``."""
+    card_ids: tuple[str, ...] = ()
+    """The ids of what becomes a card (builder.cards), in the quiz's order: the items quiz.yaml's
+    ``flashcards:`` chooses (all by default) and every flashcard item."""
 
     def media_of(self, fragments: Iterable[str]) -> tuple[MediaFile, ...]:
         """The files these fragments show, in the quiz's order (for the formats that keep a
@@ -516,6 +568,11 @@ class Quiz:
         if MEDIA_REFERENCE not in text:
             return ()
         return tuple(file for file in self.media if f'"{MEDIA_REFERENCE}{file.href}"' in text)
+
+    @property
+    def every_item(self) -> tuple[Item | Flashcard, ...]:
+        """Its items and its flashcard items: every item file it was loaded from."""
+        return (*self.items, *self.flashcards)
 
     @property
     def cohorts(self) -> tuple[str, ...]:

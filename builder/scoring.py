@@ -36,6 +36,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import TypeVar, assert_never
 
 from builder.model import (
@@ -257,6 +258,15 @@ def _typed(response: Response) -> str:
 def passed(score_points: float, max_points: float, pass_mark: float) -> bool:
     """Pass when the score, as a percent of the maximum, reaches the pass mark."""
     return max_points > 0 and round(100 * score_points / max_points, 7) >= pass_mark
+
+
+def exact_decimal(value: float) -> str:
+    """A number exactly as a decimal: the shortest that reads back as the same float, without an
+    exponent (20.0 -> '20', 1e-05 -> '0.00001'): a Moodle numerical answer, a card's answer."""
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 @functools.lru_cache(maxsize=4096)

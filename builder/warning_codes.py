@@ -12,6 +12,8 @@ CODES: frozenset[str] = frozenset({
     "cache-unusable",
     # A package in the output folder changed or was replaced since lmspack built it.
     "package-changed-by-hand",
+    # The quiz formats leave out the quiz's flashcard items (cards only); a CSV of cards holds no files.
+    "flashcards-not-in-quiz", "cards-csv-no-media",
     "qti21-draws-not-seeded", "qti21-hints-after-submit", "qti21-feedback-between-attempts",
     "qti21-sections-order-fixed", "qti21-typed-answer-spaces", "qti21-decimal-comma", "qti21-no-word-limits",
     "qti21-no-theme",

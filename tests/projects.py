@@ -73,7 +73,8 @@ def make_project(root: Path, items: dict[str, str] | None = None, quiz: str = QU
 # The format modules, by format name; tests skip a format whose module is not there yet.
 FORMAT_MODULES = {"qti21": "builder.formats.qti21", "scorm12": "builder.formats.scorm",
                   "scorm2004": "builder.formats.scorm", "moodle": "builder.formats.moodle",
-                  "canvas": "builder.formats.canvas"}
+                  "canvas": "builder.formats.canvas", "anki": "builder.formats.anki",
+                  "cards-csv": "builder.formats.cards_csv"}
 
 
 def build_format(fmt: str, quiz: Quiz) -> Output:

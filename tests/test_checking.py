@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from builder import checking
 from builder.checking import CheckUsageError, Finding, PackageReport, check_paths
 from builder.cli import main
-from builder.formats import FORMATS, builder_for
-from builder.model import Quiz
+from builder.formats import builder_for
+from builder.model import QUIZ_FORMATS, Quiz
 from tests.conftest import OFFICIAL_SCHEMAS, SHARED
 
 SAMPLES = SHARED / "samples"
@@ -278,7 +278,7 @@ def test_moodle_pluginfile_references(tmp_path: Path) -> None:
 # --- our own packages ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(QUIZ_FORMATS))  # lmspack check reads LMS packages, not card decks
 def test_lmspack_package_checks_clean(fmt: str, warm_handoff: Quiz, tmp_path: Path) -> None:
     output = builder_for(fmt)(warm_handoff)
     path = tmp_path / output.filename

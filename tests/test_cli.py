@@ -47,7 +47,7 @@ def test_validate_reports_every_problem_and_exits_1(project):
         "items/demo/q3.yaml:1:1: missing field 'choices'",
         "items/demo/q3.yaml:1:1: missing field 'prompt'",
         "items/demo/q3.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, short_answer, "
-        "numeric, essay, matching, ordering, fill_in_blanks, not 'hotspot'",
+        "numeric, essay, matching, ordering, fill_in_blanks, flashcard, not 'hotspot'",
         "4 problems found; nothing was written",
     ]
     assert "Traceback" not in result.output

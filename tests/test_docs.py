@@ -49,10 +49,11 @@ def test_the_format_pages_item_examples_load(tmp_path):
     """Every item example in docs/format.md is a valid item, as a designer would copy it."""
     page = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
     examples = [block for block in re.findall(r"```yaml\n(.+?)```", page, re.S) if block.startswith("id: ")]
-    assert len(examples) == 7  # the choice item, the typed-answer items, matching, ordering and blanks
+    assert len(examples) == 8  # the choice item, the typed-answer items, matching, ordering, blanks, a flashcard
     # The choice example shows wrong_choice_penalty, which its single_choice type does not take.
     examples[0] = re.sub(r"\nwrong_choice_penalty:.*", "", examples[0])
     make_project(tmp_path, {f"example{n}.yaml": text for n, text in enumerate(examples)})
     (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
     assert sorted(item_type(item.interaction) for item in quiz.items) == \
         ["essay", "fill_in_blanks", "matching", "numeric", "ordering", "short_answer", "single_choice"]
+    assert [flashcard.id for flashcard in quiz.flashcards] == ["mhsa-name"]

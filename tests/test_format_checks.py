@@ -28,6 +28,7 @@ from builder.formats import (
     support_of,
 )
 from builder.loading import ITEM_TYPES, load_quizzes
+from builder.model import CARD_FORMATS, QUIZ_FORMATS
 
 from projects import QUIZ_YAML, choice_quiz, make_project
 
@@ -87,7 +88,7 @@ RULES = {
                   "build scorm2004 for it, or give it fewer options"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
-          "canvas": "Canvas"}
+          "canvas": "Canvas", "anki": "Anki", "cards-csv": "The cards CSV"}
 
 
 def run(*args: str):
@@ -214,7 +215,7 @@ EVERY_FEATURE_ITEMS = {
 }
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", sorted(QUIZ_FORMATS))
 def test_a_formats_warnings_are_what_its_declaration_lacks(fmt, tmp_path, monkeypatch):
     """A quiz that uses every feature: the format warns of some of it, and of none once it is
     declared to carry every feature (SCORM carries all of them, and warns of nothing here)."""
@@ -224,6 +225,16 @@ def test_a_formats_warnings_are_what_its_declaration_lacks(fmt, tmp_path, monkey
     assert bool(builder_for(fmt)(quiz).warnings) == (declared.features != ALL_FEATURES)
     module = importlib.import_module(FORMATS[fmt].module)
     monkeypatch.setattr(module, "SUPPORT", FormatSupport(declared.item_types, ALL_FEATURES))
+    assert builder_for(fmt)(quiz).warnings == ()
+
+
+@pytest.mark.parametrize("fmt", CARD_FORMATS)
+def test_the_card_formats_warn_of_no_quiz_feature(fmt, tmp_path):
+    """A card shows the prompt, the right answer and the explanation (docs/flashcards.md): the quiz's
+    settings, hints and feedback are not a card's, so a card format leaves them out without a word."""
+    make_project(tmp_path, EVERY_FEATURE_ITEMS, quiz=EVERY_FEATURE_QUIZ)
+    (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
+    assert support_of(fmt).features == frozenset({"explanation"})
     assert builder_for(fmt)(quiz).warnings == ()
 
 

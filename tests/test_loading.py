@@ -114,7 +114,8 @@ def test_wrong_type(tmp_path):
     item = SINGLE.format(id="q1").replace("type: single_choice", "type: single")
     assert problems_for(tmp_path, {"q1.yaml": item}) == [
         "items/demo/q1.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, "
-        "short_answer, numeric, essay, matching, ordering, fill_in_blanks, not 'single'; did you mean 'single_choice'?"]
+        "short_answer, numeric, essay, matching, ordering, fill_in_blanks, flashcard, not 'single'; "
+        "did you mean 'single_choice'?"]
 
 
 def test_every_problem_in_one_run(tmp_path):
@@ -161,7 +162,8 @@ def test_quiz_problems(tmp_path):
     assert problems_for(tmp_path, {"q1.yaml": SINGLE.format(id="q1")}, quiz) == [
         "items/demo/quiz.yaml:4:12: 'pass_mark' must be a number from 0 to 100, not 120",
         "items/demo/quiz.yaml:5:13: no item file has id 'q2'",
-        "items/demo/quiz.yaml:6:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas); "
+        "items/demo/quiz.yaml:6:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas, anki, "
+        "cards-csv); "
         "did you mean 'moodle'?",
     ]
 
@@ -294,7 +296,7 @@ def test_values_echoed_in_messages_are_escaped(tmp_path):
         "items/demo/q2.yaml:1:5: 'id' 'q\\u202e2' must start with a letter or '_' and use only letters, digits, "
         "'_', '-' and '.' (at most 64)",
         "items/demo/quiz.yaml:5:11: unknown format 'q\\u202eti21' (one of: qti21, scorm12, scorm2004, moodle, "
-        "canvas); did you mean 'qti21'?",
+        "canvas, anki, cards-csv); did you mean 'qti21'?",
         "items/demo/quiz.yaml:6:11: 'language' 'e\\x9bn' is not a language tag such as en or en-US",
     ]
     assert not any("\x1b" in p or "\x07" in p or "\u202e" in p or "\x9b" in p for p in problems)

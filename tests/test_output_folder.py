@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from builder import build as building
 from builder import writing
 from builder.cli import main
+from builder.formats import FORMATS
 from builder.model import FORMAT_NAMES
 
 from projects import FORMAT_MODULES, SINGLE, make_project
@@ -65,7 +66,7 @@ def assert_checksums_hold(dist) -> None:
         {name: (digest, (dist / name).stat().st_size) for name, digest in pairs}
 
 
-ALL_FILES = sorted(f"demo-1.0.0-{fmt}.{'xml' if fmt == 'moodle' else 'zip'}" for fmt in FORMAT_NAMES)
+ALL_FILES = sorted(f"demo-1.0.0-{fmt}{FORMATS[fmt].ending}" for fmt in FORMAT_NAMES)
 
 
 def test_a_first_build_lists_what_it_built(project):

@@ -175,7 +175,8 @@ def test_files_the_loader_does_not_read_change_nothing(served):
 
 BROKEN = SINGLE.format(id="q1").replace("type: single_choice", "type: <script>alert(1)</script>")
 PROBLEM = ("items/demo/q1.yaml:2:7: 'type' must be one of: single_choice, multiple_response, true_false, "
-           "short_answer, numeric, essay, matching, ordering, fill_in_blanks, not '<script>alert(1)</script>'")
+           "short_answer, numeric, essay, matching, ordering, fill_in_blanks, flashcard, "
+           "not '<script>alert(1)</script>'")
 
 
 def test_invalid_input_is_shown_in_the_page_and_the_terminal_until_fixed(served):

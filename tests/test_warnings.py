@@ -37,6 +37,10 @@ def test_every_code_is_in_the_table_once():
     assert set(codes) == CODES
 
 
+GIVEN_CODE = (r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas|flashcards|cards-csv)'
+              r'-[a-z0-9-]+)"')
+
+
 def test_every_code_the_code_gives_is_known_and_every_known_code_is_given():
     """Each code literal of the formats and the build is in builder.warning_codes, and each code
     there is given somewhere (a warning is also checked as it is made: FormatWarning, Warned)."""
@@ -45,8 +49,7 @@ def test_every_code_the_code_gives_is_known_and_every_known_code_is_given():
     given = set()
     for path, text in sources.items():
         if path.parent.name == "formats" or path.name == "build.py":
-            given |= set(re.findall(r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas)-[a-z0-9-]+)"',
-                                    text))
+            given |= set(re.findall(GIVEN_CODE, text))
         given |= set(re.findall(r'warning="([a-z0-9-]+)"', text))
     assert given == CODES
 

@@ -104,7 +104,12 @@ def item_type(interaction: Interaction) -> str:
 
 
 def unsupported_items(title: str, support: FormatSupport, quiz: Quiz) -> list[Problem]:
-    """A problem at each item whose type the format (named ``title``) does not carry."""
+    """A problem at each item whose type the format (named ``title``) does not carry; at the quiz
+    when it has no items to carry, only flashcard items (which only the card formats carry)."""
+    if not quiz.items:
+        return [Problem(quiz.place.path, quiz.place.line, quiz.place.column,
+                        f"{title} carries questions, and this quiz has only flashcard items ({len(quiz.flashcards)}), "
+                        "which are cards to study; build it as cards (--format anki or cards-csv), or add questions")]
     return [Problem(item.place.path, item.place.line, item.place.column,
                     f"{title} cannot carry items of type '{kind}'; build another format for this "
                     "item, or leave it out of this quiz")
@@ -219,17 +224,27 @@ class Format:
     """``members(quiz, cache) -> tuple[Segmented, ...]``: what holds every item, in segments that a
     large build makes ahead of the package on every core (builder.build), described once
     (described_once) and used by the format's build."""
+    ending: str = ".zip"
+    """How its file's name ends after ``<quiz-id>[-<cohort>]-<version>-<format>``."""
 
 
-# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters).
+# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters). The card
+# formats (anki, cards-csv) carry the quiz's cards (builder.cards), not its questions.
 FORMATS = {
     "qti21": Format("builder.formats.qti21", "build", "check", "members"),
     "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", "members_scorm12"),
     "scorm2004": Format("builder.formats.scorm", "build_scorm2004", "check_scorm2004", "members_scorm2004"),
-    "moodle": Format("builder.formats.moodle", "build", "check", "members"),
+    "moodle": Format("builder.formats.moodle", "build", "check", "members", ".xml"),
     "canvas": Format("builder.formats.canvas", "build", "check", "members"),
+    "anki": Format("builder.formats.anki", "build", "check", "members", ".apkg"),
+    "cards-csv": Format("builder.formats.cards_csv", "build", "check", "members", ".csv"),
 }
 assert tuple(FORMATS) == FORMAT_NAMES
+
+
+def package_name(quiz: Quiz, name: str) -> str:
+    """The file name of the package of format ``name``: ``<quiz-id>[-<cohort>]-<version>-<format><ending>``."""
+    return f"{package_stem(quiz)}-{name}{FORMATS[name].ending}"
 
 
 def _function(name: str, function: str) -> Any:

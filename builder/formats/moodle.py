@@ -22,7 +22,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import assert_never
 from urllib.parse import quote
@@ -76,6 +75,7 @@ from builder.model import (
 from builder.packaging import SegmentedMember
 from builder.rendering import render_frame, render_part
 from builder.scoring import choice_fractions, fold_spaces, format_number
+from builder.scoring import exact_decimal as decimal  # a numerical answer or tolerance as Moodle reads it
 
 FORMAT = "moodle"
 SCHEMA = "moodle/moodle_quiz.xsd"
@@ -203,15 +203,6 @@ def literal_pattern(text: str) -> str:
     whitespace as one space (what the learner most likely types; lmspack folds them), and each
     ``*``, which Moodle reads as a wildcard, escaped as ``\\*`` (Moodle turns it back into ``*``)."""
     return fold_spaces(text).replace("*", "\\*")
-
-
-def decimal(value: float) -> str:
-    """A number as a numerical answer or tolerance: the shortest decimal that reads back as the
-    same float, without an exponent (20.0 -> '20', 1e-05 -> '0.00001')."""
-    text = format(Decimal(repr(value)), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def value_and_tolerance(answer: NumericAnswer) -> tuple[float, float]:
