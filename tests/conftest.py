@@ -62,11 +62,8 @@ def kitchen_media() -> Quiz:
 
 @pytest.fixture(scope="session")
 def warm_handoff_es() -> Quiz:
-    """The Spanish edition of the bundled quiz: items/warm-handoff-es/ once it is there, else the
-    draft the browser tests keep a copy of (tests/quizzes/warm-handoff-es/)."""
-    bundled = ROOT / "items" / "warm-handoff-es"
-    folder = bundled if bundled.is_dir() else ROOT / "tests" / "quizzes" / "warm-handoff-es"
-    (quiz,) = load_quizzes([folder], ROOT)
+    """The Spanish edition of the bundled quiz (items/warm-handoff-es/)."""
+    (quiz,) = load_quizzes([ROOT / "items" / "warm-handoff-es"], ROOT)
     return quiz
 
 
