@@ -126,10 +126,12 @@ def test_choices_with_feedback_files_and_equations(export: ImportedQuiz) -> None
 def test_the_quizs_settings(export: ImportedQuiz) -> None:
     assert export.identifier == "chemistry-check" and export.document["version"] == "1.0.0"
     settings = {key: export.document.get(key) for key in ("title", "description", "shuffle_choices", "feedback",
-                                                           "time_limit", "attempts", "formats", "pass_mark")}
+                                                           "time_limit", "attempts", "formats", "pass_mark",
+                                                           "navigation", "show_correct_answers")}
+    # One question at a time, going back allowed: free navigation; feedback never hides the answers.
     assert settings == {"title": "Chemistry check", "description": "Acids & bases", "shuffle_choices": True,
                         "feedback": "never", "time_limit": 25, "attempts": None, "formats": ["canvas"],
-                        "pass_mark": 80}
+                        "pass_mark": 80, "navigation": "free", "show_correct_answers": None}
     assert any("no pass mark" in entry.what for entry in export.lost)
 
 
@@ -166,7 +168,6 @@ def test_a_match_with_no_text_is_not_imported(tmp_path: Path) -> None:
 def test_what_is_not_carried_is_listed_at_its_place(export: ImportedQuiz) -> None:
     assert lost(export) == [
         "assessment_meta.xml:6: the setting scoring_policy 'keep_latest', which lmspack's quizzes do not have",
-        "assessment_meta.xml:10: the setting one_question_at_a_time 'true', which lmspack's quizzes do not have",
         "assessment_meta.xml:11: the date due_at 2030-01-01T00:00:00",
         "quiz1.xml:70: multiple_choice_question 'Acids': its feedback 'correct_fb' 'Great!' (the model has "
         "per-choice feedback only)",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from lxml import etree
 
+from builder import catalogues
+from builder.formats.wording import language_wording, outcome_feedback
+from builder.importing import Lost
 from builder.importing import package_texts as texts
 from builder.loading import IDENTIFIER, TITLE_LIMIT, VERSION, reserved_use
 from builder.markup import plain_text
@@ -29,10 +35,15 @@ class Question:
 
     def lose(self, what: str, element: etree._Element | None = None) -> None:
         """Note that ``what`` (of ``element``, else of the question) is not carried."""
-        line = (element.sourceline if element is not None else None) or self.line
-        entry = (line, f"{self.kind} {self.name!r}: {what}")
+        entry = self.entry(what, element)
         if entry not in self.lost:
             self.lost.append(entry)
+
+
+    def entry(self, what: str, element: etree._Element | None = None) -> tuple[int, str]:
+        """(line, what) of ``what`` of ``element`` (else of the question), as ``lost`` lists it."""
+        line = (element.sourceline if element is not None else None) or self.line
+        return line, f"{self.kind} {self.name!r}: {what}"
 
 
 class Skipped(Exception):
@@ -118,6 +129,18 @@ def package_name(file_name: str, suffix: str) -> list[tuple[str, str]]:
 ITEM_KEYS = ("id", "type", "title", "points", "tags", "prompt")
 
 
+ITEM_KEYS_AFTER_CHOICES = ("hints", "explanation", "wrong_choice_penalty")
+"""The keys of an item file that docs/format.md lists after ``shuffle_choices``."""
+
+
+def with_field(document: dict[str, object], key: str, value: object) -> dict[str, object]:
+    """``document`` with ``key`` set, before the keys that docs/format.md lists after it
+    (``shuffle_choices`` comes after an item's choices, before its hints)."""
+    keys = list(document)
+    at = next((keys.index(name) for name in ITEM_KEYS_AFTER_CHOICES if name in keys), len(keys))
+    return {**dict(list(document.items())[:at]), key: value, **dict(list(document.items())[at:])}
+
+
 def item_document(identifier: str, item_type: str, title: str, points: float, tags: list[str], prompt: str,
                   fields: dict[str, object], hints: list[str], explanation: str) -> dict[str, object]:
     """An item file's mapping, its keys in docs/format.md's order; defaults left out."""
@@ -135,3 +158,40 @@ def item_document(identifier: str, item_type: str, title: str, points: float, ta
     if explanation:
         document["explanation"] = explanation
     return document
+
+
+class OutcomeLanguage:
+    """Which language a Moodle or Canvas package's combined feedback is in: lmspack writes it from
+    the quiz's catalogue (builder/formats/wording.py) and neither format holds a language, so the
+    catalogue whose wording every question's feedback has is the quiz's language. A text that the
+    chosen catalogue does not have is not carried (the model has per-choice feedback only)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[OutcomeKind, str, Lost]] = []
+
+    def see(self, kind: OutcomeKind, shown: str, lost: Lost) -> None:
+        """One combined feedback's plain text, and how it is listed when it is not carried."""
+        self.seen.append((kind, shown, lost))
+
+    def language(self) -> tuple[str, list[Lost]]:
+        """The catalogue that has the most of the texts seen (English when none is better), and the
+        texts seen that it has not."""
+        fits = {tag: [(kind, shown) in _outcome_texts(tag) for kind, shown, _ in self.seen]
+                for tag in catalogues.tags()}
+        best = max(sorted(fits), key=lambda tag: (sum(fits[tag]), tag == catalogues.SOURCE_TAG))
+        return best, [lost for (_, _, lost), fits_best in zip(self.seen, fits[best], strict=True) if not fits_best]
+
+
+OutcomeKind = Literal["correct", "partially_correct", "incorrect"]
+
+
+@functools.cache
+def _outcome_texts(tag: str) -> frozenset[tuple[str, str]]:
+    """(kind, plain text) of each combined feedback the catalogue ``tag`` gives."""
+    words = language_wording(tag)
+    found: set[tuple[str, str]] = set()
+    for partial in (True, False):
+        feedback = outcome_feedback(words, partial)
+        found |= {("correct", plain_text(feedback.correct)), ("incorrect", plain_text(feedback.incorrect)),
+                  ("partially_correct", plain_text(feedback.partially_correct))}
+    return frozenset(found)
