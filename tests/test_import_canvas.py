@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from test_properties import quizzes, write
+from test_properties import presented_quizzes, write
 
 from builder.errors import InputError
 from builder.importing import ImportedQuiz, canvas
@@ -63,7 +63,8 @@ def documents(quiz: ImportedQuiz) -> dict[str, dict[str, object]]:
 
 # ---- round trips ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fixture", ["warm_handoff", "kitchen_safety", "kitchen_tasks", "kitchen_media"])
+@pytest.mark.parametrize("fixture", ["warm_handoff", "kitchen_safety", "kitchen_tasks", "kitchen_media",
+                                     "warm_handoff_es", "hand_washing_ar", "kitchen_brand", "kitchen_brand_evening"])
 def test_lmspacks_own_package_comes_back_byte_for_byte(fixture: str, request: pytest.FixtureRequest,
                                                         tmp_path: Path) -> None:
     quiz: Quiz = request.getfixturevalue(fixture)
@@ -77,7 +78,7 @@ def test_lmspacks_own_package_comes_back_byte_for_byte(fixture: str, request: py
 
 
 @ROUND_TRIP
-@given(quizzes())
+@given(presented_quizzes())
 def test_generated_quizzes_come_back_byte_for_byte(files: dict[str, dict]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         original, rebuilt = rebuilt_from_import(Path(folder), write(Path(folder), files), canvas, "canvas")
