@@ -471,7 +471,8 @@ class _Bank:
                 item.document = with_field(item.document, "shuffle_choices", False)
                 continue
             line, what = question.entry("its own choice shuffling (off); a matching item's options are shuffled "
-                                        "when the quiz's shuffle_choices is on", question.element.find("shuffleanswers"))
+                                        "when the quiz's shuffle_choices is on",
+                                        question.element.find("shuffleanswers"))
             self.lost.append(Lost(self.place(line), what))
 
     def fraction(self, answer: etree._Element) -> float:

@@ -42,15 +42,15 @@ from builder.formats.qti21 import (
     TOOL_NAME,
 )
 from builder.importing import ImportedItem, ImportedQuiz, Lost
-from builder.importing.canonical import (
+from builder.importing.documents import (
     credit_earning,
     default_title,
     safe_identifier,
     shortest,
+    with_field,
     with_tolerance,
-    yaml_number,
 )
-from builder.importing.documents import with_field
+from builder.importing.documents import number as yaml_number
 from builder.importing.fragments import MATH, source_text, tex_of
 from builder.importing.package import Document, Package, folder_of, member, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, reserved_use

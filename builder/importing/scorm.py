@@ -27,8 +27,7 @@ from urllib.parse import unquote
 from builder import catalogues
 from builder.errors import InputError
 from builder.importing import ImportedItem, ImportedQuiz
-from builder.importing.canonical import credit_earning, default_title, with_tolerance, yaml_number
-from builder.importing.documents import with_field
+from builder.importing.documents import credit_earning, default_title, number, with_field, with_tolerance
 from builder.importing.fragments import source_text
 from builder.importing.package import Package, opened
 from builder.loading import IDENTIFIER, VERSION
@@ -190,7 +189,7 @@ def _theme(theme: _Value) -> dict[str, object]:
 
 
 def _settings(settings: _Value) -> dict[str, object]:
-    written: dict[str, object] = {"pass_mark": yaml_number(settings["passMark"].number())}
+    written: dict[str, object] = {"pass_mark": number(settings["passMark"].number())}
     attempts, seconds = settings["attempts"].optional_number(), settings["timeLimit"].optional_number()
     if attempts is not None:
         written["attempts"] = int(attempts)
@@ -253,7 +252,7 @@ def _item(item: _Value) -> ImportedItem:
     if item["title"].text() != default_title(prompt, identifier):
         document["title"] = item["title"].text()
     if points != 1:
-        document["points"] = yaml_number(points)
+        document["points"] = number(points)
     document["prompt"] = prompt
     document |= _interaction(item, points)
     if not item.get("shuffleChoices").optional_flag():
@@ -332,7 +331,7 @@ def _answers(item: _Value, points: float, fields: Callable[[_Value, bool], dict[
         written = fields(answer, credit == 100 and not correct_found)
         correct_found |= credit == 100
         if credit != 100:
-            written["credit"] = yaml_number(credit)
+            written["credit"] = number(credit)
         _feedback(answer, "feedback", written, "feedback")
         answers.append(written)
     return answers
@@ -366,13 +365,13 @@ def _interval(answer: _Value, pattern: str | None) -> dict[str, object]:
     if isinstance(answer.value, dict) and "value" in answer.value:
         value = answer["value"].optional_number()
         if value is None:
-            return {"range": [yaml_number(low), yaml_number(high)]}
+            return {"range": [number(low), number(high)]}
         found = with_tolerance(value, low, high)
         if found is None:
             raise _Malformed(f"{answer.path}: no tolerance of the value {format_number(value)} gives its interval")
         return found
     if low == high:
-        return {"value": yaml_number(low)}
+        return {"value": number(low)}
     if pattern is not None:
         middle = low + (high - low) / 2
         values = [float(pattern), *(round(middle, places) for places in range(18))]
@@ -380,7 +379,7 @@ def _interval(answer: _Value, pattern: str | None) -> dict[str, object]:
             found = with_tolerance(value, low, high) if format_number(value) == pattern else None
             if found is not None:
                 return found
-    return {"range": [yaml_number(low), yaml_number(high)]}
+    return {"range": [number(low), number(high)]}
 
 
 def _matching(item: _Value) -> dict[str, object]:
