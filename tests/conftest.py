@@ -74,6 +74,20 @@ def hand_washing_ar() -> Quiz:
     return quiz
 
 
+@pytest.fixture(scope="session")
+def kitchen_brand() -> Quiz:
+    """A test quiz (not user content) with a theme, free navigation, hidden answers, kept and
+    fixed choice orders and a cohort with a title of its own."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "kitchen-brand"], ROOT)
+    return quiz
+
+
+@pytest.fixture(scope="session")
+def kitchen_brand_evening(kitchen_brand: Quiz) -> Quiz:
+    """kitchen_brand's cohort 'evening', with its own title, navigation, shown answers and accent."""
+    return kitchen_brand.for_cohort("evening")
+
+
 @functools.cache
 def _validator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate_package", VALIDATOR)
