@@ -519,7 +519,7 @@ class _Question:
         options = [self._plain(text) for _, text, _, _ in answers]
         correct = next((option for option, (weight, *_) in zip(options, answers, strict=True) if weight >= 1), None)
         item = self._blank_item({"options": list(dict.fromkeys(options)), "correct": correct}) \
-            if correct is not None and len(set(options)) >= 2 else None
+            if correct is not None and len(set(options)) >= 2 and all(options) else None  # none empty (<b></b>)
         if item is None:
             return self._single_choice(answers)
         seen: set[str] = set()

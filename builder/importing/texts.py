@@ -253,6 +253,7 @@ _BLOCK_ELEMENTS = frozenset({"address", "article", "aside", "blockquote", "cente
 # Private-use characters standing, while lxml serialises, for what it would otherwise escape.
 _DOLLAR, _MATH, _NEWLINE, _LT, _GT, _AMP = "\ue011", "\ue012", "\ue013", "\ue014", "\ue015", "\ue016"
 _PUT_BACK = {_DOLLAR: "&#36;", _MATH: "$", _NEWLINE: "&#10;", _LT: "<", _GT: ">", _AMP: "&"}
+_ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]*")
 _HTML_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -335,8 +336,13 @@ def _protect_text(element: lxml_html.HtmlElement, in_pre: bool) -> None:
     for child in element:
         if isinstance(child.tag, str):
             _protect_text(child, in_pre)
-            for name, value in child.attrib.items():
-                child.set(name, value.replace("$", _DOLLAR))
+            attributes = child.attrib.items()
+            child.attrib.clear()
+            for name, value in attributes:
+                # A name the HTML parser lets through but lxml will not set (<a \{>) is dropped: no
+                # attribute the sanitiser keeps has such a name.
+                if _ATTRIBUTE_NAME.fullmatch(name):
+                    child.set(name, value.replace("$", _DOLLAR))
         child.tail = _protected(child.tail, in_pre)
 
 
