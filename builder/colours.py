@@ -2,9 +2,9 @@
 nearest shade that reaches it.
 
 The player (templates/scorm/common.css, which the study player of flashcards shares) writes white
-text on the accent (its buttons) and the accent as text and borders on its backgrounds (links, the secondary button, a chosen choice's
-border): the colours it is checked against are read from that style sheet, so that the check
-follows the player's colours wherever they change.
+text on the accent (its buttons) and the accent as text and borders on its backgrounds (links, the
+secondary button, a chosen choice's border): the colours it is checked against are read from that
+style sheet, so that the check follows the player's colours wherever they change.
 """
 
 from __future__ import annotations

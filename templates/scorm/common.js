@@ -1,6 +1,6 @@
 /*
  * What lmspack's two SCORM pages share: the quiz player (player.js) and the study player of
- * flashcards (study.js) both load this script first. It holds the one place markup enters a page
+ * a deck of cards both load this script first. It holds the one place markup enters a page
  * (insertFragment, with the build's allowlist: the trust boundary player.js describes), the
  * words of the quiz's language (wordsFor), the SCORM run-time (finding the API, every call
  * checked, one terminate) and the theme (accent and logo). Nothing here knows what a page shows.

@@ -21,7 +21,7 @@
  * and pass/fail, suspend_data) is the same for every kind and reaches an item's answer only
  * through its handler.
  *
- * What it shares with the study player of flashcards (the fragment insertion and its allowlist,
+ * What it shares with the study player of a deck of cards (the fragment insertion and its allowlist,
  * the words, the SCORM run-time and the theme) is in common.js, which the page loads first.
  *
  * Loaded by Node (tests), it exports its pure functions and touches no page.
