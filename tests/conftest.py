@@ -62,11 +62,8 @@ def kitchen_media() -> Quiz:
 
 @pytest.fixture(scope="session")
 def warm_handoff_es() -> Quiz:
-    """The Spanish edition of the bundled quiz: items/warm-handoff-es/ once it is there, else the
-    draft the browser tests keep a copy of (tests/quizzes/warm-handoff-es/)."""
-    bundled = ROOT / "items" / "warm-handoff-es"
-    folder = bundled if bundled.is_dir() else ROOT / "tests" / "quizzes" / "warm-handoff-es"
-    (quiz,) = load_quizzes([folder], ROOT)
+    """The Spanish edition of the bundled quiz (items/warm-handoff-es/)."""
+    (quiz,) = load_quizzes([ROOT / "items" / "warm-handoff-es"], ROOT)
     return quiz
 
 
@@ -75,6 +72,20 @@ def hand_washing_ar() -> Quiz:
     """A small test quiz in Arabic (not user content), for the player right to left."""
     (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "hand-washing-ar"], ROOT)
     return quiz
+
+
+@pytest.fixture(scope="session")
+def kitchen_brand() -> Quiz:
+    """A test quiz (not user content) with a theme, free navigation, hidden answers, kept and
+    fixed choice orders and a cohort with a title of its own."""
+    (quiz,) = load_quizzes([ROOT / "tests" / "quizzes" / "kitchen-brand"], ROOT)
+    return quiz
+
+
+@pytest.fixture(scope="session")
+def kitchen_brand_evening(kitchen_brand: Quiz) -> Quiz:
+    """kitchen_brand's cohort 'evening', with its own title, navigation, shown answers and accent."""
+    return kitchen_brand.for_cohort("evening")
 
 
 @functools.cache

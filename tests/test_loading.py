@@ -12,6 +12,13 @@ from builder.errors import InputError
 from builder.formats import item_type
 from builder.loading import choice_letters, load_quizzes
 from builder.markup import plain_text
+from builder.model import (
+    ChoiceInteraction,
+    MatchingInteraction,
+    NumericInteraction,
+    OrderingInteraction,
+    ShortAnswerInteraction,
+)
 
 from projects import QUIZ_YAML, SINGLE, make_project
 
@@ -51,6 +58,34 @@ def test_bundled_quiz_keeps_the_seed_text(warm_handoff, root):
     continuity = warm_handoff.items[3].interaction
     assert [answer.text for answer in continuity.answers] == ["continuity of care"]
     assert "This preserves continuity of care" in text
+
+
+def test_the_spanish_edition_is_the_same_quiz(warm_handoff, warm_handoff_es):
+    """items/warm-handoff-es is the bundled quiz translated: the same items in the same order, each
+    of the same type with the same points, tags, right answers, hints and media, in Spanish."""
+    assert (warm_handoff_es.identifier, warm_handoff_es.language) == ("warm-handoff-es", "es-US")
+    assert warm_handoff_es.settings == warm_handoff.settings and warm_handoff_es.formats == warm_handoff.formats
+    assert [item.id.replace("warm-handoff-es-", "warm-handoff-") for item in warm_handoff_es.items] == \
+        [item.id for item in warm_handoff.items]
+    for english, spanish in zip(warm_handoff.items, warm_handoff_es.items, strict=True):
+        assert (item_type(spanish.interaction), spanish.points, spanish.tags, len(spanish.hints)) == \
+            (item_type(english.interaction), english.points, english.tags, len(english.hints)), spanish.id
+        assert bool(spanish.explanation) == bool(english.explanation)
+        match english.interaction, spanish.interaction:
+            case ChoiceInteraction() as en, ChoiceInteraction() as es:
+                assert [c.correct for c in es.choices] == [c.correct for c in en.choices]
+                assert [bool(c.feedback) for c in es.choices] == [bool(c.feedback) for c in en.choices]
+            case NumericInteraction() as en, NumericInteraction() as es:
+                assert [a.bounds for a in es.answers] == [a.bounds for a in en.answers]
+            case OrderingInteraction() as en, OrderingInteraction() as es:
+                assert len(es.steps) == len(en.steps)
+            case MatchingInteraction() as en, MatchingInteraction() as es:
+                assert len(es.pairs) == len(en.pairs) and es.scoring == en.scoring
+            case ShortAnswerInteraction() as en, ShortAnswerInteraction() as es:
+                assert "continuidad de la atención" in [a.text for a in es.answers]
+            case _:
+                raise AssertionError(f"{spanish.id} is not of its English item's type")
+    assert [file.name for file in warm_handoff_es.media] == ["images/warm-handoff-es-diagram.png"]
 
 
 def test_minimal_item_gets_defaults(tmp_path):

@@ -233,6 +233,43 @@ def quizzes(draw) -> dict[str, dict]:
     return files
 
 
+LOGO = (Path(__file__).parent / "quizzes" / "kitchen-brand" / "images" / "co-op-logo.png").read_bytes()
+
+
+@st.composite
+def presented_quizzes(draw) -> dict[str, dict | bytes]:
+    """``quizzes()`` with what learners see (issue 21) drawn too: the language, messages of its own
+    (strings:), whether right answers are shown, the navigation, a theme (with its logo file), an
+    item keeping its choice order and a choice fixed in place."""
+    files: dict[str, dict | bytes] = dict(draw(quizzes()))
+    quiz = files["quiz.yaml"]
+    assert isinstance(quiz, dict)
+    if draw(st.booleans()):
+        quiz["language"] = draw(st.sampled_from(["es", "ar", "zh-Hant", "fr-CA", "de"]))
+    if draw(st.booleans()):
+        quiz["strings"] = {"start.button": draw(TEXT)}
+    if draw(st.booleans()):
+        quiz["show_correct_answers"] = draw(st.booleans())
+    if draw(st.booleans()):
+        quiz["navigation"] = draw(st.sampled_from(["linear", "free"]))
+    theme = draw(st.sampled_from(["none", "accent", "logo"]))
+    if theme != "none":
+        quiz["theme"] = {"accent": draw(st.sampled_from(["#0b6e4f", "#6b2c7a"]))}
+    if theme == "logo":
+        quiz["theme"] |= {"logo": "logo.png", "logo_alt": draw(TEXT)}
+        files["logo.png"] = LOGO
+    for name, item in files.items():
+        if not isinstance(item, dict) or name == "quiz.yaml":
+            continue
+        choices = item.get("choices") if item["type"] in ("single_choice", "multiple_response") else None
+        drop_down = item["type"] == "fill_in_blanks" and any("options" in blank for blank in item["blanks"].values())
+        if (choices or drop_down) and draw(st.booleans()):
+            item["shuffle_choices"] = False
+        if choices and draw(st.booleans()):
+            choices[draw(st.integers(0, len(choices) - 1))]["fixed"] = True
+    return files
+
+
 def write(folder: Path, files: dict[str, object]) -> Path:
     quiz_dir = folder / "items" / "generated"
     quiz_dir.mkdir(parents=True)

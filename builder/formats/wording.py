@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from builder import catalogues, markup
-from builder.model import Choice, ChoiceInteraction, Quiz
+from builder.model import Choice, ChoiceInteraction, MessageText, Quiz
 
 TRUE_WORDS = ("true", "false")
 
@@ -38,8 +38,14 @@ class Wording:
 def wording(quiz: Quiz) -> Wording:
     """The combined feedback of ``quiz``: its catalogue's (Moodle's own wording in English, and
     what each language's Moodle pack says), or what quiz.yaml's ``strings:`` says instead."""
+    return language_wording(quiz.language, quiz.strings)
+
+
+@functools.cache
+def language_wording(language: str, strings: tuple[tuple[str, MessageText], ...] = ()) -> Wording:
+    """The combined feedback in ``language``'s catalogue, ``strings`` overriding it."""
     def text(key: str) -> str:
-        return catalogues.message(quiz.language, quiz.strings, key)
+        return catalogues.message(language, strings, key)
     return Wording(text("outcome.correct"), text("outcome.partiallyCorrect"), text("outcome.notFullyCorrect"),
                    text("outcome.incorrect"))
 

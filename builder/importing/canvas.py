@@ -34,7 +34,6 @@ from lxml import etree
 
 from builder.errors import InputError, Problem
 from builder.formats import canvas as canvas_format
-from builder.formats.wording import outcome_feedback
 from builder.importing import ImportedItem, ImportedQuiz, Lost
 from builder.importing import package_texts as texts
 from builder.importing.archive import Package
@@ -42,6 +41,8 @@ from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
     Ids,
+    OutcomeKind,
+    OutcomeLanguage,
     Question,
     Skipped,
     item_document,
@@ -67,8 +68,6 @@ _NOT_IMPORTED = {
     "file_upload_question": "a file-upload question",
     "calculated_question": "a formula question (numbers drawn when the quiz runs)",
 }
-_STANDARD_FEEDBACK = {plain_text(text) for partial in (True, False)
-                      for text in (outcome_feedback(partial).correct, outcome_feedback(partial).incorrect)}
 
 
 def recognises(path: Path, head: bytes) -> bool:
@@ -217,24 +216,25 @@ class _Assessment:
             self.version = DEFAULT_VERSION
         self.own = bool(own)
         self.title = title
-        self.cohort = self.cohort_of(title) if own else None
+        self.cohort = self.cohort_of() if own else None
         self.ids = Ids(self.identifier)
         self.count = 0
+        self.outcome = OutcomeLanguage()
 
-    def cohort_of(self, title: str) -> str | None:
-        """A cohort's package (lmspack names it <quiz>-<cohort>, titles it 'Title (cohort)' and keeps
-        the files of the quiz under web_resources/<quiz>/): the cohort, with the quiz's identifier
-        and title set to the quiz's own; None for a quiz's own package (or one with no files, which
-        then imports as a quiz of its own, and builds the same)."""
+    def cohort_of(self) -> str | None:
+        """A cohort's package (lmspack names it <quiz>-<cohort> and keeps the files of the quiz
+        under web_resources/<quiz>/): the cohort, with the quiz's identifier set to the quiz's own
+        (its title is the one learners see: the cohort's own, or the quiz's); None for a quiz's own
+        package (or one with no files, which then imports as a quiz of its own, and builds the same)."""
         folders = {name.split("/")[1] for name in self.package.names
                    if name.startswith(f"{canvas_format.WEB_RESOURCES}/") and name.count("/") >= 2}
         if len(folders) != 1:
             return None
         (folder,) = folders
         cohort = self.identifier.removeprefix(f"{folder}-")
-        if cohort == self.identifier or not COHORT_NAME.match(cohort) or not title.endswith(f" ({cohort})"):
+        if cohort == self.identifier or not COHORT_NAME.match(cohort):
             return None
-        self.identifier, self.title = folder, title[:-len(f" ({cohort})")]
+        self.identifier = folder
         return cohort
 
     def place(self, line: int, member: str | None = None) -> str:
@@ -272,6 +272,10 @@ class _Assessment:
         settings = self.settings()
         if settings.pop("description", None) is not None:
             document["description"] = self.description()
+        language, not_carried = self.outcome.language()
+        self.lost += not_carried
+        if language != "en":
+            document["language"] = language
         document["pass_mark"] = DEFAULT_PASS_MARK
         self.lost.append(Lost(self.place(self.assessment.sourceline or 0), f"Canvas quizzes have no pass mark; "
                                                                            f"quiz.yaml says pass_mark: "
@@ -323,9 +327,15 @@ class _Assessment:
             if values.get("hide_results") not in ("", "always", None):
                 lose(f"results hidden {values['hide_results']!r}", "hide_results")
             if values.get("show_correct_answers") == "false" and values.get("hide_results") != "always":
-                lose("the right answers hidden from learners after the quiz", "show_correct_answers")
-            usual = {"scoring_policy": "keep_highest", "quiz_type": "assignment", "one_question_at_a_time": "false",
-                     "cant_go_back": "false", "one_time_results": "false", "access_code": "", "ip_filter": "",
+                settings["show_correct_answers"] = False
+            # One question at a time: linear when learners cannot go back, else free (a list of the
+            # questions to move between); all on one page is lmspack's default, written by no one.
+            if values.get("one_question_at_a_time") == "true":
+                settings["navigation"] = "linear" if values.get("cant_go_back") == "true" else "free"
+            elif values.get("cant_go_back") == "true":
+                lose("the setting cant_go_back 'true' with every question on one page", "cant_go_back")
+            usual = {"scoring_policy": "keep_highest", "quiz_type": "assignment", "one_time_results": "false",
+                     "access_code": "", "ip_filter": "",
                      "require_lockdown_browser": "false", "show_correct_answers_last_attempt": "false"}
             for name, value in usual.items():
                 if values.get(name, value) != value:
@@ -479,16 +489,18 @@ class _Assessment:
         return self.rich(item, block.find(f".//{QTI}mattext"), inline, f"its feedback {ident!r}")
 
     def outcome_feedback_lost(self, item: _Item) -> None:
-        """correct_fb and general_incorrect_fb of a choice question: lmspack writes Moodle's wording
-        there; any other is lost (the model has per-choice feedback only)."""
-        for ident in ("correct_fb", "general_incorrect_fb"):
+        """correct_fb and general_incorrect_fb of a choice question: lmspack writes the combined
+        feedback in the quiz's language there; any other is lost (the model has per-choice feedback only)."""
+        kinds: dict[str, OutcomeKind] = {"correct_fb": "correct", "general_incorrect_fb": "incorrect"}
+        for ident, kind in kinds.items():
             block = item.feedback.get(ident)
             if block is None:
                 continue
             item.used.add(ident)
             shown = plain_text(texts.fragment_of(self.rich(item, block.find(f".//{QTI}mattext"), False, ident), False))
-            if shown not in _STANDARD_FEEDBACK:
-                item.lose(f"its feedback {ident!r} {_short(shown)!r} (the model has per-choice feedback only)", block)
+            line, what = item.entry(f"its feedback {ident!r} {_short(shown)!r} (the model has per-choice feedback "
+                                    "only)", block)
+            self.outcome.see(kind, shown, Lost(self.place(line), what))
 
     def answer_feedback(self, item: _Item, condition: etree._Element, inline: bool = True) -> str:
         for display in condition.findall(f"{QTI}displayfeedback"):

@@ -1,16 +1,27 @@
-"""What every reader writes alike: identifiers, numbers and an item's fields in their order."""
+"""What every reader writes alike, so that the documents load back to what the source holds:
+identifiers lmspack takes, numbers written as an author writes them (the shortest decimals that
+give exactly the numbers a package wrote: a credit, a pass mark, a tolerance), an item's fields in
+docs/format.md's order, and the language of the combined feedback."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from lxml import etree
 
+from builder import catalogues, markup
+from builder.formats.wording import language_wording, outcome_feedback
+from builder.importing import Lost
 from builder.importing import package_texts as texts
-from builder.loading import IDENTIFIER, TITLE_LIMIT, VERSION, reserved_use
+from builder.loading import IDENTIFIER, SECTIONS_OF_THE_REST, TITLE_LIMIT, VERSION, reserved_use
 from builder.markup import plain_text
+from builder.model import NumericAnswer
+from builder.scoring import credit_points, format_number
 
 
 @dataclass
@@ -29,10 +40,15 @@ class Question:
 
     def lose(self, what: str, element: etree._Element | None = None) -> None:
         """Note that ``what`` (of ``element``, else of the question) is not carried."""
-        line = (element.sourceline if element is not None else None) or self.line
-        entry = (line, f"{self.kind} {self.name!r}: {what}")
+        entry = self.entry(what, element)
         if entry not in self.lost:
             self.lost.append(entry)
+
+
+    def entry(self, what: str, element: etree._Element | None = None) -> tuple[int, str]:
+        """(line, what) of ``what`` of ``element`` (else of the question), as ``lost`` lists it."""
+        line = (element.sourceline if element is not None else None) or self.line
+        return line, f"{self.kind} {self.name!r}: {what}"
 
 
 class Skipped(Exception):
@@ -94,7 +110,7 @@ def title(text: str) -> tuple[str, bool]:
 
 
 def number(value: float) -> int | float:
-    """A number as YAML writes it best: 2, not 2.0."""
+    """A number as canonical files write it: 2, not 2.0."""
     return int(value) if float(value).is_integer() and abs(value) < 1e15 else float(value)
 
 
@@ -115,7 +131,90 @@ def package_name(file_name: str, suffix: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def safe_identifier(text: str, scope: str, taken: Iterable[str] = ()) -> str:
+    """``text`` as an identifier lmspack takes for a ``scope`` ('item', 'quiz', 'choice' or
+    'section'), unchanged when it is one, unique (in any case) among ``taken``: characters it does
+    not take become '-', a name it refuses gets the scope in front ('item-SCORE'), a name taken a
+    number after it."""
+    folded_taken = {name.casefold() for name in taken}
+
+    def refused(name: str) -> bool:
+        if not IDENTIFIER.match(name):
+            return True
+        if scope == "section":
+            return name.casefold() in SECTIONS_OF_THE_REST
+        return reserved_use(name, scope) is not None
+
+    candidate = re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:64] or scope
+    if refused(candidate):
+        candidate = f"{scope}-{candidate}"[:64]  # never reserved, and starts with a letter
+    base, number = candidate, 2
+    while candidate.casefold() in folded_taken or refused(candidate):
+        candidate = f"{base[:58]}-{number}"
+        number += 1
+    return candidate
+
+
+def credit_earning(points: float, earned: float, exact: bool = False) -> float:
+    """The credit (percent of the item's points) with the fewest decimals that earns ``earned``:
+    exactly (the SCORM player's data holds the number), or as format_number writes it (7 decimals)."""
+    def earns(credit: float) -> bool:
+        made = credit_points(points, credit)
+        return made == earned if exact else format_number(made) == format_number(earned)
+
+    return shortest(earned / points * 100, earns, 1, 100)
+
+
+def shortest(raw: float, fits: Callable[[float], bool], low: float, high: float) -> float:
+    """The number with the fewest decimals that ``fits`` (from ``raw``), else ``raw``."""
+    for places in range(0, 12):
+        candidate = round(raw, places)
+        if low <= candidate <= high and fits(candidate):
+            return candidate
+    return raw
+
+
+def default_title(prompt: str, identifier: str) -> str:
+    """The title the loader gives an item that writes none: the start of its prompt's text."""
+    text = markup.plain_text(markup.block(prompt)[0])
+    return (text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…") or identifier
+
+
+def with_tolerance(value: float, low: float, high: float) -> dict[str, object] | None:
+    """``value`` with the shortest absolute or percent tolerance whose bounds (NumericAnswer.bounds,
+    worked out in decimal) are exactly (low, high): how an answer the author wrote as a value and a
+    tolerance is written again from the interval a package holds."""
+    margins = [high - value, value - low]
+    candidates: list[tuple[float, bool]] = []
+    for margin in margins:
+        for digits in range(1, 18):
+            candidates.append((float(f"{margin:.{digits}g}"), False))
+    if value:
+        for margin in margins:
+            for digits in range(1, 18):
+                candidates.append((float(f"{margin / abs(value) * 100:.{digits}g}"), True))
+    for tolerance, relative in candidates:
+        if tolerance < 0 or (relative and tolerance > 100):
+            continue
+        if NumericAnswer(value, tolerance, relative, None, 100.0, None).bounds == (low, high):
+            written: object = f"{number(tolerance)}%" if relative else number(tolerance)
+            return {"value": number(value), "tolerance": written} if tolerance else {"value": number(value)}
+    return None
+
+
 ITEM_KEYS = ("id", "type", "title", "points", "tags", "prompt")
+
+
+ITEM_KEYS_AFTER_CHOICES = ("hints", "explanation", "wrong_choice_penalty")
+"""The keys of an item file that docs/format.md lists after ``shuffle_choices``."""
+
+
+def with_field(document: dict[str, object], key: str, value: object) -> dict[str, object]:
+    """``document`` with ``key`` set, before the keys that docs/format.md lists after it
+    (``shuffle_choices`` comes after an item's choices, before its hints)."""
+    keys = list(document)
+    at = next((keys.index(name) for name in ITEM_KEYS_AFTER_CHOICES if name in keys), len(keys))
+    return {**dict(list(document.items())[:at]), key: value, **dict(list(document.items())[at:])}
 
 
 def item_document(identifier: str, item_type: str, title: str, points: float, tags: list[str], prompt: str,
@@ -135,3 +234,40 @@ def item_document(identifier: str, item_type: str, title: str, points: float, ta
     if explanation:
         document["explanation"] = explanation
     return document
+
+
+class OutcomeLanguage:
+    """Which language a Moodle or Canvas package's combined feedback is in: lmspack writes it from
+    the quiz's catalogue (builder/formats/wording.py) and neither format holds a language, so the
+    catalogue whose wording every question's feedback has is the quiz's language. A text that the
+    chosen catalogue does not have is not carried (the model has per-choice feedback only)."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[OutcomeKind, str, Lost]] = []
+
+    def see(self, kind: OutcomeKind, shown: str, lost: Lost) -> None:
+        """One combined feedback's plain text, and how it is listed when it is not carried."""
+        self.seen.append((kind, shown, lost))
+
+    def language(self) -> tuple[str, list[Lost]]:
+        """The catalogue that has the most of the texts seen (English when none is better), and the
+        texts seen that it has not."""
+        fits = {tag: [(kind, shown) in _outcome_texts(tag) for kind, shown, _ in self.seen]
+                for tag in catalogues.tags()}
+        best = max(sorted(fits), key=lambda tag: (sum(fits[tag]), tag == catalogues.SOURCE_TAG))
+        return best, [lost for (_, _, lost), fits_best in zip(self.seen, fits[best], strict=True) if not fits_best]
+
+
+OutcomeKind = Literal["correct", "partially_correct", "incorrect"]
+
+
+@functools.cache
+def _outcome_texts(tag: str) -> frozenset[tuple[str, str]]:
+    """(kind, plain text) of each combined feedback the catalogue ``tag`` gives."""
+    words = language_wording(tag)
+    found: set[tuple[str, str]] = set()
+    for partial in (True, False):
+        feedback = outcome_feedback(words, partial)
+        found |= {("correct", plain_text(feedback.correct)), ("incorrect", plain_text(feedback.incorrect)),
+                  ("partially_correct", plain_text(feedback.partially_correct))}
+    return frozenset(found)

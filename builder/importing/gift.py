@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.importing import ImportedItem, ImportedQuiz
+from builder.importing.documents import number
 from builder.importing.texts import (
     ItemIds,
     Source,
@@ -28,7 +29,6 @@ from builder.importing.texts import (
     html_markdown,
     item_checked,
     moodle_markdown,
-    number,
     plain_markdown,
     quiz_of,
     read_source,

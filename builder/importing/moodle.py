@@ -32,13 +32,14 @@ from builder import scoring
 from builder.checking import MAX_TOTAL_BYTES
 from builder.errors import InputError, Problem
 from builder.formats import moodle as moodle_format
-from builder.formats.wording import outcome_feedback
 from builder.importing import ImportedItem, ImportedQuiz, Lost
 from builder.importing import package_texts as texts
 from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
     Ids,
+    OutcomeKind,
+    OutcomeLanguage,
     Question,
     Skipped,
     item_document,
@@ -46,6 +47,7 @@ from builder.importing.documents import (
     package_name,
     repeated,
     slug,
+    with_field,
 )
 from builder.importing.documents import title as quiz_title
 from builder.importing.files import MediaFiles
@@ -154,7 +156,10 @@ class _Bank:
         named = package_name(path.name, SUFFIX)
         self.identifier, self.version = named[0] if named else (slug(path.stem, "moodle-bank"), DEFAULT_VERSION)
         self.ids = Ids(self.identifier)
-        self.shuffle: bool | None = None
+        self.shuffle = False
+        self.shuffling: dict[etree._Element, bool] = {}
+        self.questions: list[tuple[ImportedItem, Question]] = []
+        self.outcome = OutcomeLanguage()
         self.count = 0
 
     def place(self, line: int) -> str:
@@ -210,11 +215,16 @@ class _Bank:
         info = categories.get(used[0], ("", 0))[0] if len(used) == 1 else ""
         if info:
             document["description"] = _plain(info)
+        language, not_carried = self.outcome.language()
+        self.lost += not_carried
+        if language != "en":
+            document["language"] = language
         document["pass_mark"] = DEFAULT_PASS_MARK
         self.lost.append(Lost(self.place(self.root.sourceline or 0), f"Moodle XML holds no pass mark; quiz.yaml "
                                                                      f"says pass_mark: {DEFAULT_PASS_MARK}, set yours"))
         document["items"] = [item.identifier for item, _ in items]
         document["formats"] = ["moodle"]
+        self.own_orders(self.questions)
         if self.shuffle:
             document["shuffle_choices"] = True
         if len(used) > 1:
@@ -270,8 +280,10 @@ class _Bank:
             question.lose(f"its idnumber {idnumber!r} is not an lmspack id (or is taken); the item's id is "
                           f"{identifier!r}", element.find("idnumber"))
         self.lost += [Lost(self.place(line), what) for line, what in question.lost]
-        return ImportedItem(identifier, item_document(identifier, item_type, name, points, self.tags(element), prompt,
+        item = ImportedItem(identifier, item_document(identifier, item_type, name, points, self.tags(element), prompt,
                                                       fields, hints, explanation))
+        self.questions.append((item, question))
+        return item
 
     def points(self, question: Question, cloze_points: object) -> float:
         """defaultgrade (Moodle's default 1); a cloze's is the sum of its blanks' weights."""
@@ -359,19 +371,18 @@ class _Bank:
         return named
 
     def feedback_losses(self, question: Question, partial_credit: bool) -> None:
-        """Moodle's combined feedback: lmspack writes Moodle's own wording; any other is lost."""
-        standard = outcome_feedback(partial_credit)
-        wording = {"correctfeedback": [standard.correct],
-                   "partiallycorrectfeedback": [standard.partially_correct,
-                                                outcome_feedback(not partial_credit).partially_correct],
-                   "incorrectfeedback": [standard.incorrect]}
-        for name, usual in wording.items():
+        """Moodle's combined feedback: lmspack writes it in the quiz's language (its catalogue's
+        words); any other is lost."""
+        kinds: dict[str, OutcomeKind] = {"correctfeedback": "correct", "partiallycorrectfeedback": "partially_correct",
+                                         "incorrectfeedback": "incorrect"}
+        for name, kind in kinds.items():
             found = self.field(question.element, name)
             if found is None or not found.text:
                 continue
             shown = plain_text(texts.fragment_of(texts.read_html(found.text, False, texts.no_files).source, False))
-            if shown not in [plain_text(text) for text in usual]:
-                question.lose(f"its {name} {_short(shown)!r} (the model has per-choice feedback only)", found.element)
+            line, what = question.entry(f"its {name} {_short(shown)!r} (the model has per-choice feedback only)",
+                                        found.element)
+            self.outcome.see(kind, shown, Lost(self.place(line), what))
 
     # -- the types --
 
@@ -444,13 +455,25 @@ class _Bank:
                           "lmspack's")
 
     def shuffled(self, question: Question, value: str) -> None:
-        shuffle = value.lower() in ("true", "1")
-        if self.shuffle is None:
-            self.shuffle = shuffle
-        elif shuffle != self.shuffle:
-            question.lose(f"its own choice shuffling ({'on' if shuffle else 'off'}); the quiz's shuffle_choices "
-                          f"({'on' if self.shuffle else 'off'}) applies to every item",
-                          question.element.find("shuffleanswers"))
+        """A question's shuffleanswers, kept until the quiz's shuffle_choices is known (quiz_of)."""
+        self.shuffling[question.element] = value.lower() in ("true", "1")
+
+    def own_orders(self, items: list[tuple[ImportedItem, Question]]) -> None:
+        """The quiz shuffles choices when any question shuffles its answers; a choice question that
+        does not keeps its order (shuffle_choices: false); a matching question cannot."""
+        shuffles = [(item, question, self.shuffling[question.element]) for item, question in items
+                    if question.element in self.shuffling]
+        self.shuffle = any(shuffle for _, _, shuffle in shuffles)
+        for item, question, shuffle in shuffles:
+            if not self.shuffle or shuffle:
+                continue
+            if question.kind == "multichoice":
+                item.document = with_field(item.document, "shuffle_choices", False)
+                continue
+            line, what = question.entry("its own choice shuffling (off); a matching item's options are shuffled "
+                                        "when the quiz's shuffle_choices is on",
+                                        question.element.find("shuffleanswers"))
+            self.lost.append(Lost(self.place(line), what))
 
     def fraction(self, answer: etree._Element) -> float:
         value = answer.get("fraction", "0")

@@ -42,14 +42,15 @@ from builder.formats.qti21 import (
     TOOL_NAME,
 )
 from builder.importing import ImportedItem, ImportedQuiz, Lost
-from builder.importing.canonical import (
+from builder.importing.documents import (
     credit_earning,
     default_title,
     safe_identifier,
     shortest,
+    with_field,
     with_tolerance,
-    yaml_number,
 )
+from builder.importing.documents import number as yaml_number
 from builder.importing.fragments import MATH, source_text, tex_of
 from builder.importing.package import Document, Package, folder_of, member, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, reserved_use
@@ -284,14 +285,20 @@ class _Reader:
         return ImportedQuiz(identifier, document, items, media_files.files, list(self.lost))
 
     def _shuffle_choices(self, test: Document | None, items: list[ImportedItem]) -> bool:
-        """Whether the items that can shuffle their choices do (lmspack's setting is the quiz's)."""
+        """Whether the quiz shuffles choices: when any item that can shuffle its choices does. A
+        choice or drop-down item that does not then keeps its order (shuffle_choices: false); a
+        matching item cannot."""
         shuffles = {item.identifier: item.document.pop(SHUFFLE) for item in items if SHUFFLE in item.document}
-        shuffled = [identifier for identifier, shuffle in shuffles.items() if shuffle]
-        if shuffled and len(shuffled) < len(shuffles):
-            self.lose(test.place(test.root) if test is not None else escaped(str(self.package.path)),
-                      f"choices shuffled in some items only ({', '.join(shuffled)}); lmspack's shuffle_choices is "
-                      "the whole quiz's: written true")
-        return bool(shuffled)
+        shuffled = any(shuffles.values())
+        kept = [item for item in items if shuffles.get(item.identifier) is False] if shuffled else []
+        for item in kept:
+            if item.document["type"] == "matching":
+                self.lose(test.place(test.root) if test is not None else escaped(str(self.package.path)),
+                          f"item {item.identifier}'s options in their own order; a matching item's are shuffled "
+                          "when the quiz's shuffle_choices is on")
+            else:
+                item.document = with_field(item.document, "shuffle_choices", False)
+        return shuffled
 
     def _manifest_order(self) -> list[str]:
         """The items in the order of the manifest's resources."""
@@ -311,8 +318,6 @@ class _Reader:
         if identifier != raw and test is not None:
             self.lose(test.place(test.root), f"identifier {raw!r} is written as {identifier!r}")
         quiz_title = settings.title or title or fallback
-        if settings.cohort and quiz_title.endswith(f" ({settings.cohort})"):
-            quiz_title = quiz_title[: -len(settings.cohort) - 3]
         return identifier, quiz_title.strip()[:200] or identifier
 
     def _version(self, package_id: str | None) -> str:
@@ -368,6 +373,8 @@ class _TestSettings:
     time_limit: int | None = None
     shuffle_items: bool = False
     feedback: str = "immediately"
+    show_correct_answers: bool = True
+    navigation: str | None = None
     cohort: str | None = None
 
     @classmethod
@@ -390,6 +397,11 @@ class _TestSettings:
             control = part.find(f"{Q}itemSessionControl")
             show = control is not None and control.get("showFeedback", "false") == "true"
             settings.feedback = "immediately" if mode == "individual" else "after_submit" if show else "never"
+            # lmspack writes linear only when quiz.yaml says so; nonlinear is a QTI player's default.
+            if part.get("navigationMode") == "linear":
+                settings.navigation = "linear"
+            if show and control is not None and control.get("showSolution", "false") != "true":
+                settings.show_correct_answers = False
             if control is not None:
                 attempts = int(_number(control.get("maxAttempts")) or 0)
                 settings.attempts = attempts if 1 <= attempts <= 100 else None
@@ -448,15 +460,15 @@ class _TestSettings:
                                       select if select else None, names))
 
     def _find_cohort(self, reader: _Reader) -> None:
-        """A cohort's package (lmspack's): the test and every item ref end in -<cohort>, the title in
-        ' (<cohort>)'."""
-        found = re.search(r" \(([a-z0-9][a-z0-9-]{0,39})\)\Z", self.title or "")
-        if not reader.own or not found or not COHORT_NAME.match(found.group(1)):
+        """A cohort's package (lmspack's): the test and every item ref end in -<cohort> (its title
+        is the cohort's own or the quiz's, and tells nothing); the longest such ending."""
+        identifiers = [self.package_id or "", *(ref.identifier for ref in self.refs)]
+        if not reader.own or not self.refs:
             return
-        suffix = "-" + found.group(1)
-        if (self.package_id or "").endswith(suffix) and self.refs and \
-                all(ref.identifier.endswith(suffix) for ref in self.refs):
-            self.cohort = found.group(1)
+        first = identifiers[0]
+        endings = [first[at + 1:] for at in range(len(first)) if first[at] == "-"]
+        self.cohort = next((ending for ending in endings if COHORT_NAME.match(ending)
+                            and all(identifier.endswith("-" + ending) for identifier in identifiers)), None)
 
     def document(self, reader: _Reader, item_ids: dict[str, str], shuffle_choices: bool) -> dict[str, object]:
         """quiz.yaml's settings (those not at their default) and its draw or sections."""
@@ -465,7 +477,9 @@ class _TestSettings:
         for name, value, default in (("attempts", self.attempts, None), ("time_limit", self.time_limit, None),
                                      ("shuffle_items", self.shuffle_items, False),
                                      ("shuffle_choices", shuffle_choices, False),
-                                     ("feedback", self.feedback, "immediately")):
+                                     ("feedback", self.feedback, "immediately"),
+                                     ("show_correct_answers", self.show_correct_answers, True),
+                                     ("navigation", self.navigation, None)):
             if value != default:
                 written[name] = value
         return written | self._pools(reader, item_ids)
@@ -737,9 +751,9 @@ class _ItemReader:
             feedback = self._choice_feedback(raw, inline_feedback)
             if feedback:
                 choice["feedback"] = feedback
+            if element.get("fixed") == "true":
+                choice["fixed"] = True
             choices.append(choice)
-            if element.get("fixed") == "true" and interaction.get("shuffle") == "true":
-                self.lose(element, "a choice fixed in place while the others shuffle (lmspack shuffles all or none)")
         if len(choices) < 2 or not correct & {element.get("identifier") for element in elements}:
             self.lose(interaction, "a choice interaction with fewer than 2 choices or no correct choice: the item is "
                                    "not carried")
@@ -747,6 +761,8 @@ class _ItemReader:
         kind = "multiple_response" if multiple else "single_choice"
         if not multiple and len(choices) == 2 and self._true_false(interaction, choices):
             kind = "true_false"
+            for choice in choices:  # True and False keep their order whatever is fixed
+                choice.pop("fixed", None)
         fields: dict[str, object] = {"type": kind, "choices": choices}
         if multiple and len(correct) == len(choices):
             self.lose(interaction, "every choice is correct; lmspack's multiple response needs a wrong one: the item "

@@ -4,12 +4,16 @@ and the files from ``media/``.
 
 The data holds all the player needs, which is all the package is made of: building the imported
 quiz in the same edition gives the same package, byte for byte, and the same file name. It does
-not hold what the player never shows, so a quiz imported from it has none of it: the quiz's
-description, the items' tags, an essay's grader notes (kept out of the package on purpose), a
-numeric answer's value and tolerance (only the interval it accepts; the correct answer's value as
-SCORM 1.2's pattern has it), and the formatting of a matching item's options (the player shows them
-as plain text in a list). A QTI 2.1 package of the same quiz holds all of these. Another tool's
-SCORM package holds its own player, not a quiz: it is not recognised.
+not hold what the player never shows, so a quiz imported from it has none of it: the items' tags,
+an essay's grader notes (kept out of the package on purpose), a numeric answer's value and
+tolerance (only the interval it accepts; the correct answer's value as SCORM 1.2's pattern has it),
+and the formatting of a matching item's options (the player shows them as plain text in a list).
+A QTI 2.1 package of the same quiz holds all of these. It holds what only the player shows: the
+theme (its logo under media/), the messages (those that differ from the language's catalogue are
+quiz.yaml's strings:), the navigation and whether right answers are shown. A cohort's package
+imports as a quiz of its own, named as the package is (nothing in it tells the cohort from the
+quiz), which builds the same package. Another tool's SCORM package holds its own player, not a
+quiz: it is not recognised.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
+from builder import catalogues
 from builder.errors import InputError
 from builder.importing import ImportedItem, ImportedQuiz
-from builder.importing.canonical import credit_earning, default_title, with_tolerance, yaml_number
+from builder.importing.documents import credit_earning, default_title, number, with_field, with_tolerance
 from builder.importing.fragments import source_text
 from builder.importing.package import Package, opened
-from builder.loading import COHORT_NAME, IDENTIFIER, VERSION
+from builder.loading import IDENTIFIER, VERSION
 from builder.markup import MEDIA_TYPES
 from builder.model import MEDIA_REFERENCE, choice_letters
 from builder.scoring import format_number
@@ -101,6 +106,10 @@ class _Value:
             raise _Malformed(f"{self.path} is not true or false")
         return self.value
 
+    def optional_flag(self) -> bool:
+        """True when absent (as the player takes it)."""
+        return True if self.value is None else self.flag()
+
     def entries(self) -> Iterator[_Value]:
         if not isinstance(self.value, list):
             raise _Malformed(f"{self.path} is not a list")
@@ -130,36 +139,57 @@ class _Reader:
 
     def _quiz(self, data: _Value, version: str) -> ImportedQuiz:
         quiz = data["quiz"]
-        package_id, title = quiz["id"].text(), quiz["title"].text()
-        cohort = _cohort(package_id, title)
-        identifier = package_id[: -len(cohort) - 1] if cohort else package_id
+        # A cohort's package is the quiz's but for its identifier (<quiz>-<cohort>) and its title
+        # (the cohort's own, if it has one), and nothing in it tells the two apart: it imports as a
+        # quiz of its own, which builds the same package.
+        identifier, title = quiz["id"].text(), quiz["title"].text()
         if not IDENTIFIER.match(identifier):
-            raise _Malformed(f"{quiz.path}['id'] {package_id!r} is not an identifier lmspack writes")
+            raise _Malformed(f"{quiz.path}['id'] {identifier!r} is not an identifier lmspack writes")
         items = [_item(item) for item in data["items"].entries()]
         ids = [item.identifier for item in items]
-        document: dict[str, object] = {"identifier": identifier,
-                                       "title": title[: -len(cohort) - 3] if cohort else title,
+        document: dict[str, object] = {"identifier": identifier, "title": title,
                                        "version": version if VERSION.match(version) else "1.0.0"}
-        if quiz["language"].text() != "en":
-            document["language"] = quiz["language"].text()
-        document |= _settings(data["settings"]) | _pools(data["pools"], ids)
+        if quiz.get("description").optional_text():
+            document["description"] = quiz["description"].text()
+        language = quiz["language"].text()
+        if language != "en":
+            document["language"] = language
+        strings = _strings(data["messages"], language)
+        if strings:
+            document["strings"] = strings
+        document |= _settings(data["settings"]) | _theme(data["theme"]) | _pools(data["pools"], ids)
         document["items"] = ids
-        if cohort:
-            document["cohorts"] = {cohort: {}}
         files = {name[len(MEDIA_REFERENCE):]: self.package.read(name) or b""
                  for name in self.package.names if name.startswith(MEDIA_REFERENCE)}
         return ImportedQuiz(identifier, document, items, files)
 
 
-def _cohort(package_id: str, title: str) -> str | None:
-    """The cohort of a cohort's package: its id ends in -<cohort> and its title in ' (<cohort>)'."""
-    found = re.search(r" \(([a-z0-9][a-z0-9-]{0,39})\)\Z", title)
-    return found.group(1) if found and COHORT_NAME.match(found.group(1)) and \
-        package_id.endswith("-" + found.group(1)) else None
+def _strings(messages: _Value, language: str) -> dict[str, object]:
+    """quiz.yaml's ``strings:``: the player's messages that are not its language's catalogue's."""
+    catalogue = catalogues.messages(language)
+    if not isinstance(messages.value, dict) or set(messages.value) != set(catalogue):
+        raise _Malformed(f"{messages.path} does not hold the messages of a catalogue")
+    return {key: value for key, value in sorted(messages.value.items()) if value != catalogue[key]}
+
+
+def _theme(theme: _Value) -> dict[str, object]:
+    """The theme: the logo by its path in the quiz folder (its file is under media/ as the items'
+    are), its alt text and the accent colour."""
+    written: dict[str, object] = {}
+    logo = theme.get("logo").optional_text()
+    if logo is not None:
+        if not logo.startswith(MEDIA_REFERENCE):
+            raise _Malformed(f"{theme.path}['logo'] {logo!r} is not a file of the package's media/")
+        written["logo"] = unquote(logo[len(MEDIA_REFERENCE):])
+        written["logo_alt"] = theme["logoAlt"].text()
+    accent = theme.get("accent").optional_text()
+    if accent is not None:
+        written["accent"] = accent
+    return {"theme": written} if written else {}
 
 
 def _settings(settings: _Value) -> dict[str, object]:
-    written: dict[str, object] = {"pass_mark": yaml_number(settings["passMark"].number())}
+    written: dict[str, object] = {"pass_mark": number(settings["passMark"].number())}
     attempts, seconds = settings["attempts"].optional_number(), settings["timeLimit"].optional_number()
     if attempts is not None:
         written["attempts"] = int(attempts)
@@ -170,6 +200,10 @@ def _settings(settings: _Value) -> dict[str, object]:
             written[name] = True
     if settings["feedback"].text() != "immediately":
         written["feedback"] = settings["feedback"].text()
+    if not settings.get("showCorrectAnswers").optional_flag():
+        written["show_correct_answers"] = False
+    if settings.get("navigation").optional_text() not in (None, "linear"):
+        written["navigation"] = settings["navigation"].text()
     if settings["seed"].number():
         written["seed"] = int(settings["seed"].number())
     return written
@@ -218,9 +252,11 @@ def _item(item: _Value) -> ImportedItem:
     if item["title"].text() != default_title(prompt, identifier):
         document["title"] = item["title"].text()
     if points != 1:
-        document["points"] = yaml_number(points)
+        document["points"] = number(points)
     document["prompt"] = prompt
     document |= _interaction(item, points)
+    if not item.get("shuffleChoices").optional_flag():
+        document = with_field(document, "shuffle_choices", False)
     hints = [_text(hint, block=True) for hint in item["hints"].entries()]
     if hints:
         document["hints"] = hints
@@ -271,6 +307,8 @@ def _choices(item: _Value) -> dict[str, object]:
             wrong.append(choice["weight"].number())
         if choice["feedback"].optional_text() is not None:
             written["feedback"] = _text(choice["feedback"], block=False)
+        if choice.get("fixed").value is not None and choice["fixed"].flag():
+            written["fixed"] = True
         choices.append(written)
     fields: dict[str, object] = {"choices": choices}
     if item["type"].text() == "multiple_response" and wrong and all(weight == 0 for weight in wrong):
@@ -293,7 +331,7 @@ def _answers(item: _Value, points: float, fields: Callable[[_Value, bool], dict[
         written = fields(answer, credit == 100 and not correct_found)
         correct_found |= credit == 100
         if credit != 100:
-            written["credit"] = yaml_number(credit)
+            written["credit"] = number(credit)
         _feedback(answer, "feedback", written, "feedback")
         answers.append(written)
     return answers
@@ -310,19 +348,30 @@ def _short_answer(item: _Value, points: float) -> dict[str, object]:
 def _numeric(item: _Value, points: float) -> dict[str, object]:
     pattern = item["patterns"].get("scorm12").optional_text()
     fields: dict[str, object] = {"answers": _answers(item, points, lambda answer, correct: _interval(
-        answer["low"].number(), answer["high"].number(), pattern if correct else None))}
+        answer, pattern if correct else None))}
     if item["unit"].text():
         fields["unit"] = item["unit"].text()
     _feedback(item, "otherFeedback", fields, "other_feedback")
     return fields
 
 
-def _interval(low: float, high: float, pattern: str | None) -> dict[str, object]:
-    """A numeric answer from the interval the player holds. The answer SCORM 1.2 reports as correct
-    was written as a value (its pattern is the value) when the pattern is one number and the interval
+def _interval(answer: _Value, pattern: str | None) -> dict[str, object]:
+    """A numeric answer (or blank) from what the player holds: the value the author wrote (None
+    for a range) and the interval it accepts, which give back the tolerance. Packages made before
+    the player showed the value hold only the interval: the answer SCORM 1.2 reports as correct was
+    written as a value (its pattern is the value) when the pattern is one number and the interval
     more: that value, with a tolerance that gives the same interval."""
+    low, high = answer["low"].number(), answer["high"].number()
+    if isinstance(answer.value, dict) and "value" in answer.value:
+        value = answer["value"].optional_number()
+        if value is None:
+            return {"range": [number(low), number(high)]}
+        found = with_tolerance(value, low, high)
+        if found is None:
+            raise _Malformed(f"{answer.path}: no tolerance of the value {format_number(value)} gives its interval")
+        return found
     if low == high:
-        return {"value": yaml_number(low)}
+        return {"value": number(low)}
     if pattern is not None:
         middle = low + (high - low) / 2
         values = [float(pattern), *(round(middle, places) for places in range(18))]
@@ -330,7 +379,7 @@ def _interval(low: float, high: float, pattern: str | None) -> dict[str, object]
             found = with_tolerance(value, low, high) if format_number(value) == pattern else None
             if found is not None:
                 return found
-    return {"range": [yaml_number(low), yaml_number(high)]}
+    return {"range": [number(low), number(high)]}
 
 
 def _matching(item: _Value) -> dict[str, object]:
@@ -363,7 +412,6 @@ def _blank(blank: _Value) -> dict[str, object]:
         options = [option.text() for option in blank["options"].entries()]
         return {"options": options, "correct": options[int(blank["correct"].number())]}
     if kind == "numeric":
-        return _interval(blank["low"].number(), blank["high"].number(),
-                         blank["patterns"].get("scorm12").optional_text())
+        return _interval(blank, blank["patterns"].get("scorm12").optional_text())
     raise _Malformed(f"{blank.path}['kind'] {kind!r} is no blank lmspack writes")
 

@@ -423,8 +423,3 @@ def blank_in_text(prompt: str, name: str) -> bool:
     rendered = str(markup.block(prompt)[0])
     marker = f"[[{name}]]"
     return rendered.count(marker) == 1 and _TAG.sub("", _IN_LINK_OR_CODE.sub("", rendered)).count(marker) == 1
-
-
-def number(value: float) -> int | float:
-    """A number as YAML should show it: 3, not 3.0."""
-    return int(value) if value == int(value) and abs(value) < 2**53 else value
