@@ -22,7 +22,16 @@ from builder import cards
 from builder.cache import NO_CACHE
 from builder.cli import main
 from builder.formats import flashcards
-from builder.formats.flashcards import FLASHCARDS, FLASHCARDS12, build, build12, check, check12, suspend_data_bound
+from builder.formats.flashcards import (
+    FLASHCARDS,
+    FLASHCARDS12,
+    build,
+    build12,
+    check,
+    check12,
+    edition_warnings,
+    suspend_data_bound,
+)
 
 from conftest import ROOT, assert_valid_package
 
@@ -83,19 +92,21 @@ def test_the_deck_version_follows_its_cards(warm_handoff):
     assert flashcards.deck_version(deck) != flashcards.deck_version(tuple(reversed(deck)))
 
 
-def test_a_deck_too_big_for_scorm12s_resume_state_is_refused_at_the_quizs_place(warm_handoff):
+def test_a_deck_too_big_for_scorm12s_resume_state_is_a_warning(warm_handoff):
     """The bound: 1,296 cards fit SCORM 1.2's 4,096 characters, 1,297 do not (a card's number then
-    takes three base-36 digits); SCORM 2004 holds them."""
+    takes three base-36 digits); SCORM 2004 holds them. Checked at build time, as the quiz player's
+    bound is: a warning (the package is valid and holds every card)."""
     assert suspend_data_bound(1296) <= 4096 < suspend_data_bound(1297)
     ids = tuple(f"card-{n}" for n in range(1297))
     big = dataclasses.replace(warm_handoff, card_ids=ids)
-    place = warm_handoff.place
-    assert [p.format() for p in check12(big)] == [
-        f"{place.path}:{place.line}:{place.column}: SCORM 1.2 flashcards keeps a learner's place in at most 4096 "
-        "characters, which hold a deck of 1296 cards, and this quiz has 1297; build 'flashcards' (SCORM 2004) for "
-        "it, choose fewer cards with 'flashcards:' in quiz.yaml, or split the quiz"]
-    assert check(big) == [] and check12(dataclasses.replace(warm_handoff, card_ids=ids[:1296])) == []
-    assert FLASHCARDS.runtime == "scorm2004" and FLASHCARDS12.runtime == "scorm12"
+    (warning,) = edition_warnings(big, FLASHCARDS12)
+    assert (warning.format, warning.code) == ("flashcards12", "flashcards-resume-state-too-long")
+    assert warning.message.startswith("SCORM 1.2 flashcards keeps a learner's place in at most 4096 characters, "
+                                      "which hold a deck of 1296 cards, and this quiz has 1297")
+    assert edition_warnings(big, FLASHCARDS) == []
+    assert edition_warnings(dataclasses.replace(warm_handoff, card_ids=ids[:1296]), FLASHCARDS12) == []
+    assert check(big) == check12(big) == []
+    assert build12(warm_handoff).warnings == ()
 
 
 def test_build_writes_both_editions_with_the_other_formats(tmp_path: Path):

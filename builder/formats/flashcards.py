@@ -13,8 +13,9 @@ Decisions live here and reach the page as data: each card's front and back as th
 quiz player inserts (builder.formats.scorm.shown), what the study player's insertFragment keeps
 of them (study_allowlist: the quiz player's allowlist, and the cards' own div and class), the
 deck's version (a stored state of another deck starts afresh), and the upper bound of the
-resume state, checked against SCORM 1.2's 4,096 characters (a deck too big is refused at the
-quiz's place). The study player (templates/flashcards/) shares templates/scorm/common.js and
+resume state, checked against SCORM 1.2's 4,096 characters (a deck too big is a warning, as the
+quiz player's is: the package is valid and the cards are all there, but a learner may not
+resume). The study player (templates/flashcards/) shares templates/scorm/common.js and
 common.css with the quiz player.
 """
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from builder import cards, catalogues
 from builder.cache import NO_CACHE, Cache
 from builder.errors import Problem
-from builder.formats import FormatSupport, Output, package_name
+from builder.formats import FormatSupport, FormatWarning, Output, package_name
 from builder.formats.anki import unsupported_cards
 from builder.formats.scorm import SHARED_FILES, media_files, packaged_media, player_allowlist, shown, theme_data
 from builder.loading import ITEM_TYPES
@@ -81,19 +82,22 @@ def check12(quiz: Quiz) -> list[Problem]:
 
 
 def _check(quiz: Quiz, edition: Edition) -> list[Problem]:
-    """Every card this edition refuses, and a deck whose resume state does not fit the edition's
-    cmi.suspend_data (at the quiz's place): a learner could not resume it."""
-    problems = unsupported_cards(edition.title, SUPPORT, quiz)
+    """Every card this edition refuses (none today: it carries every item type)."""
+    return unsupported_cards(edition.title, SUPPORT, quiz)
+
+
+def edition_warnings(quiz: Quiz, edition: Edition) -> list[FormatWarning]:
+    """A deck whose resume state can outgrow the edition's cmi.suspend_data: the learner's place is
+    then not saved (the player says so in the console), though every card is there."""
     count = len(quiz.card_ids)
     limit = SUSPEND_DATA_LIMIT[edition.name]
-    if suspend_data_bound(count) > limit:
-        most = max(n for n in range(count + 1) if suspend_data_bound(n) <= limit)
-        problems.append(Problem(
-            quiz.place.path, quiz.place.line, quiz.place.column,
-            f"{edition.title} keeps a learner's place in at most {limit} characters, which hold a deck of "
-            f"{most} cards, and this quiz has {count}; build 'flashcards' (SCORM 2004) for it, choose fewer "
-            "cards with 'flashcards:' in quiz.yaml, or split the quiz"))
-    return problems
+    if suspend_data_bound(count) <= limit:
+        return []
+    most = max(n for n in range(count + 1) if suspend_data_bound(n) <= limit)
+    return [FormatWarning(edition.name, "flashcards-resume-state-too-long", (
+        f"{edition.title} keeps a learner's place in at most {limit} characters, which hold a deck of {most} "
+        f"cards, and this quiz has {count}: a learner who leaves may not resume. Build 'flashcards' (SCORM 2004), "
+        "choose fewer cards with 'flashcards:' in quiz.yaml, or split the quiz"))]
 
 
 def members(quiz: Quiz, cache: Cache) -> tuple[()]:
@@ -119,7 +123,8 @@ def _build(quiz: Quiz, edition: Edition, cache: Cache) -> Output:
     player = [(name, Deflated.of((page if name == LAUNCH_FILE else render(_template(name))).encode("utf-8")))
               for name in STUDY_FILES]
     return Output(package_name(quiz, edition.name),
-                  zip_bytes([("imsmanifest.xml", manifest), *player, *media_files(quiz, files)]))
+                  zip_bytes([("imsmanifest.xml", manifest), *player, *media_files(quiz, files)]),
+                  tuple(edition_warnings(quiz, edition)))
 
 
 def _template(name: str) -> str:
