@@ -258,7 +258,7 @@ def flashcard_warnings(packages: Iterable[Package]) -> list[Warned]:
     return [Warned(code, "flashcards", quiz.identifier, tuple(flashcard.id for flashcard in quiz.flashcards),
                    f"{len(quiz.flashcards)} flashcard item{'s are' if len(quiz.flashcards) != 1 else ' is'} a card "
                    f"only: left out of the quiz formats ({', '.join(dict.fromkeys(formats))}); the card formats "
-                   "(anki, cards-csv) carry them")
+                   f"({', '.join(CARD_FORMATS)}) carry them")
             for quiz, formats in built.values() if code not in quiz.accepted_warnings]
 
 

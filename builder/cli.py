@@ -200,7 +200,7 @@ def new(path: Path, title: str | None) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--type", "item_type", required=True, type=click.Choice(scaffold.ITEM_TYPES),
+@click.option("--type", "item_type", required=True, type=click.Choice(scaffold.ADDABLE_TYPES),
               help="The item's type.")
 @click.option("--id", "item_id", help="The item's id (and file name); default: the type and a number.")
 def add(path: Path, item_type: str, item_id: str | None) -> None:

@@ -1,10 +1,10 @@
 """A theme's accent colour against the SCORM player's own colours: WCAG 2.1 contrast, and the
 nearest shade that reaches it.
 
-The player (templates/scorm/player.css) writes white text on the accent (its buttons) and the
-accent as text and borders on its backgrounds (links, the secondary button, a chosen choice's
-border): the colours it is checked against are read from that style sheet, so that the check
-follows the player's colours wherever they change.
+The player (templates/scorm/common.css, which the study player of flashcards shares) writes white
+text on the accent (its buttons) and the accent as text and borders on its backgrounds (links, the
+secondary button, a chosen choice's border): the colours it is checked against are read from that
+style sheet, so that the check follows the player's colours wherever they change.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from builder import TEMPLATE_DIRS
 
 TEXT_CONTRAST = 4.5
 """WCAG 2.1 AA (1.4.3, contrast minimum) for text of normal size."""
-PLAYER_CSS = "scorm/player.css"
+PLAYER_CSS = "scorm/common.css"
 HEX_COLOUR = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\Z")
 
 RGB = tuple[int, int, int]

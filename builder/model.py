@@ -37,7 +37,7 @@ MEDIA_REFERENCE = "media/"
 
 QUIZ_FORMATS: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 """The formats that carry the quiz's items as questions (Quiz.items; never a flashcard item)."""
-CARD_FORMATS: tuple[str, ...] = ("anki", "cards-csv")
+CARD_FORMATS: tuple[str, ...] = ("anki", "cards-csv", "flashcards", "flashcards12")
 """The formats that carry the quiz's cards (builder.cards: Quiz.items chosen by ``flashcards:``, and
 every flashcard item)."""
 FORMAT_NAMES: tuple[str, ...] = QUIZ_FORMATS + CARD_FORMATS

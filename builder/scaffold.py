@@ -12,12 +12,15 @@ import unicodedata
 from pathlib import Path
 
 from builder.errors import UsageError
-from builder.loading import INTERACTION_LOADERS, QUIZ_FILE
+from builder.loading import FLASHCARD, INTERACTION_LOADERS, QUIZ_FILE
 from builder.rendering import render
 from builder.writing import write_atomic
 
 ITEM_TYPES: tuple[str, ...] = tuple(INTERACTION_LOADERS)
-"""The `type:` values an author may write, in the loader's order."""
+"""The question types an author may write, in the loader's order: lmspack new's examples."""
+ADDABLE_TYPES: tuple[str, ...] = (*ITEM_TYPES, FLASHCARD)
+"""What lmspack add makes: a question of any type, or a flashcard item (a card to study, which a
+new quiz has no example of: its quiz formats would warn that they leave it out)."""
 GITIGNORE = "# lmspack's build output and its cache: made again by `lmspack build`.\ndist/\n.lmspack-cache/\n"
 _NOT_IDENTIFIER = re.compile(r"[^A-Za-z0-9_.-]+")
 

@@ -14,6 +14,8 @@ CODES: frozenset[str] = frozenset({
     "package-changed-by-hand",
     # The quiz formats leave out the quiz's flashcard items (cards only); a CSV of cards holds no files.
     "flashcards-not-in-quiz", "cards-csv-no-media",
+    # A deck too big for SCORM 1.2's resume state (the study player).
+    "flashcards-resume-state-too-long",
     "qti21-draws-not-seeded", "qti21-hints-after-submit", "qti21-feedback-between-attempts",
     "qti21-sections-order-fixed", "qti21-typed-answer-spaces", "qti21-decimal-comma", "qti21-no-word-limits",
     "qti21-no-theme",

@@ -16,5 +16,5 @@ def test_benchmark_completes_at_1000_items_and_packages_validate(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "| 1,000 |" in run.stdout
     if VALIDATOR.is_file():
-        assert "all 4 packages pass validate_package.py" in run.stdout
+        assert "all 6 packages pass validate_package.py" in run.stdout
     print(run.stdout)

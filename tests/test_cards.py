@@ -154,7 +154,7 @@ def test_a_quiz_of_flashcard_items_only_builds_cards_and_no_quiz_format(tmp_path
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[:2] == [
         f"items/demo/quiz.yaml:1:1: {title} carries questions, and this quiz has only flashcard items (2), which are "
-        "cards to study; build it as cards (--format anki or cards-csv), or add questions"
+        "cards to study; build it as cards (--format anki, cards-csv, flashcards or flashcards12), or add questions"
         for title in ("Moodle", "QTI 2.1")]
     built = run("build", "--format", "anki", "--format", "cards-csv")
     assert built.exit_code == 0, built.output
@@ -175,9 +175,11 @@ def test_the_build_says_once_that_quiz_formats_leave_flashcard_items_out(tmp_pat
     (warning,) = [w for w in report["warnings"] if w["code"] == "flashcards-not-in-quiz"]
     assert warning == {"code": "flashcards-not-in-quiz", "format": "flashcards", "quiz": "demo", "items": ["f", "g"],
                        "message": "2 flashcard items are a card only: left out of the quiz formats (qti21, scorm12, "
-                                  "scorm2004, moodle, canvas); the card formats (anki, cards-csv) carry them"}
+                                  "scorm2004, moodle, canvas); the card formats (anki, cards-csv, flashcards, "
+                                  "flashcards12) carry them"}
     assert {p["format"]: p["items"] for p in report["packages"]} == {
-        "qti21": 1, "scorm12": 1, "scorm2004": 1, "moodle": 1, "canvas": 1, "anki": 3, "cards-csv": 3}
+        "qti21": 1, "scorm12": 1, "scorm2004": 1, "moodle": 1, "canvas": 1, "anki": 3, "cards-csv": 3,
+        "flashcards": 3, "flashcards12": 3}
     assert "flashcards-not-in-quiz" not in run("build", "--format", "anki").stderr  # no quiz format built
     (tmp_path / "items/demo/quiz.yaml").write_text(QUIZ_YAML + "accept_warnings: [flashcards-not-in-quiz]\n")
     assert "flashcards-not-in-quiz" not in run("build", "--format", "qti21").stderr

@@ -29,8 +29,10 @@ TAGS = catalogues.tags()
 LANGUAGES = ("en", "es", "vi", "zh-Hans", "zh-Hant", "tl", "ko", "hy", "ru", "fa", "ar", "fr", "de", "pt")
 """The languages issue 21 names, each with a catalogue."""
 USERS = (ROOT / "templates" / "scorm" / "player.js", ROOT / "templates" / "scorm" / "index.html",
-         ROOT / "builder" / "formats" / "wording.py")
-"""Where the keys are used: the player and the generic wording of Moodle and Canvas packages."""
+         ROOT / "builder" / "formats" / "wording.py", ROOT / "templates" / "flashcards" / "flashcards.js",
+         ROOT / "templates" / "flashcards" / "index.html")
+"""Where the keys are used: the player, the generic wording of Moodle and Canvas packages and the
+study player of flashcards."""
 
 
 def node_plural_categories(tags: tuple[str, ...]) -> dict[str, list[str]]:

@@ -88,7 +88,8 @@ RULES = {
                   "build scorm2004 for it, or give it fewer options"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
-          "canvas": "Canvas", "anki": "Anki", "cards-csv": "The cards CSV"}
+          "canvas": "Canvas", "anki": "Anki", "cards-csv": "The cards CSV", "flashcards": "SCORM 2004 flashcards",
+          "flashcards12": "SCORM 1.2 flashcards"}
 
 
 def run(*args: str):
@@ -231,16 +232,19 @@ def test_a_formats_warnings_are_what_its_declaration_lacks(fmt, tmp_path, monkey
 @pytest.mark.parametrize("fmt", CARD_FORMATS)
 def test_the_card_formats_warn_of_no_quiz_feature(fmt, tmp_path):
     """A card shows the prompt, the right answer and the explanation (docs/flashcards.md): the quiz's
-    settings, hints and feedback are not a card's, so a card format leaves them out without a word."""
+    settings, hints and feedback are not a card's, so a card format leaves them out without a word.
+    The study player (flashcards, flashcards12) shows the quiz player's theme too."""
     make_project(tmp_path, EVERY_FEATURE_ITEMS, quiz=EVERY_FEATURE_QUIZ)
     (quiz,) = load_quizzes([tmp_path / "items"], tmp_path)
-    assert support_of(fmt).features == frozenset({"explanation"})
+    themed = {"theme"} if fmt in ("flashcards", "flashcards12") else set()
+    assert support_of(fmt).features == frozenset({"explanation", *themed})
     assert builder_for(fmt)(quiz).warnings == ()
 
 
 # ---- one quiz of every type ------------------------------------------------------------------
 
-VALIDATOR_KINDS = {"qti21": "qti21", "scorm12": "scorm12", "scorm2004": "scorm2004", "canvas": "qti12"}
+VALIDATOR_KINDS = {"qti21": "qti21", "scorm12": "scorm12", "scorm2004": "scorm2004", "canvas": "qti12",
+                   "flashcards": "scorm2004", "flashcards12": "scorm12"}
 
 
 @pytest.mark.shared

@@ -186,12 +186,12 @@ def no_crash(result) -> None:
 
 # Moodle XML is no package: our own schema checked it during the build.
 _VALIDATOR_KINDS = {"-qti21.zip": "qti21", "-scorm12.zip": "scorm12", "-scorm2004.zip": "scorm2004",
-                    "-canvas.zip": "qti12"}
+                    "-canvas.zip": "qti12", "-flashcards.zip": "scorm2004", "-flashcards12.zip": "scorm12"}
 
 
 def check_packages(validator, out: Path) -> None:
     built = sorted(path for path in out.iterdir() if path.suffix == ".zip")
-    assert len(built) == 4, built
+    assert len(built) == len(_VALIDATOR_KINDS), built
     for path in built:
         (kind,) = [kind for suffix, kind in _VALIDATOR_KINDS.items() if path.name.endswith(suffix)]
         report = validator.validate_path(path, kind=kind)
@@ -357,8 +357,8 @@ def test_pasted_html_builds_in_every_format(tmp_path, field, value, validator_or
     validated, built = _both(root)
     assert (validated.exit_code, built.exit_code) == (0, 0), validated.output + built.output
     assert sorted(p.name for p in (root / "out").iterdir() if p.suffix in (".zip", ".xml")) == [
-        "demo-1.0.0-canvas.zip", "demo-1.0.0-moodle.xml", "demo-1.0.0-qti21.zip", "demo-1.0.0-scorm12.zip",
-        "demo-1.0.0-scorm2004.zip"]
+        "demo-1.0.0-canvas.zip", "demo-1.0.0-flashcards.zip", "demo-1.0.0-flashcards12.zip", "demo-1.0.0-moodle.xml",
+        "demo-1.0.0-qti21.zip", "demo-1.0.0-scorm12.zip", "demo-1.0.0-scorm2004.zip"]
     if validator_or_none is not None:
         check_packages(validator_or_none, root / "out")
 

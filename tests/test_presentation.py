@@ -256,7 +256,7 @@ def test_the_suggested_shade_passes_and_is_the_nearest_that_does() -> None:
 
 
 def test_the_colours_checked_are_the_players_own() -> None:
-    css = (ROOT / "templates" / "scorm" / "player.css").read_text()
+    css = (ROOT / "templates" / "scorm" / "common.css").read_text()
     page = re.search(r"--page:\s*(#[0-9a-f]{6})", css)
     paper = re.search(r"--paper:\s*(#[0-9a-f]{6})", css)
     assert page and paper

@@ -83,3 +83,16 @@ def test_add_appends_to_the_quiz_items_list_and_refuses_what_it_cannot_do(here: 
     ("_drafts", "_drafts")])
 def test_a_quiz_identifier_from_a_folder_name(name: str, identifier: str) -> None:
     assert scaffold.identifier_from(name) == identifier
+
+
+def test_add_a_flashcard_item_that_becomes_a_card_of_every_card_format(here: Path) -> None:
+    quiz_dir = make_project(here)
+    result = run("add", str(quiz_dir), "--type", "flashcard")
+    assert result.exit_code == 0, result.output
+    (quiz,) = load_quizzes([quiz_dir], here)
+    assert [card.id for card in quiz.flashcards] == ["flashcard-1"] and "flashcard-1" in quiz.card_ids
+    assert [item.id for item in quiz.items] == ["q1"]
+    built = run("build", str(quiz_dir), "--format", "flashcards", "--format", "flashcards12", "--out", "out")
+    assert built.exit_code == 0, built.output
+    assert sorted(path.name for path in (here / "out").glob("*.zip")) == ["demo-1.0.0-flashcards.zip",
+                                                                          "demo-1.0.0-flashcards12.zip"]

@@ -186,7 +186,7 @@ def test_embedded_data_cannot_close_its_script(warm_handoff):
     item = dataclasses.replace(warm_handoff.items[0], prompt=prompt, title="</script> & <b>")
     quiz = dataclasses.replace(warm_handoff, items=(item,))
     page = members(build_scorm12(quiz).data)["index.html"].decode("utf-8")
-    assert page.count("</script>") == 2  # the data block and player.js, nothing from the item
+    assert page.count("</script>") == 3  # the data block, common.js and player.js, nothing from the item
     assert embedded(build_scorm12(quiz).data)["items"][0]["title"] == "</script> & <b>"
 
 
@@ -201,7 +201,9 @@ def node_player(warm_handoff, tmp_path_factory):
             pytest.fail("node is missing (CI is set, so the player tests must run)")
         pytest.skip("node is not installed")
     folder = tmp_path_factory.mktemp("player")
-    (folder / "player.js").write_bytes(members(build_scorm12(warm_handoff).data)["player.js"])
+    package = members(build_scorm12(warm_handoff).data)
+    for name in ("common.js", "player.js"):  # player.js requires ./common.js
+        (folder / name).write_bytes(package[name])
 
     def run(script: str, payload: object) -> object:
         program = (f"const player = require({json.dumps(str(folder / 'player.js'))});\n"

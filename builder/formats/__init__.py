@@ -109,7 +109,8 @@ def unsupported_items(title: str, support: FormatSupport, quiz: Quiz) -> list[Pr
     if not quiz.items:
         return [Problem(quiz.place.path, quiz.place.line, quiz.place.column,
                         f"{title} carries questions, and this quiz has only flashcard items ({len(quiz.flashcards)}), "
-                        "which are cards to study; build it as cards (--format anki or cards-csv), or add questions")]
+                        "which are cards to study; build it as cards (--format anki, cards-csv, flashcards or "
+                        "flashcards12), or add questions")]
     return [Problem(item.place.path, item.place.line, item.place.column,
                     f"{title} cannot carry items of type '{kind}'; build another format for this "
                     "item, or leave it out of this quiz")
@@ -228,8 +229,10 @@ class Format:
     """How its file's name ends after ``<quiz-id>[-<cohort>]-<version>-<format>``."""
 
 
-# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters). The card
-# formats (anki, cards-csv) carry the quiz's cards (builder.cards), not its questions.
+# SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters), and so do
+# the study player's two editions (flashcards: SCORM 2004, flashcards12: SCORM 1.2). The card
+# formats (anki, cards-csv, flashcards, flashcards12) carry the quiz's cards (builder.cards), not
+# its questions.
 FORMATS = {
     "qti21": Format("builder.formats.qti21", "build", "check", "members"),
     "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", "members_scorm12"),
@@ -238,6 +241,8 @@ FORMATS = {
     "canvas": Format("builder.formats.canvas", "build", "check", "members"),
     "anki": Format("builder.formats.anki", "build", "check", "members", ".apkg"),
     "cards-csv": Format("builder.formats.cards_csv", "build", "check", "members", ".csv"),
+    "flashcards": Format("builder.formats.flashcards", "build", "check", "members"),
+    "flashcards12": Format("builder.formats.flashcards", "build12", "check12", "members"),
 }
 assert tuple(FORMATS) == FORMAT_NAMES
 

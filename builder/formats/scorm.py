@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
@@ -68,8 +68,11 @@ from builder.rendering import environment, render, render_around, render_xml
 from builder.scoring import auto_scored, choice_weights, correct_answer, credit_points, decimal_comma, format_number
 
 # The player's files, in zip order after imsmanifest.xml. Each is rendered from templates/scorm/.
-# The files the items show follow (media_files).
-PLAYER_FILES = ("index.html", "player.css", "player.js")
+# The files the items show follow (media_files). common.css and common.js are what the quiz
+# player shares with the study player of flashcards (builder.formats.flashcards): the theme's
+# style, the fragment insertion and its allowlist, the words and the SCORM run-time.
+SHARED_FILES = ("common.css", "common.js")
+PLAYER_FILES = ("index.html", "common.css", "player.css", "common.js", "player.js")
 LAUNCH_FILE = "index.html"
 
 # What the player's insertFragment keeps, in the browser, of the fragments it is given (the build
@@ -368,7 +371,7 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
                  "language": quiz.language, "direction": catalogues.text_direction(quiz.language),
                  "pluralLanguage": catalogues.plural_language(quiz.language),
                  "decimalComma": decimal_comma(quiz.language)},
-        "theme": _theme_data(quiz),
+        "theme": theme_data(quiz),
         "messages": catalogues.messages(quiz.language, quiz.strings),
         "settings": {
             "passMark": settings.pass_mark,
@@ -388,7 +391,7 @@ def _player_frame(quiz: Quiz, edition: Edition) -> dict[str, object]:
     }
 
 
-def _theme_data(quiz: Quiz) -> dict[str, object]:
+def theme_data(quiz: Quiz) -> dict[str, object]:
     """The theme as the player takes it: the logo's path in the package (``media/`` and its path
     in the quiz folder, URL-quoted, as fragments name files), its alt text and the accent colour
     (``#rrggbb``, checked for contrast when loaded); None for what the theme does not set."""
@@ -448,21 +451,21 @@ def _item_data(item: Item) -> dict[str, object]:
         "points": item.points,
         # False: its choices (drop-down options) keep the author's order where the quiz shuffles.
         "shuffleChoices": item.shuffle_choices,
-        "prompt": _shown(item.prompt),
-        "hints": [_shown(h) for h in item.hints],
+        "prompt": shown(item.prompt),
+        "hints": [shown(h) for h in item.hints],
         "explanation": _shown_if_any(item.explanation),
         **_interaction_data(item),
     }
 
 
-def _shown(fragment: Markup) -> str:
+def shown(fragment: Markup) -> str:
     """A text as the player inserts it: the model's fragment with audio and video as HTML5
     players; images, MathML (browsers render MathML Core) and cell alignment classes as they are."""
     return str(rewritten(fragment, html5_media=True))
 
 
 def _shown_if_any(fragment: Markup | None) -> str | None:
-    return _shown(fragment) if fragment else None
+    return shown(fragment) if fragment else None
 
 
 def _interaction_data(item: Item) -> dict[str, object]:
@@ -494,7 +497,7 @@ def _choice_data(points: float, interaction: ChoiceInteraction) -> dict[str, obj
         "shuffle": interaction.may_shuffle,
         "choices": [{
             "id": choice.identifier,
-            "html": _shown(choice.text),
+            "html": shown(choice.text),
             "label": plain_text(choice.text),
             "feedback": _shown_if_any(choice.feedback),
             "weight": weights[choice.identifier],
@@ -562,7 +565,7 @@ def _matching_data(item_id: str, interaction: MatchingInteraction) -> dict[str, 
     return {
         "type": "matching",
         "scoring": interaction.scoring,
-        "lefts": [{"id": left_id, "html": _shown(pair.left), "label": plain_text(pair.left)}
+        "lefts": [{"id": left_id, "html": shown(pair.left), "label": plain_text(pair.left)}
                   for left_id, pair in zip(interaction.left_ids, interaction.pairs, strict=True)],
         "options": [{"id": option_id, "label": plain_text(text)} for option_id, text in interaction.options],
         "unshuffledOrder": [ids.index(option_id) for option_id in scrambled(ids, item_id)],
@@ -574,7 +577,7 @@ def _ordering_data(interaction: OrderingInteraction) -> dict[str, object]:
     return {
         "type": "ordering",
         "scoring": interaction.scoring,
-        "steps": [{"id": step_id, "html": _shown(step), "label": plain_text(step)}
+        "steps": [{"id": step_id, "html": shown(step), "label": plain_text(step)}
                   for step_id, step in zip(interaction.step_ids, interaction.steps, strict=True)],
     }
 
@@ -681,20 +684,22 @@ def player_files(quiz: Quiz, edition: Edition, cache: Cache) -> list[tuple[str, 
              else Deflated.of(render(f"scorm/{name}").encode("utf-8"))) for name in PLAYER_FILES]
 
 
-def packaged_media(quiz: Quiz) -> list[MediaFile]:
-    """The files of the quiz folder the package carries: each file the items show, in the quiz's
-    order (by name), then the theme's logo unless an item shows it too."""
+def packaged_media(quiz: Quiz, files_shown: Sequence[MediaFile] | None = None) -> list[MediaFile]:
+    """The files of the quiz folder the package carries: each file the items show (or
+    ``files_shown``: a deck of cards carries the files its cards show), in the quiz's order (by name),
+    then the theme's logo unless an item shows it too."""
+    files = list(quiz.media if files_shown is None else files_shown)
     logo = quiz.logo
-    extra = [logo] if logo is not None and logo.name not in {file.name for file in quiz.media} else []
-    return [*quiz.media, *extra]
+    extra = [logo] if logo is not None and logo.name not in {file.name for file in files} else []
+    return [*files, *extra]
 
 
-def media_files(quiz: Quiz) -> list[tuple[str, bytes | Stored]]:
+def media_files(quiz: Quiz, files_shown: Sequence[MediaFile] | None = None) -> list[tuple[str, bytes | Stored]]:
     """Each file the package carries (packaged_media), once, at the path their fragments' src
     names from index.html at the root: ``media/`` and the file's path in the quiz folder
     (URL-quoted in the fragments and in the manifest, as it is here in the zip)."""
     return [(MEDIA_REFERENCE + file.name, media_member(file.media_type, file.content))
-            for file in packaged_media(quiz)]
+            for file in packaged_media(quiz, files_shown)]
 
 
 def launch_page(quiz: Quiz, edition: Edition, cache: Cache) -> SegmentedMember:
