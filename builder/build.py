@@ -180,7 +180,7 @@ class BuildResult:
         but those the quiz accepts (accept_warnings in quiz.yaml, and in lmspack.yaml); then
         earlier packages changed since they were built, and the cache's trouble, if any, unless
         the project accepts them."""
-        changed_warnings = [Warned("package-changed-by-hand", "dist", None, (), (
+        changed_warnings = [Warned("package-changed-by-hand", "output", None, (), (
             f"{name} in {self.out_dir} changed since lmspack built it: SHA256SUMS lists it as it now is, and "
             "build-manifest.json no longer says which quiz and version it is (build it again, or delete it)"))
             for name in self.changed_by_hand]
@@ -255,7 +255,7 @@ def flashcard_warnings(packages: Iterable[Package]) -> list[Warned]:
         if package.format in QUIZ_FORMATS and package.quiz.flashcards:
             built.setdefault(package.quiz.identifier, (package.quiz, []))[1].append(package.format)
     code = "flashcards-not-in-quiz"
-    return [Warned(code, "flashcards", quiz.identifier, tuple(flashcard.id for flashcard in quiz.flashcards),
+    return [Warned(code, "items", quiz.identifier, tuple(flashcard.id for flashcard in quiz.flashcards),
                    f"{len(quiz.flashcards)} flashcard item{'s are' if len(quiz.flashcards) != 1 else ' is'} a card "
                    f"only: left out of the quiz formats ({', '.join(dict.fromkeys(formats))}); the card formats "
                    f"({', '.join(CARD_FORMATS)}) carry them")

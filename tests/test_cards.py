@@ -173,7 +173,7 @@ def test_the_build_says_once_that_quiz_formats_leave_flashcard_items_out(tmp_pat
     assert built.exit_code == 0, built.output
     report = json.loads(built.stdout)
     (warning,) = [w for w in report["warnings"] if w["code"] == "flashcards-not-in-quiz"]
-    assert warning == {"code": "flashcards-not-in-quiz", "format": "flashcards", "quiz": "demo", "items": ["f", "g"],
+    assert warning == {"code": "flashcards-not-in-quiz", "format": "items", "quiz": "demo", "items": ["f", "g"],
                        "message": "2 flashcard items are a card only: left out of the quiz formats (qti21, scorm12, "
                                   "scorm2004, moodle, canvas); the card formats (anki, cards-csv, flashcards, "
                                   "flashcards12) carry them"}

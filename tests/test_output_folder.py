@@ -113,7 +113,7 @@ def test_a_package_changed_by_hand_is_listed_as_it_is_and_no_longer_as_the_quizs
     result = run("build", "-f", "qti21")
     assert_checksums_hold(dist)
     assert [line for line in result.stderr.splitlines() if "changed since" in line] == [
-        "warning: dist: demo-1.0.0-canvas.zip in dist changed since lmspack built it: SHA256SUMS lists it as it now "
+        "warning: output: demo-1.0.0-canvas.zip in dist changed since lmspack built it: SHA256SUMS lists it as it now "
         "is, and build-manifest.json no longer says which quiz and version it is (build it again, or delete it) "
         "[package-changed-by-hand]"]
     changed = {"quiz": None, "cohort": None, "format": "canvas", "version": None, "built": "unknown"}
