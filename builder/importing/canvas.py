@@ -36,7 +36,6 @@ from builder.errors import InputError, Problem
 from builder.formats import canvas as canvas_format
 from builder.importing import ImportedItem, ImportedQuiz, Lost
 from builder.importing import package_texts as texts
-from builder.importing.archive import Package
 from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
@@ -53,6 +52,7 @@ from builder.importing.documents import (
 )
 from builder.importing.documents import title as quiz_title
 from builder.importing.files import MediaFiles
+from builder.importing.package import Package, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import BLANK_MARKER, NumericAnswer, choice_letters
@@ -92,37 +92,29 @@ _MANIFEST_PEEK = 2**20
 
 def read(path: Path) -> list[ImportedQuiz]:
     """Each quiz of the Canvas export at ``path``; InputError with every problem in it."""
-    package = Package(path)
-    try:
+    with opened(path) as package:
         return _Export(path, package).quizzes()
-    finally:
-        package.close()
 
 
 def _parse(package: Package, name: str, problems: list[Problem]) -> etree._Element | None:
-    data = package.read(name)
-    if data is None:
+    if not package.has(name):
         if not package.problems:
-            problems.append(Problem(package.shown(name), 0, 0, "is listed in imsmanifest.xml but not in the package"))
+            problems.append(Problem(package.display(name), 0, 0, "is listed in imsmanifest.xml but not in the package"))
         return None
-    try:
-        return etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        problems.append(Problem(package.shown(name), line or 0, column or 0, f"not well-formed XML: {error.msg}"))
-        return None
+    document = package.document(name)
+    return document.root if document is not None else None
 
 
 def _settings_file(package: Package, name: str) -> tuple[etree._Element | None, Lost | None]:
     """assessment_meta.xml: the quiz's settings, or (when it cannot be read: some Canvas exports bind
     a namespace libxml2 refuses) why they were not carried; the questions are imported all the same."""
-    data = package.read(name)
+    data = package.read(name) if package.has(name) else None
     if data is None:
-        return None, Lost(package.shown(name), "the quiz's settings: the file is not in the package")
+        return None, Lost(package.display(name), "the quiz's settings: the file is not in the package")
     try:
         return etree.fromstring(data, safe_parser()), None
     except etree.XMLSyntaxError as error:
-        return None, Lost(f"{package.shown(name)}:{error.position[0]}", f"the quiz's settings, which are not "
+        return None, Lost(f"{package.display(name)}:{error.position[0]}", f"the quiz's settings, which are not "
                                                                         f"well-formed XML ({error.msg})")
 
 
@@ -144,7 +136,9 @@ class _Export:
         self.problems: list[Problem] = []
 
     def quizzes(self) -> list[ImportedQuiz]:
-        if self.package.single:  # an assessment's XML on its own: no settings, no files
+        if self.package.beside is not None:  # an assessment's XML on its own: no settings, no files
+            if self.package.problems:  # a zip that cannot be opened
+                raise InputError(self.package.problems)
             root = _parse(self.package, self.path.name, self.problems)
             quiz = _Assessment(self, self.path.name, root, None, []).quiz() if root is not None else None
             if self.package.problems or self.problems:
@@ -238,11 +232,11 @@ class _Assessment:
         return cohort
 
     def place(self, line: int, member: str | None = None) -> str:
-        return f"{self.package.shown(member or self.member)}:{line}"
+        return f"{self.package.display(member or self.member)}:{line}"
 
     def problem(self, element: etree._Element | None, message: str) -> None:
         line = (element.sourceline if element is not None else None) or 0
-        self.export.problems.append(Problem(self.package.shown(self.member), line, 0, message))
+        self.export.problems.append(Problem(self.package.display(self.member), line, 0, message))
 
     def quiz(self) -> ImportedQuiz | None:
         if self.assessment is None:
@@ -260,7 +254,7 @@ class _Assessment:
         if not items:
             self.lost.append(Lost(self.place(self.assessment.sourceline or 0), f"quiz {self.title!r}: no question "
                                                                                "lmspack can import; not imported"))
-            self.export.problems.append(Problem(self.package.shown(self.member), self.assessment.sourceline or 0, 0,
+            self.export.problems.append(Problem(self.package.display(self.member), self.assessment.sourceline or 0, 0,
                                                 f"quiz {self.title!r} holds no question that lmspack can import" +
                                                 "".join(f"\n  {lost.place}: {lost.what}" for lost in self.lost)))
             return None
@@ -475,7 +469,8 @@ class _Assessment:
         if not url.startswith(canvas_format.FILE_BASE + "/"):
             return None, None
         wanted = unquote(url[len(canvas_format.FILE_BASE) + 1:].split("?")[0].split("#")[0])
-        data = self.package.read(f"{canvas_format.WEB_RESOURCES}/{wanted}")
+        name = f"{canvas_format.WEB_RESOURCES}/{wanted}"
+        data = self.package.read(name) if self.package.has(name) else None
         if data is None:
             return None, f"the file {wanted!r}, which the text names but the package does not hold"
         own_folder = f"{self.identifier}/"
