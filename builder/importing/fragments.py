@@ -191,7 +191,8 @@ def _file_path(href: str) -> str:
 
 # Characters Markdown may read as syntax anywhere in a line, and at a line's start.
 _SPECIAL = re.compile(r"[\\`*_\[\]<>$|~]|&(?=[#A-Za-z0-9])|!(?=\[)")
-_LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)]|~~~|```)", re.MULTILINE)
+# A number opens an ordered list only when a space or the line's end follows its '.' or ')': 6.9 stays.
+_LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=[ \t]|$)|~~~|```)", re.MULTILINE)
 
 
 def _escaped(text: str) -> str:
@@ -235,7 +236,7 @@ def _raw_block(element: etree._Element) -> str:
 def _markdown_block(element: etree._Element) -> str | None:
     tag = element.tag
     if tag == "p":
-        return _inline(element)
+        return _inline(element, paragraph=True)
     if tag in ("h2", "h3", "h4", "h5", "h6"):
         text = _inline(element)
         return None if text is None or "\n" in text else f"{'#' * int(str(tag)[1])} {text}"
@@ -263,14 +264,15 @@ def _fenced(pre: etree._Element) -> str | None:
     return f"{fence}\n{code}{fence}"
 
 
-def _inline(element: etree._Element) -> str | None:
-    """The inline content of ``element`` as Markdown, or None."""
+def _inline(element: etree._Element, paragraph: bool = False) -> str | None:
+    """The inline content of ``element`` as Markdown, or None (``paragraph``: a block text's
+    paragraph, where a line break may be Markdown's own)."""
     pieces = [_escaped(element.text or "")]
     for child in element:
         if child.tag == MATH:
             pieces.append(_formula(child))
         else:
-            written = _inline_element(child)
+            written = _inline_element(child, paragraph)
             if written is None:
                 return None
             pieces.append(written)
@@ -281,7 +283,7 @@ def _inline(element: etree._Element) -> str | None:
     return "".join(pieces)
 
 
-def _inline_element(element: etree._Element) -> str | None:
+def _inline_element(element: etree._Element, paragraph: bool) -> str | None:
     tag = str(element.tag)
     if tag == "code" and not len(element):
         code = element.text or ""
@@ -294,7 +296,7 @@ def _inline_element(element: etree._Element) -> str | None:
     if tag == "object":
         alt = "".join(element.itertext())
         return f"![{_escaped(alt)}]({_destination(_attribute(element, 'data', element.get('data', '')))})"
-    inner = _inline(element)
+    inner = _inline(element, paragraph)
     if inner is None:
         return None
     if tag == "em" and inner:
@@ -303,8 +305,8 @@ def _inline_element(element: etree._Element) -> str | None:
         return f"**{inner}**"
     if tag == "a" and list(element.attrib) == ["href"] and inner:
         return f"[{inner}]({_destination(element.get('href', ''))})"
-    if tag == "br":
-        return "<br/>"
+    if tag == "br":  # in a paragraph, before the line's end: a backslash ending the line, as authors write
+        return "\\" if paragraph and (element.tail or "").startswith("\n") else "<br/>"
     attributes = "".join(f' {name}="{_ATTRIBUTE_TEXT.sub(_reference, value)}"'
                          for name, value in element.attrib.items())
     return f"<{tag}{attributes}>{inner}</{tag}>"
