@@ -47,7 +47,7 @@ def source_text(fragment: str, block: bool) -> tuple[str, list[markup.TextProble
     if not fragment.strip():
         return "", []
     render = markup.block if block else markup.inline
-    tree = _tree(fragment)
+    tree = fragment_tree(fragment)
     written = _markdown(tree, block)
     if written is not None:  # most texts: Markdown gives the fragment back, in one reading
         loaded, problems = render(written)
@@ -58,7 +58,7 @@ def source_text(fragment: str, block: bool) -> tuple[str, list[markup.TextProble
     if loaded == fragment or not loaded:
         return raw, problems
     # Another tool's fragment, which the loader changes: write what the loader keeps of it.
-    kept = _tree(str(loaded))
+    kept = fragment_tree(str(loaded))
     for candidate in (_markdown(kept, block), _raw(kept, block)):
         if candidate is not None and render(candidate)[0] == loaded:
             return candidate, problems
@@ -75,14 +75,20 @@ def tex_of(math: etree._Element) -> str | None:
     return None
 
 
-def _tree(fragment: str) -> etree._Element:
-    """The fragment under a <div>; read as HTML when it is not well-formed XML (another tool's text,
-    or a damaged package: what it gives still passes the loader's sanitiser)."""
+def fragment_tree(fragment: str) -> etree._Element:
+    """``fragment`` (XHTML, or another tool's HTML) as the children of a <div>: read as XML when it is
+    well-formed (lmspack's own fragments, and most editors' output, come back exactly), else by an
+    HTML parser (a damaged package or another tool's text: what it gives still passes the loader's
+    sanitiser). Characters XML cannot carry are left out first."""
+    text = markup.without_unusable_characters(fragment)[1]
     try:
-        return etree.fromstring(f"<div>{fragment}</div>".encode(), safe_parser())
+        return etree.fromstring(f"<div>{text}</div>".encode(), safe_parser())
     except etree.XMLSyntaxError:
-        parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-        return html.fragment_fromstring(fragment, create_parent="div", parser=parser)
+        pass
+    if not text.strip():
+        return etree.Element("div")
+    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    return html.fragment_fromstring(text, create_parent="div", parser=parser)
 
 
 def _formula(math: etree._Element) -> str:

@@ -5,8 +5,8 @@ pasted into it, made safe. An import goes the other way: from the HTML another t
 wrote to the text of a canonical file that the loader reads back into the fragment that HTML means.
 Three steps:
 
-1. ``parse`` the HTML into a tree (as XML when it is well-formed, as HTML otherwise); the reader
-   rewrites what only its format has (its way of naming files, its formula images) into what the
+1. ``fragments.fragment_tree`` parses the HTML into a tree (as XML when it is well-formed, as HTML
+   otherwise); the reader rewrites what only its format has (its way of naming files, its formula images) into what the
    loader reads: a file of the quiz folder, a formula (``tex_node``).
 2. ``clean`` keeps what the sanitiser keeps, and names the rest (``Text.left_out``): an import lists
    what it could not carry, and the loader then has nothing to remove and nothing to refuse.
@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from lxml import etree
-from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import formulas, markup
-from builder.importing.fragments import source_text
+from builder.importing.fragments import fragment_tree, source_text
 
 # The tree surgery the sanitiser's own tree pass does (text kept around what is taken out).
 from builder.markup import _drop_tree, _keep_tail, _parent
@@ -43,8 +42,6 @@ from builder.model import MEDIA_REFERENCE
 MATHML = f"{{{formulas.MATHML_NAMESPACE}}}"
 TEX = "{urn:lmspack:import}tex"
 """A formula found in the source: an element of this name holding its TeX, display="block" or not."""
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_HTML_PARSER = lxml_html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
 _VOID = frozenset({"br", "hr", "img"})
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp"})
 """Where no formula is looked for, in the source (MathJax skips them) as in the loader (formulas._CODE)."""
@@ -67,20 +64,6 @@ class Text:
 
 
 # ---- 1. parsing -----------------------------------------------------------------------------------
-
-def parse(source: str) -> etree._Element:
-    """``source`` (an HTML fragment) as the children of a <div>: read as XML when it is well-formed
-    (lmspack's own fragments, and most editors' output, come back exactly), else by an HTML parser."""
-    text = markup.without_unusable_characters(source)[1]
-    try:
-        return etree.fromstring(f"<div>{text}</div>", _XML_PARSER)
-    except etree.XMLSyntaxError:
-        pass
-    if not text.strip():
-        return etree.Element("div")
-    wrapper = lxml_html.fragment_fromstring(text, create_parent="div", parser=_HTML_PARSER)
-    return wrapper
-
 
 def tex_node(tex: str, display: bool) -> etree._Element:
     node = etree.Element(TEX, display="block" if display else "inline")
@@ -377,7 +360,7 @@ def read_html(source: str, inline: bool, files: FileNamer, tex: bool = True,
     text = Text("")
     if markup.without_unusable_characters(source)[0]:
         text.note("control characters, which XML cannot carry")
-    tree = parse(source)
+    tree = fragment_tree(source)
     if rewrite is not None:
         rewrite(tree, text)
     if tex:
