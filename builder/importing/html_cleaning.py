@@ -1,18 +1,19 @@
-"""Texts from other tools' files, written as the canonical files hold them.
+"""Other tools' HTML texts (Moodle's, Canvas's) cleaned into what the loader keeps, and written as
+canonical text.
 
 An item's texts reach the model as sanitised XHTML fragments (builder/markup.py): Markdown, or HTML
 pasted into it, made safe. An import goes the other way: from the HTML another tool (or lmspack)
 wrote to the text of a canonical file that the loader reads back into the fragment that HTML means.
 Three steps:
 
-1. ``fragments.fragment_tree`` parses the HTML into a tree (as XML when it is well-formed, as HTML
-   otherwise); the reader rewrites what only its format has (its way of naming files, its formula images) into what the
-   loader reads: a file of the quiz folder, a formula (``tex_node``).
+1. ``canonical_text.fragment_tree`` parses the HTML into a tree (as XML when it is well-formed, as
+   HTML otherwise); the reader rewrites what only its format has (its way of naming files, its
+   formula images) into what the loader reads: a file of the quiz folder, a formula (``tex_node``).
 2. ``clean`` keeps what the sanitiser keeps, and names the rest (``Text.left_out``): an import lists
    what it could not carry, and the loader then has nothing to remove and nothing to refuse.
 3. ``as_html`` writes the cleaned tree (its formula nodes as ``$TeX$``) as HTML the loader reads;
    the fragment the loader makes of it is then written as an author would by
-   ``fragments.source_text``, the one writer of canonical text all importers share (``source_of``),
+   ``canonical_text.source_text``, the one writer of canonical text all importers share (``source_of``),
    proved by reading it back.
 
 One kind of fragment has no text that gives it back: blocks with no line break between them, which
@@ -33,7 +34,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from builder import formulas, markup
-from builder.importing.fragments import fragment_tree, source_text
+from builder.importing.canonical_text import fragment_tree, source_text
 
 # The tree surgery the sanitiser's own tree pass does (text kept around what is taken out).
 from builder.markup import _drop_tree, _keep_tail, _parent
@@ -344,7 +345,7 @@ def render(source: str, inline: bool) -> tuple[str, list[markup.TextProblem]]:
 
 def source_of(fragment: str, inline: bool) -> str | None:
     """The text a canonical file holds for ``fragment``, which the loader reads back into exactly
-    ``fragment`` (fragments.source_text: Markdown when Markdown says it exactly, else HTML; None:
+    ``fragment`` (canonical_text.source_text: Markdown when Markdown says it exactly, else HTML; None:
     neither does, as for blocks the loader mended with no line break between them)."""
     if not fragment:
         return ""
