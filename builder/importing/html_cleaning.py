@@ -40,7 +40,6 @@ from builder.importing.canonical_text import fragment_tree, source_text
 from builder.markup import _drop_tree, _keep_tail, _parent
 from builder.model import MEDIA_REFERENCE
 
-MATHML = f"{{{formulas.MATHML_NAMESPACE}}}"
 TEX = "{urn:lmspack:import}tex"
 """A formula found in the source: an element of this name holding its TeX, display="block" or not."""
 _VOID = frozenset({"br", "hr", "img"})
@@ -514,7 +513,8 @@ def _inline_spaces(written: str) -> str:
 
 
 def _is_formula(element: etree._Element) -> bool:
-    return element.tag in (TEX, f"{MATHML}math")
+    """A formula node (``clean`` has made one of each MathML formula it keeps)."""
+    return element.tag == TEX
 
 
 def _is_display(element: etree._Element) -> bool:
@@ -522,10 +522,7 @@ def _is_display(element: etree._Element) -> bool:
 
 
 def _formula_tex(element: etree._Element) -> str:
-    if element.tag == TEX:
-        return element.text or ""
-    annotation = element.find(f".//{MATHML}annotation")
-    return annotation.text or "" if annotation is not None else ""
+    return element.text or ""
 
 
 def unescaped(value: str) -> str:
