@@ -241,7 +241,7 @@ def test_an_entry_outside_the_package_is_refused(tmp_path: Path) -> None:
     path = _zip_with(tmp_path, zipfile.ZipInfo("../escape.xml"), b"x")
     with pytest.raises(InputError) as raised:
         canvas.read(path)
-    assert str(raised.value) == f"{path}!/../escape.xml:0:0: the zip entry contains '..'; it was not read"
+    assert str(raised.value) == f"{path}:0:0: zip entry '../escape.xml' contains '..'; it was not used"
 
 
 def test_a_link_in_the_zip_is_refused(tmp_path: Path) -> None:
@@ -249,7 +249,7 @@ def test_a_link_in_the_zip_is_refused(tmp_path: Path) -> None:
     link.create_system = 3
     link.external_attr = (stat.S_IFLNK | 0o777) << 16
     path = _zip_with(tmp_path, link, b"/etc/passwd")
-    with pytest.raises(InputError, match="is a symbolic link; it was not read"):
+    with pytest.raises(InputError, match=r"zip entry 'web_resources/link\.png' is a symbolic link; it was not used"):
         canvas.read(path)
 
 
@@ -258,8 +258,8 @@ def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("imsmanifest.xml", (EXPORT / "imsmanifest.xml").read_bytes())
         archive.writestr("quiz1/quiz1.xml", b"<" + b" " * 50_000_000 + b"/>")
-    with pytest.raises(InputError, match=r"quiz1/quiz1.xml:0:0: expands \d+ times \(the limit is 100\); it was not "
-                                         "unpacked"):
+    with pytest.raises(InputError, match=r"bomb.zip:0:0: zip entry 'quiz1/quiz1.xml' expands \d+ times \(limit 100\); "
+                                         "it was not unpacked"):
         canvas.read(path)
 
 

@@ -54,6 +54,14 @@ def test_multiple_choice_with_name_feedback_general_feedback_id_and_tags(tmp_pat
     assert quiz.lost == []
 
 
+def test_item_ids_come_from_titles_as_every_reader_makes_them(tmp_path: Path) -> None:
+    """A title becomes an id as in the package readers (documents.slug: '_' and '.' kept, a leading
+    number dropped), one taken twice gets '-2', and a question with no title is q<number>."""
+    quiz = read(tmp_path, "::Photo_synthesis 2.0::Green?{T}\n\n::2 Apples::How many?{T}\n\n"
+                          "::Photo_synthesis 2.0::Again?{T}\n\nNo title?{T}\n")
+    assert quiz.document["items"] == ["photo_synthesis-2.0", "apples", "photo_synthesis-2.0-2", "q4"]
+
+
 def test_true_false_with_each_answers_feedback(tmp_path: Path) -> None:
     assert documents(tmp_path, "The Sun is a star.{T}\n\nThe Moon is a planet.{FALSE#It orbits the Earth.#Right.}\n") \
         == [{"id": "q1", "type": "true_false", "prompt": "The Sun is a star.",

@@ -26,7 +26,7 @@ from builder.cli import main
 from builder.errors import InputError, UsageError
 from builder.formats import Output
 from builder.importing import READERS, ImportReport, import_sources
-from builder.importing.fragments import source_text
+from builder.importing.canonical_text import source_text
 from builder.loading import load_quizzes
 from builder.model import Quiz
 

@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 
 from builder.importing import ImportedItem, ImportedQuiz
-from builder.importing.texts import ItemIds, Source, item_checked, plain_markdown, quiz_of, read_source
+from builder.importing.text_sources import ItemIds, Source, item_checked, plain_markdown, quiz_of, read_source
 from builder.scaffold import identifier_from
 
 EXTENSIONS = (".aiken",)

@@ -35,8 +35,7 @@ from lxml import etree
 from builder.errors import InputError, Problem
 from builder.formats import canvas as canvas_format
 from builder.importing import ImportedItem, ImportedQuiz, Lost
-from builder.importing import package_texts as texts
-from builder.importing.archive import Package
+from builder.importing import html_cleaning as cleaning
 from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
@@ -52,7 +51,8 @@ from builder.importing.documents import (
     slug,
 )
 from builder.importing.documents import title as quiz_title
-from builder.importing.files import MediaFiles
+from builder.importing.media_files import MediaFiles
+from builder.importing.package_files import Package, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import BLANK_MARKER, NumericAnswer, choice_letters
@@ -92,37 +92,29 @@ _MANIFEST_PEEK = 2**20
 
 def read(path: Path) -> list[ImportedQuiz]:
     """Each quiz of the Canvas export at ``path``; InputError with every problem in it."""
-    package = Package(path)
-    try:
+    with opened(path) as package:
         return _Export(path, package).quizzes()
-    finally:
-        package.close()
 
 
 def _parse(package: Package, name: str, problems: list[Problem]) -> etree._Element | None:
-    data = package.read(name)
-    if data is None:
+    if not package.has(name):
         if not package.problems:
-            problems.append(Problem(package.shown(name), 0, 0, "is listed in imsmanifest.xml but not in the package"))
+            problems.append(Problem(package.display(name), 0, 0, "is listed in imsmanifest.xml but not in the package"))
         return None
-    try:
-        return etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as error:
-        line, column = error.position
-        problems.append(Problem(package.shown(name), line or 0, column or 0, f"not well-formed XML: {error.msg}"))
-        return None
+    document = package.document(name)
+    return document.root if document is not None else None
 
 
 def _settings_file(package: Package, name: str) -> tuple[etree._Element | None, Lost | None]:
     """assessment_meta.xml: the quiz's settings, or (when it cannot be read: some Canvas exports bind
     a namespace libxml2 refuses) why they were not carried; the questions are imported all the same."""
-    data = package.read(name)
+    data = package.read(name) if package.has(name) else None
     if data is None:
-        return None, Lost(package.shown(name), "the quiz's settings: the file is not in the package")
+        return None, Lost(package.display(name), "the quiz's settings: the file is not in the package")
     try:
         return etree.fromstring(data, safe_parser()), None
     except etree.XMLSyntaxError as error:
-        return None, Lost(f"{package.shown(name)}:{error.position[0]}", f"the quiz's settings, which are not "
+        return None, Lost(f"{package.display(name)}:{error.position[0]}", f"the quiz's settings, which are not "
                                                                         f"well-formed XML ({error.msg})")
 
 
@@ -144,7 +136,9 @@ class _Export:
         self.problems: list[Problem] = []
 
     def quizzes(self) -> list[ImportedQuiz]:
-        if self.package.single:  # an assessment's XML on its own: no settings, no files
+        if self.package.beside is not None:  # an assessment's XML on its own: no settings, no files
+            if self.package.problems:  # a zip that cannot be opened
+                raise InputError(self.package.problems)
             root = _parse(self.package, self.path.name, self.problems)
             quiz = _Assessment(self, self.path.name, root, None, []).quiz() if root is not None else None
             if self.package.problems or self.problems:
@@ -238,11 +232,11 @@ class _Assessment:
         return cohort
 
     def place(self, line: int, member: str | None = None) -> str:
-        return f"{self.package.shown(member or self.member)}:{line}"
+        return f"{self.package.display(member or self.member)}:{line}"
 
     def problem(self, element: etree._Element | None, message: str) -> None:
         line = (element.sourceline if element is not None else None) or 0
-        self.export.problems.append(Problem(self.package.shown(self.member), line, 0, message))
+        self.export.problems.append(Problem(self.package.display(self.member), line, 0, message))
 
     def quiz(self) -> ImportedQuiz | None:
         if self.assessment is None:
@@ -260,7 +254,7 @@ class _Assessment:
         if not items:
             self.lost.append(Lost(self.place(self.assessment.sourceline or 0), f"quiz {self.title!r}: no question "
                                                                                "lmspack can import; not imported"))
-            self.export.problems.append(Problem(self.package.shown(self.member), self.assessment.sourceline or 0, 0,
+            self.export.problems.append(Problem(self.package.display(self.member), self.assessment.sourceline or 0, 0,
                                                 f"quiz {self.title!r} holds no question that lmspack can import" +
                                                 "".join(f"\n  {lost.place}: {lost.what}" for lost in self.lost)))
             return None
@@ -359,8 +353,8 @@ class _Assessment:
             if self.meta is not None else {}
         html_text = values.get("description", "")
         if re.fullmatch(r"<p>[^<]*</p>", html_text):  # as lmspack writes it: <p> and the escaped text
-            return texts.unescaped(html_text[3:-4]).strip()
-        return plain_text(texts.fragment_of(texts.read_html(html_text, False, texts.no_files).source, False))
+            return cleaning.unescaped(html_text[3:-4]).strip()
+        return plain_text(cleaning.fragment_of(cleaning.read_html(html_text, False, cleaning.no_files).source, False))
 
     def group(self, section: etree._Element, items: list[ImportedItem], ids: Ids) -> list[dict[str, object]]:
         """A question group as a section of the quiz drawing its number of items."""
@@ -459,10 +453,10 @@ class _Assessment:
             return ""
         value = mattext.text or ""
         if mattext.get("texttype", "text/plain") != "text/html":
-            value = texts.plain_html(value) if not inline else _escaped(value)
+            value = cleaning.plain_html(value) if not inline else _escaped(value)
         if rewrite_text is not None:
             value = rewrite_text(value)
-        text = texts.read_html(value, inline, self.files, rewrite=_canvas_html)
+        text = cleaning.read_html(value, inline, self.files, rewrite=_canvas_html)
         for note in text.left_out:
             item.lose(f"{what}: {note}", mattext)
         for message in text.problems:
@@ -475,7 +469,8 @@ class _Assessment:
         if not url.startswith(canvas_format.FILE_BASE + "/"):
             return None, None
         wanted = unquote(url[len(canvas_format.FILE_BASE) + 1:].split("?")[0].split("#")[0])
-        data = self.package.read(f"{canvas_format.WEB_RESOURCES}/{wanted}")
+        name = f"{canvas_format.WEB_RESOURCES}/{wanted}"
+        data = self.package.read(name) if self.package.has(name) else None
         if data is None:
             return None, f"the file {wanted!r}, which the text names but the package does not hold"
         own_folder = f"{self.identifier}/"
@@ -497,7 +492,8 @@ class _Assessment:
             if block is None:
                 continue
             item.used.add(ident)
-            shown = plain_text(texts.fragment_of(self.rich(item, block.find(f".//{QTI}mattext"), False, ident), False))
+            written = self.rich(item, block.find(f".//{QTI}mattext"), False, ident)
+            shown = plain_text(cleaning.fragment_of(written, False))
             line, what = item.entry(f"its feedback {ident!r} {_short(shown)!r} (the model has per-choice feedback "
                                     "only)", block)
             self.outcome.see(kind, shown, Lost(self.place(line), what))
@@ -671,7 +667,7 @@ class _Assessment:
         if len(pairs) < 2 or len(set(used)) < len(used):
             raise Skipped("it needs 2 left sides or more, each with its own match")
         for side, sources in (("left side", [left for left, _ in pairs]),
-                              ("match", [texts.plain_source(text, True) for text in options.values()])):
+                              ("match", [cleaning.plain_source(text, True) for text in options.values()])):
             same = repeated(sources)
             if same is not None:
                 raise Skipped(f"two {side}s read {_short(same)!r} (lmspack's learners must tell them apart)")
@@ -679,10 +675,10 @@ class _Assessment:
         if self.is_ordering(item, lids, list(options), [options[match] for _, match in pairs], distractors):
             # lmspack writes an ordering as a matching of each step with its position, graded per step
             return "ordering", {"order": [left for left, _ in pairs], "scoring": "per_position"}
-        fields: dict[str, object] = {"pairs": [{"left": left, "right": texts.plain_source(options[match], True)}
+        fields: dict[str, object] = {"pairs": [{"left": left, "right": cleaning.plain_source(options[match], True)}
                                                for left, match in pairs]}
         if distractors:
-            fields["distractors"] = [texts.plain_source(options[ident], True) for ident in distractors]
+            fields["distractors"] = [cleaning.plain_source(options[ident], True) for ident in distractors]
         return "matching", fields
 
     def is_ordering(self, item: _Item, lids: list[etree._Element], option_idents: list[str], matched: list[str],
@@ -761,7 +757,7 @@ class _Assessment:
         return f"b{len(taken) + 1}"
 
 
-def _canvas_html(tree: etree._Element, text: texts.Text) -> None:
+def _canvas_html(tree: etree._Element, text: cleaning.Text) -> None:
     """What only Canvas writes, as the loader reads it: a block's outer <div> (Canvas wraps every
     block in one), equation images as formulas."""
     if len(tree) == 1 and tree[0].tag == "div" and not (tree.text or "").strip() \
@@ -772,12 +768,12 @@ def _canvas_html(tree: etree._Element, text: texts.Text) -> None:
         tex = _equation_tex(image)
         if tex is None:
             continue
-        if texts.formula_problem(tex, False) is not None:
+        if cleaning.formula_problem(tex, False) is not None:
             text.note(f"the equation {tex!r}, which lmspack's TeX converter cannot read (its image left out, its TeX "
                       "kept as text)")
             node: etree._Element | None = None
         else:
-            node = texts.tex_node(tex, False)
+            node = cleaning.tex_node(tex, False)
         parent = image.getparent()
         assert parent is not None
         if node is None:
@@ -874,7 +870,7 @@ def _numeric_answer(exact: str | None, low: str | None, high: str | None) -> dic
 
 
 def _plain(value: str) -> str:
-    return plain_text(texts.fragment_of(value, True)) if value else ""
+    return plain_text(cleaning.fragment_of(value, True)) if value else ""
 
 
 def _escaped(value: str) -> str:

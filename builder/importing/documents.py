@@ -17,7 +17,7 @@ from lxml import etree
 from builder import catalogues, markup
 from builder.formats.wording import language_wording, outcome_feedback
 from builder.importing import Lost
-from builder.importing import package_texts as texts
+from builder.importing import html_cleaning as cleaning
 from builder.loading import IDENTIFIER, SECTIONS_OF_THE_REST, TITLE_LIMIT, VERSION, reserved_use
 from builder.markup import plain_text
 from builder.model import NumericAnswer
@@ -95,7 +95,7 @@ def repeated(sources: list[str]) -> str | None:
     (the same words in any case, as the loader compares them), or None."""
     seen: set[str] = set()
     for source in sources:
-        shown = plain_text(texts.fragment_of(source, True))
+        shown = plain_text(cleaning.fragment_of(source, True))
         folded = " ".join(shown.casefold().split())
         if folded and folded in seen:
             return shown

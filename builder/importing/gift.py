@@ -21,7 +21,7 @@ from pathlib import Path
 
 from builder.importing import ImportedItem, ImportedQuiz
 from builder.importing.documents import number
-from builder.importing.texts import (
+from builder.importing.text_sources import (
     ItemIds,
     Source,
     blank_in_text,
@@ -361,7 +361,7 @@ class _Question:
         return document
 
     def _markdown(self, text: _Text, inline: bool = False, replacement: str | None = None) -> str:
-        """A text of the question as Markdown (texts.py says how each format is carried); the blank
+        """A text of the question as Markdown (text_sources.py says how each format is carried); the blank
         of a missing-word question as ``replacement`` (before conversion: Moodle's _____) or, when
         None, as the fill_in_blanks marker."""
         raw = text.plain

@@ -33,7 +33,7 @@ from builder.checking import MAX_TOTAL_BYTES
 from builder.errors import InputError, Problem
 from builder.formats import moodle as moodle_format
 from builder.importing import ImportedItem, ImportedQuiz, Lost
-from builder.importing import package_texts as texts
+from builder.importing import html_cleaning as cleaning
 from builder.importing.documents import (
     DEFAULT_PASS_MARK,
     DEFAULT_VERSION,
@@ -50,7 +50,7 @@ from builder.importing.documents import (
     with_field,
 )
 from builder.importing.documents import title as quiz_title
-from builder.importing.files import MediaFiles
+from builder.importing.media_files import MediaFiles
 from builder.loading import TITLE_LIMIT
 from builder.markup import plain_text
 from builder.model import Choice, ChoiceInteraction
@@ -348,10 +348,10 @@ class _Bank:
         if not value:
             return ""
         if found.format in ("plain_text", "moodle_auto_format", "2", "0"):
-            value = texts.plain_html(value)
+            value = cleaning.plain_html(value)
         elif found.format in ("markdown", "4"):
-            value = texts.render(value, inline=False)[0]
-        text = texts.read_html(value, inline, self.files_of(found))
+            value = cleaning.render(value, inline=False)[0]
+        text = cleaning.read_html(value, inline, self.files_of(found))
         label = where if isinstance(where, str) else etree.QName(where).localname
         for note in text.left_out:
             question.lose(f"{label}: {note}", found.element)
@@ -359,7 +359,7 @@ class _Bank:
             self.problem(found.element, f"{question.kind} {question.name!r}: {label}: {message}")
         return text.source
 
-    def files_of(self, found: _Field) -> texts.FileNamer:
+    def files_of(self, found: _Field) -> cleaning.FileNamer:
         def named(url: str) -> tuple[str | None, str | None]:
             if not url.startswith(moodle_format.PLUGINFILE):
                 return None, None
@@ -379,7 +379,8 @@ class _Bank:
             found = self.field(question.element, name)
             if found is None or not found.text:
                 continue
-            shown = plain_text(texts.fragment_of(texts.read_html(found.text, False, texts.no_files).source, False))
+            written = cleaning.read_html(found.text, False, cleaning.no_files).source
+            shown = plain_text(cleaning.fragment_of(written, False))
             line, what = question.entry(f"its {name} {_short(shown)!r} (the model has per-choice feedback only)",
                                         found.element)
             self.outcome.see(kind, shown, Lost(self.place(line), what))
@@ -445,7 +446,7 @@ class _Bank:
         """Moodle grades each choice of a multiple-answer question as its fraction says; lmspack
         from the number of right choices (builder/scoring.py). Different grades are named."""
         interaction = ChoiceInteraction("multiple_response", tuple(
-            Choice(str(n), texts.fragment_of("x", True), bool(choice.get("correct")), None)
+            Choice(str(n), cleaning.fragment_of("x", True), bool(choice.get("correct")), None)
             for n, choice in enumerate(choices)), penalty)
         expected = scoring.choice_fractions(1.0, interaction)
         if any(abs(expected[str(n)] * 100 - fraction) > 0.001 for n, fraction in enumerate(fractions)):
@@ -647,7 +648,7 @@ class _Bank:
             if not answer:
                 question.lose("a sub-question with no answer (Moodle leaves it out too)", sub)
                 continue
-            right = texts.read_html(answer, True, texts.no_files)
+            right = cleaning.read_html(answer, True, cleaning.no_files)
             for note in right.left_out:
                 question.lose(f"an answer: {note}", sub)
             rights.append(right.source)
@@ -751,9 +752,9 @@ class _Bank:
         if partial or (len(right) < len(alternatives) and not kind.startswith("MULTICHOICE")):
             question.lose(f"blank {_short(shown)}: its answers worth less than full marks (a blank accepts right "
                           "answers only)", at)
-        decoded = [texts.unescaped(answer).replace("\\}", "}").replace("\\#", "#") for answer, _ in right]
+        decoded = [cleaning.unescaped(answer).replace("\\}", "}").replace("\\#", "#") for answer, _ in right]
         if kind.startswith("MULTICHOICE"):
-            options = [_plain(texts.unescaped(answer).replace("\\}", "}").replace("\\#", "#"))
+            options = [_plain(cleaning.unescaped(answer).replace("\\}", "}").replace("\\#", "#"))
                        for _, answer, _ in alternatives]
             if kind not in ("MULTICHOICE", "MULTICHOICE_S"):
                 question.lose(f"blank {_short(shown)}: its options shown as buttons in Moodle (a drop-down here)", at)
@@ -860,13 +861,13 @@ def _category_parts(category: str) -> list[str]:
 def _plain(value: str) -> str:
     """An HTML text (Moodle's 'plain' options, descriptions) as the characters it shows."""
     if "<" not in value:
-        return texts.unescaped(value).strip()
-    return plain_text(texts.fragment_of(texts.read_html(value, False, texts.no_files).source, False))
+        return cleaning.unescaped(value).strip()
+    return plain_text(cleaning.fragment_of(cleaning.read_html(value, False, cleaning.no_files).source, False))
 
 
 def _shown(source: str) -> str:
     """What an inline canonical text shows, as plain text (for messages)."""
-    return plain_text(texts.fragment_of(source, True))
+    return plain_text(cleaning.fragment_of(source, True))
 
 
 def _template_text(value: str, text_format: str) -> str:
@@ -874,7 +875,7 @@ def _template_text(value: str, text_format: str) -> str:
     if text_format not in ("html", "1"):
         return value.strip()
     lines = re.split(r"<br\s*/?>\s*\n?", value)
-    return "\n".join(texts.unescaped(re.sub(r"<[^>]*>", "", line)) for line in lines).strip()
+    return "\n".join(cleaning.unescaped(re.sub(r"<[^>]*>", "", line)) for line in lines).strip()
 
 
 def _short(value: str) -> str:

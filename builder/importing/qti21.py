@@ -42,6 +42,7 @@ from builder.formats.qti21 import (
     TOOL_NAME,
 )
 from builder.importing import ImportedItem, ImportedQuiz, Lost
+from builder.importing.canonical_text import MATH, source_text, tex_of
 from builder.importing.documents import (
     credit_earning,
     default_title,
@@ -51,8 +52,7 @@ from builder.importing.documents import (
     with_tolerance,
 )
 from builder.importing.documents import number as yaml_number
-from builder.importing.fragments import MATH, source_text, tex_of
-from builder.importing.package import Document, Package, folder_of, member, opened
+from builder.importing.package_files import Document, Package, folder_of, member, opened
 from builder.loading import COHORT_NAME, IDENTIFIER, VERSION, reserved_use
 from builder.model import MEDIA_REFERENCE, choice_letters
 from builder.scoring import credit_points, format_number

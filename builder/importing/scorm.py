@@ -27,9 +27,9 @@ from urllib.parse import unquote
 from builder import catalogues
 from builder.errors import InputError
 from builder.importing import ImportedItem, ImportedQuiz
+from builder.importing.canonical_text import source_text
 from builder.importing.documents import credit_earning, default_title, number, with_field, with_tolerance
-from builder.importing.fragments import source_text
-from builder.importing.package import Package, opened
+from builder.importing.package_files import Package, opened
 from builder.loading import IDENTIFIER, VERSION
 from builder.markup import MEDIA_TYPES
 from builder.model import MEDIA_REFERENCE, choice_letters

@@ -37,7 +37,7 @@ from pathlib import Path
 from builder import markup, media
 from builder.importing import ImportedItem, ImportedQuiz
 from builder.importing.documents import number
-from builder.importing.texts import ItemIds, Source, item_checked, quiz_of, read_source
+from builder.importing.text_sources import ItemIds, Source, item_checked, quiz_of, read_source
 from builder.scaffold import identifier_from
 
 EXTENSIONS = (".md", ".markdown", ".txt", ".text")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 import stat
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from lxml import html as lxml_html
 from builder import markup
 from builder.errors import InputError, Problem, escaped
 from builder.importing import ImportedItem, ImportedQuiz, Lost
+from builder.importing.documents import Ids, slug
 from builder.loading import IDENTIFIER, TITLE_LIMIT, reserved_use
 from builder.scaffold import identifier_from
 
@@ -115,30 +115,19 @@ def title_from_name(path: Path) -> str:
 
 
 class ItemIds:
-    """Item ids, each unique in its quiz (in any case), from what the source calls the item."""
+    """Item ids, each unique in its quiz (in any case), from what the source calls the item
+    (documents.Ids, numbered as a text format numbers its questions)."""
 
     def __init__(self, quiz_identifier: str) -> None:
-        self._taken = {quiz_identifier.casefold()}
+        self._ids = Ids(quiz_identifier)
 
     def new(self, number: int, exact: str | None = None, name: str | None = None) -> str:
         """The id of the ``number``-th item: ``exact`` (an id the source gives) when it is a usable
-        id, else one made of the letters and digits of ``name`` (its title), else q<number>."""
+        id, else one made of ``name`` (its title, documents.slug), else q<number>."""
+        fallback = f"q{number}"
         if exact and IDENTIFIER.match(exact) and not reserved_use(exact, "item"):
-            base = exact
-        else:
-            base = _slug(name or "") or f"q{number}"
-        identifier, suffix = base, 1
-        while identifier.casefold() in self._taken or reserved_use(identifier, "item"):
-            suffix += 1
-            identifier = f"{base[:60]}-{suffix}"
-        self._taken.add(identifier.casefold())
-        return identifier
-
-
-def _slug(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:48].rstrip("-")
-    return slug if slug[:1].isalpha() else ""
+            return self._ids.take(exact, fallback)
+        return self._ids.take(slug(name or "", fallback), fallback)
 
 
 def quiz_of(source: Source, items: list[ImportedItem], none_found: str, title: str | None = None,

@@ -1,20 +1,20 @@
-"""Texts from other tools' files, written as the canonical files hold them.
+"""Other tools' HTML texts (Moodle's, Canvas's) cleaned into what the loader keeps, and written as
+canonical text.
 
 An item's texts reach the model as sanitised XHTML fragments (builder/markup.py): Markdown, or HTML
 pasted into it, made safe. An import goes the other way: from the HTML another tool (or lmspack)
 wrote to the text of a canonical file that the loader reads back into the fragment that HTML means.
 Three steps:
 
-1. ``parse`` the HTML into a tree (as XML when it is well-formed, as HTML otherwise); the reader
-   rewrites what only its format has (its way of naming files, its formula images) into what the
-   loader reads: a file of the quiz folder, a formula (``tex_node``).
+1. ``canonical_text.fragment_tree`` parses the HTML into a tree (as XML when it is well-formed, as
+   HTML otherwise); the reader rewrites what only its format has (its way of naming files, its
+   formula images) into what the loader reads: a file of the quiz folder, a formula (``tex_node``).
 2. ``clean`` keeps what the sanitiser keeps, and names the rest (``Text.left_out``): an import lists
    what it could not carry, and the loader then has nothing to remove and nothing to refuse.
-3. ``source_of`` writes the fragment the loader makes of it as canonical text, proved by reading
-   it back: plain Markdown where Markdown says it exactly (most texts: words, emphasis, code,
-   images, formulas), else HTML written so that neither Markdown, the formula finder nor the HTML
-   parser reads it otherwise (every character they would take for syntax as a character
-   reference, no blank line inside a block).
+3. ``as_html`` writes the cleaned tree (its formula nodes as ``$TeX$``) as HTML the loader reads;
+   the fragment the loader makes of it is then written as an author would by
+   ``canonical_text.source_text``, the one writer of canonical text all importers share (``source_of``),
+   proved by reading it back.
 
 One kind of fragment has no text that gives it back: blocks with no line break between them, which
 the loader makes only when it mends a text it warns about (a <pre> or <table> pasted in the middle
@@ -26,26 +26,22 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from lxml import etree
-from lxml import html as lxml_html
 from markupsafe import Markup
 
 from builder import formulas, markup
+from builder.importing.canonical_text import fragment_tree, source_text
 
 # The tree surgery the sanitiser's own tree pass does (text kept around what is taken out).
 from builder.markup import _drop_tree, _keep_tail, _parent
-from builder.model import BLANK_MARKER, MEDIA_REFERENCE
+from builder.model import MEDIA_REFERENCE
 
-MATHML = f"{{{formulas.MATHML_NAMESPACE}}}"
 TEX = "{urn:lmspack:import}tex"
 """A formula found in the source: an element of this name holding its TeX, display="block" or not."""
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_HTML_PARSER = lxml_html.HTMLParser(no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
 _VOID = frozenset({"br", "hr", "img"})
 _CODE_TAGS = frozenset({"pre", "code", "kbd", "samp"})
 """Where no formula is looked for, in the source (MathJax skips them) as in the loader (formulas._CODE)."""
@@ -68,20 +64,6 @@ class Text:
 
 
 # ---- 1. parsing -----------------------------------------------------------------------------------
-
-def parse(source: str) -> etree._Element:
-    """``source`` (an HTML fragment) as the children of a <div>: read as XML when it is well-formed
-    (lmspack's own fragments, and most editors' output, come back exactly), else by an HTML parser."""
-    text = markup.without_unusable_characters(source)[1]
-    try:
-        return etree.fromstring(f"<div>{text}</div>", _XML_PARSER)
-    except etree.XMLSyntaxError:
-        pass
-    if not text.strip():
-        return etree.Element("div")
-    wrapper = lxml_html.fragment_fromstring(text, create_parent="div", parser=_HTML_PARSER)
-    return wrapper
-
 
 def tex_node(tex: str, display: bool) -> etree._Element:
     node = etree.Element(TEX, display="block" if display else "inline")
@@ -362,14 +344,12 @@ def render(source: str, inline: bool) -> tuple[str, list[markup.TextProblem]]:
 
 def source_of(fragment: str, inline: bool) -> str | None:
     """The text a canonical file holds for ``fragment``, which the loader reads back into exactly
-    ``fragment``: Markdown when Markdown says it exactly, else HTML (None: neither does, a bug)."""
+    ``fragment`` (canonical_text.source_text: Markdown when Markdown says it exactly, else HTML; None:
+    neither does, as for blocks the loader mended with no line break between them)."""
     if not fragment:
         return ""
-    tree = etree.fromstring(f"<div>{fragment}</div>", _XML_PARSER)
-    for candidate in (as_markdown(tree, inline), as_html(tree, inline)):
-        if candidate is not None and render(candidate, inline)[0] == fragment:
-            return candidate
-    return None
+    written = source_text(fragment, block=not inline)[0]
+    return written if render(written, inline)[0] == fragment else None
 
 
 def read_html(source: str, inline: bool, files: FileNamer, tex: bool = True,
@@ -380,7 +360,7 @@ def read_html(source: str, inline: bool, files: FileNamer, tex: bool = True,
     text = Text("")
     if markup.without_unusable_characters(source)[0]:
         text.note("control characters, which XML cannot carry")
-    tree = parse(source)
+    tree = fragment_tree(source)
     if rewrite is not None:
         rewrite(tree, text)
     if tex:
@@ -533,7 +513,8 @@ def _inline_spaces(written: str) -> str:
 
 
 def _is_formula(element: etree._Element) -> bool:
-    return element.tag in (TEX, f"{MATHML}math")
+    """A formula node (``clean`` has made one of each MathML formula it keeps)."""
+    return element.tag == TEX
 
 
 def _is_display(element: etree._Element) -> bool:
@@ -541,130 +522,7 @@ def _is_display(element: etree._Element) -> bool:
 
 
 def _formula_tex(element: etree._Element) -> str:
-    if element.tag == TEX:
-        return element.text or ""
-    annotation = element.find(f".//{MATHML}annotation")
-    return annotation.text or "" if annotation is not None else ""
-
-
-# -- Markdown, where it says the fragment exactly --
-
-def as_markdown(tree: etree._Element, inline: bool) -> str | None:
-    """``tree`` as the Markdown an author would write, or None when it holds what this does not
-    write as Markdown (source_of then proves it, or falls back to HTML)."""
-    if inline:
-        written = _inline_markdown(tree, inline=True)
-        return None if written is None else re.sub(r"(?<= ) ", "&#32;", _line_starts(written))
-    if (tree.text or "").strip() or not len(tree):
-        return None
-    paragraphs: list[str] = []
-    for child in tree:
-        if child.tag != "p" or (child.tail or "").strip():
-            return None
-        written = _inline_markdown(child, inline=False)
-        if written is None:
-            return None
-        paragraphs.append(_line_starts(written))
-    return "\n\n".join(paragraphs)
-
-
-def _inline_markdown(element: etree._Element, inline: bool) -> str | None:
-    parts = [_markdown_text(element.text or "", inline)]
-    for child in element:
-        written = _markdown_element(child, inline)
-        if written is None:
-            return None
-        parts.append(written)
-        parts.append(_after(child, _markdown_text(child.tail or "", inline)))
-    return "".join(parts)
-
-
-_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_\[\]<>&$~|]")
-
-
-def _markdown_text(value: str, inline: bool) -> str:
-    def escape(found: re.Match[str]) -> str:
-        return "\\" + found.group()
-
-    pieces = []
-    position = 0
-    for marker in BLANK_MARKER.finditer(value):  # [[name]] stays as written: where a blank stands
-        pieces.append(_MARKDOWN_PUNCTUATION.sub(escape, value[position:marker.start()]))
-        pieces.append(marker.group())
-        position = marker.end()
-    pieces.append(_MARKDOWN_PUNCTUATION.sub(escape, value[position:]))
-    # White space Markdown would fold or drop, as references: in inline text (one line) all but
-    # the space; in a paragraph all but the space and the line break.
-    return "".join(("&nbsp;" if character == "\xa0" else f"&#{ord(character)};")
-                   if character.isspace() and character != " " and (inline or character != "\n") else character
-                   for character in "".join(pieces))
-
-
-# What opens a block at the start of a line: a heading, a quote, a list item, a setext underline.
-_LINE_START = re.compile(r"(^|\n)([ \t]*)(#(?=[ \t]|$|\n)|>|[+\-](?=[ \t]|$|\n)|[-=]+(?=[ \t]*(?:$|\n))"
-                         r"|\d{1,9}(?=[.)](?:[ \t]|$|\n)))")
-
-
-def _line_starts(written: str) -> str:
-    """What would open a block at the start of a line (a heading, quote, list, underline) escaped;
-    spaces that start or end a line, which Markdown drops, as references."""
-    def escape(found: re.Match[str]) -> str:
-        start, spaces, mark = found.groups()
-        spaces = "".join(f"&#{ord(c)};" for c in spaces)
-        if mark[0].isdigit():
-            return f"{start}{spaces}{mark}\\"  # '1.' -> '1\.'
-        return f"{start}{spaces}\\{mark}"
-
-    written = _LINE_START.sub(escape, written)
-    written = re.sub(r"^[ \t]+|(?<=\n)[ \t]+", lambda m: "".join(f"&#{ord(c)};" for c in m.group()), written)
-    return re.sub(r"[ \t]+(?=\n|\Z)", lambda m: "".join(f"&#{ord(c)};" for c in m.group()), written)
-
-
-def _markdown_element(element: etree._Element, inline: bool) -> str | None:
-    if _is_formula(element):
-        tex = _formula_tex(element)
-        return f"$${tex}$$" if _is_display(element) else f"${tex}$"
-    name = str(element.tag)
-    if name == "object" or (name == "img" and set(element.attrib) == {"src", "alt"}):
-        src = str(element.get("data" if name == "object" else "src", ""))
-        alt = "".join(element.itertext()) if name == "object" else str(element.get("alt", ""))
-        return f"![{_markdown_text(alt, True)}]({_markdown_url(src)})"
-    if name in ("em", "strong"):
-        inner = _inline_markdown(element, inline)
-        if not inner or inner != inner.strip() or (len(element) and _is_formula(element[0]) and not element.text):
-            return None
-        mark = "*" if name == "em" else "**"
-        return f"{mark}{inner}{mark}"
-    if name == "code" and not len(element):
-        code = element.text or ""
-        if not code or "`" in code or "\n" in code or code != code.strip() or "\xa0" in code:
-            return None
-        return f"`{code}`"
-    if name == "a" and set(element.attrib) == {"href"}:
-        inner = _inline_markdown(element, inline)
-        href = str(element.get("href"))
-        if not inner or any(c in href for c in "<>\n "):
-            return None
-        return f"[{inner}](<{_markdown_url_text(href)}>)"
-    if name == "br" and not inline:  # a hard line break: a backslash at the end of the line
-        return "\\" if (element.tail or "").startswith("\n") else "\\\n"
-    if name in ("b", "i", "sub", "sup", "small", "span", "q", "cite", "abbr", "kbd", "samp", "var") \
-            and not element.attrib:
-        inner = _inline_markdown(element, inline)
-        return None if inner is None else f"<{name}>{inner}</{name}>"
-    return None
-
-
-def _markdown_url(src: str) -> str:
-    path = src[len(MEDIA_REFERENCE):] if src.startswith(MEDIA_REFERENCE) else src
-    readable = unquote(path)
-    if quote(unicodedata.normalize("NFC", readable)) == path and not any(c in readable for c in "<>\n\\"):
-        path = readable  # the name as the author sees it: spaces and letters as they are
-    return f"<{_markdown_url_text(path)}>" if any(c in path for c in " ()") else _markdown_url_text(path)
-
-
-def _markdown_url_text(url: str) -> str:
-    return re.sub(r"[\\<>&$`*_\[\]]", lambda found: "\\" + found.group(), url)
+    return element.text or ""
 
 
 def unescaped(value: str) -> str:

@@ -1,4 +1,4 @@
-"""Texts of imported files as canonical text (builder/importing/package_texts.py): whatever fragment the
+"""Texts of imported files as canonical text (builder/importing/html_cleaning.py): whatever fragment the
 loader makes, the text written for it reads back into exactly that fragment; another tool's HTML is
 kept where the loader keeps it, and what is not is named."""
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from test_properties import TEXT
 
 from builder import markup
-from builder.importing import package_texts as texts
+from builder.importing import html_cleaning as cleaning
 
 # Markdown and HTML an author writes over several lines, beside the generated one-line texts.
 _BLOCKS = st.sampled_from([
@@ -33,9 +33,9 @@ def test_every_fragment_is_written_back_exactly(source: str, inline: bool) -> No
     fragment, problems = (markup.inline if inline else markup.block)(source, "")
     if any(problem.warning is None for problem in problems):
         return  # a text the loader refuses makes no fragment to write back
-    written = texts.source_of(str(fragment), inline)
+    written = cleaning.source_of(str(fragment), inline)
     assert written is not None, (source, str(fragment))
-    assert str(texts.fragment_of(written, inline)) == str(fragment)
+    assert str(cleaning.fragment_of(written, inline)) == str(fragment)
 
 
 @pytest.mark.parametrize(("fragment", "inline", "expected"), [
@@ -48,22 +48,22 @@ def test_every_fragment_is_written_back_exactly(source: str, inline: bool) -> No
     ("<p>6.9 is a number</p>", False, "6.9 is a number"),
 ])
 def test_simple_texts_are_written_as_markdown(fragment: str, inline: bool, expected: str) -> None:
-    assert texts.source_of(fragment, inline) == expected
-    assert str(texts.fragment_of(expected, inline)) == fragment
+    assert cleaning.source_of(fragment, inline) == expected
+    assert str(cleaning.fragment_of(expected, inline)) == fragment
 
 
 def test_a_fragment_markdown_cannot_say_is_written_as_html_that_reads_back() -> None:
     fragment = '<table><tbody><tr><td align="right">$5 `x`</td></tr></tbody></table>'
-    written = texts.source_of(fragment, inline=False)
+    written = cleaning.source_of(fragment, inline=False)
     assert written == '<table><tbody><tr><td align="right">&#36;5 &#96;x&#96;</td></tr></tbody></table>'
-    assert str(texts.fragment_of(written, inline=False)) == fragment
+    assert str(cleaning.fragment_of(written, inline=False)) == fragment
 
 
 def test_a_blank_line_in_preformatted_text_does_not_end_the_html() -> None:
     fragment = "<p>x</p>\n<pre>a\n\n\nb</pre>\n<p>y</p>"
-    written = texts.source_of(fragment, inline=False)
+    written = cleaning.source_of(fragment, inline=False)
     assert written is not None and "\n\n" not in written
-    assert str(texts.fragment_of(written, inline=False)) == fragment
+    assert str(cleaning.fragment_of(written, inline=False)) == fragment
 
 
 def _no_files(url: str) -> tuple[str | None, str | None]:
@@ -71,7 +71,7 @@ def _no_files(url: str) -> tuple[str | None, str | None]:
 
 
 def test_other_tools_html_is_kept_as_the_loader_keeps_it_and_the_rest_named() -> None:
-    text = texts.read_html('<div><p dir="ltr" style="color: red">Pick <font>one</font> \\(x^2\\)'
+    text = cleaning.read_html('<div><p dir="ltr" style="color: red">Pick <font>one</font> \\(x^2\\)'
                            '<script>alert(1)</script></p><img src="/local.png"></div>', False, _no_files)
     assert text.source == "Pick one $x^2$"
     assert text.left_out == ["the <div> element (its text kept)", "the <font> element (its text kept)",
@@ -81,15 +81,15 @@ def test_other_tools_html_is_kept_as_the_loader_keeps_it_and_the_rest_named() ->
 
 
 def test_a_formula_the_converter_cannot_read_stays_as_written() -> None:
-    text = texts.read_html("<p>See \\(\\foo{x}\\) and \\[y\\]</p>", False, _no_files)
-    assert str(texts.fragment_of(text.source, False)).startswith("<p>See \\(\\foo{x}\\) and <math")
+    text = cleaning.read_html("<p>See \\(\\foo{x}\\) and \\[y\\]</p>", False, _no_files)
+    assert str(cleaning.fragment_of(text.source, False)).startswith("<p>See \\(\\foo{x}\\) and <math")
     assert text.left_out == ["the formula '\\\\(\\\\foo{x}\\\\)', which lmspack's TeX converter cannot read "
                              "(kept as written)"]
 
 
 def test_inline_text_loses_an_editors_paragraphs_but_keeps_their_break() -> None:
-    text = texts.read_html("<p>first</p><p>second</p>", True, _no_files)
-    assert str(texts.fragment_of(text.source, True)) == "first<br/>second"
+    text = cleaning.read_html("<p>first</p><p>second</p>", True, _no_files)
+    assert str(cleaning.fragment_of(text.source, True)) == "first<br/>second"
     assert text.left_out == []
 
 
@@ -97,7 +97,7 @@ def test_files_are_named_by_their_path_in_the_quiz_folder() -> None:
     def files(url: str) -> tuple[str | None, str | None]:
         return ("media/a b.png", None) if url == "pic" else (None, "the file 'x.bmp': not carried")
 
-    text = texts.read_html('<p><img src="pic"> <img src="x.bmp" alt="old"></p>', False, files)
+    text = cleaning.read_html('<p><img src="pic"> <img src="x.bmp" alt="old"></p>', False, files)
     assert text.source == "![a b](<media/a b.png>) old"
     assert text.left_out == ["the image media/a b.png had no alt text; its file name stands for it (describe what "
                              "it shows)", "the file 'x.bmp': not carried"]
@@ -126,7 +126,7 @@ def test_any_html_of_another_tool_is_imported_as_text_that_loads_as_it_is(source
     """Whatever HTML a source holds (tag soup included), the import writes text the loader takes
     without removing or refusing anything (what it could not carry is named instead), or names
     the problem that makes it unusable."""
-    text = texts.read_html(source, inline, _one_file)
+    text = cleaning.read_html(source, inline, _one_file)
     if text.problems:
         return
     _, problems = (markup.inline if inline else markup.block)(text.source, "")

@@ -47,7 +47,7 @@ def source_text(fragment: str, block: bool) -> tuple[str, list[markup.TextProble
     if not fragment.strip():
         return "", []
     render = markup.block if block else markup.inline
-    tree = _tree(fragment)
+    tree = fragment_tree(fragment)
     written = _markdown(tree, block)
     if written is not None:  # most texts: Markdown gives the fragment back, in one reading
         loaded, problems = render(written)
@@ -58,7 +58,7 @@ def source_text(fragment: str, block: bool) -> tuple[str, list[markup.TextProble
     if loaded == fragment or not loaded:
         return raw, problems
     # Another tool's fragment, which the loader changes: write what the loader keeps of it.
-    kept = _tree(str(loaded))
+    kept = fragment_tree(str(loaded))
     for candidate in (_markdown(kept, block), _raw(kept, block)):
         if candidate is not None and render(candidate)[0] == loaded:
             return candidate, problems
@@ -75,14 +75,20 @@ def tex_of(math: etree._Element) -> str | None:
     return None
 
 
-def _tree(fragment: str) -> etree._Element:
-    """The fragment under a <div>; read as HTML when it is not well-formed XML (another tool's text,
-    or a damaged package: what it gives still passes the loader's sanitiser)."""
+def fragment_tree(fragment: str) -> etree._Element:
+    """``fragment`` (XHTML, or another tool's HTML) as the children of a <div>: read as XML when it is
+    well-formed (lmspack's own fragments, and most editors' output, come back exactly), else by an
+    HTML parser (a damaged package or another tool's text: what it gives still passes the loader's
+    sanitiser). Characters XML cannot carry are left out first."""
+    text = markup.without_unusable_characters(fragment)[1]
     try:
-        return etree.fromstring(f"<div>{fragment}</div>".encode(), safe_parser())
+        return etree.fromstring(f"<div>{text}</div>".encode(), safe_parser())
     except etree.XMLSyntaxError:
-        parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
-        return html.fragment_fromstring(fragment, create_parent="div", parser=parser)
+        pass
+    if not text.strip():
+        return etree.Element("div")
+    parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    return html.fragment_fromstring(text, create_parent="div", parser=parser)
 
 
 def _formula(math: etree._Element) -> str:
@@ -191,7 +197,8 @@ def _file_path(href: str) -> str:
 
 # Characters Markdown may read as syntax anywhere in a line, and at a line's start.
 _SPECIAL = re.compile(r"[\\`*_\[\]<>$|~]|&(?=[#A-Za-z0-9])|!(?=\[)")
-_LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)]|~~~|```)", re.MULTILINE)
+# A number opens an ordered list only when a space or the line's end follows its '.' or ')': 6.9 stays.
+_LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)](?=[ \t]|$)|~~~|```)", re.MULTILINE)
 
 
 def _escaped(text: str) -> str:
@@ -235,7 +242,7 @@ def _raw_block(element: etree._Element) -> str:
 def _markdown_block(element: etree._Element) -> str | None:
     tag = element.tag
     if tag == "p":
-        return _inline(element)
+        return _inline(element, paragraph=True)
     if tag in ("h2", "h3", "h4", "h5", "h6"):
         text = _inline(element)
         return None if text is None or "\n" in text else f"{'#' * int(str(tag)[1])} {text}"
@@ -263,14 +270,15 @@ def _fenced(pre: etree._Element) -> str | None:
     return f"{fence}\n{code}{fence}"
 
 
-def _inline(element: etree._Element) -> str | None:
-    """The inline content of ``element`` as Markdown, or None."""
+def _inline(element: etree._Element, paragraph: bool = False) -> str | None:
+    """The inline content of ``element`` as Markdown, or None (``paragraph``: a block text's
+    paragraph, where a line break may be Markdown's own)."""
     pieces = [_escaped(element.text or "")]
     for child in element:
         if child.tag == MATH:
             pieces.append(_formula(child))
         else:
-            written = _inline_element(child)
+            written = _inline_element(child, paragraph)
             if written is None:
                 return None
             pieces.append(written)
@@ -281,7 +289,7 @@ def _inline(element: etree._Element) -> str | None:
     return "".join(pieces)
 
 
-def _inline_element(element: etree._Element) -> str | None:
+def _inline_element(element: etree._Element, paragraph: bool) -> str | None:
     tag = str(element.tag)
     if tag == "code" and not len(element):
         code = element.text or ""
@@ -294,7 +302,7 @@ def _inline_element(element: etree._Element) -> str | None:
     if tag == "object":
         alt = "".join(element.itertext())
         return f"![{_escaped(alt)}]({_destination(_attribute(element, 'data', element.get('data', '')))})"
-    inner = _inline(element)
+    inner = _inline(element, paragraph)
     if inner is None:
         return None
     if tag == "em" and inner:
@@ -303,8 +311,8 @@ def _inline_element(element: etree._Element) -> str | None:
         return f"**{inner}**"
     if tag == "a" and list(element.attrib) == ["href"] and inner:
         return f"[{inner}]({_destination(element.get('href', ''))})"
-    if tag == "br":
-        return "<br/>"
+    if tag == "br":  # in a paragraph, before the line's end: a backslash ending the line, as authors write
+        return "\\" if paragraph and (element.tail or "").startswith("\n") else "<br/>"
     attributes = "".join(f' {name}="{_ATTRIBUTE_TEXT.sub(_reference, value)}"'
                          for name, value in element.attrib.items())
     return f"<{tag}{attributes}>{inner}</{tag}>"
