@@ -24,8 +24,8 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from builder.cache import Cache
-from builder.formats import described_once, item_type
-from builder.markup import plain_text, text_fragment
+from builder.formats import described_once, item_type, scrambled
+from builder.markup import text_fragment
 from builder.model import (
     MEDIA_REFERENCE,
     Blank,
@@ -114,12 +114,15 @@ def _item_sides(item: Item) -> tuple[str, Markup, Markup]:
             front = render_front(kind, item.prompt)
             back = render_back(kind, text=essay.grader_notes, explanation=explanation)
         case MatchingInteraction() as matching:
-            options = [text for _, text in matching.options]
-            front = render_front(kind, item.prompt, [Listing("left", [pair.left for pair in matching.pairs], True),
-                                                     Listing("options", scrambled(options))])
+            options = dict(matching.options)
+            front = render_front(kind, item.prompt, [
+                Listing("left", [pair.left for pair in matching.pairs], True),
+                Listing("options", [options[option] for option in scrambled(tuple(options), item.id)])])
             back = render_back(kind, pairs=matching.pairs, explanation=explanation)
         case OrderingInteraction() as ordering:
-            front = render_front(kind, item.prompt, [Listing("steps", scrambled(ordering.steps))])
+            steps = dict(zip(ordering.step_ids, ordering.steps, strict=True))
+            front = render_front(kind, item.prompt,
+                                 [Listing("steps", [steps[step] for step in scrambled(ordering.step_ids, item.id)])])
             back = render_back(kind, order=ordering.steps, explanation=explanation)
         case FillInBlanksInteraction() as blanks:
             front = render_front(kind, blanks.fill(item.prompt, lambda blank, index: BLANK_ON_THE_FRONT))
@@ -129,15 +132,6 @@ def _item_sides(item: Item) -> tuple[str, Markup, Markup]:
         case _:
             assert_never(item.interaction)
     return kind, front, back
-
-
-def scrambled(texts: Sequence[Markup]) -> list[Markup]:
-    """``texts`` in an order that does not give the answer away: by their words (in any case), and
-    moved round by one where that is the order they came in (the right one)."""
-    ordered = sorted(texts, key=lambda text: (plain_text(text).casefold(), str(text)))
-    if len(ordered) > 1 and ordered == list(texts):
-        ordered = ordered[1:] + ordered[:1]
-    return ordered
 
 
 def number_answer(answer: NumericAnswer, unit: str = "") -> str:
