@@ -13,7 +13,10 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
     "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# Once more, with nothing from pip's cache, when the first try fails: a download that arrives
+# damaged fails pip's hash check (seen once in CI, the registry's wheel was fine on the retry).
+pip_install() { .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" -e '.[test]'; }
+pip_install || { echo "pip install failed; trying once more without pip's cache" >&2; pip_install --no-cache-dir; }
 
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
