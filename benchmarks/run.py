@@ -101,7 +101,7 @@ def bench(size: int, repeat: int, check: bool, work: Path) -> dict[str, object]:
 def check_packages(out: Path) -> None:
     timed(lmspack("build", "--format", "all", "--quiet"), out.parent)
     packages = sorted(out.glob("*.zip"))
-    # qti21, scorm12, scorm2004, canvas, flashcards, flashcards12 (moodle is .xml, anki .apkg, cards .csv)
+    # qti21, scorm12, scorm2004, canvas, flashcards, flashcards12 (moodle is .xml, anki .apkg, cards .csv and .txt)
     assert len(packages) == 6, f"expected 6 zip packages in {out}, found {packages}"
     if not VALIDATOR.is_file():
         print(f"note: {VALIDATOR} not found; packages were checked by lmspack's own schemas only")

@@ -37,7 +37,7 @@ MEDIA_REFERENCE = "media/"
 
 QUIZ_FORMATS: tuple[str, ...] = ("qti21", "scorm12", "scorm2004", "moodle", "canvas")
 """The formats that carry the quiz's items as questions (Quiz.items; never a flashcard item)."""
-CARD_FORMATS: tuple[str, ...] = ("anki", "cards-csv", "flashcards", "flashcards12")
+CARD_FORMATS: tuple[str, ...] = ("anki", "cards-csv", "quizlet", "flashcards", "flashcards12")
 """The formats that carry the quiz's cards (builder.cards: Quiz.items chosen by ``flashcards:``, and
 every flashcard item)."""
 FORMAT_NAMES: tuple[str, ...] = QUIZ_FORMATS + CARD_FORMATS
@@ -438,7 +438,7 @@ class Flashcard:
 @dataclass(frozen=True, slots=True)
 class Card:
     """One study card (builder.cards makes it of an item or a flashcard item): what the card formats
-    (anki, cards-csv) and a study player show, a front and a back."""
+    (anki, cards-csv, quizlet) and a study player show, a front and a back."""
 
     id: str
     """The id of the item (or flashcard item) it is made of: unique in the quiz."""

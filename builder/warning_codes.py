@@ -12,8 +12,9 @@ CODES: frozenset[str] = frozenset({
     "cache-unusable",
     # A package in the output folder changed or was replaced since lmspack built it.
     "package-changed-by-hand",
-    # The quiz formats leave out the quiz's flashcard items (cards only); a CSV of cards holds no files.
-    "flashcards-not-in-quiz", "cards-csv-no-media",
+    # The quiz formats leave out the quiz's flashcard items (cards only); a CSV of cards holds no files;
+    # Quizlet's text holds no files, formulas or tables.
+    "flashcards-not-in-quiz", "cards-csv-no-media", "quizlet-plain-text",
     # A deck too big for SCORM 1.2's resume state (the study player).
     "flashcards-resume-state-too-long",
     "qti21-draws-not-seeded", "qti21-hints-after-submit", "qti21-feedback-between-attempts",

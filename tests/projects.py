@@ -74,7 +74,7 @@ def make_project(root: Path, items: dict[str, str] | None = None, quiz: str = QU
 FORMAT_MODULES = {"qti21": "builder.formats.qti21", "scorm12": "builder.formats.scorm",
                   "scorm2004": "builder.formats.scorm", "moodle": "builder.formats.moodle",
                   "canvas": "builder.formats.canvas", "anki": "builder.formats.anki",
-                  "cards-csv": "builder.formats.cards_csv"}
+                  "cards-csv": "builder.formats.cards_csv", "quizlet": "builder.formats.quizlet"}
 
 
 def build_format(fmt: str, quiz: Quiz) -> Output:

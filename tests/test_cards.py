@@ -1,6 +1,6 @@
 """Cards (issue 22): flashcard items in the model and the loader, the card every other item makes
-(builder.cards), and the two card formats: anki (an .apkg read back with sqlite3) and cards-csv
-(read back with the csv module)."""
+(builder.cards), and the card files: anki (an .apkg read back with sqlite3), cards-csv (read back
+with the csv module) and quizlet (plain text, read back as Quizlet's importer splits it)."""
 
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ from builder import scoring
 from builder.cache import NO_CACHE
 from builder.cards import card_of, cards, number_answer
 from builder.cli import main
-from builder.formats import builder_for, checker_for, item_type
+from builder.formats import builder_for, checker_for, item_type, richtext
 from builder.formats.anki import derived_id, flat_names
 from builder.formats.cards_csv import HEADER
+from builder.formats.quizlet import one_line
 from builder.loading import load_quizzes
 from builder.markup import plain_text
 from builder.model import (
@@ -154,7 +155,8 @@ def test_a_quiz_of_flashcard_items_only_builds_cards_and_no_quiz_format(tmp_path
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[:2] == [
         f"items/demo/quiz.yaml:1:1: {title} carries questions, and this quiz has only flashcard items (2), which are "
-        "cards to study; build it as cards (--format anki, cards-csv, flashcards or flashcards12), or add questions"
+        "cards to study; build it as cards (--format anki, cards-csv, quizlet, flashcards or flashcards12), or add "
+        "questions"
         for title in ("Moodle", "QTI 2.1")]
     built = run("build", "--format", "anki", "--format", "cards-csv")
     assert built.exit_code == 0, built.output
@@ -175,10 +177,10 @@ def test_the_build_says_once_that_quiz_formats_leave_flashcard_items_out(tmp_pat
     (warning,) = [w for w in report["warnings"] if w["code"] == "flashcards-not-in-quiz"]
     assert warning == {"code": "flashcards-not-in-quiz", "format": "items", "quiz": "demo", "items": ["f", "g"],
                        "message": "2 flashcard items are a card only: left out of the quiz formats (qti21, scorm12, "
-                                  "scorm2004, moodle, canvas); the card formats (anki, cards-csv, flashcards, "
+                                  "scorm2004, moodle, canvas); the card formats (anki, cards-csv, quizlet, flashcards, "
                                   "flashcards12) carry them"}
     assert {p["format"]: p["items"] for p in report["packages"]} == {
-        "qti21": 1, "scorm12": 1, "scorm2004": 1, "moodle": 1, "canvas": 1, "anki": 3, "cards-csv": 3,
+        "qti21": 1, "scorm12": 1, "scorm2004": 1, "moodle": 1, "canvas": 1, "anki": 3, "cards-csv": 3, "quizlet": 3,
         "flashcards": 3, "flashcards12": 3}
     assert "flashcards-not-in-quiz" not in run("build", "--format", "anki").stderr  # no quiz format built
     (tmp_path / "items/demo/quiz.yaml").write_text(QUIZ_YAML + "accept_warnings: [flashcards-not-in-quiz]\n")
@@ -442,9 +444,83 @@ def test_the_csv_names_the_files_it_cannot_hold(kitchen_media):
     assert "media/" not in "".join(front + back for front, back, _ in rows)
 
 
-def test_the_bundled_quiz_builds_into_both_card_formats(tmp_path, monkeypatch):
+# ---- quizlet --------------------------------------------------------------------------------------
+
+def read_quizlet(data: bytes) -> list[tuple[str, str]]:
+    """The cards as Quizlet's importer reads pasted text with its defaults: a card a line, the term
+    and the definition split at the tab."""
+    text = data.decode("utf-8")
+    assert text.endswith("\n") and "\r" not in text
+    rows = [line.split("\t") for line in text.splitlines()]
+    # (An essay with neither grader notes nor an explanation has an empty back.)
+    assert all(len(row) == 2 and row[0] and all(side.strip() == side for side in row) for row in rows), rows
+    return [(term, definition) for term, definition in rows]
+
+
+def test_the_quizlet_text_is_a_card_a_line_term_tab_definition(warm_handoff, kitchen_safety, kitchen_tasks):
+    quiz = every_type(warm_handoff, kitchen_safety, kitchen_tasks)
+    output = builder_for("quizlet")(quiz)
+    assert output.filename == "kitchen-safety-1.0.0-quizlet.txt"
+    assert output.warnings == ()  # no files, formulas or tables in these
+    rows = read_quizlet(output.data)
+    made = cards(quiz, NO_CACHE)
+    assert len(rows) == len(made)
+    for (term, definition), card in zip(rows, made, strict=True):
+        assert "<" not in term + definition  # no tags: Quizlet shows text as typed
+        # Every word of the card, in order; list entries marked, the explanation set apart.
+        assert " ".join(re.sub(r"(?:• |\d+\. )", "", term).split()) == plain_text(card.front)
+        assert " ".join(re.sub(r"(?:• |\d+\. |— )", "", definition).split()) == plain_text(card.back)
+    assert_golden("cards/every-type-quizlet.txt", output.data)
+
+
+def test_a_cards_lists_are_marked_and_its_explanation_set_apart(warm_handoff, kitchen_safety, kitchen_tasks):
+    by_id = {card.id: card for card in cards(every_type(warm_handoff, kitchen_safety, kitchen_tasks), NO_CACHE)}
+    term, definition = one_line(by_id["warm-handoff-definition"].front), one_line(by_id["warm-handoff-definition"].back)
+    assert term.startswith("What is a 'warm handoff' and why is it important? • A real-time, person-to-person")
+    assert term.count(" • ") == 4
+    assert definition.startswith("• A real-time") and " — A warm handoff is a real-time" in definition
+    ordering = next(card for card in by_id.values() if card.kind == "ordering")
+    assert re.match(r"1\. .+ 2\. ", one_line(ordering.back))
+    assert one_line(Markup("<p>a\tb</p><p>c<br/>d</p>")) == "a b c d"  # nothing splits a card
+    assert one_line(Markup('<div class="card-explanation"><p>only</p></div>')) == "only"  # nothing before it
+
+
+def test_every_generated_quizs_cards_are_one_line_each_split_once():
+    @FAST
+    @given(quizzes())
+    def check(files):
+        quiz = load(files)
+        made = cards(quiz, NO_CACHE)
+        rows = read_quizlet(builder_for("quizlet")(quiz).data)
+        assert len(rows) == len(made)
+        for (term, _), card in zip(rows, made, strict=True):  # formulas as TeX, images as [alt]
+            front = re.sub(r'<img\b[^>]*? alt="([^"]*)"[^>]*>', r"[\1]", str(richtext.rewritten(card.front, math="tex")))
+            expected = plain_text(Markup(front))
+            assert " ".join(re.sub(r"(?:• |\d+\. )", "", term).split()) == expected
+
+    check()
+
+
+def test_the_quizlet_text_gives_files_formulas_and_tables_as_text_and_says_so(kitchen_media):
+    output = builder_for("quizlet")(kitchen_media)
+    (warning,) = output.warnings
+    assert warning.code == "quizlet-plain-text"
+    shown = {card.id for card in cards(kitchen_media, NO_CACHE)
+             if any(mark in f"{card.front}{card.back}" for mark in ("<img", "<object", "<math", "<table"))}
+    assert set(warning.item_ids) == shown and shown
+    text = "\n".join(f"{term}\t{definition}" for term, definition in read_quizlet(output.data))
+    assert "on the [yellow fridge shelf]. Which reading" in text  # an image: its alt text
+    assert "[A short beep at one pitch, one second long]" in text  # audio: its text alternative
+    assert r"\(c = \frac{m}{V}\)" in text  # a formula: its TeX
+    assert "media/" not in text
+
+
+def test_the_bundled_quiz_builds_into_every_card_format(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     result = run("build", "--out", str(tmp_path), "--quiet", "--no-cache")
     assert result.exit_code == 0, result.output
     built = sorted(path.name for path in tmp_path.iterdir())
-    assert "warm-handoff-1.0.0-anki.apkg" in built and "warm-handoff-1.0.0-cards-csv.csv" in built
+    for name in ("anki.apkg", "cards-csv.csv", "quizlet.txt", "flashcards.zip", "flashcards12.zip"):
+        assert f"warm-handoff-1.0.0-{name}" in built and f"warm-handoff-es-1.0.0-{name}" in built
+    rows = read_quizlet((tmp_path / "warm-handoff-1.0.0-quizlet.txt").read_bytes())
+    assert len(rows) == len(cards(load_quizzes([ROOT / "items/warm-handoff"], ROOT)[0], NO_CACHE))

@@ -88,8 +88,8 @@ RULES = {
                   "build scorm2004 for it, or give it fewer options"),
 }
 TITLES = {"qti21": "QTI 2.1", "scorm12": "SCORM 1.2", "scorm2004": "SCORM 2004", "moodle": "Moodle",
-          "canvas": "Canvas", "anki": "Anki", "cards-csv": "The cards CSV", "flashcards": "SCORM 2004 flashcards",
-          "flashcards12": "SCORM 1.2 flashcards"}
+          "canvas": "Canvas", "anki": "Anki", "cards-csv": "The cards CSV", "quizlet": "Quizlet",
+          "flashcards": "SCORM 2004 flashcards", "flashcards12": "SCORM 1.2 flashcards"}
 
 
 def run(*args: str):

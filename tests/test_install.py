@@ -86,8 +86,8 @@ def test_the_installed_command_works_in_any_folder(lmspack: Path, tmp_path: Path
     packages = sorted(path.name for path in (quiz / "dist").iterdir())
     assert packages == ["SHA256SUMS", "build-manifest.json", "safety-1.0.0-anki.apkg", "safety-1.0.0-canvas.zip",
                         "safety-1.0.0-cards-csv.csv", "safety-1.0.0-flashcards.zip", "safety-1.0.0-flashcards12.zip",
-                        "safety-1.0.0-moodle.xml", "safety-1.0.0-qti21.zip", "safety-1.0.0-scorm12.zip",
-                        "safety-1.0.0-scorm2004.zip"]
+                        "safety-1.0.0-moodle.xml", "safety-1.0.0-qti21.zip", "safety-1.0.0-quizlet.txt",
+                        "safety-1.0.0-scorm12.zip", "safety-1.0.0-scorm2004.zip"]
 
     # The schemas the wheel carries judge the LMS packages (the card decks are no LMS package).
     lms_packages = [name for name in packages[2:] if name.endswith((".zip", ".xml"))]

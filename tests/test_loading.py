@@ -198,8 +198,7 @@ def test_quiz_problems(tmp_path):
         "items/demo/quiz.yaml:4:12: 'pass_mark' must be a number from 0 to 100, not 120",
         "items/demo/quiz.yaml:5:13: no item file has id 'q2'",
         "items/demo/quiz.yaml:6:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas, anki, "
-        "cards-csv, flashcards, flashcards12); "
-        "did you mean 'moodle'?",
+        "cards-csv, quizlet, flashcards, flashcards12); did you mean 'moodle'?",
     ]
 
 
@@ -331,7 +330,7 @@ def test_values_echoed_in_messages_are_escaped(tmp_path):
         "items/demo/q2.yaml:1:5: 'id' 'q\\u202e2' must start with a letter or '_' and use only letters, digits, "
         "'_', '-' and '.' (at most 64)",
         "items/demo/quiz.yaml:5:11: unknown format 'q\\u202eti21' (one of: qti21, scorm12, scorm2004, moodle, "
-        "canvas, anki, cards-csv, flashcards, flashcards12); did you mean 'qti21'?",
+        "canvas, anki, cards-csv, quizlet, flashcards, flashcards12); did you mean 'qti21'?",
         "items/demo/quiz.yaml:6:11: 'language' 'e\\x9bn' is not a language tag such as en or en-US",
     ]
     assert not any("\x1b" in p or "\x07" in p or "\u202e" in p or "\x9b" in p for p in problems)

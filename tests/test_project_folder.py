@@ -275,7 +275,7 @@ def test_exclude_applies_in_every_quiz_folder_with_the_quizs_own(marked: Path, e
     ("out: items/dist\n", "1:6: 'out' 'items/dist' is inside the folder of quizzes ('items'); the build never writes "
                           "among the quizzes: name another folder, such as dist"),
     ("formats: [moodel]\n", "1:11: unknown format 'moodel' (one of: qti21, scorm12, scorm2004, moodle, canvas, anki, "
-                            "cards-csv, flashcards, flashcards12); did you mean 'moodle'?"),
+                            "cards-csv, quizlet, flashcards, flashcards12); did you mean 'moodle'?"),
     ("accept_warnings: [moodle-quiz-setting]\n", "1:19: no warning has the code 'moodle-quiz-setting'; did you mean "
                                                  "'moodle-quiz-settings'? (docs/warnings.md lists them)"),
     ("exclude: notes.yaml\n", "1:10: 'exclude' must be a list of file patterns (lines starting with '- '), such as "

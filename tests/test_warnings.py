@@ -37,7 +37,7 @@ def test_every_code_is_in_the_table_once():
     assert set(codes) == CODES
 
 
-GIVEN_CODE = (r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas|flashcards|cards-csv)'
+GIVEN_CODE = (r'"((?:text|xml|cache|package|qti21|scorm|scorm12|moodle|canvas|flashcards|cards-csv|quizlet)'
               r'-[a-z0-9-]+)"')
 
 

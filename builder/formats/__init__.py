@@ -24,6 +24,7 @@ from builder.cache import Cache, ItemKeys
 from builder.checking import MAX_XML_BYTES
 from builder.errors import InputError, Problem
 from builder.model import (
+    CARD_FORMATS,
     FORMAT_NAMES,
     ChoiceInteraction,
     ChoiceKind,
@@ -109,8 +110,8 @@ def unsupported_items(title: str, support: FormatSupport, quiz: Quiz) -> list[Pr
     if not quiz.items:
         return [Problem(quiz.place.path, quiz.place.line, quiz.place.column,
                         f"{title} carries questions, and this quiz has only flashcard items ({len(quiz.flashcards)}), "
-                        "which are cards to study; build it as cards (--format anki, cards-csv, flashcards or "
-                        "flashcards12), or add questions")]
+                        f"which are cards to study; build it as cards (--format {', '.join(CARD_FORMATS[:-1])} or "
+                        f"{CARD_FORMATS[-1]}), or add questions")]
     return [Problem(item.place.path, item.place.line, item.place.column,
                     f"{title} cannot carry items of type '{kind}'; build another format for this "
                     "item, or leave it out of this quiz")
@@ -231,8 +232,7 @@ class Format:
 
 # SCORM 1.2 and 2004 share one module (one player, two manifests and API adapters), and so do
 # the study player's two editions (flashcards: SCORM 2004, flashcards12: SCORM 1.2). The card
-# formats (anki, cards-csv, flashcards, flashcards12) carry the quiz's cards (builder.cards), not
-# its questions.
+# formats (model.CARD_FORMATS) carry the quiz's cards (builder.cards), not its questions.
 FORMATS = {
     "qti21": Format("builder.formats.qti21", "build", "check", "members"),
     "scorm12": Format("builder.formats.scorm", "build_scorm12", "check_scorm12", "members_scorm12"),
@@ -241,6 +241,7 @@ FORMATS = {
     "canvas": Format("builder.formats.canvas", "build", "check", "members"),
     "anki": Format("builder.formats.anki", "build", "check", "members", ".apkg"),
     "cards-csv": Format("builder.formats.cards_csv", "build", "check", "members", ".csv"),
+    "quizlet": Format("builder.formats.quizlet", "build", "check", "members", ".txt"),
     "flashcards": Format("builder.formats.flashcards", "build", "check", "members"),
     "flashcards12": Format("builder.formats.flashcards", "build12", "check12", "members"),
 }

@@ -6,7 +6,7 @@ named as its fields, the third column the tags.
 The fields are the HTML the anki format puts in its notes (anki.anki_html): files by their flat
 names, formulas as TeX for Anki's MathJax. A CSV carries no files: where cards show some, a
 warning says so (they show once copied into Anki's media folder; the anki format carries them).
-Quizlet's importer takes pasted plain text, not a file: docs/flashcards.md says what to do.
+Quizlet's importer takes pasted plain text, not this file: builder.formats.quizlet writes that.
 """
 
 from __future__ import annotations
