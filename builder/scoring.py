@@ -14,7 +14,8 @@ Typed interactions: the answers are tried in order and the first that matches gi
 * short_answer: the response and each answer compared after trimming and folding inner runs of
   whitespace to one space, and case-folded unless the item is case sensitive. No wildcards.
 * numeric: the response read as a number (``parse_number``: ``30``, ``30.0``, ``3e1``, ``-0.5``,
-  and ``0,5`` in a quiz whose language writes decimals with a comma), matching an answer whose
+  and ``0,5`` in a quiz whose language writes decimals with a comma; Arabic-Indic, Persian and
+  full-width digits as their ASCII ones), matching an answer whose
   closed interval (``NumericAnswer.bounds``) holds it.
 * essay: graded by a person; never scored here (0 points, never correct), and left out of the
   automatic maximum (``auto_scored``).
@@ -67,6 +68,14 @@ COMMA_DECIMAL_LANGUAGES = frozenset({
     "hr", "hu", "hy", "id", "is", "it", "ka", "kk", "ky", "lt", "lv", "mk", "mn", "nb", "nl", "nn", "no",
     "pl", "pt", "ro", "ru", "sk", "sl", "sq", "sr", "sv", "tr", "uk", "uz", "vi",
 })
+# What a learner's keyboard may type for the characters of a number, read as their ASCII ones (the
+# player reads them alike): Arabic-Indic and Persian digits and the Arabic decimal separator (an
+# Arabic or Persian keyboard's number row), full-width digits and signs (a Chinese, Japanese or
+# Korean input method), the minus sign.
+TYPED_NUMBER_CHARACTERS = str.maketrans({
+    **{chr(first + n): str(n) for first in (0x0660, 0x06F0, 0xFF10) for n in range(10)},
+    "\u066b": ".", "\uff0e": ".", "\uff0c": ",", "\u2212": "-", "\uff0d": "-", "\uff0b": "+",
+})
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NUMBER_WITH_COMMA = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
@@ -78,7 +87,7 @@ def decimal_comma(language: str) -> bool:
 
 def parse_number(text: str, language: str = "en") -> float | None:
     """A learner's number, or None when the text is not one (the player reads it the same way)."""
-    text = text.strip()
+    text = text.strip().translate(TYPED_NUMBER_CHARACTERS)
     if _NUMBER.fullmatch(text):
         value = float(text)
     elif decimal_comma(language) and _NUMBER_WITH_COMMA.fullmatch(text):

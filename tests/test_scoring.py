@@ -15,6 +15,10 @@ from builder.scoring import auto_scored, is_correct, parse_number, score
     ("+2", "en", 2.0), ("0,5", "fr", 0.5), ("0,5", "de-CH", 0.5), ("-1,25e2", "es", -125.0),
     ("0,5", "en", None), ("1,000", "en-US", None), ("30 days", "en", None), ("", "en", None), ("1e999", "en", None),
     ("nan", "en", None), ("inf", "en", None), ("0x1A", "en", None), ("1.5", "fr", 1.5), ("1.000,5", "de", None),
+    # The digits of an Arabic or Persian keyboard, a full-width input method's, the minus sign.
+    ("٣٠", "ar", 30.0), ("٢٫٥", "ar", 2.5), ("۳۰", "fa", 30.0), ("۲٫۵", "fa", 2.5), ("−۱", "fa", -1.0),
+    ("٣٠", "en", 30.0), ("３０", "zh-Hans", 30.0), ("－０．５", "ja", -0.5), ("０，５", "fr", 0.5),
+    ("０，５", "zh", None), ("٣٠ يوما", "ar", None), ("३", "hi", None),
 ])
 def test_numbers_a_learner_may_type(text, language, expected):
     assert parse_number(text, language) == expected

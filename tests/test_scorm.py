@@ -772,7 +772,9 @@ def test_player_scores_typed_answers_like_scoring_py(node_player, kitchen_safety
 
 def test_player_reads_numbers_like_parse_number(node_player):
     texts = ["30", "30.0", "3e1", "-0.5", "0,5", "+.5", "5.", "1,5,3", "1e400", "", " 2 ", "\u00a02", "2\x85",
-             "0x1", "1.5e", "e5", "٣", "1 000", "-", "+-1", "1e-400"]
+             "0x1", "1.5e", "e5", "٣", "1 000", "-", "+-1", "1e-400",
+             # An Arabic, a Persian and a full-width keyboard's digits and signs (scoring.TYPED_NUMBER_CHARACTERS)
+             "٣٠", "٢٫٥", "۳۰", "۲٫۵", "−۱", "３０", "－０．５", "＋２", "０，５", "٣,٥", "३", "٣٠ يوما"]
     got = node_player("return payload.map(function (t) { return [player.parseNumber(t, false),"
                       " player.parseNumber(t, true)]; });", texts)
     assert got == [[scoring.parse_number(t, "en"), scoring.parse_number(t, "de")] for t in texts]

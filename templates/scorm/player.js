@@ -402,9 +402,22 @@
   var NUMBER = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
   var NUMBER_WITH_COMMA = /^[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 
+  // scoring.TYPED_NUMBER_CHARACTERS: Arabic-Indic, Persian and full-width digits, the Arabic
+  // decimal separator, full-width signs and the minus sign, read as their ASCII characters.
+  var TYPED_NUMBER_CHARACTER = /[\u0660-\u0669\u06f0-\u06f9\uff10-\uff19\u066b\uff0e\uff0c\u2212\uff0d\uff0b]/g;
+  var TYPED_SIGNS = {"\u066b": ".", "\uff0e": ".", "\uff0c": ",", "\u2212": "-", "\uff0d": "-", "\uff0b": "+"};
+
+  function asciiNumber(text) {
+    return text.replace(TYPED_NUMBER_CHARACTER, function (character) {
+      var code = character.charCodeAt(0);
+      var first = code >= 0xff10 ? 0xff10 : code >= 0x06f0 ? 0x06f0 : 0x0660;
+      return TYPED_SIGNS[character] || String(code - first);
+    });
+  }
+
   /** scoring.parse_number: the typed number, or null; `comma`: the quiz's language writes 0,5. */
   function parseNumber(text, comma) {
-    var typed = strip(text);
+    var typed = asciiNumber(strip(text));
     var value;
     if (NUMBER.test(typed)) {
       value = Number(typed);
