@@ -24,7 +24,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         echo "installing Debian's chromium for the browser tests" >&2
         $sudo apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o Acquire::Retries=3 --no-install-recommends chromium >/dev/null
     else
         echo "note: chromium is not installed and apt-get is not available; browser tests will skip" >&2
     fi
@@ -33,12 +33,14 @@ fi
 if [ -f tests/browser/package-lock.json ] && ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     echo "installing Debian's nodejs and npm for the player tests" >&2
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o Acquire::Retries=3 --no-install-recommends nodejs npm >/dev/null
 fi
 # Again when a package was added to the lock file since node_modules was made.
 if [ -f tests/browser/package-lock.json ] && { [ ! -d tests/browser/node_modules/scorm-again ] ||
                                                [ ! -d tests/browser/node_modules/axe-core ]; }; then
-    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+    # Once more, fetching anew, when a download arrives damaged (as pip above).
+    (cd tests/browser && { npm ci --no-audit --no-fund --loglevel=error ||
+                           npm ci --no-audit --no-fund --loglevel=error --prefer-online; })
 fi
 
 exec .venv/bin/python -m pytest "$@"
