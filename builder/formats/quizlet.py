@@ -30,12 +30,13 @@ from builder.formats import FormatWarning, Output, package_name, richtext
 from builder.formats.anki import SUPPORT, unsupported_cards
 from builder.markup import BLOCK_TAGS, INLINE_TAGS
 from builder.model import Card, Quiz
+from builder.rendering import safe_parser
 
 FORMAT = "quizlet"
 EXPLANATION = "card-explanation"
 """The class of the explanation on a card's back (templates/cards/back.html)."""
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_WORD_ENDS = frozenset(BLOCK_TAGS - INLINE_TAGS) | {"br", "td", "th"}
+_WORD_ENDS = BLOCK_TAGS - INLINE_TAGS | {"br"}
+"""Elements after which a word ends, as on screen (as builder.markup.plain_text reads them)."""
 
 
 def check(quiz: Quiz) -> list[Problem]:
@@ -57,7 +58,7 @@ def build(quiz: Quiz, cache: Cache = NO_CACHE) -> Output:
 def one_line(fragment: Markup) -> str:
     """A card's side (an XHTML fragment) as one line of plain text, as the module's docstring says."""
     text = str(richtext.rewritten(fragment, math="tex"))
-    wrapper = etree.fromstring(f"<div>{text}</div>", _PARSER)
+    wrapper = etree.fromstring(f"<div>{text}</div>", safe_parser())
     words: list[str] = []
     _add_text(wrapper, words)
     return " ".join("".join(words).split())
@@ -74,7 +75,7 @@ def _add_text(element: etree._Element, words: list[str]) -> None:
             words.append(" — ")
         if tag == "img":
             words.append(f"[{child.get('alt') or posixpath.basename(child.get('src') or '')}]")
-        elif tag in {"object", "audio", "video"}:
+        elif tag == "object":  # audio or video: its text alternative
             words.append(f"[{' '.join(''.join(child.itertext()).split())}]")
         else:
             _add_text(child, words)
